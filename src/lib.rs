@@ -6,3 +6,4 @@
 
 pub mod contracts;
 pub mod planner;
+pub mod redact;
