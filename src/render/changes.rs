@@ -1,0 +1,232 @@
+//! The plan part of a comment: change counts, the banner of resources that will be destroyed, and the changed
+//! resources with attribute-level before/after.
+//!
+//! Attribute diffs flatten both sides of a resource to `path = value` lines and diff those lines with `similar`,
+//! so a reviewer sees only what changes. Sensitive values reach this room already replaced by the redaction
+//! placeholder (the Terraform room does that with the plan's `*_sensitive` markers); they are shown as
+//! `(sensitive)` so nobody mistakes the placeholder for a value.
+
+use serde_json::Value;
+use similar::{ChangeTag, TextDiff};
+
+use crate::contracts::{ChangeAction, ChangeCounts, ResourceChange, TerraformResult};
+use crate::redact::PLACEHOLDER;
+use crate::render::{DetailLevel, code_block, inline_code};
+
+/// "Plan: 2 to add, 1 to change, 0 to destroy, 1 to replace."
+pub fn counts_line(counts: &ChangeCounts) -> String {
+    format!(
+        "**Plan:** {} to add, {} to change, {} to destroy, {} to replace.",
+        counts.add, counts.change, counts.destroy, counts.replace
+    )
+}
+
+/// Resources with a real change (no-ops and reads are left out).
+pub fn changed_resources(result: &TerraformResult) -> Vec<&ResourceChange> {
+    result
+        .resource_changes
+        .iter()
+        .filter(|change| !matches!(change.action, ChangeAction::NoOp | ChangeAction::Read))
+        .collect()
+}
+
+/// A warning listing every resource that is destroyed, also as part of a replacement. Empty when none is.
+/// The list is never shortened at [`DetailLevel::AddressesOnly`]: it is the part a reviewer must not miss.
+pub fn destroy_banner(result: &TerraformResult, level: DetailLevel) -> String {
+    let destroyed: Vec<&ResourceChange> = result
+        .resource_changes
+        .iter()
+        .filter(|change| change.action.destroys())
+        .collect();
+    if destroyed.is_empty() {
+        return String::new();
+    }
+    let mut banner = format!(
+        "> [!WARNING]\n> This plan **destroys or replaces {} resource{}**.\n",
+        destroyed.len(),
+        if destroyed.len() == 1 { "" } else { "s" }
+    );
+    if level < DetailLevel::CountsOnly {
+        for change in destroyed {
+            banner.push_str(&format!(
+                "> - {} — {}\n",
+                inline_code(&change.address),
+                action_label(change.action)
+            ));
+        }
+    }
+    banner
+}
+
+/// The changed resources inside `<details>`, with attribute diffs at [`DetailLevel::Full`]. Empty at
+/// [`DetailLevel::CountsOnly`] or when nothing changes.
+pub fn changed_resources_section(result: &TerraformResult, level: DetailLevel) -> String {
+    let changed = changed_resources(result);
+    if changed.is_empty() || level == DetailLevel::CountsOnly {
+        return String::new();
+    }
+    let mut section = format!(
+        "<details><summary>Changed resources ({})</summary>\n\n",
+        changed.len()
+    );
+    for change in changed {
+        match level {
+            DetailLevel::Full => section.push_str(&resource_detail(change)),
+            DetailLevel::AddressesOnly | DetailLevel::CountsOnly => section.push_str(&format!(
+                "- {} {}\n",
+                action_symbol(change.action),
+                inline_code(&change.address)
+            )),
+        }
+    }
+    section.push_str("\n</details>\n");
+    section
+}
+
+fn resource_detail(change: &ResourceChange) -> String {
+    let mut text = format!(
+        "**{} {}** — {}",
+        action_symbol(change.action),
+        inline_code(&change.address),
+        action_label(change.action)
+    );
+    if let Some(reason) = &change.reason {
+        text.push_str(&format!(" ({})", reason.replace('_', " ")));
+    }
+    text.push_str("\n\n");
+    let diff = attribute_diff(change.before.as_ref(), change.after.as_ref());
+    if !diff.is_empty() {
+        text.push_str(&code_block("diff", &diff));
+        text.push('\n');
+    }
+    text
+}
+
+/// `-`/`+` lines for the attributes that differ between `before` and `after`. Creates show every known attribute
+/// of `after`; deletes show nothing (the address says it all).
+pub fn attribute_diff(before: Option<&Value>, after: Option<&Value>) -> String {
+    let before_lines = flatten_to_lines(before);
+    let after_lines = flatten_to_lines(after);
+    if after_lines.is_empty() {
+        return String::new();
+    }
+    let before_text: String = before_lines.iter().map(|line| format!("{line}\n")).collect();
+    let after_text: String = after_lines.iter().map(|line| format!("{line}\n")).collect();
+    let diff = TextDiff::from_lines(&before_text, &after_text);
+    let mut out = String::new();
+    for change in diff.iter_all_changes() {
+        let sign = match change.tag() {
+            ChangeTag::Delete => "-",
+            ChangeTag::Insert => "+",
+            ChangeTag::Equal => continue,
+        };
+        out.push_str(sign);
+        out.push(' ');
+        out.push_str(change.value().trim_end_matches('\n'));
+        out.push('\n');
+    }
+    out
+}
+
+/// `path = value` lines, sorted by path, nulls left out (Terraform's "not set").
+fn flatten_to_lines(value: Option<&Value>) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(value) = value {
+        flatten_into(String::new(), value, &mut lines);
+    }
+    lines.sort();
+    lines
+}
+
+fn flatten_into(path: String, value: &Value, lines: &mut Vec<String>) {
+    match value {
+        Value::Null => {}
+        Value::Object(map) => {
+            for (key, item) in map {
+                let child = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                flatten_into(child, item, lines);
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                flatten_into(format!("{path}[{index}]"), item, lines);
+            }
+        }
+        Value::String(text) if text.contains(PLACEHOLDER) => {
+            lines.push(format!("{path} = (sensitive)"));
+        }
+        leaf => lines.push(format!("{path} = {}", one_line(leaf))),
+    }
+}
+
+fn one_line(value: &Value) -> String {
+    // JSON string escaping keeps multi-line values (scripts, keys) on one diff line.
+    value.to_string()
+}
+
+pub fn action_label(action: ChangeAction) -> &'static str {
+    match action {
+        ChangeAction::NoOp => "no change",
+        ChangeAction::Create => "create",
+        ChangeAction::Read => "read",
+        ChangeAction::Update => "update in place",
+        ChangeAction::Delete => "destroy",
+        ChangeAction::DeleteCreate => "replace (destroy, then create)",
+        ChangeAction::CreateDelete => "replace (create, then destroy)",
+        ChangeAction::Forget => "forget",
+    }
+}
+
+fn action_symbol(action: ChangeAction) -> &'static str {
+    match action {
+        ChangeAction::Create => "+",
+        ChangeAction::Update => "~",
+        ChangeAction::Delete => "-",
+        ChangeAction::DeleteCreate => "-/+",
+        ChangeAction::CreateDelete => "+/-",
+        ChangeAction::NoOp | ChangeAction::Read | ChangeAction::Forget => "·",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn check(before: Value, after: Value, expected: &str) {
+        assert_eq!(attribute_diff(Some(&before), Some(&after)), expected);
+    }
+
+    #[test]
+    fn only_changed_attributes_are_shown() {
+        check(
+            json!({"cores": 2, "name": "web", "tags": ["a"]}),
+            json!({"cores": 4, "name": "web", "tags": ["a", "b"]}),
+            "- cores = 2\n+ cores = 4\n+ tags[1] = \"b\"\n",
+        );
+    }
+
+    #[test]
+    fn sensitive_placeholders_are_shown_as_sensitive() {
+        check(
+            json!({"password": "[REDACTED]"}),
+            json!({"password": "[REDACTED]", "user": "root"}),
+            "+ user = \"root\"\n",
+        );
+        check(
+            json!({}),
+            json!({"initialization": {"password": "[REDACTED]"}}),
+            "+ initialization.password = (sensitive)\n",
+        );
+    }
+
+    #[test]
+    fn nulls_are_unset_and_deletes_show_nothing() {
+        check(json!({"a": null}), json!({"a": 1}), "+ a = 1\n");
+        assert_eq!(attribute_diff(Some(&json!({"a": 1})), None), "");
+    }
+}

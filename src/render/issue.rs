@@ -1,0 +1,184 @@
+//! The incident issue opened when a deploy ends in Failed, and the comment added to it when the same failure
+//! happens again.
+//!
+//! One open issue per fingerprint (project + failure category): the fingerprint is written into the body as a
+//! hidden marker, so the posting code can find the open issue again without trusting titles people may edit.
+
+use crate::contracts::{Category, Outcome, RunRecord};
+use crate::render::comment::fit_to_budget;
+use crate::render::sections::{
+    attempt_error, remediation_text, retry_history_table, source_label,
+};
+use crate::render::{DetailLevel, RenderOptions, dollars, inline_code, short_sha, table_cell};
+
+/// The label every incident issue carries.
+pub const INCIDENT_LABEL: &str = "agentlab-incident";
+
+/// The failure category an incident is filed under: the final hypothesis's, else `unknown`.
+pub fn incident_category(record: &RunRecord) -> Category {
+    record
+        .final_hypothesis()
+        .map_or(Category::Unknown, |hypothesis| hypothesis.category)
+}
+
+/// `project/category`: what makes two failures the same incident.
+pub fn incident_fingerprint(record: &RunRecord) -> String {
+    format!("{}/{}", record.project, incident_category(record).as_str())
+}
+
+/// The hidden marker carrying the fingerprint in the issue body.
+pub fn incident_marker(fingerprint: &str) -> String {
+    format!(
+        "<!-- agentlab:incident fingerprint={} -->",
+        fingerprint.replace("--", "-\u{2060}-").replace('>', "&gt;")
+    )
+}
+
+/// Whether this record warrants an incident issue at all: only a final Failed does (a recovered run does not).
+pub fn needs_incident(record: &RunRecord) -> bool {
+    record.outcome == Outcome::Failed
+}
+
+pub fn incident_title(record: &RunRecord) -> String {
+    format!(
+        "agentlab incident: {} — {}",
+        record.project,
+        incident_category(record).as_str()
+    )
+}
+
+/// The issue body: hypothesis, evidence, remediation, retry history, total cost and the run link.
+pub fn render_incident_issue(record: &RunRecord, options: &RenderOptions) -> String {
+    fit_to_budget(options, |level| incident_body(record, level, options))
+}
+
+fn incident_body(record: &RunRecord, level: DetailLevel, options: &RenderOptions) -> String {
+    let mut text = format!(
+        "{}\n### ❌ agentlab {} of `{}` failed\n\n",
+        incident_marker(&incident_fingerprint(record)),
+        record.mode.as_str(),
+        record.project
+    );
+    if let Some(reason) = &record.failure_reason {
+        text.push_str(&format!("**Why it stopped:** {}\n\n", table_cell(reason)));
+    }
+    text.push_str(&hypothesis_block(record));
+    text.push_str(&evidence_block(record, level));
+    text.push_str("#### Retry history\n\n");
+    text.push_str(&retry_history_table(record));
+    text.push_str(&format!(
+        "\n**Total incident cost:** {} over {} LLM call{}.\n",
+        dollars(record.cost_usd),
+        record.llm_calls,
+        if record.llm_calls == 1 { "" } else { "s" }
+    ));
+    text.push_str(&run_line(record));
+    if level != DetailLevel::Full {
+        text.push_str(&format!(
+            "\n> [!NOTE]\n> Terraform's error details were shortened to stay under GitHub's size limit. The full text is in {}.\n",
+            options.full_text_location
+        ));
+    }
+    text
+}
+
+fn hypothesis_block(record: &RunRecord) -> String {
+    let diagnosis = record
+        .attempts
+        .iter()
+        .rev()
+        .find_map(|attempt| attempt.diagnosis.as_ref());
+    let Some(hypothesis) = record.final_hypothesis() else {
+        let why = diagnosis
+            .and_then(|diagnosis| diagnosis.detail.clone())
+            .unwrap_or_else(|| "no diagnosis was made".to_string());
+        return format!("#### Hypothesis\n\nNo hypothesis: {}.\n\n", table_cell(&why));
+    };
+    format!(
+        "#### Hypothesis\n\n- **Category:** `{}`\n- **Root cause:** {}\n- **Remediation:** {}\n- **Confidence:** {:.0}%\n- **Source:** {}\n\n",
+        hypothesis.category.as_str(),
+        table_cell(&hypothesis.root_cause),
+        remediation_text(&hypothesis.remediation),
+        hypothesis.confidence.clamp(0.0, 1.0) * 100.0,
+        diagnosis.map_or("unavailable", |diagnosis| source_label(diagnosis.source)),
+    )
+}
+
+/// The evidence: the ids the hypothesis cited, and what the last attempt printed (Terraform's errors in full at
+/// [`DetailLevel::Full`], their summaries only below it; failed checks with their evidence).
+fn evidence_block(record: &RunRecord, level: DetailLevel) -> String {
+    let mut text = String::from("#### Evidence\n\n");
+    if let Some(hypothesis) = record.final_hypothesis() {
+        let cited: Vec<String> = hypothesis.evidence.iter().map(|id| inline_code(id)).collect();
+        if !cited.is_empty() {
+            text.push_str(&format!("Cited by the diagnosis: {}\n\n", cited.join(", ")));
+        }
+    }
+    let Some(attempt) = record.last_attempt() else {
+        text.push_str("No attempt ran.\n\n");
+        return text;
+    };
+    for diagnostic in attempt.terraform.errors() {
+        text.push_str(&format!("- **{}**", table_cell(&diagnostic.summary)));
+        if let Some(address) = &diagnostic.address {
+            text.push_str(&format!(" ({})", inline_code(address)));
+        }
+        text.push('\n');
+        if level == DetailLevel::Full && !diagnostic.detail.is_empty() {
+            text.push_str(&format!("  > {}\n", table_cell(&diagnostic.detail)));
+        }
+    }
+    if let Some(validation) = &attempt.validation {
+        for check in validation.failed_checks() {
+            text.push_str(&format!(
+                "- check `{}` failed: {}\n",
+                check.name.as_str(),
+                table_cell(&check.detail)
+            ));
+            if level == DetailLevel::Full {
+                for item in &check.evidence {
+                    text.push_str(&format!("  - {}\n", table_cell(item)));
+                }
+            }
+        }
+    }
+    if attempt_error(attempt).is_none() {
+        text.push_str("The last attempt reported no error text.\n");
+    }
+    text.push('\n');
+    text
+}
+
+fn run_line(record: &RunRecord) -> String {
+    let mut parts = Vec::new();
+    match &record.context.run_url {
+        Some(url) => parts.push(format!("**Run:** [{}]({url})", record.run_id)),
+        None => parts.push(format!("**Run:** `{}`", record.run_id)),
+    }
+    if let Some(commit) = &record.context.commit {
+        parts.push(format!("commit `{}`", short_sha(commit)));
+    }
+    if let Some(number) = record.context.pull_request {
+        parts.push(format!("pull request #{number}"));
+    }
+    format!("{}\n", parts.join(" · "))
+}
+
+/// The comment added to an open incident issue when the same failure happens again.
+pub fn render_incident_recurrence(record: &RunRecord, options: &RenderOptions) -> String {
+    fit_to_budget(options, |level| {
+        let mut text = format!(
+            "### 🔁 The same failure happened again\n\n{}",
+            hypothesis_block(record)
+        );
+        text.push_str(&evidence_block(record, level));
+        text.push_str("#### Retry history\n\n");
+        text.push_str(&retry_history_table(record));
+        text.push_str(&format!(
+            "\n**Incident cost of this run:** {}.\n",
+            dollars(record.cost_usd)
+        ));
+        text.push_str(&run_line(record));
+        text
+    })
+}
