@@ -5,6 +5,7 @@
 //! this library so tests reach it. ARCHITECTURE.md has the map of the rooms below.
 
 pub mod contracts;
+pub mod github;
 pub mod planner;
 pub mod redact;
 pub mod render;

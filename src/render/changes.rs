@@ -110,7 +110,10 @@ pub fn attribute_diff(before: Option<&Value>, after: Option<&Value>) -> String {
     if after_lines.is_empty() {
         return String::new();
     }
-    let before_text: String = before_lines.iter().map(|line| format!("{line}\n")).collect();
+    let before_text: String = before_lines
+        .iter()
+        .map(|line| format!("{line}\n"))
+        .collect();
     let after_text: String = after_lines.iter().map(|line| format!("{line}\n")).collect();
     let diff = TextDiff::from_lines(&before_text, &after_text);
     let mut out = String::new();

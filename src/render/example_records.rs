@@ -73,15 +73,23 @@ fn fleet_changes() -> Vec<ResourceChange> {
             address: "proxmox_virtual_environment_container.container[1]".to_string(),
             action: ChangeAction::Update,
             reason: None,
-            before: Some(json!({"node_name": "pmx-01", "vm_id": 102, "cpu": {"cores": 1}, "tags": ["web"]})),
-            after: Some(json!({"node_name": "pmx-01", "vm_id": 102, "cpu": {"cores": 2}, "tags": ["web", "prod"]})),
+            before: Some(
+                json!({"node_name": "pmx-01", "vm_id": 102, "cpu": {"cores": 1}, "tags": ["web"]}),
+            ),
+            after: Some(
+                json!({"node_name": "pmx-01", "vm_id": 102, "cpu": {"cores": 2}, "tags": ["web", "prod"]}),
+            ),
         },
         ResourceChange {
             address: "proxmox_virtual_environment_container.container[2]".to_string(),
             action: ChangeAction::DeleteCreate,
             reason: Some("replace_because_cannot_update".to_string()),
-            before: Some(json!({"node_name": "pmx-01", "vm_id": 103, "operating_system": {"template_file_id": "local:vztmpl/debian-12.tar.zst"}})),
-            after: Some(json!({"node_name": "pmx-01", "vm_id": 103, "operating_system": {"template_file_id": "local:vztmpl/debian-13.tar.zst"}})),
+            before: Some(
+                json!({"node_name": "pmx-01", "vm_id": 103, "operating_system": {"template_file_id": "local:vztmpl/debian-12.tar.zst"}}),
+            ),
+            after: Some(
+                json!({"node_name": "pmx-01", "vm_id": 103, "operating_system": {"template_file_id": "local:vztmpl/debian-13.tar.zst"}}),
+            ),
         },
         ResourceChange {
             address: "null_resource.old_marker".to_string(),
@@ -109,7 +117,9 @@ fn validation(statuses: &[(CheckName, CheckStatus, &str)]) -> ValidationResult {
                 status: *status,
                 detail: detail.to_string(),
                 evidence: if *status == CheckStatus::Fail {
-                    vec!["GET /nodes/pmx-01/lxc/103/status/current → status \"stopped\"".to_string()]
+                    vec![
+                        "GET /nodes/pmx-01/lxc/103/status/current → status \"stopped\"".to_string(),
+                    ]
                 } else {
                     Vec::new()
                 },
@@ -120,10 +130,26 @@ fn validation(statuses: &[(CheckName, CheckStatus, &str)]) -> ValidationResult {
 
 fn plan_validation() -> ValidationResult {
     validation(&[
-        (CheckName::Resources, CheckStatus::Pass, "3 of 3 expected `container[N]` addresses planned"),
-        (CheckName::GuestStatus, CheckStatus::Skip, "guests do not exist before apply"),
-        (CheckName::IpAssigned, CheckStatus::Skip, "guests do not exist before apply"),
-        (CheckName::Reachable, CheckStatus::Skip, "guests do not exist before apply"),
+        (
+            CheckName::Resources,
+            CheckStatus::Pass,
+            "3 of 3 expected `container[N]` addresses planned",
+        ),
+        (
+            CheckName::GuestStatus,
+            CheckStatus::Skip,
+            "guests do not exist before apply",
+        ),
+        (
+            CheckName::IpAssigned,
+            CheckStatus::Skip,
+            "guests do not exist before apply",
+        ),
+        (
+            CheckName::Reachable,
+            CheckStatus::Skip,
+            "guests do not exist before apply",
+        ),
     ])
 }
 
@@ -154,7 +180,8 @@ fn usage(input: u64, output: u64, cost: f64) -> Usage {
 fn lock_hypothesis() -> Hypothesis {
     Hypothesis {
         category: Category::TransientLock,
-        root_cause: "Parallel container creation held the node's config lock past the timeout.".to_string(),
+        root_cause: "Parallel container creation held the node's config lock past the timeout."
+            .to_string(),
         evidence: vec!["E1".to_string(), "E3".to_string()],
         remediation: Remediation::ReduceParallelism { parallelism: 1 },
         confidence: 0.85,
@@ -203,8 +230,16 @@ pub fn plan_with_replacements() -> RunRecord {
     );
     record.transitions = transitions(&[
         (StateName::Init, StateName::Running, "start, attempt 1"),
-        (StateName::Running, StateName::Validating, "terraform succeeded"),
-        (StateName::Validating, StateName::Success, "validation passed"),
+        (
+            StateName::Running,
+            StateName::Validating,
+            "terraform succeeded",
+        ),
+        (
+            StateName::Validating,
+            StateName::Success,
+            "validation passed",
+        ),
     ]);
     record
 }
@@ -242,9 +277,21 @@ pub fn deploy_recovered() -> RunRecord {
                 terraform: terraform_ok(TerraformPhase::Apply, fleet_changes()),
                 validation: Some(validation(&[
                     (CheckName::Resources, CheckStatus::Pass, "3 of 3 in state"),
-                    (CheckName::GuestStatus, CheckStatus::Pass, "3 guests running"),
-                    (CheckName::IpAssigned, CheckStatus::Pass, "3 guests have an IPv4 address"),
-                    (CheckName::Reachable, CheckStatus::Pass, "3 of 3 answered on port 22"),
+                    (
+                        CheckName::GuestStatus,
+                        CheckStatus::Pass,
+                        "3 guests running",
+                    ),
+                    (
+                        CheckName::IpAssigned,
+                        CheckStatus::Pass,
+                        "3 guests have an IPv4 address",
+                    ),
+                    (
+                        CheckName::Reachable,
+                        CheckStatus::Pass,
+                        "3 of 3 answered on port 22",
+                    ),
                 ])),
                 diagnosis: None,
             },
@@ -282,8 +329,9 @@ pub fn deploy_failed() -> RunRecord {
             },
         ],
     );
-    record.failure_reason =
-        Some("repeated hypothesis: transient_lock with reduce_parallelism was already tried".to_string());
+    record.failure_reason = Some(
+        "repeated hypothesis: transient_lock with reduce_parallelism was already tried".to_string(),
+    );
     record
 }
 
@@ -293,7 +341,11 @@ pub fn plan_with_many_resources(count: usize, attribute_bytes: usize) -> RunReco
     let changes = (0..count)
         .map(|index| ResourceChange {
             address: format!("null_resource.bulk[{index}]"),
-            action: if index % 50 == 0 { ChangeAction::Delete } else { ChangeAction::Create },
+            action: if index % 50 == 0 {
+                ChangeAction::Delete
+            } else {
+                ChangeAction::Create
+            },
             reason: None,
             before: None,
             after: Some(json!({"triggers": {"payload": "x".repeat(attribute_bytes)}})),

@@ -6,9 +6,7 @@
 
 use crate::contracts::{Category, Outcome, RunRecord};
 use crate::render::comment::fit_to_budget;
-use crate::render::sections::{
-    attempt_error, remediation_text, retry_history_table, source_label,
-};
+use crate::render::sections::{attempt_error, remediation_text, retry_history_table, source_label};
 use crate::render::{DetailLevel, RenderOptions, dollars, inline_code, short_sha, table_cell};
 
 /// The label every incident issue carries.
@@ -92,7 +90,10 @@ fn hypothesis_block(record: &RunRecord) -> String {
         let why = diagnosis
             .and_then(|diagnosis| diagnosis.detail.clone())
             .unwrap_or_else(|| "no diagnosis was made".to_string());
-        return format!("#### Hypothesis\n\nNo hypothesis: {}.\n\n", table_cell(&why));
+        return format!(
+            "#### Hypothesis\n\nNo hypothesis: {}.\n\n",
+            table_cell(&why)
+        );
     };
     format!(
         "#### Hypothesis\n\n- **Category:** `{}`\n- **Root cause:** {}\n- **Remediation:** {}\n- **Confidence:** {:.0}%\n- **Source:** {}\n\n",
@@ -109,7 +110,11 @@ fn hypothesis_block(record: &RunRecord) -> String {
 fn evidence_block(record: &RunRecord, level: DetailLevel) -> String {
     let mut text = String::from("#### Evidence\n\n");
     if let Some(hypothesis) = record.final_hypothesis() {
-        let cited: Vec<String> = hypothesis.evidence.iter().map(|id| inline_code(id)).collect();
+        let cited: Vec<String> = hypothesis
+            .evidence
+            .iter()
+            .map(|id| inline_code(id))
+            .collect();
         if !cited.is_empty() {
             text.push_str(&format!("Cited by the diagnosis: {}\n\n", cited.join(", ")));
         }

@@ -89,9 +89,9 @@ pub fn status_line(record: &RunRecord) -> String {
     let project = &record.project;
     let attempts = record.attempts.len();
     match record.outcome {
-        Outcome::Success if attempts > 1 => format!(
-            "### 🔁 agentlab {mode} · `{project}` recovered after {attempts} attempts"
-        ),
+        Outcome::Success if attempts > 1 => {
+            format!("### 🔁 agentlab {mode} · `{project}` recovered after {attempts} attempts")
+        }
         Outcome::Success => format!("### ✅ agentlab {mode} · `{project}` succeeded"),
         Outcome::Failed => format!("### ❌ agentlab {mode} · `{project}` failed"),
     }
@@ -122,10 +122,7 @@ pub fn code_block(language: &str, text: &str) -> String {
 }
 
 fn longest_backtick_run(text: &str) -> usize {
-    text.split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0)
+    text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }
 
 /// Shortens text to at most `max_chars` characters, marking the cut.

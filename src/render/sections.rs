@@ -125,11 +125,15 @@ pub fn remediation_text(remediation: &Remediation) -> String {
         Remediation::ReduceParallelism { parallelism } => {
             format!("`reduce_parallelism`: run again with `-parallelism={parallelism}`")
         }
-        Remediation::ReinitUpgrade => "`reinit_upgrade`: run `init -upgrade`, then again".to_string(),
+        Remediation::ReinitUpgrade => {
+            "`reinit_upgrade`: run `init -upgrade`, then again".to_string()
+        }
         Remediation::Replace { address } => {
             format!("`replace`: run again with `-replace={address}`")
         }
-        Remediation::Escalate => "`escalate`: a person must change code or configuration".to_string(),
+        Remediation::Escalate => {
+            "`escalate`: a person must change code or configuration".to_string()
+        }
     }
 }
 

@@ -47,8 +47,14 @@ fn plan_comment_at_smaller_levels() {
 
 #[test]
 fn deploy_timelines() {
-    insta::assert_snapshot!("recovered", render_deploy_timeline(&deploy_recovered(), &options()));
-    insta::assert_snapshot!("failed", render_deploy_timeline(&deploy_failed(), &options()));
+    insta::assert_snapshot!(
+        "recovered",
+        render_deploy_timeline(&deploy_recovered(), &options())
+    );
+    insta::assert_snapshot!(
+        "failed",
+        render_deploy_timeline(&deploy_failed(), &options())
+    );
 }
 
 #[test]
@@ -57,18 +63,31 @@ fn incident_issue_and_recurrence() {
     assert!(needs_incident(&record));
     assert!(!needs_incident(&deploy_recovered()));
     assert_eq!(incident_fingerprint(&record), "lxc-fleet/transient_lock");
-    assert_eq!(incident_title(&record), "agentlab incident: lxc-fleet — transient_lock");
+    assert_eq!(
+        incident_title(&record),
+        "agentlab incident: lxc-fleet — transient_lock"
+    );
     insta::assert_snapshot!("issue", render_incident_issue(&record, &options()));
-    insta::assert_snapshot!("recurrence", render_incident_recurrence(&record, &options()));
+    insta::assert_snapshot!(
+        "recurrence",
+        render_incident_recurrence(&record, &options())
+    );
 }
 
 #[test]
 fn every_comment_starts_with_its_marker_and_names_no_secret() {
-    for record in [plan_with_replacements(), deploy_recovered(), deploy_failed()] {
+    for record in [
+        plan_with_replacements(),
+        deploy_recovered(),
+        deploy_failed(),
+    ] {
         let text = render_pr_comment(&record, &options());
         assert!(text.starts_with(&pr_comment_marker(&record.project)));
         assert!(text.contains("(sensitive)") || record.outcome == Outcome::Failed);
-        assert!(!text.contains("[REDACTED]"), "placeholder leaked raw: {text}");
+        assert!(
+            !text.contains("[REDACTED]"),
+            "placeholder leaked raw: {text}"
+        );
     }
 }
 
@@ -76,37 +95,52 @@ fn every_comment_starts_with_its_marker_and_names_no_secret() {
 /// it left out.
 #[test]
 fn oversized_plans_shrink_step_by_step() {
-    let check = |record, expect_level: DetailLevel| {
-        let text = render_pr_comment(&record, &options());
-        assert!(text.chars().count() <= COMMENT_BUDGET_CHARS, "{} chars", text.len());
-        match expect_level {
-            DetailLevel::Full => {
-                assert!(text.contains("```diff"));
-                assert!(!text.contains("left out"));
+    let check =
+        |record, expect_level: DetailLevel| {
+            let text = render_pr_comment(&record, &options());
+            assert!(
+                text.chars().count() <= COMMENT_BUDGET_CHARS,
+                "{} chars",
+                text.len()
+            );
+            match expect_level {
+                DetailLevel::Full => {
+                    assert!(text.contains("```diff"));
+                    assert!(!text.contains("left out"));
+                }
+                DetailLevel::AddressesOnly => {
+                    assert!(!text.contains("```diff"));
+                    assert!(text.contains("- + `null_resource.bulk[1]`"));
+                    assert!(text.contains("the attribute-level changes were left out"));
+                    assert!(text.contains("the run's step summary and its run record"));
+                }
+                DetailLevel::CountsOnly => {
+                    assert!(!text.contains("null_resource.bulk[1]"));
+                    assert!(text.contains("**Plan:** 1960 to add, 0 to change, 40 to destroy"));
+                    assert!(text.contains("destroys or replaces 40 resources"));
+                    assert!(text.contains(
+                        "the list of changed resources and their attributes were left out"
+                    ));
+                }
             }
-            DetailLevel::AddressesOnly => {
-                assert!(!text.contains("```diff"));
-                assert!(text.contains("- + `null_resource.bulk[1]`"));
-                assert!(text.contains("the attribute-level changes were left out"));
-                assert!(text.contains("the run's step summary and its run record"));
-            }
-            DetailLevel::CountsOnly => {
-                assert!(!text.contains("null_resource.bulk[1]"));
-                assert!(text.contains("**Plan:** 1960 to add, 0 to change, 40 to destroy"));
-                assert!(text.contains("destroys or replaces 40 resources"));
-                assert!(text.contains("the list of changed resources and their attributes were left out"));
-            }
-        }
-    };
+        };
     check(plan_with_many_resources(20, 100), DetailLevel::Full);
-    check(plan_with_many_resources(200, 400), DetailLevel::AddressesOnly);
+    check(
+        plan_with_many_resources(200, 400),
+        DetailLevel::AddressesOnly,
+    );
     check(plan_with_many_resources(2000, 10), DetailLevel::CountsOnly);
 }
 
 #[test]
 fn the_last_resort_cut_closes_what_it_opened_and_says_where_the_rest_is() {
-    let long_log = (0..5000).map(|line| format!("line {line}\n")).collect::<String>();
-    let text = format!("<details><summary>x</summary>\n\n{}", code_block("text", &long_log));
+    let long_log = (0..5000)
+        .map(|line| format!("line {line}\n"))
+        .collect::<String>();
+    let text = format!(
+        "<details><summary>x</summary>\n\n{}",
+        code_block("text", &long_log)
+    );
     let cut = cut_to_budget(&text, 2000, "the step summary");
     assert!(cut.chars().count() <= 2000);
     assert_eq!(cut.matches("```").count(), 2, "{cut}");

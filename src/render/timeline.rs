@@ -4,23 +4,30 @@
 use crate::contracts::{Attempt, DiagnosisSource, RunRecord, TerraformPhase};
 use crate::render::comment::{fit_to_budget, render_pr_comment_at};
 use crate::render::sections::{phase_label, remediation_text};
-use crate::render::{RenderOptions, deploy_comment_marker, table_cell};
+use crate::render::{DetailLevel, RenderOptions, deploy_comment_marker, table_cell};
 
 pub fn render_deploy_timeline(record: &RunRecord, options: &RenderOptions) -> String {
-    let timeline = timeline_lines(record);
+    let marker = deploy_comment_marker(&record.project);
     fit_to_budget(options, |level| {
-        let body = render_pr_comment_at(
-            record,
-            &deploy_comment_marker(&record.project),
-            level,
-            options,
-        );
-        // The timeline goes right under the status line, before the plan details.
-        match body.split_once("\n\n") {
-            Some((head, rest)) => format!("{head}\n\n#### Timeline\n\n{timeline}\n{rest}"),
-            None => format!("{body}\n#### Timeline\n\n{timeline}"),
-        }
+        render_deploy_timeline_at(record, &marker, level, options)
     })
+}
+
+/// The timeline at one detail level under `marker` (the same shape as
+/// [`render_pr_comment_at`], so the posting code can step down on a 422).
+pub fn render_deploy_timeline_at(
+    record: &RunRecord,
+    marker: &str,
+    level: DetailLevel,
+    options: &RenderOptions,
+) -> String {
+    let timeline = timeline_lines(record);
+    let body = render_pr_comment_at(record, marker, level, options);
+    // The timeline goes right under the status line, before the plan details.
+    match body.split_once("\n\n") {
+        Some((head, rest)) => format!("{head}\n\n#### Timeline\n\n{timeline}\n{rest}"),
+        None => format!("{body}\n#### Timeline\n\n{timeline}"),
+    }
 }
 
 fn timeline_lines(record: &RunRecord) -> String {
@@ -48,11 +55,17 @@ fn attempt_steps(attempt: &Attempt) -> Vec<String> {
     let reached = |phase: TerraformPhase| phase_rank(terraform.phase) >= phase_rank(phase);
     let failed_at = |phase: TerraformPhase| !terraform.ok && terraform.phase == phase;
     if failed_at(TerraformPhase::Init) {
-        steps.push(format!("❌ init (attempt {number}){}", first_error(attempt)));
+        steps.push(format!(
+            "❌ init (attempt {number}){}",
+            first_error(attempt)
+        ));
     }
     if reached(TerraformPhase::Plan) {
         if failed_at(TerraformPhase::Plan) {
-            steps.push(format!("❌ plan (attempt {number}){}", first_error(attempt)));
+            steps.push(format!(
+                "❌ plan (attempt {number}){}",
+                first_error(attempt)
+            ));
         } else {
             let counts = terraform.changes;
             steps.push(format!(
@@ -63,7 +76,10 @@ fn attempt_steps(attempt: &Attempt) -> Vec<String> {
     }
     if reached(TerraformPhase::Apply) {
         if failed_at(TerraformPhase::Apply) {
-            steps.push(format!("❌ apply (attempt {number}){}", first_error(attempt)));
+            steps.push(format!(
+                "❌ apply (attempt {number}){}",
+                first_error(attempt)
+            ));
         } else {
             steps.push(format!("✅ apply (attempt {number})"));
         }

@@ -1,0 +1,542 @@
+//! The one GitHub REST client: octocrab pointed at `GITHUB_API_URL` with `GITHUB_TOKEN`, plus the retry policy.
+//!
+//! octocrab's typed methods hide the status and headers a rate limit is told by, so requests go through its raw
+//! `_get`/`_post`/`_patch` and this file decides: 403/429 with `retry-after`, or with `x-ratelimit-remaining: 0`
+//! and `x-ratelimit-reset`, wait and try again; 5xx and connection errors back off exponentially; everything is
+//! bounded by a number of attempts and a longest wait. By the time anything is posted the run record is on disk,
+//! so giving up loses nothing but the comment.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// Where GitHub's REST API is when `GITHUB_API_URL` is not set.
+pub const DEFAULT_API_URL: &str = "https://api.github.com";
+
+#[derive(Debug, thiserror::Error)]
+pub enum GitHubError {
+    #[error("GITHUB_API_URL `{url}` is not a usable URL: {reason}")]
+    BadApiUrl { url: String, reason: String },
+    #[error("GITHUB_REPOSITORY `{0}` is not of the form OWNER/NAME")]
+    BadRepository(String),
+    #[error("GITHUB_TOKEN is empty or contains characters an HTTP header cannot carry")]
+    BadToken,
+    #[error("could not build the GitHub client: {0}")]
+    Client(String),
+    #[error("{method} {path}: cannot reach GitHub: {message}")]
+    Transport {
+        method: &'static str,
+        path: String,
+        message: String,
+    },
+    #[error("{method} {path}: GitHub answered {status}: {message}")]
+    Status {
+        method: &'static str,
+        path: String,
+        status: u16,
+        message: String,
+    },
+    #[error(
+        "{method} {path}: rate limited; GitHub asks to wait {wait_seconds} s, more than the {max_seconds} s allowed"
+    )]
+    RateLimitTooLong {
+        method: &'static str,
+        path: String,
+        wait_seconds: u64,
+        max_seconds: u64,
+    },
+    #[error("{method} {path}: GitHub's answer is not the documented shape: {message}")]
+    Shape {
+        method: &'static str,
+        path: String,
+        message: String,
+    },
+}
+
+impl GitHubError {
+    /// The HTTP status GitHub answered with, when it answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+/// How hard to try before giving up on one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts per request, the first included.
+    pub max_attempts: u32,
+    /// First backoff after a 5xx or a connection error; doubled each time.
+    pub initial_backoff: Duration,
+    /// The longest single wait: a rate limit that resets later than this is given up on.
+    pub max_wait: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            initial_backoff: Duration::from_secs(1),
+            max_wait: Duration::from_secs(60),
+        }
+    }
+}
+
+/// A repository's REST API with retries. Cheap to clone.
+#[derive(Clone)]
+pub struct GitHubClient {
+    octocrab: octocrab::Octocrab,
+    owner: String,
+    name: String,
+    retry: RetryPolicy,
+}
+
+impl std::fmt::Debug for GitHubClient {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("GitHubClient")
+            .field("repository", &format!("{}/{}", self.owner, self.name))
+            .finish_non_exhaustive()
+    }
+}
+
+/// One answer: status, the headers a caller needs, and the body text.
+#[derive(Debug, Clone)]
+pub struct ApiResponse {
+    pub status: u16,
+    pub link: Option<String>,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Method {
+    Get,
+    Post,
+    Patch,
+}
+
+impl Method {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Patch => "PATCH",
+        }
+    }
+}
+
+impl GitHubClient {
+    /// A client for `repository` (`OWNER/NAME`) at `api_url` (GitHub.com, GitHub Enterprise or a local stand-in).
+    pub fn new(
+        api_url: &str,
+        token: &SecretString,
+        repository: &str,
+        retry: RetryPolicy,
+    ) -> Result<Self, GitHubError> {
+        let (owner, name) = repository
+            .split_once('/')
+            .filter(|(owner, name)| valid_repository_part(owner) && valid_repository_part(name))
+            .ok_or_else(|| GitHubError::BadRepository(repository.to_string()))?;
+        let api_url = api_url.trim_end_matches('/');
+        let builder = octocrab::Octocrab::builder()
+            .base_uri(api_url)
+            .map_err(|error| GitHubError::BadApiUrl {
+                url: api_url.to_string(),
+                reason: error.to_string(),
+            })?
+            // Prism and GitHub both serve `application/json`; GitHub's `vnd.github+json` is optional.
+            .add_header(
+                "accept"
+                    .parse()
+                    .map_err(|_| GitHubError::Client("accept header".to_string()))?,
+                "application/json".to_string(),
+            )
+            .add_header(
+                "x-github-api-version"
+                    .parse()
+                    .map_err(|_| GitHubError::Client("api version header".to_string()))?,
+                "2022-11-28".to_string(),
+            )
+            .personal_token(usable_token(token)?);
+        let octocrab = builder
+            .build()
+            .map_err(|error| GitHubError::Client(error.to_string()))?;
+        Ok(Self {
+            octocrab,
+            owner: owner.to_string(),
+            name: name.to_string(),
+            retry,
+        })
+    }
+
+    /// `/repos/OWNER/NAME` followed by `rest`.
+    pub fn repo_path(&self, rest: &str) -> String {
+        format!("/repos/{}/{}{rest}", self.owner, self.name)
+    }
+
+    pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, GitHubError> {
+        let response = self.send(Method::Get, path, None).await?;
+        parse(Method::Get, path, &response.body)
+    }
+
+    pub async fn post_json<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, GitHubError> {
+        let body = to_value(Method::Post, path, body)?;
+        let response = self.send(Method::Post, path, Some(&body)).await?;
+        parse(Method::Post, path, &response.body)
+    }
+
+    pub async fn patch_json<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, GitHubError> {
+        let body = to_value(Method::Patch, path, body)?;
+        let response = self.send(Method::Patch, path, Some(&body)).await?;
+        parse(Method::Patch, path, &response.body)
+    }
+
+    /// Every item of a paginated list: follows `page=N` while GitHub's `link` header names a next page.
+    pub async fn get_all_pages<T: DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Result<Vec<T>, GitHubError> {
+        // A bound on pages keeps a misbehaving server from looping us forever: 100 pages of 100 items.
+        const MAX_PAGES: u32 = 100;
+        let separator = if path.contains('?') { '&' } else { '?' };
+        let mut items = Vec::new();
+        for page in 1..=MAX_PAGES {
+            let page_path = format!("{path}{separator}per_page=100&page={page}");
+            let response = self.send(Method::Get, &page_path, None).await?;
+            let mut page_items: Vec<T> = parse(Method::Get, &page_path, &response.body)?;
+            let count = page_items.len();
+            items.append(&mut page_items);
+            let has_next = response
+                .link
+                .as_deref()
+                .is_some_and(|link| link.contains("rel=\"next\""));
+            if !has_next || count == 0 {
+                break;
+            }
+        }
+        Ok(items)
+    }
+
+    /// Sends one request, retrying rate limits, 5xx and connection errors within the policy.
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<ApiResponse, GitHubError> {
+        let mut backoff = self.retry.initial_backoff;
+        let mut attempt = 1;
+        loop {
+            let outcome = self.send_once(method, path, body).await;
+            let wait = match &outcome {
+                Ok((response, headers)) => {
+                    match retry_wait(response.status, headers, now_epoch()) {
+                        RetryDecision::Done => return finish(method, path, outcome),
+                        RetryDecision::After(wait) => Some(wait),
+                        RetryDecision::Backoff => None,
+                    }
+                }
+                Err(_) => None,
+            };
+            if attempt >= self.retry.max_attempts {
+                return finish(method, path, outcome);
+            }
+            let wait = wait.unwrap_or(backoff);
+            if wait > self.retry.max_wait {
+                return Err(GitHubError::RateLimitTooLong {
+                    method: method.as_str(),
+                    path: path.to_string(),
+                    wait_seconds: wait.as_secs(),
+                    max_seconds: self.retry.max_wait.as_secs(),
+                });
+            }
+            tracing::warn!(
+                method = method.as_str(),
+                path,
+                attempt,
+                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                "GitHub request will be retried"
+            );
+            tokio::time::sleep(wait).await;
+            backoff = (backoff * 2).min(self.retry.max_wait);
+            attempt += 1;
+        }
+    }
+
+    async fn send_once(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<(ApiResponse, RateLimitHeaders), GitHubError> {
+        let transport = |error: octocrab::Error| GitHubError::Transport {
+            method: method.as_str(),
+            path: path.to_string(),
+            message: first_line(&error.to_string()),
+        };
+        // A relative path: octocrab joins it to the base URI and only then attaches the token.
+        let response = match method {
+            Method::Get => self.octocrab._get(path).await,
+            Method::Post => self.octocrab._post(path, body).await,
+            Method::Patch => self.octocrab._patch(path, body).await,
+        }
+        .map_err(transport)?;
+        let status = response.status().as_u16();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_string)
+        };
+        let link = header("link");
+        let limits = RateLimitHeaders {
+            retry_after: header("retry-after"),
+            remaining: header("x-ratelimit-remaining"),
+            reset: header("x-ratelimit-reset"),
+        };
+        let body = self
+            .octocrab
+            .body_to_string(response)
+            .await
+            .map_err(transport)?;
+        Ok((ApiResponse { status, link, body }, limits))
+    }
+}
+
+/// octocrab turns the token into a header value and panics when it cannot, so check first. A token read from a
+/// file often ends in a newline: trim it.
+fn usable_token(token: &SecretString) -> Result<SecretString, GitHubError> {
+    let trimmed = token.expose_secret().trim();
+    if trimmed.is_empty() || !trimmed.bytes().all(|byte| byte.is_ascii_graphic()) {
+        return Err(GitHubError::BadToken);
+    }
+    Ok(SecretString::from(trimmed.to_string()))
+}
+
+fn valid_repository_part(part: &str) -> bool {
+    !part.is_empty()
+        && part
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+fn finish(
+    method: Method,
+    path: &str,
+    outcome: Result<(ApiResponse, RateLimitHeaders), GitHubError>,
+) -> Result<ApiResponse, GitHubError> {
+    let (response, _) = outcome?;
+    if (200..300).contains(&response.status) {
+        return Ok(response);
+    }
+    Err(GitHubError::Status {
+        method: method.as_str(),
+        path: path.to_string(),
+        status: response.status,
+        message: error_message(&response.body),
+    })
+}
+
+/// GitHub's error bodies are `{"message": ..., "errors": [...]}`; keep the message and the first error's text.
+fn error_message(body: &str) -> String {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(body) else {
+        return first_line(body);
+    };
+    let mut message = value
+        .get("message")
+        .and_then(|message| message.as_str())
+        .unwrap_or("(no message)")
+        .to_string();
+    if let Some(first) = value.get("errors").and_then(|errors| errors.get(0)) {
+        let detail = first
+            .get("message")
+            .and_then(|detail| detail.as_str())
+            .map(str::to_string)
+            .unwrap_or_else(|| first.to_string());
+        message.push_str(&format!(" ({detail})"));
+    }
+    message
+}
+
+fn first_line(text: &str) -> String {
+    text.lines()
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(300)
+        .collect()
+}
+
+fn to_value<B: Serialize>(
+    method: Method,
+    path: &str,
+    body: &B,
+) -> Result<serde_json::Value, GitHubError> {
+    serde_json::to_value(body).map_err(|error| GitHubError::Shape {
+        method: method.as_str(),
+        path: path.to_string(),
+        message: error.to_string(),
+    })
+}
+
+fn parse<T: DeserializeOwned>(method: Method, path: &str, body: &str) -> Result<T, GitHubError> {
+    serde_json::from_str(body).map_err(|error| GitHubError::Shape {
+        method: method.as_str(),
+        path: path.to_string(),
+        message: error.to_string(),
+    })
+}
+
+#[derive(Debug, Clone, Default)]
+struct RateLimitHeaders {
+    retry_after: Option<String>,
+    remaining: Option<String>,
+    reset: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RetryDecision {
+    /// Success, or an error that retrying cannot fix.
+    Done,
+    /// A rate limit that says how long to wait.
+    After(Duration),
+    /// A server error: back off.
+    Backoff,
+}
+
+/// What GitHub's answer asks of us. `now` is seconds since the epoch, for `x-ratelimit-reset`.
+fn retry_wait(status: u16, headers: &RateLimitHeaders, now: u64) -> RetryDecision {
+    match status {
+        403 | 429 => {
+            if let Some(seconds) = headers
+                .retry_after
+                .as_deref()
+                .and_then(|value| value.trim().parse::<u64>().ok())
+            {
+                return RetryDecision::After(Duration::from_secs(seconds));
+            }
+            let exhausted = headers.remaining.as_deref().map(str::trim) == Some("0");
+            let reset = headers
+                .reset
+                .as_deref()
+                .and_then(|value| value.trim().parse::<u64>().ok());
+            match (exhausted, reset) {
+                // One second more: the reset time is when the window opens, not when it is safely open.
+                (true, Some(reset)) => {
+                    RetryDecision::After(Duration::from_secs(reset.saturating_sub(now) + 1))
+                }
+                // A 429 without hints is still a rate limit; a bare 403 is a permission problem.
+                _ if status == 429 => RetryDecision::Backoff,
+                _ => RetryDecision::Done,
+            }
+        }
+        500..=599 => RetryDecision::Backoff,
+        _ => RetryDecision::Done,
+    }
+}
+
+fn now_epoch() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(
+        retry_after: Option<&str>,
+        remaining: Option<&str>,
+        reset: Option<&str>,
+    ) -> RateLimitHeaders {
+        RateLimitHeaders {
+            retry_after: retry_after.map(str::to_string),
+            remaining: remaining.map(str::to_string),
+            reset: reset.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn rate_limits_server_errors_and_the_rest() {
+        let check = |status, headers: RateLimitHeaders, expected| {
+            assert_eq!(
+                retry_wait(status, &headers, 1_000),
+                expected,
+                "{status} {headers:?}"
+            );
+        };
+        let none = || headers(None, None, None);
+        check(200, none(), RetryDecision::Done);
+        check(422, none(), RetryDecision::Done);
+        check(404, none(), RetryDecision::Done);
+        check(403, none(), RetryDecision::Done);
+        check(429, none(), RetryDecision::Backoff);
+        check(502, none(), RetryDecision::Backoff);
+        check(
+            403,
+            headers(Some("7"), None, None),
+            RetryDecision::After(Duration::from_secs(7)),
+        );
+        check(
+            429,
+            headers(Some("2"), None, None),
+            RetryDecision::After(Duration::from_secs(2)),
+        );
+        check(
+            403,
+            headers(None, Some("0"), Some("1030")),
+            RetryDecision::After(Duration::from_secs(31)),
+        );
+        check(
+            403,
+            headers(None, Some("12"), Some("1030")),
+            RetryDecision::Done,
+        );
+        check(
+            403,
+            headers(None, Some("0"), Some("900")),
+            RetryDecision::After(Duration::from_secs(1)),
+        );
+    }
+
+    #[test]
+    fn error_bodies_keep_the_message_and_first_error() {
+        assert_eq!(
+            error_message(
+                r#"{"message":"Validation Failed","errors":[{"resource":"IssueComment","code":"custom","field":"body","message":"body is too long (maximum is 65536 characters)"}]}"#
+            ),
+            "Validation Failed (body is too long (maximum is 65536 characters))"
+        );
+        assert_eq!(
+            error_message("<html>bad gateway</html>"),
+            "<html>bad gateway</html>"
+        );
+    }
+
+    #[test]
+    fn repositories_must_be_owner_slash_name() {
+        let token = SecretString::from("t".to_string());
+        for bad in ["", "owner", "owner/", "/name", "a/b/c", "own er/name"] {
+            let error = GitHubClient::new(DEFAULT_API_URL, &token, bad, RetryPolicy::default())
+                .unwrap_err();
+            assert!(
+                matches!(error, GitHubError::BadRepository(_)),
+                "{bad}: {error}"
+            );
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Sticky comments: find the comment carrying a marker on an issue or pull request (every page of comments) and
+//! edit it in place, else create it, so a re-run never adds a second comment.
+//!
+//! The body comes as a list of candidates from most to least detailed. GitHub's size limit is counted in ways
+//! its documentation does not pin down, so a 422 on one candidate moves to the next instead of failing.
+
+use serde::{Deserialize, Serialize};
+
+use crate::contracts::RunRecord;
+use crate::github::client::{GitHubClient, GitHubError};
+use crate::redact::Redactor;
+use crate::render::comment::render_pr_comment_at;
+use crate::render::{DetailLevel, RenderOptions, cut_to_budget};
+
+#[derive(Debug, Deserialize)]
+pub struct IssueComment {
+    pub id: u64,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub html_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CommentBody<'a> {
+    body: &'a str,
+}
+
+/// What posting did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommentAction {
+    Created { id: u64 },
+    Updated { id: u64 },
+}
+
+/// A posted comment, and which candidate (0 = the most detailed) GitHub took.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostedComment {
+    pub action: CommentAction,
+    pub candidate: usize,
+}
+
+/// Finds the comment on issue/PR `number` whose body contains `marker`.
+pub async fn find_comment_by_marker(
+    client: &GitHubClient,
+    number: u64,
+    marker: &str,
+) -> Result<Option<IssueComment>, GitHubError> {
+    let comments: Vec<IssueComment> = client
+        .get_all_pages(&client.repo_path(&format!("/issues/{number}/comments")))
+        .await?;
+    Ok(comments.into_iter().find(|comment| {
+        comment
+            .body
+            .as_deref()
+            .is_some_and(|body| body.contains(marker))
+    }))
+}
+
+/// Edits the marked comment or creates it, trying `candidates` in order while GitHub answers 422. Every
+/// candidate must contain `marker`, or the next run would not find the comment.
+pub async fn upsert_marked_comment(
+    client: &GitHubClient,
+    number: u64,
+    marker: &str,
+    candidates: &[String],
+) -> Result<PostedComment, GitHubError> {
+    let existing = find_comment_by_marker(client, number, marker).await?;
+    let mut last_error = None;
+    for (index, body) in candidates.iter().enumerate() {
+        let payload = CommentBody { body };
+        let result = match &existing {
+            Some(comment) => client
+                .patch_json::<_, IssueComment>(
+                    &client.repo_path(&format!("/issues/comments/{}", comment.id)),
+                    &payload,
+                )
+                .await
+                .map(|posted| CommentAction::Updated { id: posted.id }),
+            None => client
+                .post_json::<_, IssueComment>(
+                    &client.repo_path(&format!("/issues/{number}/comments")),
+                    &payload,
+                )
+                .await
+                .map(|posted| CommentAction::Created { id: posted.id }),
+        };
+        match result {
+            Ok(action) => {
+                return Ok(PostedComment {
+                    action,
+                    candidate: index,
+                });
+            }
+            Err(error) if error.status() == Some(422) => {
+                tracing::warn!(%error, candidate = index, "GitHub refused the comment; trying a shorter one");
+                last_error = Some(error);
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| GitHubError::Client("no comment body to post".to_string())))
+}
+
+/// The bodies to try for a record's comment under `marker`, most detailed first, redacted: the budgeted one,
+/// then each smaller level, then a stub that only points at the full text.
+pub fn comment_candidates(
+    record: &RunRecord,
+    marker: &str,
+    options: &RenderOptions,
+    redactor: &Redactor,
+    render: impl Fn(&RunRecord, &str, DetailLevel, &RenderOptions) -> String,
+) -> Vec<String> {
+    let mut candidates = Vec::new();
+    let mut level = Some(DetailLevel::Full);
+    while let Some(current) = level {
+        let text = render(record, marker, current, options);
+        if text.chars().count() <= options.budget_chars {
+            candidates.push(redactor.redact(&text));
+        }
+        level = current.smaller();
+    }
+    let counts_only = render(record, marker, DetailLevel::CountsOnly, options);
+    let stub = cut_to_budget(&counts_only, 4_000, &options.full_text_location);
+    candidates.push(redactor.redact(&stub));
+    candidates
+}
+
+/// [`comment_candidates`] for the PR comment.
+pub fn pr_comment_candidates(
+    record: &RunRecord,
+    marker: &str,
+    options: &RenderOptions,
+    redactor: &Redactor,
+) -> Vec<String> {
+    comment_candidates(record, marker, options, redactor, render_pr_comment_at)
+}
