@@ -1,0 +1,3 @@
+//! The one integration test binary; each topic lives in its own module so the binary links once.
+
+mod modules;
