@@ -56,7 +56,7 @@ variable "ipv4_addresses" {
 }
 
 variable "node_name" {
-  description = "Name of the Proxmox VE node that hosts the container."
+  description = "Name of the Proxmox VE node that hosts the containers."
   type        = string
   default     = "pmx-01"
 
@@ -150,7 +150,7 @@ variable "swap_mb" {
 }
 
 variable "ssh_public_keys" {
-  description = "SSH public keys installed for root (authorized_keys lines such as \"ssh-ed25519 AAAA... user@host\")."
+  description = "SSH public keys installed for root in every member (authorized_keys lines such as \"ssh-ed25519 AAAA... user@host\")."
   type        = list(string)
 
   validation {

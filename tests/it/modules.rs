@@ -55,6 +55,20 @@ fn every_root_module_has_the_standard_files() {
 }
 
 #[test]
+fn every_input_and_output_of_a_root_module_is_in_its_readme() {
+    for name in ROOT_MODULES {
+        let module = root_module(name);
+        let readme = std::fs::read_to_string(modules_dir().join(name).join("README.md")).expect("README.md");
+        for kind in ["variable", "output"] {
+            for block in module.blocks(kind) {
+                let label = first_label(block).unwrap_or_default();
+                assert!(readme.contains(&format!("| `{label}` |")), "modules/{name}/README.md lacks {kind} {label}");
+            }
+        }
+    }
+}
+
+#[test]
 fn only_the_bpg_provider_is_required_and_configured() {
     for module in all_modules() {
         let mut required = 0;
