@@ -11,18 +11,22 @@ use std::path::Path;
 
 use resource_addresses::resource_addresses_of_root_module;
 use terraform_source::{
-    ROOT_MODULES, TerraformModule, all_module_dirs, attribute, crate_root, first_label, modules_dir,
-    string_attribute, terraform_blocks,
+    ROOT_MODULES, TerraformModule, all_module_dirs, attribute, crate_root, first_label,
+    modules_dir, string_attribute, terraform_blocks,
 };
 
 /// Arguments Terraform itself defines on every resource; the provider's documentation does not list them.
-const RESOURCE_META_ARGUMENTS: [&str; 5] = ["count", "for_each", "depends_on", "provider", "lifecycle"];
+const RESOURCE_META_ARGUMENTS: [&str; 5] =
+    ["count", "for_each", "depends_on", "provider", "lifecycle"];
 
 /// The keys of one entry of the `guests` output (DESIGN.md section 13).
 const GUEST_KEYS: [&str; 5] = ["vmid", "kind", "node", "name", "ipv4"];
 
 fn all_modules() -> Vec<TerraformModule> {
-    all_module_dirs().iter().map(|dir| TerraformModule::load(dir)).collect()
+    all_module_dirs()
+        .iter()
+        .map(|dir| TerraformModule::load(dir))
+        .collect()
 }
 
 fn root_module(name: &str) -> TerraformModule {
@@ -32,22 +36,36 @@ fn root_module(name: &str) -> TerraformModule {
 /// The documented argument paths per resource type, from the copy of the provider's documentation index.
 fn documented_arguments() -> serde_json::Value {
     let path = crate_root().join("tests/fixtures/bpg-proxmox-arguments.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
     serde_json::from_str(&text).expect("the arguments fixture is JSON")
 }
 
 fn agentlab_projects() -> Vec<toml::Value> {
-    let text = std::fs::read_to_string(crate_root().join("agentlab.toml")).expect("agentlab.toml exists");
+    let text =
+        std::fs::read_to_string(crate_root().join("agentlab.toml")).expect("agentlab.toml exists");
     let config: toml::Value = toml::from_str(&text).expect("agentlab.toml is TOML");
-    config["project"].as_array().expect("agentlab.toml has [[project]] tables").clone()
+    config["project"]
+        .as_array()
+        .expect("agentlab.toml has [[project]] tables")
+        .clone()
 }
 
 #[test]
 fn every_root_module_has_the_standard_files() {
     let all_dirs = all_module_dirs();
-    assert!(all_dirs.len() >= ROOT_MODULES.len(), "found only {all_dirs:?}");
+    assert!(
+        all_dirs.len() >= ROOT_MODULES.len(),
+        "found only {all_dirs:?}"
+    );
     for name in ROOT_MODULES {
-        for file in ["versions.tf", "variables.tf", "main.tf", "outputs.tf", "README.md"] {
+        for file in [
+            "versions.tf",
+            "variables.tf",
+            "main.tf",
+            "outputs.tf",
+            "README.md",
+        ] {
             let path = modules_dir().join(name).join(file);
             assert!(path.is_file(), "{} is missing", path.display());
         }
@@ -58,11 +76,15 @@ fn every_root_module_has_the_standard_files() {
 fn every_input_and_output_of_a_root_module_is_in_its_readme() {
     for name in ROOT_MODULES {
         let module = root_module(name);
-        let readme = std::fs::read_to_string(modules_dir().join(name).join("README.md")).expect("README.md");
+        let readme =
+            std::fs::read_to_string(modules_dir().join(name).join("README.md")).expect("README.md");
         for kind in ["variable", "output"] {
             for block in module.blocks(kind) {
                 let label = first_label(block).unwrap_or_default();
-                assert!(readme.contains(&format!("| `{label}` |")), "modules/{name}/README.md lacks {kind} {label}");
+                assert!(
+                    readme.contains(&format!("| `{label}` |")),
+                    "modules/{name}/README.md lacks {kind} {label}"
+                );
             }
         }
     }
@@ -73,28 +95,58 @@ fn only_the_bpg_provider_is_required_and_configured() {
     for module in all_modules() {
         let mut required = 0;
         for terraform in terraform_blocks(&module) {
-            for providers in terraform.body().blocks().filter(|block| block.identifier() == "required_providers") {
+            for providers in terraform
+                .body()
+                .blocks()
+                .filter(|block| block.identifier() == "required_providers")
+            {
                 for provider in providers.body().attributes() {
                     let hcl::Expression::Object(settings) = provider.expr() else {
-                        panic!("{}: provider {} must name its source and version", module.name(), provider.key());
+                        panic!(
+                            "{}: provider {} must name its source and version",
+                            module.name(),
+                            provider.key()
+                        );
                     };
                     let setting = |key: &str| {
-                        settings.iter().find_map(|(name, value)| match (name, value) {
-                            (hcl::ObjectKey::Identifier(name), hcl::Expression::String(value)) if name.as_str() == key => {
-                                Some(value.clone())
-                            }
-                            _ => None,
-                        })
+                        settings
+                            .iter()
+                            .find_map(|(name, value)| match (name, value) {
+                                (
+                                    hcl::ObjectKey::Identifier(name),
+                                    hcl::Expression::String(value),
+                                ) if name.as_str() == key => Some(value.clone()),
+                                _ => None,
+                            })
                     };
-                    assert_eq!(provider.key(), "proxmox", "{}: unexpected provider", module.name());
-                    assert_eq!(setting("source").as_deref(), Some("bpg/proxmox"), "{}", module.name());
+                    assert_eq!(
+                        provider.key(),
+                        "proxmox",
+                        "{}: unexpected provider",
+                        module.name()
+                    );
+                    assert_eq!(
+                        setting("source").as_deref(),
+                        Some("bpg/proxmox"),
+                        "{}",
+                        module.name()
+                    );
                     let version = setting("version").unwrap_or_default();
-                    assert!(accepts_bpg_0_73_or_newer_only(&version), "{}: version {version:?}", module.name());
+                    assert!(
+                        accepts_bpg_0_73_or_newer_only(&version),
+                        "{}: version {version:?}",
+                        module.name()
+                    );
                     required += 1;
                 }
             }
         }
-        assert_eq!(required, 1, "{} must require bpg/proxmox exactly once", module.name());
+        assert_eq!(
+            required,
+            1,
+            "{} must require bpg/proxmox exactly once",
+            module.name()
+        );
         for provider in module.blocks("provider") {
             assert_eq!(first_label(provider), Some("proxmox"), "{}", module.name());
         }
@@ -116,7 +168,11 @@ fn only_the_bpg_provider_is_required_and_configured() {
             if path.extension().is_some_and(|extension| extension == "tf") {
                 let text = std::fs::read_to_string(&path).expect("readable");
                 for forbidden in ["proxmox_lxc", "proxmox_vm_qemu", "telmate"] {
-                    assert!(!text.contains(forbidden), "{} mentions {forbidden}", path.display());
+                    assert!(
+                        !text.contains(forbidden),
+                        "{} mentions {forbidden}",
+                        path.display()
+                    );
                 }
             }
         }
@@ -125,7 +181,10 @@ fn only_the_bpg_provider_is_required_and_configured() {
 
 /// `~> 0.N` with N ≥ 73, or `>= 0.N` with N ≥ 73: the versions that know Proxmox VE 9's privileges.
 fn accepts_bpg_0_73_or_newer_only(constraint: &str) -> bool {
-    let Some(rest) = constraint.strip_prefix("~> 0.").or_else(|| constraint.strip_prefix(">= 0.")) else {
+    let Some(rest) = constraint
+        .strip_prefix("~> 0.")
+        .or_else(|| constraint.strip_prefix(">= 0."))
+    else {
         return false;
     };
     let minor = rest.split('.').next().unwrap_or_default();
@@ -142,7 +201,11 @@ fn the_version_rule_accepts_0_73_and_newer_only() {
         ("2.9.14", false),
         ("", false),
     ] {
-        assert_eq!(accepts_bpg_0_73_or_newer_only(constraint), accepted, "{constraint:?}");
+        assert_eq!(
+            accepts_bpg_0_73_or_newer_only(constraint),
+            accepted,
+            "{constraint:?}"
+        );
     }
 }
 
@@ -153,12 +216,23 @@ fn every_variable_has_a_description_and_a_type() {
         for variable in module.blocks("variable") {
             let name = first_label(variable).unwrap_or_default();
             let description = string_attribute(variable.body(), "description").unwrap_or_default();
-            assert!(!description.trim().is_empty(), "{}: variable {name} has no description", module.name());
-            assert!(attribute(variable.body(), "type").is_some(), "{}: variable {name} has no type", module.name());
+            assert!(
+                !description.trim().is_empty(),
+                "{}: variable {name} has no description",
+                module.name()
+            );
+            assert!(
+                attribute(variable.body(), "type").is_some(),
+                "{}: variable {name} has no type",
+                module.name()
+            );
             variables += 1;
         }
     }
-    assert!(variables > 30, "only {variables} variables found; is modules/ complete?");
+    assert!(
+        variables > 30,
+        "only {variables} variables found; is modules/ complete?"
+    );
 }
 
 #[test]
@@ -166,9 +240,17 @@ fn vmids_and_hostnames_are_validated() {
     for module in all_modules() {
         for variable in module.blocks("variable") {
             let name = first_label(variable).unwrap_or_default();
-            let guards_identity = name.ends_with("vm_id") || ["hostname", "hostname_prefix", "name"].contains(&name);
-            let has_validation = variable.body().blocks().any(|block| block.identifier() == "validation");
-            assert!(!guards_identity || has_validation, "{}: variable {name} needs a validation block", module.name());
+            let guards_identity =
+                name.ends_with("vm_id") || ["hostname", "hostname_prefix", "name"].contains(&name);
+            let has_validation = variable
+                .body()
+                .blocks()
+                .any(|block| block.identifier() == "validation");
+            assert!(
+                !guards_identity || has_validation,
+                "{}: variable {name} needs a validation block",
+                module.name()
+            );
         }
     }
 }
@@ -177,7 +259,10 @@ fn vmids_and_hostnames_are_validated() {
 fn every_root_module_outputs_guests_in_the_validator_shape() {
     for name in ROOT_MODULES {
         let module = root_module(name);
-        assert!(module.block_labelled("output", "guests").is_some(), "modules/{name} has no `guests` output");
+        assert!(
+            module.block_labelled("output", "guests").is_some(),
+            "modules/{name} has no `guests` output"
+        );
     }
     // Each guest object is written out in one place per kind; check every object literal in those outputs.
     let mut guest_objects = 0;
@@ -188,10 +273,19 @@ fn every_root_module_outputs_guests_in_the_validator_shape() {
             }
             let value = attribute(output.body(), "value").expect("an output has a value");
             for object in object_literals(value) {
-                let keys: BTreeSet<String> = object.keys().map(|key| object_key_name(key)).collect();
-                let expected: BTreeSet<String> = GUEST_KEYS.iter().map(|key| key.to_string()).collect();
-                assert_eq!(keys, expected, "{}: a guest has the wrong keys", module.name());
-                let kind = object.iter().find(|(key, _)| object_key_name(key) == "kind").map(|(_, value)| value);
+                let keys: BTreeSet<String> = object.keys().map(object_key_name).collect();
+                let expected: BTreeSet<String> =
+                    GUEST_KEYS.iter().map(|key| key.to_string()).collect();
+                assert_eq!(
+                    keys,
+                    expected,
+                    "{}: a guest has the wrong keys",
+                    module.name()
+                );
+                let kind = object
+                    .iter()
+                    .find(|(key, _)| object_key_name(key) == "kind")
+                    .map(|(_, value)| value);
                 assert!(
                     matches!(kind, Some(hcl::Expression::String(kind)) if kind == "lxc" || kind == "qemu"),
                     "{}: kind must be \"lxc\" or \"qemu\"",
@@ -201,7 +295,10 @@ fn every_root_module_outputs_guests_in_the_validator_shape() {
             }
         }
     }
-    assert_eq!(guest_objects, 2, "expected one guest object for containers and one for the VM");
+    assert_eq!(
+        guest_objects, 2,
+        "expected one guest object for containers and one for the VM"
+    );
 }
 
 fn object_key_name(key: &hcl::ObjectKey) -> String {
@@ -212,7 +309,9 @@ fn object_key_name(key: &hcl::ObjectKey) -> String {
     }
 }
 
-fn object_literals(expression: &hcl::Expression) -> Vec<&hcl::Object<hcl::ObjectKey, hcl::Expression>> {
+fn object_literals(
+    expression: &hcl::Expression,
+) -> Vec<&hcl::Object<hcl::ObjectKey, hcl::Expression>> {
     match expression {
         hcl::Expression::Object(object) => vec![object],
         hcl::Expression::Array(items) => items.iter().flat_map(object_literals).collect(),
@@ -224,7 +323,13 @@ fn object_literals(expression: &hcl::Expression) -> Vec<&hcl::Object<hcl::Object
 
 /// Every argument path (`initialization.ip_config.ipv4.address`) used on a resource, outside Terraform's own.
 fn argument_paths(body: &hcl::Body, prefix: &str, paths: &mut Vec<String>) {
-    let join = |name: &str| if prefix.is_empty() { name.to_owned() } else { format!("{prefix}.{name}") };
+    let join = |name: &str| {
+        if prefix.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{prefix}.{name}")
+        }
+    };
     for argument in body.attributes() {
         if prefix.is_empty() && RESOURCE_META_ARGUMENTS.contains(&argument.key()) {
             continue;
@@ -238,7 +343,10 @@ fn argument_paths(body: &hcl::Body, prefix: &str, paths: &mut Vec<String>) {
         if block.identifier() == "dynamic" {
             let name = first_label(block).expect("a dynamic block names its block type");
             paths.push(join(name));
-            let content = block.body().blocks().find(|inner| inner.identifier() == "content");
+            let content = block
+                .body()
+                .blocks()
+                .find(|inner| inner.identifier() == "content");
             if let Some(content) = content {
                 argument_paths(content.body(), &join(name), paths);
             }
@@ -250,7 +358,11 @@ fn argument_paths(body: &hcl::Body, prefix: &str, paths: &mut Vec<String>) {
 }
 
 /// The argument paths of a resource that the provider does not document (or everything, for an unknown type).
-fn undocumented_arguments(documented: &serde_json::Value, resource_type: &str, body: &hcl::Body) -> Vec<String> {
+fn undocumented_arguments(
+    documented: &serde_json::Value,
+    resource_type: &str,
+    body: &hcl::Body,
+) -> Vec<String> {
     let mut paths = Vec::new();
     argument_paths(body, "", &mut paths);
     let Some(known) = documented["resources"][resource_type]["arguments"].as_array() else {
@@ -270,7 +382,11 @@ fn every_argument_on_a_bpg_resource_is_documented_by_the_provider() {
         for resource in module.blocks("resource") {
             let resource_type = first_label(resource).unwrap_or_default();
             let unknown = undocumented_arguments(&documented, resource_type, resource.body());
-            assert!(unknown.is_empty(), "{}: {resource_type} uses undocumented {unknown:?}", module.name());
+            assert!(
+                unknown.is_empty(),
+                "{}: {resource_type} uses undocumented {unknown:?}",
+                module.name()
+            );
             checked += 1;
         }
     }
@@ -305,13 +421,21 @@ fn the_argument_check_names_what_the_provider_does_not_document() {
         "#,
     )
     .expect("valid HCL");
-    let unknown = undocumented_arguments(&documented, "proxmox_virtual_environment_container", &body);
+    let unknown =
+        undocumented_arguments(&documented, "proxmox_virtual_environment_container", &body);
     assert_eq!(
         unknown,
-        ["hostname", "initialization.ip_config.ipv4.netmask", "network_interface.model"],
+        [
+            "hostname",
+            "initialization.ip_config.ipv4.netmask",
+            "network_interface.model"
+        ],
         "count and lifecycle are Terraform's own; the rest in source order"
     );
-    assert_eq!(undocumented_arguments(&documented, "proxmox_lxc", &body).len(), 1);
+    assert_eq!(
+        undocumented_arguments(&documented, "proxmox_lxc", &body).len(),
+        1
+    );
 }
 
 #[test]
@@ -325,14 +449,32 @@ fn every_root_module_keeps_its_state_in_s3_under_its_own_key_without_credentials
             .collect();
         assert_eq!(backends.len(), 1, "modules/{name} needs one backend block");
         assert_eq!(first_label(backends[0]), Some("s3"), "modules/{name}");
-        let settings: Vec<&str> = backends[0].body().attributes().map(|attribute| attribute.key()).collect();
-        assert_eq!(settings, ["key"], "modules/{name}: the store's settings belong in the .tfbackend file");
+        let settings: Vec<&str> = backends[0]
+            .body()
+            .attributes()
+            .map(|attribute| attribute.key())
+            .collect();
+        assert_eq!(
+            settings,
+            ["key"],
+            "modules/{name}: the store's settings belong in the .tfbackend file"
+        );
         let expected_key = format!("{name}/terraform.tfstate");
-        assert_eq!(string_attribute(backends[0].body(), "key"), Some(expected_key.as_str()));
+        assert_eq!(
+            string_attribute(backends[0].body(), "key"),
+            Some(expected_key.as_str())
+        );
 
         for provider in module.blocks("provider") {
-            let settings: Vec<&str> = provider.body().attributes().map(|attribute| attribute.key()).collect();
-            assert!(settings.is_empty(), "modules/{name}: provider settings {settings:?} belong in the environment");
+            let settings: Vec<&str> = provider
+                .body()
+                .attributes()
+                .map(|attribute| attribute.key())
+                .collect();
+            assert!(
+                settings.is_empty(),
+                "modules/{name}: provider settings {settings:?} belong in the environment"
+            );
         }
     }
 }
@@ -343,7 +485,10 @@ fn the_minio_backend_settings_suit_an_s3_compatible_store_and_hold_no_secret() {
     let text = std::fs::read_to_string(&path).expect("modules/backend/minio.s3.tfbackend exists");
     let settings = hcl::parse(&text).expect("the .tfbackend file is HCL");
     assert!(string_attribute(&settings, "bucket").is_some_and(|bucket| !bucket.is_empty()));
-    assert!(string_attribute(&settings, "region").is_some(), "the S3 client needs some region");
+    assert!(
+        string_attribute(&settings, "region").is_some(),
+        "the S3 client needs some region"
+    );
     let Some(hcl::Expression::Object(endpoints)) = attribute(&settings, "endpoints") else {
         panic!("endpoints = {{ s3 = \"http://...\" }} is missing");
     };
@@ -356,10 +501,17 @@ fn the_minio_backend_settings_suit_an_s3_compatible_store_and_hold_no_secret() {
         "skip_region_validation",
         "use_lockfile",
     ] {
-        assert_eq!(attribute(&settings, flag), Some(&hcl::Expression::Bool(true)), "{flag} must be true");
+        assert_eq!(
+            attribute(&settings, flag),
+            Some(&hcl::Expression::Bool(true)),
+            "{flag} must be true"
+        );
     }
     for forbidden in ["key", "access_key", "secret_key", "token", "dynamodb_table"] {
-        assert!(attribute(&settings, forbidden).is_none(), "{forbidden} must not be in the shared backend file");
+        assert!(
+            attribute(&settings, forbidden).is_none(),
+            "{forbidden} must not be in the shared backend file"
+        );
     }
 }
 
@@ -367,7 +519,9 @@ fn the_minio_backend_settings_suit_an_s3_compatible_store_and_hold_no_secret() {
 fn the_fleet_is_five_containers_with_vmids_901_to_905_by_default() {
     let addresses = resource_addresses_of_root_module(&modules_dir().join("lxc-fleet"));
     let expected: Vec<String> = (901..=905)
-        .map(|vmid| format!("module.fleet[\"lxc-{vmid}\"].proxmox_virtual_environment_container.container"))
+        .map(|vmid| {
+            format!("module.fleet[\"lxc-{vmid}\"].proxmox_virtual_environment_container.container")
+        })
         .collect();
     assert_eq!(addresses, expected);
 }
@@ -375,8 +529,14 @@ fn the_fleet_is_five_containers_with_vmids_901_to_905_by_default() {
 #[test]
 fn the_validator_patterns_in_agentlab_toml_match_exactly_the_addresses_the_modules_create() {
     let projects = agentlab_projects();
-    let names: Vec<&str> = projects.iter().filter_map(|project| project["name"].as_str()).collect();
-    assert_eq!(names, ROOT_MODULES, "agentlab.toml declares one project per root module");
+    let names: Vec<&str> = projects
+        .iter()
+        .filter_map(|project| project["name"].as_str())
+        .collect();
+    assert_eq!(
+        names, ROOT_MODULES,
+        "agentlab.toml declares one project per root module"
+    );
     for project in &projects {
         let name = project["name"].as_str().expect("a project has a name");
         let dir = project["dir"].as_str().expect("a project has a dir");
@@ -387,16 +547,33 @@ fn the_validator_patterns_in_agentlab_toml_match_exactly_the_addresses_the_modul
         assert_eq!(validate["port"].as_integer(), Some(22), "{name}");
 
         let mut covered = BTreeSet::new();
-        for expectation in validate["resources"].as_array().expect("validate.resources is a list") {
+        for expectation in validate["resources"]
+            .as_array()
+            .expect("validate.resources is a list")
+        {
             let pattern = expectation["pattern"].as_str().expect("a pattern");
             let count = expectation["count"].as_integer().expect("a count");
-            let regex = regex::Regex::new(pattern).unwrap_or_else(|error| panic!("{name}: {pattern}: {error}"));
-            let matched: Vec<&String> = addresses.iter().filter(|address| regex.is_match(address)).collect();
-            assert_eq!(matched.len() as i64, count, "{name}: {pattern} matched {matched:?} of {addresses:?}");
+            let regex = regex::Regex::new(pattern)
+                .unwrap_or_else(|error| panic!("{name}: {pattern}: {error}"));
+            let matched: Vec<&String> = addresses
+                .iter()
+                .filter(|address| regex.is_match(address))
+                .collect();
+            assert_eq!(
+                matched.len() as i64,
+                count,
+                "{name}: {pattern} matched {matched:?} of {addresses:?}"
+            );
             covered.extend(matched);
         }
-        let uncovered: Vec<&String> = addresses.iter().filter(|address| !covered.contains(address)).collect();
-        assert!(uncovered.is_empty(), "{name}: no pattern checks {uncovered:?}");
+        let uncovered: Vec<&String> = addresses
+            .iter()
+            .filter(|address| !covered.contains(address))
+            .collect();
+        assert!(
+            uncovered.is_empty(),
+            "{name}: no pattern checks {uncovered:?}"
+        );
     }
 }
 
@@ -405,7 +582,10 @@ fn when_modified_covers_every_directory_a_project_reads() {
     for project in agentlab_projects() {
         let name = project["name"].as_str().expect("a project has a name");
         let mut globs = globset::GlobSetBuilder::new();
-        for glob in project["when_modified"].as_array().expect("when_modified is a list") {
+        for glob in project["when_modified"]
+            .as_array()
+            .expect("when_modified is a list")
+        {
             globs.add(globset::Glob::new(glob.as_str().expect("a glob")).expect("a valid glob"));
         }
         let globs = globs.build().expect("globs build");
@@ -413,9 +593,15 @@ fn when_modified_covers_every_directory_a_project_reads() {
         local_module_dirs(&modules_dir().join(name), &mut read_dirs);
         read_dirs.push(modules_dir().join("backend"));
         for dir in read_dirs {
-            let relative = dir.strip_prefix(crate_root()).expect("inside the repository");
+            let relative = dir
+                .strip_prefix(crate_root())
+                .expect("inside the repository");
             let sample = relative.join("main.tf");
-            assert!(globs.is_match(&sample), "{name}: a change to {} would not plan it", sample.display());
+            assert!(
+                globs.is_match(&sample),
+                "{name}: a change to {} would not plan it",
+                sample.display()
+            );
         }
     }
 }
@@ -438,14 +624,32 @@ fn local_module_dirs(dir: &Path, found: &mut Vec<std::path::PathBuf>) {
 #[test]
 fn the_template_script_explains_itself_and_rejects_bad_usage() {
     let script = crate_root().join("scripts/build-ubuntu-template.sh");
-    let help = std::process::Command::new("bash").arg(&script).arg("--help").output().expect("bash runs");
+    let help = std::process::Command::new("bash")
+        .arg(&script)
+        .arg("--help")
+        .output()
+        .expect("bash runs");
     assert_eq!(help.status.code(), Some(0));
     let help_text = String::from_utf8_lossy(&help.stdout);
-    assert!(help_text.contains("--vmid") && help_text.contains("9000"), "{help_text}");
+    assert!(
+        help_text.contains("--vmid") && help_text.contains("9000"),
+        "{help_text}"
+    );
 
-    for arguments in [&["--vmid", "12"][..], &["--frobnicate"][..], &["--storage"][..]] {
-        let run = std::process::Command::new("bash").arg(&script).args(arguments).output().expect("bash runs");
+    for arguments in [
+        &["--vmid", "12"][..],
+        &["--frobnicate"][..],
+        &["--storage"][..],
+    ] {
+        let run = std::process::Command::new("bash")
+            .arg(&script)
+            .args(arguments)
+            .output()
+            .expect("bash runs");
         assert_eq!(run.status.code(), Some(2), "{arguments:?}");
-        assert!(String::from_utf8_lossy(&run.stderr).contains("--help"), "{arguments:?}");
+        assert!(
+            String::from_utf8_lossy(&run.stderr).contains("--help"),
+            "{arguments:?}"
+        );
     }
 }

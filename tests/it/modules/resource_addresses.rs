@@ -21,7 +21,12 @@ pub fn resource_addresses_of_root_module(dir: &Path) -> Vec<String> {
     addresses
 }
 
-fn collect_addresses(dir: &Path, prefix: &str, inputs: Map<String, Value>, addresses: &mut Vec<String>) {
+fn collect_addresses(
+    dir: &Path,
+    prefix: &str,
+    inputs: Map<String, Value>,
+    addresses: &mut Vec<String>,
+) {
     let module = TerraformModule::load(dir);
     let mut context = context_with_functions();
     context.declare_var("var", Value::Object(variable_values(&module, inputs)));
@@ -29,19 +34,33 @@ fn collect_addresses(dir: &Path, prefix: &str, inputs: Map<String, Value>, addre
     context.declare_var("local", Value::Object(locals));
 
     for resource in module.blocks("resource") {
-        let labels: Vec<&str> = resource.labels().iter().map(|label| label.as_str()).collect();
+        let labels: Vec<&str> = resource
+            .labels()
+            .iter()
+            .map(|label| label.as_str())
+            .collect();
         let [resource_type, resource_name] = labels[..] else {
-            panic!("{}: a resource block needs a type and a name", module.name());
+            panic!(
+                "{}: a resource block needs a type and a name",
+                module.name()
+            );
         };
         for instance in instance_keys(resource.body(), &context, &module.name()) {
-            addresses.push(format!("{prefix}{resource_type}.{resource_name}{}", instance.suffix()));
+            addresses.push(format!(
+                "{prefix}{resource_type}.{resource_name}{}",
+                instance.suffix()
+            ));
         }
     }
 
     for call in module.blocks("module") {
         let call_name = first_label(call).expect("a module block has a name");
-        let source = string_attribute(call.body(), "source")
-            .unwrap_or_else(|| panic!("{}: module {call_name} has no literal source", module.name()));
+        let source = string_attribute(call.body(), "source").unwrap_or_else(|| {
+            panic!(
+                "{}: module {call_name} has no literal source",
+                module.name()
+            )
+        });
         assert!(
             source.starts_with("./") || source.starts_with("../"),
             "{}: module {call_name} comes from {source}; only local modules can be followed offline",
@@ -115,8 +134,13 @@ fn instance_keys(body: &hcl::Body, context: &Context, module_name: &str) -> Vec<
             Value::Array(items) => items
                 .into_iter()
                 .map(|item| match item {
-                    Value::String(key) => InstanceKey::Key { value: Value::from(key.clone()), key },
-                    other => panic!("{module_name}: for_each over a set of {other}, not of strings"),
+                    Value::String(key) => InstanceKey::Key {
+                        value: Value::from(key.clone()),
+                        key,
+                    },
+                    other => {
+                        panic!("{module_name}: for_each over a set of {other}, not of strings")
+                    }
                 })
                 .collect(),
             other => panic!("{module_name}: for_each is {other}, neither a map nor a set"),
@@ -130,12 +154,17 @@ fn variable_values(module: &TerraformModule, mut inputs: Map<String, Value>) -> 
     let empty = Context::new();
     let mut values = Map::new();
     for variable in module.blocks("variable") {
-        let name = first_label(variable).expect("a variable block has a name").to_owned();
+        let name = first_label(variable)
+            .expect("a variable block has a name")
+            .to_owned();
         let value = match inputs.shift_remove(&name) {
             Some(input) => Some(input),
             None => attribute(variable.body(), "default").map(|default| {
                 default.evaluate(&empty).unwrap_or_else(|error| {
-                    panic!("{}: default of variable {name} is not a constant: {error}", module.name())
+                    panic!(
+                        "{}: default of variable {name} is not a constant: {error}",
+                        module.name()
+                    )
                 })
             }),
         };
@@ -193,8 +222,18 @@ fn context_with_functions() -> Context<'static> {
             .variadic_param(ParamType::Number)
             .build(terraform_range),
     );
-    context.declare_func("toset", FuncDef::builder().param(ParamType::array_of(ParamType::Any)).build(terraform_toset));
-    context.declare_func("keys", FuncDef::builder().param(ParamType::object_of(ParamType::Any)).build(terraform_keys));
+    context.declare_func(
+        "toset",
+        FuncDef::builder()
+            .param(ParamType::array_of(ParamType::Any))
+            .build(terraform_toset),
+    );
+    context.declare_func(
+        "keys",
+        FuncDef::builder()
+            .param(ParamType::object_of(ParamType::Any))
+            .build(terraform_keys),
+    );
     context
 }
 
@@ -202,7 +241,11 @@ fn context_with_functions() -> Context<'static> {
 fn terraform_range(arguments: FuncArgs) -> Result<Value, String> {
     let numbers: Vec<i64> = arguments
         .iter()
-        .map(|argument| argument.as_i64().ok_or_else(|| format!("range takes whole numbers, got {argument}")))
+        .map(|argument| {
+            argument
+                .as_i64()
+                .ok_or_else(|| format!("range takes whole numbers, got {argument}"))
+        })
         .collect::<Result<_, _>>()?;
     let (start, limit) = match numbers[..] {
         [limit] => (0, limit),
@@ -226,5 +269,8 @@ fn terraform_keys(arguments: FuncArgs) -> Result<Value, String> {
     let object = arguments[0].as_object().ok_or("keys takes a map")?;
     let mut keys: Vec<&String> = object.keys().collect();
     keys.sort();
-    Ok(keys.into_iter().map(|key| Value::from(key.clone())).collect())
+    Ok(keys
+        .into_iter()
+        .map(|key| Value::from(key.clone()))
+        .collect())
 }

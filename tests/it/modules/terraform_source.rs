@@ -39,7 +39,10 @@ impl TerraformModule {
                 (path, body)
             })
             .collect();
-        TerraformModule { dir: dir.to_path_buf(), files }
+        TerraformModule {
+            dir: dir.to_path_buf(),
+            files,
+        }
     }
 
     /// The module's name relative to `modules/`, for messages (`lxc/container`).
@@ -52,7 +55,10 @@ impl TerraformModule {
     }
 
     /// Every top-level block with the given type (`variable`, `resource`, `module`, ...), across all files.
-    pub fn blocks<'a>(&'a self, identifier: &str) -> impl Iterator<Item = &'a hcl::Block> + use<'a> {
+    pub fn blocks<'a>(
+        &'a self,
+        identifier: &str,
+    ) -> impl Iterator<Item = &'a hcl::Block> + use<'a> {
         let identifier = identifier.to_owned();
         self.files
             .iter()
