@@ -3,6 +3,7 @@
 //! rooms below never read them directly.
 
 mod projects;
+pub mod report;
 mod runs;
 mod schema;
 
@@ -72,7 +73,7 @@ pub async fn run(cli: Cli) -> Result<ExitStatus, CommandError> {
         Command::Schema(args) => schema::print_schemas(args.name.as_deref()),
         Command::Plan(args) if args.list_projects => {
             let config = LoadedConfig::load(&cli.global.config)?;
-            projects::list_projects(&config, &args)
+            projects::list_projects(&config, &args).await
         }
         Command::Plan(_) | Command::Deploy(_) => Err(CommandError::NotBuilt {
             command: "plan/deploy",

@@ -8,6 +8,10 @@ use globset::{GlobBuilder, GlobSetBuilder};
 use crate::cli::PlanArgs;
 use crate::commands::{CommandError, ExitStatus, print_stdout};
 use crate::config::{LoadedConfig, ProjectConfig};
+use crate::github::changed_files::resolve_changed_files;
+use crate::github::client::RetryPolicy;
+use crate::github::event::{ChangedFiles, EventDecision, detect_from_environment};
+use crate::github::publish::GitHubSettings;
 
 /// Reads a changed-files list: one path per line, blank lines and surrounding whitespace ignored.
 pub fn read_changed_files(path: &Path) -> Result<Vec<String>, CommandError> {
@@ -90,23 +94,85 @@ pub fn named_projects<'a>(
         .collect()
 }
 
-/// The projects `agentlab plan` runs: `--project` names, else `--changed-files` matches, else all.
-pub fn plan_projects<'a>(
+/// The projects `agentlab plan` runs: `--project` names, else all with `--all`, else `--changed-files` matches,
+/// else, inside GitHub Actions, the projects the triggering event's changed files touch, else all.
+pub async fn plan_projects<'a>(
     config: &'a LoadedConfig,
     args: &PlanArgs,
 ) -> Result<Vec<&'a ProjectConfig>, CommandError> {
     if !args.projects.is_empty() {
         return named_projects(config, &args.projects);
     }
-    match &args.changed_files {
-        Some(path) if !args.all => affected_projects(config, &read_changed_files(path)?),
-        _ => Ok(config.config.projects.iter().collect()),
+    if args.all {
+        return Ok(config.config.projects.iter().collect());
+    }
+    if let Some(path) = &args.changed_files {
+        return affected_projects(config, &read_changed_files(path)?);
+    }
+    match event_changed_files().await? {
+        Some(changed) => affected_projects(config, &changed),
+        None => Ok(config.config.projects.iter().collect()),
     }
 }
 
+/// The changed files of the GitHub event that started this run; `None` outside Actions or when the event does
+/// not tell (then every project runs, the safe side).
+async fn event_changed_files() -> Result<Option<Vec<String>>, CommandError> {
+    if std::env::var_os("GITHUB_EVENT_NAME").is_none() {
+        return Ok(None);
+    }
+    let run = match detect_from_environment()
+        .map_err(|error| CommandError::BadInput(error.to_string()))?
+    {
+        EventDecision::Run(run) => run,
+        EventDecision::Ignore { reason } => {
+            tracing::info!("nothing to run: {reason}");
+            return Ok(Some(Vec::new()));
+        }
+    };
+    if run.from_fork && !forks_allowed() {
+        return Err(CommandError::BadInput(
+            "this pull request comes from a fork; agentlab does not run a fork's code on a self-hosted runner \
+             unless AGENTLAB_ALLOW_FORKS=true"
+                .to_string(),
+        ));
+    }
+    let client = match GitHubSettings::from_environment()
+        .map(|settings| settings.client(RetryPolicy::default()))
+    {
+        Ok(Ok(client)) => client,
+        Ok(Err(error)) => return Err(CommandError::BadInput(error.to_string())),
+        Err(error) if matches!(run.changed_files, ChangedFiles::PullRequest(_)) => {
+            return Err(CommandError::BadInput(error.to_string()));
+        }
+        Err(_) => {
+            return Ok(match run.changed_files {
+                ChangedFiles::Listed(files) => Some(files),
+                _ => None,
+            });
+        }
+    };
+    match resolve_changed_files(&client, &run.changed_files).await {
+        Ok(files) => Ok(files),
+        Err(error) => {
+            tracing::warn!("cannot list the changed files ({error}); running every project");
+            Ok(None)
+        }
+    }
+}
+
+/// `AGENTLAB_ALLOW_FORKS=true` (the action's `allow-forks` input) lets a fork's pull request run.
+pub fn forks_allowed() -> bool {
+    std::env::var("AGENTLAB_ALLOW_FORKS").is_ok_and(|value| value == "true")
+}
+
 /// `agentlab plan --list-projects [--json]`: the names, one per line, or a JSON array for a matrix.
-pub fn list_projects(config: &LoadedConfig, args: &PlanArgs) -> Result<ExitStatus, CommandError> {
-    let names: Vec<&str> = plan_projects(config, args)?
+pub async fn list_projects(
+    config: &LoadedConfig,
+    args: &PlanArgs,
+) -> Result<ExitStatus, CommandError> {
+    let names: Vec<&str> = plan_projects(config, args)
+        .await?
         .iter()
         .map(|project| project.name.as_str())
         .collect();
