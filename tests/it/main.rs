@@ -1,4 +1,8 @@
 //! Integration tests: the real `agentlab` binary, the real terraform, local servers on loopback.
 
 mod cli;
+mod github_events;
+mod github_flows;
+mod github_routes;
+mod github_stand_in;
 mod modules;

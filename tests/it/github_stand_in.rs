@@ -1,0 +1,367 @@
+//! A stand-in for GitHub's REST API, kept honest by GitHub's own OpenAPI description.
+//!
+//! The recording server below keeps issues, comments and pull requests in memory and answers the operations
+//! agentlab uses, building every answer from the example objects in GitHub's description (so the shapes are
+//! GitHub's, not ours). It sits behind `prism proxy --errors`, which checks every request agentlab sends and every
+//! response this server returns against the description; the tests read Prism's log and fail on any violation.
+//! Install Prism and the trimmed description with `scripts/install-github-stand-in`.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+pub const OWNER_REPO: &str = "Codertocat/Hello-World";
+pub const TOKEN: &str = "ghs_standInTokenForTests0000000000000000";
+
+/// One request as the stand-in saw it.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    pub authorization: Option<String>,
+    pub body: Value,
+}
+
+/// A scripted answer, served instead of the real one to the next matching request.
+#[derive(Debug, Clone)]
+pub struct Scripted {
+    pub method: &'static str,
+    pub path_contains: &'static str,
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+}
+
+#[derive(Debug, Default)]
+pub struct State {
+    pub requests: Vec<Recorded>,
+    /// Issue number → (issue JSON, its comments).
+    pub issues: Vec<(Value, Vec<Value>)>,
+    pub next_id: u64,
+    /// Files the pull request files API lists.
+    pub pull_request_files: Vec<String>,
+    /// Bodies longer than this are refused with GitHub's 422 "body is too long".
+    pub max_body_chars: usize,
+    pub scripted: VecDeque<Scripted>,
+}
+
+pub struct StandIn {
+    pub state: Arc<Mutex<State>>,
+    /// Prism's address: what agentlab's `GITHUB_API_URL` points at.
+    pub api_url: String,
+    prism: Child,
+    prism_log: PathBuf,
+    _log_dir: tempfile::TempDir,
+    examples: Arc<Value>,
+}
+
+impl Drop for StandIn {
+    fn drop(&mut self) {
+        let _ = self.prism.kill();
+        let _ = self.prism.wait();
+    }
+}
+
+fn crate_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn installed(variable: &str, relative: &str) -> PathBuf {
+    let path = std::env::var_os(variable)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate_root().join(relative));
+    assert!(
+        path.exists(),
+        "{} is missing: run scripts/install-github-stand-in (or set {variable})",
+        path.display()
+    );
+    path
+}
+
+impl StandIn {
+    /// Starts the recording server and Prism in front of it. Pull request 2 exists (the webhook examples' PR) and
+    /// is the merged pull request of every commit.
+    pub async fn start() -> Self {
+        let prism = installed(
+            "AGENTLAB_PRISM",
+            "tools/github-stand-in/node_modules/.bin/prism",
+        );
+        let spec = installed(
+            "AGENTLAB_GITHUB_OPENAPI",
+            "tools/github-stand-in/build/github-openapi-trimmed.json",
+        );
+        let description: Value =
+            serde_json::from_str(&std::fs::read_to_string(&spec).unwrap()).unwrap();
+        let examples = Arc::new(description["components"]["examples"].clone());
+        let state = Arc::new(Mutex::new(State {
+            next_id: 1000,
+            max_body_chars: 65_536,
+            ..State::default()
+        }));
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let upstream = listener.local_addr().unwrap();
+        tokio::spawn(serve(listener, state.clone(), examples.clone()));
+
+        let port = free_port();
+        let log_dir = tempfile::tempdir().unwrap();
+        let prism_log = log_dir.path().join("prism.log");
+        let log = std::fs::File::create(&prism_log).unwrap();
+        let child = Command::new(&prism)
+            .args([
+                "proxy",
+                "--errors",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ])
+            .arg(&spec)
+            .arg(format!("http://{upstream}"))
+            .stdout(Stdio::from(log.try_clone().unwrap()))
+            .stderr(Stdio::from(log))
+            .spawn()
+            .unwrap_or_else(|error| panic!("cannot start {}: {error}", prism.display()));
+        let stand_in = Self {
+            state,
+            api_url: format!("http://127.0.0.1:{port}"),
+            prism: child,
+            prism_log,
+            _log_dir: log_dir,
+            examples,
+        };
+        stand_in.wait_until_listening(port).await;
+        stand_in
+    }
+
+    async fn wait_until_listening(&self, port: u16) {
+        // Bounded: Prism loads the trimmed description in about two seconds.
+        for _ in 0..600 {
+            if std::fs::read_to_string(&self.prism_log)
+                .unwrap_or_default()
+                .contains("Prism is listening")
+                && TcpStream::connect(("127.0.0.1", port)).await.is_ok()
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("Prism did not start:\n{}", self.prism_log());
+    }
+
+    pub fn prism_log(&self) -> String {
+        std::fs::read_to_string(&self.prism_log).unwrap_or_default()
+    }
+
+    /// Fails the test when Prism saw a request or a response that GitHub's description does not allow.
+    pub fn assert_no_violations(&self) {
+        let violations = self.violations();
+        assert!(
+            violations.is_empty(),
+            "Prism found violations:\n{}",
+            violations.join("\n")
+        );
+    }
+
+    /// Prism's log lines about traffic outside the description: warnings ("Violation: ...") and, with
+    /// `--errors`, the requests it terminated ("✖ error ... VIOLATIONS").
+    pub fn violations(&self) -> Vec<String> {
+        self.prism_log()
+            .lines()
+            .filter(|line| line.to_lowercase().contains("violation") || line.contains('✖'))
+            .map(str::to_string)
+            .collect()
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.state.lock().unwrap().requests.clone()
+    }
+
+    pub fn count(&self, method: &str, path_contains: &str) -> usize {
+        self.requests()
+            .iter()
+            .filter(|request| request.method == method && request.path.contains(path_contains))
+            .count()
+    }
+
+    /// Adds an issue or pull request directly, as if someone had opened it.
+    pub fn add_issue(&self, number: u64, title: &str, body: &str, labels: &[&str], open: bool) {
+        let issue = issue_json(&self.examples, number, title, body, labels, open);
+        self.state.lock().unwrap().issues.push((issue, Vec::new()));
+    }
+
+    /// Comments by someone else, made from GitHub's example comment.
+    pub fn add_foreign_comments(&self, number: u64, count: u64) {
+        let mut state = self.state.lock().unwrap();
+        let (_, comments) = state
+            .issues
+            .iter_mut()
+            .find(|(issue, _)| issue["number"] == number)
+            .expect("the issue exists");
+        for index in 0..count {
+            let mut comment = self.examples["issue-comment"]["value"].clone();
+            comment["id"] = json!(index + 1);
+            comment["body"] = json!(format!("another bot's comment {index}"));
+            comments.push(comment);
+        }
+    }
+
+    pub fn comments_on(&self, number: u64) -> Vec<Value> {
+        let state = self.state.lock().unwrap();
+        state
+            .issues
+            .iter()
+            .find(|(issue, _)| issue["number"] == number)
+            .map(|(_, comments)| comments.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn issues_labelled(&self, label: &str) -> Vec<Value> {
+        let state = self.state.lock().unwrap();
+        state
+            .issues
+            .iter()
+            .map(|(issue, _)| issue.clone())
+            .filter(|issue| {
+                issue["labels"]
+                    .as_array()
+                    .is_some_and(|labels| labels.iter().any(|l| l["name"] == label))
+            })
+            .collect()
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn serve(listener: TcpListener, state: Arc<Mutex<State>>, examples: Arc<Value>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            return;
+        };
+        tokio::spawn(handle_connection(stream, state.clone(), examples.clone()));
+    }
+}
+
+/// One request per connection (`connection: close`): simple, and Prism's client reconnects as it must.
+async fn handle_connection(mut stream: TcpStream, state: Arc<Mutex<State>>, examples: Arc<Value>) {
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let header_end = loop {
+        let Ok(read) = stream.read(&mut chunk).await else {
+            return;
+        };
+        if read == 0 {
+            return;
+        }
+        buffer.extend_from_slice(&chunk[..read]);
+        if let Some(position) = buffer.windows(4).position(|window| window == b"\r\n\r\n") {
+            break position + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&buffer[..header_end]).into_owned();
+    let mut lines = head.lines();
+    let mut request_line = lines.next().unwrap_or("").split_whitespace();
+    let method = request_line.next().unwrap_or("").to_string();
+    let target = request_line.next().unwrap_or("").to_string();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_string()))
+        .collect();
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, v)| v.clone())
+    };
+    let length: usize = header("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    while buffer.len() < header_end + length {
+        let Ok(read) = stream.read(&mut chunk).await else {
+            return;
+        };
+        if read == 0 {
+            break;
+        }
+        buffer.extend_from_slice(&chunk[..read]);
+    }
+    let body_bytes = &buffer[header_end..(header_end + length).min(buffer.len())];
+    let body: Value = serde_json::from_slice(body_bytes).unwrap_or(Value::Null);
+    let (status, extra_headers, answer) = {
+        let mut state = state.lock().unwrap();
+        state.requests.push(Recorded {
+            method: method.clone(),
+            path: target.clone(),
+            authorization: header("authorization"),
+            body: body.clone(),
+        });
+        crate::github_routes::route(&mut state, &examples, &method, &target, &body)
+    };
+    let text = answer.to_string();
+    let mut response = format!(
+        "HTTP/1.1 {status} {}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n",
+        reason(status),
+        text.len()
+    );
+    for (name, value) in extra_headers {
+        response.push_str(&format!("{name}: {value}\r\n"));
+    }
+    response.push_str("\r\n");
+    response.push_str(&text);
+    let _ = stream.write_all(response.as_bytes()).await;
+    let _ = stream.shutdown().await;
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        201 => "Created",
+        404 => "Not Found",
+        422 => "Unprocessable Entity",
+        429 => "Too Many Requests",
+        _ => "Status",
+    }
+}
+
+/// An issue built from GitHub's example issue, with our number, title, body, labels and state.
+pub fn issue_json(
+    examples: &Value,
+    number: u64,
+    title: &str,
+    body: &str,
+    labels: &[&str],
+    open: bool,
+) -> Value {
+    let mut issue = examples["issue"]["value"].clone();
+    let label_template = issue["labels"][0].clone();
+    issue["number"] = json!(number);
+    issue["id"] = json!(number * 10);
+    issue["title"] = json!(title);
+    issue["body"] = json!(body);
+    issue["state"] = json!(if open { "open" } else { "closed" });
+    issue["labels"] = labels
+        .iter()
+        .enumerate()
+        .map(|(index, name)| {
+            let mut label = label_template.clone();
+            label["name"] = json!(name);
+            label["id"] = json!(index + 1);
+            label["default"] = json!(false);
+            label
+        })
+        .collect();
+    let object = issue.as_object_mut().unwrap();
+    // The example is an issue that is also a pull request; ours are plain issues unless told otherwise.
+    object.remove("pull_request");
+    issue
+}
