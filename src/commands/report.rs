@@ -8,7 +8,8 @@ use crate::cli::PostingArgs;
 use crate::commands::CommandError;
 use crate::contracts::{RunContext, RunMode, RunRecord};
 use crate::github::actions::{
-    StepOutputs, add_mask_commands, append_to_runner_file, failure_annotation, warning_annotation,
+    StepOutputs, add_mask_commands, append_to_runner_file, failure_annotation, log_group,
+    warning_annotation,
 };
 use crate::github::client::RetryPolicy;
 use crate::github::event::EventRun;
@@ -28,6 +29,10 @@ pub fn posting_enabled(args: &PostingArgs) -> bool {
     if args.no_post {
         return false;
     }
+    in_actions()
+}
+
+fn in_actions() -> bool {
     std::env::var("GITHUB_ACTIONS").is_ok_and(|value| value == "true")
 }
 
@@ -54,7 +59,7 @@ pub fn run_context_for_event(event: &EventRun) -> RunContext {
 
 /// `::add-mask::` for every secret the redactor knows, inside Actions, before any log line could show one.
 pub fn mask_known_secrets(redactor: &Redactor) {
-    if std::env::var("GITHUB_ACTIONS").is_ok_and(|value| value == "true") {
+    if in_actions() {
         for secret in redactor.known_secrets() {
             for command in add_mask_commands(secret) {
                 eprintln!("{command}");
@@ -76,6 +81,25 @@ pub async fn report_records(
     };
     write_previews(records, record_dir, &options, redactor)?;
     write_actions_files(records, record_dir, &options, redactor)?;
+    if in_actions() {
+        for record in records {
+            for attempt in &record.attempts {
+                let title = format!(
+                    "terraform {} · {} · attempt {}",
+                    record.mode.as_str(),
+                    record.project,
+                    attempt.attempt
+                );
+                let lines: Vec<String> = attempt
+                    .terraform
+                    .log_tail
+                    .iter()
+                    .map(|line| redactor.redact(line))
+                    .collect();
+                eprint!("{}", log_group(&title, &lines));
+            }
+        }
+    }
     for record in records {
         if let Some(annotation) = failure_annotation(record) {
             eprintln!("{}", redactor.redact(&annotation));
