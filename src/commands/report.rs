@@ -80,7 +80,18 @@ pub async fn report_records(
         ..RenderOptions::default()
     };
     write_previews(records, record_dir, &options, redactor)?;
-    write_actions_files(records, record_dir, &options, redactor)?;
+    let summary_path = std::env::var_os("GITHUB_STEP_SUMMARY").map(PathBuf::from);
+    let output_path = std::env::var_os("GITHUB_OUTPUT").map(PathBuf::from);
+    write_actions_files(
+        records,
+        record_dir,
+        &options,
+        redactor,
+        RunnerFiles {
+            step_summary: summary_path.as_deref(),
+            output: output_path.as_deref(),
+        },
+    )?;
     if in_actions() {
         for record in records {
             for attempt in &record.attempts {
@@ -167,22 +178,31 @@ fn write_previews(
     Ok(())
 }
 
-/// `$GITHUB_STEP_SUMMARY` and `$GITHUB_OUTPUT`, when the runner set them.
+/// The runner's files, when it set them.
+#[derive(Debug, Clone, Copy)]
+struct RunnerFiles<'a> {
+    step_summary: Option<&'a Path>,
+    output: Option<&'a Path>,
+}
+
+/// `$GITHUB_STEP_SUMMARY` (every project in full) and `$GITHUB_OUTPUT` (`outcome`, `llm_calls`, `cost_usd`,
+/// `record_path`).
 fn write_actions_files(
     records: &[RunRecord],
     record_dir: &Path,
     options: &RenderOptions,
     redactor: &Redactor,
+    files: RunnerFiles<'_>,
 ) -> Result<(), CommandError> {
-    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").map(PathBuf::from) {
+    if let Some(path) = files.step_summary {
         let summary = render_step_summary(records, &options.full_text_location);
-        append_to_runner_file(&path, &redactor.redact(&summary))
-            .map_err(|source| io_error("append to", &path, source))?;
+        append_to_runner_file(path, &redactor.redact(&summary))
+            .map_err(|source| io_error("append to", path, source))?;
     }
-    if let Some(path) = std::env::var_os("GITHUB_OUTPUT").map(PathBuf::from) {
+    if let Some(path) = files.output {
         let outputs = StepOutputs::from_records(records, record_dir);
-        append_to_runner_file(&path, &outputs.to_output_file_text())
-            .map_err(|source| io_error("append to", &path, source))?;
+        append_to_runner_file(path, &redactor.redact(&outputs.to_output_file_text()))
+            .map_err(|source| io_error("append to", path, source))?;
     }
     Ok(())
 }
@@ -203,6 +223,42 @@ fn io_error(action: &'static str, path: &Path, source: std::io::Error) -> Comman
 mod tests {
     use super::*;
     use crate::render::example_records::{deploy_failed, plan_with_replacements};
+
+    #[test]
+    fn the_step_summary_and_outputs_are_appended_redacted() {
+        let dir = tempfile::tempdir().unwrap();
+        let summary = dir.path().join("summary.md");
+        let output = dir.path().join("output");
+        std::fs::write(&summary, "earlier step\n").unwrap();
+        let mut redactor = Redactor::new();
+        redactor.add_secret("local:vztmpl/debian-13.tar.zst");
+        let records = [plan_with_replacements(), deploy_failed()];
+        let files = RunnerFiles {
+            step_summary: Some(&summary),
+            output: Some(&output),
+        };
+        write_actions_files(
+            &records,
+            Path::new("out/run-1"),
+            &RenderOptions::default(),
+            &redactor,
+            files,
+        )
+        .unwrap();
+        let summary = std::fs::read_to_string(&summary).unwrap();
+        assert!(summary.starts_with("earlier step\n<!-- agentlab:plan project=lxc-fleet -->"));
+        assert!(summary.contains("#### Timeline") && summary.contains("```diff"));
+        assert!(!summary.contains("debian-13"), "redacted");
+        let output = std::fs::read_to_string(&output).unwrap();
+        assert!(
+            output.contains("outcome<<AGENTLAB_EOF\nfailed\n"),
+            "{output}"
+        );
+        assert!(
+            output.contains("record_path<<AGENTLAB_EOF\nout/run-1\n"),
+            "{output}"
+        );
+    }
 
     #[test]
     fn previews_are_written_redacted_with_an_issue_only_for_failures() {
