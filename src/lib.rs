@@ -7,3 +7,4 @@
 pub mod contracts;
 pub mod planner;
 pub mod redact;
+pub mod validator;
