@@ -149,6 +149,9 @@ pub enum ProxmoxError {
     Connection { path: String, why: String },
     #[error("GET {path}: the answer is not the documented shape: {why}")]
     Shape { path: String, why: String },
+    /// A node name (from the guests output or config) that cannot be a path segment.
+    #[error("`{segment}` cannot be used as a node name in an API path")]
+    BadSegment { segment: String },
 }
 
 impl ProxmoxError {
@@ -168,7 +171,10 @@ impl ProxmoxError {
                 _ => false,
             },
             Self::Timeout { .. } | Self::Connection { .. } => true,
-            Self::Unauthorized { .. } | Self::Forbidden { .. } | Self::Shape { .. } => false,
+            Self::Unauthorized { .. }
+            | Self::Forbidden { .. }
+            | Self::Shape { .. }
+            | Self::BadSegment { .. } => false,
         }
     }
 }
@@ -289,13 +295,23 @@ impl ProxmoxClient {
                 why,
             };
             let pem = std::fs::read(path).map_err(|error| ca_error(error.to_string()))?;
-            let certificate = reqwest::Certificate::from_pem(&pem)
-                .map_err(|error| ca_error(format!("not a PEM certificate: {error}")))?;
-            builder = builder.add_root_certificate(certificate);
+            let certificates = reqwest::Certificate::from_pem_bundle(&pem)
+                .map_err(|error| ca_error(format!("not PEM certificates: {error}")))?;
+            if certificates.is_empty() {
+                return Err(ca_error("it holds no PEM certificate".into()));
+            }
+            for certificate in certificates {
+                builder = builder.add_root_certificate(certificate);
+            }
         }
-        let http = builder
-            .build()
-            .map_err(|error| ProxmoxConfigError::Client(error.to_string()))?;
+        let http = builder.build().map_err(|error| match &connection.ca_file {
+            // The certificates are only parsed here, so a broken one shows up as a build error.
+            Some(path) => ProxmoxConfigError::CaFile {
+                path: path.clone(),
+                why: error_chain(&error),
+            },
+            None => ProxmoxConfigError::Client(error_chain(&error)),
+        })?;
         Ok(Self {
             http,
             api_base,
@@ -358,23 +374,32 @@ impl ProxmoxClient {
 
     /// The path as evidence shows it: `/api2/json/nodes/...`.
     pub fn display_path(&self, segments: &[&str]) -> String {
-        self.url(segments).path().to_string()
+        match self.url(segments) {
+            Ok(url) => url.path().to_string(),
+            Err(_) => format!("{}/{}", self.api_base.path(), segments.join("/")),
+        }
     }
 
-    fn url(&self, segments: &[&str]) -> Url {
+    fn url(&self, segments: &[&str]) -> Result<Url, ProxmoxError> {
+        // Segments are percent-encoded, so a `/` in a node name from a Terraform output cannot walk the path;
+        // `.` and `..` would be dropped silently, and an empty one would change the path's shape.
+        if let Some(bad) = segments.iter().find(|s| matches!(**s, "" | "." | "..")) {
+            return Err(ProxmoxError::BadSegment {
+                segment: bad.to_string(),
+            });
+        }
         let mut url = self.api_base.clone();
         if let Ok(mut path) = url.path_segments_mut() {
-            // Segments are percent-encoded, so a node name from a Terraform output cannot walk the path.
             path.pop_if_empty().extend(segments);
         }
-        url
+        Ok(url)
     }
 
     async fn get<T: serde::de::DeserializeOwned>(
         &self,
         segments: &[&str],
     ) -> Result<T, ProxmoxError> {
-        let url = self.url(segments);
+        let url = self.url(segments)?;
         let mut backoff = self.settings.retry_backoff;
         let mut attempt = 1;
         loop {
@@ -551,14 +576,21 @@ fn transport_error(
             timeout_ms: settings.request_timeout.as_millis(),
         };
     }
-    // reqwest's own message is generic ("error sending request"); the cause chain says what happened.
+    ProxmoxError::Connection {
+        path,
+        why: error_chain(error),
+    }
+}
+
+/// reqwest's own message is generic ("error sending request"); the cause chain says what happened.
+fn error_chain(error: &reqwest::Error) -> String {
     let mut why = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
         why = format!("{why}: {cause}");
         source = cause.source();
     }
-    ProxmoxError::Connection { path, why }
+    why
 }
 
 #[cfg(test)]

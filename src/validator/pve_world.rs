@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use serde_json::{Value, json};
 
 use crate::contracts::GuestKind;
-use crate::validator::pve_world_http::{HttpReply, HttpRequest, serve};
+use crate::validator::pve_world_http::{HttpReply, HttpRequest, percent_decode, serve};
 
 /// The state of a node.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,7 +230,13 @@ impl PveWorld {
                 &format!("Method '{method} {api_path}' not implemented"),
             ));
         }
-        let segments: Vec<&str> = api_path.split('/').filter(|s| !s.is_empty()).collect();
+        // Split first, decode second: an encoded `/` inside a node name stays inside that segment.
+        let decoded: Vec<String> = api_path
+            .split('/')
+            .filter(|segment| !segment.is_empty())
+            .map(percent_decode)
+            .collect();
+        let segments: Vec<&str> = decoded.iter().map(String::as_str).collect();
         match segments.as_slice() {
             ["version"] => Some(ok(
                 json!({"version": "9.2.11", "release": "9.2", "repoid": "5c2bd5c1"}),

@@ -19,7 +19,7 @@ const MAX_BODY_BYTES: usize = 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct HttpRequest {
     pub method: String,
-    /// The path, percent-decoded, without the query.
+    /// The path as sent (still percent-encoded), without the query.
     pub path: String,
     pub query: Option<String>,
     /// Header names in lower case, in the order received.
@@ -178,7 +178,7 @@ async fn read_request(stream: &mut TcpStream) -> Result<Option<HttpRequest>, Str
     };
     Ok(Some(HttpRequest {
         method: method.to_string(),
-        path: percent_decode(path),
+        path: path.to_string(),
         query,
         headers,
         body,
@@ -191,7 +191,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
         .position(|window| window == needle)
 }
 
-fn percent_decode(text: &str) -> String {
+pub(crate) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut index = 0;
