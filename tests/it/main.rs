@@ -1,4 +1,6 @@
-//! The one integration test binary; each topic is a module.
+//! Integration tests: the real `agentlab` binary, the real terraform, local servers on loopback.
 
+mod cli;
+mod modules;
 mod validator;
 mod validator_in_planner;
