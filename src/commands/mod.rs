@@ -5,9 +5,11 @@
 mod projects;
 mod runs;
 mod schema;
+mod validate;
 
 pub use projects::{affected_projects, read_changed_files};
 pub use runs::{RunSettings, new_run_id, project_run, run_projects, write_record};
+pub use validate::{render_table, validator_from_config};
 
 use std::path::PathBuf;
 
@@ -78,10 +80,10 @@ pub async fn run(cli: Cli) -> Result<ExitStatus, CommandError> {
             command: "plan/deploy",
             part: "the Terraform agent",
         }),
-        Command::Validate(_) => Err(CommandError::NotBuilt {
-            command: "validate",
-            part: "the Validator",
-        }),
+        Command::Validate(args) => {
+            let config = LoadedConfig::load(&cli.global.config)?;
+            validate::validate(&config, &args).await
+        }
         Command::Diagnose(_) => Err(CommandError::NotBuilt {
             command: "diagnose",
             part: "the diagnosis room",

@@ -29,7 +29,9 @@ use crate::validator::checks::{
     GuestFindings, GuestVerdict, guest_checks, guest_checks_without_guests, resources_check,
 };
 use crate::validator::probe::{ProbeContext, guest_label, probe_guest};
-use crate::validator::proxmox::{ProxmoxClient, ProxmoxClientSettings, ProxmoxConnection};
+use crate::validator::proxmox::{
+    ProxmoxClient, ProxmoxClientSettings, ProxmoxConfigError, ProxmoxConnection,
+};
 
 /// Guests examined at the same time: enough for a fleet, few enough not to flood a small node's API.
 pub const DEFAULT_CONCURRENCY: usize = 8;
@@ -83,16 +85,25 @@ impl ProxmoxValidator {
         }
     }
 
-    /// Reads `PROXMOX_VE_ENDPOINT`, `PROXMOX_VE_API_TOKEN`, `PROXMOX_VE_INSECURE` and `AGENTLAB_PROXMOX_CA_FILE`.
-    /// A missing or malformed variable does not stop the Validator: `resources` needs no API, and the guest checks
-    /// report the problem as their evidence.
-    pub fn from_environment(settings: ValidatorSettings) -> Self {
-        let client = ProxmoxConnection::from_environment()
-            .and_then(|connection| ProxmoxClient::new(&connection, settings.client));
+    /// A Validator for a connection read elsewhere; a connection that could not be read becomes the reason the
+    /// guest checks give.
+    pub fn from_connection(
+        connection: Result<ProxmoxConnection, ProxmoxConfigError>,
+        settings: ValidatorSettings,
+    ) -> Self {
+        let client =
+            connection.and_then(|connection| ProxmoxClient::new(&connection, settings.client));
         match client {
             Ok(client) => Self::new(client, settings),
             Err(error) => Self::without_api(error.to_string(), settings),
         }
+    }
+
+    /// Reads `PROXMOX_VE_ENDPOINT`, `PROXMOX_VE_API_TOKEN`, `PROXMOX_VE_INSECURE` and `AGENTLAB_PROXMOX_CA_FILE`.
+    /// A missing or malformed variable does not stop the Validator: `resources` needs no API, and the guest checks
+    /// report the problem as their evidence.
+    pub fn from_environment(settings: ValidatorSettings) -> Self {
+        Self::from_connection(ProxmoxConnection::from_environment(), settings)
     }
 
     /// Runs the four checks for one request.

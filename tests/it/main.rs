@@ -3,4 +3,5 @@
 mod cli;
 mod modules;
 mod validator;
+mod validator_cli;
 mod validator_in_planner;

@@ -128,7 +128,12 @@ async fn all_four_checks_pass_against_a_healthy_world() {
         "2 of 2 guests are running"
     );
     let ip = evidence_of(&result, CheckName::IpAssigned);
-    assert!(ip.contains("lxc/101 on pmx-01: 127.0.0.1 (from GET /api2/json/nodes/pmx-01/lxc/101/interfaces)"), "{ip}");
+    assert!(
+        ip.contains(
+            "lxc/101 on pmx-01: 127.0.0.1 (from GET /api2/json/nodes/pmx-01/lxc/101/interfaces)"
+        ),
+        "{ip}"
+    );
     assert!(ip.contains("qemu/201 on pmx-01: 127.0.0.1 (from GET /api2/json/nodes/pmx-01/qemu/201/agent/network-get-interfaces)"), "{ip}");
     assert!(
         evidence_of(&result, CheckName::Reachable)
