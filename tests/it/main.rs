@@ -1,0 +1,4 @@
+//! Integration tests: the real `agentlab` binary, the real terraform, local servers on loopback.
+
+mod cli;
+mod modules;
