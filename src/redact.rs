@@ -166,6 +166,21 @@ impl Redactor {
     pub fn redact_json(&self, value: &serde_json::Value) -> serde_json::Value {
         match value {
             serde_json::Value::String(text) => serde_json::Value::String(self.redact(text)),
+            // A list of lines (a log tail) is redacted as one text, so that a secret spanning lines — a private
+            // key block — is found whole; the redacted text is split back into lines.
+            serde_json::Value::Array(items)
+                if items.len() > 1 && items.iter().all(serde_json::Value::is_string) =>
+            {
+                let joined = items
+                    .iter()
+                    .filter_map(serde_json::Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                self.redact(&joined)
+                    .split('\n')
+                    .map(|line| serde_json::Value::String(line.to_string()))
+                    .collect()
+            }
             serde_json::Value::Array(items) => {
                 items.iter().map(|item| self.redact_json(item)).collect()
             }
@@ -200,6 +215,10 @@ impl SharedRedactor {
 
     pub fn add_secret_json(&self, value: &serde_json::Value) {
         self.write().add_secret_json(value);
+    }
+
+    pub fn add_pattern(&self, pattern: &str) -> Result<(), PatternError> {
+        self.write().add_pattern(pattern)
     }
 
     pub fn redact(&self, text: &str) -> String {
@@ -272,8 +291,14 @@ fn built_in_shapes() -> &'static [Shape] {
 /// The process-wide redactor the log writer uses. Commands add the secrets they discover (sensitive outputs,
 /// configured environment variables) to it as they go; every other output path takes a redactor explicitly.
 pub fn process_redactor() -> &'static std::sync::RwLock<Redactor> {
-    static PROCESS: OnceLock<std::sync::RwLock<Redactor>> = OnceLock::new();
-    PROCESS.get_or_init(|| std::sync::RwLock::new(Redactor::from_environment(&[])))
+    &process_shared_redactor().inner
+}
+
+/// The same process-wide redactor as a [`SharedRedactor`], for the parts (the diagnosis chain, the Terraform
+/// agent) that hold one: a secret added through either handle is hidden by both.
+pub fn process_shared_redactor() -> &'static SharedRedactor {
+    static PROCESS: OnceLock<SharedRedactor> = OnceLock::new();
+    PROCESS.get_or_init(|| SharedRedactor::new(Redactor::from_environment(&[])))
 }
 
 /// Redacts with the process-wide redactor; a poisoned lock still redacts with what it holds.
@@ -380,24 +405,35 @@ mod tests {
         let terraform_side = shared.clone();
         terraform_side.add_secret_json(&serde_json::json!({"password": "sensitive-output-4"}));
         assert_eq!(shared.redact("x sensitive-output-4"), "x [REDACTED]");
-        assert_eq!(
-            shared.snapshot().redact("sensitive-output-4"),
-            "[REDACTED]"
-        );
+        assert_eq!(shared.snapshot().redact("sensitive-output-4"), "[REDACTED]");
     }
 
     #[test]
     fn environment_lookup_adds_known_and_extra_variables() {
-        let redactor = Redactor::from_environment_lookup(&["MY_TOKEN".to_string()], |name| {
-            match name {
+        let redactor =
+            Redactor::from_environment_lookup(&["MY_TOKEN".to_string()], |name| match name {
                 "ANTHROPIC_API_KEY" => Some("env-canary-anthropic".to_string()),
                 "MY_TOKEN" => Some("env-canary-extra".to_string()),
                 _ => None,
-            }
-        });
+            });
         assert_eq!(
             redactor.redact("env-canary-anthropic env-canary-extra"),
             "[REDACTED] [REDACTED]"
+        );
+    }
+
+    #[test]
+    fn a_private_key_split_over_log_lines_is_hidden_whole() {
+        let lines = serde_json::json!([
+            "before",
+            "-----BEGIN OPENSSH PRIVATE KEY-----",
+            "b3BlbnNzaC1rZXk",
+            "-----END OPENSSH PRIVATE KEY-----",
+            "after"
+        ]);
+        assert_eq!(
+            Redactor::new().redact_json(&lines),
+            serde_json::json!(["before", "[REDACTED PRIVATE KEY]", "after"])
         );
     }
 

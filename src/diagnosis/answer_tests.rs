@@ -15,15 +15,23 @@ fn valid() -> serde_json::Value {
 #[test]
 fn a_valid_answer_becomes_a_hypothesis() {
     let hypothesis = validate_answer(&AnswerContent::Json(valid()), &ids()).unwrap();
-    assert_eq!(hypothesis.remediation, Remediation::ReduceParallelism { parallelism: 1 });
+    assert_eq!(
+        hypothesis.remediation,
+        Remediation::ReduceParallelism { parallelism: 1 }
+    );
     let fenced = format!("Here you go:\n```json\n{}\n```", valid());
-    assert_eq!(validate_answer(&AnswerContent::Text(fenced), &ids()).unwrap(), hypothesis);
+    assert_eq!(
+        validate_answer(&AnswerContent::Text(fenced), &ids()).unwrap(),
+        hypothesis
+    );
 }
 
 #[test]
 fn invalid_answers_are_refused_with_a_reason() {
     let check = |value: serde_json::Value, expected: &str| {
-        let problem = validate_answer(&AnswerContent::Json(value), &ids()).unwrap_err().to_string();
+        let problem = validate_answer(&AnswerContent::Json(value), &ids())
+            .unwrap_err()
+            .to_string();
         assert!(problem.contains(expected), "{problem}");
     };
     let mut unknown_id = valid();
@@ -44,7 +52,8 @@ fn invalid_answers_are_refused_with_a_reason() {
     let mut huge_confidence = valid();
     huge_confidence["confidence"] = json!(1e15);
     check(huge_confidence, "confidence");
-    let problem = validate_answer(&AnswerContent::Text("I think it is a lock".into()), &ids()).unwrap_err();
+    let problem =
+        validate_answer(&AnswerContent::Text("I think it is a lock".into()), &ids()).unwrap_err();
     assert!(matches!(problem, AnswerProblem::NotJson(_)));
 }
 
@@ -52,7 +61,12 @@ fn invalid_answers_are_refused_with_a_reason() {
 fn a_percent_confidence_is_read_as_percent() {
     let mut answer = valid();
     answer["confidence"] = json!(80);
-    assert_eq!(validate_answer(&AnswerContent::Json(answer), &ids()).unwrap().confidence, 0.8);
+    assert_eq!(
+        validate_answer(&AnswerContent::Json(answer), &ids())
+            .unwrap()
+            .confidence,
+        0.8
+    );
 }
 
 #[test]
@@ -62,9 +76,27 @@ fn the_schema_closes_the_remediation_union_and_the_evidence_ids() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|option| option["properties"]["action"]["enum"][0].as_str().unwrap().to_string())
+        .map(|option| {
+            option["properties"]["action"]["enum"][0]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
-    assert_eq!(actions, ["retry", "retry_after", "reduce_parallelism", "reinit_upgrade", "replace", "escalate"]);
-    assert_eq!(schema["properties"]["evidence"]["items"]["enum"], json!(["E1", "E2"]));
+    assert_eq!(
+        actions,
+        [
+            "retry",
+            "retry_after",
+            "reduce_parallelism",
+            "reinit_upgrade",
+            "replace",
+            "escalate"
+        ]
+    );
+    assert_eq!(
+        schema["properties"]["evidence"]["items"]["enum"],
+        json!(["E1", "E2"])
+    );
     assert_eq!(schema["additionalProperties"], json!(false));
 }

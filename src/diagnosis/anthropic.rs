@@ -54,10 +54,17 @@ pub fn request_body(model: &str, conversation: &Conversation, schema: &Value) ->
 
 /// Reads a Messages API response: the forced tool's `input`, else the text blocks; and the usage.
 pub fn parse_response(body: &Value) -> Result<(AnswerContent, TokenCounts), LlmError> {
-    let invalid = |message: &str| LlmError::InvalidResponse { message: message.to_string() };
-    let blocks = body.get("content").and_then(Value::as_array).ok_or_else(|| invalid("no `content` array"))?;
+    let invalid = |message: &str| LlmError::InvalidResponse {
+        message: message.to_string(),
+    };
+    let blocks = body
+        .get("content")
+        .and_then(Value::as_array)
+        .ok_or_else(|| invalid("no `content` array"))?;
     let tool_input = blocks.iter().find_map(|block| {
-        (block.get("type").and_then(Value::as_str) == Some("tool_use")).then(|| block.get("input").cloned()).flatten()
+        (block.get("type").and_then(Value::as_str) == Some("tool_use"))
+            .then(|| block.get("input").cloned())
+            .flatten()
     });
     let content = match tool_input {
         Some(input) => AnswerContent::Json(input),
@@ -92,17 +99,35 @@ impl StructuredChat for AnthropicChat {
         &self.model
     }
 
-    async fn ask(&self, conversation: &Conversation, schema: &Value) -> Result<ChatAnswer, LlmError> {
-        let api_key = self.api_key.clone().ok_or(LlmError::MissingApiKey { variable: KEY_VARIABLE })?;
+    async fn ask(
+        &self,
+        conversation: &Conversation,
+        schema: &Value,
+    ) -> Result<ChatAnswer, LlmError> {
+        let api_key = self.api_key.clone().ok_or(LlmError::MissingApiKey {
+            variable: KEY_VARIABLE,
+        })?;
         let url = format!("{}/v1/messages", self.base_url.trim_end_matches('/'));
         let headers = vec![
             RequestHeader::Secret("x-api-key", api_key),
             RequestHeader::Plain("anthropic-version", API_VERSION.to_string()),
         ];
         let body = request_body(&self.model, conversation, schema);
-        let answer = post_json(&self.client, &url, headers, &body, &self.retry, KEY_VARIABLE).await?;
+        let answer = post_json(
+            &self.client,
+            &url,
+            headers,
+            &body,
+            &self.retry,
+            KEY_VARIABLE,
+        )
+        .await?;
         let (content, tokens) = parse_response(&answer.body)?;
-        Ok(ChatAnswer { content, tokens, latency_ms: answer.latency_ms })
+        Ok(ChatAnswer {
+            content,
+            tokens,
+            latency_ms: answer.latency_ms,
+        })
     }
 }
 
@@ -121,19 +146,40 @@ mod tests {
             "usage": {"input_tokens": 2095, "output_tokens": 503, "cache_creation_input_tokens": 10, "cache_read_input_tokens": 20}
         });
         let (content, tokens) = parse_response(&body).unwrap();
-        assert_eq!(content, AnswerContent::Json(json!({"category": "transient_lock"})));
-        assert_eq!(tokens, TokenCounts { input: 2095, output: 503, cache_read: 20, cache_write: 10 });
+        assert_eq!(
+            content,
+            AnswerContent::Json(json!({"category": "transient_lock"}))
+        );
+        assert_eq!(
+            tokens,
+            TokenCounts {
+                input: 2095,
+                output: 503,
+                cache_read: 20,
+                cache_write: 10
+            }
+        );
         assert!(parse_response(&json!({"type": "message"})).is_err());
     }
 
     #[test]
     fn the_request_forces_the_hypothesis_tool() {
         let conversation = Conversation::new("system text".into(), "evidence".into());
-        let body = request_body("claude-haiku-5-5", &conversation, &json!({"type": "object"}));
-        assert_eq!(body["tool_choice"], json!({"type": "tool", "name": HYPOTHESIS_TOOL_NAME}));
+        let body = request_body(
+            "claude-haiku-5-5",
+            &conversation,
+            &json!({"type": "object"}),
+        );
+        assert_eq!(
+            body["tool_choice"],
+            json!({"type": "tool", "name": HYPOTHESIS_TOOL_NAME})
+        );
         assert_eq!(body["tools"][0]["input_schema"], json!({"type": "object"}));
         assert_eq!(body["system"], "system text");
-        assert_eq!(body["messages"][0], json!({"role": "user", "content": "evidence"}));
+        assert_eq!(
+            body["messages"][0],
+            json!({"role": "user", "content": "evidence"})
+        );
         assert!(body.get("temperature").is_none());
     }
 }

@@ -11,7 +11,9 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::contracts::{CheckName, CheckStatus, Category, DiagnosisRequest, Hypothesis, Remediation};
+use crate::contracts::{
+    Category, CheckName, CheckStatus, DiagnosisRequest, Hypothesis, Remediation,
+};
 
 use super::context::{DiagnosisContext, EvidenceKind};
 
@@ -133,7 +135,10 @@ fn compiled() -> &'static [(Regex, &'static Signature)] {
         signatures()
             .iter()
             .map(|signature| {
-                (Regex::new(signature.pattern).expect("catalogue patterns are valid"), signature)
+                (
+                    Regex::new(signature.pattern).expect("catalogue patterns are valid"),
+                    signature,
+                )
             })
             .collect()
     })
@@ -150,7 +155,10 @@ pub struct CatalogueMatch {
 pub fn recognise(request: &DiagnosisRequest, context: &DiagnosisContext) -> Option<CatalogueMatch> {
     let searchable = || {
         context.items.iter().filter(|item| {
-            matches!(item.kind, EvidenceKind::TerraformError | EvidenceKind::LogTail | EvidenceKind::FailedCheck)
+            matches!(
+                item.kind,
+                EvidenceKind::TerraformError | EvidenceKind::LogTail | EvidenceKind::FailedCheck
+            )
         })
     };
     for (regex, signature) in compiled() {
@@ -185,13 +193,17 @@ pub fn recognise(request: &DiagnosisRequest, context: &DiagnosisContext) -> Opti
 /// Terraform succeeded and manages resources, yet the `resources` check found none of what it expects: the
 /// expectation names something the project does not (e.g. telmate's `proxmox_lxc` for bpg's
 /// `proxmox_virtual_environment_container`). Nothing to retry: the config or the code must change.
-fn validation_mismatch(request: &DiagnosisRequest, context: &DiagnosisContext) -> Option<CatalogueMatch> {
+fn validation_mismatch(
+    request: &DiagnosisRequest,
+    context: &DiagnosisContext,
+) -> Option<CatalogueMatch> {
     let validation = request.validation.as_ref()?;
     let failed_resources = validation
         .checks
         .iter()
         .any(|check| check.name == CheckName::Resources && check.status == CheckStatus::Fail);
-    if !request.terraform.ok || !failed_resources || request.terraform.resource_addresses.is_empty() {
+    if !request.terraform.ok || !failed_resources || request.terraform.resource_addresses.is_empty()
+    {
         return None;
     }
     let item = context.items.iter().find(|item| {

@@ -101,7 +101,10 @@ impl DiagnosisContext {
     pub fn render_prompt(&self) -> String {
         let mut prompt = String::from("A Terraform run failed. The numbered evidence follows.\n\n");
         for item in &self.items {
-            prompt.push_str(&format!("=== {} · {} ===\n{}\n\n", item.id, item.title, item.text));
+            prompt.push_str(&format!(
+                "=== {} · {} ===\n{}\n\n",
+                item.id, item.title, item.text
+            ));
         }
         if self.ruled_out.is_empty() {
             prompt.push_str("No hypothesis has been tried yet in this run.\n");
@@ -177,7 +180,11 @@ fn evidence_drafts(request: &DiagnosisRequest, files: &[ProjectFile]) -> Vec<Dra
         });
     }
     if let Some(validation) = &request.validation {
-        for check in validation.checks.iter().filter(|check| check.status == CheckStatus::Fail) {
+        for check in validation
+            .checks
+            .iter()
+            .filter(|check| check.status == CheckStatus::Fail)
+        {
             let mut text = check.detail.clone();
             for line in &check.evidence {
                 text.push_str("\n- ");
@@ -241,21 +248,34 @@ fn fit_to_budget(drafts: &mut [Draft], budget: usize) {
     for draft in drafts.iter_mut().filter(|d| is_essential(d.kind)) {
         draft.text = trim_middle(&draft.text, essential_cap);
     }
-    let essential: usize = drafts.iter().filter(|d| is_essential(d.kind)).map(|d| tokens(&d.text)).sum();
+    let essential: usize = drafts
+        .iter()
+        .filter(|d| is_essential(d.kind))
+        .map(|d| tokens(&d.text))
+        .sum();
     let mut left = budget.saturating_sub(essential);
     let state_log_share = left / 8;
-    for draft in drafts.iter_mut().filter(|d| d.kind == EvidenceKind::StateLog) {
+    for draft in drafts
+        .iter_mut()
+        .filter(|d| d.kind == EvidenceKind::StateLog)
+    {
         draft.text = trim_middle(&draft.text, state_log_share);
         left = left.saturating_sub(tokens(&draft.text));
     }
     let has_files = drafts.iter().any(|d| d.kind == EvidenceKind::ProjectFile);
     let log_share = if has_files { left / 2 } else { left };
-    for draft in drafts.iter_mut().filter(|d| d.kind == EvidenceKind::LogTail) {
+    for draft in drafts
+        .iter_mut()
+        .filter(|d| d.kind == EvidenceKind::LogTail)
+    {
         draft.text = trim_middle(&draft.text, log_share);
         left = left.saturating_sub(tokens(&draft.text));
     }
     const MINIMUM_USEFUL_FILE_TOKENS: usize = 48;
-    let mut files: Vec<&mut Draft> = drafts.iter_mut().filter(|d| d.kind == EvidenceKind::ProjectFile).collect();
+    let mut files: Vec<&mut Draft> = drafts
+        .iter_mut()
+        .filter(|d| d.kind == EvidenceKind::ProjectFile)
+        .collect();
     // Small files first, so that one huge file does not crowd out the others.
     files.sort_by_key(|d| d.text.len());
     let count = files.len();
@@ -271,7 +291,10 @@ fn fit_to_budget(drafts: &mut [Draft], budget: usize) {
 }
 
 fn is_essential(kind: EvidenceKind) -> bool {
-    matches!(kind, EvidenceKind::Phase | EvidenceKind::TerraformError | EvidenceKind::FailedCheck)
+    matches!(
+        kind,
+        EvidenceKind::Phase | EvidenceKind::TerraformError | EvidenceKind::FailedCheck
+    )
 }
 
 /// Keeps the head and the tail of `text` and every line that carries an error, within `max_tokens` where the
@@ -285,7 +308,10 @@ pub fn trim_middle(text: &str, max_tokens: usize) -> String {
         .lines()
         .map(|line| {
             if line.len() > LONGEST_KEPT_LINE {
-                let cut = (0..=LONGEST_KEPT_LINE).rev().find(|i| line.is_char_boundary(*i)).unwrap_or(0);
+                let cut = (0..=LONGEST_KEPT_LINE)
+                    .rev()
+                    .find(|i| line.is_char_boundary(*i))
+                    .unwrap_or(0);
                 format!("{}…", &line[..cut])
             } else {
                 line.to_string()
@@ -354,7 +380,10 @@ pub fn trim_middle(text: &str, max_tokens: usize) -> String {
 
 fn is_error_line(line: &str) -> bool {
     let lower = line.to_lowercase();
-    lower.contains("error") || lower.contains("failed") || lower.contains("fatal") || lower.contains("panic")
+    lower.contains("error")
+        || lower.contains("failed")
+        || lower.contains("fatal")
+        || lower.contains("panic")
 }
 
 #[cfg(test)]

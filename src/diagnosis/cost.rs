@@ -136,9 +136,9 @@ pub fn built_in_price(model: &str) -> Option<Price> {
         .iter()
         .find(|(id, _)| {
             model == *id
-                || model
-                    .strip_prefix(id)
-                    .is_some_and(|rest| rest.starts_with('-') && rest[1..].chars().all(|c| c.is_ascii_digit()))
+                || model.strip_prefix(id).is_some_and(|rest| {
+                    rest.starts_with('-') && rest[1..].chars().all(|c| c.is_ascii_digit())
+                })
         })
         .map(|(_, [input, cache_write, cache_read, output])| {
             price(*input, *cache_write, *cache_read, *output)
@@ -161,14 +161,22 @@ mod tests {
         };
         let expected = (2_000.0 * 1.00 + 300.0 * 5.00 + 1_000.0 * 0.10 + 400.0 * 1.25) / 1e6;
         assert!((quote.cost_usd(tokens) - expected).abs() < 1e-12);
-        assert!(quote.label().contains("(table 2026-11)"), "{}", quote.label());
+        assert!(
+            quote.label().contains("(table 2026-11)"),
+            "{}",
+            quote.label()
+        );
     }
 
     #[test]
     fn the_current_haiku_and_the_retired_ones_are_known() {
         let check = |model: &str, input: f64, output: f64| {
             let price = built_in_price(model).unwrap_or_else(|| panic!("{model} has no price"));
-            assert_eq!((price.input_per_mtok, price.output_per_mtok), (input, output), "{model}");
+            assert_eq!(
+                (price.input_per_mtok, price.output_per_mtok),
+                (input, output),
+                "{model}"
+            );
         };
         check("claude-haiku-5-5", 0.10, 0.50);
         check("claude-3-haiku-20240307", 0.25, 1.25);
@@ -186,12 +194,26 @@ mod tests {
             cache_read_per_mtok: 0.0,
             cache_write_per_mtok: 0.0,
         };
-        let book = PriceBook::new(BTreeMap::from([("claude-haiku-5-5".to_string(), overridden)]));
+        let book = PriceBook::new(BTreeMap::from([(
+            "claude-haiku-5-5".to_string(),
+            overridden,
+        )]));
         let quote = book.quote("claude-haiku-5-5");
         assert_eq!(quote.source, PriceSource::Config);
         assert!(quote.label().contains("agentlab.toml"));
         let unknown = book.quote("qwen2.5-coder");
-        assert_eq!(unknown.cost_usd(TokenCounts { input: 10, output: 10, ..Default::default() }), 0.0);
-        assert!(unknown.label().contains("[llm.prices.\"qwen2.5-coder\"]"), "{}", unknown.label());
+        assert_eq!(
+            unknown.cost_usd(TokenCounts {
+                input: 10,
+                output: 10,
+                ..Default::default()
+            }),
+            0.0
+        );
+        assert!(
+            unknown.label().contains("[llm.prices.\"qwen2.5-coder\"]"),
+            "{}",
+            unknown.label()
+        );
     }
 }

@@ -34,7 +34,10 @@ impl Conversation {
     pub fn new(system: String, first_user_message: String) -> Self {
         Self {
             system,
-            turns: vec![Turn { role: Role::User, text: first_user_message }],
+            turns: vec![Turn {
+                role: Role::User,
+                text: first_user_message,
+            }],
         }
     }
 }
@@ -52,7 +55,11 @@ pub struct ChatAnswer {
 pub trait StructuredChat: Send + Sync {
     fn provider(&self) -> &'static str;
     fn model(&self) -> &str;
-    async fn ask(&self, conversation: &Conversation, schema: &Value) -> Result<ChatAnswer, LlmError>;
+    async fn ask(
+        &self,
+        conversation: &Conversation,
+        schema: &Value,
+    ) -> Result<ChatAnswer, LlmError>;
 }
 
 /// The LLM half of the diagnosis chain.
@@ -101,8 +108,14 @@ impl LlmDiagnoser {
                 usage,
             );
         }
-        conversation.turns.push(Turn { role: Role::Assistant, text: first.content.as_text() });
-        conversation.turns.push(Turn { role: Role::User, text: repair_request(&problem, &presented) });
+        conversation.turns.push(Turn {
+            role: Role::Assistant,
+            text: first.content.as_text(),
+        });
+        conversation.turns.push(Turn {
+            role: Role::User,
+            text: repair_request(&problem, &presented),
+        });
         let second = match self.chat.ask(&conversation, &schema).await {
             Ok(answer) => answer,
             Err(error) => {
@@ -137,11 +150,26 @@ impl LlmDiagnoser {
         }
     }
 
-    fn found(&self, hypothesis: crate::contracts::Hypothesis, usage: Vec<Usage>, note: String) -> Diagnosis {
-        Diagnosis { source: DiagnosisSource::Llm, hypothesis: Some(hypothesis), detail: Some(note), usage }
+    fn found(
+        &self,
+        hypothesis: crate::contracts::Hypothesis,
+        usage: Vec<Usage>,
+        note: String,
+    ) -> Diagnosis {
+        Diagnosis {
+            source: DiagnosisSource::Llm,
+            hypothesis: Some(hypothesis),
+            detail: Some(note),
+            usage,
+        }
     }
 
     fn unavailable(&self, detail: String, usage: Vec<Usage>) -> Diagnosis {
-        Diagnosis { source: DiagnosisSource::Unavailable, hypothesis: None, detail: Some(detail), usage }
+        Diagnosis {
+            source: DiagnosisSource::Unavailable,
+            hypothesis: None,
+            detail: Some(detail),
+            usage,
+        }
     }
 }

@@ -26,7 +26,10 @@ pub struct RecordedRequest {
 
 impl RecordedRequest {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+        self.headers
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
     }
 
     pub fn json(&self) -> Value {
@@ -44,7 +47,11 @@ pub struct ScriptedResponse {
 
 impl ScriptedResponse {
     pub fn json(status: u16, body: &Value) -> Self {
-        Self { status, headers: vec![("content-type".into(), "application/json".into())], body: body.to_string() }
+        Self {
+            status,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: body.to_string(),
+        }
     }
 
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
@@ -66,13 +73,24 @@ impl ScriptedResponse {
         )
     }
 
-    pub fn anthropic_hypothesis(hypothesis: &Hypothesis, input_tokens: u64, output_tokens: u64) -> Self {
-        Self::anthropic_tool_use(&serde_json::to_value(hypothesis).unwrap_or(Value::Null), input_tokens, output_tokens)
+    pub fn anthropic_hypothesis(
+        hypothesis: &Hypothesis,
+        input_tokens: u64,
+        output_tokens: u64,
+    ) -> Self {
+        Self::anthropic_tool_use(
+            &serde_json::to_value(hypothesis).unwrap_or(Value::Null),
+            input_tokens,
+            output_tokens,
+        )
     }
 
     /// Anthropic's error body: `{type: "error", error: {type, message}}`.
     pub fn anthropic_error(status: u16, kind: &str, message: &str) -> Self {
-        Self::json(status, &json!({"type": "error", "error": {"type": kind, "message": message}}))
+        Self::json(
+            status,
+            &json!({"type": "error", "error": {"type": kind, "message": message}}),
+        )
     }
 
     /// A chat completion whose message content is `content` (a JSON string when a schema was asked for).
@@ -90,7 +108,10 @@ impl ScriptedResponse {
 
     /// OpenAI's error body: `{error: {message, type, code}}`.
     pub fn openai_error(status: u16, kind: &str, code: &str, message: &str) -> Self {
-        Self::json(status, &json!({"error": {"message": message, "type": kind, "param": null, "code": code}}))
+        Self::json(
+            status,
+            &json!({"error": {"message": message, "type": kind, "param": null, "code": code}}),
+        )
     }
 }
 
@@ -119,7 +140,11 @@ impl LlmStandIn {
                 });
             }
         });
-        Ok(Self { address, requests, task })
+        Ok(Self {
+            address,
+            requests,
+            task,
+        })
     }
 
     /// `http://127.0.0.1:PORT` — the Anthropic base URL; OpenAI-style clients take [`LlmStandIn::openai_base_url`].
@@ -144,7 +169,11 @@ impl Drop for LlmStandIn {
 
 type Script = Arc<Mutex<std::collections::VecDeque<ScriptedResponse>>>;
 
-async fn serve_one(mut stream: TcpStream, recorded: Arc<Mutex<Vec<RecordedRequest>>>, script: Script) -> std::io::Result<()> {
+async fn serve_one(
+    mut stream: TcpStream,
+    recorded: Arc<Mutex<Vec<RecordedRequest>>>,
+    script: Script,
+) -> std::io::Result<()> {
     let mut buffer = Vec::new();
     let mut chunk = [0u8; 8192];
     let header_end = loop {
@@ -182,16 +211,35 @@ async fn serve_one(mut stream: TcpStream, recorded: Arc<Mutex<Vec<RecordedReques
     let end = buffer.len().min(header_end + length);
     let body = String::from_utf8_lossy(&buffer[header_end..end]).into_owned();
     if let Ok(mut all) = recorded.lock() {
-        all.push(RecordedRequest { method, path, headers, body });
+        all.push(RecordedRequest {
+            method,
+            path,
+            headers,
+            body,
+        });
     }
-    let response = script.lock().ok().and_then(|mut queue| queue.pop_front()).unwrap_or_else(|| {
-        ScriptedResponse::json(500, &json!({"error": {"message": "the LLM stand-in has no scripted response left"}}))
-    });
-    let mut out = format!("HTTP/1.1 {} {}\r\n", response.status, reason(response.status));
+    let response = script
+        .lock()
+        .ok()
+        .and_then(|mut queue| queue.pop_front())
+        .unwrap_or_else(|| {
+            ScriptedResponse::json(
+                500,
+                &json!({"error": {"message": "the LLM stand-in has no scripted response left"}}),
+            )
+        });
+    let mut out = format!(
+        "HTTP/1.1 {} {}\r\n",
+        response.status,
+        reason(response.status)
+    );
     for (name, value) in &response.headers {
         out.push_str(&format!("{name}: {value}\r\n"));
     }
-    out.push_str(&format!("content-length: {}\r\nconnection: close\r\n\r\n", response.body.len()));
+    out.push_str(&format!(
+        "content-length: {}\r\nconnection: close\r\n\r\n",
+        response.body.len()
+    ));
     out.push_str(&response.body);
     stream.write_all(out.as_bytes()).await?;
     stream.shutdown().await

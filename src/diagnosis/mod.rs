@@ -47,10 +47,18 @@ pub enum LlmSpec {
     Catalog,
     /// No diagnosis at all: a failure ends the run with "no diagnoser configured".
     None,
-    Anthropic { model: String },
-    OpenAi { model: String },
-    Ollama { model: String },
-    OpenAiCompatible { model: String },
+    Anthropic {
+        model: String,
+    },
+    OpenAi {
+        model: String,
+    },
+    Ollama {
+        model: String,
+    },
+    OpenAiCompatible {
+        model: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -64,14 +72,19 @@ pub struct LlmSpecError {
 
 impl LlmSpec {
     pub fn parse(spec: &str) -> Result<Self, LlmSpecError> {
-        let error = |why: &str| LlmSpecError { spec: spec.to_string(), why: why.to_string() };
+        let error = |why: &str| LlmSpecError {
+            spec: spec.to_string(),
+            why: why.to_string(),
+        };
         let trimmed = spec.trim();
         match trimmed {
             "catalog" | "catalogue" => return Ok(Self::Catalog),
             "none" => return Ok(Self::None),
             _ => {}
         }
-        let (provider, model) = trimmed.split_once(':').ok_or_else(|| error("no `provider:` prefix"))?;
+        let (provider, model) = trimmed
+            .split_once(':')
+            .ok_or_else(|| error("no `provider:` prefix"))?;
         let model = model.trim();
         if model.is_empty() {
             return Err(error("the model name is empty"));
@@ -171,7 +184,10 @@ impl ApiKeys {
                 .filter(|value| !value.trim().is_empty())
                 .map(SecretString::from)
         };
-        Self { anthropic: read(anthropic::KEY_VARIABLE), openai: read(openai::KEY_VARIABLE) }
+        Self {
+            anthropic: read(anthropic::KEY_VARIABLE),
+            openai: read(openai::KEY_VARIABLE),
+        }
     }
 }
 
@@ -188,7 +204,9 @@ impl fmt::Debug for ApiKeys {
 /// Why the chain cannot be built: configuration a person must fix (exit status 2).
 #[derive(Debug, thiserror::Error)]
 pub enum DiagnoserBuildError {
-    #[error("`{spec}` needs a base URL: set [llm] base_url in agentlab.toml or {BASE_URL_VARIABLE}")]
+    #[error(
+        "`{spec}` needs a base URL: set [llm] base_url in agentlab.toml or {BASE_URL_VARIABLE}"
+    )]
     MissingBaseUrl { spec: String },
     #[error("the LLM base URL `{url}` is not an http(s) URL")]
     InvalidBaseUrl { url: String },
@@ -202,14 +220,11 @@ pub fn build_diagnoser(
     keys: ApiKeys,
     redactor: SharedRedactor,
 ) -> Result<Box<dyn Diagnoser>, DiagnoserBuildError> {
-    let llm = match build_chat(settings, keys)? {
-        Some(chat) => Some(LlmDiagnoser {
-            chat,
-            prices: PriceBook::new(settings.price_overrides.clone()),
-            budget_usd_per_incident: settings.budget_usd_per_incident,
-        }),
-        None => None,
-    };
+    let llm = build_chat(settings, keys)?.map(|chat| LlmDiagnoser {
+        chat,
+        prices: PriceBook::new(settings.price_overrides.clone()),
+        budget_usd_per_incident: settings.budget_usd_per_incident,
+    });
     let catalog = settings.catalog || settings.spec == LlmSpec::Catalog;
     Ok(Box::new(DiagnosisChain {
         catalog,
@@ -220,7 +235,10 @@ pub fn build_diagnoser(
     }))
 }
 
-fn build_chat(settings: &DiagnosisSettings, keys: ApiKeys) -> Result<Option<Box<dyn StructuredChat>>, DiagnoserBuildError> {
+fn build_chat(
+    settings: &DiagnosisSettings,
+    keys: ApiKeys,
+) -> Result<Option<Box<dyn StructuredChat>>, DiagnoserBuildError> {
     let (default_base, model) = match &settings.spec {
         LlmSpec::Catalog | LlmSpec::None => return Ok(None),
         LlmSpec::Anthropic { model } => (Some(anthropic::DEFAULT_BASE_URL), model.clone()),
@@ -230,7 +248,9 @@ fn build_chat(settings: &DiagnosisSettings, keys: ApiKeys) -> Result<Option<Box<
     };
     let base_url = resolve_base_url(settings.base_url.as_deref())
         .or_else(|| default_base.map(str::to_string))
-        .ok_or_else(|| DiagnoserBuildError::MissingBaseUrl { spec: settings.spec.to_string() })?;
+        .ok_or_else(|| DiagnoserBuildError::MissingBaseUrl {
+            spec: settings.spec.to_string(),
+        })?;
     if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
         return Err(DiagnoserBuildError::InvalidBaseUrl { url: base_url });
     }
@@ -240,10 +260,37 @@ fn build_chat(settings: &DiagnosisSettings, keys: ApiKeys) -> Result<Option<Box<
         .map_err(|error| DiagnoserBuildError::HttpClient(error.to_string()))?;
     let retry = settings.retry.clone();
     let chat: Box<dyn StructuredChat> = match &settings.spec {
-        LlmSpec::Anthropic { .. } => Box::new(anthropic::AnthropicChat { client, base_url, model, api_key: keys.anthropic, retry }),
-        LlmSpec::OpenAi { .. } => Box::new(openai::OpenAiChat { client, base_url, model, api_key: keys.openai, dialect: openai::Dialect::OpenAi, retry }),
-        LlmSpec::Ollama { .. } => Box::new(openai::OpenAiChat { client, base_url, model, api_key: keys.openai, dialect: openai::Dialect::Ollama, retry }),
-        _ => Box::new(openai::OpenAiChat { client, base_url, model, api_key: keys.openai, dialect: openai::Dialect::Compatible, retry }),
+        LlmSpec::Anthropic { .. } => Box::new(anthropic::AnthropicChat {
+            client,
+            base_url,
+            model,
+            api_key: keys.anthropic,
+            retry,
+        }),
+        LlmSpec::OpenAi { .. } => Box::new(openai::OpenAiChat {
+            client,
+            base_url,
+            model,
+            api_key: keys.openai,
+            dialect: openai::Dialect::OpenAi,
+            retry,
+        }),
+        LlmSpec::Ollama { .. } => Box::new(openai::OpenAiChat {
+            client,
+            base_url,
+            model,
+            api_key: keys.openai,
+            dialect: openai::Dialect::Ollama,
+            retry,
+        }),
+        _ => Box::new(openai::OpenAiChat {
+            client,
+            base_url,
+            model,
+            api_key: keys.openai,
+            dialect: openai::Dialect::Compatible,
+            retry,
+        }),
     };
     Ok(Some(chat))
 }
@@ -260,6 +307,13 @@ pub struct DiagnosisChain {
 #[async_trait]
 impl Diagnoser for DiagnosisChain {
     async fn diagnose(&self, request: &DiagnosisRequest) -> Diagnosis {
+        // Values the project marks sensitive go into the shared redactor, not only into this prompt: the record,
+        // the comment and the logs must hide them as well.
+        for value in
+            project_files::sensitive_values(&project_files::read_project_files(&request.dir))
+        {
+            self.redactor.add_secret(&value);
+        }
         let redactor = self.redactor.snapshot();
         let context = DiagnosisContext::assemble(request, &redactor, self.token_budget);
         let diagnosis = self.diagnose_in_context(request, &context).await;
@@ -268,10 +322,17 @@ impl Diagnoser for DiagnosisChain {
 }
 
 impl DiagnosisChain {
-    async fn diagnose_in_context(&self, request: &DiagnosisRequest, context: &DiagnosisContext) -> Diagnosis {
+    async fn diagnose_in_context(
+        &self,
+        request: &DiagnosisRequest,
+        context: &DiagnosisContext,
+    ) -> Diagnosis {
         if self.catalog {
             if let Some(found) = catalogue::recognise(request, context) {
-                tracing::info!(signature = found.signature, "the known-failure catalogue recognised the failure");
+                tracing::info!(
+                    signature = found.signature,
+                    "the known-failure catalogue recognised the failure"
+                );
                 return Diagnosis {
                     source: DiagnosisSource::Catalog,
                     hypothesis: Some(found.hypothesis),
@@ -308,11 +369,21 @@ mod tests {
 
     #[test]
     fn every_documented_spec_parses_and_prints_back() {
-        for text in ["catalog", "none", "anthropic:claude-haiku-4-5", "openai:gpt-4o-mini", "ollama:qwen2.5-coder:1.5b", "openai-compatible:local"] {
+        for text in [
+            "catalog",
+            "none",
+            "anthropic:claude-haiku-4-5",
+            "openai:gpt-4o-mini",
+            "ollama:qwen2.5-coder:1.5b",
+            "openai-compatible:local",
+        ] {
             let spec = LlmSpec::parse(text).unwrap();
             assert_eq!(spec.to_string(), text);
         }
-        assert_eq!(LlmSpec::parse("ollama:qwen2.5-coder:1.5b").unwrap().model(), Some("qwen2.5-coder:1.5b"));
+        assert_eq!(
+            LlmSpec::parse("ollama:qwen2.5-coder:1.5b").unwrap().model(),
+            Some("qwen2.5-coder:1.5b")
+        );
         for bad in ["", "anthropic", "anthropic:", "gemini:pro"] {
             let error = LlmSpec::parse(bad).unwrap_err().to_string();
             assert!(error.contains("anthropic:MODEL"), "{error}");
@@ -325,10 +396,15 @@ mod tests {
             return;
         }
         let settings = DiagnosisSettings::with_spec(LlmSpec::parse("openai-compatible:m").unwrap());
-        let error = build_diagnoser(&settings, ApiKeys::default(), SharedRedactor::default()).err().unwrap();
+        let error = build_diagnoser(&settings, ApiKeys::default(), SharedRedactor::default())
+            .err()
+            .unwrap();
         assert!(error.to_string().contains(BASE_URL_VARIABLE), "{error}");
         let mut settings = DiagnosisSettings::with_spec(LlmSpec::parse("anthropic:m").unwrap());
         settings.base_url = Some("ftp://x".into());
-        assert!(matches!(build_diagnoser(&settings, ApiKeys::default(), SharedRedactor::default()), Err(DiagnoserBuildError::InvalidBaseUrl { .. })));
+        assert!(matches!(
+            build_diagnoser(&settings, ApiKeys::default(), SharedRedactor::default()),
+            Err(DiagnoserBuildError::InvalidBaseUrl { .. })
+        ));
     }
 }

@@ -34,7 +34,12 @@ pub struct OpenAiChat {
     pub retry: RetryPolicy,
 }
 
-pub fn request_body(model: &str, dialect: Dialect, conversation: &Conversation, schema: &Value) -> Value {
+pub fn request_body(
+    model: &str,
+    dialect: Dialect,
+    conversation: &Conversation,
+    schema: &Value,
+) -> Value {
     let mut messages = vec![json!({"role": "system", "content": conversation.system})];
     messages.extend(conversation.turns.iter().map(|turn| {
         let role = match turn.role {
@@ -67,13 +72,18 @@ pub fn request_body(model: &str, dialect: Dialect, conversation: &Conversation, 
 /// Reads a chat completion: the message content (a JSON string) or the first tool call's arguments; and the
 /// usage, with cached prompt tokens taken out of the input count.
 pub fn parse_response(body: &Value) -> Result<(AnswerContent, TokenCounts), LlmError> {
-    let invalid = |message: &str| LlmError::InvalidResponse { message: message.to_string() };
+    let invalid = |message: &str| LlmError::InvalidResponse {
+        message: message.to_string(),
+    };
     let message = body
         .pointer("/choices/0/message")
         .ok_or_else(|| invalid("no `choices[0].message`"))?;
     let text = match message.get("content").and_then(Value::as_str) {
         Some(content) if !content.trim().is_empty() => content.to_string(),
-        _ => match message.pointer("/tool_calls/0/function/arguments").and_then(Value::as_str) {
+        _ => match message
+            .pointer("/tool_calls/0/function/arguments")
+            .and_then(Value::as_str)
+        {
             Some(arguments) => arguments.to_string(),
             None => match message.get("refusal").and_then(Value::as_str) {
                 Some(refusal) => format!("(the model refused: {refusal})"),
@@ -82,13 +92,22 @@ pub fn parse_response(body: &Value) -> Result<(AnswerContent, TokenCounts), LlmE
         },
     };
     let usage = body.get("usage").ok_or_else(|| invalid("no `usage`"))?;
-    let prompt = usage.get("prompt_tokens").and_then(Value::as_u64).unwrap_or(0);
-    let cached = usage.pointer("/prompt_tokens_details/cached_tokens").and_then(Value::as_u64).unwrap_or(0);
+    let prompt = usage
+        .get("prompt_tokens")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    let cached = usage
+        .pointer("/prompt_tokens_details/cached_tokens")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
     Ok((
         AnswerContent::Text(text),
         TokenCounts {
             input: prompt.saturating_sub(cached),
-            output: usage.get("completion_tokens").and_then(Value::as_u64).unwrap_or(0),
+            output: usage
+                .get("completion_tokens")
+                .and_then(Value::as_u64)
+                .unwrap_or(0),
             cache_read: cached,
             cache_write: 0,
         },
@@ -109,10 +128,18 @@ impl StructuredChat for OpenAiChat {
         &self.model
     }
 
-    async fn ask(&self, conversation: &Conversation, schema: &Value) -> Result<ChatAnswer, LlmError> {
+    async fn ask(
+        &self,
+        conversation: &Conversation,
+        schema: &Value,
+    ) -> Result<ChatAnswer, LlmError> {
         let api_key = match (&self.api_key, self.dialect) {
             (Some(key), _) => Some(key.clone()),
-            (None, Dialect::OpenAi) => return Err(LlmError::MissingApiKey { variable: KEY_VARIABLE }),
+            (None, Dialect::OpenAi) => {
+                return Err(LlmError::MissingApiKey {
+                    variable: KEY_VARIABLE,
+                });
+            }
             // Ollama and most local servers want some bearer string and ignore it.
             (None, Dialect::Ollama) => Some(SecretString::from("ollama")),
             (None, Dialect::Compatible) => None,
@@ -127,9 +154,21 @@ impl StructuredChat for OpenAiChat {
             ));
         }
         let body = request_body(&self.model, self.dialect, conversation, schema);
-        let answer = post_json(&self.client, &url, headers, &body, &self.retry, KEY_VARIABLE).await?;
+        let answer = post_json(
+            &self.client,
+            &url,
+            headers,
+            &body,
+            &self.retry,
+            KEY_VARIABLE,
+        )
+        .await?;
         let (content, tokens) = parse_response(&answer.body)?;
-        Ok(ChatAnswer { content, tokens, latency_ms: answer.latency_ms })
+        Ok(ChatAnswer {
+            content,
+            tokens,
+            latency_ms: answer.latency_ms,
+        })
     }
 }
 
@@ -148,8 +187,19 @@ mod tests {
                       "prompt_tokens_details": {"cached_tokens": 1024}}
         });
         let (content, tokens) = parse_response(&body).unwrap();
-        assert_eq!(content, AnswerContent::Text("{\"category\":\"network\"}".into()));
-        assert_eq!(tokens, TokenCounts { input: 176, output: 80, cache_read: 1024, cache_write: 0 });
+        assert_eq!(
+            content,
+            AnswerContent::Text("{\"category\":\"network\"}".into())
+        );
+        assert_eq!(
+            tokens,
+            TokenCounts {
+                input: 176,
+                output: 80,
+                cache_read: 1024,
+                cache_write: 0
+            }
+        );
     }
 
     #[test]
@@ -159,18 +209,39 @@ mod tests {
                 "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "x", "arguments": "{\"a\":1}"}}]}}],
             "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
         });
-        assert_eq!(parse_response(&body).unwrap().0, AnswerContent::Text("{\"a\":1}".into()));
+        assert_eq!(
+            parse_response(&body).unwrap().0,
+            AnswerContent::Text("{\"a\":1}".into())
+        );
     }
 
     #[test]
     fn the_request_carries_a_strict_json_schema_and_the_dialects_token_limit() {
         let conversation = Conversation::new("sys".into(), "evidence".into());
-        let openai = request_body("gpt-4o-mini", Dialect::OpenAi, &conversation, &json!({"type": "object"}));
-        assert_eq!(openai["response_format"]["json_schema"]["strict"], json!(true));
-        assert_eq!(openai["response_format"]["json_schema"]["name"], HYPOTHESIS_TOOL_NAME);
+        let openai = request_body(
+            "gpt-4o-mini",
+            Dialect::OpenAi,
+            &conversation,
+            &json!({"type": "object"}),
+        );
+        assert_eq!(
+            openai["response_format"]["json_schema"]["strict"],
+            json!(true)
+        );
+        assert_eq!(
+            openai["response_format"]["json_schema"]["name"],
+            HYPOTHESIS_TOOL_NAME
+        );
         assert_eq!(openai["messages"][0]["role"], "system");
-        assert!(openai.get("max_completion_tokens").is_some() && openai.get("temperature").is_none());
-        let ollama = request_body("qwen2.5-coder:1.5b", Dialect::Ollama, &conversation, &json!({}));
+        assert!(
+            openai.get("max_completion_tokens").is_some() && openai.get("temperature").is_none()
+        );
+        let ollama = request_body(
+            "qwen2.5-coder:1.5b",
+            Dialect::Ollama,
+            &conversation,
+            &json!({}),
+        );
         assert!(ollama.get("max_tokens").is_some() && ollama["temperature"] == json!(0));
     }
 }

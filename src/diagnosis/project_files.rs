@@ -52,7 +52,10 @@ pub fn read_project_files(dir: &Path) -> Vec<ProjectFile> {
 pub fn sensitive_values(files: &[ProjectFile]) -> Vec<String> {
     let mut sensitive_names = Vec::new();
     let mut values = Vec::new();
-    for file in files.iter().filter(|f| f.relative_path.extension().is_some_and(|e| e == "tf")) {
+    for file in files
+        .iter()
+        .filter(|f| f.relative_path.extension().is_some_and(|e| e == "tf"))
+    {
         for (name, body) in variable_blocks(&file.text) {
             if sensitive_marker().is_match(&body) {
                 if let Some(default) = quoted_assignment(&body, "default") {
@@ -62,7 +65,10 @@ pub fn sensitive_values(files: &[ProjectFile]) -> Vec<String> {
             }
         }
     }
-    for file in files.iter().filter(|f| !f.relative_path.extension().is_some_and(|e| e == "tf")) {
+    for file in files
+        .iter()
+        .filter(|f| f.relative_path.extension().is_none_or(|e| e != "tf"))
+    {
         if file.relative_path.to_string_lossy().ends_with(".json") {
             if let Ok(serde_json::Value::Object(map)) = serde_json::from_str(&file.text) {
                 for (name, value) in map {
@@ -86,27 +92,43 @@ pub fn sensitive_values(files: &[ProjectFile]) -> Vec<String> {
 fn collect_json_strings(value: &serde_json::Value, out: &mut Vec<String>) {
     match value {
         serde_json::Value::String(text) => out.push(text.clone()),
-        serde_json::Value::Array(items) => items.iter().for_each(|item| collect_json_strings(item, out)),
-        serde_json::Value::Object(map) => map.values().for_each(|item| collect_json_strings(item, out)),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .for_each(|item| collect_json_strings(item, out)),
+        serde_json::Value::Object(map) => map
+            .values()
+            .for_each(|item| collect_json_strings(item, out)),
         _ => {}
     }
 }
 
 fn secret_like_name(name: &str) -> bool {
     let lower = name.to_lowercase();
-    ["password", "passwd", "secret", "token", "api_key", "apikey", "private_key", "access_key"]
-        .iter()
-        .any(|word| lower.contains(word))
+    [
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "api_key",
+        "apikey",
+        "private_key",
+        "access_key",
+    ]
+    .iter()
+    .any(|word| lower.contains(word))
 }
 
 /// `variable "NAME" { ... }` blocks with their bodies, found by counting braces (quoted braces are rare enough
 /// in variable blocks not to matter here).
 fn variable_blocks(text: &str) -> Vec<(String, String)> {
     static START: OnceLock<Regex> = OnceLock::new();
-    let start = START.get_or_init(|| Regex::new(r#"variable\s+"([^"]+)"\s*\{"#).expect("valid regex"));
+    let start =
+        START.get_or_init(|| Regex::new(r#"variable\s+"([^"]+)"\s*\{"#).expect("valid regex"));
     let mut blocks = Vec::new();
     for capture in start.captures_iter(text) {
-        let Some(whole) = capture.get(0) else { continue };
+        let Some(whole) = capture.get(0) else {
+            continue;
+        };
         let mut depth = 1usize;
         let mut end = text.len();
         for (offset, character) in text[whole.end()..].char_indices() {
@@ -135,7 +157,8 @@ fn sensitive_marker() -> &'static Regex {
 fn tfvars_assignment() -> &'static Regex {
     static ASSIGNMENT: OnceLock<Regex> = OnceLock::new();
     ASSIGNMENT.get_or_init(|| {
-        Regex::new(r#"(?m)^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*=\s*"((?:[^"\\]|\\.)*)""#).expect("valid regex")
+        Regex::new(r#"(?m)^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*=\s*"((?:[^"\\]|\\.)*)""#)
+            .expect("valid regex")
     })
 }
 
@@ -151,7 +174,10 @@ mod tests {
     use super::*;
 
     fn file(name: &str, text: &str) -> ProjectFile {
-        ProjectFile { relative_path: PathBuf::from(name), text: text.to_string() }
+        ProjectFile {
+            relative_path: PathBuf::from(name),
+            text: text.to_string(),
+        }
     }
 
     #[test]
@@ -175,18 +201,36 @@ variable "node" {
 }
 "#,
             ),
-            file("terraform.tfvars", "root_password = \"tfvars-canary-1\"\nnode = \"pmx-02\"\nminio_secret_key = \"tfvars-canary-2\"\n"),
-            file("extra.tfvars.json", r#"{"api_token": "json-canary-3", "node": "pmx-03"}"#),
+            file(
+                "terraform.tfvars",
+                "root_password = \"tfvars-canary-1\"\nnode = \"pmx-02\"\nminio_secret_key = \"tfvars-canary-2\"\n",
+            ),
+            file(
+                "extra.tfvars.json",
+                r#"{"api_token": "json-canary-3", "node": "pmx-03"}"#,
+            ),
         ];
         let mut values = sensitive_values(&files);
         values.sort();
-        assert_eq!(values, vec!["default-canary-7", "json-canary-3", "tfvars-canary-1", "tfvars-canary-2"]);
+        assert_eq!(
+            values,
+            vec![
+                "default-canary-7",
+                "json-canary-3",
+                "tfvars-canary-1",
+                "tfvars-canary-2"
+            ]
+        );
     }
 
     #[test]
     fn only_terraform_files_of_the_root_module_are_read() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("main.tf"), "resource \"null_resource\" \"a\" {}").unwrap();
+        std::fs::write(
+            dir.path().join("main.tf"),
+            "resource \"null_resource\" \"a\" {}",
+        )
+        .unwrap();
         std::fs::write(dir.path().join("prod.tfvars"), "x = \"1\"").unwrap();
         std::fs::write(dir.path().join("notes.md"), "not evidence").unwrap();
         std::fs::create_dir(dir.path().join(".terraform")).unwrap();

@@ -7,24 +7,44 @@ use crate::contracts::{DiagnosisRequest, Outcome, RunRecord};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReplayError {
-    #[error("the record of {project} (run {run_id}) is a successful run: there is no failure to diagnose")]
+    #[error(
+        "the record of {project} (run {run_id}) is a successful run: there is no failure to diagnose"
+    )]
     NotFailed { project: String, run_id: String },
-    #[error("the record of {project} (run {run_id}) has no attempt: the run failed before Terraform ran ({reason})")]
-    NoAttempt { project: String, run_id: String, reason: String },
+    #[error(
+        "the record of {project} (run {run_id}) has no attempt: the run failed before Terraform ran ({reason})"
+    )]
+    NoAttempt {
+        project: String,
+        run_id: String,
+        reason: String,
+    },
 }
 
 /// The request for the last attempt of `record`. Hypotheses of the earlier attempts are passed as ruled out, as
 /// they were in the original run; `dir` is the project's directory (from the configuration), whose files are
 /// part of the context.
-pub fn request_from_record(record: &RunRecord, dir: PathBuf) -> Result<DiagnosisRequest, ReplayError> {
+pub fn request_from_record(
+    record: &RunRecord,
+    dir: PathBuf,
+) -> Result<DiagnosisRequest, ReplayError> {
     if record.outcome == Outcome::Success {
-        return Err(ReplayError::NotFailed { project: record.project.clone(), run_id: record.run_id.clone() });
+        return Err(ReplayError::NotFailed {
+            project: record.project.clone(),
+            run_id: record.run_id.clone(),
+        });
     }
-    let (last, earlier) = record.attempts.split_last().ok_or_else(|| ReplayError::NoAttempt {
-        project: record.project.clone(),
-        run_id: record.run_id.clone(),
-        reason: record.failure_reason.clone().unwrap_or_else(|| "no reason recorded".into()),
-    })?;
+    let (last, earlier) = record
+        .attempts
+        .split_last()
+        .ok_or_else(|| ReplayError::NoAttempt {
+            project: record.project.clone(),
+            run_id: record.run_id.clone(),
+            reason: record
+                .failure_reason
+                .clone()
+                .unwrap_or_else(|| "no reason recorded".into()),
+        })?;
     let previous = earlier
         .iter()
         .filter_map(|attempt| attempt.diagnosis.as_ref())

@@ -108,7 +108,9 @@ pub async fn post_json(
                     return serde_json::from_str(&text)
                         .map(|body| JsonAnswer { body, latency_ms })
                         .map_err(|error| LlmError::InvalidResponse {
-                            message: format!("status {status} with a body that is not JSON: {error}"),
+                            message: format!(
+                                "status {status} with a body that is not JSON: {error}"
+                            ),
                         });
                 }
                 judge_status(status, retry_after, &text, attempt, policy, key_variable)
@@ -181,7 +183,11 @@ fn judge_status(
 }
 
 /// The wait before the next attempt: what `retry-after` asks, else an exponential backoff; capped either way.
-pub fn wait_before_retry(retry_after: Option<Duration>, attempt: u32, policy: &RetryPolicy) -> Duration {
+pub fn wait_before_retry(
+    retry_after: Option<Duration>,
+    attempt: u32,
+    policy: &RetryPolicy,
+) -> Duration {
     retry_after
         .unwrap_or_else(|| backoff(attempt, policy))
         .min(policy.max_delay)
@@ -189,7 +195,10 @@ pub fn wait_before_retry(retry_after: Option<Duration>, attempt: u32, policy: &R
 
 fn backoff(attempt: u32, policy: &RetryPolicy) -> Duration {
     let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
-    policy.base_delay.saturating_mul(factor).min(policy.max_delay)
+    policy
+        .base_delay
+        .saturating_mul(factor)
+        .min(policy.max_delay)
 }
 
 /// `retry-after` in seconds (the form both providers send). An HTTP date falls back to the backoff.
@@ -219,16 +228,26 @@ pub fn error_message(body: &str) -> String {
     });
     from_json.unwrap_or_else(|| {
         let text: String = body.chars().take(200).collect();
-        if text.trim().is_empty() { "(empty body)".to_string() } else { text }
+        if text.trim().is_empty() {
+            "(empty body)".to_string()
+        } else {
+            text
+        }
     })
 }
 
 /// Anthropic says so in the message of a 429/400; OpenAI uses the code `insufficient_quota`.
 fn is_spend_limit(body: &str) -> bool {
     let lower = body.to_lowercase();
-    ["spend limit", "usage limit", "credit balance", "insufficient_quota", "exceeded your current quota"]
-        .iter()
-        .any(|needle| lower.contains(needle))
+    [
+        "spend limit",
+        "usage limit",
+        "credit balance",
+        "insufficient_quota",
+        "exceeded your current quota",
+    ]
+    .iter()
+    .any(|needle| lower.contains(needle))
 }
 
 fn error_chain(error: &dyn std::error::Error) -> String {
@@ -256,40 +275,88 @@ mod tests {
 
     #[test]
     fn retry_after_is_honoured_and_capped() {
-        assert_eq!(wait_before_retry(Some(Duration::from_secs(7)), 1, &policy()), Duration::from_secs(7));
-        assert_eq!(wait_before_retry(Some(Duration::from_secs(900)), 1, &policy()), Duration::from_secs(30));
-        assert_eq!(wait_before_retry(None, 1, &policy()), Duration::from_secs(1));
-        assert_eq!(wait_before_retry(None, 3, &policy()), Duration::from_secs(4));
+        assert_eq!(
+            wait_before_retry(Some(Duration::from_secs(7)), 1, &policy()),
+            Duration::from_secs(7)
+        );
+        assert_eq!(
+            wait_before_retry(Some(Duration::from_secs(900)), 1, &policy()),
+            Duration::from_secs(30)
+        );
+        assert_eq!(
+            wait_before_retry(None, 1, &policy()),
+            Duration::from_secs(1)
+        );
+        assert_eq!(
+            wait_before_retry(None, 3, &policy()),
+            Duration::from_secs(4)
+        );
         let mut headers = HeaderMap::new();
         headers.insert("retry-after", HeaderValue::from_static("12"));
         assert_eq!(retry_after_header(&headers), Some(Duration::from_secs(12)));
-        headers.insert("retry-after", HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
+        headers.insert(
+            "retry-after",
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
         assert_eq!(retry_after_header(&headers), None);
     }
 
     #[test]
     fn statuses_are_judged_as_documented() {
-        let judge = |status: u16, body: &str| judge_status(status, None, body, 1, &policy(), "ANTHROPIC_API_KEY");
-        let anthropic = |kind: &str, message: &str| {
-            serde_json::json!({"type": "error", "error": {"type": kind, "message": message}}).to_string()
+        let judge = |status: u16, body: &str| {
+            judge_status(status, None, body, 1, &policy(), "ANTHROPIC_API_KEY")
         };
-        assert!(matches!(judge(429, &anthropic("rate_limit_error", "Number of requests has exceeded your rate limit")), Verdict::Retry { .. }));
-        assert!(matches!(judge(529, &anthropic("overloaded_error", "Overloaded")), Verdict::Retry { .. }));
+        let anthropic = |kind: &str, message: &str| {
+            serde_json::json!({"type": "error", "error": {"type": kind, "message": message}})
+                .to_string()
+        };
+        assert!(matches!(
+            judge(
+                429,
+                &anthropic(
+                    "rate_limit_error",
+                    "Number of requests has exceeded your rate limit"
+                )
+            ),
+            Verdict::Retry { .. }
+        ));
+        assert!(matches!(
+            judge(529, &anthropic("overloaded_error", "Overloaded")),
+            Verdict::Retry { .. }
+        ));
         assert!(matches!(judge(500, "oops"), Verdict::Retry { .. }));
         match judge(401, &anthropic("authentication_error", "invalid x-api-key")) {
             Verdict::Fail(error) => {
                 let text = error.to_string();
-                assert!(text.contains("check ANTHROPIC_API_KEY") && text.contains("invalid x-api-key"), "{text}");
+                assert!(
+                    text.contains("check ANTHROPIC_API_KEY") && text.contains("invalid x-api-key"),
+                    "{text}"
+                );
             }
             other => panic!("401 must not be retried: {other:?}"),
         }
-        assert!(matches!(judge(403, &anthropic("permission_error", "no")), Verdict::Fail(LlmError::Unauthorized { .. })));
-        assert!(matches!(judge(400, &anthropic("invalid_request_error", "model: not found")), Verdict::Fail(LlmError::BadRequest { .. })));
         assert!(matches!(
-            judge(429, &anthropic("rate_limit_error", "You have reached your specified API usage limits")),
+            judge(403, &anthropic("permission_error", "no")),
+            Verdict::Fail(LlmError::Unauthorized { .. })
+        ));
+        assert!(matches!(
+            judge(400, &anthropic("invalid_request_error", "model: not found")),
+            Verdict::Fail(LlmError::BadRequest { .. })
+        ));
+        assert!(matches!(
+            judge(
+                429,
+                &anthropic(
+                    "rate_limit_error",
+                    "You have reached your specified API usage limits"
+                )
+            ),
             Verdict::Fail(LlmError::SpendLimit { .. })
         ));
         let openai_quota = serde_json::json!({"error": {"message": "You exceeded your current quota", "type": "insufficient_quota", "code": "insufficient_quota"}}).to_string();
-        assert!(matches!(judge(429, &openai_quota), Verdict::Fail(LlmError::SpendLimit { .. })));
+        assert!(matches!(
+            judge(429, &openai_quota),
+            Verdict::Fail(LlmError::SpendLimit { .. })
+        ));
     }
 }
