@@ -9,6 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod contracts;
 pub mod diagnosis;
+pub mod eval;
 pub mod logging;
 pub mod planner;
 pub mod redact;
