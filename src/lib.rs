@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod contracts;
+pub mod diagnosis;
 pub mod eval;
 pub mod logging;
 pub mod planner;

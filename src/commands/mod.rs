@@ -2,11 +2,15 @@
 //! agent, and reports. This is the one place where arguments, environment and configuration meet, so that the
 //! rooms below never read them directly.
 
+mod diagnose;
 mod projects;
 mod runs;
 mod schema;
 mod validate;
 
+pub use diagnose::{
+    configured_diagnoser, configured_redactor, diagnose_record, diagnosis_settings,
+};
 pub use projects::{affected_projects, read_changed_files};
 pub use runs::{RunSettings, new_run_id, project_run, run_projects, write_record};
 pub use validate::{render_table, validator_from_config};
@@ -84,10 +88,7 @@ pub async fn run(cli: Cli) -> Result<ExitStatus, CommandError> {
             let config = LoadedConfig::load(&cli.global.config)?;
             validate::validate(&config, &args).await
         }
-        Command::Diagnose(_) => Err(CommandError::NotBuilt {
-            command: "diagnose",
-            part: "the diagnosis room",
-        }),
+        Command::Diagnose(args) => diagnose::diagnose_record(&cli.global, &args).await,
         Command::Eval(_) => Err(CommandError::NotBuilt {
             command: "eval",
             part: "the eval harness",

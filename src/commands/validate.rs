@@ -14,14 +14,14 @@ use serde_json::Value;
 use crate::cli::{ValidateArgs, ValidateMode};
 use crate::commands::projects::named_projects;
 use crate::commands::runs::{RunSettings, project_run};
-use crate::commands::{CommandError, ExitStatus, print_stdout};
+use crate::commands::{CommandError, ExitStatus, configured_redactor, print_stdout};
 use crate::config::LoadedConfig;
 use crate::contracts::{
     ChangeAction, CheckStatus, ResourceChange, RunContext, RunMode, TerraformPhase,
     TerraformResult, ValidationResult,
 };
 use crate::planner::run::validation_request;
-use crate::redact::{PLACEHOLDER, redact_with_process_redactor};
+use crate::redact::PLACEHOLDER;
 use crate::validator::proxmox::{ProxmoxClientSettings, ProxmoxConnection};
 use crate::validator::{ProxmoxValidator, ValidatorSettings};
 
@@ -62,7 +62,7 @@ pub async fn validate(
     } else {
         render_table(&result)
     };
-    print_stdout(&redact_with_process_redactor(&text))?;
+    print_stdout(&configured_redactor(&config.config)?.redact(&text))?;
     Ok(if result.ok {
         ExitStatus::Success
     } else {

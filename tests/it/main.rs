@@ -1,6 +1,7 @@
 //! Integration tests: the real `agentlab` binary, the real terraform, local servers on loopback.
 
 mod cli;
+mod diagnosis;
 mod modules;
 mod validator;
 mod validator_cli;
