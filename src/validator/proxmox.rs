@@ -6,8 +6,6 @@
 //! second. The API token is held as a [`SecretString`] and only ever copied into a header marked sensitive: it never
 //! appears in a `Debug` print, an error or a log line.
 
-use std::net::Ipv4Addr;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, HeaderValue};
@@ -16,13 +14,14 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use crate::contracts::GuestKind;
-
-/// The environment variables the client reads; the first three are the ones the bpg provider reads too.
-pub const ENDPOINT_ENV: &str = "PROXMOX_VE_ENDPOINT";
-pub const TOKEN_ENV: &str = "PROXMOX_VE_API_TOKEN";
-pub const INSECURE_ENV: &str = "PROXMOX_VE_INSECURE";
-/// A PEM file with the CA that signed a self-signed Proxmox VE certificate.
-pub const CA_FILE_ENV: &str = "AGENTLAB_PROXMOX_CA_FILE";
+use crate::validator::proxmox_answers::AgentResult;
+pub use crate::validator::proxmox_answers::{
+    AgentInterface, ContainerInterface, GuestStatus, InterfaceAddress, first_agent_ipv4,
+    first_container_ipv4, parse_ipv4_or_cidr,
+};
+pub use crate::validator::proxmox_connection::{
+    CA_FILE_ENV, ENDPOINT_ENV, INSECURE_ENV, ProxmoxConfigError, ProxmoxConnection, TOKEN_ENV,
+};
 
 /// How the client talks to the API: timeouts and the retry bound.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,80 +42,6 @@ impl Default for ProxmoxClientSettings {
             retry_backoff: Duration::from_millis(500),
         }
     }
-}
-
-/// Where the API is and how to trust it, before any connection is made.
-pub struct ProxmoxConnection {
-    /// The endpoint as the bpg provider takes it (`https://host:8006/`), without `/api2/json`.
-    pub endpoint: String,
-    /// `USER@REALM!TOKENID=SECRET`.
-    pub token: SecretString,
-    /// Accept any certificate (self-signed ones without a CA file).
-    pub insecure: bool,
-    pub ca_file: Option<PathBuf>,
-}
-
-impl std::fmt::Debug for ProxmoxConnection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ProxmoxConnection")
-            .field("endpoint", &self.endpoint)
-            .field("token", &"[REDACTED]")
-            .field("insecure", &self.insecure)
-            .field("ca_file", &self.ca_file)
-            .finish()
-    }
-}
-
-impl ProxmoxConnection {
-    /// Reads the connection from variables looked up by `lookup` (the process environment in production).
-    pub fn from_lookup(
-        lookup: impl Fn(&str) -> Option<String>,
-    ) -> Result<Self, ProxmoxConfigError> {
-        let present = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
-        let endpoint = present(ENDPOINT_ENV).ok_or(ProxmoxConfigError::Missing(ENDPOINT_ENV))?;
-        let token = present(TOKEN_ENV).ok_or(ProxmoxConfigError::Missing(TOKEN_ENV))?;
-        let insecure = match present(INSECURE_ENV) {
-            None => false,
-            Some(value) => parse_flag(&value).ok_or(ProxmoxConfigError::InsecureFlag(value))?,
-        };
-        Ok(Self {
-            endpoint: endpoint.trim().to_string(),
-            token: SecretString::from(token.trim().to_string()),
-            insecure,
-            ca_file: present(CA_FILE_ENV).map(PathBuf::from),
-        })
-    }
-
-    pub fn from_environment() -> Result<Self, ProxmoxConfigError> {
-        Self::from_lookup(|name| std::env::var(name).ok())
-    }
-}
-
-fn parse_flag(value: &str) -> Option<bool> {
-    match value.trim().to_ascii_lowercase().as_str() {
-        "1" | "true" | "yes" | "on" => Some(true),
-        "0" | "false" | "no" | "off" => Some(false),
-        _ => None,
-    }
-}
-
-/// Why a client could not be built. None of these carries the token.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ProxmoxConfigError {
-    #[error("{0} is not set; the Proxmox VE checks need it")]
-    Missing(&'static str),
-    #[error(
-        "{ENDPOINT_ENV} `{endpoint}` is not an http:// or https:// address like https://pve.example:8006/: {why}"
-    )]
-    Endpoint { endpoint: String, why: String },
-    #[error("{TOKEN_ENV} is not of the form USER@REALM!TOKENID=SECRET (its value is not shown)")]
-    TokenShape,
-    #[error("{INSECURE_ENV} is `{0}`; use true or false")]
-    InsecureFlag(String),
-    #[error("cannot use the CA file {path}: {why}")]
-    CaFile { path: PathBuf, why: String },
-    #[error("cannot build the HTTP client: {0}")]
-    Client(String),
 }
 
 /// Why an API call failed. Every variant names the request, so it can stand as evidence on its own.
@@ -177,85 +102,6 @@ impl ProxmoxError {
             | Self::BadSegment { .. } => false,
         }
     }
-}
-
-/// `GET /nodes/{node}/{lxc|qemu}/{vmid}/status/current`, the fields the checks read.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct GuestStatus {
-    pub status: String,
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default)]
-    pub uptime: Option<u64>,
-    #[serde(default)]
-    pub lock: Option<String>,
-    #[serde(default)]
-    pub qmpstatus: Option<String>,
-}
-
-/// One entry of `GET /nodes/{node}/lxc/{vmid}/interfaces`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct ContainerInterface {
-    pub name: String,
-    /// `10.0.0.5/24`.
-    #[serde(default)]
-    pub inet: Option<String>,
-    #[serde(default, rename = "ip-addresses")]
-    pub ip_addresses: Vec<InterfaceAddress>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct InterfaceAddress {
-    #[serde(rename = "ip-address")]
-    pub ip_address: String,
-    /// `inet` on the LXC endpoint, `ipv4` from the QEMU guest agent; `inet6` / `ipv6` otherwise.
-    #[serde(rename = "ip-address-type")]
-    pub ip_address_type: String,
-}
-
-/// One entry of the guest agent's `network-get-interfaces` result.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct AgentInterface {
-    pub name: String,
-    #[serde(default, rename = "ip-addresses")]
-    pub ip_addresses: Vec<InterfaceAddress>,
-}
-
-#[derive(Deserialize)]
-struct AgentResult {
-    result: Vec<AgentInterface>,
-}
-
-/// The first IPv4 address of an interface other than `lo`, whatever its range.
-pub fn first_container_ipv4(interfaces: &[ContainerInterface]) -> Option<Ipv4Addr> {
-    interfaces
-        .iter()
-        .filter(|interface| interface.name != "lo")
-        .find_map(|interface| {
-            let from_inet = interface.inet.as_deref().and_then(parse_ipv4_or_cidr);
-            from_inet.or_else(|| ipv4_of(&interface.ip_addresses))
-        })
-}
-
-/// The first IPv4 address the guest agent reports on an interface other than `lo`.
-pub fn first_agent_ipv4(interfaces: &[AgentInterface]) -> Option<Ipv4Addr> {
-    interfaces
-        .iter()
-        .filter(|interface| interface.name != "lo")
-        .find_map(|interface| ipv4_of(&interface.ip_addresses))
-}
-
-fn ipv4_of(addresses: &[InterfaceAddress]) -> Option<Ipv4Addr> {
-    addresses
-        .iter()
-        .filter(|address| matches!(address.ip_address_type.as_str(), "inet" | "ipv4"))
-        .find_map(|address| parse_ipv4_or_cidr(&address.ip_address))
-}
-
-/// `10.0.0.5` or `10.0.0.5/24` → `10.0.0.5`; anything else (`dhcp`, an IPv6 address) → `None`.
-pub fn parse_ipv4_or_cidr(text: &str) -> Option<Ipv4Addr> {
-    let address = text.trim().split('/').next().unwrap_or_default();
-    address.parse().ok()
 }
 
 /// The client. Cheap to clone (the HTTP connection pool is shared).

@@ -1,5 +1,7 @@
 use super::*;
 use crate::validator::pve_world::{AgentState, NodeState, PveWorld, PveWorldServer, WorldGuest};
+use std::net::Ipv4Addr;
+use std::path::PathBuf;
 
 const TOKEN: &str = "agentlab@pve!validator=6f1c2b7e-0d1a-4c55-9b8e-51d0c1f0a9e3";
 
