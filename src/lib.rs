@@ -9,5 +9,6 @@ pub mod commands;
 pub mod config;
 pub mod contracts;
 pub mod logging;
+pub mod metrics;
 pub mod planner;
 pub mod redact;
