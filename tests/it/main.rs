@@ -1,4 +1,5 @@
 //! Integration tests: the real `agentlab` binary, the real terraform, local servers on loopback.
 
 mod cli;
+mod metrics;
 mod modules;
