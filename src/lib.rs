@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod contracts;
+pub mod eval;
 pub mod logging;
 pub mod metrics;
 pub mod planner;
