@@ -11,5 +11,6 @@ pub mod contracts;
 pub mod diagnosis;
 pub mod eval;
 pub mod logging;
+pub mod metrics;
 pub mod planner;
 pub mod redact;

@@ -2,4 +2,5 @@
 
 mod cli;
 mod diagnosis;
+mod metrics;
 mod modules;
