@@ -11,6 +11,7 @@ pub mod contracts;
 pub mod diagnosis;
 pub mod eval;
 pub mod logging;
+pub mod metrics;
 pub mod planner;
 pub mod redact;
 pub mod validator;

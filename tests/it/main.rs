@@ -2,6 +2,7 @@
 
 mod cli;
 mod diagnosis;
+mod metrics;
 mod modules;
 mod validator;
 mod validator_cli;
