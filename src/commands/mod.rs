@@ -2,13 +2,19 @@
 //! agent, and reports. This is the one place where arguments, environment and configuration meet, so that the
 //! rooms below never read them directly.
 
+mod diagnose;
 mod projects;
 pub mod report;
 mod runs;
 mod schema;
+mod validate;
 
+pub use diagnose::{
+    configured_diagnoser, configured_redactor, diagnose_record, diagnosis_settings,
+};
 pub use projects::{affected_projects, read_changed_files};
 pub use runs::{RunSettings, new_run_id, project_run, run_projects, write_record};
+pub use validate::{render_table, validator_from_config};
 
 use std::path::PathBuf;
 
@@ -79,14 +85,11 @@ pub async fn run(cli: Cli) -> Result<ExitStatus, CommandError> {
             command: "plan/deploy",
             part: "the Terraform agent",
         }),
-        Command::Validate(_) => Err(CommandError::NotBuilt {
-            command: "validate",
-            part: "the Validator",
-        }),
-        Command::Diagnose(_) => Err(CommandError::NotBuilt {
-            command: "diagnose",
-            part: "the diagnosis room",
-        }),
+        Command::Validate(args) => {
+            let config = LoadedConfig::load(&cli.global.config)?;
+            validate::validate(&config, &args).await
+        }
+        Command::Diagnose(args) => diagnose::diagnose_record(&cli.global, &args).await,
         Command::Eval(_) => Err(CommandError::NotBuilt {
             command: "eval",
             part: "the eval harness",

@@ -1,8 +1,13 @@
 //! Integration tests: the real `agentlab` binary, the real terraform, local servers on loopback.
 
 mod cli;
+mod diagnosis;
 mod github_events;
 mod github_flows;
 mod github_routes;
 mod github_stand_in;
+mod metrics;
 mod modules;
+mod validator;
+mod validator_cli;
+mod validator_in_planner;
