@@ -6,11 +6,13 @@
 //! bounded by a number of attempts and a longest wait. By the time anything is posted the run record is on disk,
 //! so giving up loses nothing but the comment.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+use crate::github::retry::{RateLimitHeaders, RetryDecision, now_epoch, retry_wait};
 
 /// Where GitHub's REST API is when `GITHUB_API_URL` is not set.
 pub const DEFAULT_API_URL: &str = "https://api.github.com";
@@ -400,118 +402,9 @@ fn parse<T: DeserializeOwned>(method: Method, path: &str, body: &str) -> Result<
     })
 }
 
-#[derive(Debug, Clone, Default)]
-struct RateLimitHeaders {
-    retry_after: Option<String>,
-    remaining: Option<String>,
-    reset: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum RetryDecision {
-    /// Success, or an error that retrying cannot fix.
-    Done,
-    /// A rate limit that says how long to wait.
-    After(Duration),
-    /// A server error: back off.
-    Backoff,
-}
-
-/// What GitHub's answer asks of us. `now` is seconds since the epoch, for `x-ratelimit-reset`.
-fn retry_wait(status: u16, headers: &RateLimitHeaders, now: u64) -> RetryDecision {
-    match status {
-        403 | 429 => {
-            if let Some(seconds) = headers
-                .retry_after
-                .as_deref()
-                .and_then(|value| value.trim().parse::<u64>().ok())
-            {
-                return RetryDecision::After(Duration::from_secs(seconds));
-            }
-            let exhausted = headers.remaining.as_deref().map(str::trim) == Some("0");
-            let reset = headers
-                .reset
-                .as_deref()
-                .and_then(|value| value.trim().parse::<u64>().ok());
-            match (exhausted, reset) {
-                // One second more: the reset time is when the window opens, not when it is safely open.
-                (true, Some(reset)) => {
-                    RetryDecision::After(Duration::from_secs(reset.saturating_sub(now) + 1))
-                }
-                // A 429 without hints is still a rate limit; a bare 403 is a permission problem.
-                _ if status == 429 => RetryDecision::Backoff,
-                _ => RetryDecision::Done,
-            }
-        }
-        500..=599 => RetryDecision::Backoff,
-        _ => RetryDecision::Done,
-    }
-}
-
-fn now_epoch() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_secs())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn headers(
-        retry_after: Option<&str>,
-        remaining: Option<&str>,
-        reset: Option<&str>,
-    ) -> RateLimitHeaders {
-        RateLimitHeaders {
-            retry_after: retry_after.map(str::to_string),
-            remaining: remaining.map(str::to_string),
-            reset: reset.map(str::to_string),
-        }
-    }
-
-    #[test]
-    fn rate_limits_server_errors_and_the_rest() {
-        let check = |status, headers: RateLimitHeaders, expected| {
-            assert_eq!(
-                retry_wait(status, &headers, 1_000),
-                expected,
-                "{status} {headers:?}"
-            );
-        };
-        let none = || headers(None, None, None);
-        check(200, none(), RetryDecision::Done);
-        check(422, none(), RetryDecision::Done);
-        check(404, none(), RetryDecision::Done);
-        check(403, none(), RetryDecision::Done);
-        check(429, none(), RetryDecision::Backoff);
-        check(502, none(), RetryDecision::Backoff);
-        check(
-            403,
-            headers(Some("7"), None, None),
-            RetryDecision::After(Duration::from_secs(7)),
-        );
-        check(
-            429,
-            headers(Some("2"), None, None),
-            RetryDecision::After(Duration::from_secs(2)),
-        );
-        check(
-            403,
-            headers(None, Some("0"), Some("1030")),
-            RetryDecision::After(Duration::from_secs(31)),
-        );
-        check(
-            403,
-            headers(None, Some("12"), Some("1030")),
-            RetryDecision::Done,
-        );
-        check(
-            403,
-            headers(None, Some("0"), Some("900")),
-            RetryDecision::After(Duration::from_secs(1)),
-        );
-    }
 
     #[test]
     fn error_bodies_keep_the_message_and_first_error() {

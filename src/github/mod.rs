@@ -11,3 +11,4 @@ pub mod comment;
 pub mod event;
 pub mod issue;
 pub mod publish;
+pub mod retry;
