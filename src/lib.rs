@@ -1,1 +1,7 @@
-//! agentlab library.
+//! agentlab: plans, applies and validates Terraform for a Proxmox VE homelab, and asks an LLM only when something
+//! broke.
+//!
+//! The binary in `src/main.rs` only parses arguments and maps results to exit statuses; everything else lives in
+//! this library so tests reach it. ARCHITECTURE.md has the map of the rooms below.
+
+pub mod contracts;
