@@ -5,3 +5,4 @@
 //! this library so tests reach it. ARCHITECTURE.md has the map of the rooms below.
 
 pub mod contracts;
+pub mod terraform;
