@@ -190,7 +190,9 @@ pub struct ResourceExpectation {
     pub count: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum GuestKind {
     Lxc,
@@ -237,6 +239,9 @@ pub struct ValidationRequest {
     /// Guests from the guests output; empty when the output is unknown until apply.
     #[serde(default)]
     pub guests: Vec<Guest>,
+    /// Why the guests output could not be read (absent where it was required, or not the documented shape).
+    #[serde(default)]
+    pub guests_problem: Option<String>,
     /// Addresses of resources the plan creates: in plan mode their guests do not exist yet.
     #[serde(default)]
     pub planned_creates: Vec<String>,
@@ -312,7 +317,9 @@ impl ValidationResult {
 }
 
 /// The closed taxonomy of failure categories a hypothesis may name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     TransientLock,

@@ -5,4 +5,6 @@
 //! this library so tests reach it. ARCHITECTURE.md has the map of the rooms below.
 
 pub mod contracts;
+pub mod planner;
+pub mod redact;
 pub mod terraform;

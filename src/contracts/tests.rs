@@ -18,7 +18,12 @@ pub(crate) fn sample_terraform_result() -> TerraformResult {
         phase: TerraformPhase::Apply,
         exit_code: Some(1),
         cancelled: false,
-        changes: ChangeCounts { add: 5, change: 1, destroy: 1, replace: 1 },
+        changes: ChangeCounts {
+            add: 5,
+            change: 1,
+            destroy: 1,
+            replace: 1,
+        },
         resource_changes: vec![ResourceChange {
             address: "null_resource.guest[\"901\"]".into(),
             action: ChangeAction::DeleteCreate,
@@ -59,7 +64,10 @@ fn sample_record() -> RunRecord {
         failure_reason: None,
         llm_calls: 1,
         cost_usd: 0.0004,
-        context: RunContext { commit: Some("abc123".into()), ..RunContext::default() },
+        context: RunContext {
+            commit: Some("abc123".into()),
+            ..RunContext::default()
+        },
         transitions: vec![Transition {
             from: StateName::Init,
             to: StateName::Running,
@@ -118,7 +126,10 @@ fn every_contract_survives_a_json_round_trip() {
     round_trip(&ValidationRequest {
         project: "p".into(),
         mode: ValidationMode::Live,
-        resources: vec![ResourceExpectation { pattern: r"a\.b".into(), count: 1 }],
+        resources: vec![ResourceExpectation {
+            pattern: r"a\.b".into(),
+            count: 1,
+        }],
         resource_addresses: vec!["a.b".into()],
         guests: vec![Guest {
             vmid: 901,
@@ -127,6 +138,7 @@ fn every_contract_survives_a_json_round_trip() {
             name: Some("ct-901".into()),
             ipv4: Some("10.0.0.5".into()),
         }],
+        guests_problem: None,
         planned_creates: vec![],
         default_node: "pmx-01".into(),
         port: 22,
@@ -136,7 +148,9 @@ fn every_contract_survives_a_json_round_trip() {
         Remediation::RetryAfter { seconds: 30 },
         Remediation::ReduceParallelism { parallelism: 1 },
         Remediation::ReinitUpgrade,
-        Remediation::Replace { address: "a.b".into() },
+        Remediation::Replace {
+            address: "a.b".into(),
+        },
         Remediation::Escalate,
     ] {
         round_trip(&remediation);
@@ -151,16 +165,25 @@ fn the_design_wire_format_examples_deserialize() {
     )
     .expect("the DESIGN.md hypothesis example is valid");
     assert_eq!(hypothesis.category, Category::TransientLock);
-    assert_eq!(hypothesis.remediation, Remediation::ReduceParallelism { parallelism: 1 });
+    assert_eq!(
+        hypothesis.remediation,
+        Remediation::ReduceParallelism { parallelism: 1 }
+    );
 
     let cases = [
         (r#"{"action": "retry"}"#, Remediation::Retry),
-        (r#"{"action": "retry_after", "seconds": 600}"#, Remediation::RetryAfter { seconds: 600 }),
+        (
+            r#"{"action": "retry_after", "seconds": 600}"#,
+            Remediation::RetryAfter { seconds: 600 },
+        ),
         (
             r#"{"action": "reduce_parallelism", "parallelism": 1}"#,
             Remediation::ReduceParallelism { parallelism: 1 },
         ),
-        (r#"{"action": "reinit_upgrade"}"#, Remediation::ReinitUpgrade),
+        (
+            r#"{"action": "reinit_upgrade"}"#,
+            Remediation::ReinitUpgrade,
+        ),
         (
             r#"{"action": "replace", "address": "module.fleet.proxmox_virtual_environment_container.container[0]"}"#,
             Remediation::Replace {
@@ -172,7 +195,10 @@ fn the_design_wire_format_examples_deserialize() {
     for (wire, expected) in cases {
         let parsed: Remediation = serde_json::from_str(wire).expect(wire);
         assert_eq!(parsed, expected, "{wire}");
-        assert_eq!(serde_json::to_value(&parsed).unwrap(), serde_json::from_str::<serde_json::Value>(wire).unwrap());
+        assert_eq!(
+            serde_json::to_value(&parsed).unwrap(),
+            serde_json::from_str::<serde_json::Value>(wire).unwrap()
+        );
     }
     for category in Category::ALL {
         let wire = format!("\"{}\"", category.as_str());
@@ -190,7 +216,10 @@ fn actions_outside_the_closed_enum_are_refused() {
         r#"{"action": "reduce_parallelism", "parallelism": -1}"#,
         r#"{"parallelism": 1}"#,
     ] {
-        assert!(serde_json::from_str::<Remediation>(wire).is_err(), "{wire} was accepted");
+        assert!(
+            serde_json::from_str::<Remediation>(wire).is_err(),
+            "{wire} was accepted"
+        );
     }
     assert!(serde_json::from_str::<Category>("\"destroy_everything\"").is_err());
 }
@@ -199,7 +228,9 @@ fn actions_outside_the_closed_enum_are_refused() {
 fn unknown_fields_are_refused() {
     let mut value = serde_json::to_value(sample_record()).unwrap();
     value["surprise"] = json!(1);
-    let error = serde_json::from_value::<RunRecord>(value).unwrap_err().to_string();
+    let error = serde_json::from_value::<RunRecord>(value)
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("surprise"), "{error}");
 
     let mut hypothesis = serde_json::to_value(sample_hypothesis()).unwrap();
@@ -213,14 +244,26 @@ fn every_contract_has_a_json_schema() {
     assert_eq!(schemas.len(), 12);
     for (name, schema) in schemas {
         let value = serde_json::to_value(&schema).unwrap();
-        assert_eq!(value["$schema"], "http://json-schema.org/draft-07/schema#", "{name}");
+        assert_eq!(
+            value["$schema"], "http://json-schema.org/draft-07/schema#",
+            "{name}"
+        );
         assert_eq!(value["title"], name, "{name}");
     }
 }
 
 #[test]
 fn validation_result_ok_follows_its_checks() {
-    let check = |status| CheckResult { name: CheckName::Reachable, status, detail: String::new(), evidence: vec![] };
-    assert!(ValidationResult::from_checks(vec![check(CheckStatus::Pass), check(CheckStatus::Skip)]).ok);
-    assert!(!ValidationResult::from_checks(vec![check(CheckStatus::Pass), check(CheckStatus::Fail)]).ok);
+    let check = |status| CheckResult {
+        name: CheckName::Reachable,
+        status,
+        detail: String::new(),
+        evidence: vec![],
+    };
+    assert!(
+        ValidationResult::from_checks(vec![check(CheckStatus::Pass), check(CheckStatus::Skip)]).ok
+    );
+    assert!(
+        !ValidationResult::from_checks(vec![check(CheckStatus::Pass), check(CheckStatus::Fail)]).ok
+    );
 }

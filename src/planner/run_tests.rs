@@ -1,0 +1,500 @@
+//! The driver with scripted agents: who is called, how often, and what the record says.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
+use super::*;
+use crate::contracts::{
+    Category, ChangeCounts, CheckName, CheckResult, CheckStatus, DiagnosisSource, Diagnostic,
+    Hypothesis, Severity, StateName, TerraformMode, TerraformPhase, Usage,
+};
+
+struct ScriptedTerraform {
+    results: Mutex<VecDeque<Result<TerraformResult, AgentError>>>,
+    requests: Mutex<Vec<TerraformRequest>>,
+}
+
+impl ScriptedTerraform {
+    fn new(results: Vec<Result<TerraformResult, AgentError>>) -> Self {
+        Self {
+            results: Mutex::new(results.into()),
+            requests: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn requests(&self) -> Vec<TerraformRequest> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+#[async_trait]
+impl TerraformAgent for ScriptedTerraform {
+    async fn run(&self, request: &TerraformRequest) -> Result<TerraformResult, AgentError> {
+        self.requests.lock().unwrap().push(request.clone());
+        self.results
+            .lock()
+            .unwrap()
+            .pop_front()
+            .expect("the script has a result for every terraform run")
+    }
+}
+
+struct ScriptedValidator {
+    results: Mutex<VecDeque<ValidationResult>>,
+    requests: Mutex<Vec<ValidationRequest>>,
+}
+
+#[async_trait]
+impl Validator for ScriptedValidator {
+    async fn validate(&self, request: &ValidationRequest) -> Result<ValidationResult, AgentError> {
+        self.requests.lock().unwrap().push(request.clone());
+        Ok(self
+            .results
+            .lock()
+            .unwrap()
+            .pop_front()
+            .unwrap_or_else(|| passing_validation()))
+    }
+}
+
+/// Answers with its script and remembers every request, so tests can count calls.
+struct ScriptedDiagnoser {
+    answers: Mutex<VecDeque<Diagnosis>>,
+    requests: Mutex<Vec<DiagnosisRequest>>,
+}
+
+#[async_trait]
+impl Diagnoser for ScriptedDiagnoser {
+    async fn diagnose(&self, request: &DiagnosisRequest) -> Diagnosis {
+        self.requests.lock().unwrap().push(request.clone());
+        let last = request
+            .transitions
+            .last()
+            .expect("a diagnosis follows a transition");
+        assert_eq!(
+            last.to,
+            StateName::Diagnosing,
+            "the diagnoser is only called in DIAGNOSING"
+        );
+        self.answers
+            .lock()
+            .unwrap()
+            .pop_front()
+            .expect("the script has an answer for every diagnosis")
+    }
+}
+
+fn ok_result() -> TerraformResult {
+    TerraformResult {
+        ok: true,
+        phase: TerraformPhase::Apply,
+        exit_code: Some(0),
+        cancelled: false,
+        changes: ChangeCounts {
+            add: 2,
+            ..ChangeCounts::default()
+        },
+        resource_changes: vec![],
+        resource_addresses: vec![
+            "null_resource.guest[0]".into(),
+            "null_resource.guest[1]".into(),
+        ],
+        diagnostics: vec![],
+        outputs: [(
+            "guests".to_string(),
+            serde_json::json!([{"vmid": 901, "kind": "lxc", "ipv4": "127.0.0.1"}]),
+        )]
+        .into_iter()
+        .collect(),
+        log_tail: vec![],
+        duration_ms: 10,
+    }
+}
+
+fn lock_failure() -> TerraformResult {
+    TerraformResult {
+        ok: false,
+        exit_code: Some(1),
+        diagnostics: vec![Diagnostic {
+            severity: Severity::Error,
+            summary: "local-exec provisioner error".into(),
+            detail: "\ncan't lock file '/var/lock/lxc/lock-902.conf' - got timeout\n".into(),
+            address: Some("null_resource.guest[1]".into()),
+        }],
+        ..ok_result()
+    }
+}
+
+fn passing_validation() -> ValidationResult {
+    ValidationResult::from_checks(vec![CheckResult {
+        name: CheckName::Resources,
+        status: CheckStatus::Pass,
+        detail: "2 of 2".into(),
+        evidence: vec![],
+    }])
+}
+
+fn failing_validation() -> ValidationResult {
+    ValidationResult::from_checks(vec![CheckResult {
+        name: CheckName::Reachable,
+        status: CheckStatus::Fail,
+        detail: "127.0.0.1:22 refused".into(),
+        evidence: vec!["connect: connection refused".into()],
+    }])
+}
+
+fn llm_answer(category: Category, remediation: Remediation, root_cause: &str) -> Diagnosis {
+    Diagnosis {
+        source: DiagnosisSource::Llm,
+        hypothesis: Some(Hypothesis {
+            category,
+            root_cause: root_cause.into(),
+            evidence: vec!["E1".into()],
+            remediation,
+            confidence: 0.8,
+        }),
+        detail: None,
+        usage: vec![Usage {
+            provider: "anthropic".into(),
+            model: "claude-haiku-4-5".into(),
+            input_tokens: 1000,
+            output_tokens: 100,
+            cache_read_tokens: 0,
+            cache_write_tokens: 0,
+            cost_usd: 0.0015,
+            price: "test".into(),
+            latency_ms: 5,
+        }],
+    }
+}
+
+fn project_run(max_retries: u32) -> ProjectRun {
+    ProjectRun {
+        run_id: "run-1".into(),
+        mode: RunMode::Deploy,
+        first_request: TerraformRequest {
+            project: "sandbox".into(),
+            dir: "tests/fixtures/sandbox-ok".into(),
+            mode: TerraformMode::Apply,
+            plan_file: None,
+            vars: Default::default(),
+            backend_config: vec![],
+            parallelism: 10,
+            lock_timeout: "5m".into(),
+            replace: vec![],
+            reinit_upgrade: false,
+            attempt: 1,
+        },
+        validation: ValidationPlan {
+            resources: vec![],
+            guests_output: "guests".into(),
+            default_node: "pmx-01".into(),
+            port: 22,
+        },
+        max_retries,
+        context: RunContext::default(),
+    }
+}
+
+struct Script {
+    terraform: ScriptedTerraform,
+    validator: ScriptedValidator,
+    diagnoser: ScriptedDiagnoser,
+}
+
+impl Script {
+    fn new(
+        terraform: Vec<Result<TerraformResult, AgentError>>,
+        validations: Vec<ValidationResult>,
+        answers: Vec<Diagnosis>,
+    ) -> Self {
+        Self {
+            terraform: ScriptedTerraform::new(terraform),
+            validator: ScriptedValidator {
+                results: Mutex::new(validations.into()),
+                requests: Mutex::default(),
+            },
+            diagnoser: ScriptedDiagnoser {
+                answers: Mutex::new(answers.into()),
+                requests: Mutex::default(),
+            },
+        }
+    }
+
+    async fn run(&self, max_retries: u32) -> RunRecord {
+        let agents = Agents {
+            terraform: &self.terraform,
+            validator: &self.validator,
+            diagnoser: &self.diagnoser,
+        };
+        run_project(project_run(max_retries), agents).await
+    }
+
+    fn diagnoser_calls(&self) -> usize {
+        self.diagnoser.requests.lock().unwrap().len()
+    }
+}
+
+fn path(record: &RunRecord) -> Vec<StateName> {
+    let mut names = vec![StateName::Init];
+    names.extend(record.transitions.iter().map(|transition| transition.to));
+    names
+}
+
+#[tokio::test]
+async fn a_happy_run_never_calls_the_diagnoser_and_costs_nothing() {
+    let script = Script::new(vec![Ok(ok_result())], vec![passing_validation()], vec![]);
+    let record = script.run(3).await;
+    assert_eq!(record.outcome, Outcome::Success);
+    assert_eq!(script.diagnoser_calls(), 0);
+    assert_eq!((record.llm_calls, record.cost_usd), (0, 0.0));
+    use StateName::*;
+    assert_eq!(path(&record), vec![Init, Running, Validating, Success]);
+    let validation = script.validator.requests.lock().unwrap()[0].clone();
+    assert_eq!(validation.mode, ValidationMode::Live);
+    assert_eq!(validation.guests[0].vmid, 901);
+    assert_eq!(validation.resource_addresses.len(), 2);
+}
+
+#[tokio::test]
+async fn a_lock_timeout_recovers_with_reduced_parallelism_after_one_diagnosis() {
+    let script = Script::new(
+        vec![Ok(lock_failure()), Ok(ok_result())],
+        vec![passing_validation()],
+        vec![llm_answer(
+            Category::TransientLock,
+            Remediation::ReduceParallelism { parallelism: 1 },
+            "parallel creation contends for the node lock",
+        )],
+    );
+    let record = script.run(3).await;
+    assert_eq!(record.outcome, Outcome::Success);
+    assert_eq!(script.diagnoser_calls(), 1);
+    assert_eq!(record.llm_calls, 1);
+    assert!((record.cost_usd - 0.0015).abs() < 1e-12);
+    let requests = script.terraform.requests();
+    assert_eq!(
+        requests
+            .iter()
+            .map(|r| (r.attempt, r.parallelism))
+            .collect::<Vec<_>>(),
+        vec![(1, 10), (2, 1)]
+    );
+    assert_eq!(
+        record.attempts[1].remediation_applied,
+        Some(Remediation::ReduceParallelism { parallelism: 1 })
+    );
+    let diagnosis_request = script.diagnoser.requests.lock().unwrap()[0].clone();
+    assert_eq!(
+        diagnosis_request.terraform.diagnostics.len(),
+        1,
+        "the failure's diagnostics reach the diagnoser"
+    );
+    assert!(
+        record.transitions[1]
+            .reason
+            .contains("can't lock file '/var/lock/lxc/lock-902.conf' - got timeout")
+    );
+}
+
+#[tokio::test]
+async fn a_failing_check_is_diagnosed_with_the_validation_result() {
+    let script = Script::new(
+        vec![Ok(ok_result())],
+        vec![failing_validation()],
+        vec![llm_answer(
+            Category::Network,
+            Remediation::Escalate,
+            "sshd is not listening",
+        )],
+    );
+    let record = script.run(3).await;
+    assert_eq!(record.outcome, Outcome::Failed);
+    assert_eq!(script.diagnoser_calls(), 1);
+    let request = script.diagnoser.requests.lock().unwrap()[0].clone();
+    assert_eq!(request.validation, Some(failing_validation()));
+    assert_eq!(
+        record.failure_reason.as_deref(),
+        Some("escalated to a human (network): sshd is not listening")
+    );
+}
+
+#[tokio::test]
+async fn the_retry_cap_ends_the_run_with_one_diagnosis_per_failure() {
+    let script = Script::new(
+        vec![Ok(lock_failure()), Ok(lock_failure())],
+        vec![],
+        vec![
+            llm_answer(
+                Category::TransientLock,
+                Remediation::Retry,
+                "the node was busy creating another guest",
+            ),
+            llm_answer(
+                Category::Network,
+                Remediation::RetryAfter { seconds: 0 },
+                "the bridge flapped",
+            ),
+        ],
+    );
+    let record = script.run(1).await;
+    assert_eq!(record.outcome, Outcome::Failed);
+    assert_eq!(
+        record.failure_reason.as_deref(),
+        Some("retry cap reached after 2 attempts")
+    );
+    assert_eq!(script.diagnoser_calls(), 2);
+    assert_eq!(record.llm_calls, 2);
+    assert_eq!(record.attempts.len(), 2);
+}
+
+#[tokio::test]
+async fn a_repeated_hypothesis_ends_the_run_after_two_calls_and_shows_the_first_as_ruled_out() {
+    let answer = || {
+        llm_answer(
+            Category::TransientLock,
+            Remediation::ReduceParallelism { parallelism: 1 },
+            "parallel creation contends for the node lock",
+        )
+    };
+    let script = Script::new(
+        vec![Ok(lock_failure()), Ok(lock_failure())],
+        vec![],
+        vec![answer(), answer()],
+    );
+    let record = script.run(3).await;
+    assert_eq!(record.outcome, Outcome::Failed);
+    assert!(
+        record
+            .failure_reason
+            .as_deref()
+            .unwrap()
+            .starts_with("repeated hypothesis")
+    );
+    assert_eq!(script.diagnoser_calls(), 2);
+    let second = script.diagnoser.requests.lock().unwrap()[1].clone();
+    assert_eq!(second.previous.len(), 1);
+    assert!(
+        second.spent_usd > 0.0,
+        "the budget sees what the incident already cost"
+    );
+}
+
+#[tokio::test]
+async fn an_unavailable_diagnosis_fails_cleanly_with_its_reason() {
+    let script = Script::new(
+        vec![Ok(lock_failure())],
+        vec![],
+        vec![Diagnosis::unavailable("no diagnoser configured")],
+    );
+    let record = script.run(3).await;
+    assert_eq!(record.outcome, Outcome::Failed);
+    assert_eq!(
+        record.failure_reason.as_deref(),
+        Some("diagnosis unavailable: no diagnoser configured")
+    );
+    assert_eq!(record.llm_calls, 0);
+}
+
+#[tokio::test]
+async fn an_agent_fault_ends_the_run_without_a_diagnosis() {
+    let fault = AgentError {
+        agent: "terraform",
+        message: "cannot start `terraform`: not found".into(),
+    };
+    let script = Script::new(vec![Err(fault)], vec![], vec![]);
+    let record = script.run(3).await;
+    assert_eq!(record.outcome, Outcome::Failed);
+    assert_eq!(
+        record.failure_reason.as_deref(),
+        Some("terraform agent: cannot start `terraform`: not found")
+    );
+    assert_eq!(script.diagnoser_calls(), 0);
+    assert!(record.attempts.is_empty());
+}
+
+#[tokio::test]
+async fn a_cancelled_terraform_run_is_recorded_as_cancelled() {
+    let cancelled = TerraformResult {
+        cancelled: true,
+        exit_code: None,
+        ..lock_failure()
+    };
+    let script = Script::new(vec![Ok(cancelled)], vec![], vec![]);
+    let record = script.run(3).await;
+    assert_eq!(record.failure_reason.as_deref(), Some("cancelled"));
+    assert_eq!(script.diagnoser_calls(), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_waits_then_runs_again_and_replace_lasts_one_attempt() {
+    let script = Script::new(
+        vec![Ok(lock_failure()), Ok(lock_failure()), Ok(ok_result())],
+        vec![passing_validation()],
+        vec![
+            llm_answer(
+                Category::TransientLock,
+                Remediation::RetryAfter { seconds: 120 },
+                "the node is busy",
+            ),
+            llm_answer(
+                Category::ResourceConflict,
+                Remediation::Replace {
+                    address: "null_resource.guest[1]".into(),
+                },
+                "guest 902 is half created",
+            ),
+        ],
+    );
+    let started = tokio::time::Instant::now();
+    let record = script.run(3).await;
+    assert_eq!(record.outcome, Outcome::Success);
+    assert!(
+        started.elapsed() >= Duration::from_secs(120),
+        "the driver waited as asked"
+    );
+    let requests = script.terraform.requests();
+    assert!(requests[1].replace.is_empty());
+    assert_eq!(
+        requests[2].replace,
+        vec!["null_resource.guest[1]".to_string()]
+    );
+}
+
+#[test]
+fn summaries_name_the_first_error_or_the_counts() {
+    assert_eq!(
+        terraform_summary(&ok_result()),
+        "2 to add, 0 to change, 0 to destroy (0 replaced)"
+    );
+    assert_eq!(
+        terraform_summary(&lock_failure()),
+        "local-exec provisioner error: can't lock file '/var/lock/lxc/lock-902.conf' - got timeout"
+    );
+    let silent = TerraformResult {
+        diagnostics: vec![],
+        phase: TerraformPhase::Init,
+        ..lock_failure()
+    };
+    assert_eq!(terraform_summary(&silent), "init exited with status 1");
+}
+
+#[test]
+fn a_malformed_guests_output_is_reported_not_swallowed() {
+    let mut result = ok_result();
+    result.outputs.insert(
+        "guests".into(),
+        serde_json::json!([{"vmid": "nine hundred"}]),
+    );
+    let request = validation_request(&project_run(0), &result);
+    assert!(request.guests.is_empty());
+    assert!(request.guests_problem.unwrap().contains("not a list of"));
+    result.outputs.clear();
+    let request = validation_request(&project_run(0), &result);
+    assert!(
+        request
+            .guests_problem
+            .unwrap()
+            .contains("has no `guests` output")
+    );
+}

@@ -1,0 +1,290 @@
+//! The one redactor every outgoing text passes through: PR comments, issues, step summaries, logs, records and
+//! LLM prompts.
+//!
+//! It knows two kinds of secret. Exact values (the contents of secret environment variables, the values Terraform
+//! marks sensitive) are replaced wherever they appear. Shapes (Proxmox API tokens, private key blocks, passwords in
+//! URLs, `Authorization` headers, API keys of the LLM providers, and patterns the user configures) are found by
+//! regular expression. Both become a stable placeholder, so the text still reads and a reviewer can see that
+//! something was hidden.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// What a secret is replaced with.
+pub const PLACEHOLDER: &str = "[REDACTED]";
+
+/// Exact values shorter than this are not redacted: replacing every `1` or `yes` would destroy the text and
+/// protect nothing.
+pub const MIN_SECRET_LENGTH: usize = 6;
+
+/// Environment variables whose values are always treated as secrets when set.
+pub const SECRET_ENV_VARS: &[&str] = &[
+    "GITHUB_TOKEN",
+    "ANTHROPIC_API_KEY",
+    "OPENAI_API_KEY",
+    "PROXMOX_VE_API_TOKEN",
+    "PROXMOX_VE_PASSWORD",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+];
+
+#[derive(Debug, thiserror::Error)]
+#[error("redaction pattern `{pattern}` is not a valid regular expression: {source}")]
+pub struct PatternError {
+    pub pattern: String,
+    #[source]
+    pub source: regex::Error,
+}
+
+/// Replaces secrets in text. Cheap to clone; build one per process and add values as they are discovered.
+#[derive(Debug, Clone, Default)]
+pub struct Redactor {
+    values: Vec<String>,
+    user_patterns: Vec<Regex>,
+}
+
+impl Redactor {
+    /// A redactor that knows the built-in shapes and nothing else.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A redactor seeded with the values of [`SECRET_ENV_VARS`] and of `extra_env_vars` from the environment.
+    pub fn from_environment(extra_env_vars: &[String]) -> Self {
+        let mut redactor = Self::new();
+        let names = SECRET_ENV_VARS
+            .iter()
+            .map(|name| name.to_string())
+            .chain(extra_env_vars.iter().cloned());
+        for name in names {
+            if let Ok(value) = std::env::var(&name) {
+                redactor.add_secret(&value);
+            }
+        }
+        redactor
+    }
+
+    /// Adds an exact secret value. A Proxmox token `user@realm!id=SECRET` also adds its secret part alone.
+    pub fn add_secret(&mut self, value: &str) {
+        let value = value.trim();
+        if value.chars().count() < MIN_SECRET_LENGTH
+            || self.values.iter().any(|known| known == value)
+        {
+            return;
+        }
+        self.values.push(value.to_string());
+        if let Some((_, secret)) = value.split_once('=') {
+            self.add_secret(secret);
+        }
+        // Longest first, so that a secret containing another is replaced whole.
+        self.values
+            .sort_by_key(|known| std::cmp::Reverse(known.len()));
+    }
+
+    /// Adds every string leaf of a JSON value (a sensitive output or variable) as a secret.
+    pub fn add_secret_json(&mut self, value: &serde_json::Value) {
+        match value {
+            serde_json::Value::String(text) => self.add_secret(text),
+            serde_json::Value::Number(number) => self.add_secret(&number.to_string()),
+            serde_json::Value::Array(items) => {
+                items.iter().for_each(|item| self.add_secret_json(item))
+            }
+            serde_json::Value::Object(map) => {
+                map.values().for_each(|item| self.add_secret_json(item))
+            }
+            serde_json::Value::Bool(_) | serde_json::Value::Null => {}
+        }
+    }
+
+    /// Adds a user-configured pattern (`[redact] patterns` in agentlab.toml).
+    pub fn add_pattern(&mut self, pattern: &str) -> Result<(), PatternError> {
+        let regex = Regex::new(pattern).map_err(|source| PatternError {
+            pattern: pattern.to_string(),
+            source,
+        })?;
+        self.user_patterns.push(regex);
+        Ok(())
+    }
+
+    /// The secret values known so far (for `::add-mask::`).
+    pub fn known_secrets(&self) -> &[String] {
+        &self.values
+    }
+
+    /// Returns `text` with every known secret and every secret-shaped substring replaced.
+    pub fn redact(&self, text: &str) -> String {
+        let mut redacted = text.to_string();
+        for value in &self.values {
+            if redacted.contains(value.as_str()) {
+                redacted = redacted.replace(value.as_str(), PLACEHOLDER);
+            }
+        }
+        for shape in built_in_shapes() {
+            redacted = shape
+                .regex
+                .replace_all(&redacted, shape.replacement)
+                .into_owned();
+        }
+        for pattern in &self.user_patterns {
+            redacted = pattern.replace_all(&redacted, PLACEHOLDER).into_owned();
+        }
+        redacted
+    }
+
+    /// Redacts every string inside a JSON value, keys included.
+    pub fn redact_json(&self, value: &serde_json::Value) -> serde_json::Value {
+        match value {
+            serde_json::Value::String(text) => serde_json::Value::String(self.redact(text)),
+            serde_json::Value::Array(items) => {
+                items.iter().map(|item| self.redact_json(item)).collect()
+            }
+            serde_json::Value::Object(map) => map
+                .iter()
+                .map(|(key, item)| (self.redact(key), self.redact_json(item)))
+                .collect::<serde_json::Map<_, _>>()
+                .into(),
+            other => other.clone(),
+        }
+    }
+}
+
+struct Shape {
+    regex: Regex,
+    replacement: &'static str,
+}
+
+/// The secret shapes recognised without being told. Each keeps the non-secret part that helps a reader (which user,
+/// which host) and hides the rest.
+fn built_in_shapes() -> &'static [Shape] {
+    static SHAPES: OnceLock<Vec<Shape>> = OnceLock::new();
+    SHAPES.get_or_init(|| {
+        let shape = |pattern: &str, replacement: &'static str| Shape {
+            regex: Regex::new(pattern).expect("built-in redaction patterns are valid"),
+            replacement,
+        };
+        vec![
+            // -----BEGIN OPENSSH PRIVATE KEY----- ... -----END OPENSSH PRIVATE KEY-----
+            shape(
+                r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|\z)",
+                "[REDACTED PRIVATE KEY]",
+            ),
+            // Authorization: PVEAPIToken=root@pam!terraform=5f1c...
+            shape(r"(PVEAPIToken[= ])[^\s'\x22,;]+", "${1}[REDACTED]"),
+            // user@realm!tokenid=UUID (bpg's PROXMOX_VE_API_TOKEN format)
+            shape(
+                r"([A-Za-z0-9._-]+@[A-Za-z0-9._-]+![A-Za-z0-9._-]+=)[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}",
+                "${1}[REDACTED]",
+            ),
+            // https://user:password@host/
+            shape(r"([A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:)[^@\s/]+@", "${1}[REDACTED]@"),
+            // Authorization: Bearer xyz / token xyz / Basic xyz
+            shape(r"(?i)(authorization:\s*(?:bearer|token|basic)\s+)[^\s'\x22]+", "${1}[REDACTED]"),
+            // Anthropic and OpenAI keys, GitHub tokens
+            shape(r"sk-ant-[A-Za-z0-9_-]{16,}", "[REDACTED]"),
+            shape(r"sk-(?:proj-)?[A-Za-z0-9_-]{20,}", "[REDACTED]"),
+            shape(r"gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}", "[REDACTED]"),
+        ]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(redactor: &Redactor, input: &str, expected: &str) {
+        assert_eq!(redactor.redact(input), expected, "{input}");
+    }
+
+    #[test]
+    fn built_in_shapes_are_hidden_and_context_kept() {
+        let redactor = Redactor::new();
+        check(
+            &redactor,
+            "Authorization: PVEAPIToken=root@pam!terraform=0b1e3c5a-9d2f-4e6a-8b7c-1d2e3f4a5b6c",
+            "Authorization: PVEAPIToken=[REDACTED]",
+        );
+        check(
+            &redactor,
+            "token root@pam!terraform=0b1e3c5a-9d2f-4e6a-8b7c-1d2e3f4a5b6c rejected",
+            "token root@pam!terraform=[REDACTED] rejected",
+        );
+        check(
+            &redactor,
+            "endpoint http://admin:hunter22@minio:9000/x",
+            "endpoint http://admin:[REDACTED]@minio:9000/x",
+        );
+        check(
+            &redactor,
+            "Authorization: Bearer abc.def.ghi",
+            "Authorization: Bearer [REDACTED]",
+        );
+        check(
+            &redactor,
+            "key sk-ant-api03-AAAAAAAAAAAAAAAAAAAAAAAA end",
+            "key [REDACTED] end",
+        );
+        check(
+            &redactor,
+            "gho_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+            "[REDACTED]",
+        );
+        check(
+            &redactor,
+            "a\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\n-----END OPENSSH PRIVATE KEY-----\nz",
+            "a\n[REDACTED PRIVATE KEY]\nz",
+        );
+        check(
+            &redactor,
+            "-----BEGIN RSA PRIVATE KEY-----\ncut off",
+            "[REDACTED PRIVATE KEY]",
+        );
+        check(
+            &redactor,
+            "nothing secret: VM 901 already exists",
+            "nothing secret: VM 901 already exists",
+        );
+    }
+
+    #[test]
+    fn exact_values_and_user_patterns_are_hidden() {
+        let mut redactor = Redactor::new();
+        redactor.add_secret("canary-password-1");
+        redactor.add_secret("yes");
+        redactor.add_secret_json(&serde_json::json!({"db": ["nested-canary-2"], "port": 5432}));
+        redactor.add_pattern(r"INTERNAL-[0-9]{4}").unwrap();
+        check(
+            &redactor,
+            "pw=canary-password-1 other=nested-canary-2 ticket INTERNAL-1234 yes",
+            "pw=[REDACTED] other=[REDACTED] ticket [REDACTED] yes",
+        );
+        assert!(
+            redactor
+                .add_pattern("(unclosed")
+                .unwrap_err()
+                .to_string()
+                .contains("(unclosed")
+        );
+    }
+
+    #[test]
+    fn a_proxmox_token_value_also_hides_its_secret_part() {
+        let mut redactor = Redactor::new();
+        redactor.add_secret("root@pam!ci=not-a-uuid-secret");
+        check(
+            &redactor,
+            "secret not-a-uuid-secret leaked",
+            "secret [REDACTED] leaked",
+        );
+    }
+
+    #[test]
+    fn json_is_redacted_throughout() {
+        let mut redactor = Redactor::new();
+        redactor.add_secret("canary-value-3");
+        let value = serde_json::json!({"a": ["x canary-value-3"], "canary-value-3": 1});
+        let redacted = redactor.redact_json(&value).to_string();
+        assert!(!redacted.contains("canary-value-3"), "{redacted}");
+    }
+}
