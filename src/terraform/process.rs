@@ -3,8 +3,9 @@
 //! Terraform must be interrupted, not killed: on SIGINT it stops starting new operations, lets running ones finish,
 //! writes the state and releases the state lock. A killed Terraform leaves the lock held, which someone then has to
 //! `force-unlock` by hand. So the first cancellation request (SIGINT or SIGTERM to agentlab) is forwarded to
-//! Terraform as SIGINT, and only a second one kills it. Terraform runs in its own process group, so a Ctrl-C in a
-//! terminal reaches it once (through agentlab) rather than twice, which Terraform would take as "abort now".
+//! Terraform as SIGINT, and only a second one kills it. Terraform runs in its own process group and the SIGINT
+//! goes to that group, as a terminal's Ctrl-C would; a Ctrl-C in agentlab's terminal thus reaches Terraform once
+//! (through agentlab) rather than twice, which Terraform would take as "abort now".
 
 use std::process::{ExitStatus, Stdio};
 use std::sync::Arc;
@@ -175,9 +176,12 @@ fn forward(pid: Option<u32>, requests: u32, forwarded: &mut u32, end: &mut Proce
             pid,
             "sending SIGINT to terraform so it can stop and release the state lock"
         );
-        // SAFETY: kill(2) with a pid we spawned and still own (it has not been waited for); no memory involved.
+        // To the whole process group, as a terminal's Ctrl-C would: terraform up to 1.1 runs as two processes
+        // (a panicwrap parent that ignores SIGINT, and the real terraform as its child), and provider plugins
+        // ignore SIGINT by design, so the group is the only address that reaches the process that must stop.
+        // SAFETY: kill(2) on the process group our child leads (process_group(0)); no memory involved.
         unsafe {
-            libc::kill(pid, libc::SIGINT);
+            libc::kill(-pid, libc::SIGINT);
         }
     }
     if requests >= 2 {
@@ -186,7 +190,7 @@ fn forward(pid: Option<u32>, requests: u32, forwarded: &mut u32, end: &mut Proce
             "second cancellation: killing terraform and its process group"
         );
         end.killed = true;
-        // SAFETY: as above; the negative pid addresses the process group the child leads (process_group(0)).
+        // SAFETY: as above.
         unsafe {
             libc::kill(-pid, libc::SIGKILL);
         }

@@ -74,6 +74,7 @@ pub struct TerraformRunner {
     redactor: Redactor,
     cancellation: Cancellation,
     events: Option<UnboundedSender<UiEvent>>,
+    environment: Vec<(String, String)>,
 }
 
 impl TerraformRunner {
@@ -83,7 +84,15 @@ impl TerraformRunner {
             redactor,
             cancellation,
             events: None,
+            environment: Vec::new(),
         }
+    }
+
+    /// Sets an environment variable for every Terraform command (for example `TF_CLI_CONFIG_FILE`), on top of
+    /// agentlab's own environment.
+    pub fn with_environment(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.environment.push((name.into(), value.into()));
+        self
     }
 
     /// Sends every UI event of `plan` and `apply` to `events` as it arrives (live logs, progress, tests).
@@ -465,7 +474,8 @@ impl RequestRun<'_> {
             .current_dir(&request.dir)
             .env("TF_IN_AUTOMATION", "1")
             .env("TF_INPUT", "0")
-            .env("CHECKPOINT_DISABLE", "1");
+            .env("CHECKPOINT_DISABLE", "1")
+            .envs(runner.environment.iter().map(|(name, value)| (name, value)));
         for (name, value) in &request.vars {
             command.env(format!("TF_VAR_{name}"), value);
         }

@@ -1,0 +1,3 @@
+//! Integration tests: the real `agentlab` binary, the real terraform, local servers on loopback.
+
+mod terraform;
