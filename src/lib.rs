@@ -4,7 +4,12 @@
 //! The binary in `src/main.rs` only parses arguments and maps results to exit statuses; everything else lives in
 //! this library so tests reach it. ARCHITECTURE.md has the map of the rooms below.
 
+pub mod cli;
+pub mod commands;
+pub mod config;
 pub mod contracts;
+pub mod eval;
+pub mod logging;
 pub mod planner;
 pub mod redact;
 pub mod terraform;

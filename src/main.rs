@@ -1,1 +1,49 @@
-fn main() {}
+//! The `agentlab` binary: parse the command line, set up logging, run one command, and map the result to the exit
+//! status in one place (0 success, 1 the run failed, 2 bad input or configuration).
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+
+use agentlab::cli::Cli;
+use agentlab::commands::{self, ExitStatus};
+use agentlab::logging::init_logging;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.global.log_format, cli.global.verbose);
+    let outcome = tokio::runtime::Runtime::new()
+        .context("cannot start the async runtime")
+        .map(|runtime| runtime.block_on(commands::run(cli)));
+    let status = match outcome {
+        Ok(Ok(status)) => status,
+        Ok(Err(error)) => {
+            eprintln!(
+                "error: {}",
+                agentlab::redact::redact_with_process_redactor(&error_chain(&error))
+            );
+            error.exit_status()
+        }
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitStatus::RunFailed
+        }
+    };
+    ExitCode::from(status.code())
+}
+
+/// The error and its sources on one line, so the cause a person can act on is never hidden.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}

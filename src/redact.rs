@@ -189,6 +189,21 @@ fn built_in_shapes() -> &'static [Shape] {
     })
 }
 
+/// The process-wide redactor the log writer uses. Commands add the secrets they discover (sensitive outputs,
+/// configured environment variables) to it as they go; every other output path takes a redactor explicitly.
+pub fn process_redactor() -> &'static std::sync::RwLock<Redactor> {
+    static PROCESS: OnceLock<std::sync::RwLock<Redactor>> = OnceLock::new();
+    PROCESS.get_or_init(|| std::sync::RwLock::new(Redactor::from_environment(&[])))
+}
+
+/// Redacts with the process-wide redactor; a poisoned lock still redacts with what it holds.
+pub fn redact_with_process_redactor(text: &str) -> String {
+    match process_redactor().read() {
+        Ok(redactor) => redactor.redact(text),
+        Err(poisoned) => poisoned.into_inner().redact(text),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

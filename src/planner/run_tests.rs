@@ -53,7 +53,7 @@ impl Validator for ScriptedValidator {
             .lock()
             .unwrap()
             .pop_front()
-            .unwrap_or_else(|| passing_validation()))
+            .unwrap_or_else(passing_validation))
     }
 }
 

@@ -1,3 +1,5 @@
 //! Integration tests: the real `agentlab` binary, the real terraform, local servers on loopback.
 
+mod cli;
+mod modules;
 mod terraform;

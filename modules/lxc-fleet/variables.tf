@@ -1,0 +1,179 @@
+# Inputs of the `lxc-fleet` root module. Every member shares one configuration; VMIDs and hostnames are counted up
+# from first_vm_id, so the default fleet is lxc-901 ... lxc-905 with VMIDs 901 ... 905.
+
+variable "fleet_size" {
+  description = "Number of containers in the fleet."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.fleet_size >= 1 && var.fleet_size <= 50 && floor(var.fleet_size) == var.fleet_size
+    error_message = "The fleet_size must be a whole number from 1 to 50."
+  }
+}
+
+variable "first_vm_id" {
+  description = "VMID of the first member; the others follow one by one (first_vm_id + fleet_size - 1 must be free too)."
+  type        = number
+  default     = 901
+
+  validation {
+    condition     = var.first_vm_id >= 100 && var.first_vm_id <= 999999900 && floor(var.first_vm_id) == var.first_vm_id
+    error_message = "The first_vm_id must be a whole number from 100 to 999999900, leaving room for the fleet's VMIDs."
+  }
+}
+
+variable "hostname_prefix" {
+  description = "Hostnames are \"<hostname_prefix>-<vmid>\", for example \"lxc-901\"."
+  type        = string
+  default     = "lxc"
+
+  validation {
+    condition     = can(regex("^[a-z]([a-z0-9-]{0,42}[a-z0-9])?$", var.hostname_prefix))
+    error_message = "The hostname_prefix must start with a letter, use lower-case letters, digits and inner hyphens, and have at most 44 characters."
+  }
+}
+
+variable "ipv4_addresses" {
+  description = "Static IPv4 addresses in CIDR notation keyed by hostname (for example { \"lxc-901\" = \"192.168.1.91/24\" }); members not listed use DHCP."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for address in values(var.ipv4_addresses) : can(cidrnetmask(address))])
+    error_message = "Every value of ipv4_addresses must be an IPv4 address with a prefix length, such as \"192.168.1.91/24\"."
+  }
+
+  # Cross-variable validation needs Terraform 1.9 or later (this module requires 1.10). Without it a typo in a
+  # hostname would silently leave that member on DHCP.
+  validation {
+    condition = alltrue([
+      for hostname in keys(var.ipv4_addresses) :
+      contains([for offset in range(var.fleet_size) : "${var.hostname_prefix}-${var.first_vm_id + offset}"], hostname)
+    ])
+    error_message = "Every key of ipv4_addresses must be the hostname of a fleet member (\"<hostname_prefix>-<vmid>\")."
+  }
+}
+
+variable "node_name" {
+  description = "Name of the Proxmox VE node that hosts the containers."
+  type        = string
+  default     = "pmx-01"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$", var.node_name))
+    error_message = "The node_name must be a Proxmox VE node name such as \"pmx-01\"."
+  }
+}
+
+variable "template_file_id" {
+  description = "Container template volume the root file system is created from, as \"<storage>:vztmpl/<file>\"."
+  type        = string
+  default     = "local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9][a-zA-Z0-9_.-]*:vztmpl/.+\\.tar\\.(gz|xz|zst)$", var.template_file_id))
+    error_message = "The template_file_id must look like \"local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst\"."
+  }
+}
+
+variable "bridge" {
+  description = "Linux bridge (or SDN vnet) the container's eth0 is attached to."
+  type        = string
+  default     = "vmbr0"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z][a-zA-Z0-9_.-]{0,14}$", var.bridge))
+    error_message = "The bridge must be a Linux interface name of at most 15 characters, such as \"vmbr0\"."
+  }
+}
+
+variable "ipv4_gateway" {
+  description = "IPv4 default gateway for the members with a static address in ipv4_addresses; unused with DHCP."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.ipv4_gateway == null || can(cidrnetmask("${coalesce(var.ipv4_gateway, "invalid")}/32"))
+    error_message = "The ipv4_gateway must be a plain IPv4 address such as \"192.168.1.1\", or null."
+  }
+}
+
+variable "datastore_id" {
+  description = "Storage that holds the container's root disk."
+  type        = string
+  default     = "local-lvm"
+}
+
+variable "disk_size_gb" {
+  description = "Size of the root disk in GiB."
+  type        = number
+  default     = 8
+
+  validation {
+    condition     = var.disk_size_gb >= 1 && var.disk_size_gb <= 4096 && floor(var.disk_size_gb) == var.disk_size_gb
+    error_message = "The disk_size_gb must be a whole number from 1 to 4096."
+  }
+}
+
+variable "cores" {
+  description = "Number of CPU cores the container may use."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.cores >= 1 && var.cores <= 128 && floor(var.cores) == var.cores
+    error_message = "The cores must be a whole number from 1 to 128."
+  }
+}
+
+variable "memory_mb" {
+  description = "Memory of the container in MiB."
+  type        = number
+  default     = 512
+
+  validation {
+    condition     = var.memory_mb >= 64 && floor(var.memory_mb) == var.memory_mb
+    error_message = "The memory_mb must be a whole number of at least 64."
+  }
+}
+
+variable "swap_mb" {
+  description = "Swap of the container in MiB (0 turns swap off)."
+  type        = number
+  default     = 512
+
+  validation {
+    condition     = var.swap_mb >= 0 && floor(var.swap_mb) == var.swap_mb
+    error_message = "The swap_mb must be a whole number of at least 0."
+  }
+}
+
+variable "ssh_public_keys" {
+  description = "SSH public keys installed for root in every member (authorized_keys lines such as \"ssh-ed25519 AAAA... user@host\")."
+  type        = list(string)
+
+  validation {
+    condition = length(var.ssh_public_keys) > 0 && alltrue([
+      for key in var.ssh_public_keys : can(regex("^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com) [A-Za-z0-9+/=]+( .*)?$", key))
+    ])
+    error_message = "Give at least one SSH public key, each one authorized_keys line starting with its type (ssh-ed25519, ssh-rsa, ecdsa-sha2-..., sk-...)."
+  }
+}
+
+variable "start_on_boot" {
+  description = "Whether Proxmox VE starts the container when the node boots."
+  type        = bool
+  default     = true
+}
+
+variable "tags" {
+  description = "Proxmox VE tags on the container (lower-case letters, digits, '-', '_' and '.')."
+  type        = list(string)
+  default     = ["agentlab", "debian", "fleet"]
+
+  validation {
+    condition     = alltrue([for tag in var.tags : can(regex("^[a-z0-9_][a-z0-9_.+-]*$", tag))])
+    error_message = "Every tag must use lower-case letters, digits, '_', '.', '+' and '-' only."
+  }
+}

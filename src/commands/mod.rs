@@ -1,0 +1,121 @@
+//! The commands: each turns parsed arguments plus the configuration into typed requests, runs the Planner or an
+//! agent, and reports. This is the one place where arguments, environment and configuration meet, so that the
+//! rooms below never read them directly.
+
+mod projects;
+mod runs;
+mod schema;
+
+pub use projects::{affected_projects, read_changed_files};
+pub use runs::{RunSettings, new_run_id, project_run, run_projects, write_record};
+
+use std::path::PathBuf;
+
+use crate::cli::{Cli, Command};
+use crate::config::{ConfigError, LoadedConfig};
+
+/// The three exit statuses of DESIGN.md §12.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Everything succeeded (also after a recovered retry).
+    Success,
+    /// A run failed (Failed state, plan error, a failing check).
+    RunFailed,
+    /// Bad input or configuration; nothing was posted.
+    BadInput,
+}
+
+impl ExitStatus {
+    pub fn code(self) -> u8 {
+        match self {
+            Self::Success => 0,
+            Self::RunFailed => 1,
+            Self::BadInput => 2,
+        }
+    }
+}
+
+/// Why a command could not do its job at all (a failed run is not an error: it is an exit status).
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("{0}")]
+    BadInput(String),
+    #[error("`agentlab {command}` needs {part}, which this build does not have yet")]
+    NotBuilt {
+        command: &'static str,
+        part: &'static str,
+    },
+    #[error("cannot {action} {path}: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl CommandError {
+    /// Configuration and input problems are the user's to fix (2); anything else means the run failed (1).
+    pub fn exit_status(&self) -> ExitStatus {
+        match self {
+            Self::Config(_) | Self::BadInput(_) | Self::NotBuilt { .. } => ExitStatus::BadInput,
+            Self::Io { .. } => ExitStatus::RunFailed,
+        }
+    }
+}
+
+/// Runs one parsed command line.
+pub async fn run(cli: Cli) -> Result<ExitStatus, CommandError> {
+    match cli.command {
+        Command::Schema(args) => schema::print_schemas(args.name.as_deref()),
+        Command::Plan(args) if args.list_projects => {
+            let config = LoadedConfig::load(&cli.global.config)?;
+            projects::list_projects(&config, &args)
+        }
+        Command::Plan(_) | Command::Deploy(_) => Err(CommandError::NotBuilt {
+            command: "plan/deploy",
+            part: "the Terraform agent",
+        }),
+        Command::Validate(_) => Err(CommandError::NotBuilt {
+            command: "validate",
+            part: "the Validator",
+        }),
+        Command::Diagnose(_) => Err(CommandError::NotBuilt {
+            command: "diagnose",
+            part: "the diagnosis room",
+        }),
+        Command::Eval(_) => Err(CommandError::NotBuilt {
+            command: "eval",
+            part: "the eval harness",
+        }),
+        Command::Demo(_) => Err(CommandError::NotBuilt {
+            command: "demo",
+            part: "the eval harness",
+        }),
+    }
+}
+
+/// Prints a result on stdout. A closed pipe (`agentlab schema | head`) is not an error worth a panic: the reader
+/// has what it wanted.
+pub fn print_stdout(text: &str) -> Result<(), CommandError> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout.write_all(text.as_bytes()).and_then(|()| {
+        if text.ends_with('\n') {
+            Ok(())
+        } else {
+            stdout.write_all(b"\n")
+        }
+    });
+    match written.and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(source) => Err(CommandError::Io {
+            action: "write to",
+            path: PathBuf::from("stdout"),
+            source,
+        }),
+    }
+}

@@ -1,0 +1,203 @@
+//! Which projects a command runs: named ones, all of them, or those whose `when_modified` globs match the changed
+//! files (how a pull request only plans what it touches).
+
+use std::path::Path;
+
+use globset::{GlobBuilder, GlobSetBuilder};
+
+use crate::cli::PlanArgs;
+use crate::commands::{CommandError, ExitStatus, print_stdout};
+use crate::config::{LoadedConfig, ProjectConfig};
+
+/// Reads a changed-files list: one path per line, blank lines and surrounding whitespace ignored.
+pub fn read_changed_files(path: &Path) -> Result<Vec<String>, CommandError> {
+    let text = std::fs::read_to_string(path).map_err(|source| CommandError::Io {
+        action: "read the changed-files list",
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(normalise_path)
+        .collect())
+}
+
+fn normalise_path(path: &str) -> String {
+    path.trim_start_matches("./").to_string()
+}
+
+/// The projects whose `when_modified` globs (or, without globs, whose directory) match a changed path.
+pub fn affected_projects<'a>(
+    config: &'a LoadedConfig,
+    changed: &[String],
+) -> Result<Vec<&'a ProjectConfig>, CommandError> {
+    let mut affected = Vec::new();
+    for project in &config.config.projects {
+        let globs = if project.when_modified.is_empty() {
+            vec![format!(
+                "{}/**",
+                project
+                    .dir
+                    .display()
+                    .to_string()
+                    .trim_start_matches("./")
+                    .trim_end_matches('/')
+            )]
+        } else {
+            project.when_modified.clone()
+        };
+        let mut builder = GlobSetBuilder::new();
+        for glob in &globs {
+            let compiled = GlobBuilder::new(glob)
+                .literal_separator(true)
+                .build()
+                .map_err(|error| {
+                    CommandError::BadInput(format!(
+                        "project `{}`: `{glob}` is not a glob: {error}",
+                        project.name
+                    ))
+                })?;
+            builder.add(compiled);
+        }
+        let set = builder.build().map_err(|error| {
+            CommandError::BadInput(format!("project `{}`: {error}", project.name))
+        })?;
+        if changed.iter().any(|path| set.is_match(path)) {
+            affected.push(project);
+        }
+    }
+    Ok(affected)
+}
+
+/// Resolves `--project` names against the configuration; an unknown name is bad input that lists the known ones.
+pub fn named_projects<'a>(
+    config: &'a LoadedConfig,
+    names: &[String],
+) -> Result<Vec<&'a ProjectConfig>, CommandError> {
+    names
+        .iter()
+        .map(|name| {
+            config.project(name).ok_or_else(|| {
+                CommandError::BadInput(format!(
+                    "no project named `{name}` in {}; known: {}",
+                    config.path.display(),
+                    config.project_names().join(", ")
+                ))
+            })
+        })
+        .collect()
+}
+
+/// The projects `agentlab plan` runs: `--project` names, else `--changed-files` matches, else all.
+pub fn plan_projects<'a>(
+    config: &'a LoadedConfig,
+    args: &PlanArgs,
+) -> Result<Vec<&'a ProjectConfig>, CommandError> {
+    if !args.projects.is_empty() {
+        return named_projects(config, &args.projects);
+    }
+    match &args.changed_files {
+        Some(path) if !args.all => affected_projects(config, &read_changed_files(path)?),
+        _ => Ok(config.config.projects.iter().collect()),
+    }
+}
+
+/// `agentlab plan --list-projects [--json]`: the names, one per line, or a JSON array for a matrix.
+pub fn list_projects(config: &LoadedConfig, args: &PlanArgs) -> Result<ExitStatus, CommandError> {
+    let names: Vec<&str> = plan_projects(config, args)?
+        .iter()
+        .map(|project| project.name.as_str())
+        .collect();
+    let text = if args.json {
+        serde_json::Value::from(names).to_string()
+    } else {
+        names.join("\n")
+    };
+    print_stdout(&text)?;
+    Ok(ExitStatus::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn config() -> LoadedConfig {
+        LoadedConfig::parse(
+            r#"
+[[project]]
+name = "lxc-fleet"
+dir = "modules/lxc-fleet"
+when_modified = ["modules/lxc-fleet/**", "modules/lxc/**"]
+[[project]]
+name = "lxc"
+dir = "modules/lxc"
+when_modified = ["modules/lxc/*.tf"]
+[[project]]
+name = "ubuntu-vm"
+dir = "./modules/ubuntu-vm/"
+"#,
+            Path::new("agentlab.toml"),
+            PathBuf::from("."),
+        )
+        .unwrap()
+    }
+
+    fn affected(changed: &[&str]) -> Vec<String> {
+        let changed: Vec<String> = changed.iter().map(|path| path.to_string()).collect();
+        let config = config();
+        affected_projects(&config, &changed)
+            .unwrap()
+            .iter()
+            .map(|project| project.name.clone())
+            .collect()
+    }
+
+    #[test]
+    fn changed_paths_select_projects_by_their_globs() {
+        assert_eq!(affected(&["modules/lxc/main.tf"]), ["lxc-fleet", "lxc"]);
+        assert_eq!(affected(&["modules/lxc/README.md"]), ["lxc-fleet"]);
+        assert_eq!(
+            affected(&["modules/lxc/sub/x.tf"]),
+            ["lxc-fleet"],
+            "`*` does not cross a folder"
+        );
+        assert_eq!(
+            affected(&["modules/ubuntu-vm/main.tf"]),
+            ["ubuntu-vm"],
+            "no globs: the project folder"
+        );
+        assert!(affected(&["README.md", "src/main.rs"]).is_empty());
+    }
+
+    #[test]
+    fn unknown_project_names_list_the_known_ones() {
+        let config = config();
+        let error = named_projects(&config, &["lxc-flet".to_string()])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("lxc-flet") && error.contains("lxc-fleet, lxc, ubuntu-vm"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn the_changed_files_list_ignores_blanks_and_leading_dot_slash() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("changed.txt");
+        std::fs::write(&path, "./modules/lxc/main.tf\n\n  README.md  \n").unwrap();
+        assert_eq!(
+            read_changed_files(&path).unwrap(),
+            ["modules/lxc/main.tf", "README.md"]
+        );
+        assert!(
+            read_changed_files(&dir.path().join("missing"))
+                .unwrap_err()
+                .to_string()
+                .contains("missing")
+        );
+    }
+}

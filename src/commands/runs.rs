@@ -1,0 +1,209 @@
+//! Running projects through the Planner: the one conversion from configuration and arguments to a typed
+//! [`ProjectRun`], bounded concurrency across projects, and records written to disk before anything is posted.
+
+use std::path::{Path, PathBuf};
+
+use futures::StreamExt;
+
+use crate::commands::CommandError;
+use crate::config::{LoadedConfig, ProjectConfig};
+use crate::contracts::{
+    ResourceExpectation, RunContext, RunMode, RunRecord, TerraformMode, TerraformRequest,
+};
+use crate::planner::run::{Agents, ProjectRun, ValidationPlan, run_project};
+use crate::redact::Redactor;
+
+/// What every project of one invocation shares.
+#[derive(Debug, Clone)]
+pub struct RunSettings {
+    pub run_id: String,
+    pub mode: RunMode,
+    /// Records, plan files and previews go here.
+    pub output_dir: PathBuf,
+    /// Overrides `[defaults] max_retries` when set (`deploy --max-retries`).
+    pub max_retries: Option<u32>,
+    pub context: RunContext,
+}
+
+/// A run id that sorts by time and does not collide: GitHub's run id and attempt inside Actions, else the Unix
+/// time and a random suffix.
+pub fn new_run_id() -> String {
+    match (
+        std::env::var("GITHUB_RUN_ID"),
+        std::env::var("GITHUB_RUN_ATTEMPT"),
+    ) {
+        (Ok(id), Ok(attempt)) if !id.is_empty() => format!("gh-{id}-{attempt}"),
+        _ => {
+            let seconds = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|elapsed| elapsed.as_secs())
+                .unwrap_or_default();
+            let suffix = uuid::Uuid::new_v4().simple().to_string();
+            format!("{seconds}-{}", &suffix[..8])
+        }
+    }
+}
+
+/// Builds one project's run from the configuration and the invocation's settings.
+pub fn project_run(
+    config: &LoadedConfig,
+    project: &ProjectConfig,
+    settings: &RunSettings,
+) -> ProjectRun {
+    let defaults = &config.config.defaults;
+    ProjectRun {
+        run_id: settings.run_id.clone(),
+        mode: settings.mode,
+        first_request: TerraformRequest {
+            project: project.name.clone(),
+            dir: config.project_dir(project),
+            mode: match settings.mode {
+                RunMode::Plan => TerraformMode::Plan,
+                RunMode::Deploy => TerraformMode::Apply,
+            },
+            plan_file: Some(absolute(
+                &settings.output_dir.join(format!("{}.tfplan", project.name)),
+            )),
+            vars: Default::default(),
+            backend_config: project.backend_config.clone(),
+            parallelism: project.parallelism.unwrap_or(defaults.parallelism),
+            lock_timeout: defaults.lock_timeout.clone(),
+            replace: Vec::new(),
+            reinit_upgrade: false,
+            attempt: 1,
+        },
+        validation: ValidationPlan {
+            resources: project
+                .validate
+                .resources
+                .iter()
+                .map(|expected| ResourceExpectation {
+                    pattern: expected.pattern.clone(),
+                    count: expected.count,
+                })
+                .collect(),
+            guests_output: project.validate.guests_output.clone(),
+            default_node: config.config.proxmox.node.clone(),
+            port: project.validate.port,
+        },
+        max_retries: settings.max_retries.unwrap_or(defaults.max_retries),
+        context: settings.context.clone(),
+    }
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        return path.to_path_buf();
+    }
+    std::env::current_dir()
+        .map(|cwd| cwd.join(path))
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Runs the projects, at most `concurrency` at once, and returns their records in the order given.
+pub async fn run_projects(
+    runs: Vec<ProjectRun>,
+    agents: Agents<'_>,
+    concurrency: usize,
+) -> Vec<RunRecord> {
+    futures::stream::iter(runs)
+        .map(|run| run_project(run, agents))
+        .buffered(concurrency.max(1))
+        .collect()
+        .await
+}
+
+/// Writes a record as redacted JSON to `DIR/PROJECT.json`, through a temporary file and a rename so a reader never
+/// sees half a record. Returns the path.
+pub fn write_record(
+    dir: &Path,
+    record: &RunRecord,
+    redactor: &Redactor,
+) -> Result<PathBuf, CommandError> {
+    let io_error = |action, path: &Path| {
+        let path = path.to_path_buf();
+        move |source| CommandError::Io {
+            action,
+            path,
+            source,
+        }
+    };
+    std::fs::create_dir_all(dir).map_err(io_error("create the output folder", dir))?;
+    let value = serde_json::to_value(record).map_err(|error| {
+        CommandError::BadInput(format!("cannot encode the run record: {error}"))
+    })?;
+    let text = serde_json::to_string_pretty(&redactor.redact_json(&value)).map_err(|error| {
+        CommandError::BadInput(format!("cannot encode the run record: {error}"))
+    })?;
+    let path = dir.join(format!("{}.json", record.project));
+    let temporary = dir.join(format!(".{}.json.tmp", record.project));
+    std::fs::write(&temporary, text).map_err(io_error("write the run record", &temporary))?;
+    std::fs::rename(&temporary, &path).map_err(io_error("write the run record", &path))?;
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contracts::{Outcome, SCHEMA_VERSION};
+
+    #[test]
+    fn a_record_is_written_redacted_and_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut redactor = Redactor::new();
+        redactor.add_secret("canary-secret-77");
+        let record = RunRecord {
+            schema_version: SCHEMA_VERSION,
+            run_id: "r".into(),
+            project: "p".into(),
+            mode: RunMode::Deploy,
+            outcome: Outcome::Failed,
+            failure_reason: Some("token canary-secret-77 refused".into()),
+            llm_calls: 0,
+            cost_usd: 0.0,
+            context: RunContext::default(),
+            transitions: vec![],
+            attempts: vec![],
+        };
+        let path = write_record(dir.path(), &record, &redactor).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("canary-secret-77"));
+        let back: RunRecord = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            back.failure_reason.as_deref(),
+            Some("token [REDACTED] refused")
+        );
+        assert!(!dir.path().join(".p.json.tmp").exists());
+    }
+
+    #[test]
+    fn the_project_run_takes_config_defaults_and_overrides() {
+        let config = LoadedConfig::parse(
+            "[defaults]\nparallelism = 4\nmax_retries = 2\n[[project]]\nname = \"a\"\ndir = \"mods/a\"\n\
+             parallelism = 3\n[project.validate]\nport = 2222\n",
+            Path::new("agentlab.toml"),
+            PathBuf::from("/repo"),
+        )
+        .unwrap();
+        let settings = RunSettings {
+            run_id: "r".into(),
+            mode: RunMode::Deploy,
+            output_dir: PathBuf::from("/out"),
+            max_retries: Some(1),
+            context: RunContext::default(),
+        };
+        let run = project_run(&config, &config.config.projects[0], &settings);
+        assert_eq!(run.first_request.dir, PathBuf::from("/repo/mods/a"));
+        assert_eq!(run.first_request.parallelism, 3);
+        assert_eq!(run.first_request.mode, TerraformMode::Apply);
+        assert_eq!(
+            run.first_request.plan_file,
+            Some(PathBuf::from("/out/a.tfplan"))
+        );
+        assert_eq!(run.max_retries, 1);
+        assert_eq!(
+            (run.validation.port, run.validation.default_node.as_str()),
+            (2222, "pmx-01")
+        );
+    }
+}

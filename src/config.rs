@@ -1,0 +1,505 @@
+//! `agentlab.toml`: the projects agentlab runs, what the Validator expects of them, and the LLM and budget settings.
+//!
+//! Parsing is strict: an unknown key or a bad value is an error that names the key and its line, because a typo in
+//! a deploy tool's configuration should stop the run, not silently fall back to a default. Values are checked while
+//! they are deserialized (through the small newtypes below), so the TOML parser can point at the offending line.
+//! Every default is documented here and in the README.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Deserializer};
+
+/// The example configuration shipped with agentlab (the repository's own `agentlab.toml`).
+pub const DEFAULT_CONFIG_FILE: &str = "agentlab.toml";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("invalid configuration {path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("invalid configuration {path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// The whole file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub defaults: Defaults,
+    #[serde(default)]
+    pub llm: LlmConfig,
+    #[serde(default)]
+    pub proxmox: ProxmoxConfig,
+    #[serde(default)]
+    pub redact: RedactConfig,
+    #[serde(default, rename = "project")]
+    pub projects: Vec<ProjectConfig>,
+}
+
+/// `[defaults]`: how Terraform runs unless a project or a remediation says otherwise.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Defaults {
+    /// The binary: `terraform` (default) or `tofu`, or a path. `AGENTLAB_TERRAFORM` overrides it.
+    #[serde(default = "default_terraform")]
+    pub terraform: String,
+    /// Retries after the first attempt (default 3, at most 10).
+    #[serde(default = "default_max_retries", deserialize_with = "max_retries")]
+    pub max_retries: u32,
+    /// `-parallelism` (default 10, at least 1).
+    #[serde(default = "default_parallelism", deserialize_with = "at_least_one")]
+    pub parallelism: u32,
+    /// `-lock-timeout` (default `5m`): a number followed by `s`, `m` or `h`.
+    #[serde(
+        default = "default_lock_timeout",
+        deserialize_with = "terraform_duration"
+    )]
+    pub lock_timeout: String,
+    /// Projects planned or applied at once (default 2).
+    #[serde(default = "default_concurrency", deserialize_with = "at_least_one")]
+    pub concurrency: u32,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Self {
+            terraform: default_terraform(),
+            max_retries: default_max_retries(),
+            parallelism: default_parallelism(),
+            lock_timeout: default_lock_timeout(),
+            concurrency: default_concurrency(),
+        }
+    }
+}
+
+/// `[llm]`: which diagnoser answers failures, and what it may spend.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LlmConfig {
+    /// `catalog` (default: offline, $0), `anthropic:MODEL`, `openai:MODEL`, `ollama:MODEL`,
+    /// `openai-compatible:MODEL` or `none`.
+    #[serde(default = "default_llm_spec", deserialize_with = "llm_spec")]
+    pub spec: String,
+    /// Seconds one LLM request may take (default 60).
+    #[serde(default = "default_llm_timeout", deserialize_with = "llm_timeout")]
+    pub timeout_seconds: u64,
+    /// Stop asking once an incident has cost this much (default $0.05).
+    #[serde(default = "default_budget", deserialize_with = "non_negative_dollars")]
+    pub budget_usd_per_incident: f64,
+    /// Ask the known-failure catalogue first (default true).
+    #[serde(default = "default_true")]
+    pub catalog: bool,
+    /// Tokens the diagnosis context may use (default 6000).
+    #[serde(default = "default_token_budget", deserialize_with = "at_least_one")]
+    pub token_budget: u32,
+    /// Base URL of the LLM API; `AGENTLAB_LLM_BASE_URL` overrides it.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Price overrides per model, USD per million tokens.
+    #[serde(default)]
+    pub prices: BTreeMap<String, PriceOverride>,
+}
+
+impl Default for LlmConfig {
+    fn default() -> Self {
+        Self {
+            spec: default_llm_spec(),
+            timeout_seconds: default_llm_timeout(),
+            budget_usd_per_incident: default_budget(),
+            catalog: true,
+            token_budget: default_token_budget(),
+            base_url: None,
+            prices: BTreeMap::new(),
+        }
+    }
+}
+
+/// `[llm.prices."MODEL"]`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceOverride {
+    #[serde(deserialize_with = "non_negative_dollars")]
+    pub input_per_mtok: f64,
+    #[serde(deserialize_with = "non_negative_dollars")]
+    pub output_per_mtok: f64,
+    #[serde(default, deserialize_with = "optional_non_negative_dollars")]
+    pub cache_read_per_mtok: Option<f64>,
+    #[serde(default, deserialize_with = "optional_non_negative_dollars")]
+    pub cache_write_per_mtok: Option<f64>,
+}
+
+/// `[proxmox]`: the node guests live on unless the guests output names another. The endpoint and token come from
+/// `PROXMOX_VE_ENDPOINT` and `PROXMOX_VE_API_TOKEN`, never from this file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProxmoxConfig {
+    #[serde(default = "default_node")]
+    pub node: String,
+    /// A PEM file with the CA that signed the node's certificate (self-signed homelabs).
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
+    /// Seconds one API request may take (default 10).
+    #[serde(default = "default_proxmox_timeout", deserialize_with = "llm_timeout")]
+    pub timeout_seconds: u64,
+}
+
+impl Default for ProxmoxConfig {
+    fn default() -> Self {
+        Self {
+            node: default_node(),
+            ca_file: None,
+            timeout_seconds: default_proxmox_timeout(),
+        }
+    }
+}
+
+/// `[redact]`: secrets beyond the built-in ones.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedactConfig {
+    /// Regular expressions whose matches are hidden everywhere.
+    #[serde(default, deserialize_with = "regex_list")]
+    pub patterns: Vec<String>,
+    /// Names of environment variables whose values are secrets.
+    #[serde(default)]
+    pub env: Vec<String>,
+}
+
+/// One `[[project]]`: a Terraform root module.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectConfig {
+    pub name: String,
+    /// The root module, relative to the configuration file.
+    pub dir: PathBuf,
+    /// Globs (relative to the repository root) whose changes make this project affected.
+    #[serde(default, deserialize_with = "glob_list")]
+    pub when_modified: Vec<String>,
+    /// `-backend-config` arguments for `init`, e.g. a `.tfbackend` file relative to the project.
+    #[serde(default)]
+    pub backend_config: Vec<String>,
+    /// Overrides `[defaults] parallelism` for this project.
+    #[serde(default, deserialize_with = "optional_at_least_one")]
+    pub parallelism: Option<u32>,
+    #[serde(default)]
+    pub validate: ValidateConfig,
+}
+
+/// `[project.validate]`: what the Validator expects.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValidateConfig {
+    #[serde(default)]
+    pub resources: Vec<ResourcePattern>,
+    #[serde(default = "default_guests_output")]
+    pub guests_output: String,
+    #[serde(default = "default_port")]
+    pub port: u16,
+}
+
+impl Default for ValidateConfig {
+    fn default() -> Self {
+        Self {
+            resources: Vec::new(),
+            guests_output: default_guests_output(),
+            port: default_port(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourcePattern {
+    #[serde(deserialize_with = "regex")]
+    pub pattern: String,
+    pub count: u32,
+}
+
+/// A parsed configuration and where it came from: project directories resolve against `base_dir`.
+#[derive(Debug, Clone)]
+pub struct LoadedConfig {
+    pub path: PathBuf,
+    pub base_dir: PathBuf,
+    pub config: Config,
+}
+
+impl LoadedConfig {
+    /// Reads and checks a configuration file.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let base_dir = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        Self::parse(&text, path, base_dir)
+    }
+
+    /// Parses configuration text; `path` is only used in messages.
+    pub fn parse(text: &str, path: &Path, base_dir: PathBuf) -> Result<Self, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|error| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: error.to_string(),
+        })?;
+        check_projects(&config.projects).map_err(|message| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        })?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            base_dir,
+            config,
+        })
+    }
+
+    pub fn project(&self, name: &str) -> Option<&ProjectConfig> {
+        self.config
+            .projects
+            .iter()
+            .find(|project| project.name == name)
+    }
+
+    /// The project's root module directory, resolved against the configuration file's folder.
+    pub fn project_dir(&self, project: &ProjectConfig) -> PathBuf {
+        self.base_dir.join(&project.dir)
+    }
+
+    pub fn project_names(&self) -> Vec<&str> {
+        self.config
+            .projects
+            .iter()
+            .map(|project| project.name.as_str())
+            .collect()
+    }
+}
+
+fn check_projects(projects: &[ProjectConfig]) -> Result<(), String> {
+    let mut seen = BTreeSet::new();
+    for project in projects {
+        let valid_name = !project.name.is_empty()
+            && project
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !valid_name {
+            return Err(format!(
+                "project name `{}` may only contain letters, digits, `-`, `_` and `.`",
+                project.name
+            ));
+        }
+        if !seen.insert(project.name.as_str()) {
+            return Err(format!("project `{}` is declared twice", project.name));
+        }
+    }
+    Ok(())
+}
+
+fn default_terraform() -> String {
+    "terraform".to_string()
+}
+fn default_max_retries() -> u32 {
+    3
+}
+fn default_parallelism() -> u32 {
+    10
+}
+fn default_lock_timeout() -> String {
+    "5m".to_string()
+}
+fn default_concurrency() -> u32 {
+    2
+}
+fn default_llm_spec() -> String {
+    "catalog".to_string()
+}
+fn default_llm_timeout() -> u64 {
+    60
+}
+fn default_proxmox_timeout() -> u64 {
+    10
+}
+fn default_budget() -> f64 {
+    0.05
+}
+fn default_true() -> bool {
+    true
+}
+fn default_token_budget() -> u32 {
+    6000
+}
+fn default_node() -> String {
+    "pmx-01".to_string()
+}
+fn default_guests_output() -> String {
+    "guests".to_string()
+}
+fn default_port() -> u16 {
+    22
+}
+
+/// The LLM spec prefixes agentlab knows.
+pub const LLM_SPEC_KINDS: &[&str] = &[
+    "catalog",
+    "none",
+    "anthropic:",
+    "openai:",
+    "ollama:",
+    "openai-compatible:",
+];
+
+/// Checks an LLM SPEC's shape (`catalog`, `none`, or `PROVIDER:MODEL` with a model name).
+pub fn check_llm_spec(spec: &str) -> Result<(), String> {
+    if spec == "catalog" || spec == "none" {
+        return Ok(());
+    }
+    match spec.split_once(':') {
+        Some((provider, model))
+            if !model.is_empty()
+                && ["anthropic", "openai", "ollama", "openai-compatible"].contains(&provider) =>
+        {
+            Ok(())
+        }
+        _ => Err(format!(
+            "`{spec}` is not an LLM spec: use catalog, none, anthropic:MODEL, openai:MODEL, ollama:MODEL or \
+             openai-compatible:MODEL"
+        )),
+    }
+}
+
+/// Checks Terraform's duration syntax as `-lock-timeout` takes it: `0`, or a number followed by `s`, `m` or `h`.
+pub fn check_terraform_duration(text: &str) -> Result<(), String> {
+    let digits = text.trim_end_matches(['s', 'm', 'h']);
+    let unit_count = text.len() - digits.len();
+    if text == "0"
+        || (unit_count == 1 && !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()))
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{text}` is not a duration: write a number followed by s, m or h, like 30s or 5m"
+        ))
+    }
+}
+
+fn checked<'de, D, T, F>(deserializer: D, check: F) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+    F: FnOnce(&T) -> Result<(), String>,
+{
+    let value = T::deserialize(deserializer)?;
+    check(&value).map_err(serde::de::Error::custom)?;
+    Ok(value)
+}
+
+fn max_retries<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    checked(deserializer, |value: &u32| {
+        if *value <= 10 {
+            Ok(())
+        } else {
+            Err(format!(
+                "max_retries is {value}; at most 10 retries are allowed"
+            ))
+        }
+    })
+}
+
+fn at_least_one<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    checked(deserializer, |value: &u32| {
+        if *value >= 1 {
+            Ok(())
+        } else {
+            Err("must be at least 1".to_string())
+        }
+    })
+}
+
+fn optional_at_least_one<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<u32>, D::Error> {
+    at_least_one(deserializer).map(Some)
+}
+
+fn terraform_duration<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    checked(deserializer, |value: &String| {
+        check_terraform_duration(value)
+    })
+}
+
+fn llm_spec<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    checked(deserializer, |value: &String| check_llm_spec(value))
+}
+
+fn llm_timeout<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    checked(deserializer, |value: &u64| {
+        if (1..=600).contains(value) {
+            Ok(())
+        } else {
+            Err(format!("{value} s is outside 1 to 600 seconds"))
+        }
+    })
+}
+
+fn non_negative_dollars<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+    checked(deserializer, |value: &f64| {
+        if value.is_finite() && *value >= 0.0 {
+            Ok(())
+        } else {
+            Err(format!("{value} is not a dollar amount ≥ 0"))
+        }
+    })
+}
+
+fn optional_non_negative_dollars<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<f64>, D::Error> {
+    non_negative_dollars(deserializer).map(Some)
+}
+
+fn regex<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    checked(deserializer, |value: &String| {
+        regex::Regex::new(value)
+            .map(drop)
+            .map_err(|error| format!("`{value}` is not a regular expression: {error}"))
+    })
+}
+
+fn regex_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    checked(deserializer, |values: &Vec<String>| {
+        values.iter().try_for_each(|value| {
+            regex::Regex::new(value)
+                .map(drop)
+                .map_err(|error| format!("`{value}` is not a regular expression: {error}"))
+        })
+    })
+}
+
+fn glob_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    checked(deserializer, |values: &Vec<String>| {
+        values.iter().try_for_each(|value| {
+            globset::Glob::new(value)
+                .map(drop)
+                .map_err(|error| format!("`{value}` is not a glob: {error}"))
+        })
+    })
+}
+
+impl fmt::Display for ProjectConfig {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "{} ({})", self.name, self.dir.display())
+    }
+}
+
+#[cfg(test)]
+#[path = "config_tests.rs"]
+mod tests;

@@ -1,0 +1,151 @@
+//! Deterministic scoring of one run against its scenario's ground truth, and the eval's stable JSON result shape.
+//!
+//! A result passes only when every expectation holds; each one that does not is named in `failures`, so a reader
+//! sees why without reading the record. A happy path that made any LLM call fails hard: that is the promise of
+//! ADR-001 under test.
+
+use serde::{Deserialize, Serialize};
+
+use crate::contracts::{Hypothesis, Outcome, RunRecord};
+use crate::eval::scenario::{ExpectedOutcome, Scenario, ScenarioKind};
+
+/// One scenario × model × repeat. The field names are a stable interface: dashboards read them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvalResult {
+    pub scenario: String,
+    pub model: String,
+    pub kind: ScenarioKind,
+    pub repeat: u32,
+    pub pass: bool,
+    /// `success`, `recovered` or `failed`.
+    pub outcome: String,
+    pub category: Option<String>,
+    pub expected_category: Option<String>,
+    pub llm_calls: u32,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    pub cost_usd: f64,
+    pub latency_ms: u64,
+    pub failures: Vec<String>,
+}
+
+/// How the run ended, in the scenario's terms.
+pub fn observed_outcome(record: &RunRecord) -> ExpectedOutcome {
+    match record.outcome {
+        Outcome::Success if record.attempts.len() > 1 => ExpectedOutcome::Recovered,
+        Outcome::Success => ExpectedOutcome::Success,
+        Outcome::Failed => ExpectedOutcome::Failed,
+    }
+}
+
+fn outcome_name(outcome: ExpectedOutcome) -> &'static str {
+    match outcome {
+        ExpectedOutcome::Success => "success",
+        ExpectedOutcome::Recovered => "recovered",
+        ExpectedOutcome::Failed => "failed",
+    }
+}
+
+/// The hypothesis that explained the original failure: the first one of the run.
+fn first_hypothesis(record: &RunRecord) -> Option<&Hypothesis> {
+    record
+        .attempts
+        .iter()
+        .filter_map(|attempt| attempt.diagnosis.as_ref())
+        .find_map(|diagnosis| diagnosis.hypothesis.as_ref())
+}
+
+/// Whether `text` mentions `term`; `a|b` accepts either alternative. Case-insensitive.
+pub fn mentions(text: &str, term: &str) -> bool {
+    let text = text.to_lowercase();
+    term.split('|')
+        .any(|alternative| text.contains(&alternative.trim().to_lowercase()))
+}
+
+/// Scores one run.
+pub fn score(scenario: &Scenario, model: &str, repeat: u32, record: &RunRecord) -> EvalResult {
+    let expect = &scenario.expect;
+    let mut failures = Vec::new();
+    let outcome = observed_outcome(record);
+    if outcome != expect.outcome {
+        failures.push(format!(
+            "outcome {} instead of {} ({})",
+            outcome_name(outcome),
+            outcome_name(expect.outcome),
+            record
+                .failure_reason
+                .as_deref()
+                .unwrap_or("no failure reason")
+        ));
+    }
+    let hypothesis = first_hypothesis(record);
+    if let Some(expected) = expect.category {
+        match hypothesis {
+            None => failures.push(format!(
+                "no hypothesis (expected category {})",
+                expected.as_str()
+            )),
+            Some(found) if found.category != expected => failures.push(format!(
+                "category {} instead of {}",
+                found.category.as_str(),
+                expected.as_str()
+            )),
+            Some(_) => {}
+        }
+    }
+    if let Some(found) = hypothesis {
+        for term in &expect.root_cause_terms {
+            if !mentions(&found.root_cause, term) {
+                failures.push(format!("root cause does not mention `{term}`"));
+            }
+        }
+        if let Some(expected) = &expect.remediation
+            && found.remediation.action_name() != expected
+        {
+            failures.push(format!(
+                "remediation {} instead of {expected}",
+                found.remediation.action_name()
+            ));
+        }
+    }
+    if scenario.kind == ScenarioKind::Happy && record.llm_calls > 0 {
+        failures.push(format!(
+            "a happy path made {} LLM calls; it must make none",
+            record.llm_calls
+        ));
+    } else if record.llm_calls > expect.max_llm_calls {
+        failures.push(format!(
+            "{} LLM calls, more than the {} allowed",
+            record.llm_calls, expect.max_llm_calls
+        ));
+    }
+    let usages = || {
+        record
+            .attempts
+            .iter()
+            .filter_map(|a| a.diagnosis.as_ref())
+            .flat_map(|d| d.usage.iter())
+    };
+    EvalResult {
+        scenario: scenario.name.clone(),
+        model: model.to_string(),
+        kind: scenario.kind,
+        repeat,
+        pass: failures.is_empty(),
+        outcome: outcome_name(outcome).to_string(),
+        category: hypothesis.map(|found| found.category.as_str().to_string()),
+        expected_category: expect
+            .category
+            .map(|category| category.as_str().to_string()),
+        llm_calls: record.llm_calls,
+        input_tokens: usages().map(|usage| usage.input_tokens).sum(),
+        output_tokens: usages().map(|usage| usage.output_tokens).sum(),
+        cost_usd: record.cost_usd,
+        latency_ms: usages().map(|usage| usage.latency_ms).sum(),
+        failures,
+    }
+}
+
+#[cfg(test)]
+#[path = "score_tests.rs"]
+mod tests;

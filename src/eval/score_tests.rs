@@ -1,0 +1,199 @@
+//! Scoring against ground truth: every expectation can fail, and says why.
+
+use super::*;
+use crate::contracts::{
+    Attempt, Category, Diagnosis, DiagnosisSource, Remediation, RunContext, RunMode,
+    SCHEMA_VERSION, TerraformPhase, TerraformResult, Usage,
+};
+
+fn terraform(ok: bool) -> TerraformResult {
+    TerraformResult {
+        ok,
+        phase: TerraformPhase::Apply,
+        exit_code: Some(if ok { 0 } else { 1 }),
+        cancelled: false,
+        changes: Default::default(),
+        resource_changes: vec![],
+        resource_addresses: vec![],
+        diagnostics: vec![],
+        outputs: Default::default(),
+        log_tail: vec![],
+        duration_ms: 1,
+    }
+}
+
+fn diagnosis(
+    category: Category,
+    remediation: Remediation,
+    root_cause: &str,
+    calls: usize,
+) -> Diagnosis {
+    Diagnosis {
+        source: if calls == 0 {
+            DiagnosisSource::Catalog
+        } else {
+            DiagnosisSource::Llm
+        },
+        hypothesis: Some(Hypothesis {
+            category,
+            root_cause: root_cause.into(),
+            evidence: vec!["E1".into()],
+            remediation,
+            confidence: 0.9,
+        }),
+        detail: None,
+        usage: (0..calls)
+            .map(|_| Usage {
+                provider: "openai-compatible".into(),
+                model: "m".into(),
+                input_tokens: 1000,
+                output_tokens: 50,
+                cache_read_tokens: 0,
+                cache_write_tokens: 0,
+                cost_usd: 0.001,
+                price: "test".into(),
+                latency_ms: 400,
+            })
+            .collect(),
+    }
+}
+
+fn record(outcome: Outcome, attempts: Vec<Attempt>) -> RunRecord {
+    let llm_calls = attempts
+        .iter()
+        .filter_map(|a| a.diagnosis.as_ref())
+        .map(Diagnosis::llm_calls)
+        .sum();
+    let cost_usd = attempts
+        .iter()
+        .filter_map(|a| a.diagnosis.as_ref())
+        .map(Diagnosis::cost_usd)
+        .sum();
+    RunRecord {
+        schema_version: SCHEMA_VERSION,
+        run_id: "r".into(),
+        project: "p".into(),
+        mode: RunMode::Deploy,
+        outcome,
+        failure_reason: None,
+        llm_calls,
+        cost_usd,
+        context: RunContext::default(),
+        transitions: vec![],
+        attempts,
+    }
+}
+
+fn attempt(number: u32, ok: bool, diagnosis: Option<Diagnosis>) -> Attempt {
+    Attempt {
+        attempt: number,
+        parallelism: 10,
+        remediation_applied: None,
+        terraform: terraform(ok),
+        validation: None,
+        diagnosis,
+    }
+}
+
+fn scenario(name: &str) -> Scenario {
+    Scenario::built_in()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.name == name)
+        .unwrap()
+}
+
+#[test]
+fn a_recovered_lock_timeout_with_the_right_diagnosis_passes() {
+    let lock = diagnosis(
+        Category::TransientLock,
+        Remediation::ReduceParallelism { parallelism: 1 },
+        "Parallel creation contends for the node lock",
+        1,
+    );
+    let run = record(
+        Outcome::Success,
+        vec![attempt(1, false, Some(lock)), attempt(2, true, None)],
+    );
+    let result = score(&scenario("parallel-lock-timeout"), "m", 1, &run);
+    assert!(result.pass, "{:?}", result.failures);
+    assert_eq!(
+        (
+            result.outcome.as_str(),
+            result.llm_calls,
+            result.input_tokens
+        ),
+        ("recovered", 1, 1000)
+    );
+    assert_eq!(result.category.as_deref(), Some("transient_lock"));
+}
+
+#[test]
+fn every_wrong_expectation_is_named() {
+    let wrong = diagnosis(
+        Category::Permission,
+        Remediation::Retry,
+        "grant the token VM.Allocate",
+        2,
+    );
+    let run = record(Outcome::Failed, vec![attempt(1, false, Some(wrong))]);
+    let result = score(&scenario("parallel-lock-timeout"), "m", 1, &run);
+    assert!(!result.pass);
+    let failures = result.failures.join("\n");
+    for expected in [
+        "outcome failed instead of recovered",
+        "category permission instead of transient_lock",
+        "root cause does not mention `lock`",
+        "root cause does not mention `parallel|concurren`",
+        "remediation retry instead of reduce_parallelism",
+        "2 LLM calls, more than the 1 allowed",
+    ] {
+        assert!(
+            failures.contains(expected),
+            "missing `{expected}` in:\n{failures}"
+        );
+    }
+}
+
+#[test]
+fn a_happy_path_with_any_llm_call_fails_hard() {
+    let clean = record(Outcome::Success, vec![attempt(1, true, None)]);
+    assert!(score(&scenario("happy-single-lxc"), "m", 1, &clean).pass);
+    let mut costly = clean.clone();
+    costly.llm_calls = 1;
+    let result = score(&scenario("happy-single-lxc"), "m", 1, &costly);
+    assert!(!result.pass);
+    assert!(
+        result.failures[0].contains("must make none"),
+        "{:?}",
+        result.failures
+    );
+}
+
+#[test]
+fn no_hypothesis_fails_a_failure_scenario() {
+    let run = record(
+        Outcome::Failed,
+        vec![attempt(
+            1,
+            false,
+            Some(Diagnosis::unavailable("no diagnoser configured")),
+        )],
+    );
+    let result = score(&scenario("state-backend-offline"), "none", 1, &run);
+    assert!(!result.pass);
+    assert!(
+        result.failures.iter().any(|f| f.contains("no hypothesis")),
+        "{:?}",
+        result.failures
+    );
+}
+
+#[test]
+fn alternatives_in_terms() {
+    assert!(mentions(
+        "The MinIO endpoint refused the connection",
+        "backend|state|S3|MinIO"
+    ));
+    assert!(!mentions("a lock", "parallel|concurren"));
+}

@@ -1,0 +1,59 @@
+//! Logs: `tracing` to stderr, one line per event, through the redactor.
+//!
+//! Results a person must read (tables, summaries) are printed by the commands; this is only for what happened
+//! along the way. Colour only on a terminal and never with `NO_COLOR`; `--log-format json` for log shippers.
+
+use std::io::{IsTerminal, Write};
+
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::MakeWriter;
+
+use crate::cli::LogFormat;
+use crate::redact::redact_with_process_redactor;
+
+/// Installs the global subscriber. `verbosity` counts `-v` flags; `AGENTLAB_LOG` (an env-filter directive)
+/// overrides it.
+pub fn init_logging(format: LogFormat, verbosity: u8) {
+    let default_level = match verbosity {
+        0 => "agentlab=info",
+        1 => "agentlab=debug",
+        _ => "agentlab=trace",
+    };
+    let filter =
+        EnvFilter::try_from_env("AGENTLAB_LOG").unwrap_or_else(|_| EnvFilter::new(default_level));
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(RedactingStderr)
+        .with_target(false);
+    let installed = match format {
+        LogFormat::Text => builder.with_ansi(colour).try_init(),
+        LogFormat::Json => builder.json().with_ansi(false).try_init(),
+    };
+    // A subscriber already installed (tests) is fine: logs go there.
+    drop(installed);
+}
+
+/// Writes each formatted log event to stderr after redaction.
+#[derive(Debug, Clone, Copy)]
+pub struct RedactingStderr;
+
+impl<'a> MakeWriter<'a> for RedactingStderr {
+    type Writer = RedactingStderr;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        RedactingStderr
+    }
+}
+
+impl Write for RedactingStderr {
+    fn write(&mut self, buffer: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buffer);
+        std::io::stderr().write_all(redact_with_process_redactor(&text).as_bytes())?;
+        Ok(buffer.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
+}
