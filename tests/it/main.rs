@@ -3,3 +3,4 @@
 mod cli;
 mod modules;
 mod terraform;
+mod terraform_planner;

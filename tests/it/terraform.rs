@@ -55,14 +55,14 @@ pub fn sandbox_copy(project: &str) -> tempfile::TempDir {
     copy
 }
 
-fn runner(cancellation: Cancellation) -> TerraformRunner {
+pub fn runner(cancellation: Cancellation) -> TerraformRunner {
     TerraformRunner::new(installed_terraform(), Redactor::new(), cancellation).with_environment(
         "TF_CLI_CONFIG_FILE",
         terraform_cli_config().display().to_string(),
     )
 }
 
-fn request(dir: &Path, mode: TerraformMode) -> TerraformRequest {
+pub fn request(dir: &Path, mode: TerraformMode) -> TerraformRequest {
     TerraformRequest {
         project: dir
             .file_name()
@@ -88,7 +88,7 @@ async fn run(request: &TerraformRequest) -> TerraformResult {
         .expect("terraform runs")
 }
 
-fn error_details(result: &TerraformResult) -> String {
+pub fn error_details(result: &TerraformResult) -> String {
     result
         .errors()
         .map(|diagnostic| format!("{}: {}", diagnostic.summary, diagnostic.detail))
