@@ -42,16 +42,48 @@ pub fn terraform_cli_config() -> PathBuf {
     config
 }
 
+/// The sandbox projects in tests/fixtures/, as declared in tests/fixtures/agentlab-sandbox.toml.
+pub const SANDBOX_PROJECTS: [&str; 5] = [
+    "sandbox-ok",
+    "fault-parallel-lock",
+    "fault-permission",
+    "fault-backend-offline",
+    "fault-vmid-conflict",
+];
+
+fn copy_files(source: &Path, target: &Path) {
+    std::fs::create_dir_all(target).expect("create dir");
+    for entry in std::fs::read_dir(source).expect("fixture exists") {
+        let entry = entry.expect("dir entry");
+        if entry.file_type().expect("file type").is_file() {
+            std::fs::copy(entry.path(), target.join(entry.file_name())).expect("copy");
+        }
+    }
+}
+
 /// Copies a sandbox project into a fresh temporary directory, so no state is ever written into the checkout.
 pub fn sandbox_copy(project: &str) -> tempfile::TempDir {
     let copy = tempfile::tempdir().expect("temp dir");
-    let source = crate_root().join("tests/fixtures").join(project);
-    for entry in std::fs::read_dir(&source).expect("fixture exists") {
-        let entry = entry.expect("dir entry");
-        if entry.file_type().expect("file type").is_file() {
-            std::fs::copy(entry.path(), copy.path().join(entry.file_name())).expect("copy");
-        }
+    copy_files(
+        &crate_root().join("tests/fixtures").join(project),
+        copy.path(),
+    );
+    copy
+}
+
+/// Copies every sandbox project and `agentlab-sandbox.toml` into a fresh temporary directory; the configuration
+/// is at `<copy>/agentlab-sandbox.toml`.
+pub fn sandbox_workspace() -> tempfile::TempDir {
+    let copy = tempfile::tempdir().expect("temp dir");
+    let fixtures = crate_root().join("tests/fixtures");
+    for project in SANDBOX_PROJECTS {
+        copy_files(&fixtures.join(project), &copy.path().join(project));
     }
+    std::fs::copy(
+        fixtures.join("agentlab-sandbox.toml"),
+        copy.path().join("agentlab-sandbox.toml"),
+    )
+    .expect("copy config");
     copy
 }
 

@@ -1,22 +1,23 @@
-//! The real Terraform agent driven by the Planner on the sandbox projects: each fault ends FAILED with the
-//! provider's real error text in the record, and the parallel-lock fault recovers when a diagnosis asks for
-//! `-parallelism=1`. The Validator and the diagnoser are scripted here (their own rooms test the real ones): the
+//! The real Terraform agent driven by the Planner on the sandbox projects, each run built from
+//! tests/fixtures/agentlab-sandbox.toml by the same conversion the CLI uses: each fault ends FAILED with the
+//! provider's real error text in the record, and the parallel-lock fault succeeds at `-parallelism=1`, whether the
+//! configuration says so or a diagnosis asks for it. The Validator and the diagnoser are scripted here (their own rooms test the real ones): the
 //! validator passes when Terraform reported resources, and the diagnoser knows the lock timeout and nothing else,
 //! as the known-failure catalogue would with `--llm none`.
 
 use async_trait::async_trait;
 
+use agentlab::commands::{RunSettings, project_run};
+use agentlab::config::LoadedConfig;
 use agentlab::contracts::{
     Category, CheckName, CheckResult, CheckStatus, Diagnosis, DiagnosisRequest, DiagnosisSource,
-    Hypothesis, Outcome, Remediation, RunContext, RunMode, RunRecord, StateName, TerraformMode,
-    ValidationRequest, ValidationResult,
+    Hypothesis, Outcome, Remediation, RunContext, RunMode, RunRecord, StateName, ValidationRequest,
+    ValidationResult,
 };
-use agentlab::planner::run::{
-    AgentError, Agents, Diagnoser, ProjectRun, ValidationPlan, Validator, run_project,
-};
+use agentlab::planner::run::{AgentError, Agents, Diagnoser, Validator, run_project};
 use agentlab::terraform::Cancellation;
 
-use crate::terraform::{request, runner, sandbox_copy};
+use crate::terraform::{runner, sandbox_workspace};
 
 /// Passes when Terraform reported at least one resource address; says how many it saw.
 struct AddressesReportedValidator;
@@ -67,21 +68,25 @@ impl Diagnoser for LockTimeoutDiagnoser {
 }
 
 async fn deploy(project: &str) -> RunRecord {
-    let sandbox = sandbox_copy(project);
-    let terraform = runner(Cancellation::new());
-    let run = ProjectRun {
+    let workspace = sandbox_workspace();
+    let config = LoadedConfig::load(&workspace.path().join("agentlab-sandbox.toml"))
+        .expect("the sandbox configuration parses");
+    let project_config = config
+        .config
+        .projects
+        .iter()
+        .find(|candidate| candidate.name == project)
+        .expect("project declared");
+    let settings = RunSettings {
         run_id: format!("it-{project}"),
         mode: RunMode::Deploy,
-        first_request: request(sandbox.path(), TerraformMode::Apply),
-        validation: ValidationPlan {
-            resources: Vec::new(),
-            guests_output: "guests".to_owned(),
-            default_node: "pmx-01".to_owned(),
-            port: 22,
-        },
-        max_retries: 2,
+        output_dir: workspace.path().join("out"),
+        max_retries: None,
         context: RunContext::default(),
     };
+    std::fs::create_dir_all(&settings.output_dir).expect("output dir");
+    let run = project_run(&config, project_config, &settings);
+    let terraform = runner(Cancellation::new());
     let agents = Agents {
         terraform: &terraform,
         validator: &AddressesReportedValidator,
@@ -129,6 +134,15 @@ async fn the_parallel_lock_fault_recovers_with_parallelism_1() {
     assert_eq!(first.parallelism, 10);
     assert_eq!(record.attempts[1].parallelism, 1);
     assert!(record.attempts[1].terraform.ok);
+}
+
+#[tokio::test]
+async fn the_parallel_lock_project_configured_with_parallelism_1_succeeds_first_time() {
+    let record = deploy("fault-parallel-lock-serial").await;
+    assert_eq!(record.outcome, Outcome::Success, "{record:#?}");
+    assert_eq!(record.attempts.len(), 1);
+    assert_eq!(record.attempts[0].parallelism, 1);
+    assert_eq!(record.attempts[0].terraform.resource_addresses.len(), 3);
 }
 
 #[tokio::test]
