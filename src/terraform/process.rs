@@ -10,7 +10,7 @@
 use std::process::{ExitStatus, Stdio};
 use std::sync::Arc;
 
-use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::process::Command;
 use tokio::sync::watch;
 
@@ -108,8 +108,8 @@ pub async fn run_streaming(
         .process_group(0);
     let mut child = command.spawn()?;
     let pid = child.id();
-    let mut stdout = child.stdout.take().map(|out| BufReader::new(out).lines());
-    let mut stderr = child.stderr.take().map(|err| BufReader::new(err).lines());
+    let mut stdout = child.stdout.take().map(LineReader::new);
+    let mut stderr = child.stderr.take().map(LineReader::new);
     let mut requests = cancellation.subscribe();
     let mut forwarded = 0u32;
     let mut status: Option<ExitStatus> = None;
@@ -150,13 +150,46 @@ pub async fn run_streaming(
     Ok(end)
 }
 
-/// Reads one line; a read error (invalid UTF-8 cannot occur for Terraform's output, but a broken pipe can) ends
-/// the stream like end of file, since the exit status will tell what happened.
-async fn next_line<R: tokio::io::AsyncBufRead + Unpin>(
-    lines: &mut Option<tokio::io::Lines<R>>,
-) -> Option<String> {
-    match lines {
-        Some(lines) => lines.next_line().await.ok().flatten(),
+/// Reads lines as bytes, so that output which is not UTF-8 (a provider's log on stderr) is shown with
+/// replacement characters instead of ending the stream: a stream nobody reads fills its pipe and blocks Terraform.
+struct LineReader<R> {
+    reader: BufReader<R>,
+    /// Kept across calls: `read_until` appends to it, which is what makes reading cancel-safe inside `select!`.
+    pending: Vec<u8>,
+}
+
+impl<R: AsyncRead + Unpin> LineReader<R> {
+    fn new(reader: R) -> Self {
+        Self {
+            reader: BufReader::new(reader),
+            pending: Vec::new(),
+        }
+    }
+
+    /// The next line without its line ending; `None` at the end of the stream or when reading fails (the exit
+    /// status then tells what happened).
+    async fn next_line(&mut self) -> Option<String> {
+        loop {
+            match self.reader.read_until(b'\n', &mut self.pending).await {
+                Ok(0) if self.pending.is_empty() => return None,
+                // A line, or the unterminated last one.
+                Ok(_) => {
+                    let mut line = std::mem::take(&mut self.pending);
+                    while matches!(line.last(), Some(b'\n' | b'\r')) {
+                        line.pop();
+                    }
+                    return Some(String::from_utf8_lossy(&line).into_owned());
+                }
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => return None,
+            }
+        }
+    }
+}
+
+async fn next_line<R: AsyncRead + Unpin>(reader: &mut Option<LineReader<R>>) -> Option<String> {
+    match reader {
+        Some(reader) => reader.next_line().await,
         None => None,
     }
 }
@@ -285,6 +318,19 @@ mod tests {
         cancellation.request();
         let (end, _) = run_shell("while :; do sleep 0.05; done", &cancellation).await;
         assert!(end.cancelled && end.killed);
+    }
+
+    #[tokio::test]
+    async fn output_that_is_not_utf8_is_kept_readable_and_the_stream_goes_on() {
+        let script = "printf 'bad \\377 byte\\n' >&2; printf 'after\\r\\nlast without newline'";
+        let (end, lines) = run_shell(script, &Cancellation::new()).await;
+        assert_eq!(end.exit_code, Some(0));
+        assert!(
+            lines.contains(&(OutputStream::Stderr, "bad \u{fffd} byte".to_owned())),
+            "{lines:?}"
+        );
+        assert!(lines.contains(&(OutputStream::Stdout, "after".to_owned())));
+        assert!(lines.contains(&(OutputStream::Stdout, "last without newline".to_owned())));
     }
 
     #[tokio::test]
