@@ -7,9 +7,10 @@
 //! regular expression. Both become a stable placeholder, so the text still reads and a reviewer can see that
 //! something was hidden.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock, RwLock};
 
 use regex::Regex;
+use serde::Serialize;
 
 /// What a secret is replaced with.
 pub const PLACEHOLDER: &str = "[REDACTED]";
@@ -60,6 +61,25 @@ impl Redactor {
             .chain(extra_env_vars.iter().cloned());
         for name in names {
             if let Ok(value) = std::env::var(&name) {
+                redactor.add_secret(&value);
+            }
+        }
+        redactor
+    }
+
+    /// Like [`Redactor::from_environment`], but reads variables through `lookup`, so callers (and tests) decide
+    /// where the environment comes from.
+    pub fn from_environment_lookup(
+        extra_env_vars: &[String],
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Self {
+        let mut redactor = Self::new();
+        let names = SECRET_ENV_VARS
+            .iter()
+            .map(|name| name.to_string())
+            .chain(extra_env_vars.iter().cloned());
+        for name in names {
+            if let Some(value) = lookup(&name) {
                 redactor.add_secret(&value);
             }
         }
@@ -133,10 +153,34 @@ impl Redactor {
         redacted
     }
 
+    /// Serialises `value` (a run record, a diagnosis) and redacts every string in it: what a record writer puts on
+    /// disk.
+    pub fn redact_serialized<T: Serialize>(
+        &self,
+        value: &T,
+    ) -> Result<serde_json::Value, serde_json::Error> {
+        Ok(self.redact_json(&serde_json::to_value(value)?))
+    }
+
     /// Redacts every string inside a JSON value, keys included.
     pub fn redact_json(&self, value: &serde_json::Value) -> serde_json::Value {
         match value {
             serde_json::Value::String(text) => serde_json::Value::String(self.redact(text)),
+            // A list of lines (a log tail) is redacted as one text, so that a secret spanning lines — a private
+            // key block — is found whole; the redacted text is split back into lines.
+            serde_json::Value::Array(items)
+                if items.len() > 1 && items.iter().all(serde_json::Value::is_string) =>
+            {
+                let joined = items
+                    .iter()
+                    .filter_map(serde_json::Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                self.redact(&joined)
+                    .split('\n')
+                    .map(|line| serde_json::Value::String(line.to_string()))
+                    .collect()
+            }
             serde_json::Value::Array(items) => {
                 items.iter().map(|item| self.redact_json(item)).collect()
             }
@@ -147,6 +191,61 @@ impl Redactor {
                 .into(),
             other => other.clone(),
         }
+    }
+}
+
+/// One redactor shared by the parts of a run: the Terraform agent adds the values it finds marked sensitive in
+/// plans and states while the run goes on, and every output path (the LLM prompt, the record, comments, logs)
+/// redacts with what is known at that moment. Cloning shares the same secrets.
+#[derive(Debug, Clone, Default)]
+pub struct SharedRedactor {
+    inner: Arc<RwLock<Redactor>>,
+}
+
+impl SharedRedactor {
+    pub fn new(redactor: Redactor) -> Self {
+        Self {
+            inner: Arc::new(RwLock::new(redactor)),
+        }
+    }
+
+    pub fn add_secret(&self, value: &str) {
+        self.write().add_secret(value);
+    }
+
+    pub fn add_secret_json(&self, value: &serde_json::Value) {
+        self.write().add_secret_json(value);
+    }
+
+    pub fn add_pattern(&self, pattern: &str) -> Result<(), PatternError> {
+        self.write().add_pattern(pattern)
+    }
+
+    pub fn redact(&self, text: &str) -> String {
+        self.read().redact(text)
+    }
+
+    pub fn redact_json(&self, value: &serde_json::Value) -> serde_json::Value {
+        self.read().redact_json(value)
+    }
+
+    /// A copy of what is known now, for a caller that redacts many texts in a row.
+    pub fn snapshot(&self) -> Redactor {
+        self.read().clone()
+    }
+
+    // A panic elsewhere while holding the lock leaves a redactor that is still valid (every mutation is a push),
+    // so a poisoned lock is used as it is rather than turned into a panic here.
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Redactor> {
+        self.inner
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Redactor> {
+        self.inner
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -192,8 +291,14 @@ fn built_in_shapes() -> &'static [Shape] {
 /// The process-wide redactor the log writer uses. Commands add the secrets they discover (sensitive outputs,
 /// configured environment variables) to it as they go; every other output path takes a redactor explicitly.
 pub fn process_redactor() -> &'static std::sync::RwLock<Redactor> {
-    static PROCESS: OnceLock<std::sync::RwLock<Redactor>> = OnceLock::new();
-    PROCESS.get_or_init(|| std::sync::RwLock::new(Redactor::from_environment(&[])))
+    &process_shared_redactor().inner
+}
+
+/// The same process-wide redactor as a [`SharedRedactor`], for the parts (the diagnosis chain, the Terraform
+/// agent) that hold one: a secret added through either handle is hidden by both.
+pub fn process_shared_redactor() -> &'static SharedRedactor {
+    static PROCESS: OnceLock<SharedRedactor> = OnceLock::new();
+    PROCESS.get_or_init(|| SharedRedactor::new(Redactor::from_environment(&[])))
 }
 
 /// Redacts with the process-wide redactor; a poisoned lock still redacts with what it holds.
@@ -291,6 +396,44 @@ mod tests {
             &redactor,
             "secret not-a-uuid-secret leaked",
             "secret [REDACTED] leaked",
+        );
+    }
+
+    #[test]
+    fn a_shared_redactor_sees_secrets_added_through_any_clone() {
+        let shared = SharedRedactor::new(Redactor::new());
+        let terraform_side = shared.clone();
+        terraform_side.add_secret_json(&serde_json::json!({"password": "sensitive-output-4"}));
+        assert_eq!(shared.redact("x sensitive-output-4"), "x [REDACTED]");
+        assert_eq!(shared.snapshot().redact("sensitive-output-4"), "[REDACTED]");
+    }
+
+    #[test]
+    fn environment_lookup_adds_known_and_extra_variables() {
+        let redactor =
+            Redactor::from_environment_lookup(&["MY_TOKEN".to_string()], |name| match name {
+                "ANTHROPIC_API_KEY" => Some("env-canary-anthropic".to_string()),
+                "MY_TOKEN" => Some("env-canary-extra".to_string()),
+                _ => None,
+            });
+        assert_eq!(
+            redactor.redact("env-canary-anthropic env-canary-extra"),
+            "[REDACTED] [REDACTED]"
+        );
+    }
+
+    #[test]
+    fn a_private_key_split_over_log_lines_is_hidden_whole() {
+        let lines = serde_json::json!([
+            "before",
+            "-----BEGIN OPENSSH PRIVATE KEY-----",
+            "b3BlbnNzaC1rZXk",
+            "-----END OPENSSH PRIVATE KEY-----",
+            "after"
+        ]);
+        assert_eq!(
+            Redactor::new().redact_json(&lines),
+            serde_json::json!(["before", "[REDACTED PRIVATE KEY]", "after"])
         );
     }
 

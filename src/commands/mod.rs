@@ -2,10 +2,14 @@
 //! agent, and reports. This is the one place where arguments, environment and configuration meet, so that the
 //! rooms below never read them directly.
 
+mod diagnose;
 mod projects;
 mod runs;
 mod schema;
 
+pub use diagnose::{
+    configured_diagnoser, configured_redactor, diagnose_record, diagnosis_settings,
+};
 pub use projects::{affected_projects, read_changed_files};
 pub use runs::{RunSettings, new_run_id, project_run, run_projects, write_record};
 
@@ -82,10 +86,7 @@ pub async fn run(cli: Cli) -> Result<ExitStatus, CommandError> {
             command: "validate",
             part: "the Validator",
         }),
-        Command::Diagnose(_) => Err(CommandError::NotBuilt {
-            command: "diagnose",
-            part: "the diagnosis room",
-        }),
+        Command::Diagnose(args) => diagnose::diagnose_record(&cli.global, &args).await,
         Command::Eval(_) => Err(CommandError::NotBuilt {
             command: "eval",
             part: "the eval harness",

@@ -1,6 +1,8 @@
 //! Integration tests: the real `agentlab` binary, the real terraform, local servers on loopback.
 
 mod cli;
+mod diagnosis;
+mod metrics;
 mod modules;
 mod terraform;
 mod terraform_planner;

@@ -1,0 +1,240 @@
+use std::path::PathBuf;
+
+use super::*;
+use crate::contracts::{Diagnostic, RunMode, Severity, TerraformPhase, TerraformResult};
+use crate::redact::Redactor;
+
+use super::super::context::DiagnosisContext;
+
+fn request_with_error(summary: &str, detail: &str) -> DiagnosisRequest {
+    DiagnosisRequest {
+        project: "p".into(),
+        dir: PathBuf::from("/nonexistent"),
+        mode: RunMode::Deploy,
+        attempt: 1,
+        terraform: TerraformResult {
+            ok: false,
+            phase: TerraformPhase::Apply,
+            exit_code: Some(1),
+            cancelled: false,
+            changes: Default::default(),
+            resource_changes: Vec::new(),
+            resource_addresses: Vec::new(),
+            diagnostics: vec![Diagnostic {
+                severity: Severity::Error,
+                summary: summary.into(),
+                detail: detail.into(),
+                address: None,
+            }],
+            outputs: Default::default(),
+            log_tail: Vec::new(),
+            duration_ms: 1,
+        },
+        validation: None,
+        transitions: Vec::new(),
+        previous: Vec::new(),
+        spent_usd: 0.0,
+    }
+}
+
+/// Asserts that `text` (as Terraform would show it) is recognised by `signature` with `category`/`remediation`.
+fn check(text: &str, signature: &str, category: Category, remediation: Remediation) {
+    let request = request_with_error("Error", text);
+    let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
+    let found = recognise(&request, &context).unwrap_or_else(|| panic!("not recognised: {text}"));
+    assert_eq!(found.signature, signature, "{text}");
+    assert_eq!(found.hypothesis.category, category, "{text}");
+    assert_eq!(found.hypothesis.remediation, remediation, "{text}");
+    assert_eq!(found.hypothesis.evidence, vec!["E2".to_string()]);
+    assert!(
+        !found.hypothesis.root_cause.contains('$'),
+        "{}",
+        found.hypothesis.root_cause
+    );
+}
+
+#[test]
+fn proxmox_lock_timeouts() {
+    // https://github.com/Telmate/terraform-provider-proxmox/issues/173
+    check(
+        "Error: 500 can't lock file '/var/lock/qemu-server/lock-104.conf' - got timeout",
+        "proxmox-node-lock-timeout",
+        Category::TransientLock,
+        Remediation::ReduceParallelism { parallelism: 1 },
+    );
+    // https://github.com/bpg/terraform-provider-proxmox/issues/995
+    check(
+        "error waiting for VM start: task \"UPID:prox-srv2:003EB904:2E8895E0:65C0FA88:qmstart:129:root@pam:\" failed to complete with exit code: can't lock file '/var/lock/qemu-server/lock-129.conf' - got timeout",
+        "proxmox-node-lock-timeout",
+        Category::TransientLock,
+        Remediation::ReduceParallelism { parallelism: 1 },
+    );
+    // The sandbox project fault-parallel-lock, through terraform's local-exec error.
+    check(
+        "Error running command 'sh ./create-container.sh 902 pmx-01 /tmp/lock 2': exit status 1. Output: error creating container: received an HTTP 500 response - Reason: can't lock file '/var/lock/lxc/lock-902.conf' - got timeout",
+        "proxmox-node-lock-timeout",
+        Category::TransientLock,
+        Remediation::ReduceParallelism { parallelism: 1 },
+    );
+}
+
+#[test]
+fn telmate_on_proxmox_ve_9() {
+    // https://github.com/Telmate/terraform-provider-proxmox/issues/1379 (and #1408); the sandbox fault-permission.
+    check(
+        "permissions for user/token terraform@pam!agentlab are not sufficient, please provide also the following permissions that are missing: [VM.Monitor]",
+        "telmate-vm-monitor-on-pve9",
+        Category::ProviderIncompatibility,
+        Remediation::Escalate,
+    );
+}
+
+#[test]
+fn state_backend_failures() {
+    // REFERENCE.md: terraform 1.0.3 with an S3 backend at a closed port (the sandbox fault-backend-offline).
+    check(
+        "Error refreshing state: RequestError: send request failed\ncaused by: Get \"http://127.0.0.1:1/tfstate/lxc-fleet/terraform.tfstate\": dial tcp 127.0.0.1:1: connect: connection refused",
+        "s3-backend-unreachable",
+        Category::StateBackend,
+        Remediation::Escalate,
+    );
+    // https://github.com/Genaker/TerraformMagentoCloud/issues/22 and hashicorp/terraform#22410
+    check(
+        "Error acquiring the state lock\n\nError message: ConditionalCheckFailedException: The conditional request failed\nLock Info:\n  ID:        f9763602-b03f-e35c-da30-4083cdbb99ae",
+        "terraform-state-lock-held",
+        Category::StateBackend,
+        Remediation::Escalate,
+    );
+}
+
+#[test]
+fn registry_and_tls_failures() {
+    // https://github.com/hashicorp/terraform/issues/26161
+    check(
+        "Could not retrieve the list of available versions for provider hashicorp/aws:\ncould not connect to registry.terraform.io: Failed to request discovery\ndocument: Get \"https://registry.terraform.io/.well-known/terraform.json\":\ncontext deadline exceeded (Client.Timeout exceeded while awaiting headers)",
+        "provider-registry-unreachable",
+        Category::Network,
+        Remediation::RetryAfter { seconds: 60 },
+    );
+    // https://github.com/hashicorp/terraform-provider-aws/issues/19995
+    check(
+        "could not query\nprovider registry for registry.terraform.io/hashicorp/aws: the request failed after 2 attempts",
+        "provider-registry-unreachable",
+        Category::Network,
+        Remediation::RetryAfter { seconds: 60 },
+    );
+    // https://github.com/Telmate/proxmox-api-go/issues/217
+    check(
+        "Post \"https://192.168.200.211:8006/api2/json/access/ticket\": x509: certificate signed by unknown authority",
+        "tls-certificate-untrusted",
+        Category::Configuration,
+        Remediation::Escalate,
+    );
+    // https://github.com/rgl/terraform-proxmox-talos/issues/2
+    check(
+        "error listing files from datastore local: received an HTTP 596 response - Reason: error:0A000086:SSL routines::certificate verify failed",
+        "tls-certificate-untrusted",
+        Category::Configuration,
+        Remediation::Escalate,
+    );
+}
+
+#[test]
+fn proxmox_refusals() {
+    // The sandbox fault-vmid-conflict (Proxmox VE's pct create wording through the bpg provider).
+    check(
+        "error creating container: received an HTTP 500 response - Reason: unable to create CT 901 - CT 901 already exists on node 'pmx-01'",
+        "proxmox-vmid-conflict",
+        Category::ResourceConflict,
+        Remediation::Escalate,
+    );
+    // https://github.com/hashicorp/packer-plugin-proxmox/issues/213
+    check(
+        "Error creating VM: error creating VM: 403 Permission check failed (/sdn/zones/localnetwork/vmbr0, SDN.Use), error status: {\"data\":null}",
+        "proxmox-permission-check-failed",
+        Category::Permission,
+        Remediation::Escalate,
+    );
+    check(
+        "received an HTTP 401 response - Reason: authentication failure",
+        "proxmox-authentication-failed",
+        Category::Permission,
+        Remediation::Escalate,
+    );
+    // https://github.com/danitso/terraform-provider-proxmox/issues/2
+    check(
+        "TASK ERROR: unable to create VM 2040 - storage 'local-lvm' does not exist",
+        "proxmox-storage-missing",
+        Category::MissingTemplate,
+        Remediation::Escalate,
+    );
+    // https://github.com/Telmate/proxmox-api-go/issues/157
+    check(
+        "Error: vm 'ubuntu-2004-cloudinit-template' not found",
+        "proxmox-template-missing",
+        Category::MissingTemplate,
+        Remediation::Escalate,
+    );
+    check(
+        "received an HTTP 500 response - Reason: volume 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst' does not exist",
+        "proxmox-template-missing",
+        Category::MissingTemplate,
+        Remediation::Escalate,
+    );
+    // https://github.com/Telmate/terraform-provider-proxmox/issues/1413
+    check(
+        "{\"data\":null,\"message\":\"QEMU guest agent is not running\\n\"}",
+        "qemu-guest-agent-not-answering",
+        Category::Configuration,
+        Remediation::Escalate,
+    );
+    check(
+        "received an HTTP 595 response - Reason: No route to host",
+        "proxmox-node-unreachable",
+        Category::Network,
+        Remediation::RetryAfter { seconds: 60 },
+    );
+}
+
+#[test]
+fn unknown_failures_and_source_comments_are_not_recognised() {
+    let request = request_with_error(
+        "Error: Invalid reference",
+        "A reference to a resource type must be followed by at least one attribute access",
+    );
+    let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
+    assert_eq!(recognise(&request, &context), None);
+}
+
+#[test]
+fn a_resources_pattern_for_another_provider_is_a_validation_mismatch() {
+    let mut request = request_with_error("", "");
+    request.terraform.ok = true;
+    request.terraform.diagnostics.clear();
+    request.terraform.resource_addresses = vec![
+        "module.fleet.proxmox_virtual_environment_container.container[0]".into(),
+        "module.fleet.proxmox_virtual_environment_container.container[1]".into(),
+    ];
+    request.validation = Some(crate::contracts::ValidationResult::from_checks(vec![
+        crate::contracts::CheckResult {
+            name: CheckName::Resources,
+            status: CheckStatus::Fail,
+            detail: "pattern `proxmox_lxc\\.container\\[\\d+\\]` matched 0 of 2 expected addresses"
+                .into(),
+            evidence: Vec::new(),
+        },
+    ]));
+    let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
+    let found = recognise(&request, &context).unwrap();
+    assert_eq!(found.hypothesis.category, Category::ValidationMismatch);
+    assert_eq!(found.hypothesis.remediation, Remediation::Escalate);
+    assert!(
+        found
+            .hypothesis
+            .root_cause
+            .contains("proxmox_virtual_environment_container"),
+        "{}",
+        found.hypothesis.root_cause
+    );
+    assert_eq!(resource_type("data.proxmox_x.y"), Some("proxmox_x"));
+}

@@ -1,0 +1,391 @@
+//! What the diagnoser is shown about a failure: numbered evidence items, redacted and fitted to a token budget.
+//!
+//! The items are the failing phase, each Terraform error, the log tail, each failed validator check, the
+//! Planner's state log and the project's `.tf` and `.tfvars` files; they are numbered `E1`, `E2`, ... so that a
+//! hypothesis can cite them and a citation can be checked. Hypotheses already tried are listed as ruled out.
+//! Every text passes through the redactor first, including the values of variables the project itself declares
+//! `sensitive`. When it is all too long, the log and the files lose their middle — never the lines that carry an
+//! error — and the prompt says how many tokens were kept and dropped.
+
+use std::path::Path;
+
+use crate::contracts::{CheckStatus, DiagnosisRequest, Hypothesis};
+use crate::redact::Redactor;
+
+use super::project_files::{ProjectFile, read_project_files, sensitive_values};
+
+/// Tokens are estimated as characters / 4: close enough for English and logs, and needs no tokenizer.
+pub const CHARS_PER_TOKEN: usize = 4;
+
+/// The default of `[llm] token_budget`.
+pub const DEFAULT_TOKEN_BUDGET: usize = 6_000;
+
+/// What kind of thing an evidence item is; the catalogue looks at errors and logs, not at source files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EvidenceKind {
+    Phase,
+    TerraformError,
+    LogTail,
+    FailedCheck,
+    StateLog,
+    ProjectFile,
+}
+
+/// One numbered piece of evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvidenceItem {
+    pub id: String,
+    pub kind: EvidenceKind,
+    pub title: String,
+    pub text: String,
+}
+
+/// The assembled, redacted, budgeted context of one diagnosis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiagnosisContext {
+    pub items: Vec<EvidenceItem>,
+    /// Hypotheses of earlier attempts, redacted, shown as ruled out.
+    pub ruled_out: Vec<Hypothesis>,
+    pub kept_tokens: usize,
+    pub dropped_tokens: usize,
+}
+
+impl DiagnosisContext {
+    /// Builds the context of `request`, redacting with `redactor` plus the project's own sensitive values.
+    pub fn assemble(request: &DiagnosisRequest, redactor: &Redactor, token_budget: usize) -> Self {
+        let files = read_project_files(&request.dir);
+        let mut redactor = redactor.clone();
+        for value in sensitive_values(&files) {
+            redactor.add_secret(&value);
+        }
+        let mut drafts = evidence_drafts(request, &files);
+        for draft in &mut drafts {
+            draft.text = redactor.redact(&draft.text);
+            draft.title = redactor.redact(&draft.title);
+        }
+        let original_tokens: usize = drafts.iter().map(|draft| tokens(&draft.text)).sum();
+        fit_to_budget(&mut drafts, token_budget);
+        let kept_tokens: usize = drafts.iter().map(|draft| tokens(&draft.text)).sum();
+        let items = drafts
+            .into_iter()
+            .filter(|draft| !draft.text.is_empty())
+            .enumerate()
+            .map(|(index, draft)| EvidenceItem {
+                id: format!("E{}", index + 1),
+                kind: draft.kind,
+                title: draft.title,
+                text: draft.text,
+            })
+            .collect();
+        let ruled_out = request
+            .previous
+            .iter()
+            .map(|hypothesis| Hypothesis {
+                root_cause: redactor.redact(&hypothesis.root_cause),
+                ..hypothesis.clone()
+            })
+            .collect();
+        Self {
+            items,
+            ruled_out,
+            kept_tokens,
+            dropped_tokens: original_tokens.saturating_sub(kept_tokens),
+        }
+    }
+
+    pub fn evidence_ids(&self) -> Vec<String> {
+        self.items.iter().map(|item| item.id.clone()).collect()
+    }
+
+    /// The user message: every item under its id, the ruled-out hypotheses, and the budget note.
+    pub fn render_prompt(&self) -> String {
+        let mut prompt = String::from("A Terraform run failed. The numbered evidence follows.\n\n");
+        for item in &self.items {
+            prompt.push_str(&format!(
+                "=== {} · {} ===\n{}\n\n",
+                item.id, item.title, item.text
+            ));
+        }
+        if self.ruled_out.is_empty() {
+            prompt.push_str("No hypothesis has been tried yet in this run.\n");
+        } else {
+            prompt.push_str("Ruled out (already tried in this run and the failure persisted; do not propose these again):\n");
+            for (index, hypothesis) in self.ruled_out.iter().enumerate() {
+                prompt.push_str(&format!(
+                    "- {}. {} / {}: {}\n",
+                    index + 1,
+                    hypothesis.category.as_str(),
+                    hypothesis.remediation.action_name(),
+                    hypothesis.root_cause
+                ));
+            }
+        }
+        prompt.push_str(&format!(
+            "\nContext budget: {} tokens kept, {} tokens dropped (long logs and files lost their middle; error lines were kept).\n",
+            self.kept_tokens, self.dropped_tokens
+        ));
+        prompt
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Draft {
+    kind: EvidenceKind,
+    title: String,
+    text: String,
+}
+
+fn evidence_drafts(request: &DiagnosisRequest, files: &[ProjectFile]) -> Vec<Draft> {
+    let terraform = &request.terraform;
+    let mut drafts = Vec::new();
+    let phase = format!("{:?}", terraform.phase).to_lowercase();
+    let failing = if terraform.ok {
+        "validation".to_string()
+    } else {
+        format!("terraform {phase}")
+    };
+    drafts.push(Draft {
+        kind: EvidenceKind::Phase,
+        title: "failing phase".into(),
+        text: format!(
+            "project {}, {} run, attempt {}: {failing} failed (last Terraform phase: {phase}, exit code {})",
+            request.project,
+            request.mode.as_str(),
+            request.attempt,
+            terraform
+                .exit_code
+                .map_or_else(|| "none (stopped by a signal)".to_string(), |code| code.to_string())
+        ),
+    });
+    for error in terraform.errors() {
+        let mut text = error.summary.clone();
+        if !error.detail.trim().is_empty() {
+            text.push('\n');
+            text.push_str(error.detail.trim());
+        }
+        drafts.push(Draft {
+            kind: EvidenceKind::TerraformError,
+            title: match &error.address {
+                Some(address) => format!("Terraform error at {address}"),
+                None => "Terraform error".into(),
+            },
+            text,
+        });
+    }
+    if !terraform.log_tail.is_empty() {
+        drafts.push(Draft {
+            kind: EvidenceKind::LogTail,
+            title: "Terraform stderr and log tail".into(),
+            text: terraform.log_tail.join("\n"),
+        });
+    }
+    if let Some(validation) = &request.validation {
+        for check in validation
+            .checks
+            .iter()
+            .filter(|check| check.status == CheckStatus::Fail)
+        {
+            let mut text = check.detail.clone();
+            for line in &check.evidence {
+                text.push_str("\n- ");
+                text.push_str(line);
+            }
+            if check.name == crate::contracts::CheckName::Resources {
+                text.push_str("\nresource addresses Terraform reports:");
+                for address in &terraform.resource_addresses {
+                    text.push_str("\n- ");
+                    text.push_str(address);
+                }
+            }
+            drafts.push(Draft {
+                kind: EvidenceKind::FailedCheck,
+                title: format!("failed validator check `{}`", check.name.as_str()),
+                text,
+            });
+        }
+    }
+    if !request.transitions.is_empty() {
+        let log = request
+            .transitions
+            .iter()
+            .map(|t| format!("{} -> {}: {}", t.from.as_str(), t.to.as_str(), t.reason))
+            .collect::<Vec<_>>()
+            .join("\n");
+        drafts.push(Draft {
+            kind: EvidenceKind::StateLog,
+            title: "Planner state log".into(),
+            text: log,
+        });
+    }
+    for file in files {
+        drafts.push(Draft {
+            kind: EvidenceKind::ProjectFile,
+            title: format!("project file {}", display_name(&file.relative_path)),
+            text: file.text.clone(),
+        });
+    }
+    drafts
+}
+
+fn display_name(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+pub fn tokens(text: &str) -> usize {
+    text.len().div_ceil(CHARS_PER_TOKEN)
+}
+
+/// Shrinks the drafts until their total fits `budget`. Phase, errors and failed checks are what the diagnosis is
+/// about: they are only trimmed (middle out, error lines kept) when one alone would take over a third of the
+/// budget. The log tail may use half of what is left, the state log a little, the files the rest; a file that
+/// would keep less than a useful minimum is dropped whole.
+fn fit_to_budget(drafts: &mut [Draft], budget: usize) {
+    let total: usize = drafts.iter().map(|d| tokens(&d.text)).sum();
+    if total <= budget {
+        return;
+    }
+    let essential_cap = (budget / 3).max(64);
+    for draft in drafts.iter_mut().filter(|d| is_essential(d.kind)) {
+        draft.text = trim_middle(&draft.text, essential_cap);
+    }
+    let essential: usize = drafts
+        .iter()
+        .filter(|d| is_essential(d.kind))
+        .map(|d| tokens(&d.text))
+        .sum();
+    let mut left = budget.saturating_sub(essential);
+    let state_log_share = left / 8;
+    for draft in drafts
+        .iter_mut()
+        .filter(|d| d.kind == EvidenceKind::StateLog)
+    {
+        draft.text = trim_middle(&draft.text, state_log_share);
+        left = left.saturating_sub(tokens(&draft.text));
+    }
+    let has_files = drafts.iter().any(|d| d.kind == EvidenceKind::ProjectFile);
+    let log_share = if has_files { left / 2 } else { left };
+    for draft in drafts
+        .iter_mut()
+        .filter(|d| d.kind == EvidenceKind::LogTail)
+    {
+        draft.text = trim_middle(&draft.text, log_share);
+        left = left.saturating_sub(tokens(&draft.text));
+    }
+    const MINIMUM_USEFUL_FILE_TOKENS: usize = 48;
+    let mut files: Vec<&mut Draft> = drafts
+        .iter_mut()
+        .filter(|d| d.kind == EvidenceKind::ProjectFile)
+        .collect();
+    // Small files first, so that one huge file does not crowd out the others.
+    files.sort_by_key(|d| d.text.len());
+    let count = files.len();
+    for (index, draft) in files.into_iter().enumerate() {
+        let share = left / (count - index).max(1);
+        if share < MINIMUM_USEFUL_FILE_TOKENS {
+            draft.text.clear();
+            continue;
+        }
+        draft.text = trim_middle(&draft.text, share);
+        left = left.saturating_sub(tokens(&draft.text));
+    }
+}
+
+fn is_essential(kind: EvidenceKind) -> bool {
+    matches!(
+        kind,
+        EvidenceKind::Phase | EvidenceKind::TerraformError | EvidenceKind::FailedCheck
+    )
+}
+
+/// Keeps the head and the tail of `text` and every line that carries an error, within `max_tokens` where the
+/// error lines allow it (they are kept even past it), and marks each gap with how many lines it hides.
+pub fn trim_middle(text: &str, max_tokens: usize) -> String {
+    if tokens(text) <= max_tokens {
+        return text.to_string();
+    }
+    const LONGEST_KEPT_LINE: usize = 400;
+    let lines: Vec<String> = text
+        .lines()
+        .map(|line| {
+            if line.len() > LONGEST_KEPT_LINE {
+                let cut = (0..=LONGEST_KEPT_LINE)
+                    .rev()
+                    .find(|i| line.is_char_boundary(*i))
+                    .unwrap_or(0);
+                format!("{}…", &line[..cut])
+            } else {
+                line.to_string()
+            }
+        })
+        .collect();
+    let budget_chars = max_tokens * CHARS_PER_TOKEN;
+    let mut keep = vec![false; lines.len()];
+    let mut used = 0usize;
+    for (index, line) in lines.iter().enumerate() {
+        if is_error_line(line) {
+            keep[index] = true;
+            used += line.len() + 1;
+        }
+    }
+    let (mut head, mut tail) = (0usize, lines.len());
+    let reserve_for_markers = 40;
+    loop {
+        let mut progressed = false;
+        if head < tail {
+            if !keep[head] {
+                let cost = lines[head].len() + 1;
+                if used + cost + reserve_for_markers > budget_chars {
+                    break;
+                }
+                used += cost;
+                keep[head] = true;
+            }
+            head += 1;
+            progressed = true;
+        }
+        if head < tail {
+            tail -= 1;
+            if !keep[tail] {
+                let cost = lines[tail].len() + 1;
+                if used + cost + reserve_for_markers > budget_chars {
+                    break;
+                }
+                used += cost;
+                keep[tail] = true;
+            }
+            progressed = true;
+        }
+        if !progressed {
+            break;
+        }
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut hidden = 0usize;
+    for (line, kept) in lines.iter().zip(&keep) {
+        if *kept {
+            if hidden > 0 {
+                out.push(format!("[... {hidden} lines omitted ...]"));
+                hidden = 0;
+            }
+            out.push(line.clone());
+        } else {
+            hidden += 1;
+        }
+    }
+    if hidden > 0 {
+        out.push(format!("[... {hidden} lines omitted ...]"));
+    }
+    out.join("\n")
+}
+
+fn is_error_line(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    lower.contains("error")
+        || lower.contains("failed")
+        || lower.contains("fatal")
+        || lower.contains("panic")
+}
+
+#[cfg(test)]
+#[path = "context_tests.rs"]
+mod tests;

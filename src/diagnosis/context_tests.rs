@@ -1,0 +1,176 @@
+use std::path::PathBuf;
+
+use super::*;
+use crate::contracts::{
+    CheckName, CheckResult, Diagnostic, RunMode, Severity, StateName, TerraformPhase,
+    TerraformResult, Transition, ValidationResult,
+};
+
+fn failed_apply(detail: &str, log: Vec<String>) -> TerraformResult {
+    TerraformResult {
+        ok: false,
+        phase: TerraformPhase::Apply,
+        exit_code: Some(1),
+        cancelled: false,
+        changes: Default::default(),
+        resource_changes: Vec::new(),
+        resource_addresses: Vec::new(),
+        diagnostics: vec![Diagnostic {
+            severity: Severity::Error,
+            summary: "local-exec provisioner error".into(),
+            detail: detail.into(),
+            address: Some("null_resource.container[1]".into()),
+        }],
+        outputs: Default::default(),
+        log_tail: log,
+        duration_ms: 10,
+    }
+}
+
+pub(crate) fn request(dir: PathBuf, terraform: TerraformResult) -> DiagnosisRequest {
+    DiagnosisRequest {
+        project: "lxc-fleet".into(),
+        dir,
+        mode: RunMode::Deploy,
+        attempt: 1,
+        terraform,
+        validation: None,
+        transitions: vec![Transition {
+            from: StateName::Running,
+            to: StateName::Diagnosing,
+            reason: "apply failed".into(),
+        }],
+        previous: Vec::new(),
+        spent_usd: 0.0,
+    }
+}
+
+#[test]
+fn items_are_numbered_redacted_and_include_the_project_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "variable \"pw\" {\n  sensitive = true\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("terraform.tfvars"),
+        "pw = \"tfvars-canary-9\"\n",
+    )
+    .unwrap();
+    let terraform = failed_apply(
+        "Output: login with tfvars-canary-9 failed",
+        vec!["stderr env-canary-1".into()],
+    );
+    let mut redactor = Redactor::new();
+    redactor.add_secret("env-canary-1");
+    let context = DiagnosisContext::assemble(
+        &request(dir.path().into(), terraform),
+        &redactor,
+        DEFAULT_TOKEN_BUDGET,
+    );
+    let ids = context.evidence_ids();
+    assert_eq!(ids, ["E1", "E2", "E3", "E4", "E5", "E6"]);
+    let kinds: Vec<EvidenceKind> = context.items.iter().map(|item| item.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            EvidenceKind::Phase,
+            EvidenceKind::TerraformError,
+            EvidenceKind::LogTail,
+            EvidenceKind::StateLog,
+            EvidenceKind::ProjectFile,
+            EvidenceKind::ProjectFile
+        ]
+    );
+    let prompt = context.render_prompt();
+    assert!(
+        !prompt.contains("tfvars-canary-9") && !prompt.contains("env-canary-1"),
+        "{prompt}"
+    );
+    assert!(
+        prompt.contains("=== E2 · Terraform error at null_resource.container[1] ==="),
+        "{prompt}"
+    );
+    assert!(prompt.contains("0 tokens dropped"), "{prompt}");
+}
+
+#[test]
+fn a_long_log_loses_its_middle_but_never_its_error_lines() {
+    let mut log: Vec<String> = (0..2_000)
+        .map(|i| format!("2026-01-01T00:00:{i:04} provider: polling task status"))
+        .collect();
+    log[1_000] = "Error: can't lock file '/var/lock/lxc/lock-902.conf' - got timeout".into();
+    let terraform = failed_apply("exit status 1", log);
+    let context = DiagnosisContext::assemble(
+        &request(PathBuf::from("/nonexistent"), terraform),
+        &Redactor::new(),
+        1_000,
+    );
+    let tail = context
+        .items
+        .iter()
+        .find(|item| item.kind == EvidenceKind::LogTail)
+        .unwrap();
+    assert!(tail.text.contains("lock-902.conf' - got timeout"));
+    assert!(tail.text.contains("lines omitted"));
+    assert!(tail.text.starts_with("2026-01-01T00:00:0000"));
+    assert!(context.kept_tokens <= 1_100, "kept {}", context.kept_tokens);
+    assert!(
+        context.dropped_tokens > 10_000,
+        "dropped {}",
+        context.dropped_tokens
+    );
+    assert!(
+        context
+            .render_prompt()
+            .contains(&format!("{} tokens dropped", context.dropped_tokens))
+    );
+}
+
+#[test]
+fn failed_checks_list_the_addresses_terraform_reports_and_earlier_hypotheses_are_ruled_out() {
+    let mut terraform = failed_apply("", Vec::new());
+    terraform.ok = true;
+    terraform.diagnostics.clear();
+    terraform.resource_addresses =
+        vec!["proxmox_virtual_environment_container.container[0]".into()];
+    let mut request = request(PathBuf::from("/nonexistent"), terraform);
+    request.validation = Some(ValidationResult::from_checks(vec![CheckResult {
+        name: CheckName::Resources,
+        status: CheckStatus::Fail,
+        detail: "pattern `proxmox_lxc\\.fleet\\[\\d+\\]` matched 0 addresses, expected 3".into(),
+        evidence: Vec::new(),
+    }]));
+    request.previous = vec![Hypothesis {
+        category: crate::contracts::Category::Configuration,
+        root_cause: "a wrong guess".into(),
+        evidence: vec!["E1".into()],
+        remediation: crate::contracts::Remediation::Retry,
+        confidence: 0.3,
+    }];
+    let context = DiagnosisContext::assemble(&request, &Redactor::new(), DEFAULT_TOKEN_BUDGET);
+    let check = context
+        .items
+        .iter()
+        .find(|item| item.kind == EvidenceKind::FailedCheck)
+        .unwrap();
+    assert!(
+        check
+            .text
+            .contains("- proxmox_virtual_environment_container.container[0]"),
+        "{}",
+        check.text
+    );
+    assert!(
+        context.render_prompt().contains("Ruled out")
+            && context
+                .render_prompt()
+                .contains("configuration / retry: a wrong guess")
+    );
+}
+
+#[test]
+fn trim_middle_keeps_short_texts_whole() {
+    assert_eq!(trim_middle("a\nb", 10), "a\nb");
+}

@@ -1,0 +1,175 @@
+//! Asking a model for one hypothesis: the per-incident budget, the one repair request, and the usage and cost of
+//! every call. The providers sit behind [`StructuredChat`]; this file does not know their wire formats.
+
+use async_trait::async_trait;
+use serde_json::Value;
+
+use crate::contracts::{Diagnosis, DiagnosisSource, Usage};
+
+use super::answer::{AnswerContent, repair_request, system_prompt, validate_answer};
+use super::context::DiagnosisContext;
+use super::cost::{PriceBook, TokenCounts};
+use super::transport::LlmError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    User,
+    Assistant,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Turn {
+    pub role: Role,
+    pub text: String,
+}
+
+/// A system prompt and the turns so far.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conversation {
+    pub system: String,
+    pub turns: Vec<Turn>,
+}
+
+impl Conversation {
+    pub fn new(system: String, first_user_message: String) -> Self {
+        Self {
+            system,
+            turns: vec![Turn {
+                role: Role::User,
+                text: first_user_message,
+            }],
+        }
+    }
+}
+
+/// One answer of a provider.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatAnswer {
+    pub content: AnswerContent,
+    pub tokens: TokenCounts,
+    pub latency_ms: u64,
+}
+
+/// A provider that answers a conversation with content shaped by `schema`.
+#[async_trait]
+pub trait StructuredChat: Send + Sync {
+    fn provider(&self) -> &'static str;
+    fn model(&self) -> &str;
+    async fn ask(
+        &self,
+        conversation: &Conversation,
+        schema: &Value,
+    ) -> Result<ChatAnswer, LlmError>;
+}
+
+/// The LLM half of the diagnosis chain.
+pub struct LlmDiagnoser {
+    pub chat: Box<dyn StructuredChat>,
+    pub prices: PriceBook,
+    pub budget_usd_per_incident: f64,
+}
+
+impl LlmDiagnoser {
+    /// Diagnoses with at most two calls (the question and one repair), never past the incident budget.
+    pub async fn diagnose(&self, context: &DiagnosisContext, spent_usd: f64) -> Diagnosis {
+        if spent_usd >= self.budget_usd_per_incident {
+            return Diagnosis::unavailable(format!(
+                "the LLM budget of ${:.4} for this incident is spent (${spent_usd:.4}); raise [llm] budget_usd_per_incident to allow more calls",
+                self.budget_usd_per_incident
+            ));
+        }
+        let presented = context.evidence_ids();
+        let schema = super::answer::hypothesis_schema(&presented);
+        let mut conversation = Conversation::new(system_prompt(), context.render_prompt());
+        let mut usage: Vec<Usage> = Vec::new();
+        let note = |calls: usize| {
+            format!(
+                "{}:{}, {calls} call(s); context {} tokens kept, {} dropped",
+                self.chat.provider(),
+                self.chat.model(),
+                context.kept_tokens,
+                context.dropped_tokens
+            )
+        };
+        let first = match self.chat.ask(&conversation, &schema).await {
+            Ok(answer) => answer,
+            Err(error) => return self.unavailable(format!("LLM call failed: {error}"), usage),
+        };
+        usage.push(self.usage_of(&first));
+        let problem = match validate_answer(&first.content, &presented) {
+            Ok(hypothesis) => return self.found(hypothesis, usage, note(1)),
+            Err(problem) => problem,
+        };
+        tracing::warn!(%problem, "LLM answer refused, asking once more");
+        let spent_now = spent_usd + usage.iter().map(|u| u.cost_usd).sum::<f64>();
+        if spent_now >= self.budget_usd_per_incident {
+            return self.unavailable(
+                format!("the LLM's answer was invalid ({problem}) and the incident budget is spent, so no repair was asked"),
+                usage,
+            );
+        }
+        conversation.turns.push(Turn {
+            role: Role::Assistant,
+            text: first.content.as_text(),
+        });
+        conversation.turns.push(Turn {
+            role: Role::User,
+            text: repair_request(&problem, &presented),
+        });
+        let second = match self.chat.ask(&conversation, &schema).await {
+            Ok(answer) => answer,
+            Err(error) => {
+                return self.unavailable(
+                    format!("the LLM's answer was invalid ({problem}) and the repair call failed: {error}"),
+                    usage,
+                );
+            }
+        };
+        usage.push(self.usage_of(&second));
+        match validate_answer(&second.content, &presented) {
+            Ok(hypothesis) => self.found(hypothesis, usage, note(2)),
+            Err(again) => self.unavailable(
+                format!("the LLM's answer was invalid twice: first {problem}; then {again}"),
+                usage,
+            ),
+        }
+    }
+
+    fn usage_of(&self, answer: &ChatAnswer) -> Usage {
+        let quote = self.prices.quote(self.chat.model());
+        Usage {
+            provider: self.chat.provider().to_string(),
+            model: self.chat.model().to_string(),
+            input_tokens: answer.tokens.input,
+            output_tokens: answer.tokens.output,
+            cache_read_tokens: answer.tokens.cache_read,
+            cache_write_tokens: answer.tokens.cache_write,
+            cost_usd: quote.cost_usd(answer.tokens),
+            price: quote.label(),
+            latency_ms: answer.latency_ms,
+        }
+    }
+
+    fn found(
+        &self,
+        hypothesis: crate::contracts::Hypothesis,
+        usage: Vec<Usage>,
+        note: String,
+    ) -> Diagnosis {
+        Diagnosis {
+            source: DiagnosisSource::Llm,
+            hypothesis: Some(hypothesis),
+            detail: Some(note),
+            usage,
+        }
+    }
+
+    fn unavailable(&self, detail: String, usage: Vec<Usage>) -> Diagnosis {
+        Diagnosis {
+            source: DiagnosisSource::Unavailable,
+            hypothesis: None,
+            detail: Some(detail),
+            usage,
+        }
+    }
+}

@@ -1,0 +1,247 @@
+//! OpenAI-compatible chat completions (`POST {base}/chat/completions`) with a `json_schema` response format:
+//! OpenAI itself, Ollama, vLLM, llama.cpp's server and LiteLLM all speak it.
+
+use async_trait::async_trait;
+use secrecy::SecretString;
+use serde_json::{Value, json};
+
+use super::answer::{AnswerContent, HYPOTHESIS_TOOL_NAME};
+use super::cost::TokenCounts;
+use super::llm::{ChatAnswer, Conversation, Role, StructuredChat};
+use super::transport::{LlmError, RequestHeader, RetryPolicy, post_json};
+
+pub const OPENAI_BASE_URL: &str = "https://api.openai.com/v1";
+pub const OLLAMA_BASE_URL: &str = "http://localhost:11434/v1";
+pub const KEY_VARIABLE: &str = "OPENAI_API_KEY";
+
+const MAX_TOKENS: u32 = 800;
+
+/// Which flavour of the API: OpenAI's own models take `max_completion_tokens` and may refuse `temperature`;
+/// local servers take the older `max_tokens` and a fixed temperature and seed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    OpenAi,
+    Ollama,
+    Compatible,
+}
+
+pub struct OpenAiChat {
+    pub client: reqwest::Client,
+    pub base_url: String,
+    pub model: String,
+    pub api_key: Option<SecretString>,
+    pub dialect: Dialect,
+    pub retry: RetryPolicy,
+}
+
+pub fn request_body(
+    model: &str,
+    dialect: Dialect,
+    conversation: &Conversation,
+    schema: &Value,
+) -> Value {
+    let mut messages = vec![json!({"role": "system", "content": conversation.system})];
+    messages.extend(conversation.turns.iter().map(|turn| {
+        let role = match turn.role {
+            Role::User => "user",
+            Role::Assistant => "assistant",
+        };
+        json!({"role": role, "content": turn.text})
+    }));
+    let mut body = json!({
+        "model": model,
+        "messages": messages,
+        "response_format": {
+            "type": "json_schema",
+            "json_schema": {"name": HYPOTHESIS_TOOL_NAME, "schema": schema, "strict": true},
+        },
+    });
+    match dialect {
+        Dialect::OpenAi => {
+            body["max_completion_tokens"] = json!(MAX_TOKENS);
+        }
+        Dialect::Ollama | Dialect::Compatible => {
+            body["max_tokens"] = json!(MAX_TOKENS);
+            body["temperature"] = json!(0);
+            body["seed"] = json!(0);
+        }
+    }
+    body
+}
+
+/// Reads a chat completion: the message content (a JSON string) or the first tool call's arguments; and the
+/// usage, with cached prompt tokens taken out of the input count.
+pub fn parse_response(body: &Value) -> Result<(AnswerContent, TokenCounts), LlmError> {
+    let invalid = |message: &str| LlmError::InvalidResponse {
+        message: message.to_string(),
+    };
+    let message = body
+        .pointer("/choices/0/message")
+        .ok_or_else(|| invalid("no `choices[0].message`"))?;
+    let text = match message.get("content").and_then(Value::as_str) {
+        Some(content) if !content.trim().is_empty() => content.to_string(),
+        _ => match message
+            .pointer("/tool_calls/0/function/arguments")
+            .and_then(Value::as_str)
+        {
+            Some(arguments) => arguments.to_string(),
+            None => match message.get("refusal").and_then(Value::as_str) {
+                Some(refusal) => format!("(the model refused: {refusal})"),
+                None => String::new(),
+            },
+        },
+    };
+    let usage = body.get("usage").ok_or_else(|| invalid("no `usage`"))?;
+    let prompt = usage
+        .get("prompt_tokens")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    let cached = usage
+        .pointer("/prompt_tokens_details/cached_tokens")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    Ok((
+        AnswerContent::Text(text),
+        TokenCounts {
+            input: prompt.saturating_sub(cached),
+            output: usage
+                .get("completion_tokens")
+                .and_then(Value::as_u64)
+                .unwrap_or(0),
+            cache_read: cached,
+            cache_write: 0,
+        },
+    ))
+}
+
+#[async_trait]
+impl StructuredChat for OpenAiChat {
+    fn provider(&self) -> &'static str {
+        match self.dialect {
+            Dialect::OpenAi => "openai",
+            Dialect::Ollama => "ollama",
+            Dialect::Compatible => "openai-compatible",
+        }
+    }
+
+    fn model(&self) -> &str {
+        &self.model
+    }
+
+    async fn ask(
+        &self,
+        conversation: &Conversation,
+        schema: &Value,
+    ) -> Result<ChatAnswer, LlmError> {
+        let api_key = match (&self.api_key, self.dialect) {
+            (Some(key), _) => Some(key.clone()),
+            (None, Dialect::OpenAi) => {
+                return Err(LlmError::MissingApiKey {
+                    variable: KEY_VARIABLE,
+                });
+            }
+            // Ollama and most local servers want some bearer string and ignore it.
+            (None, Dialect::Ollama) => Some(SecretString::from("ollama")),
+            (None, Dialect::Compatible) => None,
+        };
+        let url = format!("{}/chat/completions", self.base_url.trim_end_matches('/'));
+        let mut headers = Vec::new();
+        if let Some(key) = api_key {
+            use secrecy::ExposeSecret;
+            headers.push(RequestHeader::Secret(
+                "authorization",
+                SecretString::from(format!("Bearer {}", key.expose_secret())),
+            ));
+        }
+        let body = request_body(&self.model, self.dialect, conversation, schema);
+        let answer = post_json(
+            &self.client,
+            &url,
+            headers,
+            &body,
+            &self.retry,
+            KEY_VARIABLE,
+        )
+        .await?;
+        let (content, tokens) = parse_response(&answer.body)?;
+        Ok(ChatAnswer {
+            content,
+            tokens,
+            latency_ms: answer.latency_ms,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_response_gives_content_and_usage_without_cached_tokens() {
+        // Shape of a chat completion (platform.openai.com, "Structured Outputs").
+        let body = json!({
+            "id": "chatcmpl-abc123", "object": "chat.completion", "created": 1_700_000_000, "model": "gpt-4o-mini",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": "{\"category\":\"network\"}", "refusal": null},
+                         "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 1200, "completion_tokens": 80, "total_tokens": 1280,
+                      "prompt_tokens_details": {"cached_tokens": 1024}}
+        });
+        let (content, tokens) = parse_response(&body).unwrap();
+        assert_eq!(
+            content,
+            AnswerContent::Text("{\"category\":\"network\"}".into())
+        );
+        assert_eq!(
+            tokens,
+            TokenCounts {
+                input: 176,
+                output: 80,
+                cache_read: 1024,
+                cache_write: 0
+            }
+        );
+    }
+
+    #[test]
+    fn tool_call_arguments_are_read_when_content_is_empty() {
+        let body = json!({
+            "choices": [{"message": {"role": "assistant", "content": null,
+                "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "x", "arguments": "{\"a\":1}"}}]}}],
+            "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
+        });
+        assert_eq!(
+            parse_response(&body).unwrap().0,
+            AnswerContent::Text("{\"a\":1}".into())
+        );
+    }
+
+    #[test]
+    fn the_request_carries_a_strict_json_schema_and_the_dialects_token_limit() {
+        let conversation = Conversation::new("sys".into(), "evidence".into());
+        let openai = request_body(
+            "gpt-4o-mini",
+            Dialect::OpenAi,
+            &conversation,
+            &json!({"type": "object"}),
+        );
+        assert_eq!(
+            openai["response_format"]["json_schema"]["strict"],
+            json!(true)
+        );
+        assert_eq!(
+            openai["response_format"]["json_schema"]["name"],
+            HYPOTHESIS_TOOL_NAME
+        );
+        assert_eq!(openai["messages"][0]["role"], "system");
+        assert!(
+            openai.get("max_completion_tokens").is_some() && openai.get("temperature").is_none()
+        );
+        let ollama = request_body(
+            "qwen2.5-coder:1.5b",
+            Dialect::Ollama,
+            &conversation,
+            &json!({}),
+        );
+        assert!(ollama.get("max_tokens").is_some() && ollama["temperature"] == json!(0));
+    }
+}

@@ -1,0 +1,362 @@
+//! The HTTP exchange with an LLM provider: one JSON POST, retried when the provider says "later", and typed errors
+//! that tell a person what to fix when it says "no".
+//!
+//! 429 (unless it is a spend limit), 529 and other 5xx answers, timeouts and refused connections are retried a
+//! bounded number of times, waiting what `retry-after` asks (capped) or an exponential backoff. 400, 401, 403, 404
+//! and spend limits are final: retrying cannot fix a wrong key or an empty account.
+
+use std::time::{Duration, Instant};
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use secrecy::{ExposeSecret, SecretString};
+
+/// How often and how long to retry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryPolicy {
+    /// Attempts in total, the first included.
+    pub max_attempts: u32,
+    pub base_delay: Duration,
+    /// No wait is longer than this, whatever `retry-after` asks.
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            base_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Why an LLM call gave no answer. Each message says what to do about it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LlmError {
+    #[error("{variable} is not set: export the API key, or choose another diagnoser with --llm")]
+    MissingApiKey { variable: &'static str },
+    #[error(
+        "the provider refused the request ({status}): {message}; check the model name in --llm / [llm] spec"
+    )]
+    BadRequest { status: u16, message: String },
+    #[error("the provider rejected the API key ({status}): {message}; check {variable}")]
+    Unauthorized {
+        status: u16,
+        message: String,
+        variable: &'static str,
+    },
+    #[error(
+        "the provider's spend limit is reached: {message}; raise the limit or add credit, then re-run (agentlab diagnose --record)"
+    )]
+    SpendLimit { message: String },
+    #[error("gave up after {attempts} attempts: {last}")]
+    RetriesExhausted { attempts: u32, last: String },
+    #[error("the provider's answer is not the documented shape: {message}")]
+    InvalidResponse { message: String },
+    #[error("cannot build the HTTP client: {message}")]
+    Client { message: String },
+}
+
+/// A successful exchange: the JSON body and how long the answering request took.
+#[derive(Debug, Clone)]
+pub struct JsonAnswer {
+    pub body: serde_json::Value,
+    pub latency_ms: u64,
+}
+
+/// One header of a request; secrets stay wrapped until the header is built, and are marked sensitive there.
+pub enum RequestHeader {
+    Plain(&'static str, String),
+    Secret(&'static str, SecretString),
+}
+
+/// What to do with one answer.
+#[derive(Debug, Clone, PartialEq)]
+enum Verdict {
+    Retry { wait: Duration, why: String },
+    Fail(LlmError),
+}
+
+/// POSTs `body` to `url`, retrying as [`RetryPolicy`] allows. `key_variable` names the environment variable of
+/// the key, for the 401/403 message.
+pub async fn post_json(
+    client: &reqwest::Client,
+    url: &str,
+    headers: Vec<RequestHeader>,
+    body: &serde_json::Value,
+    policy: &RetryPolicy,
+    key_variable: &'static str,
+) -> Result<JsonAnswer, LlmError> {
+    let header_map = build_headers(headers)?;
+    let attempts = policy.max_attempts.max(1);
+    let mut last = String::new();
+    for attempt in 1..=attempts {
+        let started = Instant::now();
+        let sent = client
+            .post(url)
+            .headers(header_map.clone())
+            .json(body)
+            .send()
+            .await;
+        let verdict = match sent {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                let retry_after = retry_after_header(response.headers());
+                let text = response.text().await.unwrap_or_default();
+                let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                if (200..300).contains(&status) {
+                    return serde_json::from_str(&text)
+                        .map(|body| JsonAnswer { body, latency_ms })
+                        .map_err(|error| LlmError::InvalidResponse {
+                            message: format!(
+                                "status {status} with a body that is not JSON: {error}"
+                            ),
+                        });
+                }
+                judge_status(status, retry_after, &text, attempt, policy, key_variable)
+            }
+            Err(error) => Verdict::Retry {
+                wait: backoff(attempt, policy),
+                why: if error.is_timeout() {
+                    "the request timed out ([llm] timeout_seconds)".to_string()
+                } else {
+                    format!("cannot reach {url}: {}", error_chain(&error))
+                },
+            },
+        };
+        match verdict {
+            Verdict::Fail(error) => return Err(error),
+            Verdict::Retry { wait, why } => {
+                last = why;
+                if attempt < attempts {
+                    tracing::warn!(attempt, wait_ms = wait.as_millis() as u64, reason = %last, "LLM call failed, retrying");
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+    }
+    Err(LlmError::RetriesExhausted { attempts, last })
+}
+
+fn build_headers(headers: Vec<RequestHeader>) -> Result<HeaderMap, LlmError> {
+    let mut map = HeaderMap::new();
+    for header in headers {
+        let (name, mut value) = match header {
+            RequestHeader::Plain(name, value) => (name, HeaderValue::from_str(&value)),
+            RequestHeader::Secret(name, value) => {
+                (name, HeaderValue::from_str(value.expose_secret()))
+            }
+        };
+        // The error of `from_str` never contains the value, so it is safe to show.
+        let value = value.as_mut().map_err(|error| LlmError::Client {
+            message: format!("header {name} is not a valid header value: {error}"),
+        })?;
+        value.set_sensitive(name == "x-api-key" || name == "authorization");
+        map.insert(HeaderName::from_static(name), value.clone());
+    }
+    Ok(map)
+}
+
+fn judge_status(
+    status: u16,
+    retry_after: Option<Duration>,
+    body: &str,
+    attempt: u32,
+    policy: &RetryPolicy,
+    key_variable: &'static str,
+) -> Verdict {
+    let message = error_message(body);
+    match status {
+        401 | 403 => Verdict::Fail(LlmError::Unauthorized {
+            status,
+            message,
+            variable: key_variable,
+        }),
+        429 if is_spend_limit(body) => Verdict::Fail(LlmError::SpendLimit { message }),
+        400 if is_spend_limit(body) => Verdict::Fail(LlmError::SpendLimit { message }),
+        408 | 409 | 429 | 500..=599 => Verdict::Retry {
+            wait: wait_before_retry(retry_after, attempt, policy),
+            why: format!("status {status}: {message}"),
+        },
+        _ => Verdict::Fail(LlmError::BadRequest { status, message }),
+    }
+}
+
+/// The wait before the next attempt: what `retry-after` asks, else an exponential backoff; capped either way.
+pub fn wait_before_retry(
+    retry_after: Option<Duration>,
+    attempt: u32,
+    policy: &RetryPolicy,
+) -> Duration {
+    retry_after
+        .unwrap_or_else(|| backoff(attempt, policy))
+        .min(policy.max_delay)
+}
+
+fn backoff(attempt: u32, policy: &RetryPolicy) -> Duration {
+    let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
+    policy
+        .base_delay
+        .saturating_mul(factor)
+        .min(policy.max_delay)
+}
+
+/// `retry-after` in seconds (the form both providers send). An HTTP date falls back to the backoff.
+pub fn retry_after_header(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get("retry-after")?.to_str().ok()?.trim();
+    let seconds: f64 = value.parse().ok()?;
+    (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds))
+}
+
+/// The provider's own words: Anthropic's `{error: {type, message}}`, OpenAI's `{error: {message, code}}`, or
+/// the start of whatever came back.
+pub fn error_message(body: &str) -> String {
+    let parsed: Option<serde_json::Value> = serde_json::from_str(body).ok();
+    let from_json = parsed.as_ref().and_then(|value| {
+        let error = value.get("error")?;
+        match error.get("message").and_then(|m| m.as_str()) {
+            Some(message) => {
+                let kind = error
+                    .get("type")
+                    .and_then(|t| t.as_str())
+                    .map(|t| format!("{t}: "))
+                    .unwrap_or_default();
+                Some(format!("{kind}{message}"))
+            }
+            None => error.as_str().map(str::to_string),
+        }
+    });
+    from_json.unwrap_or_else(|| {
+        let text: String = body.chars().take(200).collect();
+        if text.trim().is_empty() {
+            "(empty body)".to_string()
+        } else {
+            text
+        }
+    })
+}
+
+/// Anthropic says so in the message of a 429/400; OpenAI uses the code `insufficient_quota`.
+fn is_spend_limit(body: &str) -> bool {
+    let lower = body.to_lowercase();
+    [
+        "spend limit",
+        "usage limit",
+        "credit balance",
+        "insufficient_quota",
+        "exceeded your current quota",
+    ]
+    .iter()
+    .any(|needle| lower.contains(needle))
+}
+
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy() -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: 3,
+            base_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(30),
+        }
+    }
+
+    #[test]
+    fn retry_after_is_honoured_and_capped() {
+        assert_eq!(
+            wait_before_retry(Some(Duration::from_secs(7)), 1, &policy()),
+            Duration::from_secs(7)
+        );
+        assert_eq!(
+            wait_before_retry(Some(Duration::from_secs(900)), 1, &policy()),
+            Duration::from_secs(30)
+        );
+        assert_eq!(
+            wait_before_retry(None, 1, &policy()),
+            Duration::from_secs(1)
+        );
+        assert_eq!(
+            wait_before_retry(None, 3, &policy()),
+            Duration::from_secs(4)
+        );
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", HeaderValue::from_static("12"));
+        assert_eq!(retry_after_header(&headers), Some(Duration::from_secs(12)));
+        headers.insert(
+            "retry-after",
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
+        assert_eq!(retry_after_header(&headers), None);
+    }
+
+    #[test]
+    fn statuses_are_judged_as_documented() {
+        let judge = |status: u16, body: &str| {
+            judge_status(status, None, body, 1, &policy(), "ANTHROPIC_API_KEY")
+        };
+        let anthropic = |kind: &str, message: &str| {
+            serde_json::json!({"type": "error", "error": {"type": kind, "message": message}})
+                .to_string()
+        };
+        assert!(matches!(
+            judge(
+                429,
+                &anthropic(
+                    "rate_limit_error",
+                    "Number of requests has exceeded your rate limit"
+                )
+            ),
+            Verdict::Retry { .. }
+        ));
+        assert!(matches!(
+            judge(529, &anthropic("overloaded_error", "Overloaded")),
+            Verdict::Retry { .. }
+        ));
+        assert!(matches!(judge(500, "oops"), Verdict::Retry { .. }));
+        match judge(401, &anthropic("authentication_error", "invalid x-api-key")) {
+            Verdict::Fail(error) => {
+                let text = error.to_string();
+                assert!(
+                    text.contains("check ANTHROPIC_API_KEY") && text.contains("invalid x-api-key"),
+                    "{text}"
+                );
+            }
+            other => panic!("401 must not be retried: {other:?}"),
+        }
+        assert!(matches!(
+            judge(403, &anthropic("permission_error", "no")),
+            Verdict::Fail(LlmError::Unauthorized { .. })
+        ));
+        assert!(matches!(
+            judge(400, &anthropic("invalid_request_error", "model: not found")),
+            Verdict::Fail(LlmError::BadRequest { .. })
+        ));
+        assert!(matches!(
+            judge(
+                429,
+                &anthropic(
+                    "rate_limit_error",
+                    "You have reached your specified API usage limits"
+                )
+            ),
+            Verdict::Fail(LlmError::SpendLimit { .. })
+        ));
+        let openai_quota = serde_json::json!({"error": {"message": "You exceeded your current quota", "type": "insufficient_quota", "code": "insufficient_quota"}}).to_string();
+        assert!(matches!(
+            judge(429, &openai_quota),
+            Verdict::Fail(LlmError::SpendLimit { .. })
+        ));
+    }
+}

@@ -1,0 +1,187 @@
+//! The diagnosis room end to end: the Planner's driver with the real diagnosis chain, talking real HTTP to a
+//! local LLM stand-in that answers with the documented Anthropic and OpenAI bodies. What is counted: requests to
+//! the LLM server, usage and cost in the record, and canary secrets that must never reach a request or a record.
+
+mod calls;
+mod canaries;
+mod replay_cli;
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use agentlab::contracts::{
+    Category, Diagnostic, Hypothesis, Remediation, RunContext, RunMode, RunRecord, Severity,
+    TerraformMode, TerraformPhase, TerraformRequest, TerraformResult, ValidationRequest,
+    ValidationResult,
+};
+use agentlab::diagnosis::transport::RetryPolicy;
+use agentlab::diagnosis::{ApiKeys, DiagnosisSettings, LlmSpec, build_diagnoser};
+use agentlab::planner::run::{
+    AgentError, Agents, Diagnoser, ProjectRun, TerraformAgent, ValidationPlan, Validator,
+    run_project,
+};
+use agentlab::redact::SharedRedactor;
+use async_trait::async_trait;
+
+/// The lock-timeout text of the sandbox project `fault-parallel-lock`, as terraform's local-exec reports it.
+pub const LOCK_TIMEOUT: &str = "Error running command 'sh ./create-container.sh 902 pmx-01 /tmp/lock 2': exit status 1. Output: error creating container: received an HTTP 500 response - Reason: can't lock file '/var/lock/lxc/lock-902.conf' - got timeout";
+
+/// A Terraform stand-in that behaves like `fault-parallel-lock`: concurrent creates (parallelism > 1) collide
+/// on the node lock, one at a time they succeed. `always_fail` makes every attempt fail.
+pub struct LockContendedTerraform {
+    pub always_fail: bool,
+    pub failure_detail: String,
+    pub log_tail: Vec<String>,
+    pub requests: Mutex<Vec<TerraformRequest>>,
+}
+
+impl LockContendedTerraform {
+    pub fn new() -> Self {
+        Self {
+            always_fail: false,
+            failure_detail: LOCK_TIMEOUT.into(),
+            log_tail: Vec::new(),
+            requests: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn runs(&self) -> Vec<TerraformRequest> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+pub fn ok_result() -> TerraformResult {
+    TerraformResult {
+        ok: true,
+        phase: TerraformPhase::Apply,
+        exit_code: Some(0),
+        cancelled: false,
+        changes: Default::default(),
+        resource_changes: Vec::new(),
+        resource_addresses: vec!["null_resource.container[0]".into()],
+        diagnostics: Vec::new(),
+        outputs: Default::default(),
+        log_tail: Vec::new(),
+        duration_ms: 5,
+    }
+}
+
+#[async_trait]
+impl TerraformAgent for LockContendedTerraform {
+    async fn run(&self, request: &TerraformRequest) -> Result<TerraformResult, AgentError> {
+        self.requests.lock().unwrap().push(request.clone());
+        if !self.always_fail && request.parallelism == 1 {
+            return Ok(ok_result());
+        }
+        Ok(TerraformResult {
+            ok: false,
+            exit_code: Some(1),
+            diagnostics: vec![Diagnostic {
+                severity: Severity::Error,
+                summary: "local-exec provisioner error".into(),
+                detail: self.failure_detail.clone(),
+                address: Some("null_resource.container[1]".into()),
+            }],
+            log_tail: self.log_tail.clone(),
+            ..ok_result()
+        })
+    }
+}
+
+/// Every check passes (the live checks are not what these tests are about).
+pub struct PassingValidator;
+
+#[async_trait]
+impl Validator for PassingValidator {
+    async fn validate(&self, _: &ValidationRequest) -> Result<ValidationResult, AgentError> {
+        Ok(ValidationResult::from_checks(Vec::new()))
+    }
+}
+
+pub fn project_run(dir: PathBuf) -> ProjectRun {
+    ProjectRun {
+        run_id: "it-run".into(),
+        mode: RunMode::Deploy,
+        first_request: TerraformRequest {
+            project: "lxc-fleet".into(),
+            dir,
+            mode: TerraformMode::Apply,
+            plan_file: None,
+            vars: Default::default(),
+            backend_config: Vec::new(),
+            parallelism: 10,
+            lock_timeout: "5m".into(),
+            replace: Vec::new(),
+            reinit_upgrade: false,
+            attempt: 1,
+        },
+        validation: ValidationPlan {
+            resources: Vec::new(),
+            guests_output: "guests".into(),
+            default_node: "pmx-01".into(),
+            port: 22,
+        },
+        max_retries: 3,
+        context: RunContext::default(),
+    }
+}
+
+/// Settings pointing `spec` at `base_url`, with millisecond backoffs so retries do not slow the tests.
+pub fn settings(spec: &str, base_url: &str, catalog: bool) -> DiagnosisSettings {
+    let mut settings = DiagnosisSettings::with_spec(LlmSpec::parse(spec).unwrap());
+    settings.catalog = catalog;
+    settings.base_url = Some(base_url.to_string());
+    settings.retry = RetryPolicy {
+        max_attempts: 3,
+        base_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(50),
+    };
+    settings
+}
+
+pub fn keys() -> ApiKeys {
+    ApiKeys {
+        anthropic: Some("sk-ant-test-key-not-real".to_string().into()),
+        openai: Some("sk-test-openai-not-real".to_string().into()),
+    }
+}
+
+pub fn diagnoser(settings: &DiagnosisSettings, redactor: SharedRedactor) -> Box<dyn Diagnoser> {
+    build_diagnoser(settings, keys(), redactor).unwrap()
+}
+
+pub async fn deploy(
+    terraform: &LockContendedTerraform,
+    diagnoser: &dyn Diagnoser,
+    dir: PathBuf,
+) -> RunRecord {
+    run_project(
+        project_run(dir),
+        Agents {
+            terraform,
+            validator: &PassingValidator,
+            diagnoser,
+        },
+    )
+    .await
+}
+
+pub fn hypothesis(
+    category: Category,
+    remediation: Remediation,
+    root_cause: &str,
+    evidence: &[&str],
+) -> Hypothesis {
+    Hypothesis {
+        category,
+        root_cause: root_cause.into(),
+        evidence: evidence.iter().map(|id| id.to_string()).collect(),
+        remediation,
+        confidence: 0.8,
+    }
+}
+
+pub fn no_dir() -> PathBuf {
+    PathBuf::from("/nonexistent/agentlab-project")
+}
