@@ -6,7 +6,6 @@
 //! document each, read through `plan`. Each command may be the last: a failure or a cancellation ends the
 //! request with what is known so far.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use tokio::process::Command;
@@ -15,12 +14,13 @@ use super::human::{LogTail, diagnostics_from_human_output};
 use super::plan::{parse_outputs_json, parse_plan_json, parse_state_json};
 use super::process::{OutputStream, ProcessEnd, run_streaming};
 use super::runner::{PlanExit, TERRAFORM_BINARY_ENV, TerraformRunner, agent_error};
+use super::sensitive::SensitiveValues;
 use super::ui::{UiEventKind, parse_ui_line};
 use crate::contracts::{
     Diagnostic, Severity, TerraformMode, TerraformPhase, TerraformRequest, TerraformResult,
 };
 use crate::planner::run::AgentError;
-use crate::redact::Redactor;
+use crate::redact::SharedRedactor;
 
 /// Bytes of one command's stderr kept for reading its error blocks.
 const MAX_STDERR_BYTES: usize = 64 * 1024;
@@ -29,7 +29,9 @@ const MAX_STDERR_BYTES: usize = 64 * 1024;
 pub(super) struct RequestRun<'a> {
     runner: &'a TerraformRunner,
     request: &'a TerraformRequest,
-    redactor: Redactor,
+    /// Learns the sensitive values of plans and states as they are read; everything kept is redacted with all it
+    /// knows when the result is handed out, so a secret learned late still hides an early log line.
+    redactor: SharedRedactor,
     result: TerraformResult,
     tail: LogTail,
 }
@@ -47,7 +49,7 @@ impl<'a> RequestRun<'a> {
     pub(super) fn new(
         runner: &'a TerraformRunner,
         request: &'a TerraformRequest,
-        redactor: Redactor,
+        redactor: SharedRedactor,
         log_tail_lines: usize,
     ) -> Self {
         Self {
@@ -71,16 +73,40 @@ impl<'a> RequestRun<'a> {
         }
     }
 
-    /// The result so far, with the redacted log tail.
+    /// The result so far, every text and value in it redacted with everything the redactor knows by now.
     pub(super) fn into_result(self) -> TerraformResult {
+        let redactor = &self.redactor;
         let mut result = self.result;
         result.log_tail = self
             .tail
             .into_lines()
             .iter()
-            .map(|line| self.redactor.redact(line))
+            .map(|line| redactor.redact(line))
             .collect();
+        for diagnostic in &mut result.diagnostics {
+            diagnostic.summary = redactor.redact(&diagnostic.summary);
+            diagnostic.detail = redactor.redact(&diagnostic.detail);
+        }
+        for change in &mut result.resource_changes {
+            change.before = change
+                .before
+                .take()
+                .map(|value| redactor.redact_json(&value));
+            change.after = change
+                .after
+                .take()
+                .map(|value| redactor.redact_json(&value));
+        }
+        for value in result.outputs.values_mut() {
+            *value = redactor.redact_json(value);
+        }
         result
+    }
+
+    fn learn_secrets(&self, sensitive: &SensitiveValues) {
+        sensitive
+            .iter()
+            .for_each(|value| self.redactor.add_secret_json(value));
     }
 
     pub(super) async fn all_phases(&mut self, plan_file: &Path) -> Result<(), AgentError> {
@@ -229,19 +255,11 @@ impl<'a> RequestRun<'a> {
         };
         match parse_plan_json(&document) {
             Ok(plan) => {
+                self.learn_secrets(&plan.sensitive_values);
                 self.result.changes = plan.counts;
-                self.result.resource_changes = plan
-                    .resource_changes
-                    .into_iter()
-                    .map(|mut change| {
-                        change.before =
-                            change.before.map(|value| self.redactor.redact_json(&value));
-                        change.after = change.after.map(|value| self.redactor.redact_json(&value));
-                        change
-                    })
-                    .collect();
+                self.result.resource_changes = plan.resource_changes;
                 self.result.resource_addresses = plan.planned_addresses;
-                self.result.outputs = self.redacted_outputs(plan.planned_outputs);
+                self.result.outputs = plan.planned_outputs;
                 Ok(true)
             }
             Err(error) => {
@@ -263,7 +281,10 @@ impl<'a> RequestRun<'a> {
             return Ok(());
         };
         match parse_state_json(&state) {
-            Ok(state) => self.result.resource_addresses = state.resource_addresses,
+            Ok(state) => {
+                self.learn_secrets(&state.sensitive_values);
+                self.result.resource_addresses = state.resource_addresses;
+            }
             Err(error) => {
                 self.document_error(error.to_string());
                 return Ok(());
@@ -278,7 +299,10 @@ impl<'a> RequestRun<'a> {
             return Ok(());
         };
         match parse_outputs_json(&outputs) {
-            Ok(outputs) => self.result.outputs = self.redacted_outputs(outputs),
+            Ok(outputs) => {
+                self.learn_secrets(&outputs.sensitive_values);
+                self.result.outputs = outputs.values;
+            }
             Err(error) => self.document_error(error.to_string()),
         }
         Ok(())
@@ -306,24 +330,8 @@ impl<'a> RequestRun<'a> {
         self.result.ok = false;
     }
 
-    fn redacted_outputs(
-        &self,
-        outputs: BTreeMap<String, serde_json::Value>,
-    ) -> BTreeMap<String, serde_json::Value> {
-        outputs
-            .into_iter()
-            .map(|(name, value)| (name, self.redactor.redact_json(&value)))
-            .collect()
-    }
-
     fn add_diagnostics(&mut self, diagnostics: Vec<Diagnostic>) {
         for diagnostic in diagnostics {
-            let diagnostic = Diagnostic {
-                severity: diagnostic.severity,
-                summary: self.redactor.redact(&diagnostic.summary),
-                detail: self.redactor.redact(&diagnostic.detail),
-                address: diagnostic.address,
-            };
             if !self.result.diagnostics.contains(&diagnostic) {
                 self.result.diagnostics.push(diagnostic);
             }

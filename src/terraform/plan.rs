@@ -4,14 +4,15 @@
 //! the plan will leave, and the planned outputs. States carry the addresses and outputs after an apply. Formats
 //! 0.1 (Terraform 0.12–1.0.0) to 1.2 (1.5+ and OpenTofu) are read tolerantly; a major version 2 or later is
 //! refused with a clear error, since its meaning may have changed. `show -json` prints sensitive values in clear:
-//! everything this room returns has them replaced by a placeholder, using Terraform's own `*_sensitive` markers.
+//! everything this room returns has them replaced by a placeholder, using Terraform's own `*_sensitive` markers,
+//! and hands the masked values back separately ([`SensitiveValues`]) for the redactor.
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::sensitive::{SENSITIVE_PLACEHOLDER, mask_sensitive};
+use super::sensitive::{SENSITIVE_PLACEHOLDER, SensitiveValues, mask_sensitive_collecting};
 use crate::contracts::{ChangeAction, ChangeCounts, ResourceChange};
 
 /// The highest major `format_version` this parser understands.
@@ -32,6 +33,8 @@ pub struct PlanSummary {
     /// Planned outputs whose values are known before apply, sensitive ones masked. Outputs that are only known
     /// after apply are absent.
     pub planned_outputs: BTreeMap<String, Value>,
+    /// Everything masked above, plus the values of variables declared `sensitive`: for the redactor only.
+    pub sensitive_values: SensitiveValues,
 }
 
 /// What agentlab keeps of `terraform show -json` (the state).
@@ -43,6 +46,17 @@ pub struct StateSummary {
     pub resource_addresses: Vec<String>,
     /// Outputs, sensitive ones masked.
     pub outputs: BTreeMap<String, Value>,
+    /// Sensitive outputs and resource attributes of the state: for the redactor only.
+    pub sensitive_values: SensitiveValues,
+}
+
+/// What agentlab keeps of `terraform output -json`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputValues {
+    /// Output values, sensitive ones masked.
+    pub values: BTreeMap<String, Value>,
+    /// The sensitive outputs' values: for the redactor only.
+    pub sensitive_values: SensitiveValues,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -81,6 +95,29 @@ struct PlanDocument {
     planned_values: Option<ValuesDocument>,
     #[serde(default)]
     resource_changes: Vec<ResourceChangeDocument>,
+    /// Root module variable values, in clear even when declared sensitive.
+    #[serde(default)]
+    variables: BTreeMap<String, OutputDocument>,
+    #[serde(default)]
+    configuration: Option<ConfigurationDocument>,
+}
+
+#[derive(Deserialize)]
+struct ConfigurationDocument {
+    #[serde(default)]
+    root_module: Option<ConfigurationModuleDocument>,
+}
+
+#[derive(Deserialize)]
+struct ConfigurationModuleDocument {
+    #[serde(default)]
+    variables: BTreeMap<String, ConfigurationVariableDocument>,
+}
+
+#[derive(Deserialize)]
+struct ConfigurationVariableDocument {
+    #[serde(default)]
+    sensitive: bool,
 }
 
 #[derive(Deserialize)]
@@ -119,6 +156,10 @@ struct ModuleDocument {
 #[derive(Deserialize)]
 struct ModuleResourceDocument {
     address: String,
+    #[serde(default)]
+    values: Option<Value>,
+    #[serde(default)]
+    sensitive_values: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -156,6 +197,7 @@ pub fn parse_plan_json(json: &str) -> Result<PlanSummary, PlanJsonError> {
 
     let mut counts = ChangeCounts::default();
     let mut resource_changes = Vec::new();
+    let mut sensitive = SensitiveValues::default();
     for change in plan.resource_changes {
         let action = change_action(&change.address, &change.change.actions)?;
         if change.mode.as_deref() != Some("data") {
@@ -171,12 +213,32 @@ pub fn parse_plan_json(json: &str) -> Result<PlanSummary, PlanJsonError> {
             before: masked(
                 change.change.before,
                 change.change.before_sensitive.as_ref(),
+                &mut sensitive,
             ),
-            after: masked(change.change.after, change.change.after_sensitive.as_ref()),
+            after: masked(
+                change.change.after,
+                change.change.after_sensitive.as_ref(),
+                &mut sensitive,
+            ),
         });
     }
 
-    let (planned_addresses, planned_outputs) = addresses_and_outputs(plan.planned_values);
+    let declared_sensitive = plan
+        .configuration
+        .and_then(|configuration| configuration.root_module)
+        .map(|module| module.variables)
+        .unwrap_or_default();
+    for (name, variable) in &plan.variables {
+        let is_sensitive = declared_sensitive
+            .get(name)
+            .is_some_and(|declared| declared.sensitive);
+        if let (true, Some(value)) = (is_sensitive, &variable.value) {
+            sensitive.push(value);
+        }
+    }
+
+    let (planned_addresses, planned_outputs) =
+        addresses_and_outputs(plan.planned_values, &mut sensitive);
     Ok(PlanSummary {
         format_version,
         terraform_version: plan.terraform_version,
@@ -184,6 +246,7 @@ pub fn parse_plan_json(json: &str) -> Result<PlanSummary, PlanJsonError> {
         resource_changes,
         planned_addresses,
         planned_outputs,
+        sensitive_values: sensitive,
     })
 }
 
@@ -196,23 +259,30 @@ pub fn parse_state_json(json: &str) -> Result<StateSummary, PlanJsonError> {
             source,
         })?;
     let format_version = check_format_version(DOCUMENT, state.format_version)?;
-    let (resource_addresses, outputs) = addresses_and_outputs(state.values);
+    let mut sensitive_values = SensitiveValues::default();
+    let (resource_addresses, outputs) = addresses_and_outputs(state.values, &mut sensitive_values);
     Ok(StateSummary {
         format_version,
         terraform_version: state.terraform_version,
         resource_addresses,
         outputs,
+        sensitive_values,
     })
 }
 
 /// Parses `terraform output -json`: `{NAME: {sensitive, type, value}}`, sensitive values masked.
-pub fn parse_outputs_json(json: &str) -> Result<BTreeMap<String, Value>, PlanJsonError> {
+pub fn parse_outputs_json(json: &str) -> Result<OutputValues, PlanJsonError> {
     let outputs: BTreeMap<String, OutputDocument> =
         serde_json::from_str(json).map_err(|source| PlanJsonError::Malformed {
             document: "outputs",
             source,
         })?;
-    Ok(known_outputs(outputs))
+    let mut sensitive_values = SensitiveValues::default();
+    let values = known_outputs(outputs, &mut sensitive_values);
+    Ok(OutputValues {
+        values,
+        sensitive_values,
+    })
 }
 
 fn check_format_version(
@@ -266,42 +336,58 @@ fn count_action(counts: &mut ChangeCounts, action: ChangeAction) {
 }
 
 /// Masks a `before`/`after` value; a JSON `null` (nothing before a create, nothing after a delete) stays absent.
-fn masked(value: Option<Value>, marker: Option<&Value>) -> Option<Value> {
+fn masked(
+    value: Option<Value>,
+    marker: Option<&Value>,
+    sensitive: &mut SensitiveValues,
+) -> Option<Value> {
     value
         .filter(|value| !value.is_null())
-        .map(|value| mask_sensitive(&value, marker))
+        .map(|value| mask_sensitive_collecting(&value, marker, sensitive))
 }
 
-fn addresses_and_outputs(values: Option<ValuesDocument>) -> (Vec<String>, BTreeMap<String, Value>) {
+fn addresses_and_outputs(
+    values: Option<ValuesDocument>,
+    sensitive: &mut SensitiveValues,
+) -> (Vec<String>, BTreeMap<String, Value>) {
     let Some(values) = values else {
         return (Vec::new(), BTreeMap::new());
     };
     let mut addresses = Vec::new();
     if let Some(root) = &values.root_module {
-        collect_addresses(root, &mut addresses);
+        walk_resources(root, &mut addresses, sensitive);
     }
     addresses.sort();
-    (addresses, known_outputs(values.outputs))
+    (addresses, known_outputs(values.outputs, sensitive))
 }
 
-fn collect_addresses(module: &ModuleDocument, addresses: &mut Vec<String>) {
-    addresses.extend(
-        module
-            .resources
-            .iter()
-            .map(|resource| resource.address.clone()),
-    );
+/// Collects the addresses of a module and its children, and the sensitive attribute values of their resources.
+fn walk_resources(
+    module: &ModuleDocument,
+    addresses: &mut Vec<String>,
+    sensitive: &mut SensitiveValues,
+) {
+    for resource in &module.resources {
+        addresses.push(resource.address.clone());
+        if let Some(values) = &resource.values {
+            mask_sensitive_collecting(values, resource.sensitive_values.as_ref(), sensitive);
+        }
+    }
     for child in &module.child_modules {
-        collect_addresses(child, addresses);
+        walk_resources(child, addresses, sensitive);
     }
 }
 
-fn known_outputs(outputs: BTreeMap<String, OutputDocument>) -> BTreeMap<String, Value> {
+fn known_outputs(
+    outputs: BTreeMap<String, OutputDocument>,
+    sensitive: &mut SensitiveValues,
+) -> BTreeMap<String, Value> {
     outputs
         .into_iter()
         .filter_map(|(name, output)| {
             let value = output.value?;
             let value = if output.sensitive {
+                sensitive.push(&value);
                 Value::String(SENSITIVE_PLACEHOLDER.to_owned())
             } else {
                 value

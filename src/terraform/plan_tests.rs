@@ -243,6 +243,17 @@ fn sensitive_values_never_come_out_of_a_plan() {
 }
 
 #[test]
+fn masked_values_are_handed_back_for_the_redactor() {
+    let secret = json!("SECRET-TOKEN-VALUE");
+    let plan = plan(fixture!("tf103-sensitive.plan.json"));
+    assert_eq!(plan.sensitive_values.iter().collect::<Vec<_>>(), [&secret]);
+    let state = parse_state_json(fixture!("tf103-sensitive.state.json")).unwrap();
+    assert_eq!(state.sensitive_values.iter().collect::<Vec<_>>(), [&secret]);
+    let healthy = parse_state_json(fixture!("tf103-sandbox-ok.state.json")).unwrap();
+    assert!(healthy.sensitive_values.is_empty());
+}
+
+#[test]
 fn outputs_known_only_after_apply_are_absent() {
     let summary = plan(fixture!("120_basic.plan.json"));
     assert!(!summary.planned_outputs.contains_key("interpolated"));
@@ -284,12 +295,17 @@ fn an_empty_state_has_no_addresses() {
 #[test]
 fn output_json_is_read_and_masked() {
     let outputs = parse_outputs_json(fixture!("tf103-sandbox-ok.outputs.json")).unwrap();
-    assert_eq!(outputs["guests"][1]["kind"], "lxc");
+    assert_eq!(outputs.values["guests"][1]["kind"], "lxc");
+    assert!(outputs.sensitive_values.is_empty());
     let masked = parse_outputs_json(
         r#"{"token":{"sensitive":true,"type":"string","value":"SECRET-TOKEN-VALUE"}}"#,
     )
     .unwrap();
-    assert_eq!(masked["token"], SENSITIVE_PLACEHOLDER);
+    assert_eq!(masked.values["token"], SENSITIVE_PLACEHOLDER);
+    assert_eq!(
+        masked.sensitive_values.iter().collect::<Vec<_>>(),
+        [&json!("SECRET-TOKEN-VALUE")]
+    );
     assert!(parse_outputs_json("[]").is_err());
 }
 

@@ -7,7 +7,8 @@
 //! `TF_IN_AUTOMATION=1`. The plan's exit status says 0 no changes, 2 changes, anything else an error — "changes"
 //! is success. A failed command is data (`ok: false` with Terraform's diagnostics); `Err` means agentlab could not
 //! run Terraform at all. Variables go in as `TF_VAR_*` environment variables, so their values never appear in a
-//! process listing, and every text kept (diagnostics, log tail) passes through the redactor.
+//! process listing, and every text kept (diagnostics, log tail, values) passes through the shared redactor, which
+//! also learns the values Terraform marks sensitive in plans, states and outputs.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -20,7 +21,7 @@ use super::process::Cancellation;
 use super::ui::UiEvent;
 use crate::contracts::{TerraformRequest, TerraformResult};
 use crate::planner::run::{AgentError, TerraformAgent};
-use crate::redact::Redactor;
+use crate::redact::SharedRedactor;
 
 /// Environment variable naming the Terraform binary; it wins over the configuration.
 pub const TERRAFORM_BINARY_ENV: &str = "AGENTLAB_TERRAFORM";
@@ -73,14 +74,18 @@ fn choose_terraform_binary(
 #[derive(Debug, Clone)]
 pub struct TerraformRunner {
     pub(super) binary: PathBuf,
-    redactor: Redactor,
+    redactor: SharedRedactor,
     pub(super) cancellation: Cancellation,
     pub(super) events: Option<UnboundedSender<UiEvent>>,
     pub(super) environment: Vec<(String, String)>,
 }
 
 impl TerraformRunner {
-    pub fn new(binary: impl Into<PathBuf>, redactor: Redactor, cancellation: Cancellation) -> Self {
+    pub fn new(
+        binary: impl Into<PathBuf>,
+        redactor: SharedRedactor,
+        cancellation: Cancellation,
+    ) -> Self {
         Self {
             binary: binary.into(),
             redactor,
@@ -113,7 +118,7 @@ impl TerraformRunner {
         request: &TerraformRequest,
     ) -> Result<TerraformResult, AgentError> {
         let started = Instant::now();
-        let mut redactor = self.redactor.clone();
+        let redactor = self.redactor.clone();
         request
             .vars
             .values()

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use agentlab::contracts::{
     ChangeAction, Severity, TerraformMode, TerraformPhase, TerraformRequest, TerraformResult,
 };
-use agentlab::redact::Redactor;
+use agentlab::redact::{Redactor, SharedRedactor};
 use agentlab::terraform::ui::UiEventKind;
 use agentlab::terraform::{Cancellation, TerraformRunner};
 
@@ -88,7 +88,12 @@ pub fn sandbox_workspace() -> tempfile::TempDir {
 }
 
 pub fn runner(cancellation: Cancellation) -> TerraformRunner {
-    TerraformRunner::new(installed_terraform(), Redactor::new(), cancellation).with_environment(
+    TerraformRunner::new(
+        installed_terraform(),
+        SharedRedactor::new(Redactor::new()),
+        cancellation,
+    )
+    .with_environment(
         "TF_CLI_CONFIG_FILE",
         terraform_cli_config().display().to_string(),
     )
@@ -354,7 +359,11 @@ fn truncating_terraform(dir: &Path) -> PathBuf {
 async fn a_truncated_json_line_is_a_clear_error_naming_the_line() {
     let work = tempfile::tempdir().expect("temp dir");
     let binary = truncating_terraform(work.path());
-    let runner = TerraformRunner::new(binary, Redactor::new(), Cancellation::new());
+    let runner = TerraformRunner::new(
+        binary,
+        SharedRedactor::new(Redactor::new()),
+        Cancellation::new(),
+    );
     let result = runner
         .run_request(&request(work.path(), TerraformMode::Plan))
         .await
@@ -386,7 +395,7 @@ async fn a_missing_binary_is_an_agent_fault_that_says_what_to_do() {
     let work = tempfile::tempdir().expect("temp dir");
     let runner = TerraformRunner::new(
         work.path().join("no-terraform-here"),
-        Redactor::new(),
+        SharedRedactor::new(Redactor::new()),
         Cancellation::new(),
     );
     let error = runner
@@ -446,5 +455,34 @@ async fn a_sigterm_to_agentlab_is_forwarded_to_terraform() {
             .any(|diagnostic| diagnostic.summary == "execution halted"),
         "terraform itself reports the interrupt: {:?}",
         result.diagnostics
+    );
+}
+
+#[tokio::test]
+async fn sensitive_values_are_learned_from_the_plan_and_hidden_everywhere() {
+    let work = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(
+        crate_root().join("tests/fixtures/terraform-json/sources/sensitive.tf"),
+        work.path().join("main.tf"),
+    )
+    .expect("copy");
+    let redactor = SharedRedactor::new(Redactor::new());
+    let runner = TerraformRunner::new(installed_terraform(), redactor.clone(), Cancellation::new())
+        .with_environment(
+            "TF_CLI_CONFIG_FILE",
+            terraform_cli_config().display().to_string(),
+        );
+    let result = runner
+        .run_request(&request(work.path(), TerraformMode::Apply))
+        .await
+        .expect("terraform runs");
+    assert!(result.ok, "{}", error_details(&result));
+    let serialized = serde_json::to_string(&result).expect("serializes");
+    assert!(!serialized.contains("SECRET-TOKEN-VALUE"), "{serialized}");
+    assert_eq!(result.outputs["name"], "visible-name");
+    assert_eq!(
+        redactor.redact("a provider said SECRET-TOKEN-VALUE"),
+        format!("a provider said {}", agentlab::redact::PLACEHOLDER),
+        "the shared redactor learned the value Terraform marked sensitive"
     );
 }
