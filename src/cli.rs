@@ -145,6 +145,10 @@ pub struct ValidateArgs {
     /// plan: check a fresh plan (guests that do not exist yet are skipped); live: check the deployed guests.
     #[arg(long, value_enum, default_value_t = ValidateMode::Live)]
     pub mode: ValidateMode,
+    /// Terraform's facts about the project: the output of `terraform show -json` (of the state for --mode live,
+    /// of the saved plan for --mode plan). The resource addresses and the guests output are read from it.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
     /// Print the ValidationResult as JSON on stdout.
     #[arg(long)]
     pub json: bool,

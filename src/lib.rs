@@ -15,3 +15,4 @@ pub mod metrics;
 pub mod planner;
 pub mod redact;
 pub mod terraform;
+pub mod validator;

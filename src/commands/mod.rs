@@ -6,12 +6,14 @@ mod diagnose;
 mod projects;
 mod runs;
 mod schema;
+mod validate;
 
 pub use diagnose::{
     configured_diagnoser, configured_redactor, diagnose_record, diagnosis_settings,
 };
 pub use projects::{affected_projects, read_changed_files};
 pub use runs::{RunSettings, new_run_id, project_run, run_projects, write_record};
+pub use validate::{render_table, validator_from_config};
 
 use std::path::PathBuf;
 
@@ -82,10 +84,10 @@ pub async fn run(cli: Cli) -> Result<ExitStatus, CommandError> {
             command: "plan/deploy",
             part: "the Terraform agent",
         }),
-        Command::Validate(_) => Err(CommandError::NotBuilt {
-            command: "validate",
-            part: "the Validator",
-        }),
+        Command::Validate(args) => {
+            let config = LoadedConfig::load(&cli.global.config)?;
+            validate::validate(&config, &args).await
+        }
         Command::Diagnose(args) => diagnose::diagnose_record(&cli.global, &args).await,
         Command::Eval(_) => Err(CommandError::NotBuilt {
             command: "eval",

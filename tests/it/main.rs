@@ -6,3 +6,6 @@ mod metrics;
 mod modules;
 mod terraform;
 mod terraform_planner;
+mod validator;
+mod validator_cli;
+mod validator_in_planner;

@@ -1,0 +1,248 @@
+//! `agentlab validate --project NAME [--mode plan|live] --state FILE [--json]`: the Validator's four checks for one
+//! project, printed as a table (or the `ValidationResult` as JSON), exit 0 when none failed and 1 when one did.
+//!
+//! The request is built by the same function the Planner uses in VALIDATING, from the project's configuration and
+//! Terraform's facts. Those facts come from a `terraform show -json` document given with `--state`: this command
+//! runs no Terraform itself.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::cli::{ValidateArgs, ValidateMode};
+use crate::commands::projects::named_projects;
+use crate::commands::runs::{RunSettings, project_run};
+use crate::commands::{CommandError, ExitStatus, configured_redactor, print_stdout};
+use crate::config::LoadedConfig;
+use crate::contracts::{
+    ChangeAction, CheckStatus, ResourceChange, RunContext, RunMode, TerraformPhase,
+    TerraformResult, ValidationResult,
+};
+use crate::planner::run::validation_request;
+use crate::redact::PLACEHOLDER;
+use crate::validator::proxmox::{ProxmoxClientSettings, ProxmoxConnection};
+use crate::validator::{ProxmoxValidator, ValidatorSettings};
+
+/// Runs the command.
+pub async fn validate(
+    config: &LoadedConfig,
+    args: &ValidateArgs,
+) -> Result<ExitStatus, CommandError> {
+    let project = named_projects(config, std::slice::from_ref(&args.project))?
+        .into_iter()
+        .next()
+        .ok_or_else(|| CommandError::BadInput(format!("no project named `{}`", args.project)))?;
+    let Some(state_path) = &args.state else {
+        return Err(CommandError::BadInput(
+            "`agentlab validate` needs --state FILE: the output of `terraform show -json` (of the state for \
+             --mode live, of the saved plan for --mode plan)"
+                .into(),
+        ));
+    };
+    let terraform = read_terraform_facts(state_path, args.mode)?;
+    let settings = RunSettings {
+        run_id: "validate".into(),
+        mode: match args.mode {
+            ValidateMode::Plan => RunMode::Plan,
+            ValidateMode::Live => RunMode::Deploy,
+        },
+        output_dir: config.base_dir.join(".agentlab"),
+        max_retries: None,
+        context: RunContext::default(),
+    };
+    let run = project_run(config, project, &settings);
+    let request = validation_request(&run, &terraform);
+    let result = validator_from_config(config).check(&request).await;
+    let text = if args.json {
+        serde_json::to_string_pretty(&result).map_err(|error| {
+            CommandError::BadInput(format!("cannot encode the validation result: {error}"))
+        })?
+    } else {
+        render_table(&result)
+    };
+    print_stdout(&configured_redactor(&config.config)?.redact(&text))?;
+    Ok(if result.ok {
+        ExitStatus::Success
+    } else {
+        ExitStatus::RunFailed
+    })
+}
+
+/// The Validator as configured: `[proxmox] timeout_seconds` and `ca_file` (relative to the configuration file),
+/// endpoint and token from the environment.
+pub fn validator_from_config(config: &LoadedConfig) -> ProxmoxValidator {
+    let proxmox = &config.config.proxmox;
+    let settings = ValidatorSettings {
+        client: ProxmoxClientSettings {
+            request_timeout: Duration::from_secs(proxmox.timeout_seconds.max(1)),
+            ..ProxmoxClientSettings::default()
+        },
+        ..ValidatorSettings::default()
+    };
+    let connection = ProxmoxConnection::from_environment().map(|mut connection| {
+        if let Some(ca_file) = &proxmox.ca_file {
+            connection.ca_file = Some(config.base_dir.join(ca_file));
+        }
+        connection
+    });
+    ProxmoxValidator::from_connection(connection, settings)
+}
+
+/// One line per check, its evidence indented below it.
+pub fn render_table(result: &ValidationResult) -> String {
+    let mut lines = vec![format!("{:<13} {:<6} DETAIL", "CHECK", "STATUS")];
+    for check in &result.checks {
+        let status = match check.status {
+            CheckStatus::Pass => "pass",
+            CheckStatus::Fail => "FAIL",
+            CheckStatus::Skip => "skip",
+        };
+        lines.push(format!(
+            "{:<13} {status:<6} {}",
+            check.name.as_str(),
+            check.detail
+        ));
+        for evidence in &check.evidence {
+            lines.push(format!("    - {evidence}"));
+        }
+    }
+    let failed = result.failed_checks().count();
+    lines.push(if failed == 0 {
+        "all checks passed (skips allowed)".to_string()
+    } else {
+        format!("{failed} check(s) failed")
+    });
+    lines.join("\n")
+}
+
+/// Reads the facts the Validator needs from `terraform show -json`: every resource address (child modules
+/// included), the known outputs (sensitive values masked), and, for a plan, the resources it creates.
+fn read_terraform_facts(path: &Path, mode: ValidateMode) -> Result<TerraformResult, CommandError> {
+    let text = std::fs::read_to_string(path).map_err(|source| CommandError::Io {
+        action: "read the Terraform JSON",
+        path: path.to_path_buf(),
+        source,
+    })?;
+    terraform_facts(&text, mode)
+        .map_err(|why| CommandError::BadInput(format!("{}: {why}", path.display())))
+}
+
+fn terraform_facts(text: &str, mode: ValidateMode) -> Result<TerraformResult, String> {
+    let document: Value = serde_json::from_str(text)
+        .map_err(|error| format!("not JSON from `terraform show -json`: {error}"))?;
+    let Some(version) = document.get("format_version").and_then(Value::as_str) else {
+        return Err("no format_version; is it the output of `terraform show -json`?".into());
+    };
+    if !matches!(version.split('.').next(), Some("0" | "1")) {
+        return Err(format!(
+            "format_version {version} is not one agentlab reads (0.x, 1.x)"
+        ));
+    }
+    let is_plan =
+        document.get("planned_values").is_some() || document.get("resource_changes").is_some();
+    let (values, phase) = match (mode, is_plan) {
+        (ValidateMode::Plan, true) => (document.get("planned_values"), TerraformPhase::Plan),
+        (ValidateMode::Live, false) => (document.get("values"), TerraformPhase::Apply),
+        (ValidateMode::Plan, false) => {
+            return Err(
+                "this is a state, but --mode plan needs `terraform show -json PLANFILE`".into(),
+            );
+        }
+        (ValidateMode::Live, true) => {
+            return Err(
+                "this is a plan, but --mode live needs `terraform show -json` of the state".into(),
+            );
+        }
+    };
+    let mut resource_addresses = Vec::new();
+    if let Some(root) = values.and_then(|values| values.get("root_module")) {
+        collect_addresses(root, &mut resource_addresses);
+    }
+    resource_addresses.sort();
+    let outputs = values
+        .and_then(|values| values.get("outputs"))
+        .and_then(Value::as_object)
+        .map(known_outputs)
+        .unwrap_or_default();
+    let resource_changes = document
+        .get("resource_changes")
+        .and_then(Value::as_array)
+        .map(|changes| changes.iter().filter_map(planned_create).collect())
+        .unwrap_or_default();
+    Ok(TerraformResult {
+        ok: true,
+        phase,
+        exit_code: Some(0),
+        cancelled: false,
+        changes: Default::default(),
+        resource_changes,
+        resource_addresses,
+        diagnostics: Vec::new(),
+        outputs,
+        log_tail: Vec::new(),
+        duration_ms: 0,
+    })
+}
+
+fn collect_addresses(module: &Value, addresses: &mut Vec<String>) {
+    let resources = module.get("resources").and_then(Value::as_array);
+    for resource in resources.into_iter().flatten() {
+        if let Some(address) = resource.get("address").and_then(Value::as_str) {
+            addresses.push(address.to_string());
+        }
+    }
+    let children = module.get("child_modules").and_then(Value::as_array);
+    for child in children.into_iter().flatten() {
+        collect_addresses(child, addresses);
+    }
+}
+
+/// Outputs with a value (a plan leaves out those only known after apply); sensitive ones become the placeholder.
+fn known_outputs(outputs: &serde_json::Map<String, Value>) -> BTreeMap<String, Value> {
+    outputs
+        .iter()
+        .filter_map(|(name, output)| {
+            let value = output.get("value")?;
+            let sensitive = output
+                .get("sensitive")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            let value = if sensitive {
+                Value::from(PLACEHOLDER)
+            } else {
+                value.clone()
+            };
+            Some((name.clone(), value))
+        })
+        .collect()
+}
+
+fn planned_create(change: &Value) -> Option<ResourceChange> {
+    let address = change.get("address")?.as_str()?;
+    let actions: Vec<&str> = change
+        .get("change")?
+        .get("actions")?
+        .as_array()?
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let action = match actions.as_slice() {
+        ["create"] => ChangeAction::Create,
+        ["delete", "create"] => ChangeAction::DeleteCreate,
+        ["create", "delete"] => ChangeAction::CreateDelete,
+        _ => return None,
+    };
+    Some(ResourceChange {
+        address: address.to_string(),
+        action,
+        reason: None,
+        before: None,
+        after: None,
+    })
+}
+
+#[cfg(test)]
+#[path = "validate_tests.rs"]
+mod tests;

@@ -1,0 +1,182 @@
+//! The Validator: after a plan or an apply, checks that what Terraform reported is what the project expects and
+//! that its guests are really up — the four checks of DESIGN.md §6.
+//!
+//! 1. `resources`: the expected address patterns match their counts (`checks`).
+//! 2. `guest-status`: every guest is `running` per the Proxmox VE API (`proxmox`).
+//! 3. `ip-assigned`: every guest has an IPv4 address (guests output, LXC interfaces, QEMU guest agent).
+//! 4. `reachable`: a TCP connection to each address on the configured port succeeds (`net`).
+//!
+//! A failed check is data (a [`ValidationResult`] with `ok: false` and evidence), never an `Err`: the Planner
+//! moves to DIAGNOSING with it. Guests are examined concurrently with a bound, and each guest has a deadline, so
+//! one dead guest cannot hold the others back. In plan mode the guest checks skip guests that do not exist yet.
+
+pub mod checks;
+pub mod net;
+mod probe;
+pub mod proxmox;
+mod proxmox_answers;
+mod proxmox_connection;
+#[doc(hidden)]
+pub mod pve_world;
+mod pve_world_answers;
+mod pve_world_http;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use futures::StreamExt;
+
+use crate::contracts::{ValidationRequest, ValidationResult};
+use crate::planner::run::{AgentError, Validator};
+use crate::validator::checks::{
+    GuestFindings, GuestVerdict, guest_checks, guest_checks_without_guests, resources_check,
+};
+use crate::validator::probe::{ProbeContext, guest_label, probe_guest};
+use crate::validator::proxmox::{
+    ProxmoxClient, ProxmoxClientSettings, ProxmoxConfigError, ProxmoxConnection,
+};
+
+/// Guests examined at the same time: enough for a fleet, few enough not to flood a small node's API.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+/// Limit of the `reachable` check's TCP connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Limit of everything done for one guest: its API calls with their retries and the TCP connection.
+pub const DEFAULT_GUEST_DEADLINE: Duration = Duration::from_secs(60);
+
+/// How the Validator paces itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValidatorSettings {
+    pub client: ProxmoxClientSettings,
+    pub connect_timeout: Duration,
+    /// Guests examined at the same time (at least 1).
+    pub concurrency: usize,
+    pub guest_deadline: Duration,
+}
+
+impl Default for ValidatorSettings {
+    fn default() -> Self {
+        Self {
+            client: ProxmoxClientSettings::default(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            concurrency: DEFAULT_CONCURRENCY,
+            guest_deadline: DEFAULT_GUEST_DEADLINE,
+        }
+    }
+}
+
+/// The Validator of production and of the tests: real HTTP, real TCP.
+#[derive(Debug)]
+pub struct ProxmoxValidator {
+    /// The client, or why there is none; the guest checks report the reason as evidence when they need the API.
+    api: Result<ProxmoxClient, String>,
+    settings: ValidatorSettings,
+}
+
+impl ProxmoxValidator {
+    pub fn new(api: ProxmoxClient, settings: ValidatorSettings) -> Self {
+        Self {
+            api: Ok(api),
+            settings,
+        }
+    }
+
+    /// A Validator without API access; `why` is shown wherever a check would have asked the API.
+    pub fn without_api(why: impl Into<String>, settings: ValidatorSettings) -> Self {
+        Self {
+            api: Err(why.into()),
+            settings,
+        }
+    }
+
+    /// A Validator for a connection read elsewhere; a connection that could not be read becomes the reason the
+    /// guest checks give.
+    pub fn from_connection(
+        connection: Result<ProxmoxConnection, ProxmoxConfigError>,
+        settings: ValidatorSettings,
+    ) -> Self {
+        let client =
+            connection.and_then(|connection| ProxmoxClient::new(&connection, settings.client));
+        match client {
+            Ok(client) => Self::new(client, settings),
+            Err(error) => Self::without_api(error.to_string(), settings),
+        }
+    }
+
+    /// Reads `PROXMOX_VE_ENDPOINT`, `PROXMOX_VE_API_TOKEN`, `PROXMOX_VE_INSECURE` and `AGENTLAB_PROXMOX_CA_FILE`.
+    /// A missing or malformed variable does not stop the Validator: `resources` needs no API, and the guest checks
+    /// report the problem as their evidence.
+    pub fn from_environment(settings: ValidatorSettings) -> Self {
+        Self::from_connection(ProxmoxConnection::from_environment(), settings)
+    }
+
+    /// Runs the four checks for one request.
+    pub async fn check(&self, request: &ValidationRequest) -> ValidationResult {
+        let mut checks = vec![resources_check(
+            &request.resources,
+            &request.resource_addresses,
+            request.mode,
+        )];
+        if request.guests_problem.is_some() || request.guests.is_empty() {
+            checks.extend(guest_checks_without_guests(
+                request.guests_problem.as_deref(),
+                request.mode,
+                &request.planned_creates,
+            ));
+        } else {
+            let findings = self.probe_all(request).await;
+            checks.extend(guest_checks(&findings, request.port));
+        }
+        let result = ValidationResult::from_checks(checks);
+        for check in result.failed_checks() {
+            tracing::info!(project = %request.project, check = check.name.as_str(), detail = %check.detail, "check failed");
+        }
+        result
+    }
+
+    /// Examines every guest, at most `concurrency` at a time, each within the guest deadline; the findings come
+    /// back in the order of the guests output.
+    async fn probe_all(&self, request: &ValidationRequest) -> Vec<GuestFindings> {
+        let context = ProbeContext {
+            api: self.api.as_ref().map_err(String::as_str),
+            mode: request.mode,
+            default_node: &request.default_node,
+            port: request.port,
+            connect_timeout: self.settings.connect_timeout,
+        };
+        let deadline = self.settings.guest_deadline;
+        let context = &context;
+        // The futures are built first and streamed second: a closure inside the stream would be generic over
+        // the guest's lifetime, which the `Send` bound of the trait method cannot express.
+        let probes: Vec<_> = request
+            .guests
+            .iter()
+            .enumerate()
+            .map(|(index, guest)| async move {
+                let found = tokio::time::timeout(deadline, probe_guest(guest, context))
+                    .await
+                    .unwrap_or_else(|_| {
+                        let label = guest_label(guest, context.default_node);
+                        let line = format!(
+                            "{label}: no verdict within {} s (the API or the guest is too slow)",
+                            deadline.as_secs_f64()
+                        );
+                        GuestFindings::all(label, GuestVerdict::Fail(line))
+                    });
+                (index, found)
+            })
+            .collect();
+        let mut findings: Vec<(usize, GuestFindings)> = futures::stream::iter(probes)
+            .buffer_unordered(self.settings.concurrency.max(1))
+            .collect()
+            .await;
+        findings.sort_by_key(|(index, _)| *index);
+        findings.into_iter().map(|(_, found)| found).collect()
+    }
+}
+
+#[async_trait]
+impl Validator for ProxmoxValidator {
+    async fn validate(&self, request: &ValidationRequest) -> Result<ValidationResult, AgentError> {
+        Ok(self.check(request).await)
+    }
+}

@@ -1,0 +1,204 @@
+//! The Planner with the real Validator in VALIDATING: a failing check sends a deploy run to DIAGNOSING, and the
+//! diagnoser is handed that check with its evidence; a healthy world ends in SUCCESS without a diagnosis.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use agentlab::contracts::{
+    ChangeCounts, CheckName, CheckStatus, Diagnosis, DiagnosisRequest, Outcome, RunContext,
+    RunMode, StateName, TerraformMode, TerraformPhase, TerraformRequest, TerraformResult,
+};
+use agentlab::planner::run::{
+    AgentError, Agents, Diagnoser, ProjectRun, TerraformAgent, ValidationPlan, run_project,
+};
+use agentlab::validator::proxmox::{ProxmoxClient, ProxmoxClientSettings, ProxmoxConnection};
+use agentlab::validator::pve_world::{PveWorld, PveWorldServer, WorldGuest};
+use agentlab::validator::{ProxmoxValidator, ValidatorSettings};
+use async_trait::async_trait;
+use secrecy::SecretString;
+
+const TOKEN: &str = "agentlab@pve!deploy=9c1d2e3f-4a5b-4c6d-8e7f-001122334455";
+
+/// An apply that succeeded and created one container, whose guests output lists it.
+struct AppliedTerraform;
+
+#[async_trait]
+impl TerraformAgent for AppliedTerraform {
+    async fn run(&self, _request: &TerraformRequest) -> Result<TerraformResult, AgentError> {
+        Ok(TerraformResult {
+            ok: true,
+            phase: TerraformPhase::Apply,
+            exit_code: Some(0),
+            cancelled: false,
+            changes: ChangeCounts {
+                add: 1,
+                ..ChangeCounts::default()
+            },
+            resource_changes: Vec::new(),
+            resource_addresses: vec!["proxmox_virtual_environment_container.container[0]".into()],
+            diagnostics: Vec::new(),
+            outputs: [(
+                "guests".to_string(),
+                serde_json::json!([{"vmid": 101, "kind": "lxc"}]),
+            )]
+            .into_iter()
+            .collect(),
+            log_tail: Vec::new(),
+            duration_ms: 5,
+        })
+    }
+}
+
+/// Remembers what it was asked and gives no hypothesis, so the run ends after one diagnosis.
+#[derive(Default)]
+struct RecordingDiagnoser {
+    requests: Mutex<Vec<DiagnosisRequest>>,
+}
+
+#[async_trait]
+impl Diagnoser for RecordingDiagnoser {
+    async fn diagnose(&self, request: &DiagnosisRequest) -> Diagnosis {
+        self.requests.lock().unwrap().push(request.clone());
+        Diagnosis::unavailable("no diagnoser in this test")
+    }
+}
+
+fn deploy_run(port: u16) -> ProjectRun {
+    ProjectRun {
+        run_id: "run-validate".into(),
+        mode: RunMode::Deploy,
+        first_request: TerraformRequest {
+            project: "lxc-fleet".into(),
+            dir: "modules/lxc-fleet".into(),
+            mode: TerraformMode::Apply,
+            plan_file: None,
+            vars: Default::default(),
+            backend_config: Vec::new(),
+            parallelism: 10,
+            lock_timeout: "5m".into(),
+            replace: Vec::new(),
+            reinit_upgrade: false,
+            attempt: 1,
+        },
+        validation: ValidationPlan {
+            resources: vec![agentlab::contracts::ResourceExpectation {
+                pattern: r"proxmox_virtual_environment_container\.container\[\d+\]".into(),
+                count: 1,
+            }],
+            guests_output: "guests".into(),
+            default_node: "pmx-01".into(),
+            port,
+        },
+        max_retries: 2,
+        context: RunContext::default(),
+    }
+}
+
+fn validator(server: &PveWorldServer) -> ProxmoxValidator {
+    let settings = ValidatorSettings {
+        client: ProxmoxClientSettings {
+            request_timeout: Duration::from_secs(5),
+            max_attempts: 2,
+            retry_backoff: Duration::from_millis(1),
+        },
+        ..ValidatorSettings::default()
+    };
+    let connection = ProxmoxConnection {
+        endpoint: server.endpoint(),
+        token: SecretString::from(TOKEN),
+        insecure: false,
+        ca_file: None,
+    };
+    ProxmoxValidator::new(
+        ProxmoxClient::new(&connection, settings.client).unwrap(),
+        settings,
+    )
+}
+
+#[tokio::test]
+async fn a_stopped_guest_after_apply_moves_the_run_to_diagnosing_with_the_check_as_evidence() {
+    let world = PveWorld::new().with_token(TOKEN).with_guest(
+        WorldGuest::container("pmx-01", 101, "127.0.0.1/8")
+            .named("web-1")
+            .stopped(),
+    );
+    let server = PveWorldServer::start(world).await.unwrap();
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let validator = validator(&server);
+    let diagnoser = RecordingDiagnoser::default();
+    let agents = Agents {
+        terraform: &AppliedTerraform,
+        validator: &validator,
+        diagnoser: &diagnoser,
+    };
+    let record = run_project(deploy_run(port), agents).await;
+
+    assert_eq!(record.outcome, Outcome::Failed);
+    let validating_to_diagnosing = record
+        .transitions
+        .iter()
+        .find(|t| t.from == StateName::Validating)
+        .expect("a transition out of VALIDATING");
+    assert_eq!(validating_to_diagnosing.to, StateName::Diagnosing);
+    assert!(
+        validating_to_diagnosing.reason.contains("guest-status"),
+        "{validating_to_diagnosing:?}"
+    );
+
+    let requests = diagnoser.requests.lock().unwrap();
+    assert_eq!(requests.len(), 1);
+    let validation = requests[0]
+        .validation
+        .as_ref()
+        .expect("the diagnosis sees the validation");
+    let failed = validation
+        .checks
+        .iter()
+        .find(|check| check.name == CheckName::GuestStatus)
+        .unwrap();
+    assert_eq!(failed.status, CheckStatus::Fail);
+    assert_eq!(
+        failed.evidence,
+        [
+            "lxc/101 on pmx-01: status is `stopped`, not `running` (GET /api2/json/nodes/pmx-01/lxc/101/status/current)"
+        ]
+    );
+    let record_text = serde_json::to_string(&record).unwrap();
+    assert!(
+        !record_text.contains("9c1d2e3f"),
+        "the token leaked into the record"
+    );
+}
+
+#[tokio::test]
+async fn a_healthy_world_ends_in_success_without_a_diagnosis() {
+    let world = PveWorld::new()
+        .with_token(TOKEN)
+        .with_guest(WorldGuest::container("pmx-01", 101, "127.0.0.1/8"));
+    let server = PveWorldServer::start(world).await.unwrap();
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let validator = validator(&server);
+    let diagnoser = RecordingDiagnoser::default();
+    let agents = Agents {
+        terraform: &AppliedTerraform,
+        validator: &validator,
+        diagnoser: &diagnoser,
+    };
+    let record = run_project(deploy_run(port), agents).await;
+    assert_eq!(record.outcome, Outcome::Success, "{record:#?}");
+    assert!(diagnoser.requests.lock().unwrap().is_empty());
+    let validation = record.attempts[0].validation.as_ref().unwrap();
+    assert!(
+        validation
+            .checks
+            .iter()
+            .all(|check| check.status == CheckStatus::Pass),
+        "{validation:#?}"
+    );
+}
