@@ -369,12 +369,21 @@ impl<'a> RequestRun<'a> {
         let tail = &mut self.tail;
         let mut line_number = 0usize;
         let events = runner.events.as_ref();
+        let project = request.project.as_str();
+        // Terraform's progress goes to the log as it happens (through the redacting log writer), so a CI log
+        // shows a long apply moving; the result keeps only the tail.
+        let log = |text: &str| {
+            if !text.trim().is_empty() {
+                tracing::info!(target: "agentlab::terraform", project, "{}", text.trim_end());
+            }
+        };
         let end = run_streaming(command, &runner.cancellation, |stream, line| match stream {
             OutputStream::Stderr => {
                 if output.stderr.len() < MAX_STDERR_BYTES {
                     output.stderr.push_str(&line);
                     output.stderr.push('\n');
                 }
+                log(&line);
                 tail.push(&line);
             }
             OutputStream::Stdout if keeps_document => {
@@ -385,6 +394,7 @@ impl<'a> RequestRun<'a> {
                 line_number += 1;
                 match parse_ui_line(line_number, &line) {
                     Ok(Some(event)) => {
+                        log(&event.message);
                         tail.push(&event.message);
                         if let UiEventKind::Diagnostic(diagnostic) = &event.kind {
                             output.diagnostics.push(Diagnostic {
@@ -409,7 +419,10 @@ impl<'a> RequestRun<'a> {
                     }
                 }
             }
-            OutputStream::Stdout => tail.push(&line),
+            OutputStream::Stdout => {
+                log(&line);
+                tail.push(&line);
+            }
         })
         .await
         .map_err(|error| {

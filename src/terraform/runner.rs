@@ -102,7 +102,9 @@ impl TerraformRunner {
         self
     }
 
-    /// Sends every UI event of `plan` and `apply` to `events` as it arrives (live logs, progress, tests).
+    /// Sends every UI event of `plan` and `apply` to `events` as it arrives (live logs, progress, tests). The
+    /// events are as Terraform printed them, sensitive outputs masked but nothing else redacted: pass their text
+    /// through the redactor before it leaves the process.
     pub fn with_event_observer(mut self, events: UnboundedSender<UiEvent>) -> Self {
         self.events = Some(events);
         self
