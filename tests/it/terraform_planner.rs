@@ -18,6 +18,7 @@ use agentlab::planner::run::{AgentError, Agents, Diagnoser, Validator, run_proje
 use agentlab::terraform::Cancellation;
 
 use crate::terraform::{runner, sandbox_workspace};
+use agentlab::terraform::ui::UiEventKind;
 
 /// Passes when Terraform reported at least one resource address; says how many it saw.
 struct AddressesReportedValidator;
@@ -67,9 +68,9 @@ impl Diagnoser for LockTimeoutDiagnoser {
     }
 }
 
-async fn deploy(project: &str) -> RunRecord {
-    let workspace = sandbox_workspace();
-    let config = LoadedConfig::load(&workspace.path().join("agentlab-sandbox.toml"))
+/// The run of `project` as `agentlab deploy` builds it from the sandbox configuration in `workspace`.
+fn deploy_run(workspace: &std::path::Path, project: &str) -> agentlab::planner::run::ProjectRun {
+    let config = LoadedConfig::load(&workspace.join("agentlab-sandbox.toml"))
         .expect("the sandbox configuration parses");
     let project_config = config
         .config
@@ -80,12 +81,17 @@ async fn deploy(project: &str) -> RunRecord {
     let settings = RunSettings {
         run_id: format!("it-{project}"),
         mode: RunMode::Deploy,
-        output_dir: workspace.path().join("out"),
+        output_dir: workspace.join("out"),
         max_retries: None,
         context: RunContext::default(),
     };
     std::fs::create_dir_all(&settings.output_dir).expect("output dir");
-    let run = project_run(&config, project_config, &settings);
+    project_run(&config, project_config, &settings)
+}
+
+async fn deploy(project: &str) -> RunRecord {
+    let workspace = sandbox_workspace();
+    let run = deploy_run(workspace.path(), project);
     let terraform = runner(Cancellation::new());
     let agents = Agents {
         terraform: &terraform,
@@ -175,4 +181,40 @@ async fn each_other_fault_ends_failed_with_its_real_error_text() {
         );
         assert!(record.failure_reason.is_some(), "{project}");
     }
+}
+
+#[tokio::test]
+async fn a_cancelled_deploy_ends_failed_as_cancelled_without_a_retry() {
+    let workspace = sandbox_workspace();
+    let mut run = deploy_run(workspace.path(), "sandbox-ok");
+    run.first_request
+        .vars
+        .insert("create_seconds".to_owned(), "3".to_owned());
+    let cancellation = Cancellation::new();
+    let (events, mut received) = tokio::sync::mpsc::unbounded_channel();
+    let terraform = runner(cancellation.clone()).with_event_observer(events);
+    let trigger = cancellation.clone();
+    let watcher = tokio::spawn(async move {
+        while let Some(event) = received.recv().await {
+            if matches!(event.kind, UiEventKind::ProvisionStart(_)) {
+                trigger.request();
+                break;
+            }
+        }
+    });
+    let agents = Agents {
+        terraform: &terraform,
+        validator: &AddressesReportedValidator,
+        diagnoser: &LockTimeoutDiagnoser,
+    };
+    let record = run_project(run, agents).await;
+    watcher.await.expect("watcher");
+    assert_eq!(record.outcome, Outcome::Failed);
+    assert_eq!(record.failure_reason.as_deref(), Some("cancelled"));
+    assert_eq!(record.attempts.len(), 1);
+    assert!(record.attempts[0].terraform.cancelled);
+    assert!(
+        record.attempts[0].diagnosis.is_none(),
+        "a cancellation is not diagnosed"
+    );
 }
