@@ -5,6 +5,7 @@ mod diagnosis;
 mod metrics;
 mod modules;
 mod terraform;
+mod terraform_cli;
 mod terraform_planner;
 mod validator;
 mod validator_cli;
