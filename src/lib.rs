@@ -16,4 +16,5 @@ pub mod metrics;
 pub mod planner;
 pub mod redact;
 pub mod render;
+pub mod terraform;
 pub mod validator;

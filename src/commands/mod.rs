@@ -3,6 +3,7 @@
 //! rooms below never read them directly.
 
 mod diagnose;
+mod plan_deploy;
 mod projects;
 pub mod report;
 mod runs;
@@ -81,10 +82,8 @@ pub async fn run(cli: Cli) -> Result<ExitStatus, CommandError> {
             let config = LoadedConfig::load(&cli.global.config)?;
             projects::list_projects(&config, &args).await
         }
-        Command::Plan(_) | Command::Deploy(_) => Err(CommandError::NotBuilt {
-            command: "plan/deploy",
-            part: "the Terraform agent",
-        }),
+        Command::Plan(args) => plan_deploy::plan(&cli.global, &args).await,
+        Command::Deploy(args) => plan_deploy::deploy(&cli.global, &args).await,
         Command::Validate(args) => {
             let config = LoadedConfig::load(&cli.global.config)?;
             validate::validate(&config, &args).await

@@ -1,0 +1,215 @@
+//! What Terraform prints for humans: its error blocks on stderr and the bounded log tail a result keeps.
+//!
+//! `terraform init` (before 1.9) has no JSON output, and some failures of `plan -json`/`apply -json` (bad flags,
+//! a crash, a backend error) are printed as text on stderr. This room turns that text into diagnostics, so a
+//! failed init carries the backend's real error in the record just like a failed apply does.
+
+use std::collections::VecDeque;
+
+use crate::contracts::{Diagnostic, Severity};
+
+/// Characters kept of one log line; longer lines are cut and marked.
+const MAX_LOG_LINE_CHARS: usize = 400;
+
+/// The last lines of what Terraform printed, bounded in count and width.
+#[derive(Debug, Clone)]
+pub struct LogTail {
+    lines: VecDeque<String>,
+    max_lines: usize,
+    dropped: usize,
+}
+
+impl LogTail {
+    pub fn new(max_lines: usize) -> Self {
+        Self {
+            lines: VecDeque::with_capacity(max_lines.min(1024)),
+            max_lines,
+            dropped: 0,
+        }
+    }
+
+    pub fn push(&mut self, line: &str) {
+        let line = line.trim_end();
+        if line.is_empty() || self.max_lines == 0 {
+            return;
+        }
+        if self.lines.len() == self.max_lines {
+            self.lines.pop_front();
+            self.dropped += 1;
+        }
+        self.lines.push_back(cut_line(line));
+    }
+
+    /// The kept lines, oldest first, preceded by a note when earlier lines were dropped.
+    pub fn into_lines(self) -> Vec<String> {
+        let mut lines = Vec::with_capacity(self.lines.len() + 1);
+        if self.dropped > 0 {
+            lines.push(format!("[{} earlier lines not kept]", self.dropped));
+        }
+        lines.extend(self.lines);
+        lines
+    }
+}
+
+fn cut_line(line: &str) -> String {
+    if line.chars().count() <= MAX_LOG_LINE_CHARS {
+        return line.to_owned();
+    }
+    let mut cut: String = line.chars().take(MAX_LOG_LINE_CHARS).collect();
+    cut.push_str(" […]");
+    cut
+}
+
+/// Reads the diagnostics out of Terraform's human-readable error output.
+///
+/// Terraform prints each diagnostic as `Error: SUMMARY` or `Warning: SUMMARY` followed by the detail, with or
+/// without the `╷ │ ╵` frame newer versions draw around it. Some errors (a backend that cannot be reached during
+/// `init`) are printed without that prefix: when a failed command printed no recognisable block, its whole
+/// output becomes one error, first line as summary.
+pub fn diagnostics_from_human_output(text: &str, command_failed: bool) -> Vec<Diagnostic> {
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut detail_lines: Vec<&str> = Vec::new();
+    for raw_line in text.lines() {
+        let line = strip_frame(raw_line);
+        let heading = line
+            .strip_prefix("Error: ")
+            .map(|summary| (Severity::Error, summary))
+            .or_else(|| {
+                line.strip_prefix("Warning: ")
+                    .map(|summary| (Severity::Warning, summary))
+            });
+        match heading {
+            Some((severity, summary)) => {
+                finish_detail(diagnostics.last_mut(), &detail_lines);
+                detail_lines.clear();
+                diagnostics.push(Diagnostic {
+                    severity,
+                    summary: summary.trim().to_owned(),
+                    detail: String::new(),
+                    address: None,
+                });
+            }
+            None if !diagnostics.is_empty() => detail_lines.push(line),
+            None => {}
+        }
+    }
+    finish_detail(diagnostics.last_mut(), &detail_lines);
+
+    let has_error = diagnostics
+        .iter()
+        .any(|diagnostic| diagnostic.severity == Severity::Error);
+    if command_failed && !has_error {
+        let mut lines = text
+            .lines()
+            .map(strip_frame)
+            .filter(|line| !line.trim().is_empty());
+        if let Some(summary) = lines.next() {
+            diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                summary: summary.trim().to_owned(),
+                detail: lines.collect::<Vec<_>>().join("\n"),
+                address: None,
+            });
+        }
+    }
+    diagnostics
+}
+
+fn strip_frame(line: &str) -> &str {
+    let trimmed = line.trim_start();
+    for frame in ["│ ", "│", "╷", "╵"] {
+        if let Some(rest) = trimmed.strip_prefix(frame) {
+            return rest;
+        }
+    }
+    line
+}
+
+fn finish_detail(diagnostic: Option<&mut Diagnostic>, lines: &[&str]) {
+    if let Some(diagnostic) = diagnostic {
+        diagnostic.detail = lines.join("\n").trim().to_owned();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_error_blocks_from_terraform_1_0() {
+        let stderr = "There are some problems with the configuration, described below.\n\n\
+                      Error: Invalid expression\n\n  on main.tf line 2, in resource \"null_resource\" \"x\":\n   \
+                      2:   triggers = \n\nExpected the start of an expression.\n\n\
+                      Warning: Deprecated\n\nold syntax\n";
+        let diagnostics = diagnostics_from_human_output(stderr, true);
+        assert_eq!(diagnostics.len(), 2);
+        assert_eq!(diagnostics[0].severity, Severity::Error);
+        assert_eq!(diagnostics[0].summary, "Invalid expression");
+        assert!(diagnostics[0].detail.starts_with("on main.tf line 2"));
+        assert!(
+            diagnostics[0]
+                .detail
+                .ends_with("Expected the start of an expression.")
+        );
+        assert_eq!(diagnostics[1].severity, Severity::Warning);
+        assert_eq!(diagnostics[1].detail, "old syntax");
+    }
+
+    #[test]
+    fn framed_error_blocks_from_newer_versions() {
+        let stderr =
+            "╷\n│ Error: error acquiring the state lock\n│ \n│ ConditionalCheckFailed\n╵\n";
+        let diagnostics = diagnostics_from_human_output(stderr, true);
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].summary, "error acquiring the state lock");
+        assert_eq!(diagnostics[0].detail, "ConditionalCheckFailed");
+    }
+
+    #[test]
+    fn unprefixed_backend_error_becomes_one_error() {
+        // Verbatim from terraform 1.0.3 with an S3 backend on a closed port.
+        let stderr = "Error refreshing state: RequestError: send request failed\ncaused by: Get \
+                      \"http://127.0.0.1:1/tfstate/lxc-fleet/terraform.tfstate\": dial tcp 127.0.0.1:1: connect: connection refused\n";
+        let diagnostics = diagnostics_from_human_output(stderr, true);
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(
+            diagnostics[0].summary,
+            "Error refreshing state: RequestError: send request failed"
+        );
+        assert!(
+            diagnostics[0]
+                .detail
+                .contains("connect: connection refused")
+        );
+    }
+
+    #[test]
+    fn a_successful_command_with_noise_has_no_diagnostics() {
+        assert!(diagnostics_from_human_output("Initializing the backend...\n", false).is_empty());
+        assert!(diagnostics_from_human_output("", true).is_empty());
+    }
+
+    #[test]
+    fn warnings_alone_do_not_hide_a_failure() {
+        let diagnostics =
+            diagnostics_from_human_output("Warning: old\n\nsomething\nkilled\n", true);
+        assert_eq!(diagnostics.len(), 2);
+        assert_eq!(diagnostics[1].severity, Severity::Error);
+        assert_eq!(diagnostics[1].summary, "Warning: old");
+    }
+
+    #[test]
+    fn log_tail_keeps_the_last_lines_and_says_how_many_it_dropped() {
+        let mut tail = LogTail::new(3);
+        for number in 1..=5 {
+            tail.push(&format!("line {number}\n"));
+        }
+        tail.push("   ");
+        tail.push(&"x".repeat(1000));
+        let lines = tail.into_lines();
+        assert_eq!(lines[0], "[3 earlier lines not kept]");
+        assert_eq!(&lines[1..3], ["line 4", "line 5"]);
+        assert!(lines[3].ends_with(" […]"));
+        assert!(lines[3].chars().count() < 450);
+    }
+}

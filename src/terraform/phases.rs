@@ -1,0 +1,444 @@
+//! The phases of one Terraform request: the commands in order, what each one's output means, and how the
+//! result is assembled from them.
+//!
+//! `init` prints text for humans (its errors become diagnostics through `human`); `plan -json` and `apply -json`
+//! print the machine-readable UI, read line by line through `ui`; `show -json` and `output -json` print one
+//! document each, read through `plan`. Each command may be the last: a failure or a cancellation ends the
+//! request with what is known so far.
+
+use std::path::Path;
+
+use tokio::process::Command;
+
+use super::human::{LogTail, diagnostics_from_human_output};
+use super::plan::{parse_outputs_json, parse_plan_json, parse_state_json};
+use super::process::{OutputStream, ProcessEnd, run_streaming};
+use super::runner::{PlanExit, TERRAFORM_BINARY_ENV, TerraformRunner, agent_error};
+use super::sensitive::SensitiveValues;
+use super::ui::{UiEventKind, parse_ui_line};
+use crate::contracts::{
+    Diagnostic, Severity, TerraformMode, TerraformPhase, TerraformRequest, TerraformResult,
+};
+use crate::planner::run::AgentError;
+use crate::redact::SharedRedactor;
+
+/// Bytes of one command's stderr kept for reading its error blocks.
+const MAX_STDERR_BYTES: usize = 64 * 1024;
+
+/// The state of one request while its commands run.
+pub(super) struct RequestRun<'a> {
+    runner: &'a TerraformRunner,
+    request: &'a TerraformRequest,
+    /// Learns the sensitive values of plans and states as they are read; everything kept is redacted with all it
+    /// knows when the result is handed out, so a secret learned late still hides an early log line.
+    redactor: SharedRedactor,
+    result: TerraformResult,
+    tail: LogTail,
+}
+
+/// What one command printed that the result needs.
+#[derive(Default)]
+struct CommandOutput {
+    stdout_document: String,
+    stderr: String,
+    diagnostics: Vec<Diagnostic>,
+    unreadable_lines: Vec<String>,
+}
+
+impl<'a> RequestRun<'a> {
+    pub(super) fn new(
+        runner: &'a TerraformRunner,
+        request: &'a TerraformRequest,
+        redactor: SharedRedactor,
+        log_tail_lines: usize,
+    ) -> Self {
+        Self {
+            runner,
+            request,
+            redactor,
+            result: TerraformResult {
+                ok: false,
+                phase: TerraformPhase::Init,
+                exit_code: None,
+                cancelled: false,
+                changes: Default::default(),
+                resource_changes: Vec::new(),
+                resource_addresses: Vec::new(),
+                diagnostics: Vec::new(),
+                outputs: Default::default(),
+                log_tail: Vec::new(),
+                duration_ms: 0,
+            },
+            tail: LogTail::new(log_tail_lines),
+        }
+    }
+
+    /// The result so far, every text and value in it redacted with everything the redactor knows by now.
+    pub(super) fn into_result(self) -> TerraformResult {
+        let redactor = &self.redactor;
+        let mut result = self.result;
+        result.log_tail = self
+            .tail
+            .into_lines()
+            .iter()
+            .map(|line| redactor.redact(line))
+            .collect();
+        for diagnostic in &mut result.diagnostics {
+            diagnostic.summary = redactor.redact(&diagnostic.summary);
+            diagnostic.detail = redactor.redact(&diagnostic.detail);
+        }
+        for change in &mut result.resource_changes {
+            change.before = change
+                .before
+                .take()
+                .map(|value| redactor.redact_json(&value));
+            change.after = change
+                .after
+                .take()
+                .map(|value| redactor.redact_json(&value));
+        }
+        for value in result.outputs.values_mut() {
+            *value = redactor.redact_json(value);
+        }
+        result
+    }
+
+    fn learn_secrets(&self, sensitive: &SensitiveValues) {
+        sensitive
+            .iter()
+            .for_each(|value| self.redactor.add_secret_json(value));
+    }
+
+    pub(super) async fn all_phases(&mut self, plan_file: &Path) -> Result<(), AgentError> {
+        let request = self.request;
+        let mut init = vec![
+            "init".to_owned(),
+            "-input=false".to_owned(),
+            "-no-color".to_owned(),
+        ];
+        if request.reinit_upgrade {
+            init.push("-upgrade".to_owned());
+        }
+        init.extend(
+            request
+                .backend_config
+                .iter()
+                .map(|setting| format!("-backend-config={setting}")),
+        );
+        if !self.text_command(TerraformPhase::Init, &init).await? {
+            return Ok(());
+        }
+
+        let mut plan = vec![
+            "plan".to_owned(),
+            "-input=false".to_owned(),
+            "-no-color".to_owned(),
+            "-json".to_owned(),
+            "-detailed-exitcode".to_owned(),
+            format!("-out={}", plan_file.display()),
+            format!("-parallelism={}", request.parallelism.max(1)),
+            format!("-lock-timeout={}", request.lock_timeout),
+        ];
+        plan.extend(
+            request
+                .replace
+                .iter()
+                .map(|address| format!("-replace={address}")),
+        );
+        let (end, _) = self
+            .json_stream_command(TerraformPhase::Plan, &plan)
+            .await?;
+        let plan_exit = PlanExit::from_exit_code(end.exit_code);
+        if end.cancelled || plan_exit == PlanExit::Failed {
+            self.finish(&end, false);
+            return Ok(());
+        }
+        if !self.read_plan(plan_file).await? {
+            return Ok(());
+        }
+        if request.mode == TerraformMode::Plan {
+            self.finish(&end, true);
+            return Ok(());
+        }
+
+        let apply = vec![
+            "apply".to_owned(),
+            "-input=false".to_owned(),
+            "-no-color".to_owned(),
+            "-json".to_owned(),
+            format!("-parallelism={}", request.parallelism.max(1)),
+            format!("-lock-timeout={}", request.lock_timeout),
+            plan_file.display().to_string(),
+        ];
+        let (end, _) = self
+            .json_stream_command(TerraformPhase::Apply, &apply)
+            .await?;
+        if end.cancelled || end.exit_code != Some(0) {
+            self.finish(&end, false);
+            return Ok(());
+        }
+        self.read_state_and_outputs(&end).await
+    }
+
+    /// Records how the last command ended.
+    fn finish(&mut self, end: &ProcessEnd, ok: bool) {
+        self.result.exit_code = end.exit_code;
+        self.result.cancelled = end.cancelled;
+        self.result.ok = ok && !end.cancelled;
+    }
+
+    /// Runs a command whose output is text for humans (`init`). Returns whether it succeeded.
+    async fn text_command(
+        &mut self,
+        phase: TerraformPhase,
+        args: &[String],
+    ) -> Result<bool, AgentError> {
+        self.result.phase = phase;
+        let (end, output) = self.command(args, false).await?;
+        let failed = end.cancelled || end.exit_code != Some(0);
+        let diagnostics = diagnostics_from_human_output(&output.stderr, failed);
+        self.add_diagnostics(diagnostics);
+        if failed {
+            self.finish(&end, false);
+        }
+        Ok(!failed)
+    }
+
+    /// Runs `plan -json` or `apply -json`, reading its UI stream.
+    async fn json_stream_command(
+        &mut self,
+        phase: TerraformPhase,
+        args: &[String],
+    ) -> Result<(ProcessEnd, CommandOutput), AgentError> {
+        self.result.phase = phase;
+        let (end, mut output) = self.command(args, true).await?;
+        let failed = end.cancelled || !matches!(end.exit_code, Some(0) | Some(2));
+        let stream_diagnostics = std::mem::take(&mut output.diagnostics);
+        let stream_has_error = stream_diagnostics
+            .iter()
+            .any(|diagnostic| diagnostic.severity == Severity::Error);
+        self.add_diagnostics(stream_diagnostics);
+        // Errors Terraform could not print as JSON (bad flags, a crash) are only on stderr.
+        if failed && !stream_has_error {
+            let from_stderr = diagnostics_from_human_output(&output.stderr, !end.cancelled);
+            self.add_diagnostics(from_stderr);
+        }
+        let severity = if failed {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        let unreadable: Vec<Diagnostic> = output
+            .unreadable_lines
+            .drain(..)
+            .map(|error| Diagnostic {
+                severity,
+                summary: "agentlab could not read a line of Terraform's JSON output".to_owned(),
+                detail: error,
+                address: None,
+            })
+            .collect();
+        self.add_diagnostics(unreadable);
+        Ok((end, output))
+    }
+
+    /// Runs `show -json PLANFILE` and keeps the changes. Returns whether the plan could be read.
+    async fn read_plan(&mut self, plan_file: &Path) -> Result<bool, AgentError> {
+        let args = [
+            "show".to_owned(),
+            "-json".to_owned(),
+            "-no-color".to_owned(),
+            plan_file.display().to_string(),
+        ];
+        let Some(document) = self.document_command(&args).await? else {
+            return Ok(false);
+        };
+        match parse_plan_json(&document) {
+            Ok(plan) => {
+                self.learn_secrets(&plan.sensitive_values);
+                self.result.changes = plan.counts;
+                self.result.resource_changes = plan.resource_changes;
+                self.result.resource_addresses = plan.planned_addresses;
+                self.result.outputs = plan.planned_outputs;
+                Ok(true)
+            }
+            Err(error) => {
+                self.document_error(error.to_string());
+                Ok(false)
+            }
+        }
+    }
+
+    /// After a successful apply: the addresses in the state and the outputs.
+    async fn read_state_and_outputs(&mut self, apply_end: &ProcessEnd) -> Result<(), AgentError> {
+        self.finish(apply_end, true);
+        let show = [
+            "show".to_owned(),
+            "-json".to_owned(),
+            "-no-color".to_owned(),
+        ];
+        let Some(state) = self.document_command(&show).await? else {
+            return Ok(());
+        };
+        match parse_state_json(&state) {
+            Ok(state) => {
+                self.learn_secrets(&state.sensitive_values);
+                self.result.resource_addresses = state.resource_addresses;
+            }
+            Err(error) => {
+                self.document_error(error.to_string());
+                return Ok(());
+            }
+        }
+        let output = [
+            "output".to_owned(),
+            "-json".to_owned(),
+            "-no-color".to_owned(),
+        ];
+        let Some(outputs) = self.document_command(&output).await? else {
+            return Ok(());
+        };
+        match parse_outputs_json(&outputs) {
+            Ok(outputs) => {
+                self.learn_secrets(&outputs.sensitive_values);
+                self.result.outputs = outputs.values;
+            }
+            Err(error) => self.document_error(error.to_string()),
+        }
+        Ok(())
+    }
+
+    /// Runs a command that prints one JSON document. `None` when it failed (the result says why).
+    async fn document_command(&mut self, args: &[String]) -> Result<Option<String>, AgentError> {
+        let (end, output) = self.command(args, false).await?;
+        if end.cancelled || end.exit_code != Some(0) {
+            let diagnostics = diagnostics_from_human_output(&output.stderr, !end.cancelled);
+            self.add_diagnostics(diagnostics);
+            self.finish(&end, false);
+            return Ok(None);
+        }
+        Ok(Some(output.stdout_document))
+    }
+
+    fn document_error(&mut self, message: String) {
+        self.add_diagnostics(vec![Diagnostic {
+            severity: Severity::Error,
+            summary: "agentlab could not read Terraform's JSON".to_owned(),
+            detail: message,
+            address: None,
+        }]);
+        self.result.ok = false;
+    }
+
+    fn add_diagnostics(&mut self, diagnostics: Vec<Diagnostic>) {
+        for diagnostic in diagnostics {
+            if !self.result.diagnostics.contains(&diagnostic) {
+                self.result.diagnostics.push(diagnostic);
+            }
+        }
+    }
+
+    /// Runs one Terraform command in the project directory. With `ui_stream`, stdout is read as the
+    /// machine-readable UI; without, it is one document kept whole (`show -json`, `output -json`) or, for `init`,
+    /// text that goes to the log tail.
+    async fn command(
+        &mut self,
+        args: &[String],
+        ui_stream: bool,
+    ) -> Result<(ProcessEnd, CommandOutput), AgentError> {
+        let runner = self.runner;
+        let request = self.request;
+        let mut command = Command::new(&runner.binary);
+        command
+            .args(args)
+            .current_dir(&request.dir)
+            .env("TF_IN_AUTOMATION", "1")
+            .env("TF_INPUT", "0")
+            .env("CHECKPOINT_DISABLE", "1")
+            .envs(runner.environment.iter().map(|(name, value)| (name, value)));
+        for (name, value) in &request.vars {
+            command.env(format!("TF_VAR_{name}"), value);
+        }
+        let keeps_document = !ui_stream
+            && args
+                .first()
+                .is_some_and(|verb| verb == "show" || verb == "output");
+        tracing::debug!(binary = %runner.binary.display(), ?args, dir = %request.dir.display(), "running terraform");
+
+        let mut output = CommandOutput::default();
+        let tail = &mut self.tail;
+        let mut line_number = 0usize;
+        let events = runner.events.as_ref();
+        let project = request.project.as_str();
+        // Terraform's progress goes to the log as it happens (through the redacting log writer), so a CI log
+        // shows a long apply moving; the result keeps only the tail.
+        let log = |text: &str| {
+            if !text.trim().is_empty() {
+                tracing::info!(target: "agentlab::terraform", project, "{}", text.trim_end());
+            }
+        };
+        let end = run_streaming(command, &runner.cancellation, |stream, line| match stream {
+            OutputStream::Stderr => {
+                if output.stderr.len() < MAX_STDERR_BYTES {
+                    output.stderr.push_str(&line);
+                    output.stderr.push('\n');
+                }
+                log(&line);
+                tail.push(&line);
+            }
+            OutputStream::Stdout if keeps_document => {
+                output.stdout_document.push_str(&line);
+                output.stdout_document.push('\n');
+            }
+            OutputStream::Stdout if ui_stream => {
+                line_number += 1;
+                match parse_ui_line(line_number, &line) {
+                    Ok(Some(event)) => {
+                        log(&event.message);
+                        tail.push(&event.message);
+                        if let UiEventKind::Diagnostic(diagnostic) = &event.kind {
+                            output.diagnostics.push(Diagnostic {
+                                severity: if diagnostic.severity == "warning" {
+                                    Severity::Warning
+                                } else {
+                                    Severity::Error
+                                },
+                                summary: diagnostic.summary.clone(),
+                                detail: diagnostic.detail.clone(),
+                                address: diagnostic.address.clone(),
+                            });
+                        }
+                        if let Some(events) = events {
+                            let _ = events.send(event);
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(error) => {
+                        tail.push(&line);
+                        output.unreadable_lines.push(error.to_string());
+                    }
+                }
+            }
+            OutputStream::Stdout => {
+                log(&line);
+                tail.push(&line);
+            }
+        })
+        .await
+        .map_err(|error| {
+            agent_error(format!(
+                "cannot run `{}` ({error}); install Terraform (scripts/install-terraform) or point {TERRAFORM_BINARY_ENV} \
+                 or `terraform` in agentlab.toml at the binary",
+                runner.binary.display()
+            ))
+        })?;
+        if end.cancelled {
+            self.tail.push(if end.killed {
+                "agentlab: terraform was killed after a second cancellation request"
+            } else {
+                "agentlab: terraform was interrupted (SIGINT) because agentlab was asked to stop"
+            });
+        }
+        Ok((end, output))
+    }
+}

@@ -1,0 +1,402 @@
+//! Terraform's JSON view of a saved plan or of the state (`terraform show -json [PLANFILE]`).
+//!
+//! Plans carry what the PR comment and the Validator need: which resources change and how, the resource addresses
+//! the plan will leave, and the planned outputs. States carry the addresses and outputs after an apply. Formats
+//! 0.1 (Terraform 0.12–1.0.0) to 1.2 (1.5+ and OpenTofu) are read tolerantly; a major version 2 or later is
+//! refused with a clear error, since its meaning may have changed. `show -json` prints sensitive values in clear:
+//! everything this room returns has them replaced by a placeholder, using Terraform's own `*_sensitive` markers,
+//! and hands the masked values back separately ([`SensitiveValues`]) for the redactor.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::sensitive::{SENSITIVE_PLACEHOLDER, SensitiveValues, mask_sensitive_collecting};
+use crate::contracts::{ChangeAction, ChangeCounts, ResourceChange};
+
+/// The highest major `format_version` this parser understands.
+const SUPPORTED_FORMAT_MAJOR: u64 = 1;
+
+/// What agentlab keeps of `terraform show -json PLANFILE`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanSummary {
+    pub format_version: String,
+    pub terraform_version: Option<String>,
+    /// Counts in Terraform's own sense: a replacement counts once in `add` and once in `destroy` (as in
+    /// "Plan: 1 to add, 0 to change, 1 to destroy") and once more in `replace`. Data source reads are not counted.
+    pub counts: ChangeCounts,
+    /// Every resource change except no-ops, in plan order, with sensitive values masked.
+    pub resource_changes: Vec<ResourceChange>,
+    /// Every resource address in the planned values, child modules included, sorted.
+    pub planned_addresses: Vec<String>,
+    /// Planned outputs whose values are known before apply, sensitive ones masked. Outputs that are only known
+    /// after apply are absent.
+    pub planned_outputs: BTreeMap<String, Value>,
+    /// Everything masked above, plus the values of variables declared `sensitive`: for the redactor only.
+    pub sensitive_values: SensitiveValues,
+}
+
+/// What agentlab keeps of `terraform show -json` (the state).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateSummary {
+    pub format_version: String,
+    pub terraform_version: Option<String>,
+    /// Every resource address in the state, child modules included, sorted. Empty for an empty state.
+    pub resource_addresses: Vec<String>,
+    /// Outputs, sensitive ones masked.
+    pub outputs: BTreeMap<String, Value>,
+    /// Sensitive outputs and resource attributes of the state: for the redactor only.
+    pub sensitive_values: SensitiveValues,
+}
+
+/// What agentlab keeps of `terraform output -json`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputValues {
+    /// Output values, sensitive ones masked.
+    pub values: BTreeMap<String, Value>,
+    /// The sensitive outputs' values: for the redactor only.
+    pub sensitive_values: SensitiveValues,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlanJsonError {
+    #[error("Terraform's {document} JSON could not be read: {source}")]
+    Malformed {
+        document: &'static str,
+        source: serde_json::Error,
+    },
+    #[error(
+        "Terraform's {document} JSON has no format_version; is it really the output of `terraform show -json`?"
+    )]
+    MissingFormatVersion { document: &'static str },
+    #[error(
+        "Terraform's {document} JSON has format_version {found}, which agentlab cannot read (it reads 0.x and 1.x); \
+         use a Terraform or OpenTofu version whose `show -json` prints format 1.x, or upgrade agentlab"
+    )]
+    UnsupportedFormatVersion {
+        document: &'static str,
+        found: String,
+    },
+    #[error(
+        "resource {address} in the plan has actions {actions:?}, a combination agentlab does not know"
+    )]
+    UnknownActions {
+        address: String,
+        actions: Vec<String>,
+    },
+}
+
+#[derive(Deserialize)]
+struct PlanDocument {
+    format_version: Option<String>,
+    terraform_version: Option<String>,
+    #[serde(default)]
+    planned_values: Option<ValuesDocument>,
+    #[serde(default)]
+    resource_changes: Vec<ResourceChangeDocument>,
+    /// Root module variable values, in clear even when declared sensitive.
+    #[serde(default)]
+    variables: BTreeMap<String, OutputDocument>,
+    #[serde(default)]
+    configuration: Option<ConfigurationDocument>,
+}
+
+#[derive(Deserialize)]
+struct ConfigurationDocument {
+    #[serde(default)]
+    root_module: Option<ConfigurationModuleDocument>,
+}
+
+#[derive(Deserialize)]
+struct ConfigurationModuleDocument {
+    #[serde(default)]
+    variables: BTreeMap<String, ConfigurationVariableDocument>,
+}
+
+#[derive(Deserialize)]
+struct ConfigurationVariableDocument {
+    #[serde(default)]
+    sensitive: bool,
+}
+
+#[derive(Deserialize)]
+struct StateDocument {
+    format_version: Option<String>,
+    terraform_version: Option<String>,
+    #[serde(default)]
+    values: Option<ValuesDocument>,
+}
+
+/// The `values` representation shared by `planned_values` and the state's `values`.
+#[derive(Deserialize)]
+struct ValuesDocument {
+    #[serde(default)]
+    outputs: BTreeMap<String, OutputDocument>,
+    #[serde(default)]
+    root_module: Option<ModuleDocument>,
+}
+
+#[derive(Deserialize)]
+struct OutputDocument {
+    #[serde(default)]
+    sensitive: bool,
+    #[serde(default)]
+    value: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct ModuleDocument {
+    #[serde(default)]
+    resources: Vec<ModuleResourceDocument>,
+    #[serde(default)]
+    child_modules: Vec<ModuleDocument>,
+}
+
+#[derive(Deserialize)]
+struct ModuleResourceDocument {
+    address: String,
+    #[serde(default)]
+    values: Option<Value>,
+    #[serde(default)]
+    sensitive_values: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct ResourceChangeDocument {
+    address: String,
+    #[serde(default)]
+    mode: Option<String>,
+    #[serde(default)]
+    action_reason: Option<String>,
+    change: ChangeDocument,
+}
+
+#[derive(Deserialize)]
+struct ChangeDocument {
+    actions: Vec<String>,
+    #[serde(default)]
+    before: Option<Value>,
+    #[serde(default)]
+    after: Option<Value>,
+    #[serde(default)]
+    before_sensitive: Option<Value>,
+    #[serde(default)]
+    after_sensitive: Option<Value>,
+}
+
+/// Parses `terraform show -json PLANFILE`.
+pub fn parse_plan_json(json: &str) -> Result<PlanSummary, PlanJsonError> {
+    const DOCUMENT: &str = "plan";
+    let plan: PlanDocument =
+        serde_json::from_str(json).map_err(|source| PlanJsonError::Malformed {
+            document: DOCUMENT,
+            source,
+        })?;
+    let format_version = check_format_version(DOCUMENT, plan.format_version)?;
+
+    let mut counts = ChangeCounts::default();
+    let mut resource_changes = Vec::new();
+    let mut sensitive = SensitiveValues::default();
+    for change in plan.resource_changes {
+        let action = change_action(&change.address, &change.change.actions)?;
+        if change.mode.as_deref() != Some("data") {
+            count_action(&mut counts, action);
+        }
+        if action == ChangeAction::NoOp {
+            continue;
+        }
+        resource_changes.push(ResourceChange {
+            address: change.address,
+            action,
+            reason: change.action_reason,
+            before: masked(
+                change.change.before,
+                change.change.before_sensitive.as_ref(),
+                &mut sensitive,
+            ),
+            after: masked(
+                change.change.after,
+                change.change.after_sensitive.as_ref(),
+                &mut sensitive,
+            ),
+        });
+    }
+
+    let declared_sensitive = plan
+        .configuration
+        .and_then(|configuration| configuration.root_module)
+        .map(|module| module.variables)
+        .unwrap_or_default();
+    for (name, variable) in &plan.variables {
+        let is_sensitive = declared_sensitive
+            .get(name)
+            .is_some_and(|declared| declared.sensitive);
+        if let (true, Some(value)) = (is_sensitive, &variable.value) {
+            sensitive.push(value);
+        }
+    }
+
+    let (planned_addresses, planned_outputs) =
+        addresses_and_outputs(plan.planned_values, &mut sensitive);
+    Ok(PlanSummary {
+        format_version,
+        terraform_version: plan.terraform_version,
+        counts,
+        resource_changes,
+        planned_addresses,
+        planned_outputs,
+        sensitive_values: sensitive,
+    })
+}
+
+/// Parses `terraform show -json` of the state.
+pub fn parse_state_json(json: &str) -> Result<StateSummary, PlanJsonError> {
+    const DOCUMENT: &str = "state";
+    let state: StateDocument =
+        serde_json::from_str(json).map_err(|source| PlanJsonError::Malformed {
+            document: DOCUMENT,
+            source,
+        })?;
+    let format_version = check_format_version(DOCUMENT, state.format_version)?;
+    let mut sensitive_values = SensitiveValues::default();
+    let (resource_addresses, outputs) = addresses_and_outputs(state.values, &mut sensitive_values);
+    Ok(StateSummary {
+        format_version,
+        terraform_version: state.terraform_version,
+        resource_addresses,
+        outputs,
+        sensitive_values,
+    })
+}
+
+/// Parses `terraform output -json`: `{NAME: {sensitive, type, value}}`, sensitive values masked.
+pub fn parse_outputs_json(json: &str) -> Result<OutputValues, PlanJsonError> {
+    let outputs: BTreeMap<String, OutputDocument> =
+        serde_json::from_str(json).map_err(|source| PlanJsonError::Malformed {
+            document: "outputs",
+            source,
+        })?;
+    let mut sensitive_values = SensitiveValues::default();
+    let values = known_outputs(outputs, &mut sensitive_values);
+    Ok(OutputValues {
+        values,
+        sensitive_values,
+    })
+}
+
+fn check_format_version(
+    document: &'static str,
+    found: Option<String>,
+) -> Result<String, PlanJsonError> {
+    let found = found.ok_or(PlanJsonError::MissingFormatVersion { document })?;
+    let major = found
+        .split('.')
+        .next()
+        .and_then(|major| major.parse::<u64>().ok());
+    match major {
+        Some(major) if major <= SUPPORTED_FORMAT_MAJOR => Ok(found),
+        _ => Err(PlanJsonError::UnsupportedFormatVersion { document, found }),
+    }
+}
+
+fn change_action(address: &str, actions: &[String]) -> Result<ChangeAction, PlanJsonError> {
+    let names: Vec<&str> = actions.iter().map(String::as_str).collect();
+    let action = match names.as_slice() {
+        ["no-op"] => ChangeAction::NoOp,
+        ["create"] => ChangeAction::Create,
+        ["read"] => ChangeAction::Read,
+        ["update"] => ChangeAction::Update,
+        ["delete"] => ChangeAction::Delete,
+        ["delete", "create"] => ChangeAction::DeleteCreate,
+        ["create", "delete"] => ChangeAction::CreateDelete,
+        ["forget"] => ChangeAction::Forget,
+        _ => {
+            return Err(PlanJsonError::UnknownActions {
+                address: address.to_owned(),
+                actions: actions.to_vec(),
+            });
+        }
+    };
+    Ok(action)
+}
+
+fn count_action(counts: &mut ChangeCounts, action: ChangeAction) {
+    match action {
+        ChangeAction::Create => counts.add += 1,
+        ChangeAction::Update => counts.change += 1,
+        ChangeAction::Delete => counts.destroy += 1,
+        ChangeAction::DeleteCreate | ChangeAction::CreateDelete => {
+            counts.add += 1;
+            counts.destroy += 1;
+            counts.replace += 1;
+        }
+        ChangeAction::NoOp | ChangeAction::Read | ChangeAction::Forget => {}
+    }
+}
+
+/// Masks a `before`/`after` value; a JSON `null` (nothing before a create, nothing after a delete) stays absent.
+fn masked(
+    value: Option<Value>,
+    marker: Option<&Value>,
+    sensitive: &mut SensitiveValues,
+) -> Option<Value> {
+    value
+        .filter(|value| !value.is_null())
+        .map(|value| mask_sensitive_collecting(&value, marker, sensitive))
+}
+
+fn addresses_and_outputs(
+    values: Option<ValuesDocument>,
+    sensitive: &mut SensitiveValues,
+) -> (Vec<String>, BTreeMap<String, Value>) {
+    let Some(values) = values else {
+        return (Vec::new(), BTreeMap::new());
+    };
+    let mut addresses = Vec::new();
+    if let Some(root) = &values.root_module {
+        walk_resources(root, &mut addresses, sensitive);
+    }
+    addresses.sort();
+    (addresses, known_outputs(values.outputs, sensitive))
+}
+
+/// Collects the addresses of a module and its children, and the sensitive attribute values of their resources.
+fn walk_resources(
+    module: &ModuleDocument,
+    addresses: &mut Vec<String>,
+    sensitive: &mut SensitiveValues,
+) {
+    for resource in &module.resources {
+        addresses.push(resource.address.clone());
+        if let Some(values) = &resource.values {
+            mask_sensitive_collecting(values, resource.sensitive_values.as_ref(), sensitive);
+        }
+    }
+    for child in &module.child_modules {
+        walk_resources(child, addresses, sensitive);
+    }
+}
+
+fn known_outputs(
+    outputs: BTreeMap<String, OutputDocument>,
+    sensitive: &mut SensitiveValues,
+) -> BTreeMap<String, Value> {
+    outputs
+        .into_iter()
+        .filter_map(|(name, output)| {
+            let value = output.value?;
+            let value = if output.sensitive {
+                sensitive.push(&value);
+                Value::String(SENSITIVE_PLACEHOLDER.to_owned())
+            } else {
+                value
+            };
+            Some((name, value))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+#[path = "plan_tests.rs"]
+mod tests;

@@ -1,0 +1,207 @@
+//! The Terraform agent: runs `init`, `plan` and (in apply mode) `apply` for one [`TerraformRequest`] with the real
+//! `terraform` or `tofu` binary, and answers a [`TerraformResult`].
+//!
+//! Commands, in order: `init -input=false [-upgrade] [-backend-config=...]`; `plan -json -out=PLANFILE
+//! -detailed-exitcode` with `-parallelism`, `-lock-timeout` and `-replace`; `show -json PLANFILE`; in apply mode
+//! `apply -json PLANFILE`, then `show -json` (the state) and `output -json`. All with `-no-color` and
+//! `TF_IN_AUTOMATION=1`. The plan's exit status says 0 no changes, 2 changes, anything else an error — "changes"
+//! is success. A failed command is data (`ok: false` with Terraform's diagnostics); `Err` means agentlab could not
+//! run Terraform at all. Variables go in as `TF_VAR_*` environment variables, so their values never appear in a
+//! process listing, and every text kept (diagnostics, log tail, values) passes through the shared redactor, which
+//! also learns the values Terraform marks sensitive in plans, states and outputs.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use async_trait::async_trait;
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::phases::RequestRun;
+use super::process::Cancellation;
+use super::ui::UiEvent;
+use crate::contracts::{TerraformRequest, TerraformResult};
+use crate::planner::run::{AgentError, TerraformAgent};
+use crate::redact::SharedRedactor;
+
+/// Environment variable naming the Terraform binary; it wins over the configuration.
+pub const TERRAFORM_BINARY_ENV: &str = "AGENTLAB_TERRAFORM";
+
+/// Lines of Terraform output a result keeps.
+const LOG_TAIL_LINES: usize = 60;
+
+/// What the plan's `-detailed-exitcode` status means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanExit {
+    NoChanges,
+    Changes,
+    Failed,
+}
+
+impl PlanExit {
+    /// 0: no changes, 2: changes (also output-only changes), anything else (1, or killed): an error.
+    pub fn from_exit_code(exit_code: Option<i32>) -> Self {
+        match exit_code {
+            Some(0) => Self::NoChanges,
+            Some(2) => Self::Changes,
+            _ => Self::Failed,
+        }
+    }
+}
+
+/// The binary to run: `AGENTLAB_TERRAFORM` when set, else the configured one, else `terraform`.
+pub fn terraform_binary(configured: Option<&str>) -> PathBuf {
+    choose_terraform_binary(std::env::var_os(TERRAFORM_BINARY_ENV), configured)
+}
+
+/// The choice behind [`terraform_binary`], with the environment's value passed in.
+fn choose_terraform_binary(
+    from_environment: Option<std::ffi::OsString>,
+    configured: Option<&str>,
+) -> PathBuf {
+    from_environment
+        .filter(|value| !value.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            configured
+                .map(str::trim)
+                .filter(|value| !value.is_empty())
+                .map(PathBuf::from)
+        })
+        .unwrap_or_else(|| PathBuf::from("terraform"))
+}
+
+/// Runs Terraform for the Planner. One runner serves every project of a run.
+#[derive(Debug, Clone)]
+pub struct TerraformRunner {
+    pub(super) binary: PathBuf,
+    redactor: SharedRedactor,
+    pub(super) cancellation: Cancellation,
+    pub(super) events: Option<UnboundedSender<UiEvent>>,
+    pub(super) environment: Vec<(String, String)>,
+}
+
+impl TerraformRunner {
+    pub fn new(
+        binary: impl Into<PathBuf>,
+        redactor: SharedRedactor,
+        cancellation: Cancellation,
+    ) -> Self {
+        Self {
+            binary: binary.into(),
+            redactor,
+            cancellation,
+            events: None,
+            environment: Vec::new(),
+        }
+    }
+
+    /// Sets an environment variable for every Terraform command (for example `TF_CLI_CONFIG_FILE`), on top of
+    /// agentlab's own environment.
+    pub fn with_environment(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.environment.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends every UI event of `plan` and `apply` to `events` as it arrives (live logs, progress, tests). The
+    /// events are as Terraform printed them, sensitive outputs masked but nothing else redacted: pass their text
+    /// through the redactor before it leaves the process.
+    pub fn with_event_observer(mut self, events: UnboundedSender<UiEvent>) -> Self {
+        self.events = Some(events);
+        self
+    }
+
+    pub fn binary(&self) -> &Path {
+        &self.binary
+    }
+
+    /// Runs the request to the end and reports what happened.
+    pub async fn run_request(
+        &self,
+        request: &TerraformRequest,
+    ) -> Result<TerraformResult, AgentError> {
+        let started = Instant::now();
+        let redactor = self.redactor.clone();
+        request
+            .vars
+            .values()
+            .for_each(|value| redactor.add_secret(value));
+        let mut run = RequestRun::new(self, request, redactor, LOG_TAIL_LINES);
+        let (plan_file, owned_plan_dir) = plan_file_for(request)?;
+        let outcome = run.all_phases(&plan_file).await;
+        if let Some(dir) = owned_plan_dir {
+            // The plan file holds every value in clear, sensitive ones included: never leave it behind.
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        outcome?;
+        let mut result = run.into_result();
+        result.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        Ok(result)
+    }
+}
+
+#[async_trait]
+impl TerraformAgent for TerraformRunner {
+    async fn run(&self, request: &TerraformRequest) -> Result<TerraformResult, AgentError> {
+        self.run_request(request).await
+    }
+}
+
+/// Where the plan goes: the request's file, or one in a fresh temporary directory this run deletes afterwards.
+fn plan_file_for(request: &TerraformRequest) -> Result<(PathBuf, Option<PathBuf>), AgentError> {
+    if let Some(file) = &request.plan_file {
+        let absolute = if file.is_absolute() {
+            file.clone()
+        } else {
+            std::env::current_dir()
+                .map_err(|error| {
+                    agent_error(format!("cannot read the current directory: {error}"))
+                })?
+                .join(file)
+        };
+        return Ok((absolute, None));
+    }
+    let dir = std::env::temp_dir().join(format!("agentlab-plan-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).map_err(|error| {
+        agent_error(format!(
+            "cannot create a directory for the plan file at {}: {error}",
+            dir.display()
+        ))
+    })?;
+    Ok((dir.join("terraform.tfplan"), Some(dir)))
+}
+
+pub(super) fn agent_error(message: String) -> AgentError {
+    AgentError {
+        agent: "terraform",
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detailed_exit_codes_are_interpreted() {
+        assert_eq!(PlanExit::from_exit_code(Some(0)), PlanExit::NoChanges);
+        assert_eq!(PlanExit::from_exit_code(Some(2)), PlanExit::Changes);
+        assert_eq!(PlanExit::from_exit_code(Some(1)), PlanExit::Failed);
+        assert_eq!(PlanExit::from_exit_code(Some(3)), PlanExit::Failed);
+        assert_eq!(PlanExit::from_exit_code(None), PlanExit::Failed);
+    }
+
+    #[test]
+    fn the_environment_wins_over_the_configuration() {
+        let chosen = |environment: Option<&str>, configured: Option<&str>| {
+            choose_terraform_binary(environment.map(Into::into), configured)
+        };
+        assert_eq!(
+            chosen(Some("/opt/tofu"), Some("terraform")),
+            PathBuf::from("/opt/tofu")
+        );
+        assert_eq!(chosen(None, Some("tofu")), PathBuf::from("tofu"));
+        assert_eq!(chosen(Some(""), Some("tofu")), PathBuf::from("tofu"));
+        assert_eq!(chosen(None, Some("  ")), PathBuf::from("terraform"));
+        assert_eq!(chosen(None, None), PathBuf::from("terraform"));
+    }
+}

@@ -1,0 +1,488 @@
+//! The Terraform agent against the real terraform 1.0.3 and the sandbox projects in tests/fixtures/: plan counts,
+//! apply and state, failing applies with the provider's real error text, a backend that fails `init`, cancellation
+//! that lets Terraform release its state lock, and a binary that prints malformed JSON.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use agentlab::contracts::{
+    ChangeAction, Severity, TerraformMode, TerraformPhase, TerraformRequest, TerraformResult,
+};
+use agentlab::redact::{Redactor, SharedRedactor};
+use agentlab::terraform::ui::UiEventKind;
+use agentlab::terraform::{Cancellation, TerraformRunner};
+
+/// The crate's checkout, where scripts/install-terraform puts `.tools/`.
+fn crate_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The installed terraform: `AGENTLAB_TERRAFORM`, else `.tools/bin/terraform`. Fails (never skips) without it.
+pub fn installed_terraform() -> PathBuf {
+    let binary = std::env::var_os("AGENTLAB_TERRAFORM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate_root().join(".tools/bin/terraform"));
+    assert!(
+        binary.is_file() || binary.components().count() == 1,
+        "terraform not found at {}: run scripts/install-terraform first",
+        binary.display()
+    );
+    binary
+}
+
+/// The CLI config with the offline provider mirror. Always the checkout's own: an inherited
+/// `TF_CLI_CONFIG_FILE` may point anywhere (or nowhere).
+pub fn terraform_cli_config() -> PathBuf {
+    let config = crate_root().join(".tools/terraformrc");
+    assert!(
+        config.is_file(),
+        "{} not found: run scripts/install-terraform first",
+        config.display()
+    );
+    config
+}
+
+/// The sandbox projects in tests/fixtures/, as declared in tests/fixtures/agentlab-sandbox.toml.
+pub const SANDBOX_PROJECTS: [&str; 5] = [
+    "sandbox-ok",
+    "fault-parallel-lock",
+    "fault-permission",
+    "fault-backend-offline",
+    "fault-vmid-conflict",
+];
+
+fn copy_files(source: &Path, target: &Path) {
+    std::fs::create_dir_all(target).expect("create dir");
+    for entry in std::fs::read_dir(source).expect("fixture exists") {
+        let entry = entry.expect("dir entry");
+        if entry.file_type().expect("file type").is_file() {
+            std::fs::copy(entry.path(), target.join(entry.file_name())).expect("copy");
+        }
+    }
+}
+
+/// Copies a sandbox project into a fresh temporary directory, so no state is ever written into the checkout.
+pub fn sandbox_copy(project: &str) -> tempfile::TempDir {
+    let copy = tempfile::tempdir().expect("temp dir");
+    copy_files(
+        &crate_root().join("tests/fixtures").join(project),
+        copy.path(),
+    );
+    copy
+}
+
+/// Copies every sandbox project and `agentlab-sandbox.toml` into a fresh temporary directory; the configuration
+/// is at `<copy>/agentlab-sandbox.toml`.
+pub fn sandbox_workspace() -> tempfile::TempDir {
+    let copy = tempfile::tempdir().expect("temp dir");
+    let fixtures = crate_root().join("tests/fixtures");
+    for project in SANDBOX_PROJECTS {
+        copy_files(&fixtures.join(project), &copy.path().join(project));
+    }
+    std::fs::copy(
+        fixtures.join("agentlab-sandbox.toml"),
+        copy.path().join("agentlab-sandbox.toml"),
+    )
+    .expect("copy config");
+    copy
+}
+
+pub fn runner(cancellation: Cancellation) -> TerraformRunner {
+    TerraformRunner::new(
+        installed_terraform(),
+        SharedRedactor::new(Redactor::new()),
+        cancellation,
+    )
+    .with_environment(
+        "TF_CLI_CONFIG_FILE",
+        terraform_cli_config().display().to_string(),
+    )
+}
+
+pub fn request(dir: &Path, mode: TerraformMode) -> TerraformRequest {
+    TerraformRequest {
+        project: dir
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        dir: dir.to_path_buf(),
+        mode,
+        plan_file: None,
+        vars: BTreeMap::new(),
+        backend_config: Vec::new(),
+        parallelism: 10,
+        lock_timeout: "0s".to_owned(),
+        replace: Vec::new(),
+        reinit_upgrade: false,
+        attempt: 1,
+    }
+}
+
+async fn run(request: &TerraformRequest) -> TerraformResult {
+    runner(Cancellation::new())
+        .run_request(request)
+        .await
+        .expect("terraform runs")
+}
+
+pub fn error_details(result: &TerraformResult) -> String {
+    result
+        .errors()
+        .map(|diagnostic| format!("{}: {}", diagnostic.summary, diagnostic.detail))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test]
+async fn plan_counts_the_sandbox_changes_and_knows_its_outputs() {
+    let sandbox = sandbox_copy("sandbox-ok");
+    let result = run(&request(sandbox.path(), TerraformMode::Plan)).await;
+    assert!(result.ok, "{}", error_details(&result));
+    assert_eq!(result.phase, TerraformPhase::Plan);
+    assert_eq!(result.exit_code, Some(2), "-detailed-exitcode: changes");
+    assert_eq!(
+        (
+            result.changes.add,
+            result.changes.change,
+            result.changes.destroy
+        ),
+        (4, 0, 0)
+    );
+    assert!(
+        result
+            .resource_changes
+            .iter()
+            .all(|change| change.action == ChangeAction::Create)
+    );
+    assert_eq!(result.resource_addresses.len(), 4);
+    assert_eq!(result.outputs["guests"][2]["vmid"], 202);
+    assert!(
+        result
+            .log_tail
+            .iter()
+            .any(|line| line.contains("Plan: 4 to add"))
+    );
+    assert!(
+        !sandbox.path().join("terraform.tfstate").exists(),
+        "a plan writes no state"
+    );
+}
+
+#[tokio::test]
+async fn apply_reads_the_state_and_a_second_plan_has_no_changes() {
+    let sandbox = sandbox_copy("sandbox-ok");
+    let applied = run(&request(sandbox.path(), TerraformMode::Apply)).await;
+    assert!(applied.ok, "{}", error_details(&applied));
+    assert_eq!(
+        (applied.phase, applied.exit_code),
+        (TerraformPhase::Apply, Some(0))
+    );
+    assert_eq!(
+        applied.resource_addresses,
+        [
+            "null_resource.container[0]",
+            "null_resource.container[1]",
+            "null_resource.container[2]",
+            "null_resource.dns_record"
+        ]
+    );
+    let guests = applied.outputs["guests"].as_array().expect("guests list");
+    assert_eq!(guests.len(), 3);
+    assert_eq!(guests[0]["name"], "sandbox-0");
+    assert_eq!(guests[0]["kind"], "lxc");
+
+    let replan = run(&request(sandbox.path(), TerraformMode::Plan)).await;
+    assert!(replan.ok, "{}", error_details(&replan));
+    assert_eq!(replan.exit_code, Some(0), "-detailed-exitcode: no changes");
+    assert_eq!(replan.changes, Default::default());
+    assert!(replan.resource_changes.is_empty());
+
+    let mut replace = request(sandbox.path(), TerraformMode::Plan);
+    replace.replace = vec!["null_resource.container[0]".to_owned()];
+    replace.reinit_upgrade = true;
+    let replaced = run(&replace).await;
+    assert!(replaced.ok, "{}", error_details(&replaced));
+    assert_eq!(replaced.changes.replace, 1);
+    assert_eq!(
+        replaced.resource_changes[0].action,
+        ChangeAction::DeleteCreate
+    );
+    assert_eq!(
+        replaced.resource_changes[0].reason.as_deref(),
+        Some("replace_by_request")
+    );
+}
+
+#[tokio::test]
+async fn a_vmid_conflict_fails_the_apply_with_the_real_error_text() {
+    let sandbox = sandbox_copy("fault-vmid-conflict");
+    let result = run(&request(sandbox.path(), TerraformMode::Apply)).await;
+    assert!(!result.ok);
+    assert_eq!(
+        (result.phase, result.exit_code, result.cancelled),
+        (TerraformPhase::Apply, Some(1), false)
+    );
+    let error = result.errors().next().expect("an error diagnostic");
+    assert_eq!(error.severity, Severity::Error);
+    assert_eq!(error.summary, "local-exec provisioner error");
+    assert_eq!(error.address.as_deref(), Some("null_resource.container[1]"));
+    assert!(
+        error
+            .detail
+            .contains("unable to create CT 901 - CT 901 already exists on node 'pmx-01'"),
+        "{}",
+        error.detail
+    );
+    assert_eq!(result.changes.add, 3, "the plan's counts are kept");
+}
+
+#[tokio::test]
+async fn the_permission_fault_carries_telmates_vm_monitor_text() {
+    let sandbox = sandbox_copy("fault-permission");
+    let result = run(&request(sandbox.path(), TerraformMode::Apply)).await;
+    assert!(!result.ok);
+    assert_eq!(result.phase, TerraformPhase::Apply);
+    assert!(
+        error_details(&result).contains(
+            "permissions for user/token terraform@pam!agentlab are not sufficient, please provide also the \
+             following permissions that are missing: [VM.Monitor]"
+        ),
+        "{}",
+        error_details(&result)
+    );
+}
+
+#[tokio::test]
+async fn parallel_creates_collide_on_the_node_lock_and_parallelism_1_recovers() {
+    let sandbox = sandbox_copy("fault-parallel-lock");
+    let first = run(&request(sandbox.path(), TerraformMode::Apply)).await;
+    assert!(!first.ok, "concurrent creates must collide");
+    assert_eq!(first.phase, TerraformPhase::Apply);
+    let details = error_details(&first);
+    assert!(
+        details.contains("can't lock file '/var/lock/lxc/lock-90")
+            && details.contains(".conf' - got timeout"),
+        "{details}"
+    );
+
+    let mut serial = request(sandbox.path(), TerraformMode::Apply);
+    serial.parallelism = 1;
+    serial.attempt = 2;
+    let second = run(&serial).await;
+    assert!(second.ok, "{}", error_details(&second));
+    assert_eq!(second.resource_addresses.len(), 3);
+}
+
+#[tokio::test]
+async fn an_offline_s3_backend_fails_init_with_the_sdk_error() {
+    let sandbox = sandbox_copy("fault-backend-offline");
+    let result = run(&request(sandbox.path(), TerraformMode::Plan)).await;
+    assert!(!result.ok);
+    assert_eq!(
+        (result.phase, result.exit_code),
+        (TerraformPhase::Init, Some(1))
+    );
+    let error = result.errors().next().expect("an error diagnostic");
+    assert_eq!(
+        error.summary,
+        "Error refreshing state: RequestError: send request failed"
+    );
+    assert!(
+        error
+            .detail
+            .contains("dial tcp 127.0.0.1:1: connect: connection refused"),
+        "{}",
+        error.detail
+    );
+}
+
+#[tokio::test]
+async fn a_cancelled_apply_releases_the_state_lock() {
+    let sandbox = sandbox_copy("sandbox-ok");
+    let mut slow = request(sandbox.path(), TerraformMode::Apply);
+    slow.vars
+        .insert("create_seconds".to_owned(), "3".to_owned());
+    let cancellation = Cancellation::new();
+    let (events, mut received) = tokio::sync::mpsc::unbounded_channel();
+    let runner = runner(cancellation.clone()).with_event_observer(events);
+    let apply = tokio::spawn(async move { runner.run_request(&slow).await });
+
+    // Cancel once Terraform is inside the apply, holding the state lock.
+    while let Some(event) = received.recv().await {
+        if matches!(event.kind, UiEventKind::ProvisionStart(_)) {
+            cancellation.request();
+            break;
+        }
+    }
+    let cancelled = apply.await.expect("task").expect("terraform runs");
+    assert!(cancelled.cancelled && !cancelled.ok);
+    assert_eq!(cancelled.phase, TerraformPhase::Apply);
+    assert!(
+        cancelled
+            .log_tail
+            .iter()
+            .any(|line| line.contains("interrupted (SIGINT)"))
+    );
+
+    // lock_timeout is 0s: a lock left behind would fail this plan at once.
+    let replan = run(&request(sandbox.path(), TerraformMode::Plan)).await;
+    assert!(replan.ok, "{}", error_details(&replan));
+    assert!(!sandbox.path().join(".terraform.tfstate.lock.info").exists());
+    // Terraform stopped before the DNS record, which waits for the containers: the apply really was interrupted.
+    assert_eq!(replan.exit_code, Some(2));
+    assert!(
+        replan
+            .resource_changes
+            .iter()
+            .any(|change| change.address == "null_resource.dns_record")
+    );
+}
+
+/// A stand-in binary that passes `init` and then prints a version line and a truncated event, as a Terraform
+/// killed mid-write would.
+fn truncating_terraform(dir: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let script = dir.join("terraform-truncating");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\ncase \"$1\" in\n  init) echo 'Terraform has been successfully initialized!'; exit 0 ;;\n  \
+         plan) echo '{\"@level\":\"info\",\"@message\":\"Terraform 1.0.3\",\"@module\":\"terraform.ui\",\"terraform\":\"1.0.3\",\"type\":\"version\",\"ui\":\"0.1.0\"}'\n        \
+         printf '%s\\n' '{\"@level\":\"info\",\"@message\":\"null_resource.a: Plan to create\",\"@module\":\"terra'\n        \
+         echo 'panic: runtime error' >&2; exit 1 ;;\nesac\nexit 3\n",
+    )
+    .expect("write script");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    script
+}
+
+#[tokio::test]
+async fn a_truncated_json_line_is_a_clear_error_naming_the_line() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let binary = truncating_terraform(work.path());
+    let runner = TerraformRunner::new(
+        binary,
+        SharedRedactor::new(Redactor::new()),
+        Cancellation::new(),
+    );
+    let result = runner
+        .run_request(&request(work.path(), TerraformMode::Plan))
+        .await
+        .expect("runs");
+    assert!(!result.ok);
+    assert_eq!(
+        (result.phase, result.exit_code),
+        (TerraformPhase::Plan, Some(1))
+    );
+    let unreadable = result
+        .errors()
+        .find(|diagnostic| diagnostic.summary.contains("could not read a line"))
+        .expect("a diagnostic about the bad line");
+    assert!(
+        unreadable
+            .detail
+            .starts_with("line 2 of Terraform's JSON output is not valid JSON"),
+        "{}",
+        unreadable.detail
+    );
+    assert!(
+        error_details(&result).contains("panic: runtime error"),
+        "stderr is kept"
+    );
+}
+
+#[tokio::test]
+async fn a_missing_binary_is_an_agent_fault_that_says_what_to_do() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let runner = TerraformRunner::new(
+        work.path().join("no-terraform-here"),
+        SharedRedactor::new(Redactor::new()),
+        Cancellation::new(),
+    );
+    let error = runner
+        .run_request(&request(work.path(), TerraformMode::Plan))
+        .await
+        .expect_err("cannot run");
+    assert!(
+        error.message.contains("scripts/install-terraform"),
+        "{}",
+        error.message
+    );
+}
+
+#[tokio::test]
+async fn secret_variables_never_reach_the_result() {
+    let sandbox = sandbox_copy("sandbox-ok");
+    let mut with_secret = request(sandbox.path(), TerraformMode::Plan);
+    // The node name is a variable that ends up in triggers and outputs: pretend it is a secret.
+    with_secret
+        .vars
+        .insert("node".to_owned(), "node-secret-4711".to_owned());
+    let result = run(&with_secret).await;
+    assert!(result.ok, "{}", error_details(&result));
+    let serialized = serde_json::to_string(&result).expect("serializes");
+    assert!(!serialized.contains("node-secret-4711"), "{serialized}");
+    assert!(serialized.contains(agentlab::redact::PLACEHOLDER));
+}
+
+#[tokio::test]
+async fn a_sigterm_to_agentlab_is_forwarded_to_terraform() {
+    let sandbox = sandbox_copy("sandbox-ok");
+    let mut slow = request(sandbox.path(), TerraformMode::Apply);
+    slow.vars
+        .insert("create_seconds".to_owned(), "3".to_owned());
+    let cancellation = Cancellation::new();
+    cancellation
+        .forward_process_signals()
+        .expect("signal handlers");
+    let (events, mut received) = tokio::sync::mpsc::unbounded_channel();
+    let runner = runner(cancellation.clone()).with_event_observer(events);
+    let apply = tokio::spawn(async move { runner.run_request(&slow).await });
+    while let Some(event) = received.recv().await {
+        if matches!(event.kind, UiEventKind::ProvisionStart(_)) {
+            // SAFETY: signals this test process, whose SIGTERM handler was installed above.
+            unsafe {
+                libc::kill(libc::getpid(), libc::SIGTERM);
+            }
+            break;
+        }
+    }
+    let result = apply.await.expect("task").expect("terraform runs");
+    assert_eq!(cancellation.requests(), 1);
+    assert!(result.cancelled && !result.ok);
+    assert!(
+        result
+            .errors()
+            .any(|diagnostic| diagnostic.summary == "execution halted"),
+        "terraform itself reports the interrupt: {:?}",
+        result.diagnostics
+    );
+}
+
+#[tokio::test]
+async fn sensitive_values_are_learned_from_the_plan_and_hidden_everywhere() {
+    let work = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(
+        crate_root().join("tests/fixtures/terraform-json/sources/sensitive.tf"),
+        work.path().join("main.tf"),
+    )
+    .expect("copy");
+    let redactor = SharedRedactor::new(Redactor::new());
+    let runner = TerraformRunner::new(installed_terraform(), redactor.clone(), Cancellation::new())
+        .with_environment(
+            "TF_CLI_CONFIG_FILE",
+            terraform_cli_config().display().to_string(),
+        );
+    let result = runner
+        .run_request(&request(work.path(), TerraformMode::Apply))
+        .await
+        .expect("terraform runs");
+    assert!(result.ok, "{}", error_details(&result));
+    let serialized = serde_json::to_string(&result).expect("serializes");
+    assert!(!serialized.contains("SECRET-TOKEN-VALUE"), "{serialized}");
+    assert_eq!(result.outputs["name"], "visible-name");
+    assert_eq!(
+        redactor.redact("a provider said SECRET-TOKEN-VALUE"),
+        format!("a provider said {}", agentlab::redact::PLACEHOLDER),
+        "the shared redactor learned the value Terraform marked sensitive"
+    );
+}
