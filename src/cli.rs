@@ -79,6 +79,17 @@ pub struct PostingArgs {
     pub output: Option<PathBuf>,
 }
 
+/// Where Prometheus metrics go (both may be given; neither: no metrics are exported).
+#[derive(Debug, Clone, Default, Args)]
+pub struct MetricsArgs {
+    /// Push the metrics to this Prometheus Pushgateway (grouped by job and project).
+    #[arg(long, value_name = "URL")]
+    pub pushgateway: Option<String>,
+    /// Write the metrics to this file (node_exporter textfile format, written atomically).
+    #[arg(long, value_name = "PATH")]
+    pub metrics_file: Option<PathBuf>,
+}
+
 /// Which diagnoser answers failures.
 #[derive(Debug, Clone, Args)]
 pub struct DiagnoserArgs {
@@ -109,6 +120,8 @@ pub struct PlanArgs {
     pub posting: PostingArgs,
     #[command(flatten)]
     pub diagnoser: DiagnoserArgs,
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
     /// Print the run records as a JSON array on stdout.
     #[arg(long)]
     pub json: bool,
@@ -126,6 +139,8 @@ pub struct DeployArgs {
     pub max_retries: Option<u32>,
     #[command(flatten)]
     pub diagnoser: DiagnoserArgs,
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
     /// Print the run records as a JSON array on stdout.
     #[arg(long)]
     pub json: bool,
@@ -185,12 +200,8 @@ pub struct EvalArgs {
     /// Folder for report.md and report.json [default: .agentlab/eval].
     #[arg(long, value_name = "DIR")]
     pub output: Option<PathBuf>,
-    /// Push the metrics to this Prometheus Pushgateway.
-    #[arg(long, value_name = "URL")]
-    pub pushgateway: Option<String>,
-    /// Write the metrics to this file (node_exporter textfile format).
-    #[arg(long, value_name = "PATH")]
-    pub metrics_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
     /// Print the report as JSON on stdout.
     #[arg(long)]
     pub json: bool,

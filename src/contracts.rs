@@ -34,7 +34,8 @@ pub struct TerraformRequest {
     /// Root module directory.
     pub dir: PathBuf,
     pub mode: TerraformMode,
-    /// Where the saved plan goes (`plan -out`) and what `apply` applies. `None`: a file in the run's output folder.
+    /// Where the saved plan goes (`plan -out`) and what `apply` applies. `None`: a private temporary folder that
+    /// the agent deletes after the run (a plan file holds sensitive values in clear).
     #[serde(default)]
     pub plan_file: Option<PathBuf>,
     /// `-var NAME=VALUE` pairs. Values may be secret: they are never written to a record or a log.

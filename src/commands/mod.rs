@@ -3,6 +3,8 @@
 //! rooms below never read them directly.
 
 mod diagnose;
+mod eval;
+mod metrics_export;
 mod plan_deploy;
 mod projects;
 pub mod report;
@@ -13,6 +15,8 @@ mod validate;
 pub use diagnose::{
     configured_diagnoser, configured_redactor, diagnose_record, diagnosis_settings,
 };
+pub use eval::{eval_status, optional_config, run_scenarios, write_report};
+pub use metrics_export::{export_eval_metrics, export_run_metrics};
 pub use projects::{affected_projects, read_changed_files};
 pub use runs::{RunSettings, new_run_id, project_run, run_projects, write_record};
 pub use validate::{render_table, validator_from_config};
@@ -89,10 +93,7 @@ pub async fn run(cli: Cli) -> Result<ExitStatus, CommandError> {
             validate::validate(&config, &args).await
         }
         Command::Diagnose(args) => diagnose::diagnose_record(&cli.global, &args).await,
-        Command::Eval(_) => Err(CommandError::NotBuilt {
-            command: "eval",
-            part: "the eval harness",
-        }),
+        Command::Eval(args) => eval::eval(&cli.global, &args).await,
         Command::Demo(_) => Err(CommandError::NotBuilt {
             command: "demo",
             part: "the eval harness",

@@ -7,28 +7,33 @@
 
 use std::path::PathBuf;
 
-use crate::cli::{DeployArgs, DiagnoserArgs, GlobalArgs, PlanArgs, PostingArgs};
+use crate::cli::{DeployArgs, DiagnoserArgs, GlobalArgs, MetricsArgs, PlanArgs, PostingArgs};
 use crate::commands::projects::{named_projects, plan_projects};
+use crate::commands::report::{
+    mask_known_secrets, posting_enabled, posting_settings, report_records, run_context_for_event,
+};
 use crate::commands::runs::{RunSettings, new_run_id, project_run, run_projects, write_record};
 use crate::commands::{
-    CommandError, ExitStatus, configured_diagnoser, configured_redactor, print_stdout,
-    validator_from_config,
+    CommandError, ExitStatus, configured_diagnoser, configured_redactor, export_run_metrics,
+    print_stdout, validator_from_config,
 };
 use crate::config::{LoadedConfig, ProjectConfig};
 use crate::contracts::{Outcome, RunContext, RunMode, RunRecord};
+use crate::github::event::{EventDecision, detect_from_environment};
 use crate::planner::run::Agents;
 use crate::terraform::{Cancellation, TerraformRunner, terraform_binary};
 
 /// `agentlab plan`: init + plan + validation of the plan for each selected project.
 pub async fn plan(global: &GlobalArgs, args: &PlanArgs) -> Result<ExitStatus, CommandError> {
     let config = LoadedConfig::load(&global.config)?;
-    let projects = plan_projects(&config, args)?;
+    let projects = plan_projects(&config, args).await?;
     let invocation = Invocation {
         mode: RunMode::Plan,
         posting: &args.posting,
         diagnoser: &args.diagnoser,
         max_retries: None,
         json: args.json,
+        metrics: &args.metrics,
     };
     run_and_report(&config, projects, invocation).await
 }
@@ -47,6 +52,7 @@ pub async fn deploy(global: &GlobalArgs, args: &DeployArgs) -> Result<ExitStatus
         diagnoser: &args.diagnoser,
         max_retries: args.max_retries,
         json: args.json,
+        metrics: &args.metrics,
     };
     run_and_report(&config, projects, invocation).await
 }
@@ -58,15 +64,20 @@ struct Invocation<'a> {
     diagnoser: &'a DiagnoserArgs,
     max_retries: Option<u32>,
     json: bool,
+    metrics: &'a MetricsArgs,
 }
 
-/// `--post`, or inside GitHub Actions without `--no-post`.
-fn wants_posting(posting: &PostingArgs) -> bool {
-    let in_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|value| value == "true");
-    posting.post || (in_actions && !posting.no_post)
+/// Links for comments and issues: from the triggering event inside GitHub Actions (the pull request, the head
+/// commit), else from the variables Actions sets; empty in a terminal.
+fn run_context() -> RunContext {
+    if std::env::var_os("GITHUB_EVENT_NAME").is_some()
+        && let Ok(EventDecision::Run(event)) = detect_from_environment()
+    {
+        return run_context_for_event(&event);
+    }
+    run_context_from_environment()
 }
 
-/// Links for comments and issues, from the variables GitHub Actions sets; empty in a terminal.
 fn run_context_from_environment() -> RunContext {
     let variable = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
     let run_url = match (
@@ -92,12 +103,8 @@ async fn run_and_report(
     projects: Vec<&ProjectConfig>,
     invocation: Invocation<'_>,
 ) -> Result<ExitStatus, CommandError> {
-    if wants_posting(invocation.posting) {
-        return Err(CommandError::NotBuilt {
-            command: "plan/deploy --post",
-            part: "the GitHub reporter (run with --no-post)",
-        });
-    }
+    // Checked before Terraform runs, so a missing token is bad input (exit 2), not a warning afterwards.
+    let github = posting_settings(posting_enabled(invocation.posting))?;
     if projects.is_empty() {
         eprintln!("no project is affected: nothing to run");
         if invocation.json {
@@ -116,7 +123,7 @@ async fn run_and_report(
         mode: invocation.mode,
         output_dir: output_dir.clone(),
         max_retries: invocation.max_retries,
-        context: run_context_from_environment(),
+        context: run_context(),
     };
     std::fs::create_dir_all(&output_dir).map_err(|source| CommandError::Io {
         action: "create the output folder",
@@ -125,6 +132,7 @@ async fn run_and_report(
     })?;
 
     let redactor = configured_redactor(&config.config)?;
+    mask_known_secrets(&redactor.snapshot());
     let diagnoser = configured_diagnoser(&config.config, invocation.diagnoser, redactor.clone())?;
     let validator = validator_from_config(config);
     let cancellation = Cancellation::new();
@@ -171,6 +179,8 @@ async fn run_and_report(
     for record in &records {
         eprintln!("{}", snapshot.redact(&summary_line(record)));
     }
+    report_records(&records, &output_dir, github.as_ref(), &snapshot).await?;
+    export_run_metrics(&records, invocation.metrics).await;
     let all_succeeded = records
         .iter()
         .all(|record| record.outcome == Outcome::Success);

@@ -61,9 +61,10 @@ pub fn project_run(
                 RunMode::Plan => TerraformMode::Plan,
                 RunMode::Deploy => TerraformMode::Apply,
             },
-            plan_file: Some(absolute(
-                &settings.output_dir.join(format!("{}.tfplan", project.name)),
-            )),
+            // The Terraform agent keeps the plan file in a private folder of its own and deletes it after the
+            // run: a plan file holds every value in clear, sensitive ones included, so it never goes next to
+            // the records.
+            plan_file: None,
             vars: Default::default(),
             backend_config: project.backend_config.clone(),
             parallelism: project.parallelism.unwrap_or(defaults.parallelism),
@@ -89,15 +90,6 @@ pub fn project_run(
         max_retries: settings.max_retries.unwrap_or(defaults.max_retries),
         context: settings.context.clone(),
     }
-}
-
-fn absolute(path: &Path) -> PathBuf {
-    if path.is_absolute() {
-        return path.to_path_buf();
-    }
-    std::env::current_dir()
-        .map(|cwd| cwd.join(path))
-        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Runs the projects, at most `concurrency` at once, and returns their records in the order given.
@@ -197,8 +189,8 @@ mod tests {
         assert_eq!(run.first_request.parallelism, 3);
         assert_eq!(run.first_request.mode, TerraformMode::Apply);
         assert_eq!(
-            run.first_request.plan_file,
-            Some(PathBuf::from("/out/a.tfplan"))
+            run.first_request.plan_file, None,
+            "plan files never go into the output folder"
         );
         assert_eq!(run.max_retries, 1);
         assert_eq!(

@@ -3,5 +3,7 @@
 //! truth. Happy paths are there to prove they make no LLM call; failures measure diagnosis.
 
 pub mod report;
+pub mod runner;
+pub mod sandbox;
 pub mod scenario;
 pub mod score;

@@ -1,0 +1,138 @@
+//! `agentlab eval` and the shared machinery of `agentlab demo`: the scenarios × models through the real Planner,
+//! the report written to `--output`, and the metrics exported.
+//!
+//! Every model SPEC is measured alone: the known-failure catalogue only answers where `catalog` is the SPEC.
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::{DiagnoserArgs, EvalArgs, GlobalArgs};
+use crate::commands::export_eval_metrics;
+use crate::commands::{
+    CommandError, ExitStatus, configured_redactor, diagnosis_settings, print_stdout,
+};
+use crate::config::{Config, LoadedConfig};
+use crate::diagnosis::{ApiKeys, LlmSpec, build_diagnoser};
+use crate::eval::report::EvalReport;
+use crate::eval::runner::{EvalOptions, ScenarioRun, run_eval};
+use crate::eval::scenario::{Scenario, ScenarioKind};
+use crate::planner::run::Diagnoser;
+use crate::redact::SharedRedactor;
+use crate::terraform::{Cancellation, TerraformRunner, terraform_binary};
+
+/// `agentlab eval`.
+pub async fn eval(global: &GlobalArgs, args: &EvalArgs) -> Result<ExitStatus, CommandError> {
+    let config = optional_config(&global.config)?;
+    let scenarios = match &args.scenarios {
+        Some(dir) => Scenario::load_dir(dir),
+        None => Scenario::built_in(),
+    }
+    .map_err(|error| CommandError::BadInput(error.to_string()))?;
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(".agentlab/eval"));
+    let (report, runs) =
+        run_scenarios(&config, &scenarios, &args.models, args.repeat, &output).await?;
+    write_report(&report, &output)?;
+    export_eval_metrics(&report, &runs, &args.metrics).await;
+    if args.json {
+        let text = serde_json::to_string_pretty(&report).map_err(|error| {
+            CommandError::BadInput(format!("cannot encode the report: {error}"))
+        })?;
+        print_stdout(&text)?;
+    } else {
+        print_stdout(&report.to_markdown())?;
+        eprintln!("report written to {}", output.join("report.md").display());
+    }
+    Ok(eval_status(&report))
+}
+
+/// The configuration when there is one; the eval and the demo also run from any folder on the defaults.
+pub fn optional_config(path: &Path) -> Result<Config, CommandError> {
+    if path.exists() {
+        Ok(LoadedConfig::load(path)?.config)
+    } else {
+        Ok(Config::default())
+    }
+}
+
+/// A happy path that fails means the setup is broken (terraform missing, a regression): that fails the command.
+/// Failure scenarios that a model gets wrong are results, not errors.
+pub fn eval_status(report: &EvalReport) -> ExitStatus {
+    let broken_happy_path = report
+        .results
+        .iter()
+        .any(|result| result.kind == ScenarioKind::Happy && !result.pass);
+    if broken_happy_path {
+        ExitStatus::RunFailed
+    } else {
+        ExitStatus::Success
+    }
+}
+
+/// Runs the scenarios for every model with the real Terraform agent.
+pub async fn run_scenarios(
+    config: &Config,
+    scenarios: &[Scenario],
+    models: &[String],
+    repeat: u32,
+    output: &Path,
+) -> Result<(EvalReport, Vec<ScenarioRun>), CommandError> {
+    for model in models {
+        LlmSpec::parse(model).map_err(|error| CommandError::BadInput(error.to_string()))?;
+    }
+    let redactor = configured_redactor(config)?;
+    let terraform = TerraformRunner::new(
+        terraform_binary(Some(&config.defaults.terraform)),
+        redactor.clone(),
+        Cancellation::new(),
+    );
+    let diagnoser_for = |spec: &str| eval_diagnoser(config, spec, redactor.clone());
+    let options = EvalOptions {
+        models: models.to_vec(),
+        repeat,
+        work_dir: output.join("sandboxes"),
+        terraform: &terraform,
+        diagnoser_for: &diagnoser_for,
+        node: config.proxmox.node.clone(),
+    };
+    run_eval(scenarios, &options)
+        .await
+        .map_err(|error| CommandError::BadInput(error.to_string()))
+}
+
+/// The diagnoser for one SPEC measured alone: the catalogue only when the SPEC is `catalog`.
+fn eval_diagnoser(
+    config: &Config,
+    spec: &str,
+    redactor: SharedRedactor,
+) -> Result<Box<dyn Diagnoser>, String> {
+    let arguments = DiagnoserArgs {
+        llm: Some(spec.to_string()),
+        no_catalog: true,
+    };
+    let settings =
+        diagnosis_settings(&config.llm, &arguments).map_err(|error| error.to_string())?;
+    build_diagnoser(&settings, ApiKeys::from_environment(), redactor)
+        .map_err(|error| error.to_string())
+}
+
+/// Writes `report.md` and `report.json`.
+pub fn write_report(report: &EvalReport, output: &Path) -> Result<(), CommandError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| CommandError::Io {
+            action: "write",
+            path,
+            source,
+        }
+    };
+    std::fs::create_dir_all(output).map_err(io(output))?;
+    let markdown = output.join("report.md");
+    std::fs::write(&markdown, report.to_markdown()).map_err(io(&markdown))?;
+    let json = output.join("report.json");
+    let text = serde_json::to_string_pretty(report)
+        .map_err(|error| CommandError::BadInput(format!("cannot encode the report: {error}")))?;
+    std::fs::write(&json, text).map_err(io(&json))?;
+    Ok(())
+}
