@@ -469,7 +469,7 @@ impl Diagnosis {
     }
 
     pub fn cost_usd(&self) -> f64 {
-        self.usage.iter().map(|usage| usage.cost_usd).sum()
+        sum_dollars(self.usage.iter().map(|usage| usage.cost_usd))
     }
 }
 
@@ -616,6 +616,14 @@ impl RunRecord {
             .filter_map(|attempt| attempt.diagnosis.as_ref())
             .find_map(|diagnosis| diagnosis.hypothesis.as_ref())
     }
+}
+
+/// Adds dollar amounts starting from +0.0. (`Iterator::sum` on floats starts from -0.0, which an empty run would
+/// then report as "$-0.00".)
+pub fn sum_dollars(amounts: impl IntoIterator<Item = f64>) -> f64 {
+    amounts
+        .into_iter()
+        .fold(0.0, |total, amount| total + amount)
 }
 
 /// The names `agentlab schema NAME` accepts, with their JSON Schemas.

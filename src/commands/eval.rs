@@ -6,10 +6,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::cli::{DiagnoserArgs, EvalArgs, GlobalArgs};
-use crate::commands::export_eval_metrics;
 use crate::commands::{
     CommandError, ExitStatus, configured_redactor, diagnosis_settings, print_stdout,
 };
+use crate::commands::{export_eval_metrics, write_record};
 use crate::config::{Config, LoadedConfig};
 use crate::diagnosis::{ApiKeys, LlmSpec, build_diagnoser};
 use crate::eval::report::EvalReport;
@@ -34,6 +34,7 @@ pub async fn eval(global: &GlobalArgs, args: &EvalArgs) -> Result<ExitStatus, Co
     let (report, runs) =
         run_scenarios(&config, &scenarios, &args.models, args.repeat, &output).await?;
     write_report(&report, &output)?;
+    write_run_records(&runs, &output)?;
     export_eval_metrics(&report, &runs, &args.metrics).await;
     if args.json {
         let text = serde_json::to_string_pretty(&report).map_err(|error| {
@@ -134,5 +135,22 @@ pub fn write_report(report: &EvalReport, output: &Path) -> Result<(), CommandErr
     let text = serde_json::to_string_pretty(report)
         .map_err(|error| CommandError::BadInput(format!("cannot encode the report: {error}")))?;
     std::fs::write(&json, text).map_err(io(&json))?;
+    Ok(())
+}
+
+/// Writes every run's record under `records/MODEL-REPEAT/SCENARIO.json`, redacted like any record.
+pub fn write_run_records(runs: &[ScenarioRun], output: &Path) -> Result<(), CommandError> {
+    let redactor = crate::redact::process_shared_redactor().snapshot();
+    for run in runs {
+        let slug: String = run
+            .model
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        let dir = output
+            .join("records")
+            .join(format!("{slug}-{}", run.repeat));
+        write_record(&dir, &run.record, &redactor)?;
+    }
     Ok(())
 }

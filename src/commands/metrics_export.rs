@@ -57,7 +57,7 @@ pub async fn export_eval_metrics(report: &EvalReport, runs: &[ScenarioRun], args
             .filter(|r| r.scenario == scenario && r.model == model)
             .collect();
         let pass_ratio = mine.iter().filter(|r| r.pass).count() as f64 / mine.len().max(1) as f64;
-        let cost: f64 = mine.iter().map(|r| r.cost_usd).sum();
+        let cost = crate::contracts::sum_dollars(mine.iter().map(|r| r.cost_usd));
         if let Err(error) = metrics.record_eval_result(scenario, model, pass_ratio, cost) {
             tracing::warn!(%error, "eval metric not recorded");
         }

@@ -57,6 +57,15 @@ pub fn signatures() -> &'static [Signature] {
             root_cause: "The Terraform state is locked by another run, or by a run that was killed; a person must check that no run is active and release the lock (terraform force-unlock), which agentlab never does by itself.",
         },
         Signature {
+            // The validator's own wording (src/validator/net.rs): guests run and have addresses, yet the port
+            // refuses. A retry will not start a service.
+            name: "guest-port-refused",
+            pattern: r"do not accept TCP connections on port (\d+)[\s\S]*?connection refused",
+            category: Category::Network,
+            remediation: Remediation::Escalate,
+            root_cause: "The guests run and have addresses, but nothing accepts TCP connections on port $1 (connection refused): the service (sshd) is not running in the guest or a firewall rejects the port; fix the guest image or the firewall rule, a retry cannot help.",
+        },
+        Signature {
             name: "s3-backend-unreachable",
             pattern: r"(?s)(?:Error refreshing state|Failed to get existing workspaces|Error loading state|Failed to load state)\b.{0,600}?dial tcp ([^\s]+?): (?:connect: )?(connection refused|no route to host|i/o timeout|no such host)",
             category: Category::StateBackend,
@@ -217,12 +226,21 @@ fn validation_mismatch(
         .collect();
     types.sort();
     types.dedup();
+    let unmatched = unmatched_patterns(validation);
+    let expectation = if unmatched.is_empty() {
+        String::from("the validator's `resources` expectation")
+    } else {
+        format!(
+            "the validator's `resources` expectation ({})",
+            unmatched.join(", ")
+        )
+    };
     Some(CatalogueMatch {
         signature: "validator-resources-pattern-mismatch",
         hypothesis: Hypothesis {
             category: Category::ValidationMismatch,
             root_cause: format!(
-                "Terraform applied cleanly, but the validator's `resources` expectation matches none of the addresses it manages (resource types present: {}); the pattern in [project.validate] names another resource type than the project uses — fix the expectation or the module.",
+                "Terraform applied cleanly, but {expectation} matches none of the addresses it manages (resource types present: {}); the pattern in [project.validate] names another resource type than the project uses — fix the expectation or the module.",
                 types.join(", ")
             ),
             evidence: vec![item.id.clone()],
@@ -230,6 +248,29 @@ fn validation_mismatch(
             confidence: CATALOGUE_CONFIDENCE,
         },
     })
+}
+
+/// The patterns the `resources` check reports as matching nothing, in backticks as the check writes them.
+fn unmatched_patterns(validation: &crate::contracts::ValidationResult) -> Vec<String> {
+    static UNMATCHED: OnceLock<Regex> = OnceLock::new();
+    let regex = UNMATCHED.get_or_init(|| {
+        Regex::new(r"pattern (`[^`]+`) matched (?:nothing|0\b)").expect("the pattern is valid")
+    });
+    let mut patterns: Vec<String> = validation
+        .checks
+        .iter()
+        .filter(|check| check.name == CheckName::Resources)
+        .flat_map(|check| std::iter::once(&check.detail).chain(check.evidence.iter()))
+        .flat_map(|text| {
+            regex
+                .captures_iter(text)
+                .map(|captures| captures[1].to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    patterns.sort();
+    patterns.dedup();
+    patterns
 }
 
 /// The resource type of an address: `module.a.module.b.proxmox_x.name[0]` → `proxmox_x` (`data.` kept away).

@@ -236,5 +236,42 @@ fn a_resources_pattern_for_another_provider_is_a_validation_mismatch() {
         "{}",
         found.hypothesis.root_cause
     );
+    assert!(
+        found
+            .hypothesis
+            .root_cause
+            .contains("`proxmox_lxc\\.container\\[\\d+\\]`"),
+        "the hypothesis names the expectation that matched nothing: {}",
+        found.hypothesis.root_cause
+    );
     assert_eq!(resource_type("data.proxmox_x.y"), Some("proxmox_x"));
+}
+
+#[test]
+fn a_guest_port_that_refuses_is_a_network_problem_for_a_person() {
+    let mut request = request_with_error("", "");
+    request.terraform.ok = true;
+    request.terraform.diagnostics.clear();
+    request.validation = Some(crate::contracts::ValidationResult::from_checks(vec![
+        crate::contracts::CheckResult {
+            name: CheckName::Reachable,
+            status: CheckStatus::Fail,
+            detail: "2 of 2 guests do not accept TCP connections on port 22: lxc/901 on pmx-01, lxc/902 on pmx-01"
+                .into(),
+            evidence: vec![
+                "lxc/901 on pmx-01: 10.0.0.5:22: connection refused (nothing listens on the port, or a firewall rejects it)"
+                    .into(),
+            ],
+        },
+    ]));
+    let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
+    let found = recognise(&request, &context).expect("recognised");
+    assert_eq!(found.signature, "guest-port-refused");
+    assert_eq!(found.hypothesis.category, Category::Network);
+    assert_eq!(found.hypothesis.remediation, Remediation::Escalate);
+    assert!(
+        found.hypothesis.root_cause.contains("port 22"),
+        "{}",
+        found.hypothesis.root_cause
+    );
 }

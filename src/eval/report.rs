@@ -122,7 +122,8 @@ fn summarise(model: &str, results: &[EvalResult]) -> ModelSummary {
         .iter()
         .filter(|result| result.kind == ScenarioKind::Failure)
         .collect();
-    let incident_cost: f64 = incidents.iter().map(|result| result.cost_usd).sum();
+    let incident_cost =
+        crate::contracts::sum_dollars(incidents.iter().map(|result| result.cost_usd));
     let correct = incidents.iter().filter(|result| result.pass).count();
     let mut latencies: Vec<u64> = mine
         .iter()

@@ -109,7 +109,7 @@ fn default_max_retries() -> u32 {
     2
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioValidation {
     #[serde(default)]
@@ -117,6 +117,15 @@ pub struct ScenarioValidation {
     /// Whether something listens on the guests' port (false: the `reachable` check fails).
     #[serde(default = "default_true")]
     pub listening: bool,
+}
+
+impl Default for ScenarioValidation {
+    fn default() -> Self {
+        Self {
+            resources: Vec::new(),
+            listening: true,
+        }
+    }
 }
 
 fn default_true() -> bool {

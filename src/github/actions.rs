@@ -28,7 +28,7 @@ impl StepOutputs {
         Self {
             outcome: if failed { "failed" } else { "success" },
             llm_calls: records.iter().map(|record| record.llm_calls).sum(),
-            cost_usd: records.iter().map(|record| record.cost_usd).sum(),
+            cost_usd: crate::contracts::sum_dollars(records.iter().map(|record| record.cost_usd)),
             record_path: record_path.display().to_string(),
         }
     }

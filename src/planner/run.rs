@@ -126,11 +126,12 @@ pub async fn run_project(run: ProjectRun, agents: Agents<'_>) -> RunRecord {
                 machine.step(event)
             }
             Command::Diagnose { attempt, .. } => {
-                let spent_usd = attempts
-                    .iter()
-                    .filter_map(|a| a.diagnosis.as_ref())
-                    .map(Diagnosis::cost_usd)
-                    .sum();
+                let spent_usd = crate::contracts::sum_dollars(
+                    attempts
+                        .iter()
+                        .filter_map(|a| a.diagnosis.as_ref())
+                        .map(Diagnosis::cost_usd),
+                );
                 let event = match attempts.last_mut() {
                     Some(current) => {
                         let diagnosis_request = DiagnosisRequest {
@@ -346,7 +347,7 @@ fn finish_record(
         outcome,
         failure_reason: reason,
         llm_calls: diagnoses().map(Diagnosis::llm_calls).sum(),
-        cost_usd: diagnoses().map(Diagnosis::cost_usd).sum(),
+        cost_usd: crate::contracts::sum_dollars(diagnoses().map(Diagnosis::cost_usd)),
         context: run.context.clone(),
         transitions: machine.transitions().to_vec(),
         attempts,

@@ -248,6 +248,10 @@ async fn a_happy_run_never_calls_the_diagnoser_and_costs_nothing() {
     assert_eq!(record.outcome, Outcome::Success);
     assert_eq!(script.diagnoser_calls(), 0);
     assert_eq!((record.llm_calls, record.cost_usd), (0, 0.0));
+    assert!(
+        record.cost_usd.is_sign_positive(),
+        "a clean run costs $0.00, not $-0.00"
+    );
     use StateName::*;
     assert_eq!(path(&record), vec![Init, Running, Validating, Success]);
     let validation = script.validator.requests.lock().unwrap()[0].clone();
