@@ -2,6 +2,7 @@
 //! agent, and reports. This is the one place where arguments, environment and configuration meet, so that the
 //! rooms below never read them directly.
 
+mod demo;
 mod diagnose;
 mod eval;
 mod metrics_export;
@@ -54,11 +55,6 @@ pub enum CommandError {
     Config(#[from] ConfigError),
     #[error("{0}")]
     BadInput(String),
-    #[error("`agentlab {command}` needs {part}, which this build does not have yet")]
-    NotBuilt {
-        command: &'static str,
-        part: &'static str,
-    },
     #[error("cannot {action} {path}: {source}")]
     Io {
         action: &'static str,
@@ -72,7 +68,7 @@ impl CommandError {
     /// Configuration and input problems are the user's to fix (2); anything else means the run failed (1).
     pub fn exit_status(&self) -> ExitStatus {
         match self {
-            Self::Config(_) | Self::BadInput(_) | Self::NotBuilt { .. } => ExitStatus::BadInput,
+            Self::Config(_) | Self::BadInput(_) => ExitStatus::BadInput,
             Self::Io { .. } => ExitStatus::RunFailed,
         }
     }
@@ -94,10 +90,7 @@ pub async fn run(cli: Cli) -> Result<ExitStatus, CommandError> {
         }
         Command::Diagnose(args) => diagnose::diagnose_record(&cli.global, &args).await,
         Command::Eval(args) => eval::eval(&cli.global, &args).await,
-        Command::Demo(_) => Err(CommandError::NotBuilt {
-            command: "demo",
-            part: "the eval harness",
-        }),
+        Command::Demo(args) => demo::demo(&cli.global, &args).await,
     }
 }
 
