@@ -11,12 +11,21 @@ use tracing_subscriber::fmt::MakeWriter;
 use crate::cli::LogFormat;
 use crate::redact::redact_with_process_redactor;
 
+/// How much a command logs without `-v`: `Progress` (info: Terraform's progress, what was posted) for the
+/// commands that run in CI, `Quiet` (warnings only) for the ones whose report is the point (`demo`, `eval`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogDetail {
+    Progress,
+    Quiet,
+}
+
 /// Installs the global subscriber. `verbosity` counts `-v` flags; `AGENTLAB_LOG` (an env-filter directive)
 /// overrides it.
-pub fn init_logging(format: LogFormat, verbosity: u8) {
-    let default_level = match verbosity {
-        0 => "agentlab=info",
-        1 => "agentlab=debug",
+pub fn init_logging(format: LogFormat, verbosity: u8, detail: LogDetail) {
+    let default_level = match (verbosity, detail) {
+        (0, LogDetail::Quiet) => "agentlab=warn",
+        (0, LogDetail::Progress) => "agentlab=info",
+        (1, _) => "agentlab=debug",
         _ => "agentlab=trace",
     };
     let filter =

@@ -6,13 +6,17 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 
-use agentlab::cli::Cli;
+use agentlab::cli::{Cli, Command};
 use agentlab::commands::{self, ExitStatus};
-use agentlab::logging::init_logging;
+use agentlab::logging::{LogDetail, init_logging};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.global.log_format, cli.global.verbose);
+    let detail = match cli.command {
+        Command::Demo(_) | Command::Eval(_) => LogDetail::Quiet,
+        _ => LogDetail::Progress,
+    };
+    init_logging(cli.global.log_format, cli.global.verbose, detail);
     let outcome = tokio::runtime::Runtime::new()
         .context("cannot start the async runtime")
         .map(|runtime| runtime.block_on(commands::run(cli)));

@@ -2,6 +2,7 @@
 
 mod cli;
 mod diagnosis;
+mod eval;
 mod github_events;
 mod github_flows;
 mod github_routes;

@@ -43,14 +43,14 @@ fn service_binary(env_var: &str, name: &str) -> PathBuf {
 
 /// A Pushgateway of our own on a free loopback port, keeping nothing on disk; killed when dropped, also when a test
 /// fails halfway.
-struct PushgatewayProcess {
+pub struct PushgatewayProcess {
     child: Child,
-    url: String,
+    pub url: String,
     _log_folder: tempfile::TempDir,
 }
 
 impl PushgatewayProcess {
-    async fn start() -> Self {
+    pub async fn start() -> Self {
         let binary = service_binary("AGENTLAB_PUSHGATEWAY", "prometheus-pushgateway");
         // The port is free when asked for but could be taken before the Pushgateway binds it: try a few.
         for _ in 0..5 {
@@ -99,7 +99,7 @@ impl PushgatewayProcess {
         panic!("the Pushgateway at {} never became ready", self.url);
     }
 
-    async fn exposition(&self) -> String {
+    pub async fn exposition(&self) -> String {
         let response = reqwest::get(format!("{}/metrics", self.url)).await.unwrap();
         assert!(response.status().is_success());
         response.text().await.unwrap()
