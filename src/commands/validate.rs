@@ -5,7 +5,6 @@
 //! Terraform's facts. Those facts come from a `terraform show -json` document given with `--state`: this command
 //! runs no Terraform itself.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
@@ -17,11 +16,11 @@ use crate::commands::runs::{RunSettings, project_run};
 use crate::commands::{CommandError, ExitStatus, configured_redactor, print_stdout};
 use crate::config::LoadedConfig;
 use crate::contracts::{
-    ChangeAction, CheckStatus, ResourceChange, RunContext, RunMode, TerraformPhase,
-    TerraformResult, ValidationResult,
+    CheckStatus, RunContext, RunMode, TerraformPhase, TerraformResult, ValidationResult,
 };
 use crate::planner::run::validation_request;
-use crate::redact::PLACEHOLDER;
+use crate::redact::process_shared_redactor;
+use crate::terraform::plan::{parse_plan_json, parse_state_json};
 use crate::validator::proxmox::{ProxmoxClientSettings, ProxmoxConnection};
 use crate::validator::{ProxmoxValidator, ValidatorSettings};
 
@@ -129,22 +128,46 @@ fn read_terraform_facts(path: &Path, mode: ValidateMode) -> Result<TerraformResu
         .map_err(|why| CommandError::BadInput(format!("{}: {why}", path.display())))
 }
 
+/// Tells a plan from a state (the two commands print different documents) and reads it with the Terraform room's
+/// parsers: addresses through child modules, known outputs with sensitive values masked, and the plan's creates.
 fn terraform_facts(text: &str, mode: ValidateMode) -> Result<TerraformResult, String> {
     let document: Value = serde_json::from_str(text)
         .map_err(|error| format!("not JSON from `terraform show -json`: {error}"))?;
-    let Some(version) = document.get("format_version").and_then(Value::as_str) else {
+    if document
+        .get("format_version")
+        .and_then(Value::as_str)
+        .is_none()
+    {
         return Err("no format_version; is it the output of `terraform show -json`?".into());
-    };
-    if !matches!(version.split('.').next(), Some("0" | "1")) {
-        return Err(format!(
-            "format_version {version} is not one agentlab reads (0.x, 1.x)"
-        ));
     }
     let is_plan =
         document.get("planned_values").is_some() || document.get("resource_changes").is_some();
-    let (values, phase) = match (mode, is_plan) {
-        (ValidateMode::Plan, true) => (document.get("planned_values"), TerraformPhase::Plan),
-        (ValidateMode::Live, false) => (document.get("values"), TerraformPhase::Apply),
+    let (phase, resource_addresses, outputs, resource_changes) = match (mode, is_plan) {
+        (ValidateMode::Plan, true) => {
+            let plan = parse_plan_json(text).map_err(|error| error.to_string())?;
+            plan.sensitive_values
+                .iter()
+                .for_each(|value| process_shared_redactor().add_secret_json(value));
+            (
+                TerraformPhase::Plan,
+                plan.planned_addresses,
+                plan.planned_outputs,
+                plan.resource_changes,
+            )
+        }
+        (ValidateMode::Live, false) => {
+            let state = parse_state_json(text).map_err(|error| error.to_string())?;
+            state
+                .sensitive_values
+                .iter()
+                .for_each(|value| process_shared_redactor().add_secret_json(value));
+            (
+                TerraformPhase::Apply,
+                state.resource_addresses,
+                state.outputs,
+                Vec::new(),
+            )
+        }
         (ValidateMode::Plan, false) => {
             return Err(
                 "this is a state, but --mode plan needs `terraform show -json PLANFILE`".into(),
@@ -156,21 +179,6 @@ fn terraform_facts(text: &str, mode: ValidateMode) -> Result<TerraformResult, St
             );
         }
     };
-    let mut resource_addresses = Vec::new();
-    if let Some(root) = values.and_then(|values| values.get("root_module")) {
-        collect_addresses(root, &mut resource_addresses);
-    }
-    resource_addresses.sort();
-    let outputs = values
-        .and_then(|values| values.get("outputs"))
-        .and_then(Value::as_object)
-        .map(known_outputs)
-        .unwrap_or_default();
-    let resource_changes = document
-        .get("resource_changes")
-        .and_then(Value::as_array)
-        .map(|changes| changes.iter().filter_map(planned_create).collect())
-        .unwrap_or_default();
     Ok(TerraformResult {
         ok: true,
         phase,
@@ -183,63 +191,6 @@ fn terraform_facts(text: &str, mode: ValidateMode) -> Result<TerraformResult, St
         outputs,
         log_tail: Vec::new(),
         duration_ms: 0,
-    })
-}
-
-fn collect_addresses(module: &Value, addresses: &mut Vec<String>) {
-    let resources = module.get("resources").and_then(Value::as_array);
-    for resource in resources.into_iter().flatten() {
-        if let Some(address) = resource.get("address").and_then(Value::as_str) {
-            addresses.push(address.to_string());
-        }
-    }
-    let children = module.get("child_modules").and_then(Value::as_array);
-    for child in children.into_iter().flatten() {
-        collect_addresses(child, addresses);
-    }
-}
-
-/// Outputs with a value (a plan leaves out those only known after apply); sensitive ones become the placeholder.
-fn known_outputs(outputs: &serde_json::Map<String, Value>) -> BTreeMap<String, Value> {
-    outputs
-        .iter()
-        .filter_map(|(name, output)| {
-            let value = output.get("value")?;
-            let sensitive = output
-                .get("sensitive")
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
-            let value = if sensitive {
-                Value::from(PLACEHOLDER)
-            } else {
-                value.clone()
-            };
-            Some((name.clone(), value))
-        })
-        .collect()
-}
-
-fn planned_create(change: &Value) -> Option<ResourceChange> {
-    let address = change.get("address")?.as_str()?;
-    let actions: Vec<&str> = change
-        .get("change")?
-        .get("actions")?
-        .as_array()?
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
-    let action = match actions.as_slice() {
-        ["create"] => ChangeAction::Create,
-        ["delete", "create"] => ChangeAction::DeleteCreate,
-        ["create", "delete"] => ChangeAction::CreateDelete,
-        _ => return None,
-    };
-    Some(ResourceChange {
-        address: address.to_string(),
-        action,
-        reason: None,
-        before: None,
-        after: None,
     })
 }
 

@@ -1,5 +1,6 @@
 use super::*;
 use crate::contracts::{CheckName, CheckResult};
+use crate::terraform::sensitive::SENSITIVE_PLACEHOLDER;
 
 /// The shape of `terraform show -json` of a state: a root module with a child module, and outputs.
 const STATE: &str = r#"{
@@ -46,7 +47,7 @@ fn a_state_gives_every_address_through_child_modules_and_masked_outputs() {
         ]
     );
     assert_eq!(facts.outputs["guests"][0]["vmid"], 101);
-    assert_eq!(facts.outputs["root_password"], PLACEHOLDER);
+    assert_eq!(facts.outputs["root_password"], SENSITIVE_PLACEHOLDER);
     assert!(facts.resource_changes.is_empty());
 }
 
