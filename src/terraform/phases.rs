@@ -12,7 +12,7 @@ use tokio::process::Command;
 
 use super::human::{LogTail, diagnostics_from_human_output};
 use super::plan::{parse_outputs_json, parse_plan_json, parse_state_json};
-use super::process::{OutputStream, ProcessEnd, run_streaming};
+use super::process::{LineLength, MAX_STREAM_LINE_BYTES, OutputStream, ProcessEnd, run_streaming};
 use super::runner::{PlanExit, TERRAFORM_BINARY_ENV, TerraformRunner, agent_error};
 use super::sensitive::SensitiveValues;
 use super::ui::{UiEventKind, parse_ui_line};
@@ -393,11 +393,24 @@ impl<'a> RequestRun<'a> {
         // it; one tracker per stream, since the streams interleave.
         let mut stderr_keys = PrivateKeyLines::default();
         let mut stdout_keys = PrivateKeyLines::default();
-        let end = run_streaming(command, &runner.cancellation, |stream, line| match stream {
+        let stdout_lines = if keeps_document {
+            LineLength::Whole
+        } else {
+            LineLength::AtMost(MAX_STREAM_LINE_BYTES)
+        };
+        let end = run_streaming(
+            command,
+            &runner.cancellation,
+            stdout_lines,
+            |stream, line| match stream {
             OutputStream::Stderr => {
                 let line = stderr_keys.hide(&line);
                 if output.stderr.len() < MAX_STDERR_BYTES {
-                    output.stderr.push_str(&line);
+                    let mut end = line.len().min(MAX_STDERR_BYTES - output.stderr.len());
+                    while !line.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    output.stderr.push_str(&line[..end]);
                     output.stderr.push('\n');
                 }
                 log(&line);
