@@ -211,15 +211,11 @@ fn wait_for_max_rss_kib(pid: i32) -> (i32, i64) {
     (libc::WEXITSTATUS(status), usage.ru_maxrss)
 }
 
-#[tokio::test]
-async fn fifty_megabytes_of_output_keep_memory_and_the_record_bounded() {
-    let workspace = sandbox_workspace();
-    // 50 MB of lines that are not Terraform's JSON, 1 kB each, on stdout, and a little on stderr.
-    terraform_printing(
-        workspace.path(),
-        "line=$(printf 'not json: %01010d' 0); yes \"$line\" | head -c 50000000; echo 'Error: the end' >&2",
-    );
-    let log = std::fs::File::create(workspace.path().join("agentlab.log")).unwrap();
+/// Runs `agentlab plan` with a terraform whose plan prints what `output` (a shell snippet) prints, and returns
+/// the exit status, agentlab's peak resident set in KiB and the end of its log.
+async fn plan_printing(workspace: &Path, output: &str) -> (i32, i64, String) {
+    terraform_printing(workspace, output);
+    let log = std::fs::File::create(workspace.join("agentlab.log")).unwrap();
     // wait4 below needs a child nobody else reaps: a plain std child, never waited for through std.
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_agentlab"));
     command
@@ -232,12 +228,9 @@ async fn fifty_megabytes_of_output_keep_memory_and_the_record_bounded() {
             "out",
             "--config",
         ])
-        .arg(workspace.path().join("agentlab-sandbox.toml"))
-        .current_dir(workspace.path())
-        .env(
-            "AGENTLAB_TERRAFORM",
-            workspace.path().join("terraform-fake"),
-        )
+        .arg(workspace.join("agentlab-sandbox.toml"))
+        .current_dir(workspace)
+        .env("AGENTLAB_TERRAFORM", workspace.join("terraform-fake"))
         .env_remove("GITHUB_ACTIONS")
         .env_remove("GITHUB_STEP_SUMMARY")
         .env_remove("GITHUB_OUTPUT")
@@ -252,19 +245,27 @@ async fn fifty_megabytes_of_output_keep_memory_and_the_record_bounded() {
     let (code, max_rss_kib) = tokio::task::spawn_blocking(move || wait_for_max_rss_kib(pid))
         .await
         .unwrap();
-    let log = std::fs::read(workspace.path().join("agentlab.log")).unwrap();
+    let log = std::fs::read(workspace.join("agentlab.log")).unwrap();
     let log_end = String::from_utf8_lossy(&log[log.len().saturating_sub(20_000)..]).into_owned();
-    assert_eq!(code, 1, "{log_end}");
     assert_no_panic(&log_end);
-    let record_path = workspace.path().join("out/sandbox-ok.json");
-    let record_bytes = std::fs::metadata(&record_path).unwrap().len();
+    (code, max_rss_kib, log_end)
+}
+
+/// The output was 50 MB; keeping it, or a diagnostic per line, would need more than this several times over.
+const MAX_RSS_KIB: i64 = 48 * 1024;
+
+/// The record of a plan that printed far too much: failed, on disk, and small.
+fn assert_small_failed_record(workspace: &Path) -> agentlab::contracts::TerraformResult {
+    let record_bytes = std::fs::metadata(workspace.join("out/sandbox-ok.json"))
+        .unwrap()
+        .len();
     assert!(
-        record_bytes < 200_000,
+        record_bytes < 300_000,
         "the record holds {record_bytes} bytes"
     );
-    let record = record_on_disk(&workspace.path().join("out"), "sandbox-ok");
+    let record = record_on_disk(&workspace.join("out"), "sandbox-ok");
     assert_eq!(record.outcome, Outcome::Failed);
-    let terraform = &record.attempts[0].terraform;
+    let terraform = record.attempts[0].terraform.clone();
     assert!(
         terraform.log_tail.len() <= 61,
         "{}",
@@ -272,9 +273,23 @@ async fn fifty_megabytes_of_output_keep_memory_and_the_record_bounded() {
     );
     assert!(
         terraform.diagnostics.len() <= 10,
-        "{:?}",
-        terraform.diagnostics
+        "{}",
+        terraform.diagnostics.len()
     );
+    terraform
+}
+
+#[tokio::test]
+async fn fifty_megabytes_of_output_keep_memory_and_the_record_bounded() {
+    let workspace = sandbox_workspace();
+    // 50 MB of lines that are not Terraform's JSON, 1 kB each, on stdout, and a little on stderr.
+    let (code, max_rss_kib, log_end) = plan_printing(
+        workspace.path(),
+        "line=$(printf 'not json: %01010d' 0); yes \"$line\" | head -c 50000000; echo 'Error: the end' >&2",
+    )
+    .await;
+    assert_eq!(code, 1, "{log_end}");
+    let terraform = assert_small_failed_record(workspace.path());
     assert!(
         terraform.diagnostics.iter().any(|diagnostic| diagnostic
             .detail
@@ -282,9 +297,33 @@ async fn fifty_megabytes_of_output_keep_memory_and_the_record_bounded() {
         "{:?}",
         terraform.diagnostics
     );
-    // The output was 50 MB; keeping it, or a diagnostic per line, would need more than this many times over.
     assert!(
-        max_rss_kib < 48 * 1024,
+        max_rss_kib < MAX_RSS_KIB,
+        "agentlab's resident set peaked at {max_rss_kib} KiB"
+    );
+}
+
+#[tokio::test]
+async fn fifty_megabytes_without_a_newline_are_cut_and_memory_stays_bounded() {
+    let workspace = sandbox_workspace();
+    // One 25 MB line on each stream.
+    let (code, max_rss_kib, log_end) = plan_printing(
+        workspace.path(),
+        "yes x | tr -d '\\n' | head -c 25000000 >&2; yes y | tr -d '\\n' | head -c 25000000",
+    )
+    .await;
+    assert_eq!(code, 1, "{log_end}");
+    let terraform = assert_small_failed_record(workspace.path());
+    assert!(
+        terraform
+            .log_tail
+            .iter()
+            .any(|line| line.starts_with("xxxx")),
+        "{:?}",
+        terraform.log_tail
+    );
+    assert!(
+        max_rss_kib < MAX_RSS_KIB,
         "agentlab's resident set peaked at {max_rss_kib} KiB"
     );
 }
