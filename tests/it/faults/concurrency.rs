@@ -14,8 +14,9 @@ async fn two_deploys_of_one_project_one_fails_on_the_state_lock_and_the_state_is
     let workspace = sandbox_workspace();
     let (_proxmox, _listener, proxmox_env) = sandbox_proxmox(workspace.path()).await;
     let mut first_env = proxmox_env.clone();
-    // The first run's creates take three seconds, so its apply holds the lock while the second one starts.
-    first_env.push(("TF_VAR_create_seconds", "3".to_string()));
+    // The first run's creates take ten seconds, so its apply holds the lock for as long as the second run needs to
+    // start, init and ask for the lock, even on a loaded machine.
+    first_env.push(("TF_VAR_create_seconds", "10".to_string()));
     // No --output: each run picks its own folder under .agentlab/runs, as in CI.
     let deploy = ["deploy", "--project", "sandbox-ok", "--no-post"];
     let mut first = agentlab_command(workspace.path(), &deploy, &first_env)

@@ -26,8 +26,9 @@ async fn a_sigterm_mid_deploy_writes_the_record_and_the_next_plan_needs_no_unloc
     let out = workspace.path().join("out");
     let (_proxmox, _listener, proxmox_env) = sandbox_proxmox(workspace.path()).await;
     let mut slow_env = proxmox_env.clone();
-    // Each create takes three seconds, so the apply is still running when the signal arrives.
-    slow_env.push(("TF_VAR_create_seconds", "3".to_string()));
+    // Each create would take ten seconds, so the apply is still running when the signal arrives; the interrupt
+    // reaches the provisioners' `sleep` too, so the test does not wait them out.
+    slow_env.push(("TF_VAR_create_seconds", "10".to_string()));
     let mut child = agentlab_command(
         workspace.path(),
         &[
