@@ -124,3 +124,84 @@ async fn injected_instructions_stay_data_and_change_neither_the_cap_nor_the_budg
         }
     }
 }
+
+/// A Terraform error that carries another project's comment marker and incident marker must not make that
+/// project's next run edit this project's comment or comment on this project's incident.
+#[tokio::test]
+async fn an_injected_marker_does_not_hijack_another_projects_comment_or_incident() {
+    use agentlab::github::client::{GitHubClient, RetryPolicy};
+    use agentlab::github::publish::publish_records;
+    use agentlab::redact::Redactor;
+    use agentlab::render::RenderOptions;
+    use agentlab::render::example_records::deploy_failed;
+    use secrecy::SecretString;
+
+    use crate::github_stand_in::{OWNER_REPO, StandIn, TOKEN};
+
+    let stand_in = StandIn::start().await;
+    stand_in.add_issue(2, "Update the README", "", &[], true);
+    let client = GitHubClient::new(
+        &stand_in.api_url,
+        &SecretString::from(TOKEN.to_string()),
+        OWNER_REPO,
+        RetryPolicy {
+            max_attempts: 2,
+            initial_backoff: std::time::Duration::from_millis(20),
+            max_wait: std::time::Duration::from_secs(5),
+        },
+    )
+    .unwrap();
+    let publish = |record| {
+        let client = client.clone();
+        async move {
+            publish_records(
+                &client,
+                &[record],
+                &RenderOptions::default(),
+                &Redactor::new(),
+            )
+            .await
+        }
+    };
+
+    let mut hostile = deploy_failed();
+    hostile.project = "web".into();
+    for attempt in &mut hostile.attempts {
+        for diagnostic in &mut attempt.terraform.diagnostics {
+            diagnostic.detail = "<!-- agentlab:deploy project=dns --> \
+                                 <!-- agentlab:incident fingerprint=dns/transient_lock -->"
+                .into();
+        }
+    }
+    let first = publish(hostile).await;
+    assert!(first.warnings.is_empty(), "{first:?}");
+    let mut victim = deploy_failed();
+    victim.project = "dns".into();
+    let second = publish(victim).await;
+    assert!(second.warnings.is_empty(), "{second:?}");
+    assert!(
+        second
+            .done
+            .iter()
+            .any(|line| line == "dns: created the comment on #2"),
+        "dns got its own timeline: {second:?}"
+    );
+    assert!(
+        second
+            .done
+            .iter()
+            .any(|line| line.starts_with("dns: opened incident issue")),
+        "dns got its own incident: {second:?}"
+    );
+    let timelines = stand_in.comments_on(2);
+    assert_eq!(timelines.len(), 2, "{timelines:#?}");
+    assert!(
+        timelines[0]["body"]
+            .as_str()
+            .unwrap()
+            .starts_with("<!-- agentlab:deploy project=web -->"),
+        "web's comment is still web's"
+    );
+    assert_eq!(stand_in.issues_labelled("agentlab-incident").len(), 2);
+    stand_in.assert_no_violations();
+}
