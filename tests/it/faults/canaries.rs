@@ -4,8 +4,9 @@
 //! None may appear in any request body sent to GitHub or the LLM, in a record or preview, in the step summary or
 //! the step outputs, or in agentlab's logs.
 //!
-//! Outside GitHub Actions on purpose: inside, agentlab prints `::add-mask::SECRET` so the runner hides the value
-//! from its log, and those lines carry the secret by design.
+//! The runs believe they are inside GitHub Actions, so the log groups and annotations are checked too. There
+//! agentlab prints `::add-mask::SECRET` so that the runner hides the value from its log; those lines carry the
+//! secret by design, never reach the log, and are the only lines left out of the search.
 
 use std::path::Path;
 
@@ -97,6 +98,7 @@ async fn no_canary_leaves_the_process_in_any_request_record_summary_or_log() {
     let outputs = workspace.path().join("step-outputs.txt");
     let mut env = proxmox_env;
     env.extend([
+        ("GITHUB_ACTIONS", "true".to_string()),
         ("GITHUB_API_URL", github.api_url.clone()),
         ("GITHUB_TOKEN", CANARIES[3].1.to_string()),
         ("GITHUB_REPOSITORY", OWNER_REPO.to_string()),
@@ -195,6 +197,18 @@ async fn no_canary_leaves_the_process_in_any_request_record_summary_or_log() {
             &format!("{name}'s stdout"),
             &String::from_utf8_lossy(&output.stdout),
         );
-        assert_no_canary(&format!("{name}'s stderr"), &stderr_of(output));
+        let stderr = stderr_of(output);
+        let (masks, log): (Vec<&str>, Vec<&str>) = stderr
+            .lines()
+            .partition(|line| line.starts_with("::add-mask::"));
+        assert!(
+            masks.iter().any(|line| line.contains(CANARIES[3].1)),
+            "{name} asks the runner to mask the GitHub token: {masks:?}"
+        );
+        assert!(
+            log.iter().any(|line| line.starts_with("::group::")),
+            "{name}'s log has the Actions log groups:\n{stderr}"
+        );
+        assert_no_canary(&format!("{name}'s stderr"), &log.join("\n"));
     }
 }
