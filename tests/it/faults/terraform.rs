@@ -26,9 +26,10 @@ async fn a_sigterm_mid_deploy_writes_the_record_and_the_next_plan_needs_no_unloc
     let out = workspace.path().join("out");
     let (_proxmox, _listener, proxmox_env) = sandbox_proxmox(workspace.path()).await;
     let mut slow_env = proxmox_env.clone();
-    // Each create would take ten seconds, so the apply is still running when the signal arrives; the interrupt
-    // reaches the provisioners' `sleep` too, so the test does not wait them out.
-    slow_env.push(("TF_VAR_create_seconds", "10".to_string()));
+    // Each create takes five seconds, so the apply is still running when the signal arrives (the signal is sent the
+    // moment Terraform reports the provisioner started). Terraform lets running provisioners finish, so this is
+    // also how long the interrupted apply lasts.
+    slow_env.push(("TF_VAR_create_seconds", "5".to_string()));
     let mut child = agentlab_command(
         workspace.path(),
         &[
