@@ -63,6 +63,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// Print the JSON Schema of the contracts (all of them, or the one named).
     Schema(SchemaArgs),
+    /// Post the run records a plan or deploy wrote, when that run could not reach GitHub. Runs no Terraform.
+    Publish(PublishArgs),
 }
 
 /// Where results go: posted to GitHub, or written as Markdown previews.
@@ -212,6 +214,13 @@ pub struct DemoArgs {
     /// Folder for the report and the previews [default: target/agentlab-demo].
     #[arg(long, value_name = "DIR")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PublishArgs {
+    /// The folder a plan or deploy wrote its records to (its --output, or the `record_path` step output).
+    #[arg(long, value_name = "DIR")]
+    pub records: PathBuf,
 }
 
 #[derive(Debug, Clone, Args)]

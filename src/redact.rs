@@ -254,6 +254,31 @@ struct Shape {
     replacement: &'static str,
 }
 
+/// What a private key's lines become when they are seen one at a time.
+pub const PRIVATE_KEY_PLACEHOLDER: &str = "[REDACTED PRIVATE KEY]";
+
+/// Hides a private key printed over several lines when the lines are seen one at a time (Terraform's output as it
+/// streams to the log and the log tail): every line from `-----BEGIN … PRIVATE KEY-----` to `-----END … PRIVATE
+/// KEY-----` is replaced whole. [`Redactor::redact`] finds a key only when the whole block is one text; line by
+/// line it would hide the first line and let the key's body through.
+#[derive(Debug, Clone, Default)]
+pub struct PrivateKeyLines {
+    inside: bool,
+}
+
+impl PrivateKeyLines {
+    /// `line`, or the placeholder when it is part of a private key block.
+    pub fn hide<'a>(&mut self, line: &'a str) -> std::borrow::Cow<'a, str> {
+        let marks = |edge: &str| line.contains(edge) && line.contains("PRIVATE KEY-----");
+        if !(self.inside || marks("-----BEGIN ")) {
+            return std::borrow::Cow::Borrowed(line);
+        }
+        // A block ends on its END line, which may be the BEGIN line itself (a key printed on one line).
+        self.inside = !marks("-----END ");
+        std::borrow::Cow::Borrowed(PRIVATE_KEY_PLACEHOLDER)
+    }
+}
+
 /// The secret shapes recognised without being told. Each keeps the non-secret part that helps a reader (which user,
 /// which host) and hides the rest.
 fn built_in_shapes() -> &'static [Shape] {
@@ -434,6 +459,35 @@ mod tests {
         assert_eq!(
             Redactor::new().redact_json(&lines),
             serde_json::json!(["before", "[REDACTED PRIVATE KEY]", "after"])
+        );
+    }
+
+    #[test]
+    fn a_private_key_streamed_line_by_line_is_hidden_to_its_end() {
+        let mut keys = PrivateKeyLines::default();
+        let seen: Vec<String> = [
+            "x: (local-exec): before",
+            "x: (local-exec): -----BEGIN OPENSSH PRIVATE KEY-----",
+            "x: (local-exec): b3BlbnNzaC1rZXk",
+            "x: (local-exec): -----END OPENSSH PRIVATE KEY-----",
+            "x: (local-exec): after",
+            "-----BEGIN RSA PRIVATE KEY----- MIIE -----END RSA PRIVATE KEY-----",
+            "still visible",
+        ]
+        .iter()
+        .map(|line| keys.hide(line).into_owned())
+        .collect();
+        assert_eq!(
+            seen,
+            [
+                "x: (local-exec): before",
+                PRIVATE_KEY_PLACEHOLDER,
+                PRIVATE_KEY_PLACEHOLDER,
+                PRIVATE_KEY_PLACEHOLDER,
+                "x: (local-exec): after",
+                PRIVATE_KEY_PLACEHOLDER,
+                "still visible",
+            ]
         );
     }
 

@@ -8,6 +8,7 @@ mod eval;
 mod metrics_export;
 mod plan_deploy;
 mod projects;
+mod publish;
 pub mod report;
 mod runs;
 mod schema;
@@ -91,6 +92,7 @@ pub async fn run(cli: Cli) -> Result<ExitStatus, CommandError> {
         Command::Diagnose(args) => diagnose::diagnose_record(&cli.global, &args).await,
         Command::Eval(args) => eval::eval(&cli.global, &args).await,
         Command::Demo(args) => demo::demo(&cli.global, &args).await,
+        Command::Publish(args) => publish::publish(&cli.global, &args).await,
     }
 }
 

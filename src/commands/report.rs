@@ -130,16 +130,28 @@ pub async fn report_records(
                         warning_annotation("agentlab: GitHub", &redactor.redact(warning))
                     );
                 }
+                if !report.warnings.is_empty() {
+                    eprintln!("{}", publish_later_hint(record_dir));
+                }
             }
             Err(error) => {
                 eprintln!(
                     "{}",
                     warning_annotation("agentlab: GitHub", &redactor.redact(&error.to_string()))
                 );
+                eprintln!("{}", publish_later_hint(record_dir));
             }
         }
     }
     Ok(())
+}
+
+/// What to run once GitHub can be reached again: the records are on disk, so nothing but the posting is lost.
+fn publish_later_hint(record_dir: &Path) -> String {
+    format!(
+        "agentlab: the run records stay in {dir}; post them later with `agentlab publish --records {dir}`",
+        dir = record_dir.display()
+    )
 }
 
 fn full_text_location(record_dir: &Path) -> String {

@@ -67,6 +67,11 @@ impl GitHubError {
     }
 }
 
+/// How long one request may take to connect, and how long GitHub may stay silent while answering, before the
+/// attempt counts as a connection error (and is retried like one). Without it a GitHub that accepts the
+/// connection and never answers would hold the run forever after its record was written.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// How hard to try before giving up on one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -132,12 +137,24 @@ impl Method {
 }
 
 impl GitHubClient {
-    /// A client for `repository` (`OWNER/NAME`) at `api_url` (GitHub.com, GitHub Enterprise or a local stand-in).
+    /// A client for `repository` (`OWNER/NAME`) at `api_url` (GitHub.com, GitHub Enterprise or a local stand-in),
+    /// with [`DEFAULT_REQUEST_TIMEOUT`].
     pub fn new(
         api_url: &str,
         token: &SecretString,
         repository: &str,
         retry: RetryPolicy,
+    ) -> Result<Self, GitHubError> {
+        Self::with_request_timeout(api_url, token, repository, retry, DEFAULT_REQUEST_TIMEOUT)
+    }
+
+    /// As [`GitHubClient::new`], with `timeout` bounding the connect and each silence while reading the answer.
+    pub fn with_request_timeout(
+        api_url: &str,
+        token: &SecretString,
+        repository: &str,
+        retry: RetryPolicy,
+        timeout: Duration,
     ) -> Result<Self, GitHubError> {
         let (owner, name) = repository
             .split_once('/')
@@ -163,6 +180,9 @@ impl GitHubClient {
                     .map_err(|_| GitHubError::Client("api version header".to_string()))?,
                 "2022-11-28".to_string(),
             )
+            .set_connect_timeout(Some(timeout))
+            .set_read_timeout(Some(timeout))
+            .set_write_timeout(Some(timeout))
             .personal_token(usable_token(token)?);
         let octocrab = builder
             .build()

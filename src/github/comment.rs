@@ -40,7 +40,8 @@ pub struct PostedComment {
     pub candidate: usize,
 }
 
-/// Finds the comment on issue/PR `number` whose body contains `marker`.
+/// Finds the comment on issue/PR `number` whose body starts with `marker`. Only the start counts: the body quotes
+/// Terraform's errors, which anyone who can make a provisioner print can fill with another project's marker.
 pub async fn find_comment_by_marker(
     client: &GitHubClient,
     number: u64,
@@ -53,7 +54,7 @@ pub async fn find_comment_by_marker(
         comment
             .body
             .as_deref()
-            .is_some_and(|body| body.contains(marker))
+            .is_some_and(|body| body.trim_start().starts_with(marker))
     }))
 }
 

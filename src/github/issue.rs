@@ -115,7 +115,8 @@ async fn find_open_incident(
             issue
                 .body
                 .as_deref()
-                .is_some_and(|body| body.contains(marker))
+                // The marker opens the body; elsewhere it could be quoted from a Terraform error (see comment.rs).
+                .is_some_and(|body| body.trim_start().starts_with(marker))
         })
         .map(|issue| issue.number))
 }

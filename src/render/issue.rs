@@ -7,7 +7,9 @@
 use crate::contracts::{Category, Outcome, RunRecord};
 use crate::render::comment::fit_to_budget;
 use crate::render::sections::{attempt_error, remediation_text, retry_history_table, source_label};
-use crate::render::{DetailLevel, RenderOptions, dollars, inline_code, short_sha, table_cell};
+use crate::render::{
+    DetailLevel, RenderOptions, dollars, inline_code, inline_data, short_sha, table_cell,
+};
 
 /// The label every incident issue carries.
 pub const INCIDENT_LABEL: &str = "agentlab-incident";
@@ -124,13 +126,13 @@ fn evidence_block(record: &RunRecord, level: DetailLevel) -> String {
         return text;
     };
     for diagnostic in attempt.terraform.errors() {
-        text.push_str(&format!("- **{}**", table_cell(&diagnostic.summary)));
+        text.push_str(&format!("- {}", inline_data(&diagnostic.summary)));
         if let Some(address) = &diagnostic.address {
             text.push_str(&format!(" ({})", inline_code(address)));
         }
         text.push('\n');
         if level == DetailLevel::Full && !diagnostic.detail.is_empty() {
-            text.push_str(&format!("  > {}\n", table_cell(&diagnostic.detail)));
+            text.push_str(&format!("  > {}\n", inline_data(&diagnostic.detail)));
         }
     }
     if let Some(validation) = &attempt.validation {

@@ -114,6 +114,13 @@ pub fn inline_code(text: &str) -> String {
     }
 }
 
+/// Text from outside agentlab (Terraform's errors, which a provider, a provisioner or a `.tf` file can fill with
+/// anything, instructions to a model included) as one line of inline code in a list item: shown as data, so
+/// Markdown, HTML comments, mentions and links in it are never rendered or acted on.
+pub fn inline_data(text: &str) -> String {
+    inline_code(&text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 /// A fenced code block whose fence is longer than any backtick run inside, so log text cannot close it early.
 pub fn code_block(language: &str, text: &str) -> String {
     let fence = "`".repeat(longest_backtick_run(text).max(2) + 1);

@@ -4,7 +4,7 @@ use crate::contracts::{
     Attempt, CheckStatus, Diagnosis, DiagnosisSource, Hypothesis, Remediation, RunRecord,
     TerraformPhase, ValidationResult,
 };
-use crate::render::{dollars, inline_code, short_sha, shorten, table_cell};
+use crate::render::{dollars, inline_code, inline_data, short_sha, shorten, table_cell};
 
 /// Longest error text a table cell carries; the full text is in the record.
 const CELL_CHARS: usize = 160;
@@ -75,9 +75,9 @@ pub fn diagnosis_section(attempt: &Attempt, diagnosis: &Diagnosis) -> String {
         .terraform
         .errors()
         .map(|diagnostic| {
-            let mut line = format!("- {}", table_cell(&diagnostic.summary));
+            let mut line = format!("- {}", inline_data(&diagnostic.summary));
             if !diagnostic.detail.is_empty() {
-                line.push_str(&format!(": {}", table_cell(&diagnostic.detail)));
+                line.push_str(&format!(": {}", inline_data(&diagnostic.detail)));
             }
             if let Some(address) = &diagnostic.address {
                 line.push_str(&format!(" ({})", inline_code(address)));

@@ -4,7 +4,7 @@
 use crate::contracts::{Attempt, DiagnosisSource, RunRecord, TerraformPhase};
 use crate::render::comment::{fit_to_budget, render_pr_comment_at};
 use crate::render::sections::{phase_label, remediation_text};
-use crate::render::{DetailLevel, RenderOptions, deploy_comment_marker, table_cell};
+use crate::render::{DetailLevel, RenderOptions, deploy_comment_marker, inline_data};
 
 pub fn render_deploy_timeline(record: &RunRecord, options: &RenderOptions) -> String {
     let marker = deploy_comment_marker(&record.project);
@@ -130,7 +130,7 @@ fn first_error(attempt: &Attempt) -> String {
         .terraform
         .errors()
         .next()
-        .map(|diagnostic| format!(": {}", table_cell(&diagnostic.summary)))
+        .map(|diagnostic| format!(": {}", inline_data(&diagnostic.summary)))
         .unwrap_or_else(|| {
             format!(
                 ": {} exited with {}",

@@ -12,7 +12,7 @@ use tokio::process::Command;
 
 use super::human::{LogTail, diagnostics_from_human_output};
 use super::plan::{parse_outputs_json, parse_plan_json, parse_state_json};
-use super::process::{OutputStream, ProcessEnd, run_streaming};
+use super::process::{LineLength, MAX_STREAM_LINE_BYTES, OutputStream, ProcessEnd, run_streaming};
 use super::runner::{PlanExit, TERRAFORM_BINARY_ENV, TerraformRunner, agent_error};
 use super::sensitive::SensitiveValues;
 use super::ui::{UiEventKind, parse_ui_line};
@@ -20,10 +20,14 @@ use crate::contracts::{
     Diagnostic, Severity, TerraformMode, TerraformPhase, TerraformRequest, TerraformResult,
 };
 use crate::planner::run::AgentError;
-use crate::redact::SharedRedactor;
+use crate::redact::{PrivateKeyLines, SharedRedactor};
 
 /// Bytes of one command's stderr kept for reading its error blocks.
 const MAX_STDERR_BYTES: usize = 64 * 1024;
+
+/// Unreadable lines of the JSON UI stream that each become a diagnostic; the rest are counted. A binary that
+/// prints megabytes of garbage must not turn every line into a diagnostic kept in memory and in the record.
+const MAX_UNREADABLE_LINES: usize = 5;
 
 /// The state of one request while its commands run.
 pub(super) struct RequestRun<'a> {
@@ -43,6 +47,8 @@ struct CommandOutput {
     stderr: String,
     diagnostics: Vec<Diagnostic>,
     unreadable_lines: Vec<String>,
+    /// Unreadable lines past [`MAX_UNREADABLE_LINES`], only counted.
+    unreadable_lines_dropped: usize,
 }
 
 impl<'a> RequestRun<'a> {
@@ -228,6 +234,12 @@ impl<'a> RequestRun<'a> {
         } else {
             Severity::Warning
         };
+        if output.unreadable_lines_dropped > 0 {
+            output.unreadable_lines.push(format!(
+                "{} more lines of Terraform's JSON output were not valid either; the log tail shows the last of them",
+                output.unreadable_lines_dropped
+            ));
+        }
         let unreadable: Vec<Diagnostic> = output
             .unreadable_lines
             .drain(..)
@@ -377,10 +389,28 @@ impl<'a> RequestRun<'a> {
                 tracing::info!(target: "agentlab::terraform", project, "{}", text.trim_end());
             }
         };
-        let end = run_streaming(command, &runner.cancellation, |stream, line| match stream {
+        // A private key printed over several lines is hidden line by line here, before the log or the tail sees
+        // it; one tracker per stream, since the streams interleave.
+        let mut stderr_keys = PrivateKeyLines::default();
+        let mut stdout_keys = PrivateKeyLines::default();
+        let stdout_lines = if keeps_document {
+            LineLength::Whole
+        } else {
+            LineLength::AtMost(MAX_STREAM_LINE_BYTES)
+        };
+        let end = run_streaming(
+            command,
+            &runner.cancellation,
+            stdout_lines,
+            |stream, line| match stream {
             OutputStream::Stderr => {
+                let line = stderr_keys.hide(&line);
                 if output.stderr.len() < MAX_STDERR_BYTES {
-                    output.stderr.push_str(&line);
+                    let mut end = line.len().min(MAX_STDERR_BYTES - output.stderr.len());
+                    while !line.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    output.stderr.push_str(&line[..end]);
                     output.stderr.push('\n');
                 }
                 log(&line);
@@ -394,8 +424,9 @@ impl<'a> RequestRun<'a> {
                 line_number += 1;
                 match parse_ui_line(line_number, &line) {
                     Ok(Some(event)) => {
-                        log(&event.message);
-                        tail.push(&event.message);
+                        let message = stdout_keys.hide(&event.message);
+                        log(&message);
+                        tail.push(&message);
                         if let UiEventKind::Diagnostic(diagnostic) = &event.kind {
                             output.diagnostics.push(Diagnostic {
                                 severity: if diagnostic.severity == "warning" {
@@ -415,11 +446,16 @@ impl<'a> RequestRun<'a> {
                     Ok(None) => {}
                     Err(error) => {
                         tail.push(&line);
-                        output.unreadable_lines.push(error.to_string());
+                        if output.unreadable_lines.len() < MAX_UNREADABLE_LINES {
+                            output.unreadable_lines.push(error.to_string());
+                        } else {
+                            output.unreadable_lines_dropped += 1;
+                        }
                     }
                 }
             }
             OutputStream::Stdout => {
+                let line = stdout_keys.hide(&line);
                 log(&line);
                 tail.push(&line);
             }

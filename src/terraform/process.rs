@@ -84,6 +84,19 @@ pub struct ProcessEnd {
     pub killed: bool,
 }
 
+/// How long one line of stdout may be. stderr lines are always cut at [`MAX_STREAM_LINE_BYTES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineLength {
+    /// Kept whole: stdout that is one JSON document (`show -json`, `output -json`), which can be large.
+    Whole,
+    /// Cut after this many bytes; the rest of the line is read and dropped, so a binary that prints megabytes
+    /// without a newline cannot make agentlab hold them.
+    AtMost(usize),
+}
+
+/// The longest line kept from a stream that is not one document: far longer than any Terraform UI event.
+pub const MAX_STREAM_LINE_BYTES: usize = 1024 * 1024;
+
 /// Which stream a line came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputStream {
@@ -98,6 +111,7 @@ pub enum OutputStream {
 pub async fn run_streaming(
     mut command: Command,
     cancellation: &Cancellation,
+    stdout_lines: LineLength,
     mut on_line: impl FnMut(OutputStream, String),
 ) -> std::io::Result<ProcessEnd> {
     command
@@ -108,8 +122,18 @@ pub async fn run_streaming(
         .process_group(0);
     let mut child = command.spawn()?;
     let pid = child.id();
-    let mut stdout = child.stdout.take().map(LineReader::new);
-    let mut stderr = child.stderr.take().map(LineReader::new);
+    let stdout_limit = match stdout_lines {
+        LineLength::Whole => None,
+        LineLength::AtMost(bytes) => Some(bytes),
+    };
+    let mut stdout = child
+        .stdout
+        .take()
+        .map(|reader| LineReader::new(reader, stdout_limit));
+    let mut stderr = child
+        .stderr
+        .take()
+        .map(|reader| LineReader::new(reader, Some(MAX_STREAM_LINE_BYTES)));
     let mut requests = cancellation.subscribe();
     let mut forwarded = 0u32;
     let mut status: Option<ExitStatus> = None;
@@ -152,17 +176,25 @@ pub async fn run_streaming(
 
 /// Reads lines as bytes, so that output which is not UTF-8 (a provider's log on stderr) is shown with
 /// replacement characters instead of ending the stream: a stream nobody reads fills its pipe and blocks Terraform.
+/// A line longer than the limit is cut, and marked so.
 struct LineReader<R> {
     reader: BufReader<R>,
-    /// Kept across calls: `read_until` appends to it, which is what makes reading cancel-safe inside `select!`.
+    /// The line so far. Kept across calls, and only ever changed together with consuming what was read, which is
+    /// what makes reading cancel-safe inside `select!`.
     pending: Vec<u8>,
+    /// Bytes of one line kept; `None`: all.
+    limit: Option<usize>,
+    /// The current line was longer than `limit`.
+    cut: bool,
 }
 
 impl<R: AsyncRead + Unpin> LineReader<R> {
-    fn new(reader: R) -> Self {
+    fn new(reader: R, limit: Option<usize>) -> Self {
         Self {
             reader: BufReader::new(reader),
             pending: Vec::new(),
+            limit,
+            cut: false,
         }
     }
 
@@ -170,20 +202,48 @@ impl<R: AsyncRead + Unpin> LineReader<R> {
     /// status then tells what happened).
     async fn next_line(&mut self) -> Option<String> {
         loop {
-            match self.reader.read_until(b'\n', &mut self.pending).await {
-                Ok(0) if self.pending.is_empty() => return None,
-                // A line, or the unterminated last one.
-                Ok(_) => {
-                    let mut line = std::mem::take(&mut self.pending);
-                    while matches!(line.last(), Some(b'\n' | b'\r')) {
-                        line.pop();
-                    }
-                    return Some(String::from_utf8_lossy(&line).into_owned());
-                }
+            let available = match self.reader.fill_buf().await {
+                Ok(available) => available,
                 Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(_) => return None,
+            };
+            if available.is_empty() {
+                // The end of the stream: the unterminated last line, if any.
+                if self.pending.is_empty() && !self.cut {
+                    return None;
+                }
+                return Some(self.take_line());
+            }
+            let (content, used, ends_line) = match available.iter().position(|byte| *byte == b'\n')
+            {
+                Some(newline) => (&available[..newline], newline + 1, true),
+                None => (available, available.len(), false),
+            };
+            let room = self.limit.map_or(content.len(), |limit| {
+                limit.saturating_sub(self.pending.len())
+            });
+            if content.len() > room {
+                self.cut = true;
+            }
+            self.pending
+                .extend_from_slice(&content[..content.len().min(room)]);
+            self.reader.consume(used);
+            if ends_line {
+                return Some(self.take_line());
             }
         }
+    }
+
+    fn take_line(&mut self) -> String {
+        let mut line = std::mem::take(&mut self.pending);
+        while line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        let mut text = String::from_utf8_lossy(&line).into_owned();
+        if std::mem::take(&mut self.cut) {
+            text.push_str(" [… line cut by agentlab]");
+        }
+        text
     }
 }
 
@@ -242,7 +302,7 @@ mod tests {
         let mut command = Command::new("/bin/sh");
         command.arg("-c").arg(script);
         let mut lines = Vec::new();
-        let end = run_streaming(command, cancellation, |stream, line| {
+        let end = run_streaming(command, cancellation, LineLength::Whole, |stream, line| {
             lines.push((stream, line))
         })
         .await
@@ -281,7 +341,7 @@ mod tests {
         let mut command = Command::new("/bin/sh");
         command.arg("-c").arg(script);
         let mut lines = Vec::new();
-        let end = run_streaming(command, &cancellation, |_, line| {
+        let end = run_streaming(command, &cancellation, LineLength::Whole, |_, line| {
             if line == "started" {
                 (0..requests).for_each(|_| trigger.request());
             }
@@ -334,9 +394,44 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_line_past_the_limit_is_cut_and_the_next_one_is_whole() {
+        let mut command = Command::new("/bin/sh");
+        command
+            .arg("-c")
+            .arg("head -c 100000 /dev/zero | tr '\\0' x; printf '\\nnext\\r\\nlast'; head -c 5000 /dev/zero >&2");
+        let mut lines = Vec::new();
+        run_streaming(
+            command,
+            &Cancellation::new(),
+            LineLength::AtMost(1000),
+            |stream, line| lines.push((stream, line)),
+        )
+        .await
+        .expect("sh runs");
+        let stdout: Vec<&str> = lines
+            .iter()
+            .filter(|(stream, _)| *stream == OutputStream::Stdout)
+            .map(|(_, line)| line.as_str())
+            .collect();
+        assert_eq!(stdout.len(), 3, "{stdout:?}");
+        assert_eq!(
+            stdout[0],
+            format!("{} [… line cut by agentlab]", "x".repeat(1000))
+        );
+        assert_eq!(&stdout[1..], ["next", "last"]);
+        let stderr: Vec<&String> = lines
+            .iter()
+            .filter(|(stream, _)| *stream == OutputStream::Stderr)
+            .map(|(_, line)| line)
+            .collect();
+        assert_eq!(stderr.len(), 1);
+        assert_eq!(stderr[0].len(), 5000, "under the stderr limit: whole");
+    }
+
+    #[tokio::test]
     async fn a_missing_binary_is_an_error() {
         let command = Command::new("/nonexistent/terraform");
-        let error = run_streaming(command, &Cancellation::new(), |_, _| {})
+        let error = run_streaming(command, &Cancellation::new(), LineLength::Whole, |_, _| {})
             .await
             .unwrap_err();
         assert_eq!(error.kind(), std::io::ErrorKind::NotFound);

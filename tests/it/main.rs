@@ -3,6 +3,7 @@
 mod cli;
 mod diagnosis;
 mod eval;
+mod faults;
 mod github_events;
 mod github_flows;
 mod github_routes;

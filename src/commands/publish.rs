@@ -1,0 +1,87 @@
+//! `agentlab publish`: posts run records already on disk, for a run that could not reach GitHub when it finished
+//! (a refused connection, an outage that outlasted the retries). The run wrote its records before it tried to
+//! post, so nothing is lost but the comment, and this command posts it later from the same folder. It runs no
+//! Terraform and asks no LLM.
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::{GlobalArgs, PublishArgs};
+use crate::commands::report::posting_settings;
+use crate::commands::{CommandError, ExitStatus, configured_redactor, optional_config};
+use crate::contracts::RunRecord;
+use crate::github::client::RetryPolicy;
+use crate::github::publish::publish_records;
+use crate::render::RenderOptions;
+
+/// Reads every record in `--records DIR` and posts what each calls for. Exit 0 when everything was posted, 1 when
+/// something could not be (the warnings say what), 2 when the folder or the GitHub settings are unusable.
+pub async fn publish(global: &GlobalArgs, args: &PublishArgs) -> Result<ExitStatus, CommandError> {
+    let config = optional_config(&global.config)?;
+    let redactor = configured_redactor(&config)?.snapshot();
+    let Some(settings) = posting_settings(true)? else {
+        return Err(CommandError::BadInput(
+            "posting needs GITHUB_TOKEN and GITHUB_REPOSITORY".into(),
+        ));
+    };
+    let records = read_records(&args.records)?;
+    if records.is_empty() {
+        return Err(CommandError::BadInput(format!(
+            "{} holds no run record (PROJECT.json)",
+            args.records.display()
+        )));
+    }
+    let client = settings
+        .client(RetryPolicy::default())
+        .map_err(|error| CommandError::BadInput(error.to_string()))?;
+    let options = RenderOptions {
+        full_text_location: format!("the run record `{}`", args.records.display()),
+        ..RenderOptions::default()
+    };
+    let report = publish_records(&client, &records, &options, &redactor).await;
+    for line in &report.done {
+        eprintln!("{}", redactor.redact(line));
+    }
+    for warning in &report.warnings {
+        eprintln!("warning: {}", redactor.redact(warning));
+    }
+    Ok(if report.warnings.is_empty() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::RunFailed
+    })
+}
+
+/// The records `plan`/`deploy` wrote to `dir` (`PROJECT.json`), in project order. Previews, temporary files and
+/// other JSON are skipped; a `PROJECT.json` that is not a record is bad input.
+fn read_records(dir: &Path) -> Result<Vec<RunRecord>, CommandError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| CommandError::Io {
+        action: "read the records folder",
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "json")
+                && path
+                    .file_name()
+                    .is_some_and(|name| !name.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path).map_err(|source| CommandError::Io {
+                action: "read the run record",
+                path: path.clone(),
+                source,
+            })?;
+            serde_json::from_str(&text).map_err(|error| {
+                CommandError::BadInput(format!("{} is not a run record: {error}", path.display()))
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,241 @@
+//! GitHub faults the stateful flows in `github_flows` do not cover: server errors, a secondary rate limit, a GitHub
+//! that never answers, and one that refuses the connection after the run, whose record a later
+//! `agentlab publish` posts.
+
+use std::time::Duration;
+
+use agentlab::contracts::Outcome;
+use agentlab::github::client::{GitHubClient, RetryPolicy};
+use agentlab::github::publish::publish_records;
+use agentlab::redact::Redactor;
+use agentlab::render::RenderOptions;
+use agentlab::render::example_records::plan_with_replacements;
+use secrecy::SecretString;
+
+use super::{agentlab, pull_request_event, record_on_disk, sandbox_proxmox, stderr_of};
+use crate::github_stand_in::{OWNER_REPO, Scripted, StandIn, TOKEN};
+use crate::terraform::sandbox_workspace;
+
+const PULL_REQUEST: u64 = 2;
+
+fn quick_retries() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 3,
+        initial_backoff: Duration::from_millis(20),
+        max_wait: Duration::from_secs(5),
+    }
+}
+
+async fn stand_in_with_pull_request() -> StandIn {
+    let stand_in = StandIn::start().await;
+    stand_in.add_issue(PULL_REQUEST, "Update the README", "", &[], true);
+    stand_in
+}
+
+fn client(api_url: &str, timeout: Duration) -> GitHubClient {
+    GitHubClient::with_request_timeout(
+        api_url,
+        &SecretString::from(TOKEN.to_string()),
+        OWNER_REPO,
+        quick_retries(),
+        timeout,
+    )
+    .expect("client")
+}
+
+fn scripted(method: &'static str, status: u16, headers: Vec<(&'static str, String)>) -> Scripted {
+    Scripted {
+        method,
+        path_contains: "/issues/2/comments",
+        status,
+        headers,
+    }
+}
+
+#[tokio::test]
+async fn server_errors_500_and_502_are_retried_then_the_comment_is_posted() {
+    let stand_in = stand_in_with_pull_request().await;
+    {
+        let mut state = stand_in.state.lock().unwrap();
+        state.scripted.push_back(scripted("POST", 502, vec![]));
+        state.scripted.push_back(scripted("POST", 500, vec![]));
+    }
+    let report = publish_records(
+        &client(&stand_in.api_url, Duration::from_secs(10)),
+        &[plan_with_replacements()],
+        &RenderOptions::default(),
+        &Redactor::new(),
+    )
+    .await;
+    assert_eq!(
+        report.done,
+        ["lxc-fleet: created the comment on #2"],
+        "{report:?}"
+    );
+    assert!(report.warnings.is_empty(), "{report:?}");
+    assert_eq!(stand_in.count("POST", "/issues/2/comments"), 3);
+    assert_eq!(stand_in.comments_on(PULL_REQUEST).len(), 1);
+    // GitHub's description documents neither status for this operation, so Prism reports the two scripted answers;
+    // nothing else may be outside the description.
+    let (undocumented_status, unexpected): (Vec<String>, Vec<String>) = stand_in
+        .violations()
+        .into_iter()
+        .partition(|line| line.contains("Unable to match the returned status code"));
+    assert_eq!(undocumented_status.len(), 2, "{}", stand_in.prism_log());
+    assert!(unexpected.is_empty(), "{unexpected:#?}");
+}
+
+#[tokio::test]
+async fn a_secondary_rate_limit_403_is_waited_out_as_retry_after_says() {
+    let stand_in = stand_in_with_pull_request().await;
+    stand_in.state.lock().unwrap().scripted.push_back(scripted(
+        "POST",
+        403,
+        vec![("retry-after", "1".to_string())],
+    ));
+    let report = publish_records(
+        &client(&stand_in.api_url, Duration::from_secs(10)),
+        &[plan_with_replacements()],
+        &RenderOptions::default(),
+        &Redactor::new(),
+    )
+    .await;
+    assert_eq!(
+        report.done,
+        ["lxc-fleet: created the comment on #2"],
+        "{report:?}"
+    );
+    assert_eq!(stand_in.count("POST", "/issues/2/comments"), 2);
+    stand_in.assert_no_violations();
+
+    // A 403 that asks for longer than the policy allows is given up on, as a warning that says why.
+    stand_in.state.lock().unwrap().scripted.push_back(scripted(
+        "GET",
+        403,
+        vec![("retry-after", "3600".to_string())],
+    ));
+    let report = publish_records(
+        &client(&stand_in.api_url, Duration::from_secs(10)),
+        &[plan_with_replacements()],
+        &RenderOptions::default(),
+        &Redactor::new(),
+    )
+    .await;
+    assert!(report.done.is_empty(), "{report:?}");
+    assert!(
+        report.warnings[0].contains("rate limited; GitHub asks to wait 3600 s"),
+        "{report:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_github_that_never_answers_times_out_into_a_warning() {
+    // Accepts connections and never answers: what a hung proxy or an overloaded API looks like.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = silent.local_addr().unwrap();
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((stream, _)) = silent.accept().await {
+            open.push(stream);
+        }
+    });
+    let report = publish_records(
+        &client(&format!("http://{address}"), Duration::from_millis(300)),
+        &[plan_with_replacements()],
+        &RenderOptions::default(),
+        &Redactor::new(),
+    )
+    .await;
+    held.abort();
+    assert!(report.done.is_empty(), "{report:?}");
+    assert_eq!(report.warnings.len(), 1, "{report:?}");
+    assert!(
+        report.warnings[0].starts_with("lxc-fleet: could not post the plan comment")
+            && report.warnings[0].contains("cannot reach GitHub"),
+        "{report:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_connection_keeps_the_record_and_publish_posts_it_later() {
+    let workspace = sandbox_workspace();
+    let out = workspace.path().join("out");
+    // Nothing listens on this port once the listener is dropped: every connection is refused.
+    let refused = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    let (_proxmox, _listener, proxmox_env) = sandbox_proxmox(workspace.path()).await;
+    let github_env = |api_url: &str| {
+        let mut env = proxmox_env.clone();
+        env.extend([
+            ("GITHUB_API_URL", api_url.to_string()),
+            ("GITHUB_TOKEN", TOKEN.to_string()),
+            ("GITHUB_REPOSITORY", OWNER_REPO.to_string()),
+            ("GITHUB_EVENT_NAME", "pull_request".to_string()),
+            (
+                "GITHUB_EVENT_PATH",
+                pull_request_event().display().to_string(),
+            ),
+        ]);
+        env
+    };
+    let run = agentlab(
+        workspace.path(),
+        &[
+            "plan",
+            "--project",
+            "sandbox-ok",
+            "--post",
+            "--output",
+            "out",
+        ],
+        &github_env(&refused),
+    )
+    .await;
+    let stderr = stderr_of(&run);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "the plan itself succeeded:\n{stderr}"
+    );
+    let record = record_on_disk(&out, "sandbox-ok");
+    assert_eq!(record.outcome, Outcome::Success);
+    assert_eq!(record.context.pull_request, Some(PULL_REQUEST));
+    assert!(
+        stderr.contains("could not post the plan comment")
+            && stderr.contains("cannot reach GitHub"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("agentlab publish --records out"),
+        "the run says how to post later:\n{stderr}"
+    );
+
+    let stand_in = stand_in_with_pull_request().await;
+    let later = agentlab(
+        workspace.path(),
+        &["publish", "--records", "out"],
+        &github_env(&stand_in.api_url),
+    )
+    .await;
+    assert_eq!(later.status.code(), Some(0), "{}", stderr_of(&later));
+    let comments = stand_in.comments_on(PULL_REQUEST);
+    assert_eq!(comments.len(), 1, "{}", stderr_of(&later));
+    let body = comments[0]["body"].as_str().unwrap();
+    assert!(
+        body.contains("agentlab:plan project=sandbox-ok") && body.contains("4 to add"),
+        "{body}"
+    );
+    stand_in.assert_no_violations();
+
+    // With GitHub refusing again, publish says so with exit 1 and leaves the records alone.
+    let again = agentlab(
+        workspace.path(),
+        &["publish", "--records", "out"],
+        &github_env(&refused),
+    )
+    .await;
+    assert_eq!(again.status.code(), Some(1), "{}", stderr_of(&again));
+    assert_eq!(record_on_disk(&out, "sandbox-ok").run_id, record.run_id);
+}

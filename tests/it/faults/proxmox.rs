@@ -1,0 +1,220 @@
+//! Proxmox VE API faults met while validating a deploy: the real Validator over HTTP against the Proxmox VE
+//! stand-in, inside the Planner's driver. `validator` checks the wording of each answer; here each fault is
+//! followed to its end: the check fails with a message that says what to do, the deploy ends FAILED (no
+//! diagnoser in these tests) and the record is on disk, with no token in it.
+
+use std::time::Duration;
+
+use agentlab::commands::write_record;
+use agentlab::contracts::{
+    CheckName, CheckStatus, Diagnosis, DiagnosisRequest, Outcome, ResourceExpectation, RunContext,
+    RunMode, TerraformMode, TerraformPhase, TerraformRequest, TerraformResult,
+};
+use agentlab::planner::run::{
+    AgentError, Agents, Diagnoser, ProjectRun, TerraformAgent, ValidationPlan, run_project,
+};
+use agentlab::redact::Redactor;
+use agentlab::validator::proxmox::{ProxmoxClient, ProxmoxClientSettings, ProxmoxConnection};
+use agentlab::validator::pve_world::{NodeState, PveWorld, PveWorldServer, WorldGuest};
+use agentlab::validator::{ProxmoxValidator, ValidatorSettings};
+use async_trait::async_trait;
+use secrecy::SecretString;
+
+use super::record_on_disk;
+
+const TOKEN: &str = "agentlab@pve!faults=4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8";
+const NODE: &str = "pmx-01";
+
+/// An apply that succeeded and created container 101, which the guests output lists.
+struct AppliedOneContainer;
+
+#[async_trait]
+impl TerraformAgent for AppliedOneContainer {
+    async fn run(&self, _request: &TerraformRequest) -> Result<TerraformResult, AgentError> {
+        Ok(TerraformResult {
+            ok: true,
+            phase: TerraformPhase::Apply,
+            exit_code: Some(0),
+            cancelled: false,
+            changes: Default::default(),
+            resource_changes: Vec::new(),
+            resource_addresses: vec!["proxmox_virtual_environment_container.container[0]".into()],
+            diagnostics: Vec::new(),
+            outputs: [(
+                "guests".to_string(),
+                serde_json::json!([{"vmid": 101, "kind": "lxc", "node": NODE}]),
+            )]
+            .into_iter()
+            .collect(),
+            log_tail: Vec::new(),
+            duration_ms: 1,
+        })
+    }
+}
+
+/// No diagnoser is configured: the run ends after the first failing check.
+struct NoDiagnoser;
+
+#[async_trait]
+impl Diagnoser for NoDiagnoser {
+    async fn diagnose(&self, _request: &DiagnosisRequest) -> Diagnosis {
+        Diagnosis::unavailable("no diagnoser configured")
+    }
+}
+
+fn deploy_run(port: u16) -> ProjectRun {
+    ProjectRun {
+        run_id: "faults-proxmox".into(),
+        mode: RunMode::Deploy,
+        first_request: TerraformRequest {
+            project: "lxc-fleet".into(),
+            dir: "modules/lxc-fleet".into(),
+            mode: TerraformMode::Apply,
+            plan_file: None,
+            vars: Default::default(),
+            backend_config: Vec::new(),
+            parallelism: 10,
+            lock_timeout: "5m".into(),
+            replace: Vec::new(),
+            reinit_upgrade: false,
+            attempt: 1,
+        },
+        validation: ValidationPlan {
+            resources: vec![ResourceExpectation {
+                pattern: r"proxmox_virtual_environment_container\.container\[\d+\]".into(),
+                count: 1,
+            }],
+            guests_output: "guests".into(),
+            default_node: NODE.into(),
+            port,
+        },
+        max_retries: 2,
+        context: RunContext::default(),
+    }
+}
+
+fn validator(server: &PveWorldServer) -> ProxmoxValidator {
+    let settings = ValidatorSettings {
+        client: ProxmoxClientSettings {
+            request_timeout: Duration::from_millis(400),
+            max_attempts: 2,
+            retry_backoff: Duration::from_millis(1),
+        },
+        guest_deadline: Duration::from_secs(20),
+        ..ValidatorSettings::default()
+    };
+    let connection = ProxmoxConnection {
+        endpoint: server.endpoint(),
+        token: SecretString::from(TOKEN),
+        insecure: false,
+        ca_file: None,
+    };
+    ProxmoxValidator::new(
+        ProxmoxClient::new(&connection, settings.client).unwrap(),
+        settings,
+    )
+}
+
+fn container() -> WorldGuest {
+    WorldGuest::container(NODE, 101, "127.0.0.1/8")
+}
+
+#[tokio::test]
+async fn proxmox_api_faults_fail_the_deploy_with_a_clear_check_and_the_record_written() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let status_path = "/lxc/101/status/current";
+    let cases: Vec<(&str, PveWorld, &str)> = vec![
+        (
+            "401",
+            PveWorld::new()
+                .with_token("agentlab@pve!faults=another-secret")
+                .with_guest(container()),
+            "→ 401 Authentication failed!: the API token was refused; check PROXMOX_VE_API_TOKEN",
+        ),
+        (
+            "403",
+            PveWorld::new()
+                .with_token(TOKEN)
+                .with_guest(container())
+                .with_fault(
+                    status_path,
+                    403,
+                    "Permission check failed (/vms/101, VM.Audit)",
+                    None,
+                ),
+            "the API token lacks the privilege VM.Audit on /vms/101",
+        ),
+        (
+            "500 lock timeout",
+            PveWorld::new()
+                .with_token(TOKEN)
+                .with_guest(container())
+                .with_fault(
+                    status_path,
+                    500,
+                    "can't lock file '/var/lock/lxc/lock-101.conf' - got timeout",
+                    None,
+                ),
+            "→ 500 can't lock file '/var/lock/lxc/lock-101.conf' - got timeout",
+        ),
+        (
+            "595",
+            PveWorld::new()
+                .with_token(TOKEN)
+                .with_guest(container())
+                .with_node(
+                    NODE,
+                    NodeState::Down {
+                        reason: "Connection refused".into(),
+                    },
+                ),
+            "→ 595 Connection refused",
+        ),
+        (
+            "slow past the timeout",
+            PveWorld::new()
+                .with_token(TOKEN)
+                .with_guest(container().hanging()),
+            "no answer within 400 ms",
+        ),
+    ];
+    for (fault, world, expected) in cases {
+        let server = PveWorldServer::start(world).await.unwrap();
+        let record = run_project(
+            deploy_run(port),
+            Agents {
+                terraform: &AppliedOneContainer,
+                validator: &validator(&server),
+                diagnoser: &NoDiagnoser,
+            },
+        )
+        .await;
+        assert_eq!(record.outcome, Outcome::Failed, "{fault}: {record:#?}");
+        let validation = record.attempts[0]
+            .validation
+            .as_ref()
+            .unwrap_or_else(|| panic!("{fault}: the deploy was validated"));
+        let guest_status = validation
+            .checks
+            .iter()
+            .find(|check| check.name == CheckName::GuestStatus)
+            .unwrap();
+        assert_eq!(guest_status.status, CheckStatus::Fail, "{fault}");
+        let evidence = guest_status.evidence.join("\n");
+        assert!(evidence.contains(expected), "{fault}: {evidence}");
+
+        let out = tempfile::tempdir().unwrap();
+        let mut redactor = Redactor::new();
+        redactor.add_secret(TOKEN);
+        write_record(out.path(), &record, &redactor).expect("the record is written");
+        let on_disk = record_on_disk(out.path(), "lxc-fleet");
+        assert_eq!(on_disk.outcome, Outcome::Failed, "{fault}");
+        let text = std::fs::read_to_string(out.path().join("lxc-fleet.json")).unwrap();
+        assert!(!text.contains("4e5f6a7b-8c9d"), "{fault}: the token leaked");
+        assert!(
+            !text.contains("another-secret"),
+            "{fault}: the token leaked"
+        );
+    }
+}
