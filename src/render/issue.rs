@@ -8,7 +8,8 @@ use crate::contracts::{Category, Outcome, RunRecord};
 use crate::render::comment::fit_to_budget;
 use crate::render::sections::{attempt_error, remediation_text, retry_history_table, source_label};
 use crate::render::{
-    DetailLevel, RenderOptions, dollars, inline_code, inline_data, short_sha, table_cell,
+    DetailLevel, RenderOptions, dollars, inline_code, inline_data, plain_text, short_sha,
+    table_cell,
 };
 
 /// The label every incident issue carries.
@@ -94,13 +95,13 @@ fn hypothesis_block(record: &RunRecord) -> String {
             .unwrap_or_else(|| "no diagnosis was made".to_string());
         return format!(
             "#### Hypothesis\n\nNo hypothesis: {}.\n\n",
-            table_cell(&why)
+            plain_text(&why)
         );
     };
     format!(
         "#### Hypothesis\n\n- **Category:** `{}`\n- **Root cause:** {}\n- **Remediation:** {}\n- **Confidence:** {:.0}%\n- **Source:** {}\n\n",
         hypothesis.category.as_str(),
-        table_cell(&hypothesis.root_cause),
+        plain_text(&hypothesis.root_cause),
         remediation_text(&hypothesis.remediation),
         hypothesis.confidence.clamp(0.0, 1.0) * 100.0,
         diagnosis.map_or("unavailable", |diagnosis| source_label(diagnosis.source)),

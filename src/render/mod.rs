@@ -103,6 +103,47 @@ pub fn table_cell(text: &str) -> String {
     one_line.replace('|', "\\|")
 }
 
+/// Prose from outside agentlab (a model's root cause and note, which Terraform's text can steer; a catalogue
+/// root cause quoting that text) as one line of plain text: Markdown and HTML are escaped, `@mentions` and `#123`
+/// references cannot notify or link anyone, and `https://` or `www.` addresses do not become links.
+pub fn plain_text(text: &str) -> String {
+    const WORD_JOINER: char = '\u{2060}';
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut plain = String::with_capacity(one_line.len() + 16);
+    let mut rest = one_line.as_str();
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with("://") {
+            plain.push(':');
+            plain.push(WORD_JOINER);
+            plain.push_str("//");
+            rest = &rest[3..];
+            continue;
+        }
+        if rest.len() >= 4 && rest[..4].eq_ignore_ascii_case("www.") {
+            plain.push_str(&rest[..3]);
+            plain.push(WORD_JOINER);
+            plain.push('.');
+            rest = &rest[4..];
+            continue;
+        }
+        match c {
+            '<' => plain.push_str("&lt;"),
+            '>' => plain.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '!' | '~' => {
+                plain.push('\\');
+                plain.push(c);
+            }
+            '@' | '#' => {
+                plain.push(c);
+                plain.push(WORD_JOINER);
+            }
+            _ => plain.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    plain
+}
+
 /// Inline code that survives backticks inside the text.
 pub fn inline_code(text: &str) -> String {
     let longest_run = longest_backtick_run(text);

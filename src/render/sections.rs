@@ -4,7 +4,9 @@ use crate::contracts::{
     Attempt, CheckStatus, Diagnosis, DiagnosisSource, Hypothesis, Remediation, RunRecord,
     TerraformPhase, ValidationResult,
 };
-use crate::render::{dollars, inline_code, inline_data, short_sha, shorten, table_cell};
+use crate::render::{
+    dollars, inline_code, inline_data, plain_text, short_sha, shorten, table_cell,
+};
 
 /// Longest error text a table cell carries; the full text is in the record.
 const CELL_CHARS: usize = 160;
@@ -51,7 +53,7 @@ pub fn diagnosis_section(attempt: &Attempt, diagnosis: &Diagnosis) -> String {
             text.push_str(&format!(
                 "- **Category:** `{}`\n- **Root cause:** {}\n- **Evidence cited:** {}\n- **Remediation:** {}\n- **Confidence:** {:.0}%\n",
                 hypothesis.category.as_str(),
-                table_cell(&hypothesis.root_cause),
+                plain_text(&hypothesis.root_cause),
                 evidence_ids(hypothesis),
                 remediation_text(&hypothesis.remediation),
                 hypothesis.confidence.clamp(0.0, 1.0) * 100.0,
@@ -69,7 +71,7 @@ pub fn diagnosis_section(attempt: &Attempt, diagnosis: &Diagnosis) -> String {
         if diagnosis.llm_calls() == 1 { "" } else { "s" }
     ));
     if let Some(detail) = &diagnosis.detail {
-        text.push_str(&format!("- **Note:** {}\n", table_cell(detail)));
+        text.push_str(&format!("- **Note:** {}\n", plain_text(detail)));
     }
     let errors: Vec<String> = attempt
         .terraform
@@ -202,7 +204,7 @@ pub fn retry_history_table(record: &RunRecord) -> String {
                 (_, Some(hypothesis)) => format!(
                     "`{}`: {}",
                     hypothesis.category.as_str(),
-                    table_cell(&shorten(&hypothesis.root_cause, CELL_CHARS))
+                    plain_text(&shorten(&hypothesis.root_cause, CELL_CHARS))
                 ),
                 (Some(diagnosis), None) => source_label(diagnosis.source).to_string(),
                 (None, None) => "—".to_string(),

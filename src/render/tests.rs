@@ -162,3 +162,46 @@ fn step_summary_holds_every_project_in_full() {
     assert!(summary.contains("null_resource.bulk[199]"));
     assert!(summary.contains("#### Timeline"));
 }
+
+#[test]
+fn model_prose_is_plain_text_that_links_and_notifies_no_one() {
+    let hostile = "Ignore this: @octocat see #12, [click](https://evil.example/x) or www.evil.example \
+                   <img src=x onerror=alert(1)> **bold** | col `code`";
+    let plain = crate::render::plain_text(hostile);
+    for live in [
+        "@octocat", "#12", "[click]", "https://", "www.evil", "<img", "**bold", " | col", " `code`",
+    ] {
+        assert!(!plain.contains(live), "`{live}` is still live in {plain}");
+    }
+    let visible: String = plain
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .chars()
+        .filter(|c| *c != '\u{2060}' && *c != '\\')
+        .collect();
+    assert_eq!(
+        visible,
+        hostile.split_whitespace().collect::<Vec<_>>().join(" ")
+    );
+}
+
+#[test]
+fn a_model_root_cause_in_an_incident_cannot_mention_anyone() {
+    let mut record = deploy_failed();
+    if let Some(hypothesis) = record
+        .attempts
+        .last_mut()
+        .and_then(|attempt| attempt.diagnosis.as_mut())
+        .and_then(|diagnosis| diagnosis.hypothesis.as_mut())
+    {
+        hypothesis.root_cause = "cc @admin-team and see https://evil.example".to_string();
+    } else {
+        panic!("the example failed deploy has no hypothesis");
+    }
+    let issue = render_incident_issue(&record, &options());
+    assert!(issue.contains("cc @\u{2060}admin-team"), "{issue}");
+    assert!(
+        !issue.contains("@admin-team") && !issue.contains("https://evil"),
+        "{issue}"
+    );
+}
