@@ -3,6 +3,7 @@
 mod cli;
 mod diagnosis;
 mod eval;
+mod fuzz_seeds;
 mod github_events;
 mod github_flows;
 mod github_routes;
