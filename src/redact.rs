@@ -98,9 +98,6 @@ impl Redactor {
         if let Some((_, secret)) = value.split_once('=') {
             self.add_secret(secret);
         }
-        // Longest first, so that a secret containing another is replaced whole.
-        self.values
-            .sort_by_key(|known| std::cmp::Reverse(known.len()));
     }
 
     /// Adds every string leaf of a JSON value (a sensitive output or variable) as a secret.
@@ -134,23 +131,58 @@ impl Redactor {
     }
 
     /// Returns `text` with every known secret and every secret-shaped substring replaced.
+    ///
+    /// Every rule looks at the original text, and what any of them would hide is hidden: the spans are merged and
+    /// replaced once, at the end. Replacing rule by rule would let one rule's placeholder break the context
+    /// another rule needs (an exact value inside `user:password@` hid the `user:` the URL shape looks for, and
+    /// the password went out), and would leave the rest of a secret visible when two secrets overlap. A secret
+    /// found by its shape is also hidden where it appears again without that shape (a token logged bare after
+    /// its `Authorization:` line).
     pub fn redact(&self, text: &str) -> String {
-        let mut redacted = text.to_string();
+        let mut spans: Vec<HiddenSpan> = Vec::new();
         for value in &self.values {
-            if redacted.contains(value.as_str()) {
-                redacted = redacted.replace(value.as_str(), PLACEHOLDER);
+            spans.extend(
+                text.match_indices(value.as_str())
+                    .map(|(start, found)| HiddenSpan::plain(start, start + found.len())),
+            );
+        }
+        let mut found_by_shape: Vec<&str> = Vec::new();
+        for shape in built_in_shapes() {
+            // The next search starts just inside the secret, not after it: a secret that runs on without a space
+            // may swallow the context of the next one (`Bearer x…Authorization: Bearer y`), and that one must be
+            // found too.
+            let mut search_from = 0;
+            while let Some(captures) = shape.regex.captures_at(text, search_from) {
+                let Some(secret) = captures.name("secret") else {
+                    break;
+                };
+                spans.push(HiddenSpan {
+                    start: secret.start(),
+                    end: secret.end(),
+                    placeholder: shape.placeholder,
+                });
+                if secret.as_str().chars().count() >= MIN_SECRET_LENGTH {
+                    found_by_shape.push(secret.as_str());
+                }
+                search_from =
+                    secret.start() + secret.as_str().chars().next().map_or(1, char::len_utf8);
             }
         }
-        for shape in built_in_shapes() {
-            redacted = shape
-                .regex
-                .replace_all(&redacted, shape.replacement)
-                .into_owned();
+        for secret in found_by_shape {
+            spans.extend(
+                text.match_indices(secret)
+                    .map(|(start, found)| HiddenSpan::plain(start, start + found.len())),
+            );
         }
         for pattern in &self.user_patterns {
-            redacted = pattern.replace_all(&redacted, PLACEHOLDER).into_owned();
+            spans.extend(
+                pattern
+                    .find_iter(text)
+                    .filter(|found| !found.is_empty())
+                    .map(|found| HiddenSpan::plain(found.start(), found.end())),
+            );
         }
-        redacted
+        replace_spans(text, spans)
     }
 
     /// Serialises `value` (a run record, a diagnosis) and redacts every string in it: what a record writer puts on
@@ -249,9 +281,54 @@ impl SharedRedactor {
     }
 }
 
+/// A part of the text to hide, in bytes, and what to show instead.
+struct HiddenSpan {
+    start: usize,
+    end: usize,
+    placeholder: &'static str,
+}
+
+impl HiddenSpan {
+    fn plain(start: usize, end: usize) -> Self {
+        Self {
+            start,
+            end,
+            placeholder: PLACEHOLDER,
+        }
+    }
+}
+
+/// Replaces the spans, overlapping ones merged into one placeholder (a private key's, when one of them is a
+/// private key, since that says more).
+fn replace_spans(text: &str, mut spans: Vec<HiddenSpan>) -> String {
+    if spans.is_empty() {
+        return text.to_string();
+    }
+    spans.sort_by_key(|span| (span.start, std::cmp::Reverse(span.end)));
+    let mut redacted = String::with_capacity(text.len());
+    let mut copied_up_to = 0;
+    let mut spans = spans.into_iter().peekable();
+    while let Some(first) = spans.next() {
+        let mut end = first.end;
+        let mut placeholder = first.placeholder;
+        while let Some(next) = spans.next_if(|next| next.start < end) {
+            end = end.max(next.end);
+            if next.placeholder != PLACEHOLDER {
+                placeholder = next.placeholder;
+            }
+        }
+        redacted.push_str(&text[copied_up_to..first.start]);
+        redacted.push_str(placeholder);
+        copied_up_to = end;
+    }
+    redacted.push_str(&text[copied_up_to..]);
+    redacted
+}
+
 struct Shape {
+    /// Matches the secret with its context; the `secret` group is what is hidden.
     regex: Regex,
-    replacement: &'static str,
+    placeholder: &'static str,
 }
 
 /// What a private key's lines become when they are seen one at a time.
@@ -284,31 +361,31 @@ impl PrivateKeyLines {
 fn built_in_shapes() -> &'static [Shape] {
     static SHAPES: OnceLock<Vec<Shape>> = OnceLock::new();
     SHAPES.get_or_init(|| {
-        let shape = |pattern: &str, replacement: &'static str| Shape {
+        let shape = |pattern: &str, placeholder: &'static str| Shape {
             regex: Regex::new(pattern).expect("built-in redaction patterns are valid"),
-            replacement,
+            placeholder,
         };
         vec![
             // -----BEGIN OPENSSH PRIVATE KEY----- ... -----END OPENSSH PRIVATE KEY-----
             shape(
-                r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|\z)",
+                r"(?P<secret>-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|\z))",
                 "[REDACTED PRIVATE KEY]",
             ),
             // Authorization: PVEAPIToken=root@pam!terraform=5f1c...
-            shape(r"(PVEAPIToken[= ])[^\s'\x22,;]+", "${1}[REDACTED]"),
+            shape(r"PVEAPIToken[= ](?P<secret>[^\s'\x22,;]+)", PLACEHOLDER),
             // user@realm!tokenid=UUID (bpg's PROXMOX_VE_API_TOKEN format)
             shape(
-                r"([A-Za-z0-9._-]+@[A-Za-z0-9._-]+![A-Za-z0-9._-]+=)[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}",
-                "${1}[REDACTED]",
+                r"[A-Za-z0-9._-]+@[A-Za-z0-9._-]+![A-Za-z0-9._-]+=(?P<secret>[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})",
+                PLACEHOLDER,
             ),
             // https://user:password@host/
-            shape(r"([A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:)[^@\s/]+@", "${1}[REDACTED]@"),
+            shape(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:(?P<secret>[^@\s/]+)@", PLACEHOLDER),
             // Authorization: Bearer xyz / token xyz / Basic xyz
-            shape(r"(?i)(authorization:\s*(?:bearer|token|basic)\s+)[^\s'\x22]+", "${1}[REDACTED]"),
+            shape(r"(?i)authorization:\s*(?:bearer|token|basic)\s+(?P<secret>[^\s'\x22]+)", PLACEHOLDER),
             // Anthropic and OpenAI keys, GitHub tokens
-            shape(r"sk-ant-[A-Za-z0-9_-]{16,}", "[REDACTED]"),
-            shape(r"sk-(?:proj-)?[A-Za-z0-9_-]{20,}", "[REDACTED]"),
-            shape(r"gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}", "[REDACTED]"),
+            shape(r"(?P<secret>sk-ant-[A-Za-z0-9_-]{16,})", PLACEHOLDER),
+            shape(r"(?P<secret>sk-(?:proj-)?[A-Za-z0-9_-]{20,})", PLACEHOLDER),
+            shape(r"(?P<secret>gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})", PLACEHOLDER),
         ]
     })
 }
@@ -489,6 +566,36 @@ mod tests {
                 "still visible",
             ]
         );
+    }
+
+    #[test]
+    fn a_secret_found_by_its_shape_is_hidden_where_it_appears_again() {
+        // Found by scripts/fuzz (redactor): the token was hidden after `Bearer` and left in clear a few words
+        // earlier.
+        check(
+            &Redactor::new(),
+            "retrying with mAlmnopqrs: Authorization: Bearer mAlmnopqrs",
+            "retrying with [REDACTED]: Authorization: Bearer [REDACTED]",
+        );
+    }
+
+    #[test]
+    fn a_header_swallowed_by_the_secret_before_it_is_still_found() {
+        // Found by scripts/fuzz (redactor): the first token ran on into a second header, whose token was left in
+        // clear because the search went on after the first match.
+        check(
+            &Redactor::new(),
+            "Authorization: Bearer x-Authorization: Bearer second-token rest",
+            "Authorization: Bearer [REDACTED] Bearer [REDACTED] rest",
+        );
+    }
+
+    #[test]
+    fn overlapping_secrets_are_hidden_whole() {
+        let mut redactor = Redactor::new();
+        redactor.add_secret("abcdefgh");
+        redactor.add_secret("ghijklmn");
+        check(&redactor, "x abcdefghijklmn y", "x [REDACTED] y");
     }
 
     #[test]

@@ -8,8 +8,6 @@
 
 use std::path::Path;
 
-use tokio::process::Command;
-
 use super::human::{LogTail, diagnostics_from_human_output};
 use super::plan::{parse_outputs_json, parse_plan_json, parse_state_json};
 use super::process::{LineLength, MAX_STREAM_LINE_BYTES, OutputStream, ProcessEnd, run_streaming};
@@ -360,14 +358,8 @@ impl<'a> RequestRun<'a> {
     ) -> Result<(ProcessEnd, CommandOutput), AgentError> {
         let runner = self.runner;
         let request = self.request;
-        let mut command = Command::new(&runner.binary);
-        command
-            .args(args)
-            .current_dir(&request.dir)
-            .env("TF_IN_AUTOMATION", "1")
-            .env("TF_INPUT", "0")
-            .env("CHECKPOINT_DISABLE", "1")
-            .envs(runner.environment.iter().map(|(name, value)| (name, value)));
+        let mut command = runner.command(&request.dir);
+        command.args(args);
         for (name, value) in &request.vars {
             command.env(format!("TF_VAR_{name}"), value);
         }

@@ -70,6 +70,18 @@ fn choose_terraform_binary(
         .unwrap_or_else(|| PathBuf::from("terraform"))
 }
 
+/// Variables of agentlab's environment that Terraform never needs and must not see: the code a plan runs (a pull
+/// request's data sources, a provider it names) could read them. The Proxmox VE and MinIO credentials stay, since
+/// the provider and the state backend read them from the environment.
+pub const WITHHELD_FROM_TERRAFORM: &[&str] = &[
+    "GITHUB_TOKEN",
+    "GH_TOKEN",
+    "ANTHROPIC_API_KEY",
+    "OPENAI_API_KEY",
+    "ACTIONS_RUNTIME_TOKEN",
+    "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+];
+
 /// Runs Terraform for the Planner. One runner serves every project of a run.
 #[derive(Debug, Clone)]
 pub struct TerraformRunner {
@@ -112,6 +124,22 @@ impl TerraformRunner {
 
     pub fn binary(&self) -> &Path {
         &self.binary
+    }
+
+    /// A Terraform command in `dir` with agentlab's environment, less [`WITHHELD_FROM_TERRAFORM`], plus the
+    /// automation settings and [`TerraformRunner::with_environment`]'s variables.
+    pub(super) fn command(&self, dir: &Path) -> tokio::process::Command {
+        let mut command = tokio::process::Command::new(&self.binary);
+        command.current_dir(dir);
+        for name in WITHHELD_FROM_TERRAFORM {
+            command.env_remove(name);
+        }
+        command
+            .env("TF_IN_AUTOMATION", "1")
+            .env("TF_INPUT", "0")
+            .env("CHECKPOINT_DISABLE", "1")
+            .envs(self.environment.iter().map(|(name, value)| (name, value)));
+        command
     }
 
     /// Runs the request to the end and reports what happened.
@@ -180,6 +208,43 @@ pub(super) fn agent_error(message: String) -> AgentError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terraform_does_not_see_the_github_token_or_the_llm_keys() {
+        let runner =
+            TerraformRunner::new("terraform", SharedRedactor::default(), Cancellation::new())
+                .with_environment("TF_CLI_CONFIG_FILE", "/x/terraformrc");
+        let command = runner.command(Path::new("/project"));
+        let environment: Vec<(String, Option<String>)> = command
+            .as_std()
+            .get_envs()
+            .map(|(name, value)| {
+                (
+                    name.to_string_lossy().into_owned(),
+                    value.map(|value| value.to_string_lossy().into_owned()),
+                )
+            })
+            .collect();
+        for withheld in ["GITHUB_TOKEN", "ANTHROPIC_API_KEY", "OPENAI_API_KEY"] {
+            assert!(
+                environment.contains(&(withheld.to_string(), None)),
+                "{withheld} is not removed: {environment:?}"
+            );
+        }
+        assert!(
+            environment.contains(&("TF_CLI_CONFIG_FILE".into(), Some("/x/terraformrc".into())))
+        );
+        assert!(
+            !environment
+                .iter()
+                .any(|(name, _)| name.starts_with("PROXMOX_VE") || name.starts_with("AWS_")),
+            "the provider's and the backend's credentials are left alone"
+        );
+        assert_eq!(
+            command.as_std().get_current_dir(),
+            Some(Path::new("/project"))
+        );
+    }
 
     #[test]
     fn detailed_exit_codes_are_interpreted() {

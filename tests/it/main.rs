@@ -4,6 +4,7 @@ mod cli;
 mod diagnosis;
 mod eval;
 mod faults;
+mod fuzz_seeds;
 mod github_events;
 mod github_flows;
 mod github_routes;
