@@ -44,7 +44,7 @@ pub fn ingest_plan(json: &str) -> Result<Ingested, PlanJsonError> {
             .map(|value| redactor.redact_json(&value));
     }
     let changes = resource_changes.len();
-    let counts = plan.counts.clone();
+    let counts = plan.counts;
     let record = plan_record(TerraformResult {
         ok: true,
         phase: TerraformPhase::Plan,
@@ -123,17 +123,39 @@ pub fn ui_stream(resources: usize) -> String {
 /// prints (format 0.2): the same keys and nesting as a plan of `count = N` null resources made by
 /// `scripts/bench`, for benches that must run without Terraform.
 pub fn synthetic_plan(resources: usize) -> String {
+    synthetic_plan_of(resources, false)
+}
+
+/// [`synthetic_plan`] where every resource also has its own sensitive trigger (a per-guest password), marked the
+/// way Terraform marks a value built from a `sensitive` variable.
+pub fn synthetic_plan_with_secrets(resources: usize) -> String {
+    synthetic_plan_of(resources, true)
+}
+
+fn synthetic_plan_of(resources: usize, secrets: bool) -> String {
     use serde_json::{Value, json};
     let triggers = |index: usize| {
-        json!({"cores": "2", "memory": "2048", "name": format!("guest-{index}"), "node": "pmx-01",
-               "vmid": (1000 + index).to_string()})
+        let mut triggers = json!({"cores": "2", "memory": "2048", "name": format!("guest-{index}"),
+            "node": "pmx-01", "vmid": (1000 + index).to_string()});
+        if secrets {
+            triggers["password"] = json!(format!(
+                "guest-{index}-s3cr3t-{:08x}",
+                index * 2_654_435_761 % (1 << 32)
+            ));
+        }
+        triggers
+    };
+    let marker = if secrets {
+        json!({"triggers": {"password": true}})
+    } else {
+        json!({"triggers": {}})
     };
     let planned: Vec<Value> = (0..resources)
         .map(|index| {
             json!({"address": format!("null_resource.guest[{index}]"), "mode": "managed",
                    "type": "null_resource", "name": "guest", "index": index,
                    "provider_name": "registry.terraform.io/hashicorp/null", "schema_version": 0,
-                   "values": {"triggers": triggers(index)}, "sensitive_values": {"triggers": {}}})
+                   "values": {"triggers": triggers(index)}, "sensitive_values": marker.clone()})
         })
         .collect();
     let changes: Vec<Value> = (0..resources)
@@ -143,7 +165,7 @@ pub fn synthetic_plan(resources: usize) -> String {
                    "provider_name": "registry.terraform.io/hashicorp/null",
                    "change": {"actions": ["create"], "before": null, "after": {"triggers": triggers(index)},
                               "after_unknown": {"id": true, "triggers": {}}, "before_sensitive": false,
-                              "after_sensitive": {"triggers": {}}}})
+                              "after_sensitive": marker.clone()}})
         })
         .collect();
     json!({
