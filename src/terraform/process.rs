@@ -178,11 +178,7 @@ impl<R: AsyncRead + Unpin> LineReader<R> {
                     while matches!(line.last(), Some(b'\n' | b'\r')) {
                         line.pop();
                     }
-                    // Valid UTF-8 (nearly always) becomes the String without a copy: a `show -json` line can be
-                    // megabytes long.
-                    return Some(String::from_utf8(line).unwrap_or_else(|error| {
-                        String::from_utf8_lossy(error.as_bytes()).into_owned()
-                    }));
+                    return Some(String::from_utf8_lossy(&line).into_owned());
                 }
                 Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(_) => return None,
