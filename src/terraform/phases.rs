@@ -2,14 +2,14 @@
 //! result is assembled from them.
 //!
 //! `init` prints text for humans (its errors become diagnostics through `human`); `plan -json` and `apply -json`
-//! print the machine-readable UI, read line by line through `ui`; `show -json` and `output -json` print one
-//! document each, read through `plan`. Each command may be the last: a failure or a cancellation ends the
+//! print the machine-readable UI, read line by line through `ui`; `show -json` (of the plan, then of the state)
+//! prints one document, read through `plan`. Each command may be the last: a failure or a cancellation ends the
 //! request with what is known so far.
 
 use std::path::Path;
 
 use super::human::{LogTail, diagnostics_from_human_output};
-use super::plan::{parse_outputs_json, parse_plan_json, parse_state_json};
+use super::plan::{parse_plan_json, parse_state_json};
 use super::process::{LineLength, MAX_STREAM_LINE_BYTES, OutputStream, ProcessEnd, run_streaming};
 use super::runner::{PlanExit, TERRAFORM_BINARY_ENV, TerraformRunner, agent_error};
 use super::sensitive::SensitiveValues;
@@ -279,7 +279,9 @@ impl<'a> RequestRun<'a> {
         }
     }
 
-    /// After a successful apply: the addresses in the state and the outputs.
+    /// After a successful apply: the addresses and the outputs in the state. The state's `show -json` carries the
+    /// root module's outputs with their `sensitive` flags, so no separate `output -json` (a whole Terraform start,
+    /// a quarter of a second) is needed.
     async fn read_state_and_outputs(&mut self, apply_end: &ProcessEnd) -> Result<(), AgentError> {
         self.finish(apply_end, true);
         let show = [
@@ -294,24 +296,7 @@ impl<'a> RequestRun<'a> {
             Ok(state) => {
                 self.learn_secrets(&state.sensitive_values);
                 self.result.resource_addresses = state.resource_addresses;
-            }
-            Err(error) => {
-                self.document_error(error.to_string());
-                return Ok(());
-            }
-        }
-        let output = [
-            "output".to_owned(),
-            "-json".to_owned(),
-            "-no-color".to_owned(),
-        ];
-        let Some(outputs) = self.document_command(&output).await? else {
-            return Ok(());
-        };
-        match parse_outputs_json(&outputs) {
-            Ok(outputs) => {
-                self.learn_secrets(&outputs.sensitive_values);
-                self.result.outputs = outputs.values;
+                self.result.outputs = state.outputs;
             }
             Err(error) => self.document_error(error.to_string()),
         }
@@ -349,7 +334,7 @@ impl<'a> RequestRun<'a> {
     }
 
     /// Runs one Terraform command in the project directory. With `ui_stream`, stdout is read as the
-    /// machine-readable UI; without, it is one document kept whole (`show -json`, `output -json`) or, for `init`,
+    /// machine-readable UI; without, it is one document kept whole (`show -json`) or, for `init`,
     /// text that goes to the log tail.
     async fn command(
         &mut self,
@@ -408,9 +393,15 @@ impl<'a> RequestRun<'a> {
                 log(&line);
                 tail.push(&line);
             }
+            // `show -json` prints its document on one line, megabytes long for a big plan: the first line is moved
+            // in rather than copied, and later lines are joined with the newline before them.
             OutputStream::Stdout if keeps_document => {
-                output.stdout_document.push_str(&line);
-                output.stdout_document.push('\n');
+                if output.stdout_document.is_empty() {
+                    output.stdout_document = line;
+                } else {
+                    output.stdout_document.push('\n');
+                    output.stdout_document.push_str(&line);
+                }
             }
             OutputStream::Stdout if ui_stream => {
                 line_number += 1;

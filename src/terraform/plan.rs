@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
+use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde_json::Value;
 
 use super::sensitive::{SENSITIVE_PLACEHOLDER, SensitiveValues, mask_sensitive_collecting};
@@ -94,7 +95,7 @@ struct PlanDocument {
     #[serde(default)]
     planned_values: Option<ValuesDocument>,
     #[serde(default)]
-    resource_changes: Vec<ResourceChangeDocument>,
+    resource_changes: ReadChanges,
     /// Root module variable values, in clear even when declared sensitive.
     #[serde(default)]
     variables: BTreeMap<String, OutputDocument>,
@@ -148,7 +149,7 @@ struct OutputDocument {
 #[derive(Deserialize)]
 struct ModuleDocument {
     #[serde(default)]
-    resources: Vec<ModuleResourceDocument>,
+    resources: ReadResources,
     #[serde(default)]
     child_modules: Vec<ModuleDocument>,
 }
@@ -185,6 +186,118 @@ struct ChangeDocument {
     after_sensitive: Option<Value>,
 }
 
+/// `resource_changes`, read one change at a time. Each change is counted, masked and kept (or dropped, for a
+/// no-op) as soon as it is read, so the document's own before/after values never all exist at once next to their
+/// masked copies: for a plan of thousands of resources that is most of the memory a plan takes.
+#[derive(Default)]
+struct ReadChanges {
+    counts: ChangeCounts,
+    /// Every change except no-ops, in plan order, with sensitive values masked.
+    kept: Vec<ResourceChange>,
+    sensitive: SensitiveValues,
+    /// The first change whose actions agentlab does not know: the whole plan is refused for it.
+    unknown_actions: Option<(String, Vec<String>)>,
+}
+
+impl ReadChanges {
+    fn take(&mut self, change: ResourceChangeDocument) {
+        if self.unknown_actions.is_some() {
+            return;
+        }
+        let action = match change_action(&change.address, &change.change.actions) {
+            Ok(action) => action,
+            Err(_) => {
+                self.unknown_actions = Some((change.address, change.change.actions));
+                return;
+            }
+        };
+        if change.mode.as_deref() != Some("data") {
+            count_action(&mut self.counts, action);
+        }
+        if action == ChangeAction::NoOp {
+            return;
+        }
+        let sensitive = &mut self.sensitive;
+        self.kept.push(ResourceChange {
+            address: change.address,
+            action,
+            reason: change.action_reason,
+            before: masked(
+                change.change.before,
+                change.change.before_sensitive.as_ref(),
+                sensitive,
+            ),
+            after: masked(
+                change.change.after,
+                change.change.after_sensitive.as_ref(),
+                sensitive,
+            ),
+        });
+    }
+}
+
+impl<'de> Deserialize<'de> for ReadChanges {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ChangesVisitor;
+        impl<'de> Visitor<'de> for ChangesVisitor {
+            type Value = ReadChanges;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str("a list of resource changes")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut changes: A) -> Result<ReadChanges, A::Error> {
+                let mut read = ReadChanges::default();
+                while let Some(change) = changes.next_element::<ResourceChangeDocument>()? {
+                    read.take(change);
+                }
+                Ok(read)
+            }
+        }
+        deserializer.deserialize_seq(ChangesVisitor)
+    }
+}
+
+/// A module's `resources`, read one resource at a time: only the address and the sensitive attribute values are
+/// kept; the attribute values themselves are dropped as soon as their sensitive parts are found.
+#[derive(Default)]
+struct ReadResources {
+    addresses: Vec<String>,
+    sensitive: SensitiveValues,
+}
+
+impl<'de> Deserialize<'de> for ReadResources {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ResourcesVisitor;
+        impl<'de> Visitor<'de> for ResourcesVisitor {
+            type Value = ReadResources;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str("a list of resources")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut resources: A,
+            ) -> Result<ReadResources, A::Error> {
+                let mut read = ReadResources::default();
+                while let Some(resource) = resources.next_element::<ModuleResourceDocument>()? {
+                    if let Some(values) = &resource.values {
+                        mask_sensitive_collecting(
+                            values,
+                            resource.sensitive_values.as_ref(),
+                            &mut read.sensitive,
+                        );
+                    }
+                    read.addresses.push(resource.address);
+                }
+                Ok(read)
+            }
+        }
+        deserializer.deserialize_seq(ResourcesVisitor)
+    }
+}
+
 /// Parses `terraform show -json PLANFILE`.
 pub fn parse_plan_json(json: &str) -> Result<PlanSummary, PlanJsonError> {
     const DOCUMENT: &str = "plan";
@@ -195,32 +308,14 @@ pub fn parse_plan_json(json: &str) -> Result<PlanSummary, PlanJsonError> {
         })?;
     let format_version = check_format_version(DOCUMENT, plan.format_version)?;
 
-    let mut counts = ChangeCounts::default();
-    let mut resource_changes = Vec::new();
-    let mut sensitive = SensitiveValues::default();
-    for change in plan.resource_changes {
-        let action = change_action(&change.address, &change.change.actions)?;
-        if change.mode.as_deref() != Some("data") {
-            count_action(&mut counts, action);
-        }
-        if action == ChangeAction::NoOp {
-            continue;
-        }
-        resource_changes.push(ResourceChange {
-            address: change.address,
-            action,
-            reason: change.action_reason,
-            before: masked(
-                change.change.before,
-                change.change.before_sensitive.as_ref(),
-                &mut sensitive,
-            ),
-            after: masked(
-                change.change.after,
-                change.change.after_sensitive.as_ref(),
-                &mut sensitive,
-            ),
-        });
+    let ReadChanges {
+        counts,
+        kept: resource_changes,
+        mut sensitive,
+        unknown_actions,
+    } = plan.resource_changes;
+    if let Some((address, actions)) = unknown_actions {
+        return Err(PlanJsonError::UnknownActions { address, actions });
     }
 
     let declared_sensitive = plan
@@ -361,17 +456,16 @@ fn addresses_and_outputs(
     (addresses, known_outputs(values.outputs, sensitive))
 }
 
-/// Collects the addresses of a module and its children, and the sensitive attribute values of their resources.
+/// Collects the addresses of a module and its children, and the sensitive attribute values of their resources
+/// (already found while the resources were read), in the order of the document.
 fn walk_resources(
     module: &ModuleDocument,
     addresses: &mut Vec<String>,
     sensitive: &mut SensitiveValues,
 ) {
-    for resource in &module.resources {
-        addresses.push(resource.address.clone());
-        if let Some(values) = &resource.values {
-            mask_sensitive_collecting(values, resource.sensitive_values.as_ref(), sensitive);
-        }
+    addresses.extend(module.resources.addresses.iter().cloned());
+    for value in module.resources.sensitive.iter() {
+        sensitive.push(value);
     }
     for child in &module.child_modules {
         walk_resources(child, addresses, sensitive);

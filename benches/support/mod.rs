@@ -1,0 +1,185 @@
+//! What the benches and the example binaries share: the plan-ingestion path as the Terraform agent and the
+//! reporter walk it, and a synthetic UI stream in Terraform's documented shape.
+//!
+//! Included with `#[path]` by `benches/*.rs` and `examples/*.rs`, so the criterion figures and the whole-process
+//! figures (time, peak memory) measure the same code.
+
+#![allow(dead_code)]
+
+use agentlab::contracts::{
+    Attempt, ChangeCounts, Outcome, RunContext, RunMode, RunRecord, SCHEMA_VERSION, TerraformPhase,
+    TerraformResult,
+};
+use agentlab::redact::Redactor;
+use agentlab::render::RenderOptions;
+use agentlab::render::comment::render_pr_comment;
+use agentlab::terraform::plan::{PlanJsonError, parse_plan_json};
+
+/// What one ingestion produced, for printing and for keeping the optimiser honest.
+pub struct Ingested {
+    pub changes: usize,
+    pub counts: ChangeCounts,
+    pub comment: String,
+}
+
+/// `show -json` text → parsed plan → redacted result → run record → budgeted PR comment, redacted.
+///
+/// This is the path of a plan run: `terraform::phases` parses the document and teaches the redactor the plan's
+/// sensitive values, `into_result` redacts every before/after, and the reporter renders and redacts the comment.
+pub fn ingest_plan(json: &str) -> Result<Ingested, PlanJsonError> {
+    let plan = parse_plan_json(json)?;
+    let mut redactor = Redactor::new();
+    for value in plan.sensitive_values.iter() {
+        redactor.add_secret_json(value);
+    }
+    let mut resource_changes = plan.resource_changes;
+    for change in &mut resource_changes {
+        change.before = change
+            .before
+            .take()
+            .map(|value| redactor.redact_json(&value));
+        change.after = change
+            .after
+            .take()
+            .map(|value| redactor.redact_json(&value));
+    }
+    let changes = resource_changes.len();
+    let counts = plan.counts;
+    let record = plan_record(TerraformResult {
+        ok: true,
+        phase: TerraformPhase::Plan,
+        exit_code: Some(2),
+        cancelled: false,
+        changes: plan.counts,
+        resource_changes,
+        resource_addresses: plan.planned_addresses,
+        diagnostics: Vec::new(),
+        outputs: plan.planned_outputs,
+        log_tail: Vec::new(),
+        duration_ms: 0,
+    });
+    let comment = redactor.redact(&render_pr_comment(&record, &RenderOptions::default()));
+    Ok(Ingested {
+        changes,
+        counts,
+        comment,
+    })
+}
+
+fn plan_record(terraform: TerraformResult) -> RunRecord {
+    RunRecord {
+        schema_version: SCHEMA_VERSION,
+        run_id: "bench".to_string(),
+        project: "bench".to_string(),
+        mode: RunMode::Plan,
+        outcome: Outcome::Success,
+        failure_reason: None,
+        llm_calls: 0,
+        cost_usd: 0.0,
+        context: RunContext::default(),
+        transitions: Vec::new(),
+        attempts: vec![Attempt {
+            attempt: 1,
+            parallelism: 10,
+            remediation_applied: None,
+            terraform,
+            validation: None,
+            diagnosis: None,
+        }],
+    }
+}
+
+/// A `plan -json` UI stream of `resources` creates, in the shape Terraform 1.0.x prints (docs: "Machine-Readable
+/// UI"): version, one planned_change per resource, then apply_start/apply_complete per resource, change_summary.
+pub fn ui_stream(resources: usize) -> String {
+    let mut stream = String::new();
+    stream.push_str(r#"{"@level":"info","@message":"Terraform 1.0.3","@module":"terraform.ui","@timestamp":"2026-11-30T22:00:00.000000Z","terraform":"1.0.3","type":"version","ui":"0.1.0"}"#);
+    stream.push('\n');
+    for index in 0..resources {
+        let resource = format!(
+            r#"{{"addr":"null_resource.guest[{index}]","module":"","resource":"null_resource.guest[{index}]","implied_provider":"null","resource_type":"null_resource","resource_name":"guest","resource_key":{index}}}"#
+        );
+        stream.push_str(&format!(
+            r#"{{"@level":"info","@message":"null_resource.guest[{index}]: Plan to create","@module":"terraform.ui","@timestamp":"2026-11-30T22:00:00.000000Z","change":{{"resource":{resource},"action":"create"}},"type":"planned_change"}}"#
+        ));
+        stream.push('\n');
+        stream.push_str(&format!(
+            r#"{{"@level":"info","@message":"null_resource.guest[{index}]: Creating...","@module":"terraform.ui","@timestamp":"2026-11-30T22:00:00.000000Z","hook":{{"resource":{resource},"action":"create"}},"type":"apply_start"}}"#
+        ));
+        stream.push('\n');
+        stream.push_str(&format!(
+            r#"{{"@level":"info","@message":"null_resource.guest[{index}]: Creation complete after 0s [id=4242]","@module":"terraform.ui","@timestamp":"2026-11-30T22:00:00.000000Z","hook":{{"resource":{resource},"action":"create","id_key":"id","id_value":"4242","elapsed_seconds":0}},"type":"apply_complete"}}"#
+        ));
+        stream.push('\n');
+    }
+    stream.push_str(&format!(
+        r#"{{"@level":"info","@message":"Apply complete! Resources: {resources} added, 0 changed, 0 destroyed.","@module":"terraform.ui","@timestamp":"2026-11-30T22:00:00.000000Z","changes":{{"add":{resources},"change":0,"remove":0,"operation":"apply"}},"type":"change_summary"}}"#
+    ));
+    stream.push('\n');
+    stream
+}
+
+/// A `terraform show -json PLANFILE` document of `resources` null_resource creates, in the shape Terraform 1.0.3
+/// prints (format 0.2): the same keys and nesting as a plan of `count = N` null resources made by
+/// `scripts/bench`, for benches that must run without Terraform.
+pub fn synthetic_plan(resources: usize) -> String {
+    synthetic_plan_of(resources, false)
+}
+
+/// [`synthetic_plan`] where every resource also has its own sensitive trigger (a per-guest password), marked the
+/// way Terraform marks a value built from a `sensitive` variable.
+pub fn synthetic_plan_with_secrets(resources: usize) -> String {
+    synthetic_plan_of(resources, true)
+}
+
+fn synthetic_plan_of(resources: usize, secrets: bool) -> String {
+    use serde_json::{Value, json};
+    let triggers = |index: usize| {
+        let mut triggers = json!({"cores": "2", "memory": "2048", "name": format!("guest-{index}"),
+            "node": "pmx-01", "vmid": (1000 + index).to_string()});
+        if secrets {
+            triggers["password"] = json!(format!(
+                "guest-{index}-s3cr3t-{:08x}",
+                index * 2_654_435_761 % (1 << 32)
+            ));
+        }
+        triggers
+    };
+    let marker = if secrets {
+        json!({"triggers": {"password": true}})
+    } else {
+        json!({"triggers": {}})
+    };
+    let planned: Vec<Value> = (0..resources)
+        .map(|index| {
+            json!({"address": format!("null_resource.guest[{index}]"), "mode": "managed",
+                   "type": "null_resource", "name": "guest", "index": index,
+                   "provider_name": "registry.terraform.io/hashicorp/null", "schema_version": 0,
+                   "values": {"triggers": triggers(index)}, "sensitive_values": marker.clone()})
+        })
+        .collect();
+    let changes: Vec<Value> = (0..resources)
+        .map(|index| {
+            json!({"address": format!("null_resource.guest[{index}]"), "mode": "managed",
+                   "type": "null_resource", "name": "guest", "index": index,
+                   "provider_name": "registry.terraform.io/hashicorp/null",
+                   "change": {"actions": ["create"], "before": null, "after": {"triggers": triggers(index)},
+                              "after_unknown": {"id": true, "triggers": {}}, "before_sensitive": false,
+                              "after_sensitive": marker.clone()}})
+        })
+        .collect();
+    json!({
+        "format_version": "0.2",
+        "terraform_version": "1.0.3",
+        "variables": {"n": {"value": resources.to_string()}},
+        "planned_values": {"root_module": {"resources": planned}},
+        "resource_changes": changes,
+        "configuration": {"provider_config": {"null": {"name": "null", "version_constraint": "2.1.2"}},
+            "root_module": {"resources": [{"address": "null_resource.guest", "mode": "managed",
+                "type": "null_resource", "name": "guest", "provider_config_key": "null",
+                "expressions": {"triggers": {"references": ["count.index", "count.index"]}},
+                "schema_version": 0, "count_expression": {"references": ["var.n"]}}],
+                "variables": {"n": {}}}}
+    })
+    .to_string()
+}
