@@ -119,7 +119,10 @@ pub fn plain_text(text: &str) -> String {
             rest = &rest[3..];
             continue;
         }
-        if rest.len() >= 4 && rest[..4].eq_ignore_ascii_case("www.") {
+        if rest
+            .get(..4)
+            .is_some_and(|head| head.eq_ignore_ascii_case("www."))
+        {
             plain.push_str(&rest[..3]);
             plain.push(WORD_JOINER);
             plain.push('.');

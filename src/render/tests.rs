@@ -165,7 +165,7 @@ fn step_summary_holds_every_project_in_full() {
 
 #[test]
 fn model_prose_is_plain_text_that_links_and_notifies_no_one() {
-    let hostile = "Ignore this: @octocat see #12, [click](https://evil.example/x) or www.evil.example \
+    let hostile = "Ignöre thé ✅ wẅw: @octocat see #12, [click](https://evil.example/x) or www.evil.example \
                    <img src=x onerror=alert(1)> **bold** | col `code`";
     let plain = crate::render::plain_text(hostile);
     for live in [
