@@ -14,6 +14,7 @@ use agentlab::redact::Redactor;
 use agentlab::render::RenderOptions;
 use agentlab::render::comment::render_pr_comment;
 use agentlab::terraform::plan::{PlanJsonError, parse_plan_json};
+use agentlab::terraform::sensitive::redact_resource_changes;
 
 /// What one ingestion produced, for printing and for keeping the optimiser honest.
 pub struct Ingested {
@@ -33,16 +34,7 @@ pub fn ingest_plan(json: &str) -> Result<Ingested, PlanJsonError> {
         redactor.add_secret_json(value);
     }
     let mut resource_changes = plan.resource_changes;
-    for change in &mut resource_changes {
-        change.before = change
-            .before
-            .take()
-            .map(|value| redactor.redact_json(&value));
-        change.after = change
-            .after
-            .take()
-            .map(|value| redactor.redact_json(&value));
-    }
+    redact_resource_changes(&mut resource_changes, &redactor);
     let changes = resource_changes.len();
     let counts = plan.counts;
     let record = plan_record(TerraformResult {

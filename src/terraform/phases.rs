@@ -91,16 +91,10 @@ impl<'a> RequestRun<'a> {
             diagnostic.summary = redactor.redact(&diagnostic.summary);
             diagnostic.detail = redactor.redact(&diagnostic.detail);
         }
-        for change in &mut result.resource_changes {
-            change.before = change
-                .before
-                .take()
-                .map(|value| redactor.redact_json(&value));
-            change.after = change
-                .after
-                .take()
-                .map(|value| redactor.redact_json(&value));
-        }
+        super::sensitive::redact_resource_changes(
+            &mut result.resource_changes,
+            &redactor.snapshot(),
+        );
         for value in result.outputs.values_mut() {
             *value = redactor.redact_json(value);
         }

@@ -63,9 +63,11 @@ impl Diagnoser for RecordingDiagnoser {
     }
 }
 
-fn deploy_run(port: u16) -> ProjectRun {
+/// A deploy of the fleet module whose Terraform is scripted: the validator then looks for one container and
+/// checks the guests on `port`. Shared with the Proxmox VE fault tests.
+pub(crate) fn deploy_run(run_id: &str, port: u16) -> ProjectRun {
     ProjectRun {
-        run_id: "run-validate".into(),
+        run_id: run_id.into(),
         mode: RunMode::Deploy,
         first_request: TerraformRequest {
             project: "lxc-fleet".into(),
@@ -134,7 +136,7 @@ async fn a_stopped_guest_after_apply_moves_the_run_to_diagnosing_with_the_check_
         validator: &validator,
         diagnoser: &diagnoser,
     };
-    let record = run_project(deploy_run(port), agents).await;
+    let record = run_project(deploy_run("run-validate", port), agents).await;
 
     assert_eq!(record.outcome, Outcome::Failed);
     let validating_to_diagnosing = record
@@ -190,7 +192,7 @@ async fn a_healthy_world_ends_in_success_without_a_diagnosis() {
         validator: &validator,
         diagnoser: &diagnoser,
     };
-    let record = run_project(deploy_run(port), agents).await;
+    let record = run_project(deploy_run("run-validate", port), agents).await;
     assert_eq!(record.outcome, Outcome::Success, "{record:#?}");
     assert!(diagnoser.requests.lock().unwrap().is_empty());
     let validation = record.attempts[0].validation.as_ref().unwrap();

@@ -7,12 +7,10 @@ use std::time::Duration;
 
 use agentlab::commands::write_record;
 use agentlab::contracts::{
-    CheckName, CheckStatus, Diagnosis, DiagnosisRequest, Outcome, ResourceExpectation, RunContext,
-    RunMode, TerraformMode, TerraformPhase, TerraformRequest, TerraformResult,
+    CheckName, CheckStatus, Diagnosis, DiagnosisRequest, Outcome, TerraformPhase, TerraformRequest,
+    TerraformResult,
 };
-use agentlab::planner::run::{
-    AgentError, Agents, Diagnoser, ProjectRun, TerraformAgent, ValidationPlan, run_project,
-};
+use agentlab::planner::run::{AgentError, Agents, Diagnoser, TerraformAgent, run_project};
 use agentlab::redact::Redactor;
 use agentlab::validator::proxmox::{ProxmoxClient, ProxmoxClientSettings, ProxmoxConnection};
 use agentlab::validator::pve_world::{NodeState, PveWorld, PveWorldServer, WorldGuest};
@@ -59,37 +57,6 @@ struct NoDiagnoser;
 impl Diagnoser for NoDiagnoser {
     async fn diagnose(&self, _request: &DiagnosisRequest) -> Diagnosis {
         Diagnosis::unavailable("no diagnoser configured")
-    }
-}
-
-fn deploy_run(port: u16) -> ProjectRun {
-    ProjectRun {
-        run_id: "faults-proxmox".into(),
-        mode: RunMode::Deploy,
-        first_request: TerraformRequest {
-            project: "lxc-fleet".into(),
-            dir: "modules/lxc-fleet".into(),
-            mode: TerraformMode::Apply,
-            plan_file: None,
-            vars: Default::default(),
-            backend_config: Vec::new(),
-            parallelism: 10,
-            lock_timeout: "5m".into(),
-            replace: Vec::new(),
-            reinit_upgrade: false,
-            attempt: 1,
-        },
-        validation: ValidationPlan {
-            resources: vec![ResourceExpectation {
-                pattern: r"proxmox_virtual_environment_container\.container\[\d+\]".into(),
-                count: 1,
-            }],
-            guests_output: "guests".into(),
-            default_node: NODE.into(),
-            port,
-        },
-        max_retries: 2,
-        context: RunContext::default(),
     }
 }
 
@@ -182,7 +149,7 @@ async fn proxmox_api_faults_fail_the_deploy_with_a_clear_check_and_the_record_wr
     for (fault, world, expected) in cases {
         let server = PveWorldServer::start(world).await.unwrap();
         let record = run_project(
-            deploy_run(port),
+            crate::validator_in_planner::deploy_run("faults-proxmox", port),
             Agents {
                 terraform: &AppliedOneContainer,
                 validator: &validator(&server),
