@@ -89,6 +89,7 @@ pub fn project_run(
         },
         max_retries: settings.max_retries.unwrap_or(defaults.max_retries),
         context: settings.context.clone(),
+        longest_wait: crate::planner::run::LONGEST_WAIT,
     }
 }
 

@@ -19,6 +19,11 @@ use crate::planner::run::{
 };
 use crate::validator::proxmox::{ProxmoxClient, ProxmoxClientSettings, ProxmoxConnection};
 use crate::validator::pve_world::{AgentState, PveWorld, PveWorldServer, WorldGuest};
+
+/// How long a `retry_after` remediation is waited out in the eval: the sandbox's faults do not pass with time,
+/// so a wait only costs wall time (a model asking for 600 s would add ten minutes to each such scenario). The
+/// remediation is scored as the model gave it.
+pub const EVAL_LONGEST_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 use crate::validator::{ProxmoxValidator, ValidatorSettings};
 
 /// The token the eval's Proxmox VE world accepts; it exists only on loopback for the length of one run.
@@ -141,6 +146,7 @@ async fn run_scenario(
         },
         max_retries: scenario.max_retries,
         context: RunContext::default(),
+        longest_wait: EVAL_LONGEST_WAIT,
     };
     let agents = Agents {
         terraform: options.terraform,

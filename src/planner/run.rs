@@ -69,7 +69,15 @@ pub struct ProjectRun {
     pub validation: ValidationPlan,
     pub max_retries: u32,
     pub context: RunContext,
+    /// The longest a `retry_after` remediation is waited out in this run: [`LONGEST_WAIT`] (the policy's limit)
+    /// for real runs; the eval sets it short, since its sandbox has nothing to wait for and a model that asks for
+    /// ten minutes would otherwise cost ten minutes of wall time per scenario. The record keeps what was asked.
+    pub longest_wait: Duration,
 }
+
+/// The policy's limit on a `retry_after` wait, as a duration: what real runs wait at the most.
+pub const LONGEST_WAIT: Duration =
+    Duration::from_secs(crate::planner::policy::MAX_RETRY_AFTER_SECONDS as u64);
 
 /// Drives one project from INIT to SUCCESS or FAILED and returns its record.
 pub async fn run_project(run: ProjectRun, agents: Agents<'_>) -> RunRecord {
@@ -83,7 +91,13 @@ pub async fn run_project(run: ProjectRun, agents: Agents<'_>) -> RunRecord {
                 attempt,
                 remediation,
             } => {
-                apply_remediation(&mut request, remediation.as_ref(), attempt).await;
+                apply_remediation(
+                    &mut request,
+                    remediation.as_ref(),
+                    attempt,
+                    run.longest_wait,
+                )
+                .await;
                 tracing::info!(project = %request.project, attempt, "running terraform");
                 let event = match agents.terraform.run(&request).await {
                     Ok(result) => {
@@ -186,6 +200,7 @@ async fn apply_remediation(
     request: &mut TerraformRequest,
     remediation: Option<&Remediation>,
     attempt: u32,
+    longest_wait: Duration,
 ) {
     request.attempt = attempt;
     request.replace.clear();
@@ -193,8 +208,13 @@ async fn apply_remediation(
     match remediation {
         None | Some(Remediation::Retry) | Some(Remediation::Escalate) => {}
         Some(Remediation::RetryAfter { seconds }) => {
-            tracing::info!(seconds, "waiting before the retry, as the diagnosis asked");
-            tokio::time::sleep(Duration::from_secs(u64::from(*seconds))).await;
+            let wait = Duration::from_secs(u64::from(*seconds)).min(longest_wait);
+            tracing::info!(
+                seconds,
+                waiting_ms = wait.as_millis() as u64,
+                "waiting before the retry, as the diagnosis asked"
+            );
+            tokio::time::sleep(wait).await;
         }
         Some(Remediation::ReduceParallelism { parallelism }) => {
             request.parallelism = request.parallelism.min(*parallelism).max(1);

@@ -193,6 +193,7 @@ fn project_run(max_retries: u32) -> ProjectRun {
         },
         max_retries,
         context: RunContext::default(),
+        longest_wait: crate::planner::run::LONGEST_WAIT,
     }
 }
 
@@ -463,6 +464,40 @@ async fn retry_after_waits_then_runs_again_and_replace_lasts_one_attempt() {
         requests[2].replace,
         vec!["null_resource.guest[1]".to_string()]
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_after_is_waited_out_at_most_for_the_runs_longest_wait() {
+    let script = Script::new(
+        vec![Ok(lock_failure()), Ok(ok_result())],
+        vec![passing_validation()],
+        vec![llm_answer(
+            Category::TransientLock,
+            Remediation::RetryAfter { seconds: 600 },
+            "the node is busy",
+        )],
+    );
+    let agents = Agents {
+        terraform: &script.terraform,
+        validator: &script.validator,
+        diagnoser: &script.diagnoser,
+    };
+    let mut run = project_run(2);
+    run.longest_wait = Duration::from_secs(1);
+    let started = tokio::time::Instant::now();
+    let record = run_project(run, agents).await;
+    let waited = started.elapsed();
+    assert_eq!(record.outcome, Outcome::Success);
+    assert!(
+        waited >= Duration::from_secs(1) && waited < Duration::from_secs(600),
+        "waited {waited:?} instead of the run's longest wait"
+    );
+    let asked = record.attempts[0]
+        .diagnosis
+        .as_ref()
+        .and_then(|diagnosis| diagnosis.hypothesis.as_ref())
+        .map(|hypothesis| hypothesis.remediation.clone());
+    assert_eq!(asked, Some(Remediation::RetryAfter { seconds: 600 }));
 }
 
 #[test]

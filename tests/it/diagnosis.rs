@@ -124,6 +124,7 @@ pub fn project_run(dir: PathBuf) -> ProjectRun {
         },
         max_retries: 3,
         context: RunContext::default(),
+        longest_wait: agentlab::planner::run::LONGEST_WAIT,
     }
 }
 

@@ -93,6 +93,7 @@ pub(crate) fn deploy_run(run_id: &str, port: u16) -> ProjectRun {
         },
         max_retries: 2,
         context: RunContext::default(),
+        longest_wait: agentlab::planner::run::LONGEST_WAIT,
     }
 }
 
