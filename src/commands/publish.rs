@@ -54,6 +54,12 @@ pub async fn publish(global: &GlobalArgs, args: &PublishArgs) -> Result<ExitStat
 /// The records `plan`/`deploy` wrote to `dir` (`PROJECT.json`), in project order. Previews, temporary files and
 /// other JSON are skipped; a `PROJECT.json` that is not a record is bad input.
 fn read_records(dir: &Path) -> Result<Vec<RunRecord>, CommandError> {
+    if !dir.is_dir() {
+        return Err(CommandError::BadInput(format!(
+            "{} is not a folder of run records; pass the --output folder of the run that could not post",
+            dir.display()
+        )));
+    }
     let entries = std::fs::read_dir(dir).map_err(|source| CommandError::Io {
         action: "read the records folder",
         path: dir.to_path_buf(),

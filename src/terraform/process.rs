@@ -239,7 +239,9 @@ impl<R: AsyncRead + Unpin> LineReader<R> {
         while line.last() == Some(&b'\r') {
             line.pop();
         }
-        let mut text = String::from_utf8_lossy(&line).into_owned();
+        // Valid UTF-8 (all of Terraform's JSON) becomes the String without a copy; anything else is read lossily.
+        let mut text = String::from_utf8(line)
+            .unwrap_or_else(|invalid| String::from_utf8_lossy(invalid.as_bytes()).into_owned());
         if std::mem::take(&mut self.cut) {
             text.push_str(" [… line cut by agentlab]");
         }

@@ -23,7 +23,7 @@ fn help_lists_every_command() {
     assert!(output.status.success());
     let help = text(&output.stdout);
     for command in [
-        "plan", "deploy", "validate", "diagnose", "eval", "demo", "schema",
+        "plan", "deploy", "validate", "diagnose", "eval", "demo", "schema", "publish",
     ] {
         assert!(
             help.contains(&format!("  {command} ")),
@@ -70,6 +70,27 @@ fn schema_prints_a_json_schema_for_every_contract() {
     let unknown = agentlab(&["schema", "Nothing"], dir.path());
     assert_eq!(unknown.status.code(), Some(2));
     assert!(text(&unknown.stderr).contains("no contract named `Nothing`"));
+}
+
+#[test]
+fn publish_of_a_folder_that_is_not_there_exits_2_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_agentlab"))
+        .args(["publish", "--records", "no-such-run"])
+        .current_dir(dir.path())
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("AGENTLAB_CONFIG")
+        .env("GITHUB_TOKEN", "ghp_not-used-because-nothing-is-posted")
+        .env("GITHUB_REPOSITORY", "homelab/infra")
+        .env("GITHUB_API_URL", "http://127.0.0.1:9")
+        .output()
+        .expect("the agentlab binary runs");
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no-such-run is not a folder of run records"),
+        "{stderr}"
+    );
 }
 
 #[test]
