@@ -9,6 +9,7 @@
 
 use std::sync::{Arc, OnceLock, RwLock};
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
 use serde::Serialize;
 
@@ -40,10 +41,24 @@ pub struct PatternError {
 }
 
 /// Replaces secrets in text. Cheap to clone; build one per process and add values as they are discovered.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Redactor {
     values: Vec<String>,
     user_patterns: Vec<Regex>,
+    /// One automaton over `values`, built when first needed after a secret was added, so that a text is read
+    /// once however many secrets are known (a plan with a sensitive value per resource teaches hundreds).
+    matcher: OnceLock<Option<AhoCorasick>>,
+}
+
+/// Says how much the redactor knows, never what: a `{:?}` in a log line must not print the secrets.
+impl std::fmt::Debug for Redactor {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Redactor")
+            .field("secrets", &self.values.len())
+            .field("user_patterns", &self.user_patterns.len())
+            .finish()
+    }
 }
 
 impl Redactor {
@@ -95,6 +110,7 @@ impl Redactor {
             return;
         }
         self.values.push(value.to_string());
+        self.matcher = OnceLock::new();
         if let Some((_, secret)) = value.split_once('=') {
             self.add_secret(secret);
         }
@@ -140,11 +156,21 @@ impl Redactor {
     /// its `Authorization:` line).
     pub fn redact(&self, text: &str) -> String {
         let mut spans: Vec<HiddenSpan> = Vec::new();
-        for value in &self.values {
-            spans.extend(
-                text.match_indices(value.as_str())
-                    .map(|(start, found)| HiddenSpan::plain(start, start + found.len())),
-            );
+        match self.secrets_matcher() {
+            // Overlapping matches: two secrets that share characters are both hidden whole.
+            Some(matcher) => spans.extend(
+                matcher
+                    .find_overlapping_iter(text)
+                    .map(|found| HiddenSpan::plain(found.start(), found.end())),
+            ),
+            None => {
+                for value in &self.values {
+                    spans.extend(
+                        text.match_indices(value.as_str())
+                            .map(|(start, found)| HiddenSpan::plain(start, start + found.len())),
+                    );
+                }
+            }
         }
         let mut found_by_shape: Vec<&str> = Vec::new();
         for shape in built_in_shapes() {
@@ -183,6 +209,28 @@ impl Redactor {
             );
         }
         replace_spans(text, spans)
+    }
+
+    fn secrets_matcher(&self) -> Option<&AhoCorasick> {
+        self.matcher
+            .get_or_init(|| {
+                if self.values.is_empty() {
+                    return None;
+                }
+                match AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .build(&self.values)
+                {
+                    Ok(matcher) => Some(matcher),
+                    Err(error) => {
+                        // Only a pattern set past the automaton's size limits fails; fall back to one search
+                        // per secret rather than hide nothing.
+                        tracing::debug!(%error, "the secrets automaton could not be built");
+                        None
+                    }
+                }
+            })
+            .as_ref()
     }
 
     /// Serialises `value` (a run record, a diagnosis) and redacts every string in it: what a record writer puts on
@@ -596,6 +644,40 @@ mod tests {
         redactor.add_secret("abcdefgh");
         redactor.add_secret("ghijklmn");
         check(&redactor, "x abcdefghijklmn y", "x [REDACTED] y");
+    }
+
+    #[test]
+    fn hundreds_of_secrets_are_all_hidden_and_a_secret_added_later_too() {
+        let mut redactor = Redactor::new();
+        let secrets: Vec<String> = (0..500)
+            .map(|n| format!("sensitive-{n:04}-value"))
+            .collect();
+        for secret in &secrets {
+            redactor.add_secret(secret);
+        }
+        let text = secrets.join(" and ");
+        let hidden = redactor.redact(&text);
+        assert!(
+            secrets
+                .iter()
+                .all(|secret| !hidden.contains(secret.as_str())),
+            "{hidden}"
+        );
+        assert_eq!(hidden.matches("[REDACTED]").count(), 500);
+        redactor.add_secret("learned-after-the-first-redact");
+        assert_eq!(
+            redactor.redact("x learned-after-the-first-redact y"),
+            "x [REDACTED] y"
+        );
+    }
+
+    #[test]
+    fn debug_output_counts_secrets_and_never_shows_them() {
+        let mut redactor = Redactor::new();
+        redactor.add_secret("do-not-print-me");
+        let debug = format!("{redactor:?}");
+        assert!(!debug.contains("do-not-print-me"), "{debug}");
+        assert!(debug.contains("secrets: 1"), "{debug}");
     }
 
     #[test]
