@@ -2,13 +2,14 @@
 //! `--no-catalog` arguments to a configured diagnoser, and `agentlab diagnose --record FILE`, which asks it about
 //! a recorded failure without running Terraform.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::cli::{DiagnoseArgs, DiagnoserArgs, GlobalArgs};
+use crate::commands::runs::read_record;
 use crate::commands::{CommandError, ExitStatus, print_stdout};
 use crate::config::{Config, LlmConfig, LoadedConfig};
-use crate::contracts::{DiagnosisSource, RunRecord};
+use crate::contracts::DiagnosisSource;
 use crate::diagnosis::cost::Price;
 use crate::diagnosis::replay::request_from_record;
 use crate::diagnosis::{ApiKeys, DiagnosisSettings, LlmSpec, build_diagnoser};
@@ -140,17 +141,5 @@ pub async fn diagnose_record(
     Ok(match diagnosis.source {
         DiagnosisSource::Unavailable => ExitStatus::RunFailed,
         DiagnosisSource::Catalog | DiagnosisSource::Llm => ExitStatus::Success,
-    })
-}
-
-fn read_record(path: &Path) -> Result<RunRecord, CommandError> {
-    let text = std::fs::read_to_string(path).map_err(|error| {
-        CommandError::BadInput(format!(
-            "cannot read the record {}: {error}",
-            path.display()
-        ))
-    })?;
-    serde_json::from_str(&text).map_err(|error| {
-        CommandError::BadInput(format!("{} is not a run record: {error}", path.display()))
     })
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::{GlobalArgs, PublishArgs};
 use crate::commands::report::posting_settings;
+use crate::commands::runs::read_record;
 use crate::commands::{CommandError, ExitStatus, configured_redactor, optional_config};
 use crate::contracts::RunRecord;
 use crate::github::client::RetryPolicy;
@@ -77,17 +78,5 @@ fn read_records(dir: &Path) -> Result<Vec<RunRecord>, CommandError> {
         })
         .collect();
     paths.sort();
-    paths
-        .iter()
-        .map(|path| {
-            let text = std::fs::read_to_string(path).map_err(|source| CommandError::Io {
-                action: "read the run record",
-                path: path.clone(),
-                source,
-            })?;
-            serde_json::from_str(&text).map_err(|error| {
-                CommandError::BadInput(format!("{} is not a run record: {error}", path.display()))
-            })
-        })
-        .collect()
+    paths.iter().map(|path| read_record(path)).collect()
 }

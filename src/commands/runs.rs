@@ -106,6 +106,19 @@ pub async fn run_projects(
         .await
 }
 
+/// Reads a record [`write_record`] wrote: what `diagnose --record` and `publish` start from.
+pub fn read_record(path: &Path) -> Result<RunRecord, CommandError> {
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        CommandError::BadInput(format!(
+            "cannot read the record {}: {error}",
+            path.display()
+        ))
+    })?;
+    serde_json::from_str(&text).map_err(|error| {
+        CommandError::BadInput(format!("{} is not a run record: {error}", path.display()))
+    })
+}
+
 /// Writes a record as redacted JSON to `DIR/PROJECT.json`, through a temporary file and a rename so a reader never
 /// sees half a record. Returns the path.
 pub fn write_record(
