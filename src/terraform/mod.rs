@@ -3,7 +3,7 @@
 //! `runner` is the agent the Planner calls, and `phases` the commands it runs in order (init, plan, show, apply,
 //! output); `process` spawns one Terraform process and forwards cancellation to it as SIGINT; `ui` reads the
 //! machine-readable UI stream of `plan -json`/`apply -json` line by line; `plan` reads the JSON of `show -json`
-//! (plans and states) and `output -json`; `human` reads the error blocks Terraform prints for people; `sensitive`
+//! (plans and states, with their outputs); `human` reads the error blocks Terraform prints for people; `sensitive`
 //! masks what Terraform marks as sensitive, so nothing built here carries a secret. No other room spawns processes.
 
 pub mod human;

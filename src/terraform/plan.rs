@@ -51,15 +51,6 @@ pub struct StateSummary {
     pub sensitive_values: SensitiveValues,
 }
 
-/// What agentlab keeps of `terraform output -json`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OutputValues {
-    /// Output values, sensitive ones masked.
-    pub values: BTreeMap<String, Value>,
-    /// The sensitive outputs' values: for the redactor only.
-    pub sensitive_values: SensitiveValues,
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum PlanJsonError {
     #[error("Terraform's {document} JSON could not be read: {source}")]
@@ -361,21 +352,6 @@ pub fn parse_state_json(json: &str) -> Result<StateSummary, PlanJsonError> {
         terraform_version: state.terraform_version,
         resource_addresses,
         outputs,
-        sensitive_values,
-    })
-}
-
-/// Parses `terraform output -json`: `{NAME: {sensitive, type, value}}`, sensitive values masked.
-pub fn parse_outputs_json(json: &str) -> Result<OutputValues, PlanJsonError> {
-    let outputs: BTreeMap<String, OutputDocument> =
-        serde_json::from_str(json).map_err(|source| PlanJsonError::Malformed {
-            document: "outputs",
-            source,
-        })?;
-    let mut sensitive_values = SensitiveValues::default();
-    let values = known_outputs(outputs, &mut sensitive_values);
-    Ok(OutputValues {
-        values,
         sensitive_values,
     })
 }

@@ -293,23 +293,6 @@ fn an_empty_state_has_no_addresses() {
 }
 
 #[test]
-fn output_json_is_read_and_masked() {
-    let outputs = parse_outputs_json(fixture!("tf103-sandbox-ok.outputs.json")).unwrap();
-    assert_eq!(outputs.values["guests"][1]["kind"], "lxc");
-    assert!(outputs.sensitive_values.is_empty());
-    let masked = parse_outputs_json(
-        r#"{"token":{"sensitive":true,"type":"string","value":"SECRET-TOKEN-VALUE"}}"#,
-    )
-    .unwrap();
-    assert_eq!(masked.values["token"], SENSITIVE_PLACEHOLDER);
-    assert_eq!(
-        masked.sensitive_values.iter().collect::<Vec<_>>(),
-        [&json!("SECRET-TOKEN-VALUE")]
-    );
-    assert!(parse_outputs_json("[]").is_err());
-}
-
-#[test]
 fn broken_documents_are_clear_errors() {
     let invalid_plan = parse_plan_json(fixture!("invalid.plan.json")).unwrap_err();
     assert!(

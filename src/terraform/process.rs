@@ -87,7 +87,7 @@ pub struct ProcessEnd {
 /// How long one line of stdout may be. stderr lines are always cut at [`MAX_STREAM_LINE_BYTES`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineLength {
-    /// Kept whole: stdout that is one JSON document (`show -json`, `output -json`), which can be large.
+    /// Kept whole: stdout that is one JSON document (`show -json`), which can be large.
     Whole,
     /// Cut after this many bytes; the rest of the line is read and dropped, so a binary that prints megabytes
     /// without a newline cannot make agentlab hold them.
