@@ -95,6 +95,20 @@ pub async fn agentlab(workspace: &Path, args: &[&str], env: &[(&str, String)]) -
         .expect("the agentlab binary runs")
 }
 
+/// A server on loopback that accepts connections and never answers (a hung proxy, an overloaded API): its address,
+/// and the task holding the connections open, to abort when the test is done.
+pub async fn silent_server() -> (std::net::SocketAddr, tokio::task::JoinHandle<()>) {
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = silent.local_addr().unwrap();
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((stream, _)) = silent.accept().await {
+            open.push(stream);
+        }
+    });
+    (address, held)
+}
+
 pub fn stderr_of(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }

@@ -19,8 +19,9 @@ use secrecy::SecretString;
 
 const TOKEN: &str = "agentlab@pve!deploy=9c1d2e3f-4a5b-4c6d-8e7f-001122334455";
 
-/// An apply that succeeded and created one container, whose guests output lists it.
-struct AppliedTerraform;
+/// An apply that succeeded and created one container, whose guests output lists it. Shared with the Proxmox
+/// VE fault tests.
+pub(crate) struct AppliedTerraform;
 
 #[async_trait]
 impl TerraformAgent for AppliedTerraform {

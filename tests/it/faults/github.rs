@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use agentlab::contracts::Outcome;
 use agentlab::github::client::{GitHubClient, RetryPolicy};
-use agentlab::github::publish::publish_records;
+use agentlab::github::publish::{PublishReport, publish_records};
 use agentlab::redact::Redactor;
 use agentlab::render::RenderOptions;
 use agentlab::render::example_records::plan_with_replacements;
@@ -43,6 +43,17 @@ fn client(api_url: &str, timeout: Duration) -> GitHubClient {
     .expect("client")
 }
 
+/// Publishes the example plan record (a comment on PR #2) through a client of `api_url` with `timeout`.
+async fn publish_plan(api_url: &str, timeout: Duration) -> PublishReport {
+    publish_records(
+        &client(api_url, timeout),
+        &[plan_with_replacements()],
+        &RenderOptions::default(),
+        &Redactor::new(),
+    )
+    .await
+}
+
 fn scripted(method: &'static str, status: u16, headers: Vec<(&'static str, String)>) -> Scripted {
     Scripted {
         method,
@@ -60,13 +71,7 @@ async fn server_errors_500_and_502_are_retried_then_the_comment_is_posted() {
         state.scripted.push_back(scripted("POST", 502, vec![]));
         state.scripted.push_back(scripted("POST", 500, vec![]));
     }
-    let report = publish_records(
-        &client(&stand_in.api_url, Duration::from_secs(10)),
-        &[plan_with_replacements()],
-        &RenderOptions::default(),
-        &Redactor::new(),
-    )
-    .await;
+    let report = publish_plan(&stand_in.api_url, Duration::from_secs(10)).await;
     assert_eq!(
         report.done,
         ["lxc-fleet: created the comment on #2"],
@@ -93,13 +98,7 @@ async fn a_secondary_rate_limit_403_is_waited_out_as_retry_after_says() {
         403,
         vec![("retry-after", "1".to_string())],
     ));
-    let report = publish_records(
-        &client(&stand_in.api_url, Duration::from_secs(10)),
-        &[plan_with_replacements()],
-        &RenderOptions::default(),
-        &Redactor::new(),
-    )
-    .await;
+    let report = publish_plan(&stand_in.api_url, Duration::from_secs(10)).await;
     assert_eq!(
         report.done,
         ["lxc-fleet: created the comment on #2"],
@@ -114,13 +113,7 @@ async fn a_secondary_rate_limit_403_is_waited_out_as_retry_after_says() {
         403,
         vec![("retry-after", "3600".to_string())],
     ));
-    let report = publish_records(
-        &client(&stand_in.api_url, Duration::from_secs(10)),
-        &[plan_with_replacements()],
-        &RenderOptions::default(),
-        &Redactor::new(),
-    )
-    .await;
+    let report = publish_plan(&stand_in.api_url, Duration::from_secs(10)).await;
     assert!(report.done.is_empty(), "{report:?}");
     assert!(
         report.warnings[0].contains("rate limited; GitHub asks to wait 3600 s"),
@@ -131,21 +124,8 @@ async fn a_secondary_rate_limit_403_is_waited_out_as_retry_after_says() {
 #[tokio::test]
 async fn a_github_that_never_answers_times_out_into_a_warning() {
     // Accepts connections and never answers: what a hung proxy or an overloaded API looks like.
-    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = silent.local_addr().unwrap();
-    let held = tokio::spawn(async move {
-        let mut open = Vec::new();
-        while let Ok((stream, _)) = silent.accept().await {
-            open.push(stream);
-        }
-    });
-    let report = publish_records(
-        &client(&format!("http://{address}"), Duration::from_millis(300)),
-        &[plan_with_replacements()],
-        &RenderOptions::default(),
-        &Redactor::new(),
-    )
-    .await;
+    let (address, held) = super::silent_server().await;
+    let report = publish_plan(&format!("http://{address}"), Duration::from_millis(300)).await;
     held.abort();
     assert!(report.done.is_empty(), "{report:?}");
     assert_eq!(report.warnings.len(), 1, "{report:?}");

@@ -28,14 +28,7 @@ async fn failing_deploy_on_disk(
 
 #[tokio::test]
 async fn an_llm_that_never_answers_times_out_and_the_run_fails_with_the_record_written() {
-    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = silent.local_addr().unwrap();
-    let held = tokio::spawn(async move {
-        let mut open = Vec::new();
-        while let Ok((stream, _)) = silent.accept().await {
-            open.push(stream);
-        }
-    });
+    let (address, held) = super::silent_server().await;
     let mut hanging = settings(
         "anthropic:claude-haiku-5-5",
         &format!("http://{address}"),

@@ -6,11 +6,8 @@
 use std::time::Duration;
 
 use agentlab::commands::write_record;
-use agentlab::contracts::{
-    CheckName, CheckStatus, Diagnosis, DiagnosisRequest, Outcome, TerraformPhase, TerraformRequest,
-    TerraformResult,
-};
-use agentlab::planner::run::{AgentError, Agents, Diagnoser, TerraformAgent, run_project};
+use agentlab::contracts::{CheckName, CheckStatus, Diagnosis, DiagnosisRequest, Outcome};
+use agentlab::planner::run::{Agents, Diagnoser, run_project};
 use agentlab::redact::Redactor;
 use agentlab::validator::proxmox::{ProxmoxClient, ProxmoxClientSettings, ProxmoxConnection};
 use agentlab::validator::pve_world::{NodeState, PveWorld, PveWorldServer, WorldGuest};
@@ -19,36 +16,10 @@ use async_trait::async_trait;
 use secrecy::SecretString;
 
 use super::record_on_disk;
+use crate::validator_in_planner::{AppliedTerraform, deploy_run};
 
 const TOKEN: &str = "agentlab@pve!faults=4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8";
 const NODE: &str = "pmx-01";
-
-/// An apply that succeeded and created container 101, which the guests output lists.
-struct AppliedOneContainer;
-
-#[async_trait]
-impl TerraformAgent for AppliedOneContainer {
-    async fn run(&self, _request: &TerraformRequest) -> Result<TerraformResult, AgentError> {
-        Ok(TerraformResult {
-            ok: true,
-            phase: TerraformPhase::Apply,
-            exit_code: Some(0),
-            cancelled: false,
-            changes: Default::default(),
-            resource_changes: Vec::new(),
-            resource_addresses: vec!["proxmox_virtual_environment_container.container[0]".into()],
-            diagnostics: Vec::new(),
-            outputs: [(
-                "guests".to_string(),
-                serde_json::json!([{"vmid": 101, "kind": "lxc", "node": NODE}]),
-            )]
-            .into_iter()
-            .collect(),
-            log_tail: Vec::new(),
-            duration_ms: 1,
-        })
-    }
-}
 
 /// No diagnoser is configured: the run ends after the first failing check.
 struct NoDiagnoser;
@@ -149,9 +120,9 @@ async fn proxmox_api_faults_fail_the_deploy_with_a_clear_check_and_the_record_wr
     for (fault, world, expected) in cases {
         let server = PveWorldServer::start(world).await.unwrap();
         let record = run_project(
-            crate::validator_in_planner::deploy_run("faults-proxmox", port),
+            deploy_run("faults-proxmox", port),
             Agents {
-                terraform: &AppliedOneContainer,
+                terraform: &AppliedTerraform,
                 validator: &validator(&server),
                 diagnoser: &NoDiagnoser,
             },
