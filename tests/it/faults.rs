@@ -43,57 +43,7 @@ use std::process::Output;
 
 use agentlab::contracts::RunRecord;
 
-use crate::terraform::{installed_terraform, terraform_cli_config};
-
-/// `agentlab ARGS --config <workspace>/agentlab-sandbox.toml` with the installed terraform, none of the
-/// developer's GitHub, Proxmox or LLM settings, and `env` on top.
-pub fn agentlab_command(
-    workspace: &Path,
-    args: &[&str],
-    env: &[(&str, String)],
-) -> tokio::process::Command {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_agentlab"));
-    command
-        .args(args)
-        .arg("--config")
-        .arg(workspace.join("agentlab-sandbox.toml"))
-        .current_dir(workspace)
-        .env("AGENTLAB_TERRAFORM", installed_terraform())
-        .env("TF_CLI_CONFIG_FILE", terraform_cli_config())
-        .env("NO_COLOR", "1");
-    for name in [
-        "GITHUB_ACTIONS",
-        "GITHUB_EVENT_NAME",
-        "GITHUB_EVENT_PATH",
-        "GITHUB_API_URL",
-        "GITHUB_TOKEN",
-        "GITHUB_REPOSITORY",
-        "GITHUB_SHA",
-        "GITHUB_RUN_ID",
-        "GITHUB_RUN_ATTEMPT",
-        "GITHUB_SERVER_URL",
-        "GITHUB_STEP_SUMMARY",
-        "GITHUB_OUTPUT",
-        "AGENTLAB_CONFIG",
-        "PROXMOX_VE_ENDPOINT",
-        "PROXMOX_VE_API_TOKEN",
-        "ANTHROPIC_API_KEY",
-        "OPENAI_API_KEY",
-    ] {
-        command.env_remove(name);
-    }
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    command
-}
-
-pub async fn agentlab(workspace: &Path, args: &[&str], env: &[(&str, String)]) -> Output {
-    agentlab_command(workspace, args, env)
-        .output()
-        .await
-        .expect("the agentlab binary runs")
-}
+pub use crate::terraform_cli::{agentlab, agentlab_command};
 
 /// A server on loopback that accepts connections and never answers (a hung proxy, an overloaded API): its address,
 /// and the task holding the connections open, to abort when the test is done.

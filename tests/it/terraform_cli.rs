@@ -15,8 +15,13 @@ use crate::terraform::{installed_terraform, sandbox_workspace, terraform_cli_con
 
 const TOKEN: &str = "agentlab@pve!deploy=5d0c8a4e-7f1b-4c2d-9e3a-6b5c4d3e2f10";
 
-/// Runs `agentlab ARGS --config <workspace>/agentlab-sandbox.toml` with the installed terraform.
-async fn agentlab(workspace: &Path, args: &[&str], proxmox: Option<&str>) -> Output {
+/// `agentlab ARGS --config <workspace>/agentlab-sandbox.toml` with the installed terraform, none of the
+/// developer's GitHub, Proxmox or LLM settings, and `env` on top.
+pub fn agentlab_command(
+    workspace: &Path,
+    args: &[&str],
+    env: &[(&str, String)],
+) -> tokio::process::Command {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_agentlab"));
     command
         .args(args)
@@ -25,18 +30,52 @@ async fn agentlab(workspace: &Path, args: &[&str], proxmox: Option<&str>) -> Out
         .current_dir(workspace)
         .env("AGENTLAB_TERRAFORM", installed_terraform())
         .env("TF_CLI_CONFIG_FILE", terraform_cli_config())
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("AGENTLAB_CONFIG")
-        .env_remove("PROXMOX_VE_ENDPOINT")
-        .env_remove("PROXMOX_VE_API_TOKEN")
-        .env_remove("ANTHROPIC_API_KEY")
-        .env_remove("OPENAI_API_KEY");
-    if let Some(endpoint) = proxmox {
-        command
-            .env("PROXMOX_VE_ENDPOINT", endpoint)
-            .env("PROXMOX_VE_API_TOKEN", TOKEN);
+        .env("NO_COLOR", "1");
+    for name in [
+        "GITHUB_ACTIONS",
+        "GITHUB_EVENT_NAME",
+        "GITHUB_EVENT_PATH",
+        "GITHUB_API_URL",
+        "GITHUB_TOKEN",
+        "GITHUB_REPOSITORY",
+        "GITHUB_SHA",
+        "GITHUB_RUN_ID",
+        "GITHUB_RUN_ATTEMPT",
+        "GITHUB_SERVER_URL",
+        "GITHUB_STEP_SUMMARY",
+        "GITHUB_OUTPUT",
+        "AGENTLAB_CONFIG",
+        "PROXMOX_VE_ENDPOINT",
+        "PROXMOX_VE_API_TOKEN",
+        "ANTHROPIC_API_KEY",
+        "OPENAI_API_KEY",
+    ] {
+        command.env_remove(name);
     }
-    command.output().await.expect("the agentlab binary runs")
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command
+}
+
+pub async fn agentlab(workspace: &Path, args: &[&str], env: &[(&str, String)]) -> Output {
+    agentlab_command(workspace, args, env)
+        .output()
+        .await
+        .expect("the agentlab binary runs")
+}
+
+/// [`agentlab`], with the Proxmox VE stand-in at `proxmox` when there is one.
+async fn agentlab_with(workspace: &Path, args: &[&str], proxmox: Option<&str>) -> Output {
+    let env: Vec<(&str, String)> = proxmox
+        .map(|endpoint| {
+            vec![
+                ("PROXMOX_VE_ENDPOINT", endpoint.to_string()),
+                ("PROXMOX_VE_API_TOKEN", TOKEN.to_string()),
+            ]
+        })
+        .unwrap_or_default();
+    agentlab(workspace, args, &env).await
 }
 
 fn records(output: &Output) -> Vec<RunRecord> {
@@ -87,7 +126,7 @@ async fn plan_prints_the_record_with_the_real_change_counts() {
     let out = workspace.path().join("out");
     // The guests do not exist yet: the stand-in knows none of them, so the guest checks skip in plan mode.
     let proxmox = proxmox_with(&[]).await;
-    let output = agentlab(
+    let output = agentlab_with(
         workspace.path(),
         &[
             "plan",
@@ -182,7 +221,7 @@ async fn deploy_applies_and_validates_the_live_guests() {
         listener.local_addr().expect("address").port(),
     );
     let proxmox = proxmox_with(&[(200, "sandbox-0"), (201, "sandbox-1"), (202, "sandbox-2")]).await;
-    let output = agentlab(
+    let output = agentlab_with(
         workspace.path(),
         &[
             "deploy",
@@ -230,7 +269,7 @@ async fn deploy_applies_and_validates_the_live_guests() {
 #[tokio::test]
 async fn each_fault_fails_the_deploy_with_its_real_error_text() {
     let workspace = sandbox_workspace();
-    let output = agentlab(
+    let output = agentlab_with(
         workspace.path(),
         &[
             "deploy",
@@ -311,7 +350,7 @@ async fn the_parallel_lock_fault_deploys_at_parallelism_1() {
         listener.local_addr().expect("address").port(),
     );
     let proxmox = proxmox_with(&[(901, "fleet-0"), (902, "fleet-1"), (903, "fleet-2")]).await;
-    let output = agentlab(
+    let output = agentlab_with(
         workspace.path(),
         &[
             "deploy",
@@ -350,7 +389,7 @@ async fn the_parallel_lock_fault_fails_at_parallelism_10_and_the_catalogue_retri
         listener.local_addr().expect("address").port(),
     );
     let proxmox = proxmox_with(&[(901, "fleet-0"), (902, "fleet-1"), (903, "fleet-2")]).await;
-    let output = agentlab(
+    let output = agentlab_with(
         workspace.path(),
         &[
             "deploy",
