@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
+use agentlab::commands::{CommandContext, Environment};
 use agentlab::contracts::{
     Category, Diagnosis, DiagnosisRequest, DiagnosisSource, Hypothesis, Remediation,
 };
@@ -28,7 +29,7 @@ use agentlab::eval::runner::{EvalOptions, run_eval};
 use agentlab::eval::scenario::{Scenario, ScenarioKind};
 use agentlab::planner::run::Diagnoser;
 use agentlab::redact::{Redactor, SharedRedactor};
-use agentlab::terraform::{Cancellation, TerraformRunner, terraform_binary};
+use agentlab::terraform::{Cancellation, TerraformRunner};
 use async_trait::async_trait;
 use serde_json::json;
 
@@ -122,7 +123,8 @@ async fn main() -> ExitCode {
     };
     let quote = PriceBook::default().quote(&model);
     let terraform = TerraformRunner::new(
-        terraform_binary(None),
+        // AGENTLAB_TERRAFORM as the binary would read it: this example is an edge of its own.
+        CommandContext::new(Environment::from_process()).terraform_binary(None),
         SharedRedactor::new(Redactor::new()),
         Cancellation::new(),
     );

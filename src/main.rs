@@ -1,5 +1,6 @@
-//! The `agentlab` binary: parse the command line, set up logging, run one command, and map the result to the exit
-//! status in one place (0 success, 1 the run failed, 2 bad input or configuration).
+//! The `agentlab` binary: parse the command line, read the environment once into the invocation's context, set up
+//! logging, run one command, and map the result to the exit status in one place (0 success, 1 the run failed, 2
+//! bad input or configuration).
 
 use std::process::ExitCode;
 
@@ -7,26 +8,32 @@ use anyhow::Context;
 use clap::Parser;
 
 use agentlab::cli::{Cli, Command};
-use agentlab::commands::{self, ExitStatus};
-use agentlab::logging::{LogDetail, init_logging};
+use agentlab::commands::{self, CommandContext, Environment, ExitStatus};
+use agentlab::error_chain::error_chain;
+use agentlab::logging::{LogDetail, LogSettings, init_logging};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let detail = match cli.command {
-        Command::Demo(_) | Command::Eval(_) => LogDetail::Quiet,
-        _ => LogDetail::Progress,
+    let context = CommandContext::new(Environment::from_process());
+    let log_settings = LogSettings {
+        format: cli.global.log_format,
+        verbosity: cli.global.verbose,
+        detail: match cli.command {
+            Command::Demo(_) | Command::Eval(_) => LogDetail::Quiet,
+            _ => LogDetail::Progress,
+        },
+        filter: context.environment.get("AGENTLAB_LOG").map(str::to_string),
+        no_color: context.environment.get("NO_COLOR").is_some(),
     };
-    init_logging(cli.global.log_format, cli.global.verbose, detail);
+    init_logging(&log_settings, context.redactor.clone());
+    let redactor = context.redactor.clone();
     let outcome = tokio::runtime::Runtime::new()
         .context("cannot start the async runtime")
-        .map(|runtime| runtime.block_on(commands::run(cli)));
+        .map(|runtime| runtime.block_on(commands::run(cli, context)));
     let status = match outcome {
         Ok(Ok(status)) => status,
         Ok(Err(error)) => {
-            eprintln!(
-                "error: {}",
-                agentlab::redact::redact_with_process_redactor(&error_chain(&error))
-            );
+            eprintln!("error: {}", redactor.redact(&error_chain(&error)));
             error.exit_status()
         }
         Err(error) => {
@@ -35,19 +42,4 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(status.code())
-}
-
-/// The error and its sources on one line, so the cause a person can act on is never hidden.
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }

@@ -40,7 +40,8 @@ pub struct PatternError {
     pub source: regex::Error,
 }
 
-/// Replaces secrets in text. Cheap to clone; build one per process and add values as they are discovered.
+/// Replaces secrets in text. Cheap to clone; one per invocation (shared as a [`SharedRedactor`]), values added as
+/// they are discovered.
 #[derive(Clone, Default)]
 pub struct Redactor {
     values: Vec<String>,
@@ -67,23 +68,8 @@ impl Redactor {
         Self::default()
     }
 
-    /// A redactor seeded with the values of [`SECRET_ENV_VARS`] and of `extra_env_vars` from the environment.
-    pub fn from_environment(extra_env_vars: &[String]) -> Self {
-        let mut redactor = Self::new();
-        let names = SECRET_ENV_VARS
-            .iter()
-            .map(|name| name.to_string())
-            .chain(extra_env_vars.iter().cloned());
-        for name in names {
-            if let Ok(value) = std::env::var(&name) {
-                redactor.add_secret(&value);
-            }
-        }
-        redactor
-    }
-
-    /// Like [`Redactor::from_environment`], but reads variables through `lookup`, so callers (and tests) decide
-    /// where the environment comes from.
+    /// A redactor seeded with the values of [`SECRET_ENV_VARS`] and of `extra_env_vars`, read through `lookup`
+    /// (the invocation's environment, which the command layer reads once).
     pub fn from_environment_lookup(
         extra_env_vars: &[String],
         lookup: impl Fn(&str) -> Option<String>,
@@ -436,27 +422,6 @@ fn built_in_shapes() -> &'static [Shape] {
             shape(r"(?P<secret>gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})", PLACEHOLDER),
         ]
     })
-}
-
-/// The process-wide redactor the log writer uses. Commands add the secrets they discover (sensitive outputs,
-/// configured environment variables) to it as they go; every other output path takes a redactor explicitly.
-pub fn process_redactor() -> &'static std::sync::RwLock<Redactor> {
-    &process_shared_redactor().inner
-}
-
-/// The same process-wide redactor as a [`SharedRedactor`], for the parts (the diagnosis chain, the Terraform
-/// agent) that hold one: a secret added through either handle is hidden by both.
-pub fn process_shared_redactor() -> &'static SharedRedactor {
-    static PROCESS: OnceLock<SharedRedactor> = OnceLock::new();
-    PROCESS.get_or_init(|| SharedRedactor::new(Redactor::from_environment(&[])))
-}
-
-/// Redacts with the process-wide redactor; a poisoned lock still redacts with what it holds.
-pub fn redact_with_process_redactor(text: &str) -> String {
-    match process_redactor().read() {
-        Ok(redactor) => redactor.redact(text),
-        Err(poisoned) => poisoned.into_inner().redact(text),
-    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use agentlab::contracts::{
 };
 use agentlab::redact::Redactor;
 use agentlab::render::RenderOptions;
-use agentlab::render::comment::render_pr_comment;
+use agentlab::report::{OutboxSettings, Post, outbox};
 use agentlab::terraform::plan::{PlanJsonError, parse_plan_json};
 use agentlab::terraform::sensitive::redact_resource_changes;
 
@@ -50,7 +50,19 @@ pub fn ingest_plan(json: &str) -> Result<Ingested, PlanJsonError> {
         log_tail: Vec::new(),
         duration_ms: 0,
     });
-    let comment = redactor.redact(&render_pr_comment(&record, &RenderOptions::default()));
+    // The text that would be posted first, through the one way out: the Outbox renders, fits and redacts it.
+    let settings = OutboxSettings::new(
+        RenderOptions::default().full_text_location,
+        std::path::PathBuf::from("bench"),
+        false,
+    );
+    let comment = match outbox(std::slice::from_ref(&record), &settings, &redactor)
+        .posts
+        .swap_remove(0)
+    {
+        Post::Comment(comment) => comment.bodies.into_iter().next().unwrap_or_default(),
+        Post::Incident(incident) => incident.bodies.into_iter().next().unwrap_or_default(),
+    };
     Ok(Ingested {
         changes,
         counts,

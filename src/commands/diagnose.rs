@@ -7,17 +7,18 @@ use std::time::Duration;
 
 use crate::cli::{DiagnoseArgs, DiagnoserArgs, GlobalArgs};
 use crate::commands::runs::read_record;
-use crate::commands::{CommandError, ExitStatus, print_stdout};
+use crate::commands::{CommandContext, CommandError, ExitStatus, print_stdout};
 use crate::config::{Config, LlmConfig, LoadedConfig};
 use crate::contracts::DiagnosisSource;
 use crate::diagnosis::cost::Price;
 use crate::diagnosis::replay::request_from_record;
-use crate::diagnosis::{ApiKeys, DiagnosisSettings, LlmSpec, build_diagnoser};
+use crate::diagnosis::{DiagnosisSettings, LlmSpec, build_diagnoser};
 use crate::planner::run::Diagnoser;
-use crate::redact::{SharedRedactor, process_shared_redactor};
 
-/// The diagnosis settings of one invocation: `--llm` over `[llm] spec`, `--no-catalog` over `[llm] catalog`.
+/// The diagnosis settings of one invocation: `--llm` over `[llm] spec`, `--no-catalog` over `[llm] catalog`,
+/// `AGENTLAB_LLM_BASE_URL` over `[llm] base_url`.
 pub fn diagnosis_settings(
+    context: &CommandContext,
     llm: &LlmConfig,
     args: &DiagnoserArgs,
 ) -> Result<DiagnosisSettings, CommandError> {
@@ -29,7 +30,7 @@ pub fn diagnosis_settings(
     settings.timeout = Duration::from_secs(llm.timeout_seconds);
     settings.budget_usd_per_incident = llm.budget_usd_per_incident;
     settings.token_budget = usize::try_from(llm.token_budget).unwrap_or(usize::MAX);
-    settings.base_url = llm.base_url.clone();
+    settings.base_url = context.llm_base_url(llm.base_url.as_deref());
     settings.price_overrides = llm
         .prices
         .iter()
@@ -51,35 +52,20 @@ pub fn diagnosis_settings(
     Ok(settings)
 }
 
-/// The process-wide redactor with the configuration's secret environment variables and patterns added.
-pub fn configured_redactor(config: &Config) -> Result<SharedRedactor, CommandError> {
-    let redactor = process_shared_redactor().clone();
-    for name in &config.redact.env {
-        if let Ok(value) = std::env::var(name) {
-            redactor.add_secret(&value);
-        }
-    }
-    for pattern in &config.redact.patterns {
-        redactor
-            .add_pattern(pattern)
-            .map_err(|error| CommandError::BadInput(error.to_string()))?;
-    }
-    Ok(redactor)
-}
-
 /// The diagnoser `plan` and `deploy` use in DIAGNOSING: the catalogue, then the configured LLM.
 pub fn configured_diagnoser(
+    context: &CommandContext,
     config: &Config,
     args: &DiagnoserArgs,
-    redactor: SharedRedactor,
 ) -> Result<Box<dyn Diagnoser>, CommandError> {
-    let settings = diagnosis_settings(&config.llm, args)?;
-    build_diagnoser(&settings, ApiKeys::from_environment(), redactor)
+    let settings = diagnosis_settings(context, &config.llm, args)?;
+    build_diagnoser(&settings, context.api_keys(), context.redactor.clone())
         .map_err(|error| CommandError::BadInput(error.to_string()))
 }
 
 /// `agentlab diagnose --record FILE [--llm SPEC] [--no-catalog] [--json]`. Exit 0 with a hypothesis, 1 without.
 pub async fn diagnose_record(
+    context: &CommandContext,
     global: &GlobalArgs,
     args: &DiagnoseArgs,
 ) -> Result<ExitStatus, CommandError> {
@@ -108,16 +94,15 @@ pub async fn diagnose_record(
         .unwrap_or_else(|| PathBuf::from(""));
     let request = request_from_record(&record, dir)
         .map_err(|error| CommandError::BadInput(error.to_string()))?;
-    let redactor = configured_redactor(&config)?;
-    let diagnoser = configured_diagnoser(&config, &args.diagnoser, redactor.clone())?;
+    context.learn_configured_secrets(&config)?;
+    let redactor = &context.redactor;
+    let diagnoser = configured_diagnoser(context, &config, &args.diagnoser)?;
     let diagnosis = diagnoser.diagnose(&request).await;
     if args.json {
         let value = redactor
             .snapshot()
             .redact_serialized(&diagnosis)
-            .map_err(|error| {
-                CommandError::BadInput(format!("cannot serialise the diagnosis: {error}"))
-            })?;
+            .map_err(|error| CommandError::internal("cannot encode the diagnosis", error))?;
         print_stdout(&serde_json::to_string_pretty(&value).unwrap_or_default())?;
     }
     let summary = match &diagnosis.hypothesis {

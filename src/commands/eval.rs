@@ -6,21 +6,23 @@
 use std::path::{Path, PathBuf};
 
 use crate::cli::{DiagnoserArgs, EvalArgs, GlobalArgs};
-use crate::commands::{
-    CommandError, ExitStatus, configured_redactor, diagnosis_settings, print_stdout,
-};
+use crate::commands::{CommandContext, CommandError, ExitStatus, diagnosis_settings, print_stdout};
 use crate::commands::{export_eval_metrics, write_record};
 use crate::config::{Config, LoadedConfig};
-use crate::diagnosis::{ApiKeys, LlmSpec, build_diagnoser};
+use crate::diagnosis::{LlmSpec, build_diagnoser};
 use crate::eval::report::EvalReport;
 use crate::eval::runner::{EvalOptions, ScenarioRun, run_eval};
 use crate::eval::scenario::{Scenario, ScenarioKind};
 use crate::planner::run::Diagnoser;
-use crate::redact::SharedRedactor;
-use crate::terraform::{Cancellation, TerraformRunner, terraform_binary};
+use crate::redact::Redactor;
+use crate::terraform::{Cancellation, TerraformRunner};
 
 /// `agentlab eval`.
-pub async fn eval(global: &GlobalArgs, args: &EvalArgs) -> Result<ExitStatus, CommandError> {
+pub async fn eval(
+    context: &CommandContext,
+    global: &GlobalArgs,
+    args: &EvalArgs,
+) -> Result<ExitStatus, CommandError> {
     let config = optional_config(&global.config)?;
     let scenarios = match &args.scenarios {
         Some(dir) => Scenario::load_dir(dir),
@@ -31,15 +33,21 @@ pub async fn eval(global: &GlobalArgs, args: &EvalArgs) -> Result<ExitStatus, Co
         .output
         .clone()
         .unwrap_or_else(|| PathBuf::from(".agentlab/eval"));
-    let (report, runs) =
-        run_scenarios(&config, &scenarios, &args.models, args.repeat, &output).await?;
+    let (report, runs) = run_scenarios(
+        context,
+        &config,
+        &scenarios,
+        &args.models,
+        args.repeat,
+        &output,
+    )
+    .await?;
     write_report(&report, &output)?;
-    write_run_records(&runs, &output)?;
+    write_run_records(&runs, &output, &context.redactor.snapshot())?;
     export_eval_metrics(&report, &runs, &args.metrics).await;
     if args.json {
-        let text = serde_json::to_string_pretty(&report).map_err(|error| {
-            CommandError::BadInput(format!("cannot encode the report: {error}"))
-        })?;
+        let text = serde_json::to_string_pretty(&report)
+            .map_err(|error| CommandError::internal("cannot encode the report", error))?;
         print_stdout(&text)?;
     } else {
         print_stdout(&report.to_markdown())?;
@@ -73,6 +81,7 @@ pub fn eval_status(report: &EvalReport) -> ExitStatus {
 
 /// Runs the scenarios for every model with the real Terraform agent.
 pub async fn run_scenarios(
+    context: &CommandContext,
     config: &Config,
     scenarios: &[Scenario],
     models: &[String],
@@ -82,13 +91,13 @@ pub async fn run_scenarios(
     for model in models {
         LlmSpec::parse(model).map_err(|error| CommandError::BadInput(error.to_string()))?;
     }
-    let redactor = configured_redactor(config)?;
+    context.learn_configured_secrets(config)?;
     let terraform = TerraformRunner::new(
-        terraform_binary(Some(&config.defaults.terraform)),
-        redactor.clone(),
+        context.terraform_binary(Some(&config.defaults.terraform)),
+        context.redactor.clone(),
         Cancellation::new(),
     );
-    let diagnoser_for = |spec: &str| eval_diagnoser(config, spec, redactor.clone());
+    let diagnoser_for = |spec: &str| eval_diagnoser(context, config, spec);
     let options = EvalOptions {
         models: models.to_vec(),
         repeat,
@@ -104,17 +113,17 @@ pub async fn run_scenarios(
 
 /// The diagnoser for one SPEC measured alone: the catalogue only when the SPEC is `catalog`.
 fn eval_diagnoser(
+    context: &CommandContext,
     config: &Config,
     spec: &str,
-    redactor: SharedRedactor,
 ) -> Result<Box<dyn Diagnoser>, String> {
     let arguments = DiagnoserArgs {
         llm: Some(spec.to_string()),
         no_catalog: true,
     };
     let settings =
-        diagnosis_settings(&config.llm, &arguments).map_err(|error| error.to_string())?;
-    build_diagnoser(&settings, ApiKeys::from_environment(), redactor)
+        diagnosis_settings(context, &config.llm, &arguments).map_err(|error| error.to_string())?;
+    build_diagnoser(&settings, context.api_keys(), context.redactor.clone())
         .map_err(|error| error.to_string())
 }
 
@@ -133,14 +142,17 @@ pub fn write_report(report: &EvalReport, output: &Path) -> Result<(), CommandErr
     std::fs::write(&markdown, report.to_markdown()).map_err(io(&markdown))?;
     let json = output.join("report.json");
     let text = serde_json::to_string_pretty(report)
-        .map_err(|error| CommandError::BadInput(format!("cannot encode the report: {error}")))?;
+        .map_err(|error| CommandError::internal("cannot encode the report", error))?;
     std::fs::write(&json, text).map_err(io(&json))?;
     Ok(())
 }
 
 /// Writes every run's record under `records/MODEL-REPEAT/SCENARIO.json`, redacted like any record.
-pub fn write_run_records(runs: &[ScenarioRun], output: &Path) -> Result<(), CommandError> {
-    let redactor = crate::redact::process_shared_redactor().snapshot();
+pub fn write_run_records(
+    runs: &[ScenarioRun],
+    output: &Path,
+    redactor: &Redactor,
+) -> Result<(), CommandError> {
     for run in runs {
         let slug: String = run
             .model
@@ -150,7 +162,7 @@ pub fn write_run_records(runs: &[ScenarioRun], output: &Path) -> Result<(), Comm
         let dir = output
             .join("records")
             .join(format!("{slug}-{}", run.repeat));
-        write_record(&dir, &run.record, &redactor)?;
+        write_record(&dir, &run.record, redactor)?;
     }
     Ok(())
 }

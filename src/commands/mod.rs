@@ -2,6 +2,7 @@
 //! agent, and reports. This is the one place where arguments, environment and configuration meet, so that the
 //! rooms below never read them directly.
 
+mod context;
 mod demo;
 mod diagnose;
 mod eval;
@@ -14,13 +15,12 @@ mod runs;
 mod schema;
 mod validate;
 
-pub use diagnose::{
-    configured_diagnoser, configured_redactor, diagnose_record, diagnosis_settings,
-};
+pub use context::{ActionsRunner, CommandContext, Environment};
+pub use diagnose::{configured_diagnoser, diagnose_record, diagnosis_settings};
 pub use eval::{eval_status, optional_config, run_scenarios, write_report};
 pub use metrics_export::{export_eval_metrics, export_run_metrics};
 pub use projects::{affected_projects, read_changed_files};
-pub use runs::{RunSettings, new_run_id, project_run, run_projects, write_record};
+pub use runs::{RunSettings, project_run, read_record, run_projects, write_record};
 pub use validate::{render_table, validator_from_config};
 
 use std::path::PathBuf;
@@ -28,7 +28,7 @@ use std::path::PathBuf;
 use crate::cli::{Cli, Command};
 use crate::config::{ConfigError, LoadedConfig};
 
-/// The three exit statuses of DESIGN.md §12.
+/// The three exit statuses every command ends with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
     /// Everything succeeded (also after a recovered retry).
@@ -63,6 +63,14 @@ pub enum CommandError {
         #[source]
         source: std::io::Error,
     },
+    /// A fault of agentlab's own that the user's input did not cause (a value that cannot be encoded, a loopback
+    /// socket that cannot be opened): the run failed (1), and the source chain is kept for the report.
+    #[error("{what}")]
+    Internal {
+        what: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 impl CommandError {
@@ -70,29 +78,41 @@ impl CommandError {
     pub fn exit_status(&self) -> ExitStatus {
         match self {
             Self::Config(_) | Self::BadInput(_) => ExitStatus::BadInput,
-            Self::Io { .. } => ExitStatus::RunFailed,
+            Self::Io { .. } | Self::Internal { .. } => ExitStatus::RunFailed,
+        }
+    }
+
+    /// An internal fault: `what` agentlab was doing, and why it could not.
+    pub fn internal(
+        what: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Self::Internal {
+            what: what.into(),
+            source: source.into(),
         }
     }
 }
 
-/// Runs one parsed command line.
-pub async fn run(cli: Cli) -> Result<ExitStatus, CommandError> {
+/// Runs one parsed command line in the invocation's context.
+pub async fn run(cli: Cli, context: CommandContext) -> Result<ExitStatus, CommandError> {
+    let context = &context;
     match cli.command {
         Command::Schema(args) => schema::print_schemas(args.name.as_deref()),
         Command::Plan(args) if args.list_projects => {
             let config = LoadedConfig::load(&cli.global.config)?;
-            projects::list_projects(&config, &args).await
+            projects::list_projects(context, &config, &args).await
         }
-        Command::Plan(args) => plan_deploy::plan(&cli.global, &args).await,
-        Command::Deploy(args) => plan_deploy::deploy(&cli.global, &args).await,
+        Command::Plan(args) => plan_deploy::plan(context, &cli.global, &args).await,
+        Command::Deploy(args) => plan_deploy::deploy(context, &cli.global, &args).await,
         Command::Validate(args) => {
             let config = LoadedConfig::load(&cli.global.config)?;
-            validate::validate(&config, &args).await
+            validate::validate(context, &config, &args).await
         }
-        Command::Diagnose(args) => diagnose::diagnose_record(&cli.global, &args).await,
-        Command::Eval(args) => eval::eval(&cli.global, &args).await,
-        Command::Demo(args) => demo::demo(&cli.global, &args).await,
-        Command::Publish(args) => publish::publish(&cli.global, &args).await,
+        Command::Diagnose(args) => diagnose::diagnose_record(context, &cli.global, &args).await,
+        Command::Eval(args) => eval::eval(context, &cli.global, &args).await,
+        Command::Demo(args) => demo::demo(context, &cli.global, &args).await,
+        Command::Publish(args) => publish::publish(context, &cli.global, &args).await,
     }
 }
 

@@ -6,12 +6,11 @@ use std::path::Path;
 use globset::{GlobBuilder, GlobSetBuilder};
 
 use crate::cli::PlanArgs;
-use crate::commands::{CommandError, ExitStatus, print_stdout};
+use crate::commands::{CommandContext, CommandError, ExitStatus, print_stdout};
 use crate::config::{LoadedConfig, ProjectConfig};
 use crate::github::changed_files::resolve_changed_files;
 use crate::github::client::RetryPolicy;
-use crate::github::event::{ChangedFiles, EventDecision, detect_from_environment};
-use crate::github::publish::GitHubSettings;
+use crate::github::event::{ChangedFiles, EventDecision};
 
 /// Reads a changed-files list: one path per line, blank lines and surrounding whitespace ignored.
 pub fn read_changed_files(path: &Path) -> Result<Vec<String>, CommandError> {
@@ -97,6 +96,7 @@ pub fn named_projects<'a>(
 /// The projects `agentlab plan` runs: `--project` names, else all with `--all`, else `--changed-files` matches,
 /// else, inside GitHub Actions, the projects the triggering event's changed files touch, else all.
 pub async fn plan_projects<'a>(
+    context: &CommandContext,
     config: &'a LoadedConfig,
     args: &PlanArgs,
 ) -> Result<Vec<&'a ProjectConfig>, CommandError> {
@@ -109,7 +109,7 @@ pub async fn plan_projects<'a>(
     if let Some(path) = &args.changed_files {
         return affected_projects(config, &read_changed_files(path)?);
     }
-    match event_changed_files().await? {
+    match event_changed_files(context).await? {
         Some(changed) => affected_projects(config, &changed),
         None => Ok(config.config.projects.iter().collect()),
     }
@@ -117,37 +117,37 @@ pub async fn plan_projects<'a>(
 
 /// The changed files of the GitHub event that started this run; `None` outside Actions or when the event does
 /// not tell (then every project runs, the safe side).
-async fn event_changed_files() -> Result<Option<Vec<String>>, CommandError> {
-    if std::env::var_os("GITHUB_EVENT_NAME").is_none() {
-        return Ok(None);
-    }
-    let run = match detect_from_environment()
-        .map_err(|error| CommandError::BadInput(error.to_string()))?
-    {
-        EventDecision::Run(run) => run,
-        EventDecision::Ignore { reason } => {
+async fn event_changed_files(
+    context: &CommandContext,
+) -> Result<Option<Vec<String>>, CommandError> {
+    let run = match &context.event {
+        None => return Ok(None),
+        Some(Err(why)) => return Err(CommandError::BadInput(why.clone())),
+        Some(Ok(EventDecision::Run(run))) => run,
+        Some(Ok(EventDecision::Ignore { reason })) => {
             tracing::info!("nothing to run: {reason}");
             return Ok(Some(Vec::new()));
         }
     };
-    if run.from_fork && !forks_allowed() {
+    if run.from_fork && !context.forks_allowed() {
         return Err(CommandError::BadInput(
             "this pull request comes from a fork; agentlab does not run a fork's code on a self-hosted runner \
              unless AGENTLAB_ALLOW_FORKS=true"
                 .to_string(),
         ));
     }
-    let client = match GitHubSettings::from_environment()
+    let client = match context
+        .github_settings()
         .map(|settings| settings.client(RetryPolicy::default()))
     {
         Ok(Ok(client)) => client,
         Ok(Err(error)) => return Err(CommandError::BadInput(error.to_string())),
         Err(error) if matches!(run.changed_files, ChangedFiles::PullRequest(_)) => {
-            return Err(CommandError::BadInput(error.to_string()));
+            return Err(error);
         }
         Err(_) => {
-            return Ok(match run.changed_files {
-                ChangedFiles::Listed(files) => Some(files),
+            return Ok(match &run.changed_files {
+                ChangedFiles::Listed(files) => Some(files.clone()),
                 _ => None,
             });
         }
@@ -161,17 +161,13 @@ async fn event_changed_files() -> Result<Option<Vec<String>>, CommandError> {
     }
 }
 
-/// `AGENTLAB_ALLOW_FORKS=true` (the action's `allow-forks` input) lets a fork's pull request run.
-pub fn forks_allowed() -> bool {
-    std::env::var("AGENTLAB_ALLOW_FORKS").is_ok_and(|value| value == "true")
-}
-
 /// `agentlab plan --list-projects [--json]`: the names, one per line, or a JSON array for a matrix.
 pub async fn list_projects(
+    context: &CommandContext,
     config: &LoadedConfig,
     args: &PlanArgs,
 ) -> Result<ExitStatus, CommandError> {
-    let names: Vec<&str> = plan_projects(config, args)
+    let names: Vec<&str> = plan_projects(context, config, args)
         .await?
         .iter()
         .map(|project| project.name.as_str())

@@ -6,24 +6,27 @@
 use std::path::{Path, PathBuf};
 
 use crate::cli::{GlobalArgs, PublishArgs};
-use crate::commands::report::posting_settings;
 use crate::commands::runs::read_record;
-use crate::commands::{CommandError, ExitStatus, configured_redactor, optional_config};
+use crate::commands::{CommandContext, CommandError, ExitStatus, optional_config};
 use crate::contracts::RunRecord;
 use crate::github::client::RetryPolicy;
-use crate::github::publish::publish_records;
-use crate::render::RenderOptions;
+use crate::github::publish::publish_posts;
+use crate::report::{OutboxSettings, outbox};
 
-/// Reads every record in `--records DIR` and posts what each calls for. Exit 0 when everything was posted, 1 when
-/// something could not be (the warnings say what), 2 when the folder or the GitHub settings are unusable.
-pub async fn publish(global: &GlobalArgs, args: &PublishArgs) -> Result<ExitStatus, CommandError> {
+/// Reads every record in `--records DIR` and posts what each calls for, through the same Outbox a run uses. Exit
+/// 0 when everything was posted, 1 when something could not be (the warnings say what), 2 when the folder or the
+/// GitHub settings are unusable.
+pub async fn publish(
+    context: &CommandContext,
+    global: &GlobalArgs,
+    args: &PublishArgs,
+) -> Result<ExitStatus, CommandError> {
     let config = optional_config(&global.config)?;
-    let redactor = configured_redactor(&config)?.snapshot();
-    let Some(settings) = posting_settings(true)? else {
-        return Err(CommandError::BadInput(
-            "posting needs GITHUB_TOKEN and GITHUB_REPOSITORY".into(),
-        ));
-    };
+    context.learn_configured_secrets(&config)?;
+    let client = context
+        .github_settings()?
+        .client(RetryPolicy::default())
+        .map_err(|error| CommandError::BadInput(error.to_string()))?;
     let records = read_records(&args.records)?;
     if records.is_empty() {
         return Err(CommandError::BadInput(format!(
@@ -31,19 +34,18 @@ pub async fn publish(global: &GlobalArgs, args: &PublishArgs) -> Result<ExitStat
             args.records.display()
         )));
     }
-    let client = settings
-        .client(RetryPolicy::default())
-        .map_err(|error| CommandError::BadInput(error.to_string()))?;
-    let options = RenderOptions {
-        full_text_location: format!("the run record `{}`", args.records.display()),
-        ..RenderOptions::default()
-    };
-    let report = publish_records(&client, &records, &options, &redactor).await;
+    let outbox_settings = OutboxSettings::new(
+        format!("the run record `{}`", args.records.display()),
+        args.records.clone(),
+        context.actions.active,
+    );
+    let outbox = outbox(&records, &outbox_settings, &context.redactor.snapshot());
+    let report = publish_posts(&client, &outbox.posts).await;
     for line in &report.done {
-        eprintln!("{}", redactor.redact(line));
+        eprintln!("{}", context.redactor.redact(line));
     }
     for warning in &report.warnings {
-        eprintln!("warning: {}", redactor.redact(warning));
+        eprintln!("warning: {}", context.redactor.redact(warning));
     }
     Ok(if report.warnings.is_empty() {
         ExitStatus::Success

@@ -1,66 +1,23 @@
-//! After the records are on disk: tell people. Markdown previews in the output folder, the Actions step summary,
-//! step outputs, `::error::` annotations and, with `--post`, the PR comment, the deploy timeline and the incident
-//! issue. Nothing here changes the exit status: the run's outcome decides it, and a posting problem is a warning.
+//! After the records are on disk: deliver the run's Outbox (crate::report). The previews go to the output folder,
+//! the step summary and outputs to the runner's files, the workflow commands and summary lines to stderr and,
+//! with `--post`, the posts to GitHub. Every text comes from the Outbox as it is; nothing is rendered or
+//! redacted here. Nothing here changes the exit status: the run's outcome decides it, and a posting problem is
+//! a warning.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::cli::PostingArgs;
-use crate::commands::CommandError;
-use crate::contracts::{RunContext, RunMode, RunRecord};
-use crate::github::actions::{
-    StepOutputs, add_mask_commands, append_to_runner_file, failure_annotation, log_group,
-    warning_annotation,
-};
+use crate::commands::{CommandContext, CommandError};
+use crate::contracts::RunRecord;
 use crate::github::client::RetryPolicy;
-use crate::github::event::EventRun;
-use crate::github::publish::{GitHubSettings, publish_records, run_url_from_environment};
+use crate::github::publish::{GitHubSettings, PublishReport, publish_posts};
 use crate::redact::Redactor;
-use crate::render::RenderOptions;
-use crate::render::comment::render_pr_comment;
-use crate::render::issue::{needs_incident, render_incident_issue};
-use crate::render::summary::render_step_summary;
-use crate::render::timeline::render_deploy_timeline;
-
-/// Whether to post: `--post`/`--no-post` when given, else only inside GitHub Actions.
-pub fn posting_enabled(args: &PostingArgs) -> bool {
-    if args.post {
-        return true;
-    }
-    if args.no_post {
-        return false;
-    }
-    in_actions()
-}
-
-fn in_actions() -> bool {
-    std::env::var("GITHUB_ACTIONS").is_ok_and(|value| value == "true")
-}
-
-/// Checks before the run that posting can work, so a missing token is bad input (exit 2) up front rather than a
-/// warning after Terraform ran.
-pub fn posting_settings(post: bool) -> Result<Option<GitHubSettings>, CommandError> {
-    if !post {
-        return Ok(None);
-    }
-    GitHubSettings::from_environment()
-        .map(Some)
-        .map_err(|error| CommandError::BadInput(error.to_string()))
-}
-
-/// The run context of an event: where links in comments and issues point.
-pub fn run_context_for_event(event: &EventRun) -> RunContext {
-    RunContext {
-        repository: Some(event.repository.clone()),
-        commit: (!event.commit.is_empty()).then(|| event.commit.clone()),
-        pull_request: event.pull_request,
-        run_url: run_url_from_environment(),
-    }
-}
+use crate::report::actions::{add_mask_commands, warning_annotation};
+use crate::report::{Outbox, OutboxSettings, outbox};
 
 /// `::add-mask::` for every secret the redactor knows, inside Actions, before any log line could show one.
-pub fn mask_known_secrets(redactor: &Redactor) {
-    if in_actions() {
-        for secret in redactor.known_secrets() {
+pub fn mask_known_secrets(context: &CommandContext) {
+    if context.actions.active {
+        for secret in context.redactor.snapshot().known_secrets() {
             for command in add_mask_commands(secret) {
                 eprintln!("{command}");
             }
@@ -68,82 +25,61 @@ pub fn mask_known_secrets(redactor: &Redactor) {
     }
 }
 
-/// Everything after the records are written. `record_dir` is where they are (the `record_path` output).
-pub async fn report_records(
+/// The Outbox of a run whose records are in `record_dir`.
+pub fn run_outbox(
+    context: &CommandContext,
     records: &[RunRecord],
     record_dir: &Path,
-    github: Option<&GitHubSettings>,
     redactor: &Redactor,
+) -> Outbox {
+    let settings = OutboxSettings::new(
+        full_text_location(context, record_dir),
+        record_dir.to_path_buf(),
+        context.actions.active,
+    );
+    outbox(records, &settings, redactor)
+}
+
+/// Everything after the records are written: previews, runner files, workflow commands, posting.
+pub async fn deliver(
+    context: &CommandContext,
+    outbox: &Outbox,
+    record_dir: &Path,
+    github: Option<&GitHubSettings>,
 ) -> Result<(), CommandError> {
-    let options = RenderOptions {
-        full_text_location: full_text_location(record_dir),
-        ..RenderOptions::default()
-    };
-    write_previews(records, record_dir, &options, redactor)?;
-    let summary_path = std::env::var_os("GITHUB_STEP_SUMMARY").map(PathBuf::from);
-    let output_path = std::env::var_os("GITHUB_OUTPUT").map(PathBuf::from);
-    write_actions_files(
-        records,
-        record_dir,
-        &options,
-        redactor,
-        RunnerFiles {
-            step_summary: summary_path.as_deref(),
-            output: output_path.as_deref(),
-        },
-    )?;
-    if in_actions() {
-        for record in records {
-            for attempt in &record.attempts {
-                let title = format!(
-                    "terraform {} · {} · attempt {}",
-                    record.mode.as_str(),
-                    record.project,
-                    attempt.attempt
-                );
-                let lines: Vec<String> = attempt
-                    .terraform
-                    .log_tail
-                    .iter()
-                    .map(|line| redactor.redact(line))
-                    .collect();
-                eprint!("{}", log_group(&title, &lines));
-            }
-        }
-    }
-    for record in records {
-        if let Some(annotation) = failure_annotation(record) {
-            eprintln!("{}", redactor.redact(&annotation));
-        }
+    write_previews(outbox, record_dir, |preview| preview.project.to_string())?;
+    write_runner_files(context, outbox)?;
+    for command in &outbox.workflow_commands {
+        eprint!("{command}");
     }
     if let Some(settings) = github {
-        match settings.client(RetryPolicy::default()) {
-            Ok(client) => {
-                let report = publish_records(&client, records, &options, redactor).await;
-                for line in &report.done {
-                    tracing::info!("{line}");
-                }
-                for warning in &report.warnings {
-                    tracing::warn!("{warning}");
-                    eprintln!(
-                        "{}",
-                        warning_annotation("agentlab: GitHub", &redactor.redact(warning))
-                    );
-                }
-                if !report.warnings.is_empty() {
-                    eprintln!("{}", publish_later_hint(record_dir));
-                }
-            }
-            Err(error) => {
-                eprintln!(
-                    "{}",
-                    warning_annotation("agentlab: GitHub", &redactor.redact(&error.to_string()))
-                );
-                eprintln!("{}", publish_later_hint(record_dir));
-            }
+        let report = post(settings, outbox).await;
+        for line in &report.done {
+            tracing::info!("{line}");
+        }
+        for warning in &report.warnings {
+            // GitHub's answers are not ours: they go through the redactor like any log line.
+            let warning = context.redactor.redact(warning);
+            tracing::warn!("{warning}");
+            eprintln!("{}", warning_annotation("agentlab: GitHub", &warning));
+        }
+        if !report.warnings.is_empty() {
+            eprintln!("{}", publish_later_hint(record_dir));
         }
     }
     Ok(())
+}
+
+/// Posts the Outbox's posts; a client that cannot be built is one warning.
+pub async fn post(settings: &GitHubSettings, outbox: &Outbox) -> PublishReport {
+    match settings.client(RetryPolicy::default()) {
+        Ok(client) => publish_posts(&client, &outbox.posts).await,
+        Err(error) => PublishReport {
+            done: Vec::new(),
+            // The client's error names the URL or the header that is wrong, never the token.
+            warnings: vec![format!("cannot reach GitHub: {error}")],
+        },
+    }
 }
 
 /// What to run once GitHub can be reached again: the records are on disk, so nothing but the posting is lost.
@@ -154,73 +90,52 @@ fn publish_later_hint(record_dir: &Path) -> String {
     )
 }
 
-fn full_text_location(record_dir: &Path) -> String {
+fn full_text_location(context: &CommandContext, record_dir: &Path) -> String {
     let mut places = Vec::new();
-    if let Some(url) = run_url_from_environment() {
+    if let Some(url) = &context.run_url {
         places.push(format!("the step summary of [this run]({url})"));
     }
     places.push(format!("the run record `{}`", record_dir.display()));
     places.join(" and ")
 }
 
-/// `DIR/PROJECT.comment.md` for every record and `DIR/PROJECT.issue.md` for an incident: what would be posted.
-fn write_previews(
-    records: &[RunRecord],
+/// `DIR/NAME.KIND.md` for every post of the Outbox (`pr-comment`, `deploy-timeline`, `incident-issue`), byte for
+/// byte what would be posted first. `name` picks NAME (the project; the demo names the scenario). Returns how many
+/// files were written.
+pub fn write_previews<'a>(
+    outbox: &'a Outbox,
     dir: &Path,
-    options: &RenderOptions,
-    redactor: &Redactor,
-) -> Result<(), CommandError> {
+    name: impl Fn(&crate::report::Preview<'a>) -> String,
+) -> Result<usize, CommandError> {
     std::fs::create_dir_all(dir).map_err(|source| io_error("create", dir, source))?;
-    for record in records {
-        let comment = match record.mode {
-            RunMode::Plan => render_pr_comment(record, options),
-            RunMode::Deploy => render_deploy_timeline(record, options),
-        };
-        write_file(
-            &dir.join(format!("{}.comment.md", record.project)),
-            &redactor.redact(&comment),
-        )?;
-        if needs_incident(record) {
-            write_file(
-                &dir.join(format!("{}.issue.md", record.project)),
-                &redactor.redact(&render_incident_issue(record, options)),
-            )?;
-        }
+    let previews = outbox.previews();
+    for preview in &previews {
+        let path = dir.join(preview.file_name(&name(preview)));
+        std::fs::write(&path, preview.text).map_err(|source| io_error("write", &path, source))?;
+    }
+    Ok(previews.len())
+}
+
+/// `$GITHUB_STEP_SUMMARY` (every project in full) and `$GITHUB_OUTPUT`, when the runner set them.
+fn write_runner_files(context: &CommandContext, outbox: &Outbox) -> Result<(), CommandError> {
+    if let Some(path) = &context.actions.step_summary {
+        append_to_runner_file(path, &outbox.step_summary)?;
+    }
+    if let Some(path) = &context.actions.output {
+        append_to_runner_file(path, &outbox.step_outputs)?;
     }
     Ok(())
 }
 
-/// The runner's files, when it set them.
-#[derive(Debug, Clone, Copy)]
-struct RunnerFiles<'a> {
-    step_summary: Option<&'a Path>,
-    output: Option<&'a Path>,
-}
-
-/// `$GITHUB_STEP_SUMMARY` (every project in full) and `$GITHUB_OUTPUT` (`outcome`, `llm_calls`, `cost_usd`,
-/// `record_path`).
-fn write_actions_files(
-    records: &[RunRecord],
-    record_dir: &Path,
-    options: &RenderOptions,
-    redactor: &Redactor,
-    files: RunnerFiles<'_>,
-) -> Result<(), CommandError> {
-    if let Some(path) = files.step_summary {
-        let summary = render_step_summary(records, &options.full_text_location);
-        append_to_runner_file(path, &redactor.redact(&summary))
-            .map_err(|source| io_error("append to", path, source))?;
-    }
-    if let Some(path) = files.output {
-        let outputs = StepOutputs::from_records(records, record_dir);
-        append_to_runner_file(path, &redactor.redact(&outputs.to_output_file_text()))
-            .map_err(|source| io_error("append to", path, source))?;
-    }
-    Ok(())
-}
-
-fn write_file(path: &Path, text: &str) -> Result<(), CommandError> {
-    std::fs::write(path, text).map_err(|source| io_error("write", path, source))
+/// Appends to a runner file: other steps' content must survive.
+fn append_to_runner_file(path: &Path, text: &str) -> Result<(), CommandError> {
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut file| file.write_all(text.as_bytes()))
+        .map_err(|source| io_error("append to", path, source))
 }
 
 fn io_error(action: &'static str, path: &Path, source: std::io::Error) -> CommandError {
@@ -234,6 +149,7 @@ fn io_error(action: &'static str, path: &Path, source: std::io::Error) -> Comman
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::commands::{ActionsRunner, Environment};
     use crate::render::example_records::{deploy_failed, plan_with_replacements};
 
     #[test]
@@ -242,21 +158,17 @@ mod tests {
         let summary = dir.path().join("summary.md");
         let output = dir.path().join("output");
         std::fs::write(&summary, "earlier step\n").unwrap();
+        let mut context = CommandContext::new(Environment::default());
+        context.actions = ActionsRunner {
+            active: false,
+            step_summary: Some(summary.clone()),
+            output: Some(output.clone()),
+        };
         let mut redactor = Redactor::new();
         redactor.add_secret("local:vztmpl/debian-13.tar.zst");
         let records = [plan_with_replacements(), deploy_failed()];
-        let files = RunnerFiles {
-            step_summary: Some(&summary),
-            output: Some(&output),
-        };
-        write_actions_files(
-            &records,
-            Path::new("out/run-1"),
-            &RenderOptions::default(),
-            &redactor,
-            files,
-        )
-        .unwrap();
+        let outbox = run_outbox(&context, &records, Path::new("out/run-1"), &redactor);
+        write_runner_files(&context, &outbox).unwrap();
         let summary = std::fs::read_to_string(&summary).unwrap();
         assert!(summary.starts_with("earlier step\n<!-- agentlab:plan project=lxc-fleet -->"));
         assert!(summary.contains("#### Timeline") && summary.contains("```diff"));
@@ -273,20 +185,37 @@ mod tests {
     }
 
     #[test]
-    fn previews_are_written_redacted_with_an_issue_only_for_failures() {
+    fn previews_are_the_posted_texts_with_an_issue_only_for_a_failed_deploy() {
         let dir = tempfile::tempdir().unwrap();
         let mut redactor = Redactor::new();
         redactor.add_secret("pmx-01");
         let mut failed = deploy_failed();
         failed.project = "failed-one".to_string();
         let records = [plan_with_replacements(), failed];
-        let options = RenderOptions::default();
-        write_previews(&records, dir.path(), &options, &redactor).unwrap();
-        let comment = std::fs::read_to_string(dir.path().join("lxc-fleet.comment.md")).unwrap();
+        let context = CommandContext::new(Environment::default());
+        let outbox = run_outbox(&context, &records, dir.path(), &redactor);
+        let written =
+            write_previews(&outbox, dir.path(), |preview| preview.project.to_string()).unwrap();
+        assert_eq!(written, 3);
+        let comment = std::fs::read_to_string(dir.path().join("lxc-fleet.pr-comment.md")).unwrap();
         assert!(comment.contains("agentlab plan"));
         assert!(!comment.contains("pmx-01"), "redacted: {comment}");
-        assert!(!dir.path().join("lxc-fleet.issue.md").exists());
-        let issue = std::fs::read_to_string(dir.path().join("failed-one.issue.md")).unwrap();
+        assert!(!dir.path().join("lxc-fleet.incident-issue.md").exists());
+        let issue =
+            std::fs::read_to_string(dir.path().join("failed-one.incident-issue.md")).unwrap();
         assert!(issue.contains("Retry history"));
+        let timeline =
+            std::fs::read_to_string(dir.path().join("failed-one.deploy-timeline.md")).unwrap();
+        let posted = outbox
+            .posts
+            .iter()
+            .find_map(|post| match post {
+                crate::report::Post::Comment(comment) if comment.project == "failed-one" => {
+                    Some(comment.bodies[0].clone())
+                }
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(timeline, posted, "a preview is what would be posted");
     }
 }

@@ -8,7 +8,8 @@ use futures::StreamExt;
 use crate::commands::CommandError;
 use crate::config::{LoadedConfig, ProjectConfig};
 use crate::contracts::{
-    ResourceExpectation, RunContext, RunMode, RunRecord, TerraformMode, TerraformRequest,
+    ResourceExpectation, RunContext, RunMode, RunRecord, SCHEMA_VERSION, TerraformMode,
+    TerraformRequest,
 };
 use crate::planner::run::{Agents, ProjectRun, ValidationPlan, run_project};
 use crate::redact::Redactor;
@@ -23,25 +24,6 @@ pub struct RunSettings {
     /// Overrides `[defaults] max_retries` when set (`deploy --max-retries`).
     pub max_retries: Option<u32>,
     pub context: RunContext,
-}
-
-/// A run id that sorts by time and does not collide: GitHub's run id and attempt inside Actions, else the Unix
-/// time and a random suffix.
-pub fn new_run_id() -> String {
-    match (
-        std::env::var("GITHUB_RUN_ID"),
-        std::env::var("GITHUB_RUN_ATTEMPT"),
-    ) {
-        (Ok(id), Ok(attempt)) if !id.is_empty() => format!("gh-{id}-{attempt}"),
-        _ => {
-            let seconds = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|elapsed| elapsed.as_secs())
-                .unwrap_or_default();
-            let suffix = uuid::Uuid::new_v4().simple().to_string();
-            format!("{seconds}-{}", &suffix[..8])
-        }
-    }
 }
 
 /// Builds one project's run from the configuration and the invocation's settings.
@@ -106,7 +88,8 @@ pub async fn run_projects(
         .await
 }
 
-/// Reads a record [`write_record`] wrote: what `diagnose --record` and `publish` start from.
+/// Reads a record [`write_record`] wrote: what `diagnose --record` and `publish` start from. A record of a
+/// `schema_version` this build does not know is refused with the version named, before its fields are read.
 pub fn read_record(path: &Path) -> Result<RunRecord, CommandError> {
     let text = std::fs::read_to_string(path).map_err(|error| {
         CommandError::BadInput(format!(
@@ -114,6 +97,30 @@ pub fn read_record(path: &Path) -> Result<RunRecord, CommandError> {
             path.display()
         ))
     })?;
+    #[derive(serde::Deserialize)]
+    struct Versioned {
+        schema_version: Option<serde_json::Value>,
+    }
+    let versioned: Versioned = serde_json::from_str(&text).map_err(|error| {
+        CommandError::BadInput(format!("{} is not a run record: {error}", path.display()))
+    })?;
+    match versioned.schema_version {
+        Some(serde_json::Value::Number(version))
+            if version.as_u64() == Some(u64::from(SCHEMA_VERSION)) => {}
+        Some(version) => {
+            return Err(CommandError::BadInput(format!(
+                "{} is a run record of schema_version {version}, which this agentlab does not know (it reads \
+                 version {SCHEMA_VERSION}); use the agentlab release that wrote it",
+                path.display()
+            )));
+        }
+        None => {
+            return Err(CommandError::BadInput(format!(
+                "{} is not a run record: it has no schema_version",
+                path.display()
+            )));
+        }
+    }
     serde_json::from_str(&text).map_err(|error| {
         CommandError::BadInput(format!("{} is not a run record: {error}", path.display()))
     })
@@ -135,12 +142,10 @@ pub fn write_record(
         }
     };
     std::fs::create_dir_all(dir).map_err(io_error("create the output folder", dir))?;
-    let value = serde_json::to_value(record).map_err(|error| {
-        CommandError::BadInput(format!("cannot encode the run record: {error}"))
-    })?;
-    let text = serde_json::to_string_pretty(&redactor.redact_json(&value)).map_err(|error| {
-        CommandError::BadInput(format!("cannot encode the run record: {error}"))
-    })?;
+    let value = serde_json::to_value(record)
+        .map_err(|error| CommandError::internal("cannot encode the run record", error))?;
+    let text = serde_json::to_string_pretty(&redactor.redact_json(&value))
+        .map_err(|error| CommandError::internal("cannot encode the run record", error))?;
     let path = dir.join(format!("{}.json", record.project));
     let temporary = dir.join(format!(".{}.json.tmp", record.project));
     std::fs::write(&temporary, text).map_err(io_error("write the run record", &temporary))?;
@@ -151,7 +156,7 @@ pub fn write_record(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contracts::{Outcome, SCHEMA_VERSION};
+    use crate::contracts::Outcome;
 
     #[test]
     fn a_record_is_written_redacted_and_whole() {
@@ -211,5 +216,24 @@ mod tests {
             (run.validation.port, run.validation.default_node.as_str()),
             (2222, "pmx-01")
         );
+    }
+
+    #[test]
+    fn a_record_of_an_unknown_schema_version_is_refused_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let check = |text: &str, expect: &str| {
+            let path = dir.path().join("p.json");
+            std::fs::write(&path, text).unwrap();
+            let error = read_record(&path).unwrap_err();
+            assert_eq!(error.exit_status(), crate::commands::ExitStatus::BadInput);
+            assert!(error.to_string().contains(expect), "{error}");
+        };
+        check(
+            r#"{"schema_version": 999, "run_id": "r"}"#,
+            "schema_version 999",
+        );
+        check(r#"{"schema_version": "one"}"#, "schema_version \"one\"");
+        check(r#"{"run_id": "r"}"#, "no schema_version");
+        check("not json", "is not a run record");
     }
 }

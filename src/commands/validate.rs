@@ -13,22 +13,24 @@ use serde_json::Value;
 use crate::cli::{ValidateArgs, ValidateMode};
 use crate::commands::projects::named_projects;
 use crate::commands::runs::{RunSettings, project_run};
-use crate::commands::{CommandError, ExitStatus, configured_redactor, print_stdout};
+use crate::commands::{CommandContext, CommandError, ExitStatus, print_stdout};
 use crate::config::LoadedConfig;
 use crate::contracts::{
     CheckStatus, RunContext, RunMode, TerraformPhase, TerraformResult, ValidationResult,
 };
 use crate::planner::run::validation_request;
-use crate::redact::process_shared_redactor;
+use crate::redact::SharedRedactor;
 use crate::terraform::plan::{parse_plan_json, parse_state_json};
-use crate::validator::proxmox::{ProxmoxClientSettings, ProxmoxConnection};
+use crate::validator::proxmox::ProxmoxClientSettings;
 use crate::validator::{ProxmoxValidator, ValidatorSettings};
 
 /// Runs the command.
 pub async fn validate(
+    context: &CommandContext,
     config: &LoadedConfig,
     args: &ValidateArgs,
 ) -> Result<ExitStatus, CommandError> {
+    context.learn_configured_secrets(&config.config)?;
     let project = named_projects(config, std::slice::from_ref(&args.project))?
         .into_iter()
         .next()
@@ -40,7 +42,7 @@ pub async fn validate(
                 .into(),
         ));
     };
-    let terraform = read_terraform_facts(state_path, args.mode)?;
+    let terraform = read_terraform_facts(state_path, args.mode, &context.redactor)?;
     let settings = RunSettings {
         run_id: "validate".into(),
         mode: match args.mode {
@@ -53,15 +55,14 @@ pub async fn validate(
     };
     let run = project_run(config, project, &settings);
     let request = validation_request(&run, &terraform);
-    let result = validator_from_config(config).check(&request).await;
+    let result = validator_from_config(context, config).check(&request).await;
     let text = if args.json {
-        serde_json::to_string_pretty(&result).map_err(|error| {
-            CommandError::BadInput(format!("cannot encode the validation result: {error}"))
-        })?
+        serde_json::to_string_pretty(&result)
+            .map_err(|error| CommandError::internal("cannot encode the validation result", error))?
     } else {
         render_table(&result)
     };
-    print_stdout(&configured_redactor(&config.config)?.redact(&text))?;
+    print_stdout(&context.redactor.redact(&text))?;
     Ok(if result.ok {
         ExitStatus::Success
     } else {
@@ -70,8 +71,9 @@ pub async fn validate(
 }
 
 /// The Validator as configured: `[proxmox] timeout_seconds` and `ca_file` (relative to the configuration file),
-/// endpoint and token from the environment.
-pub fn validator_from_config(config: &LoadedConfig) -> ProxmoxValidator {
+/// endpoint and token from the invocation's environment. A missing or malformed variable does not stop the
+/// Validator: `resources` needs no API, and the guest checks report the problem as their evidence.
+pub fn validator_from_config(context: &CommandContext, config: &LoadedConfig) -> ProxmoxValidator {
     let proxmox = &config.config.proxmox;
     let settings = ValidatorSettings {
         client: ProxmoxClientSettings {
@@ -80,7 +82,7 @@ pub fn validator_from_config(config: &LoadedConfig) -> ProxmoxValidator {
         },
         ..ValidatorSettings::default()
     };
-    let connection = ProxmoxConnection::from_environment().map(|mut connection| {
+    let connection = context.proxmox_connection().map(|mut connection| {
         if let Some(ca_file) = &proxmox.ca_file {
             connection.ca_file = Some(config.base_dir.join(ca_file));
         }
@@ -118,19 +120,28 @@ pub fn render_table(result: &ValidationResult) -> String {
 
 /// Reads the facts the Validator needs from `terraform show -json`: every resource address (child modules
 /// included), the known outputs (sensitive values masked), and, for a plan, the resources it creates.
-fn read_terraform_facts(path: &Path, mode: ValidateMode) -> Result<TerraformResult, CommandError> {
+/// The values Terraform marks sensitive are added to `redactor`, the invocation's own.
+fn read_terraform_facts(
+    path: &Path,
+    mode: ValidateMode,
+    redactor: &SharedRedactor,
+) -> Result<TerraformResult, CommandError> {
     let text = std::fs::read_to_string(path).map_err(|source| CommandError::Io {
         action: "read the Terraform JSON",
         path: path.to_path_buf(),
         source,
     })?;
-    terraform_facts(&text, mode)
+    terraform_facts(&text, mode, redactor)
         .map_err(|why| CommandError::BadInput(format!("{}: {why}", path.display())))
 }
 
 /// Tells a plan from a state (the two commands print different documents) and reads it with the Terraform room's
 /// parsers: addresses through child modules, known outputs with sensitive values masked, and the plan's creates.
-fn terraform_facts(text: &str, mode: ValidateMode) -> Result<TerraformResult, String> {
+fn terraform_facts(
+    text: &str,
+    mode: ValidateMode,
+    redactor: &SharedRedactor,
+) -> Result<TerraformResult, String> {
     let document: Value = serde_json::from_str(text)
         .map_err(|error| format!("not JSON from `terraform show -json`: {error}"))?;
     if document
@@ -147,7 +158,7 @@ fn terraform_facts(text: &str, mode: ValidateMode) -> Result<TerraformResult, St
             let plan = parse_plan_json(text).map_err(|error| error.to_string())?;
             plan.sensitive_values
                 .iter()
-                .for_each(|value| process_shared_redactor().add_secret_json(value));
+                .for_each(|value| redactor.add_secret_json(value));
             (
                 TerraformPhase::Plan,
                 plan.planned_addresses,
@@ -160,7 +171,7 @@ fn terraform_facts(text: &str, mode: ValidateMode) -> Result<TerraformResult, St
             state
                 .sensitive_values
                 .iter()
-                .for_each(|value| process_shared_redactor().add_secret_json(value));
+                .for_each(|value| redactor.add_secret_json(value));
             (
                 TerraformPhase::Apply,
                 state.resource_addresses,

@@ -37,7 +37,8 @@ const PLAN: &str = r#"{
 
 #[test]
 fn a_state_gives_every_address_through_child_modules_and_masked_outputs() {
-    let facts = terraform_facts(STATE, ValidateMode::Live).unwrap();
+    let redactor = SharedRedactor::default();
+    let facts = terraform_facts(STATE, ValidateMode::Live, &redactor).unwrap();
     assert_eq!(
         facts.resource_addresses,
         [
@@ -48,12 +49,17 @@ fn a_state_gives_every_address_through_child_modules_and_masked_outputs() {
     );
     assert_eq!(facts.outputs["guests"][0]["vmid"], 101);
     assert_eq!(facts.outputs["root_password"], SENSITIVE_PLACEHOLDER);
+    assert_eq!(
+        redactor.redact("password hunter2-hunter2"),
+        "password [REDACTED]",
+        "the sensitive value is learned by the invocation's redactor"
+    );
     assert!(facts.resource_changes.is_empty());
 }
 
 #[test]
 fn a_plan_gives_planned_addresses_creates_and_no_unknown_outputs() {
-    let facts = terraform_facts(PLAN, ValidateMode::Plan).unwrap();
+    let facts = terraform_facts(PLAN, ValidateMode::Plan, &SharedRedactor::default()).unwrap();
     assert_eq!(
         facts.resource_addresses,
         ["proxmox_virtual_environment_container.container[0]"]
@@ -87,11 +93,16 @@ fn documents_of_the_wrong_kind_or_version_are_refused_with_the_reason() {
         ("Error: no state", ValidateMode::Live, "not JSON"),
     ];
     for (text, mode, why) in cases {
-        let error = terraform_facts(text, mode).unwrap_err();
+        let error = terraform_facts(text, mode, &SharedRedactor::default()).unwrap_err();
         assert!(error.contains(why), "{why}: {error}");
     }
     // An empty state (nothing applied yet) has no `values` at all: no addresses, no outputs.
-    let empty = terraform_facts(r#"{"format_version": "1.0"}"#, ValidateMode::Live).unwrap();
+    let empty = terraform_facts(
+        r#"{"format_version": "1.0"}"#,
+        ValidateMode::Live,
+        &SharedRedactor::default(),
+    )
+    .unwrap();
     assert!(empty.resource_addresses.is_empty() && empty.outputs.is_empty());
 }
 

@@ -139,7 +139,8 @@ pub struct DiagnosisSettings {
     pub timeout: Duration,
     pub budget_usd_per_incident: f64,
     pub token_budget: usize,
-    /// Base URL from config; `AGENTLAB_LLM_BASE_URL` wins over it (see [`resolve_base_url`]).
+    /// The LLM's base URL when it is not the provider's default: `AGENTLAB_LLM_BASE_URL`, else `[llm] base_url`
+    /// (the command layer resolves the two).
     pub base_url: Option<String>,
     pub price_overrides: BTreeMap<String, Price>,
     pub retry: RetryPolicy,
@@ -161,34 +162,11 @@ impl DiagnosisSettings {
     }
 }
 
-/// `AGENTLAB_LLM_BASE_URL` when set and not empty, else the configured base URL.
-pub fn resolve_base_url(configured: Option<&str>) -> Option<String> {
-    std::env::var(BASE_URL_VARIABLE)
-        .ok()
-        .filter(|value| !value.trim().is_empty())
-        .or_else(|| configured.map(str::to_string))
-}
-
-/// The providers' keys, read once and held as secrets.
+/// The providers' keys, held as secrets; the command layer reads them once from the invocation's environment.
 #[derive(Clone, Default)]
 pub struct ApiKeys {
     pub anthropic: Option<SecretString>,
     pub openai: Option<SecretString>,
-}
-
-impl ApiKeys {
-    pub fn from_environment() -> Self {
-        let read = |name: &str| {
-            std::env::var(name)
-                .ok()
-                .filter(|value| !value.trim().is_empty())
-                .map(SecretString::from)
-        };
-        Self {
-            anthropic: read(anthropic::KEY_VARIABLE),
-            openai: read(openai::KEY_VARIABLE),
-        }
-    }
 }
 
 impl fmt::Debug for ApiKeys {
@@ -246,7 +224,9 @@ fn build_chat(
         LlmSpec::Ollama { model } => (Some(openai::OLLAMA_BASE_URL), model.clone()),
         LlmSpec::OpenAiCompatible { model } => (None, model.clone()),
     };
-    let base_url = resolve_base_url(settings.base_url.as_deref())
+    let base_url = settings
+        .base_url
+        .clone()
         .or_else(|| default_base.map(str::to_string))
         .ok_or_else(|| DiagnoserBuildError::MissingBaseUrl {
             spec: settings.spec.to_string(),
@@ -392,9 +372,6 @@ mod tests {
 
     #[test]
     fn openai_compatible_without_a_base_url_is_a_configuration_error() {
-        if std::env::var(BASE_URL_VARIABLE).is_ok() {
-            return;
-        }
         let settings = DiagnosisSettings::with_spec(LlmSpec::parse("openai-compatible:m").unwrap());
         let error = build_diagnoser(&settings, ApiKeys::default(), SharedRedactor::default())
             .err()

@@ -1,16 +1,13 @@
 //! Sticky comments: find the comment carrying a marker on an issue or pull request (every page of comments) and
 //! edit it in place, else create it, so a re-run never adds a second comment.
 //!
-//! The body comes as a list of candidates from most to least detailed. GitHub's size limit is counted in ways
-//! its documentation does not pin down, so a 422 on one candidate moves to the next instead of failing.
+//! The body comes as a list of candidates from most to least detailed, rendered and redacted by the Outbox
+//! (crate::report). GitHub's size limit is counted in ways its documentation does not pin down, so a 422 on one
+//! candidate moves to the next instead of failing. Nothing here renders.
 
 use serde::{Deserialize, Serialize};
 
-use crate::contracts::RunRecord;
 use crate::github::client::{GitHubClient, GitHubError};
-use crate::redact::Redactor;
-use crate::render::comment::render_pr_comment_at;
-use crate::render::{DetailLevel, RenderOptions, cut_to_budget};
 
 #[derive(Debug, Deserialize)]
 pub struct IssueComment {
@@ -101,38 +98,4 @@ pub async fn upsert_marked_comment(
         }
     }
     Err(last_error.unwrap_or_else(|| GitHubError::Client("no comment body to post".to_string())))
-}
-
-/// The bodies to try for a record's comment under `marker`, most detailed first, redacted: the budgeted one,
-/// then each smaller level, then a stub that only points at the full text.
-pub fn comment_candidates(
-    record: &RunRecord,
-    marker: &str,
-    options: &RenderOptions,
-    redactor: &Redactor,
-    render: impl Fn(&RunRecord, &str, DetailLevel, &RenderOptions) -> String,
-) -> Vec<String> {
-    let mut candidates = Vec::new();
-    let mut level = Some(DetailLevel::Full);
-    while let Some(current) = level {
-        let text = render(record, marker, current, options);
-        if text.chars().count() <= options.budget_chars {
-            candidates.push(redactor.redact(&text));
-        }
-        level = current.smaller();
-    }
-    let counts_only = render(record, marker, DetailLevel::CountsOnly, options);
-    let stub = cut_to_budget(&counts_only, 4_000, &options.full_text_location);
-    candidates.push(redactor.redact(&stub));
-    candidates
-}
-
-/// [`comment_candidates`] for the PR comment.
-pub fn pr_comment_candidates(
-    record: &RunRecord,
-    marker: &str,
-    options: &RenderOptions,
-    redactor: &Redactor,
-) -> Vec<String> {
-    comment_candidates(record, marker, options, redactor, render_pr_comment_at)
 }

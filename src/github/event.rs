@@ -1,7 +1,7 @@
 //! What the GitHub event that started this run asks for: plan a pull request, deploy a push to the default
-//! branch, or whatever a `workflow_dispatch` names. Read from `GITHUB_EVENT_NAME` and the JSON payload at
-//! `GITHUB_EVENT_PATH`; parsed tolerantly (only the fields used are read), refused clearly when a field agentlab
-//! needs is missing.
+//! branch, or whatever a `workflow_dispatch` names. Read from the event's name and the JSON payload the runner
+//! wrote (the command layer passes `GITHUB_EVENT_NAME` and `GITHUB_EVENT_PATH`, read once per invocation);
+//! parsed tolerantly (only the fields used are read), refused clearly when a field agentlab needs is missing.
 
 use std::path::{Path, PathBuf};
 
@@ -75,23 +75,7 @@ pub enum EventDecision {
 /// The push payload lists at most this many commits; with more, its file list is incomplete.
 const PUSH_PAYLOAD_COMMIT_LIMIT: usize = 20;
 
-/// Reads `GITHUB_EVENT_NAME` and the payload at `GITHUB_EVENT_PATH`.
-pub fn detect_from_environment() -> Result<EventDecision, EventError> {
-    let name = std::env::var("GITHUB_EVENT_NAME").map_err(|_| EventError::MissingVariable {
-        variable: "GITHUB_EVENT_NAME",
-    })?;
-    let path = std::env::var_os("GITHUB_EVENT_PATH").ok_or(EventError::MissingVariable {
-        variable: "GITHUB_EVENT_PATH",
-    })?;
-    let mut decision = detect_from_file(&name, Path::new(&path))?;
-    if let EventDecision::Run(run) = &mut decision
-        && run.commit.is_empty()
-    {
-        run.commit = std::env::var("GITHUB_SHA").unwrap_or_default();
-    }
-    Ok(decision)
-}
-
+/// Reads the payload at `path` (`GITHUB_EVENT_PATH`) of the event `event_name` (`GITHUB_EVENT_NAME`).
 pub fn detect_from_file(event_name: &str, path: &Path) -> Result<EventDecision, EventError> {
     let text = std::fs::read_to_string(path).map_err(|source| EventError::Read {
         path: path.to_path_buf(),

@@ -1,16 +1,11 @@
-//! Incident issues: on a final Failed, open one issue labelled `agentlab-incident`, or, when an open one with the
-//! same fingerprint (project + category) exists, comment on it. A recovered run files nothing.
+//! Incident issues: open one issue with the incident's label, or, when an open one carries the same marker
+//! (fingerprint), comment on it. The title and bodies come from the Outbox (crate::report), rendered and
+//! redacted; nothing here renders.
 
 use serde::{Deserialize, Serialize};
 
-use crate::contracts::RunRecord;
 use crate::github::client::{GitHubClient, GitHubError};
-use crate::redact::Redactor;
-use crate::render::issue::{
-    INCIDENT_LABEL, incident_fingerprint, incident_marker, incident_title, needs_incident,
-    render_incident_issue, render_incident_recurrence,
-};
-use crate::render::{RenderOptions, cut_to_budget};
+use crate::report::IncidentPost;
 
 #[derive(Debug, Deserialize)]
 struct Issue {
@@ -43,56 +38,39 @@ struct Created {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IncidentAction {
-    /// The run did not end in Failed.
-    NotNeeded,
-    Opened {
-        issue: u64,
-    },
-    Commented {
-        issue: u64,
-    },
+    Opened { issue: u64 },
+    Commented { issue: u64 },
 }
 
-/// Files the incident for a failed record, or does nothing for any other.
+/// Comments on the open issue of the same incident, or opens a new one.
 pub async fn report_incident(
     client: &GitHubClient,
-    record: &RunRecord,
-    options: &RenderOptions,
-    redactor: &Redactor,
+    incident: &IncidentPost,
 ) -> Result<IncidentAction, GitHubError> {
-    if !needs_incident(record) {
-        return Ok(IncidentAction::NotNeeded);
-    }
-    let marker = incident_marker(&incident_fingerprint(record));
-    if let Some(issue) = find_open_incident(client, &marker).await? {
-        let body = redactor.redact(&render_incident_recurrence(record, options));
-        post_with_fallback(&body, options, |body| async move {
-            client
-                .post_json::<_, Created>(
-                    &client.repo_path(&format!("/issues/{issue}/comments")),
-                    &CommentBody { body: &body },
-                )
-                .await
+    if let Some(issue) = find_open_incident(client, incident.label, &incident.marker).await? {
+        let path = client.repo_path(&format!("/issues/{issue}/comments"));
+        post_first_accepted(&incident.recurrence_bodies, |body| {
+            let path = path.clone();
+            async move {
+                client
+                    .post_json::<_, Created>(&path, &CommentBody { body: &body })
+                    .await
+            }
         })
         .await?;
         return Ok(IncidentAction::Commented { issue });
     }
-    let title = redactor.redact(&incident_title(record));
-    let body = redactor.redact(&render_incident_issue(record, options));
-    let created = post_with_fallback(&body, options, |body| {
-        let title = title.clone();
-        async move {
-            client
-                .post_json::<_, Created>(
-                    &client.repo_path("/issues"),
-                    &NewIssue {
-                        title: &title,
-                        body: &body,
-                        labels: [INCIDENT_LABEL],
-                    },
-                )
-                .await
-        }
+    let created = post_first_accepted(&incident.bodies, |body| async move {
+        client
+            .post_json::<_, Created>(
+                &client.repo_path("/issues"),
+                &NewIssue {
+                    title: &incident.title,
+                    body: &body,
+                    labels: [incident.label],
+                },
+            )
+            .await
     })
     .await?;
     Ok(IncidentAction::Opened {
@@ -100,13 +78,14 @@ pub async fn report_incident(
     })
 }
 
-/// The open issue labelled `agentlab-incident` whose body carries `marker`.
+/// The open issue labelled `label` whose body starts with `marker`.
 async fn find_open_incident(
     client: &GitHubClient,
+    label: &str,
     marker: &str,
 ) -> Result<Option<u64>, GitHubError> {
     let issues: Vec<Issue> = client
-        .get_all_pages(&client.repo_path(&format!("/issues?state=open&labels={INCIDENT_LABEL}")))
+        .get_all_pages(&client.repo_path(&format!("/issues?state=open&labels={label}")))
         .await?;
     Ok(issues
         .into_iter()
@@ -121,24 +100,22 @@ async fn find_open_incident(
         .map(|issue| issue.number))
 }
 
-/// Posts `body`; on 422 (too long, however GitHub counted) posts it cut to a quarter of the budget, keeping the
-/// marker at the top so the issue is still found next time.
-async fn post_with_fallback<T, F, Fut>(
-    body: &str,
-    options: &RenderOptions,
-    mut post: F,
-) -> Result<T, GitHubError>
+/// Posts the bodies in order until GitHub takes one: a 422 (too long, however GitHub counted) moves to the next,
+/// shorter one; any other answer ends the attempt.
+async fn post_first_accepted<T, F, Fut>(bodies: &[String], mut post: F) -> Result<T, GitHubError>
 where
     F: FnMut(String) -> Fut,
     Fut: std::future::Future<Output = Result<T, GitHubError>>,
 {
-    match post(body.to_string()).await {
-        Err(error) if error.status() == Some(422) => {
-            tracing::warn!(%error, "GitHub refused the incident text; posting a shorter one");
-            let shorter =
-                cut_to_budget(body, options.budget_chars / 4, &options.full_text_location);
-            post(shorter).await
+    let mut last_error = None;
+    for (index, body) in bodies.iter().enumerate() {
+        match post(body.clone()).await {
+            Err(error) if error.status() == Some(422) => {
+                tracing::warn!(%error, candidate = index, "GitHub refused the incident text; trying a shorter one");
+                last_error = Some(error);
+            }
+            other => return other,
         }
-        other => other,
     }
+    Err(last_error.unwrap_or_else(|| GitHubError::Client("no incident text to post".to_string())))
 }

@@ -1,10 +1,9 @@
 //! Everything that talks to GitHub: the event that started the run, the REST client (the only place octocrab is
-//! imported), sticky comments, incident issues and the Actions runner's files and commands.
+//! imported), sticky comments and incident issues. Every text posted here comes from the Outbox (crate::report) as it is.
 //!
 //! Posting happens after the run records are on disk and never decides the exit status: a GitHub outage, a 422
 //! or a rate limit that outlasts the retries becomes a warning, not a failed run.
 
-pub mod actions;
 pub mod changed_files;
 pub mod client;
 pub mod comment;

@@ -1,20 +1,17 @@
-//! Tells GitHub about finished runs: the sticky plan comment on the pull request, the deploy timeline on the
-//! merged pull request, and the incident issue on a final failure. Every failure to post becomes a warning in
-//! the [`PublishReport`]; none fails the run.
+//! Tells GitHub about finished runs: posts what the Outbox (crate::report) holds, the sticky plan comment on the
+//! pull request, the deploy timeline on the merged pull request and the incident issue on a final failure, as
+//! the strings it is handed. Every failure to post becomes a warning in the [`PublishReport`]; none fails the run.
 
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use crate::contracts::{RunMode, RunRecord};
 use crate::github::client::{DEFAULT_API_URL, GitHubClient, GitHubError, RetryPolicy};
-use crate::github::comment::{CommentAction, comment_candidates, upsert_marked_comment};
+use crate::github::comment::{CommentAction, upsert_marked_comment};
 use crate::github::issue::{IncidentAction, report_incident};
-use crate::redact::Redactor;
-use crate::render::comment::render_pr_comment_at;
-use crate::render::timeline::render_deploy_timeline_at;
-use crate::render::{RenderOptions, deploy_comment_marker, pr_comment_marker};
+use crate::report::{CommentKind, CommentPost, CommentTarget, IncidentPost, Post};
 
-/// Where and as whom to post, from the Actions environment.
+/// Where and as whom to post: `GITHUB_API_URL` (default `https://api.github.com`), `GITHUB_TOKEN` and
+/// `GITHUB_REPOSITORY`, looked up by the command layer.
 #[derive(Debug, Clone)]
 pub struct GitHubSettings {
     pub api_url: String,
@@ -30,11 +27,10 @@ pub enum SettingsError {
 }
 
 impl GitHubSettings {
-    /// `GITHUB_API_URL` (default `https://api.github.com`), `GITHUB_TOKEN`, `GITHUB_REPOSITORY`.
-    pub fn from_environment() -> Result<Self, SettingsError> {
+    /// Reads the settings through `lookup` (the invocation's environment): empty values count as unset.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
         let read = |name: &'static str| {
-            std::env::var(name)
-                .ok()
+            lookup(name)
                 .filter(|value| !value.trim().is_empty())
                 .ok_or(SettingsError::Missing(name))
         };
@@ -48,17 +44,6 @@ impl GitHubSettings {
     pub fn client(&self, retry: RetryPolicy) -> Result<GitHubClient, GitHubError> {
         GitHubClient::new(&self.api_url, &self.token, &self.repository, retry)
     }
-}
-
-/// The Actions run URL, `{GITHUB_SERVER_URL}/{GITHUB_REPOSITORY}/actions/runs/{GITHUB_RUN_ID}`, when known.
-pub fn run_url_from_environment() -> Option<String> {
-    let server = std::env::var("GITHUB_SERVER_URL").ok()?;
-    let repository = std::env::var("GITHUB_REPOSITORY").ok()?;
-    let run_id = std::env::var("GITHUB_RUN_ID").ok()?;
-    Some(format!(
-        "{}/{repository}/actions/runs/{run_id}",
-        server.trim_end_matches('/')
-    ))
 }
 
 /// What was posted, and what could not be.
@@ -77,109 +62,80 @@ struct PullRequestSummary {
     merge_commit_sha: Option<String>,
 }
 
-/// Posts everything the records call for. Returns what happened; never errs.
-pub async fn publish_records(
-    client: &GitHubClient,
-    records: &[RunRecord],
-    options: &RenderOptions,
-    redactor: &Redactor,
-) -> PublishReport {
+/// Posts every post of an Outbox, in order. Returns what happened; never errs.
+pub async fn publish_posts(client: &GitHubClient, posts: &[Post]) -> PublishReport {
     let mut report = PublishReport::default();
-    for record in records {
-        match record.mode {
-            RunMode::Plan => publish_plan(client, record, options, redactor, &mut report).await,
-            RunMode::Deploy => publish_deploy(client, record, options, redactor, &mut report).await,
+    for post in posts {
+        match post {
+            Post::Comment(comment) => publish_comment(client, comment, &mut report).await,
+            Post::Incident(incident) => publish_incident(client, incident, &mut report).await,
         }
     }
     report
 }
 
-async fn publish_plan(
-    client: &GitHubClient,
-    record: &RunRecord,
-    options: &RenderOptions,
-    redactor: &Redactor,
-    report: &mut PublishReport,
-) {
-    let Some(number) = record.context.pull_request else {
-        report.warnings.push(format!(
-            "{}: no pull request to comment on; the plan is in the step summary",
-            record.project
-        ));
-        return;
+async fn publish_comment(client: &GitHubClient, comment: &CommentPost, report: &mut PublishReport) {
+    let what = match comment.kind {
+        CommentKind::PlanComment => "the plan comment",
+        CommentKind::DeployTimeline => "the deploy timeline",
     };
-    let marker = pr_comment_marker(&record.project);
-    let candidates = comment_candidates(record, &marker, options, redactor, render_pr_comment_at);
-    match upsert_marked_comment(client, number, &marker, &candidates).await {
+    let number = match &comment.target {
+        CommentTarget::PullRequest(number) => *number,
+        CommentTarget::MergedPullRequestOf(commit) => {
+            match merged_pull_request_for(client, commit).await {
+                Ok(Some(number)) => number,
+                // A direct push merged no pull request: there is nowhere to put a timeline.
+                Ok(None) => return,
+                Err(error) => {
+                    report.warnings.push(format!(
+                        "{}: could not look up the merged pull request of {commit}: {error}",
+                        comment.project
+                    ));
+                    return;
+                }
+            }
+        }
+        CommentTarget::Nowhere => {
+            if comment.kind == CommentKind::PlanComment {
+                report.warnings.push(format!(
+                    "{}: no pull request to comment on; the plan is in the step summary",
+                    comment.project
+                ));
+            }
+            return;
+        }
+    };
+    match upsert_marked_comment(client, number, &comment.marker, &comment.bodies).await {
         Ok(posted) => report.done.push(describe(
-            &record.project,
+            &comment.project,
             number,
             &posted.action,
             posted.candidate,
         )),
         Err(error) => report.warnings.push(format!(
-            "{}: could not post the plan comment: {error}",
-            record.project
+            "{}: could not post {what}: {error}",
+            comment.project
         )),
     }
 }
 
-async fn publish_deploy(
+async fn publish_incident(
     client: &GitHubClient,
-    record: &RunRecord,
-    options: &RenderOptions,
-    redactor: &Redactor,
+    incident: &IncidentPost,
     report: &mut PublishReport,
 ) {
-    let merged_pull_request = match (record.context.pull_request, &record.context.commit) {
-        (Some(number), _) => Some(number),
-        (None, Some(commit)) => match merged_pull_request_for(client, commit).await {
-            Ok(found) => found,
-            Err(error) => {
-                report.warnings.push(format!(
-                    "{}: could not look up the merged pull request of {commit}: {error}",
-                    record.project
-                ));
-                None
-            }
-        },
-        (None, None) => None,
-    };
-    if let Some(number) = merged_pull_request {
-        let marker = deploy_comment_marker(&record.project);
-        let candidates = comment_candidates(
-            record,
-            &marker,
-            options,
-            redactor,
-            render_deploy_timeline_at,
-        );
-        match upsert_marked_comment(client, number, &marker, &candidates).await {
-            Ok(posted) => report.done.push(describe(
-                &record.project,
-                number,
-                &posted.action,
-                posted.candidate,
-            )),
-            Err(error) => report.warnings.push(format!(
-                "{}: could not post the deploy timeline: {error}",
-                record.project
-            )),
-        }
-    }
-    match report_incident(client, record, options, redactor).await {
-        Ok(IncidentAction::NotNeeded) => {}
+    match report_incident(client, incident).await {
         Ok(IncidentAction::Opened { issue }) => report.done.push(format!(
             "{}: opened incident issue #{issue}",
-            record.project
+            incident.project
         )),
         Ok(IncidentAction::Commented { issue }) => report.done.push(format!(
             "{}: the same failure is open as issue #{issue}; commented on it",
-            record.project
+            incident.project
         )),
         Err(error) => report.warnings.push(format!(
             "{}: could not file the incident issue: {error}",
-            record.project
+            incident.project
         )),
     }
 }

@@ -1,50 +1,38 @@
 //! The sticky PR comment: one per project, found again by its hidden marker and edited in place.
 //!
 //! Layout: marker, status line, failure reason, change counts, the destroy banner, the changed resources in
-//! `<details>`, the validator table, the diagnosis when there is one, and the footer. When the text is over the
-//! budget it is rendered again with less detail (full → addresses only → counts only), and the comment says what
-//! was left out and where the full text is.
+//! `<details>`, the validator table, the diagnosis when there is one, and the footer. It is rendered at one
+//! [`DetailLevel`] at a time: which level fits GitHub's size limit is decided by the Outbox (crate::report), and
+//! a smaller level says what it left out and where the full text is.
 
 use crate::contracts::RunRecord;
 use crate::render::changes::{changed_resources_section, counts_line, destroy_banner};
 use crate::render::sections::{diagnosis_section, footer, validation_table};
-use crate::render::{
-    DetailLevel, RenderOptions, cut_to_budget, pr_comment_marker, status_line, table_cell,
-};
+use crate::render::{DetailLevel, RenderOptions, status_line, table_cell};
 
-/// The PR comment at the most detailed level that fits the budget.
-pub fn render_pr_comment(record: &RunRecord, options: &RenderOptions) -> String {
-    fit_to_budget(options, |level| {
-        render_pr_comment_at(record, &pr_comment_marker(&record.project), level, options)
-    })
-}
-
-/// Renders at decreasing detail until `render` fits `options.budget_chars`, then cuts as a last resort.
-pub fn fit_to_budget(options: &RenderOptions, render: impl Fn(DetailLevel) -> String) -> String {
-    let mut level = DetailLevel::Full;
-    loop {
-        let text = render(level);
-        if text.chars().count() <= options.budget_chars {
-            return text;
-        }
-        match level.smaller() {
-            Some(smaller) => level = smaller,
-            None => {
-                return cut_to_budget(&text, options.budget_chars, &options.full_text_location);
-            }
-        }
-    }
-}
-
-/// The PR comment at one detail level, with `marker` as its first line. Deploy timelines reuse it under their own
-/// marker; the posting code calls it directly when GitHub refuses a body as too long.
+/// The PR comment at one detail level, with `marker` as its first line.
 pub fn render_pr_comment_at(
     record: &RunRecord,
     marker: &str,
     level: DetailLevel,
     options: &RenderOptions,
 ) -> String {
+    render_record_comment(record, marker, level, options, None)
+}
+
+/// A record's comment under `marker`: the status line, then `lead_section` when there is one (the deploy
+/// timeline puts its steps there), then the plan, the validator table, the diagnoses and the footer.
+pub fn render_record_comment(
+    record: &RunRecord,
+    marker: &str,
+    level: DetailLevel,
+    options: &RenderOptions,
+    lead_section: Option<&str>,
+) -> String {
     let mut text = format!("{marker}\n{}\n\n", status_line(record));
+    if let Some(section) = lead_section {
+        text.push_str(section);
+    }
     if let Some(reason) = &record.failure_reason {
         text.push_str(&format!("**Why:** {}\n\n", table_cell(reason)));
     }

@@ -4,8 +4,7 @@
 //! One open issue per fingerprint (project + failure category): the fingerprint is written into the body as a
 //! hidden marker, so the posting code can find the open issue again without trusting titles people may edit.
 
-use crate::contracts::{Category, Outcome, RunRecord};
-use crate::render::comment::fit_to_budget;
+use crate::contracts::{Category, RunRecord};
 use crate::render::sections::{attempt_error, remediation_text, retry_history_table, source_label};
 use crate::render::{
     DetailLevel, RenderOptions, dollars, inline_code, inline_data, plain_text, short_sha,
@@ -35,11 +34,6 @@ pub fn incident_marker(fingerprint: &str) -> String {
     )
 }
 
-/// Whether this record warrants an incident issue at all: only a final Failed does (a recovered run does not).
-pub fn needs_incident(record: &RunRecord) -> bool {
-    record.outcome == Outcome::Failed
-}
-
 pub fn incident_title(record: &RunRecord) -> String {
     format!(
         "agentlab incident: {} — {}",
@@ -48,12 +42,13 @@ pub fn incident_title(record: &RunRecord) -> String {
     )
 }
 
-/// The issue body: hypothesis, evidence, remediation, retry history, total cost and the run link.
-pub fn render_incident_issue(record: &RunRecord, options: &RenderOptions) -> String {
-    fit_to_budget(options, |level| incident_body(record, level, options))
-}
-
-fn incident_body(record: &RunRecord, level: DetailLevel, options: &RenderOptions) -> String {
+/// The issue body at one detail level: hypothesis, evidence, remediation, retry history, total cost and the run
+/// link. Below [`DetailLevel::Full`], Terraform's error details are left out and the body says where they are.
+pub fn render_incident_issue_at(
+    record: &RunRecord,
+    level: DetailLevel,
+    options: &RenderOptions,
+) -> String {
     let mut text = format!(
         "{}\n### ❌ agentlab {} of `{}` failed\n\n",
         incident_marker(&incident_fingerprint(record)),
@@ -172,21 +167,19 @@ fn run_line(record: &RunRecord) -> String {
     format!("{}\n", parts.join(" · "))
 }
 
-/// The comment added to an open incident issue when the same failure happens again.
-pub fn render_incident_recurrence(record: &RunRecord, options: &RenderOptions) -> String {
-    fit_to_budget(options, |level| {
-        let mut text = format!(
-            "### 🔁 The same failure happened again\n\n{}",
-            hypothesis_block(record)
-        );
-        text.push_str(&evidence_block(record, level));
-        text.push_str("#### Retry history\n\n");
-        text.push_str(&retry_history_table(record));
-        text.push_str(&format!(
-            "\n**Incident cost of this run:** {}.\n",
-            dollars(record.cost_usd)
-        ));
-        text.push_str(&run_line(record));
-        text
-    })
+/// The comment added to an open incident issue when the same failure happens again, at one detail level.
+pub fn render_incident_recurrence_at(record: &RunRecord, level: DetailLevel) -> String {
+    let mut text = format!(
+        "### 🔁 The same failure happened again\n\n{}",
+        hypothesis_block(record)
+    );
+    text.push_str(&evidence_block(record, level));
+    text.push_str("#### Retry history\n\n");
+    text.push_str(&retry_history_table(record));
+    text.push_str(&format!(
+        "\n**Incident cost of this run:** {}.\n",
+        dollars(record.cost_usd)
+    ));
+    text.push_str(&run_line(record));
+    text
 }

@@ -1,15 +1,15 @@
 //! Markdown for everything agentlab tells people: the sticky PR comment, the deploy timeline on a merged PR, the
-//! incident issue and its follow-ups, and the Actions step summary.
+//! incident issue and its follow-ups.
 //!
-//! Every function here is pure: a [`RunRecord`](crate::contracts::RunRecord) and [`RenderOptions`] in, a
-//! `String` out. Nothing in this room touches the network, the clock or the environment, so the output is
-//! snapshot-tested with insta. The caller redacts the text (crate::redact) before it leaves the process.
+//! Every function here is pure: a [`RunRecord`](crate::contracts::RunRecord), a [`DetailLevel`] and
+//! [`RenderOptions`] in, a `String` out. Nothing in this room touches the network, the clock or the environment,
+//! so the output is snapshot-tested with insta. Which texts a run produces, which level fits GitHub's size limit
+//! and the redaction are decided in one place after this room, the Outbox (crate::report).
 
 pub mod changes;
 pub mod comment;
 pub mod issue;
 pub mod sections;
-pub mod summary;
 pub mod timeline;
 
 #[doc(hidden)]
@@ -26,8 +26,8 @@ pub const COMMENT_BUDGET_CHARS: usize = 60_000;
 /// `$GITHUB_STEP_SUMMARY` takes at most 1 MiB per step; a little is kept back for the truncation note.
 pub const STEP_SUMMARY_BUDGET_BYTES: usize = 1024 * 1024 - 1024;
 
-/// How much of a plan a comment shows. Rendering starts at [`DetailLevel::Full`] and steps down while the text is
-/// over budget; the posting code also steps down when GitHub answers 422 anyway.
+/// How much of a plan a comment shows. The Outbox starts at [`DetailLevel::Full`] and steps down while the text
+/// is over budget; the posting code also steps down when GitHub answers 422 anyway.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DetailLevel {
     /// Attribute-level before/after for every changed resource.
@@ -49,11 +49,9 @@ impl DetailLevel {
     }
 }
 
-/// What a rendering needs besides the record.
+/// What a rendering needs besides the record and the level.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderOptions {
-    /// Upper bound on the rendered text, in characters.
-    pub budget_chars: usize,
     /// Where the full text can be read when a comment had to leave something out (Markdown), e.g. "the step
     /// summary of [this run](...) and the `agentlab-record` artifact".
     pub full_text_location: String,
@@ -62,7 +60,6 @@ pub struct RenderOptions {
 impl Default for RenderOptions {
     fn default() -> Self {
         Self {
-            budget_chars: COMMENT_BUDGET_CHARS,
             full_text_location: "the run's step summary and its run record".to_string(),
         }
     }

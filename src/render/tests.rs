@@ -1,24 +1,31 @@
-//! Snapshot tests of every rendering, and the size budget's steps.
+//! Snapshot tests of every rendering at its levels. Which level fits the size budget is the Outbox's decision,
+//! tested in crate::report.
 
 use crate::contracts::Outcome;
-use crate::render::comment::{render_pr_comment, render_pr_comment_at};
+use crate::render::comment::render_pr_comment_at;
 use crate::render::example_records::{
-    deploy_failed, deploy_recovered, plan_with_many_resources, plan_with_replacements,
-    plan_without_changes,
+    deploy_failed, deploy_recovered, plan_with_replacements, plan_without_changes,
 };
 use crate::render::issue::{
-    incident_fingerprint, incident_title, needs_incident, render_incident_issue,
-    render_incident_recurrence,
+    incident_fingerprint, incident_title, render_incident_issue_at, render_incident_recurrence_at,
 };
-use crate::render::summary::render_step_summary;
-use crate::render::timeline::render_deploy_timeline;
+use crate::render::timeline::render_deploy_timeline_at;
 use crate::render::{
-    COMMENT_BUDGET_CHARS, DetailLevel, RenderOptions, code_block, cut_to_budget, inline_code,
-    pr_comment_marker,
+    DetailLevel, RenderOptions, code_block, cut_to_budget, inline_code, pr_comment_marker,
 };
+use crate::report::needs_incident;
 
 fn options() -> RenderOptions {
     RenderOptions::default()
+}
+
+fn render_pr_comment(record: &crate::contracts::RunRecord, options: &RenderOptions) -> String {
+    render_pr_comment_at(
+        record,
+        &pr_comment_marker(&record.project),
+        DetailLevel::Full,
+        options,
+    )
 }
 
 #[test]
@@ -49,11 +56,11 @@ fn plan_comment_at_smaller_levels() {
 fn deploy_timelines() {
     insta::assert_snapshot!(
         "recovered",
-        render_deploy_timeline(&deploy_recovered(), &options())
+        render_deploy_timeline_at(&deploy_recovered(), DetailLevel::Full, &options())
     );
     insta::assert_snapshot!(
         "failed",
-        render_deploy_timeline(&deploy_failed(), &options())
+        render_deploy_timeline_at(&deploy_failed(), DetailLevel::Full, &options())
     );
 }
 
@@ -67,10 +74,13 @@ fn incident_issue_and_recurrence() {
         incident_title(&record),
         "agentlab incident: lxc-fleet — transient_lock"
     );
-    insta::assert_snapshot!("issue", render_incident_issue(&record, &options()));
+    insta::assert_snapshot!(
+        "issue",
+        render_incident_issue_at(&record, DetailLevel::Full, &options())
+    );
     insta::assert_snapshot!(
         "recurrence",
-        render_incident_recurrence(&record, &options())
+        render_incident_recurrence_at(&record, DetailLevel::Full)
     );
 }
 
@@ -89,47 +99,6 @@ fn every_comment_starts_with_its_marker_and_names_no_secret() {
             "placeholder leaked raw: {text}"
         );
     }
-}
-
-/// The budget's steps: each level is used exactly when the one above it does not fit, and the comment says what
-/// it left out.
-#[test]
-fn oversized_plans_shrink_step_by_step() {
-    let check =
-        |record, expect_level: DetailLevel| {
-            let text = render_pr_comment(&record, &options());
-            assert!(
-                text.chars().count() <= COMMENT_BUDGET_CHARS,
-                "{} chars",
-                text.len()
-            );
-            match expect_level {
-                DetailLevel::Full => {
-                    assert!(text.contains("```diff"));
-                    assert!(!text.contains("left out"));
-                }
-                DetailLevel::AddressesOnly => {
-                    assert!(!text.contains("```diff"));
-                    assert!(text.contains("- + `null_resource.bulk[1]`"));
-                    assert!(text.contains("the attribute-level changes were left out"));
-                    assert!(text.contains("the run's step summary and its run record"));
-                }
-                DetailLevel::CountsOnly => {
-                    assert!(!text.contains("null_resource.bulk[1]"));
-                    assert!(text.contains("**Plan:** 1960 to add, 0 to change, 40 to destroy"));
-                    assert!(text.contains("destroys or replaces 40 resources"));
-                    assert!(text.contains(
-                        "the list of changed resources and their attributes were left out"
-                    ));
-                }
-            }
-        };
-    check(plan_with_many_resources(20, 100), DetailLevel::Full);
-    check(
-        plan_with_many_resources(200, 400),
-        DetailLevel::AddressesOnly,
-    );
-    check(plan_with_many_resources(2000, 10), DetailLevel::CountsOnly);
 }
 
 #[test]
@@ -152,15 +121,6 @@ fn the_last_resort_cut_closes_what_it_opened_and_says_where_the_rest_is() {
 fn code_and_inline_code_cannot_be_closed_from_inside() {
     assert_eq!(inline_code("a`b"), "`` a`b ``");
     assert_eq!(code_block("", "x ``` y"), "````\nx ``` y\n````\n");
-}
-
-#[test]
-fn step_summary_holds_every_project_in_full() {
-    let big = plan_with_many_resources(200, 400);
-    let summary = render_step_summary(&[big, deploy_failed()], "the run record");
-    assert!(summary.contains("```diff"), "the summary keeps full detail");
-    assert!(summary.contains("null_resource.bulk[199]"));
-    assert!(summary.contains("#### Timeline"));
 }
 
 #[test]
@@ -198,7 +158,7 @@ fn a_model_root_cause_in_an_incident_cannot_mention_anyone() {
     } else {
         panic!("the example failed deploy has no hypothesis");
     }
-    let issue = render_incident_issue(&record, &options());
+    let issue = render_incident_issue_at(&record, DetailLevel::Full, &options());
     assert!(issue.contains("cc @\u{2060}admin-team"), "{issue}");
     assert!(
         !issue.contains("@admin-team") && !issue.contains("https://evil"),

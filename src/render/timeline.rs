@@ -2,32 +2,30 @@
 //! per step, then the same plan and diagnosis sections as the PR comment.
 
 use crate::contracts::{Attempt, DiagnosisSource, RunRecord, TerraformPhase};
-use crate::render::comment::{fit_to_budget, render_pr_comment_at};
+use crate::render::comment::render_record_comment;
 use crate::render::sections::{phase_label, remediation_text};
 use crate::render::{DetailLevel, RenderOptions, deploy_comment_marker, inline_data};
 
-pub fn render_deploy_timeline(record: &RunRecord, options: &RenderOptions) -> String {
-    let marker = deploy_comment_marker(&record.project);
-    fit_to_budget(options, |level| {
-        render_deploy_timeline_at(record, &marker, level, options)
-    })
-}
-
-/// The timeline at one detail level under `marker` (the same shape as
-/// [`render_pr_comment_at`], so the posting code can step down on a 422).
+/// The timeline comment at one detail level: the PR comment's shape under the deploy marker, with the timeline
+/// section right under the status line, before the plan details.
 pub fn render_deploy_timeline_at(
     record: &RunRecord,
-    marker: &str,
     level: DetailLevel,
     options: &RenderOptions,
 ) -> String {
-    let timeline = timeline_lines(record);
-    let body = render_pr_comment_at(record, marker, level, options);
-    // The timeline goes right under the status line, before the plan details.
-    match body.split_once("\n\n") {
-        Some((head, rest)) => format!("{head}\n\n#### Timeline\n\n{timeline}\n{rest}"),
-        None => format!("{body}\n#### Timeline\n\n{timeline}"),
-    }
+    let section = timeline_section(record);
+    render_record_comment(
+        record,
+        &deploy_comment_marker(&record.project),
+        level,
+        options,
+        Some(&section),
+    )
+}
+
+/// `#### Timeline` and one numbered line per step.
+pub fn timeline_section(record: &RunRecord) -> String {
+    format!("#### Timeline\n\n{}\n", timeline_lines(record))
 }
 
 fn timeline_lines(record: &RunRecord) -> String {

@@ -15,4 +15,4 @@ pub mod sensitive;
 pub mod ui;
 
 pub use process::Cancellation;
-pub use runner::{TerraformRunner, terraform_binary};
+pub use runner::{TERRAFORM_BINARY_ENV, TerraformRunner, choose_terraform_binary};

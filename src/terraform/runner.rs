@@ -48,14 +48,10 @@ impl PlanExit {
     }
 }
 
-/// The binary to run: `AGENTLAB_TERRAFORM` when set, else the configured one, else `terraform`.
-pub fn terraform_binary(configured: Option<&str>) -> PathBuf {
-    choose_terraform_binary(std::env::var_os(TERRAFORM_BINARY_ENV), configured)
-}
-
-/// The choice behind [`terraform_binary`], with the environment's value passed in.
-fn choose_terraform_binary(
-    from_environment: Option<std::ffi::OsString>,
+/// The binary to run: `AGENTLAB_TERRAFORM` (`from_environment`, passed in by the command layer) when set, else
+/// the configured one, else `terraform`.
+pub fn choose_terraform_binary(
+    from_environment: Option<&str>,
     configured: Option<&str>,
 ) -> PathBuf {
     from_environment
@@ -258,7 +254,7 @@ mod tests {
     #[test]
     fn the_environment_wins_over_the_configuration() {
         let chosen = |environment: Option<&str>, configured: Option<&str>| {
-            choose_terraform_binary(environment.map(Into::into), configured)
+            choose_terraform_binary(environment, configured)
         };
         assert_eq!(
             chosen(Some("/opt/tofu"), Some("terraform")),

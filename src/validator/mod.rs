@@ -102,13 +102,6 @@ impl ProxmoxValidator {
         }
     }
 
-    /// Reads `PROXMOX_VE_ENDPOINT`, `PROXMOX_VE_API_TOKEN`, `PROXMOX_VE_INSECURE` and `AGENTLAB_PROXMOX_CA_FILE`.
-    /// A missing or malformed variable does not stop the Validator: `resources` needs no API, and the guest checks
-    /// report the problem as their evidence.
-    pub fn from_environment(settings: ValidatorSettings) -> Self {
-        Self::from_connection(ProxmoxConnection::from_environment(), settings)
-    }
-
     /// Runs the four checks for one request.
     pub async fn check(&self, request: &ValidationRequest) -> ValidationResult {
         let mut checks = vec![resources_check(

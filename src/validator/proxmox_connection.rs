@@ -35,7 +35,7 @@ impl std::fmt::Debug for ProxmoxConnection {
 }
 
 impl ProxmoxConnection {
-    /// Reads the connection from variables looked up by `lookup` (the process environment in production).
+    /// Reads the connection from variables looked up by `lookup` (the invocation's environment in production).
     pub fn from_lookup(
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, ProxmoxConfigError> {
@@ -52,10 +52,6 @@ impl ProxmoxConnection {
             insecure,
             ca_file: present(CA_FILE_ENV).map(PathBuf::from),
         })
-    }
-
-    pub fn from_environment() -> Result<Self, ProxmoxConfigError> {
-        Self::from_lookup(|name| std::env::var(name).ok())
     }
 }
 

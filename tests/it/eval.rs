@@ -68,7 +68,11 @@ fn the_demo_runs_every_built_in_scenario_and_writes_what_it_would_post() {
         );
     }
     let previews = dir.path().join("demo/previews");
-    assert!(previews.join("happy-single-lxc.pr-comment.md").is_file());
+    assert!(
+        previews
+            .join("happy-single-lxc.deploy-timeline.md")
+            .is_file()
+    );
     assert!(
         !previews.join("happy-single-lxc.incident-issue.md").exists(),
         "a healthy run opens no issue"

@@ -6,14 +6,14 @@ use std::time::Duration;
 
 use agentlab::contracts::RunRecord;
 use agentlab::github::client::{GitHubClient, RetryPolicy};
-use agentlab::github::publish::{PublishReport, publish_records};
-use agentlab::redact::Redactor;
-use agentlab::render::RenderOptions;
+use agentlab::github::publish::PublishReport;
 use agentlab::render::example_records::{
     deploy_failed, deploy_recovered, plan_with_many_resources, plan_with_replacements,
     plan_without_changes,
 };
 use secrecy::SecretString;
+
+use crate::publishing::publish_records;
 
 use crate::github_stand_in::{OWNER_REPO, Scripted, StandIn, TOKEN};
 
@@ -47,13 +47,7 @@ fn client(stand_in: &StandIn) -> GitHubClient {
 }
 
 async fn publish(stand_in: &StandIn, records: &[RunRecord]) -> PublishReport {
-    let report = publish_records(
-        &client(stand_in),
-        records,
-        &RenderOptions::default(),
-        &Redactor::new(),
-    )
-    .await;
+    let report = publish_records(&client(stand_in), records).await;
     assert!(
         report.warnings.is_empty(),
         "{report:?}\nPrism:\n{}",
@@ -265,13 +259,7 @@ async fn a_posting_failure_is_a_warning_not_an_error() {
             headers: vec![("retry-after", "0".to_string())],
         });
     }
-    let report = publish_records(
-        &client(&stand_in),
-        &[plan_with_replacements()],
-        &RenderOptions::default(),
-        &Redactor::new(),
-    )
-    .await;
+    let report = publish_records(&client(&stand_in), &[plan_with_replacements()]).await;
     assert!(report.done.is_empty());
     assert_eq!(report.warnings.len(), 1, "{report:?}");
     assert!(report.warnings[0].contains("429"), "{report:?}");
@@ -314,13 +302,7 @@ async fn prism_reports_a_stand_in_response_outside_githubs_description() {
         status: 201,
         headers: vec![],
     });
-    let _ = publish_records(
-        &client(&stand_in),
-        &[plan_with_replacements()],
-        &RenderOptions::default(),
-        &Redactor::new(),
-    )
-    .await;
+    let _ = publish_records(&client(&stand_in), &[plan_with_replacements()]).await;
     assert!(
         !stand_in.violations().is_empty(),
         "Prism let a malformed response through:\n{}",

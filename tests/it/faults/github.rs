@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use agentlab::contracts::Outcome;
 use agentlab::github::client::{GitHubClient, RetryPolicy};
-use agentlab::github::publish::{PublishReport, publish_records};
-use agentlab::redact::Redactor;
-use agentlab::render::RenderOptions;
+use agentlab::github::publish::PublishReport;
 use agentlab::render::example_records::plan_with_replacements;
 use secrecy::SecretString;
+
+use crate::publishing::publish_records;
 
 use super::{agentlab, pull_request_event, record_on_disk, sandbox_proxmox, stderr_of};
 use crate::github_stand_in::{OWNER_REPO, Scripted, StandIn, TOKEN};
@@ -45,13 +45,7 @@ fn client(api_url: &str, timeout: Duration) -> GitHubClient {
 
 /// Publishes the example plan record (a comment on PR #2) through a client of `api_url` with `timeout`.
 async fn publish_plan(api_url: &str, timeout: Duration) -> PublishReport {
-    publish_records(
-        &client(api_url, timeout),
-        &[plan_with_replacements()],
-        &RenderOptions::default(),
-        &Redactor::new(),
-    )
-    .await
+    publish_records(&client(api_url, timeout), &[plan_with_replacements()]).await
 }
 
 fn scripted(method: &'static str, status: u16, headers: Vec<(&'static str, String)>) -> Scripted {

@@ -129,10 +129,8 @@ async fn injected_instructions_stay_data_and_change_neither_the_cap_nor_the_budg
 /// project's next run edit this project's comment or comment on this project's incident.
 #[tokio::test]
 async fn an_injected_marker_does_not_hijack_another_projects_comment_or_incident() {
+    use crate::publishing::publish_records;
     use agentlab::github::client::{GitHubClient, RetryPolicy};
-    use agentlab::github::publish::publish_records;
-    use agentlab::redact::Redactor;
-    use agentlab::render::RenderOptions;
     use agentlab::render::example_records::deploy_failed;
     use secrecy::SecretString;
 
@@ -153,15 +151,7 @@ async fn an_injected_marker_does_not_hijack_another_projects_comment_or_incident
     .unwrap();
     let publish = |record| {
         let client = client.clone();
-        async move {
-            publish_records(
-                &client,
-                &[record],
-                &RenderOptions::default(),
-                &Redactor::new(),
-            )
-            .await
-        }
+        async move { publish_records(&client, &[record]).await }
     };
 
     let mut hostile = deploy_failed();

@@ -1,0 +1,341 @@
+//! The Outbox: the one way out for every text a run sends to people. Run records go in; the PR comment, the deploy
+//! timeline, the incident issue (title, body, the comment for a recurrence), the Actions step summary and step
+//! outputs, the workflow commands (`::error::` annotations, `::group::` logs) and the terminal's summary lines
+//! come out.
+//!
+//! [`outbox`] is pure. It decides in one place which texts a record produces for its mode, renders each record
+//! once (the step summary reuses the full-detail text the comment starts from), applies the one size ladder
+//! ([`ladder`]) and redacts every text once, at the end, in [`Outbox::sealed`]. What happens next is IO and lives
+//! elsewhere: `github::publish` posts the [`Post`]s as they are, and the commands write the previews
+//! ([`Outbox::previews`]) from the same texts, so a preview is byte-for-byte what would be posted.
+
+pub mod actions;
+pub mod ladder;
+mod runner_texts;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::PathBuf;
+
+use crate::contracts::{Outcome, RunMode, RunRecord};
+use crate::redact::Redactor;
+use crate::render::comment::render_pr_comment_at;
+use crate::render::issue::{
+    INCIDENT_LABEL, incident_fingerprint, incident_marker, incident_title,
+    render_incident_issue_at, render_incident_recurrence_at,
+};
+use crate::render::timeline::render_deploy_timeline_at;
+use crate::render::{DetailLevel, RenderOptions, deploy_comment_marker, pr_comment_marker};
+
+pub use ladder::{COMMENT_BUDGET_CHARS, STUB_BUDGET_CHARS};
+pub use runner_texts::STEP_SUMMARY_BUDGET_BYTES;
+
+/// What the Outbox needs besides the records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxSettings {
+    /// Where the full text can be read when a text had to leave something out (Markdown).
+    pub full_text_location: String,
+    /// The records' folder, for the `record_path` step output.
+    pub record_dir: PathBuf,
+    /// Whether the run is inside GitHub Actions: only then are workflow commands produced.
+    pub in_actions: bool,
+    /// Upper bound of a posted body, in characters.
+    pub budget_chars: usize,
+}
+
+impl OutboxSettings {
+    pub fn new(full_text_location: String, record_dir: PathBuf, in_actions: bool) -> Self {
+        Self {
+            full_text_location,
+            record_dir,
+            in_actions,
+            budget_chars: COMMENT_BUDGET_CHARS,
+        }
+    }
+}
+
+/// Every text one run sends out, rendered once and redacted once.
+#[derive(Debug, Clone, PartialEq)]
+#[must_use = "an Outbox that is neither posted nor previewed told nobody anything"]
+pub struct Outbox {
+    /// What goes to GitHub, in record order.
+    pub posts: Vec<Post>,
+    /// Every project's text in full detail, for `$GITHUB_STEP_SUMMARY` (at most 1 MiB).
+    pub step_summary: String,
+    /// The `$GITHUB_OUTPUT` lines: `outcome`, `llm_calls`, `cost_usd`, `record_path`.
+    pub step_outputs: String,
+    /// `::group::` blocks of Terraform's log and `::error::` annotations; empty outside Actions.
+    pub workflow_commands: Vec<String>,
+    /// One line per project for the terminal.
+    pub terminal_lines: Vec<String>,
+}
+
+/// One thing to post to GitHub.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Post {
+    Comment(CommentPost),
+    Incident(IncidentPost),
+}
+
+impl Post {
+    /// The index of the record this post is about, in the records the Outbox was built from.
+    pub fn record_index(&self) -> usize {
+        match self {
+            Self::Comment(comment) => comment.record_index,
+            Self::Incident(incident) => incident.record_index,
+        }
+    }
+
+    pub fn project(&self) -> &str {
+        match self {
+            Self::Comment(comment) => &comment.project,
+            Self::Incident(incident) => &incident.project,
+        }
+    }
+}
+
+/// Which sticky comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommentKind {
+    /// The plan on the pull request.
+    PlanComment,
+    /// The deploy's timeline on the merged pull request.
+    DeployTimeline,
+}
+
+impl CommentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PlanComment => "pr-comment",
+            Self::DeployTimeline => "deploy-timeline",
+        }
+    }
+}
+
+/// Where a comment goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommentTarget {
+    /// The pull request with this number.
+    PullRequest(u64),
+    /// The pull request that merged this commit, looked up when posting.
+    MergedPullRequestOf(String),
+    /// No pull request is known (a plan outside a pull request, a deploy with no commit).
+    Nowhere,
+}
+
+/// A sticky comment, found again by its marker and edited in place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommentPost {
+    pub record_index: usize,
+    pub project: String,
+    pub kind: CommentKind,
+    pub target: CommentTarget,
+    /// The hidden first line every body starts with.
+    pub marker: String,
+    /// Most detailed first ([`ladder::bodies`]); never empty.
+    pub bodies: Vec<String>,
+}
+
+/// An incident: a new issue, or a comment on the open one with the same marker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncidentPost {
+    pub record_index: usize,
+    pub project: String,
+    pub label: &'static str,
+    /// The hidden first line of the issue body, carrying the fingerprint.
+    pub marker: String,
+    pub fingerprint: String,
+    pub title: String,
+    /// The issue body, most detailed first; never empty.
+    pub bodies: Vec<String>,
+    /// The comment for an open issue of the same failure, most detailed first; never empty.
+    pub recurrence_bodies: Vec<String>,
+}
+
+/// A text as it would be posted, for a file on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preview<'a> {
+    pub record_index: usize,
+    pub project: &'a str,
+    /// `pr-comment`, `deploy-timeline` or `incident-issue`.
+    pub kind: &'static str,
+    pub text: &'a str,
+}
+
+impl Preview<'_> {
+    /// `NAME.KIND.md`, where NAME is the project (or, in the demo, the scenario).
+    pub fn file_name(&self, name: &str) -> String {
+        format!("{name}.{}.md", self.kind)
+    }
+}
+
+impl Outbox {
+    /// The first body of every post: exactly what is posted first.
+    pub fn previews(&self) -> Vec<Preview<'_>> {
+        self.posts
+            .iter()
+            .map(|post| match post {
+                Post::Comment(comment) => Preview {
+                    record_index: comment.record_index,
+                    project: &comment.project,
+                    kind: comment.kind.as_str(),
+                    text: &comment.bodies[0],
+                },
+                Post::Incident(incident) => Preview {
+                    record_index: incident.record_index,
+                    project: &incident.project,
+                    kind: "incident-issue",
+                    text: &incident.bodies[0],
+                },
+            })
+            .collect()
+    }
+
+    /// Every text through `redactor`: the one place where what leaves the process is redacted.
+    pub fn sealed(self, redactor: &Redactor) -> Self {
+        let redact = |text: String| redactor.redact(&text);
+        let redact_all = |texts: Vec<String>| texts.into_iter().map(redact).collect::<Vec<_>>();
+        Self {
+            posts: self
+                .posts
+                .into_iter()
+                .map(|post| match post {
+                    Post::Comment(comment) => Post::Comment(CommentPost {
+                        bodies: redact_all(comment.bodies),
+                        ..comment
+                    }),
+                    Post::Incident(incident) => Post::Incident(IncidentPost {
+                        title: redact(incident.title),
+                        bodies: redact_all(incident.bodies),
+                        recurrence_bodies: redact_all(incident.recurrence_bodies),
+                        ..incident
+                    }),
+                })
+                .collect(),
+            step_summary: redact(self.step_summary),
+            step_outputs: redact(self.step_outputs),
+            workflow_commands: redact_all(self.workflow_commands),
+            terminal_lines: redact_all(self.terminal_lines),
+        }
+    }
+}
+
+/// Whether a record warrants an incident issue: only a deploy that ended in Failed does. A plan that failed is
+/// reported on its pull request; a recovered deploy files nothing.
+pub fn needs_incident(record: &RunRecord) -> bool {
+    record.mode == RunMode::Deploy && record.outcome == Outcome::Failed
+}
+
+/// The texts `records` produce, redacted with `redactor`.
+pub fn outbox(records: &[RunRecord], settings: &OutboxSettings, redactor: &Redactor) -> Outbox {
+    let options = RenderOptions {
+        full_text_location: settings.full_text_location.clone(),
+    };
+    let mut posts = Vec::new();
+    let mut full_texts = Vec::with_capacity(records.len());
+    for (record_index, record) in records.iter().enumerate() {
+        let (comment, full) = comment_post(record_index, record, settings, &options);
+        posts.push(Post::Comment(comment));
+        full_texts.push(full);
+        if needs_incident(record) {
+            posts.push(Post::Incident(incident_post(
+                record_index,
+                record,
+                settings,
+                &options,
+            )));
+        }
+    }
+    Outbox {
+        posts,
+        step_summary: runner_texts::step_summary(&full_texts, &settings.full_text_location),
+        step_outputs: runner_texts::step_outputs(records, &settings.record_dir),
+        workflow_commands: if settings.in_actions {
+            runner_texts::workflow_commands(records)
+        } else {
+            Vec::new()
+        },
+        terminal_lines: records.iter().map(runner_texts::terminal_line).collect(),
+    }
+    .sealed(redactor)
+}
+
+/// The plan comment of a plan, the timeline of a deploy; and the full-detail text for the step summary.
+fn comment_post(
+    record_index: usize,
+    record: &RunRecord,
+    settings: &OutboxSettings,
+    options: &RenderOptions,
+) -> (CommentPost, String) {
+    let (kind, marker, target) = match record.mode {
+        RunMode::Plan => (
+            CommentKind::PlanComment,
+            pr_comment_marker(&record.project),
+            record
+                .context
+                .pull_request
+                .map_or(CommentTarget::Nowhere, CommentTarget::PullRequest),
+        ),
+        RunMode::Deploy => (
+            CommentKind::DeployTimeline,
+            deploy_comment_marker(&record.project),
+            match (record.context.pull_request, &record.context.commit) {
+                (Some(number), _) => CommentTarget::PullRequest(number),
+                (None, Some(commit)) => CommentTarget::MergedPullRequestOf(commit.clone()),
+                (None, None) => CommentTarget::Nowhere,
+            },
+        ),
+    };
+    let render = |level: DetailLevel| match kind {
+        CommentKind::PlanComment => render_pr_comment_at(record, &marker, level, options),
+        CommentKind::DeployTimeline => render_deploy_timeline_at(record, level, options),
+    };
+    let full = render(DetailLevel::Full);
+    let bodies = ladder::bodies(
+        &full,
+        render,
+        settings.budget_chars,
+        &settings.full_text_location,
+    );
+    let post = CommentPost {
+        record_index,
+        project: record.project.clone(),
+        kind,
+        target,
+        marker,
+        bodies,
+    };
+    (post, full)
+}
+
+fn incident_post(
+    record_index: usize,
+    record: &RunRecord,
+    settings: &OutboxSettings,
+    options: &RenderOptions,
+) -> IncidentPost {
+    let fingerprint = incident_fingerprint(record);
+    let issue = |level: DetailLevel| render_incident_issue_at(record, level, options);
+    let recurrence = |level: DetailLevel| render_incident_recurrence_at(record, level);
+    IncidentPost {
+        record_index,
+        project: record.project.clone(),
+        label: INCIDENT_LABEL,
+        marker: incident_marker(&fingerprint),
+        fingerprint,
+        title: incident_title(record),
+        bodies: ladder::bodies(
+            &issue(DetailLevel::Full),
+            issue,
+            settings.budget_chars,
+            &settings.full_text_location,
+        ),
+        recurrence_bodies: ladder::bodies(
+            &recurrence(DetailLevel::Full),
+            recurrence,
+            settings.budget_chars,
+            &settings.full_text_location,
+        ),
+    }
+}

@@ -1,0 +1,114 @@
+//! The texts for the Actions runner and the terminal: the step summary (every project in full detail), the step
+//! outputs, the workflow commands (Terraform's log in collapsible groups, an `::error::` annotation per failed
+//! project) and one summary line per project.
+
+use std::path::Path;
+
+use crate::contracts::{Outcome, RunRecord, sum_dollars};
+use crate::render::cut_to_budget;
+use crate::report::actions::{error_annotation, log_group, output_file_text};
+
+/// `$GITHUB_STEP_SUMMARY` takes at most 1 MiB per step; a little is kept back for the truncation note.
+pub const STEP_SUMMARY_BUDGET_BYTES: usize = 1024 * 1024 - 1024;
+
+/// The full-detail texts one after another, cut at a line boundary when they pass the summary's limit.
+pub fn step_summary(full_texts: &[String], full_text_location: &str) -> String {
+    let mut text = String::new();
+    for part in full_texts {
+        text.push_str(part);
+        text.push('\n');
+    }
+    if text.len() <= STEP_SUMMARY_BUDGET_BYTES {
+        return text;
+    }
+    // Characters are at most four bytes: a character budget of a quarter of the bytes always fits.
+    cut_to_budget(&text, STEP_SUMMARY_BUDGET_BYTES / 4, full_text_location)
+}
+
+/// `outcome` (`success` when every project succeeded, else `failed`), `llm_calls`, `cost_usd` and
+/// `record_path`.
+pub fn step_outputs(records: &[RunRecord], record_dir: &Path) -> String {
+    let failed = records
+        .iter()
+        .any(|record| record.outcome == Outcome::Failed);
+    let cost = sum_dollars(records.iter().map(|record| record.cost_usd));
+    // A sum over no calls is -0.0 in floating point; a workflow should never read "-0.000000".
+    let cost = format!("{:.6}", if cost == 0.0 { 0.0 } else { cost });
+    let llm_calls = records
+        .iter()
+        .map(|record| record.llm_calls)
+        .sum::<u32>()
+        .to_string();
+    let record_path = record_dir.display().to_string();
+    output_file_text(&[
+        ("outcome", if failed { "failed" } else { "success" }),
+        ("llm_calls", &llm_calls),
+        ("cost_usd", &cost),
+        ("record_path", &record_path),
+    ])
+}
+
+/// Terraform's log of every attempt in a collapsible group, then an `::error::` annotation per failed project.
+pub fn workflow_commands(records: &[RunRecord]) -> Vec<String> {
+    let mut commands = Vec::new();
+    for record in records {
+        for attempt in &record.attempts {
+            let title = format!(
+                "terraform {} · {} · attempt {}",
+                record.mode.as_str(),
+                record.project,
+                attempt.attempt
+            );
+            commands.push(log_group(&title, &attempt.terraform.log_tail));
+        }
+    }
+    commands.extend(records.iter().filter_map(failure_annotation));
+    commands
+}
+
+/// The error annotation for a failed project, `None` for a successful one.
+pub fn failure_annotation(record: &RunRecord) -> Option<String> {
+    if record.outcome != Outcome::Failed {
+        return None;
+    }
+    let reason = record
+        .failure_reason
+        .clone()
+        .unwrap_or_else(|| "the run failed".to_string());
+    Some(format!(
+        "{}\n",
+        error_annotation(
+            &format!("agentlab {} {}", record.mode.as_str(), record.project),
+            &reason,
+        )
+    ))
+}
+
+/// One line per project for the terminal.
+pub fn terminal_line(record: &RunRecord) -> String {
+    let changes = record
+        .attempts
+        .last()
+        .map(|attempt| attempt.terraform.changes)
+        .unwrap_or_default();
+    let counts = format!(
+        "{} to add, {} to change, {} to destroy",
+        changes.add, changes.change, changes.destroy
+    );
+    match record.outcome {
+        Outcome::Success => format!(
+            "{}: success after {} attempt(s) ({counts})",
+            record.project,
+            record.attempts.len()
+        ),
+        Outcome::Failed => format!(
+            "{}: FAILED after {} attempt(s): {}",
+            record.project,
+            record.attempts.len(),
+            record
+                .failure_reason
+                .as_deref()
+                .unwrap_or("no reason recorded")
+        ),
+    }
+}
