@@ -24,3 +24,73 @@ pub fn records_outbox(records: &[RunRecord]) -> Outbox {
 pub async fn publish_records(client: &GitHubClient, records: &[RunRecord]) -> PublishReport {
     publish_posts(client, &records_outbox(records).posts).await
 }
+
+/// A preview is byte for byte what is posted: the same run's preview and the body the GitHub stand-in received,
+/// and a `--no-post` run's preview of the same plan.
+#[tokio::test]
+async fn a_preview_is_the_body_github_receives() {
+    use crate::faults::{agentlab, pull_request_event, sandbox_proxmox, stderr_of};
+    use crate::github_stand_in::{OWNER_REPO, StandIn, TOKEN};
+    use crate::terraform::sandbox_workspace;
+
+    let workspace = sandbox_workspace();
+    let (_proxmox, _listener, proxmox_env) = sandbox_proxmox(workspace.path()).await;
+    let stand_in = StandIn::start().await;
+    stand_in.add_issue(2, "Update the README", "", &[], true);
+    let mut env = proxmox_env.clone();
+    env.extend([
+        ("GITHUB_API_URL", stand_in.api_url.clone()),
+        ("GITHUB_TOKEN", TOKEN.to_string()),
+        ("GITHUB_REPOSITORY", OWNER_REPO.to_string()),
+        ("GITHUB_EVENT_NAME", "pull_request".to_string()),
+        (
+            "GITHUB_EVENT_PATH",
+            pull_request_event().display().to_string(),
+        ),
+        // One run id for both runs, so their footers agree.
+        ("GITHUB_RUN_ID", "4242".to_string()),
+        ("GITHUB_RUN_ATTEMPT", "1".to_string()),
+    ]);
+    let plan = async |posting: &str, output: &str| {
+        let args = [
+            "plan",
+            "--project",
+            "sandbox-ok",
+            posting,
+            "--output",
+            output,
+        ];
+        agentlab(workspace.path(), &args, &env).await
+    };
+    let previewed = plan("--no-post", "previewed").await;
+    assert_eq!(
+        previewed.status.code(),
+        Some(0),
+        "{}",
+        stderr_of(&previewed)
+    );
+    assert!(
+        stand_in.comments_on(2).is_empty(),
+        "--no-post posts nothing"
+    );
+    let posted = plan("--post", "posted").await;
+    assert_eq!(posted.status.code(), Some(0), "{}", stderr_of(&posted));
+
+    let comments = stand_in.comments_on(2);
+    assert_eq!(comments.len(), 1);
+    let received = comments[0]["body"].as_str().unwrap();
+    assert!(
+        received.starts_with("<!-- agentlab:plan project=sandbox-ok -->"),
+        "{received}"
+    );
+    for dir in ["previewed", "posted"] {
+        let preview =
+            std::fs::read_to_string(workspace.path().join(dir).join("sandbox-ok.pr-comment.md"))
+                .unwrap();
+        assert_eq!(
+            preview, received,
+            "the {dir} run's preview differs from the posted body"
+        );
+    }
+    stand_in.assert_no_violations();
+}

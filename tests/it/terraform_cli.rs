@@ -183,14 +183,14 @@ async fn plan_prints_the_record_with_the_real_change_counts() {
     )
     .expect("record parses");
     assert_eq!(on_disk.run_id, record.run_id);
-    let preview = std::fs::read_to_string(out.join("sandbox-ok.comment.md"))
+    let preview = std::fs::read_to_string(out.join("sandbox-ok.pr-comment.md"))
         .expect("a Markdown preview of the PR comment is written with --no-post");
     assert!(
         preview.contains("<!-- agentlab") && preview.contains("4 to add"),
         "{preview}"
     );
     assert!(
-        !out.join("sandbox-ok.issue.md").exists(),
+        !out.join("sandbox-ok.incident-issue.md").exists(),
         "a successful plan previews no incident issue"
     );
     assert!(

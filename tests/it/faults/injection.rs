@@ -107,8 +107,8 @@ async fn injected_instructions_stay_data_and_change_neither_the_cap_nor_the_budg
     );
 
     // In the comment the injected text is inline code: its HTML comment, mention, link and heading are inert.
-    let comment = std::fs::read_to_string(out.join("fault-injection.comment.md")).unwrap();
-    let issue = std::fs::read_to_string(out.join("fault-injection.issue.md")).unwrap();
+    let comment = std::fs::read_to_string(out.join("fault-injection.deploy-timeline.md")).unwrap();
+    let issue = std::fs::read_to_string(out.join("fault-injection.incident-issue.md")).unwrap();
     for (name, text) in [("comment", &comment), ("issue", &issue)] {
         assert!(
             text.contains(INJECTED),
