@@ -20,7 +20,7 @@ use crate::commands::{
 use crate::config::{LoadedConfig, ProjectConfig};
 use crate::contracts::{Outcome, RunContext, RunMode, RunRecord};
 use crate::github::event::{EventDecision, detect_from_environment};
-use crate::planner::run::Agents;
+use crate::planner::agents::Agents;
 use crate::terraform::{Cancellation, TerraformRunner, terraform_binary};
 
 /// `agentlab plan`: init + plan + validation of the plan for each selected project.

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::cli::{ValidateArgs, ValidateMode};
+use crate::cli::ValidateArgs;
 use crate::commands::projects::named_projects;
 use crate::commands::runs::{RunSettings, project_run};
 use crate::commands::{CommandError, ExitStatus, configured_redactor, print_stdout};
@@ -18,7 +18,7 @@ use crate::config::LoadedConfig;
 use crate::contracts::{
     CheckStatus, RunContext, RunMode, TerraformPhase, TerraformResult, ValidationResult,
 };
-use crate::planner::run::validation_request;
+use crate::planner::validation_facts::validation_request;
 use crate::redact::process_shared_redactor;
 use crate::terraform::plan::{parse_plan_json, parse_state_json};
 use crate::validator::proxmox::{ProxmoxClientSettings, ProxmoxConnection};
@@ -43,16 +43,18 @@ pub async fn validate(
     let terraform = read_terraform_facts(state_path, args.mode)?;
     let settings = RunSettings {
         run_id: "validate".into(),
-        mode: match args.mode {
-            ValidateMode::Plan => RunMode::Plan,
-            ValidateMode::Live => RunMode::Deploy,
-        },
+        mode: args.mode,
         output_dir: config.base_dir.join(".agentlab"),
         max_retries: None,
         context: RunContext::default(),
     };
     let run = project_run(config, project, &settings);
-    let request = validation_request(&run, &terraform);
+    let request = validation_request(
+        &run.first_request.project,
+        run.mode,
+        &run.validation,
+        &terraform,
+    );
     let result = validator_from_config(config).check(&request).await;
     let text = if args.json {
         serde_json::to_string_pretty(&result).map_err(|error| {
@@ -118,7 +120,7 @@ pub fn render_table(result: &ValidationResult) -> String {
 
 /// Reads the facts the Validator needs from `terraform show -json`: every resource address (child modules
 /// included), the known outputs (sensitive values masked), and, for a plan, the resources it creates.
-fn read_terraform_facts(path: &Path, mode: ValidateMode) -> Result<TerraformResult, CommandError> {
+fn read_terraform_facts(path: &Path, mode: RunMode) -> Result<TerraformResult, CommandError> {
     let text = std::fs::read_to_string(path).map_err(|source| CommandError::Io {
         action: "read the Terraform JSON",
         path: path.to_path_buf(),
@@ -130,7 +132,7 @@ fn read_terraform_facts(path: &Path, mode: ValidateMode) -> Result<TerraformResu
 
 /// Tells a plan from a state (the two commands print different documents) and reads it with the Terraform room's
 /// parsers: addresses through child modules, known outputs with sensitive values masked, and the plan's creates.
-fn terraform_facts(text: &str, mode: ValidateMode) -> Result<TerraformResult, String> {
+fn terraform_facts(text: &str, mode: RunMode) -> Result<TerraformResult, String> {
     let document: Value = serde_json::from_str(text)
         .map_err(|error| format!("not JSON from `terraform show -json`: {error}"))?;
     if document
@@ -143,7 +145,7 @@ fn terraform_facts(text: &str, mode: ValidateMode) -> Result<TerraformResult, St
     let is_plan =
         document.get("planned_values").is_some() || document.get("resource_changes").is_some();
     let (phase, resource_addresses, outputs, resource_changes) = match (mode, is_plan) {
-        (ValidateMode::Plan, true) => {
+        (RunMode::Plan, true) => {
             let plan = parse_plan_json(text).map_err(|error| error.to_string())?;
             plan.sensitive_values
                 .iter()
@@ -155,7 +157,7 @@ fn terraform_facts(text: &str, mode: ValidateMode) -> Result<TerraformResult, St
                 plan.resource_changes,
             )
         }
-        (ValidateMode::Live, false) => {
+        (RunMode::Deploy, false) => {
             let state = parse_state_json(text).map_err(|error| error.to_string())?;
             state
                 .sensitive_values
@@ -168,12 +170,12 @@ fn terraform_facts(text: &str, mode: ValidateMode) -> Result<TerraformResult, St
                 Vec::new(),
             )
         }
-        (ValidateMode::Plan, false) => {
+        (RunMode::Plan, false) => {
             return Err(
                 "this is a state, but --mode plan needs `terraform show -json PLANFILE`".into(),
             );
         }
-        (ValidateMode::Live, true) => {
+        (RunMode::Deploy, true) => {
             return Err(
                 "this is a plan, but --mode live needs `terraform show -json` of the state".into(),
             );

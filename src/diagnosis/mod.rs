@@ -29,7 +29,7 @@ use async_trait::async_trait;
 use secrecy::SecretString;
 
 use crate::contracts::{Diagnosis, DiagnosisRequest, DiagnosisSource};
-use crate::planner::run::Diagnoser;
+use crate::planner::agents::Diagnoser;
 use crate::redact::SharedRedactor;
 
 use self::context::DiagnosisContext;

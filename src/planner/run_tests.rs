@@ -3,11 +3,15 @@
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
+use async_trait::async_trait;
+
 use super::*;
 use crate::contracts::{
     Category, ChangeCounts, CheckName, CheckResult, CheckStatus, DiagnosisSource, Diagnostic,
-    Hypothesis, Severity, StateName, TerraformMode, TerraformPhase, Usage,
+    Hypothesis, Remediation, Severity, StateName, TerraformPhase, TerraformResult, Usage,
+    ValidationRequest, ValidationResult,
 };
+use crate::planner::agents::{AgentError, Diagnoser, TerraformAgent, Validator};
 
 struct ScriptedTerraform {
     results: Mutex<VecDeque<Result<TerraformResult, AgentError>>>,
@@ -175,7 +179,7 @@ fn project_run(max_retries: u32) -> ProjectRun {
         first_request: TerraformRequest {
             project: "sandbox".into(),
             dir: "tests/fixtures/sandbox-ok".into(),
-            mode: TerraformMode::Apply,
+            mode: RunMode::Deploy,
             plan_file: None,
             vars: Default::default(),
             backend_config: vec![],
@@ -256,7 +260,7 @@ async fn a_happy_run_never_calls_the_diagnoser_and_costs_nothing() {
     use StateName::*;
     assert_eq!(path(&record), vec![Init, Running, Validating, Success]);
     let validation = script.validator.requests.lock().unwrap()[0].clone();
-    assert_eq!(validation.mode, ValidationMode::Live);
+    assert_eq!(validation.mode, RunMode::Deploy);
     assert_eq!(validation.guests[0].vmid, 901);
     assert_eq!(validation.resource_addresses.len(), 2);
 }
@@ -498,42 +502,4 @@ async fn a_retry_after_is_waited_out_at_most_for_the_runs_longest_wait() {
         .and_then(|diagnosis| diagnosis.hypothesis.as_ref())
         .map(|hypothesis| hypothesis.remediation.clone());
     assert_eq!(asked, Some(Remediation::RetryAfter { seconds: 600 }));
-}
-
-#[test]
-fn summaries_name_the_first_error_or_the_counts() {
-    assert_eq!(
-        terraform_summary(&ok_result()),
-        "2 to add, 0 to change, 0 to destroy (0 replaced)"
-    );
-    assert_eq!(
-        terraform_summary(&lock_failure()),
-        "local-exec provisioner error: can't lock file '/var/lock/lxc/lock-902.conf' - got timeout"
-    );
-    let silent = TerraformResult {
-        diagnostics: vec![],
-        phase: TerraformPhase::Init,
-        ..lock_failure()
-    };
-    assert_eq!(terraform_summary(&silent), "init exited with status 1");
-}
-
-#[test]
-fn a_malformed_guests_output_is_reported_not_swallowed() {
-    let mut result = ok_result();
-    result.outputs.insert(
-        "guests".into(),
-        serde_json::json!([{"vmid": "nine hundred"}]),
-    );
-    let request = validation_request(&project_run(0), &result);
-    assert!(request.guests.is_empty());
-    assert!(request.guests_problem.unwrap().contains("not a list of"));
-    result.outputs.clear();
-    let request = validation_request(&project_run(0), &result);
-    assert!(
-        request
-            .guests_problem
-            .unwrap()
-            .contains("has no `guests` output")
-    );
 }
