@@ -9,6 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod contracts;
 pub mod diagnosis;
+pub mod error_chain;
 pub mod eval;
 pub mod github;
 pub mod logging;

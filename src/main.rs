@@ -8,6 +8,7 @@ use clap::Parser;
 
 use agentlab::cli::{Cli, Command};
 use agentlab::commands::{self, ExitStatus};
+use agentlab::error_chain::error_chain;
 use agentlab::logging::{LogDetail, init_logging};
 
 fn main() -> ExitCode {
@@ -35,19 +36,4 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(status.code())
-}
-
-/// The error and its sources on one line, so the cause a person can act on is never hidden.
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }
