@@ -9,7 +9,7 @@ use crate::cli::PlanArgs;
 use crate::commands::{CommandError, ExitStatus, print_stdout};
 use crate::config::{LoadedConfig, ProjectConfig};
 use crate::github::changed_files::resolve_changed_files;
-use crate::github::client::RetryPolicy;
+use crate::github::client::GITHUB_RETRY;
 use crate::github::event::{ChangedFiles, EventDecision, detect_from_environment};
 use crate::github::publish::GitHubSettings;
 
@@ -137,21 +137,20 @@ async fn event_changed_files() -> Result<Option<Vec<String>>, CommandError> {
                 .to_string(),
         ));
     }
-    let client = match GitHubSettings::from_environment()
-        .map(|settings| settings.client(RetryPolicy::default()))
-    {
-        Ok(Ok(client)) => client,
-        Ok(Err(error)) => return Err(CommandError::BadInput(error.to_string())),
-        Err(error) if matches!(run.changed_files, ChangedFiles::PullRequest(_)) => {
-            return Err(CommandError::BadInput(error.to_string()));
-        }
-        Err(_) => {
-            return Ok(match run.changed_files {
-                ChangedFiles::Listed(files) => Some(files),
-                _ => None,
-            });
-        }
-    };
+    let client =
+        match GitHubSettings::from_environment().map(|settings| settings.client(GITHUB_RETRY)) {
+            Ok(Ok(client)) => client,
+            Ok(Err(error)) => return Err(CommandError::BadInput(error.to_string())),
+            Err(error) if matches!(run.changed_files, ChangedFiles::PullRequest(_)) => {
+                return Err(CommandError::BadInput(error.to_string()));
+            }
+            Err(_) => {
+                return Ok(match run.changed_files {
+                    ChangedFiles::Listed(files) => Some(files),
+                    _ => None,
+                });
+            }
+        };
     match resolve_changed_files(&client, &run.changed_files).await {
         Ok(files) => Ok(files),
         Err(error) => {

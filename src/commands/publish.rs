@@ -10,7 +10,7 @@ use crate::commands::report::posting_settings;
 use crate::commands::runs::read_record;
 use crate::commands::{CommandError, ExitStatus, configured_redactor, optional_config};
 use crate::contracts::RunRecord;
-use crate::github::client::RetryPolicy;
+use crate::github::client::GITHUB_RETRY;
 use crate::github::publish::publish_records;
 use crate::render::RenderOptions;
 
@@ -32,7 +32,7 @@ pub async fn publish(global: &GlobalArgs, args: &PublishArgs) -> Result<ExitStat
         )));
     }
     let client = settings
-        .client(RetryPolicy::default())
+        .client(GITHUB_RETRY)
         .map_err(|error| CommandError::BadInput(error.to_string()))?;
     let options = RenderOptions {
         full_text_location: format!("the run record `{}`", args.records.display()),

@@ -11,7 +11,7 @@ use crate::github::actions::{
     StepOutputs, add_mask_commands, append_to_runner_file, failure_annotation, log_group,
     warning_annotation,
 };
-use crate::github::client::RetryPolicy;
+use crate::github::client::GITHUB_RETRY;
 use crate::github::event::EventRun;
 use crate::github::publish::{GitHubSettings, publish_records, run_url_from_environment};
 use crate::redact::Redactor;
@@ -117,7 +117,7 @@ pub async fn report_records(
         }
     }
     if let Some(settings) = github {
-        match settings.client(RetryPolicy::default()) {
+        match settings.client(GITHUB_RETRY) {
             Ok(client) => {
                 let report = publish_records(&client, records, &options, redactor).await;
                 for line in &report.done {

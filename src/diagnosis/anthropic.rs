@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 use super::answer::{AnswerContent, HYPOTHESIS_TOOL_NAME};
 use super::cost::TokenCounts;
 use super::llm::{ChatAnswer, Conversation, Role, StructuredChat};
-use super::transport::{LlmError, RequestHeader, RetryPolicy, post_json};
+use super::transport::{LlmError, RequestHeader, post_json};
+use crate::http_retry::HttpRetryPolicy;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
 pub const API_VERSION: &str = "2023-06-01";
@@ -22,7 +23,7 @@ pub struct AnthropicChat {
     pub base_url: String,
     pub model: String,
     pub api_key: Option<SecretString>,
-    pub retry: RetryPolicy,
+    pub retry: HttpRetryPolicy,
 }
 
 /// The request body. No `temperature`: the newest models refuse it, and a forced tool keeps answers tight anyway.

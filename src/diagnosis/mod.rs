@@ -35,7 +35,8 @@ use crate::redact::SharedRedactor;
 use self::context::DiagnosisContext;
 use self::cost::{Price, PriceBook};
 use self::llm::{LlmDiagnoser, StructuredChat};
-use self::transport::RetryPolicy;
+use self::transport::LLM_RETRY;
+use crate::http_retry::HttpRetryPolicy;
 
 /// The environment variable that points the LLM client at another base URL (tests, proxies, local servers).
 pub const BASE_URL_VARIABLE: &str = "AGENTLAB_LLM_BASE_URL";
@@ -142,7 +143,7 @@ pub struct DiagnosisSettings {
     /// Base URL from config; `AGENTLAB_LLM_BASE_URL` wins over it (see [`resolve_base_url`]).
     pub base_url: Option<String>,
     pub price_overrides: BTreeMap<String, Price>,
-    pub retry: RetryPolicy,
+    pub retry: HttpRetryPolicy,
 }
 
 impl DiagnosisSettings {
@@ -156,7 +157,7 @@ impl DiagnosisSettings {
             token_budget: context::DEFAULT_TOKEN_BUDGET,
             base_url: None,
             price_overrides: BTreeMap::new(),
-            retry: RetryPolicy::default(),
+            retry: LLM_RETRY,
         }
     }
 }

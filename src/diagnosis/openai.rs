@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 use super::answer::{AnswerContent, HYPOTHESIS_TOOL_NAME};
 use super::cost::TokenCounts;
 use super::llm::{ChatAnswer, Conversation, Role, StructuredChat};
-use super::transport::{LlmError, RequestHeader, RetryPolicy, post_json};
+use super::transport::{LlmError, RequestHeader, post_json};
+use crate::http_retry::HttpRetryPolicy;
 
 pub const OPENAI_BASE_URL: &str = "https://api.openai.com/v1";
 pub const OLLAMA_BASE_URL: &str = "http://localhost:11434/v1";
@@ -31,7 +32,7 @@ pub struct OpenAiChat {
     pub model: String,
     pub api_key: Option<SecretString>,
     pub dialect: Dialect,
-    pub retry: RetryPolicy,
+    pub retry: HttpRetryPolicy,
 }
 
 pub fn request_body(

@@ -6,9 +6,10 @@ use secrecy::SecretString;
 use serde::Deserialize;
 
 use crate::contracts::{RunMode, RunRecord};
-use crate::github::client::{DEFAULT_API_URL, GitHubClient, GitHubError, RetryPolicy};
+use crate::github::client::{DEFAULT_API_URL, GitHubClient, GitHubError};
 use crate::github::comment::{CommentAction, comment_candidates, upsert_marked_comment};
 use crate::github::issue::{IncidentAction, report_incident};
+use crate::http_retry::HttpRetryPolicy;
 use crate::redact::Redactor;
 use crate::render::comment::render_pr_comment_at;
 use crate::render::timeline::render_deploy_timeline_at;
@@ -45,7 +46,7 @@ impl GitHubSettings {
         })
     }
 
-    pub fn client(&self, retry: RetryPolicy) -> Result<GitHubClient, GitHubError> {
+    pub fn client(&self, retry: HttpRetryPolicy) -> Result<GitHubClient, GitHubError> {
         GitHubClient::new(&self.api_url, &self.token, &self.repository, retry)
     }
 }
