@@ -26,7 +26,10 @@ pub struct TerraformRequest {
     /// Root module directory.
     pub dir: PathBuf,
     // `plan` stops after the plan; deploy applies the saved plan, spelled `apply` in this contract.
-    #[serde(with = "mode_words::terraform")]
+    #[serde(
+        serialize_with = "mode_words::serialize_in::<mode_words::TerraformMode, _>",
+        deserialize_with = "mode_words::deserialize_from::<mode_words::TerraformMode, _>"
+    )]
     #[schemars(with = "mode_words::TerraformMode")]
     pub mode: RunMode,
     /// Where the saved plan goes (`plan -out`) and what `apply` applies. `None`: a private temporary folder that
@@ -218,7 +221,10 @@ pub struct Guest {
 pub struct ValidationRequest {
     pub project: String,
     // Plan checks the plan's facts; deploy checks the live guests, spelled `live` in this contract.
-    #[serde(with = "mode_words::validation")]
+    #[serde(
+        serialize_with = "mode_words::serialize_in::<mode_words::ValidationMode, _>",
+        deserialize_with = "mode_words::deserialize_from::<mode_words::ValidationMode, _>"
+    )]
     #[schemars(with = "mode_words::ValidationMode")]
     pub mode: RunMode,
     /// Expected address patterns with counts.

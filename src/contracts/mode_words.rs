@@ -3,8 +3,8 @@
 //! In code there is one mode, [`RunMode`] (plan or deploy). A [`TerraformRequest`](super::TerraformRequest) spells
 //! deploy as Terraform does, `apply`; a [`ValidationRequest`](super::ValidationRequest) spells it as the Validator
 //! sees it, `live`. Those words are in the published JSON Schemas (where the types are still called
-//! `TerraformMode` and `ValidationMode`) and in requests written before, so each of the two fields goes through a
-//! `with` module here, and nothing outside this file knows the words.
+//! `TerraformMode` and `ValidationMode`) and in requests written before, so each of the two fields is written and
+//! read through its words here, and nothing outside this file knows them.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -27,94 +27,53 @@ pub(super) enum ValidationMode {
     Live,
 }
 
-impl From<RunMode> for TerraformMode {
-    fn from(mode: RunMode) -> Self {
-        match mode {
-            RunMode::Plan => Self::Plan,
-            RunMode::Deploy => Self::Apply,
-        }
-    }
-}
-
-impl From<TerraformMode> for RunMode {
-    fn from(words: TerraformMode) -> Self {
-        match words {
-            TerraformMode::Plan => Self::Plan,
-            TerraformMode::Apply => Self::Deploy,
-        }
-    }
-}
-
-impl From<RunMode> for ValidationMode {
-    fn from(mode: RunMode) -> Self {
-        match mode {
-            RunMode::Plan => Self::Plan,
-            RunMode::Deploy => Self::Live,
-        }
-    }
-}
-
-impl From<ValidationMode> for RunMode {
-    fn from(words: ValidationMode) -> Self {
-        match words {
-            ValidationMode::Plan => Self::Plan,
-            ValidationMode::Live => Self::Deploy,
-        }
-    }
-}
-
-/// Writes `mode` in the words of `Words`.
-fn serialize_in<Words, S>(mode: &RunMode, serializer: S) -> Result<S::Ok, S::Error>
-where
-    Words: From<RunMode> + Serialize,
-    S: Serializer,
+/// A contract's two words for the run's mode.
+pub(super) trait ModeWords:
+    Copy + PartialEq + Serialize + for<'de> Deserialize<'de>
 {
-    Words::from(*mode).serialize(serializer)
-}
+    const PLAN: Self;
+    const DEPLOY: Self;
 
-/// Reads a mode written in the words of `Words`; any other word is refused, as before.
-fn deserialize_from<'de, Words, D>(deserializer: D) -> Result<RunMode, D::Error>
-where
-    Words: Into<RunMode> + Deserialize<'de>,
-    D: Deserializer<'de>,
-{
-    Words::deserialize(deserializer).map(Into::into)
-}
-
-/// `TerraformRequest.mode`: `plan` or `apply`.
-pub(super) mod terraform {
-    use super::{RunMode, TerraformMode};
-
-    pub fn serialize<S: serde::Serializer>(
-        mode: &RunMode,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::serialize_in::<TerraformMode, S>(mode, serializer)
+    fn from_mode(mode: RunMode) -> Self {
+        match mode {
+            RunMode::Plan => Self::PLAN,
+            RunMode::Deploy => Self::DEPLOY,
+        }
     }
 
-    pub fn deserialize<'de, D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<RunMode, D::Error> {
-        super::deserialize_from::<TerraformMode, D>(deserializer)
+    fn mode(self) -> RunMode {
+        if self == Self::PLAN {
+            RunMode::Plan
+        } else {
+            RunMode::Deploy
+        }
     }
 }
 
-/// `ValidationRequest.mode`: `plan` or `live`.
-pub(super) mod validation {
-    use super::{RunMode, ValidationMode};
+impl ModeWords for TerraformMode {
+    const PLAN: Self = Self::Plan;
+    const DEPLOY: Self = Self::Apply;
+}
 
-    pub fn serialize<S: serde::Serializer>(
-        mode: &RunMode,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::serialize_in::<ValidationMode, S>(mode, serializer)
-    }
+impl ModeWords for ValidationMode {
+    const PLAN: Self = Self::Plan;
+    const DEPLOY: Self = Self::Live;
+}
 
-    pub fn deserialize<'de, D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<RunMode, D::Error> {
-        super::deserialize_from::<ValidationMode, D>(deserializer)
-    }
+/// Writes `mode` in the words of `Words` (a contract field's `serialize_with`).
+pub(super) fn serialize_in<Words: ModeWords, S: Serializer>(
+    mode: &RunMode,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    Words::from_mode(*mode).serialize(serializer)
+}
+
+/// Reads a mode written in the words of `Words` (a contract field's `deserialize_with`); any other word is
+/// refused, as before.
+pub(super) fn deserialize_from<'de, Words: ModeWords, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<RunMode, D::Error> {
+    Words::deserialize(deserializer).map(Words::mode)
 }
 
 #[cfg(test)]
@@ -125,17 +84,17 @@ mod tests {
     #[test]
     fn each_contract_keeps_its_words() {
         let check = |mode: RunMode, terraform: &str, validation: &str| {
-            let terraform_json = serde_json::to_value(TerraformMode::from(mode)).unwrap();
-            let validation_json = serde_json::to_value(ValidationMode::from(mode)).unwrap();
+            let terraform_json = serde_json::to_value(TerraformMode::from_mode(mode)).unwrap();
+            let validation_json = serde_json::to_value(ValidationMode::from_mode(mode)).unwrap();
             assert_eq!(
                 (terraform_json.clone(), validation_json.clone()),
                 (terraform.into(), validation.into()),
                 "{mode:?}"
             );
             let read_back: TerraformMode = serde_json::from_value(terraform_json).unwrap();
-            assert_eq!(RunMode::from(read_back), mode);
+            assert_eq!(read_back.mode(), mode);
             let read_back: ValidationMode = serde_json::from_value(validation_json).unwrap();
-            assert_eq!(RunMode::from(read_back), mode);
+            assert_eq!(read_back.mode(), mode);
         };
         check(RunMode::Plan, "plan", "plan");
         check(RunMode::Deploy, "apply", "live");

@@ -3,16 +3,18 @@
 //!
 //! A failure is turned into a numbered, redacted, budgeted context (`context`), looked up in the known-failure
 //! catalogue (`catalogue`, $0) and, only when the catalogue does not know it, put to the configured model
-//! (`anthropic`, `openai`) through one retrying transport (`transport`). The answer is validated and repaired
-//! once (`answer`), and every call's tokens are priced (`cost`). [`build_diagnoser`] assembles the chain from an
-//! [`LlmSpec`] and settings; the result is a [`Diagnoser`], which never errs: what cannot be answered becomes a
-//! `Diagnosis` with `source: unavailable` and the reason.
+//! (`anthropic`, `openai`: each only its wire format, asked through `http_chat`'s one exchange) over one retrying
+//! transport (`transport`). The answer is validated and repaired once (`answer`), and every call's tokens are
+//! priced (`cost`). [`build_diagnoser`] assembles the chain from an [`LlmSpec`] and settings; the result is a
+//! [`Diagnoser`], which never errs: what cannot be answered becomes a `Diagnosis` with `source: unavailable` and
+//! the reason.
 
 pub mod answer;
 pub mod anthropic;
 pub mod catalogue;
 pub mod context;
 pub mod cost;
+pub mod http_chat;
 pub mod llm;
 #[doc(hidden)]
 pub mod llm_stand_in;
@@ -259,7 +261,7 @@ fn build_chat(
         .timeout(settings.timeout)
         .build()
         .map_err(|error| DiagnoserBuildError::HttpClient(error.to_string()))?;
-    let retry = settings.retry.clone();
+    let retry = settings.retry;
     let chat: Box<dyn StructuredChat> = match &settings.spec {
         LlmSpec::Anthropic { .. } => Box::new(anthropic::AnthropicChat {
             client,
@@ -267,31 +269,23 @@ fn build_chat(
             model,
             api_key: keys.anthropic,
             retry,
+            wire: anthropic::AnthropicMessages,
         }),
-        LlmSpec::OpenAi { .. } => Box::new(openai::OpenAiChat {
-            client,
-            base_url,
-            model,
-            api_key: keys.openai,
-            dialect: openai::Dialect::OpenAi,
-            retry,
-        }),
-        LlmSpec::Ollama { .. } => Box::new(openai::OpenAiChat {
-            client,
-            base_url,
-            model,
-            api_key: keys.openai,
-            dialect: openai::Dialect::Ollama,
-            retry,
-        }),
-        _ => Box::new(openai::OpenAiChat {
-            client,
-            base_url,
-            model,
-            api_key: keys.openai,
-            dialect: openai::Dialect::Compatible,
-            retry,
-        }),
+        spec => {
+            let dialect = match spec {
+                LlmSpec::OpenAi { .. } => openai::Dialect::OpenAi,
+                LlmSpec::Ollama { .. } => openai::Dialect::Ollama,
+                _ => openai::Dialect::Compatible,
+            };
+            Box::new(openai::OpenAiChat {
+                client,
+                base_url,
+                model,
+                api_key: keys.openai,
+                retry,
+                wire: openai::ChatCompletions { dialect },
+            })
+        }
     };
     Ok(Some(chat))
 }

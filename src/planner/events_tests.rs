@@ -2,28 +2,10 @@
 
 use super::*;
 use crate::contracts::{
-    Category, ChangeAction, ChangeCounts, CheckName, CheckResult, CheckStatus, DiagnosisSource,
-    Diagnostic, Hypothesis, Remediation, ResourceChange, Severity, TerraformPhase,
+    Category, ChangeAction, CheckName, CheckResult, CheckStatus, DiagnosisSource, Diagnostic,
+    Hypothesis, Remediation, ResourceChange, Severity, TerraformPhase,
 };
-
-fn applied() -> TerraformResult {
-    TerraformResult {
-        ok: true,
-        phase: TerraformPhase::Apply,
-        exit_code: Some(0),
-        cancelled: false,
-        changes: ChangeCounts {
-            add: 2,
-            ..ChangeCounts::default()
-        },
-        resource_changes: vec![],
-        resource_addresses: vec![],
-        diagnostics: vec![],
-        outputs: Default::default(),
-        log_tail: vec![],
-        duration_ms: 10,
-    }
-}
+use crate::planner::test_fixtures::applied;
 
 fn failed_with(
     diagnostics: Vec<Diagnostic>,

@@ -14,3 +14,6 @@ pub mod policy;
 pub mod remediation;
 pub mod run;
 pub mod validation_facts;
+
+#[cfg(test)]
+mod test_fixtures;

@@ -59,22 +59,14 @@ pub fn requested_wait(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contracts::RunMode;
+    use crate::planner::test_fixtures::first_request;
 
     /// A second attempt's request, from a first one that ran with parallelism 10 and carried one-attempt changes.
     fn previous() -> TerraformRequest {
         TerraformRequest {
-            project: "sandbox".into(),
-            dir: "tests/fixtures/sandbox-ok".into(),
-            mode: RunMode::Deploy,
-            plan_file: None,
-            vars: Default::default(),
-            backend_config: vec![],
-            parallelism: 10,
-            lock_timeout: "5m".into(),
             replace: vec!["null_resource.guest[0]".into()],
             reinit_upgrade: true,
-            attempt: 1,
+            ..first_request()
         }
     }
 
@@ -104,30 +96,23 @@ mod tests {
 
     #[test]
     fn what_each_remediation_does_to_the_next_request() {
+        let reduce = |parallelism| Some(Remediation::ReduceParallelism { parallelism });
+        let wait = |seconds| Some(Remediation::RetryAfter { seconds });
+        let replace = |address: &str| {
+            Some(Remediation::Replace {
+                address: address.into(),
+            })
+        };
         check(None, (10, &[], false));
         check(Some(Remediation::Retry), (10, &[], false));
         check(Some(Remediation::Escalate), (10, &[], false));
-        check(
-            Some(Remediation::RetryAfter { seconds: 30 }),
-            (10, &[], false),
-        );
-        check(
-            Some(Remediation::ReduceParallelism { parallelism: 2 }),
-            (2, &[], false),
-        );
-        check(
-            Some(Remediation::ReduceParallelism { parallelism: 50 }),
-            (10, &[], false),
-        );
-        check(
-            Some(Remediation::ReduceParallelism { parallelism: 0 }),
-            (1, &[], false),
-        );
+        check(wait(30), (10, &[], false));
+        check(reduce(2), (2, &[], false));
+        check(reduce(50), (10, &[], false));
+        check(reduce(0), (1, &[], false));
         check(Some(Remediation::ReinitUpgrade), (10, &[], true));
         check(
-            Some(Remediation::Replace {
-                address: "null_resource.guest[1]".into(),
-            }),
+            replace("null_resource.guest[1]"),
             (10, &["null_resource.guest[1]"], false),
         );
     }

@@ -7,11 +7,11 @@ use async_trait::async_trait;
 
 use super::*;
 use crate::contracts::{
-    Category, ChangeCounts, CheckName, CheckResult, CheckStatus, DiagnosisSource, Diagnostic,
-    Hypothesis, Remediation, Severity, StateName, TerraformPhase, TerraformResult, Usage,
-    ValidationRequest, ValidationResult,
+    Category, CheckName, CheckResult, CheckStatus, DiagnosisSource, Diagnostic, Hypothesis,
+    Remediation, Severity, StateName, TerraformResult, Usage, ValidationRequest, ValidationResult,
 };
 use crate::planner::agents::{AgentError, Diagnoser, TerraformAgent, Validator};
+use crate::planner::test_fixtures::{applied, first_request};
 
 struct ScriptedTerraform {
     results: Mutex<VecDeque<Result<TerraformResult, AgentError>>>,
@@ -88,33 +88,6 @@ impl Diagnoser for ScriptedDiagnoser {
     }
 }
 
-fn ok_result() -> TerraformResult {
-    TerraformResult {
-        ok: true,
-        phase: TerraformPhase::Apply,
-        exit_code: Some(0),
-        cancelled: false,
-        changes: ChangeCounts {
-            add: 2,
-            ..ChangeCounts::default()
-        },
-        resource_changes: vec![],
-        resource_addresses: vec![
-            "null_resource.guest[0]".into(),
-            "null_resource.guest[1]".into(),
-        ],
-        diagnostics: vec![],
-        outputs: [(
-            "guests".to_string(),
-            serde_json::json!([{"vmid": 901, "kind": "lxc", "ipv4": "127.0.0.1"}]),
-        )]
-        .into_iter()
-        .collect(),
-        log_tail: vec![],
-        duration_ms: 10,
-    }
-}
-
 fn lock_failure() -> TerraformResult {
     TerraformResult {
         ok: false,
@@ -125,7 +98,7 @@ fn lock_failure() -> TerraformResult {
             detail: "\ncan't lock file '/var/lock/lxc/lock-902.conf' - got timeout\n".into(),
             address: Some("null_resource.guest[1]".into()),
         }],
-        ..ok_result()
+        ..applied()
     }
 }
 
@@ -176,19 +149,7 @@ fn project_run(max_retries: u32) -> ProjectRun {
     ProjectRun {
         run_id: "run-1".into(),
         mode: RunMode::Deploy,
-        first_request: TerraformRequest {
-            project: "sandbox".into(),
-            dir: "tests/fixtures/sandbox-ok".into(),
-            mode: RunMode::Deploy,
-            plan_file: None,
-            vars: Default::default(),
-            backend_config: vec![],
-            parallelism: 10,
-            lock_timeout: "5m".into(),
-            replace: vec![],
-            reinit_upgrade: false,
-            attempt: 1,
-        },
+        first_request: first_request(),
         validation: ValidationPlan {
             resources: vec![],
             guests_output: "guests".into(),
@@ -248,7 +209,7 @@ fn path(record: &RunRecord) -> Vec<StateName> {
 
 #[tokio::test]
 async fn a_happy_run_never_calls_the_diagnoser_and_costs_nothing() {
-    let script = Script::new(vec![Ok(ok_result())], vec![passing_validation()], vec![]);
+    let script = Script::new(vec![Ok(applied())], vec![passing_validation()], vec![]);
     let record = script.run(3).await;
     assert_eq!(record.outcome, Outcome::Success);
     assert_eq!(script.diagnoser_calls(), 0);
@@ -268,7 +229,7 @@ async fn a_happy_run_never_calls_the_diagnoser_and_costs_nothing() {
 #[tokio::test]
 async fn a_lock_timeout_recovers_with_reduced_parallelism_after_one_diagnosis() {
     let script = Script::new(
-        vec![Ok(lock_failure()), Ok(ok_result())],
+        vec![Ok(lock_failure()), Ok(applied())],
         vec![passing_validation()],
         vec![llm_answer(
             Category::TransientLock,
@@ -309,7 +270,7 @@ async fn a_lock_timeout_recovers_with_reduced_parallelism_after_one_diagnosis() 
 #[tokio::test]
 async fn a_failing_check_is_diagnosed_with_the_validation_result() {
     let script = Script::new(
-        vec![Ok(ok_result())],
+        vec![Ok(applied())],
         vec![failing_validation()],
         vec![llm_answer(
             Category::Network,
@@ -438,7 +399,7 @@ async fn a_cancelled_terraform_run_is_recorded_as_cancelled() {
 #[tokio::test(start_paused = true)]
 async fn retry_after_waits_then_runs_again_and_replace_lasts_one_attempt() {
     let script = Script::new(
-        vec![Ok(lock_failure()), Ok(lock_failure()), Ok(ok_result())],
+        vec![Ok(lock_failure()), Ok(lock_failure()), Ok(applied())],
         vec![passing_validation()],
         vec![
             llm_answer(
@@ -473,7 +434,7 @@ async fn retry_after_waits_then_runs_again_and_replace_lasts_one_attempt() {
 #[tokio::test(start_paused = true)]
 async fn a_retry_after_is_waited_out_at_most_for_the_runs_longest_wait() {
     let script = Script::new(
-        vec![Ok(lock_failure()), Ok(ok_result())],
+        vec![Ok(lock_failure()), Ok(applied())],
         vec![passing_validation()],
         vec![llm_answer(
             Category::TransientLock,

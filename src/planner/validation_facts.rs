@@ -82,7 +82,8 @@ fn planned_creates(terraform: &TerraformResult) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contracts::{ChangeCounts, GuestKind, ResourceChange, TerraformPhase};
+    use crate::contracts::{GuestKind, ResourceChange};
+    use crate::planner::test_fixtures::applied;
 
     fn plan() -> ValidationPlan {
         ValidationPlan {
@@ -96,16 +97,12 @@ mod tests {
         }
     }
 
+    /// An apply of guests 0 and 1 with `guests` as its guests output (none when `None`) and `changes` planned.
     fn reported(
         guests: Option<serde_json::Value>,
         changes: &[(&str, ChangeAction)],
     ) -> TerraformResult {
         TerraformResult {
-            ok: true,
-            phase: TerraformPhase::Apply,
-            exit_code: Some(0),
-            cancelled: false,
-            changes: ChangeCounts::default(),
             resource_changes: changes
                 .iter()
                 .map(|(address, action)| ResourceChange {
@@ -116,17 +113,11 @@ mod tests {
                     after: None,
                 })
                 .collect(),
-            resource_addresses: vec![
-                "null_resource.guest[0]".into(),
-                "null_resource.guest[1]".into(),
-            ],
-            diagnostics: vec![],
             outputs: guests
                 .map(|value| ("guests".to_string(), value))
                 .into_iter()
                 .collect(),
-            log_tail: vec![],
-            duration_ms: 1,
+            ..applied()
         }
     }
 
