@@ -27,7 +27,7 @@ use agentlab::diagnosis::context::{DEFAULT_TOKEN_BUDGET, DiagnosisContext, token
 use agentlab::diagnosis::cost::{PriceBook, TokenCounts};
 use agentlab::eval::runner::{EvalOptions, run_eval};
 use agentlab::eval::scenario::{Scenario, ScenarioKind};
-use agentlab::planner::run::Diagnoser;
+use agentlab::planner::agents::Diagnoser;
 use agentlab::redact::{Redactor, SharedRedactor};
 use agentlab::terraform::{Cancellation, TerraformRunner};
 use async_trait::async_trait;

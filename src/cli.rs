@@ -4,7 +4,10 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::contracts::RunMode;
 
 /// Plans, applies and validates Terraform for a Proxmox VE homelab, and asks an LLM only when something broke.
 ///
@@ -148,10 +151,12 @@ pub struct DeployArgs {
     pub json: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ValidateMode {
-    Plan,
-    Live,
+/// `--mode plan|live`: the words `validate` uses for the run's two modes (live is what a deploy checks).
+fn validation_mode_words() -> impl TypedValueParser<Value = RunMode> {
+    PossibleValuesParser::new(["plan", "live"]).map(|word| match word.as_str() {
+        "plan" => RunMode::Plan,
+        _ => RunMode::Deploy,
+    })
 }
 
 #[derive(Debug, Clone, Args)]
@@ -160,8 +165,8 @@ pub struct ValidateArgs {
     #[arg(long, value_name = "NAME")]
     pub project: String,
     /// plan: check a fresh plan (guests that do not exist yet are skipped); live: check the deployed guests.
-    #[arg(long, value_enum, default_value_t = ValidateMode::Live)]
-    pub mode: ValidateMode,
+    #[arg(long, value_parser = validation_mode_words(), default_value = "live")]
+    pub mode: RunMode,
     /// Terraform's facts about the project: the output of `terraform show -json` (of the state for --mode live,
     /// of the saved plan for --mode plan). The resource addresses and the guests output are read from it.
     #[arg(long, value_name = "FILE")]

@@ -16,14 +16,6 @@ use serde::{Deserialize, Serialize};
 /// Version of the [`RunRecord`] format. Readers refuse records whose version they do not know.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// What a Terraform run is asked to do: `plan` stops after the plan, `apply` applies the saved plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TerraformMode {
-    Plan,
-    Apply,
-}
-
 /// One Terraform run of one project, built by the Planner from config, CLI arguments and the remediations
 /// accepted so far.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -33,7 +25,13 @@ pub struct TerraformRequest {
     pub project: String,
     /// Root module directory.
     pub dir: PathBuf,
-    pub mode: TerraformMode,
+    // `plan` stops after the plan; deploy applies the saved plan, spelled `apply` in this contract.
+    #[serde(
+        serialize_with = "mode_words::serialize_in::<mode_words::TerraformMode, _>",
+        deserialize_with = "mode_words::deserialize_from::<mode_words::TerraformMode, _>"
+    )]
+    #[schemars(with = "mode_words::TerraformMode")]
+    pub mode: RunMode,
     /// Where the saved plan goes (`plan -out`) and what `apply` applies. `None`: a private temporary folder that
     /// the agent deletes after the run (a plan file holds sensitive values in clear).
     #[serde(default)]
@@ -174,14 +172,6 @@ impl TerraformResult {
     }
 }
 
-/// Whether the Validator looks at a plan (pull request) or at live guests (after apply).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ValidationMode {
-    Plan,
-    Live,
-}
-
 /// An expected resource address pattern (a regular expression matched against whole addresses) and how many
 /// addresses must match it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -230,7 +220,13 @@ pub struct Guest {
 #[serde(deny_unknown_fields)]
 pub struct ValidationRequest {
     pub project: String,
-    pub mode: ValidationMode,
+    // Plan checks the plan's facts; deploy checks the live guests, spelled `live` in this contract.
+    #[serde(
+        serialize_with = "mode_words::serialize_in::<mode_words::ValidationMode, _>",
+        deserialize_with = "mode_words::deserialize_from::<mode_words::ValidationMode, _>"
+    )]
+    #[schemars(with = "mode_words::ValidationMode")]
+    pub mode: RunMode,
     /// Expected address patterns with counts.
     #[serde(default)]
     pub resources: Vec<ResourceExpectation>,
@@ -546,6 +542,9 @@ pub struct Attempt {
     pub diagnosis: Option<Diagnosis>,
 }
 
+// The one mode of agentlab's code: the run's, which the Terraform agent (plan, or plan and apply) and the Validator
+// (the plan's facts, or the live guests) follow too. Two older contracts spell it in their own words on the wire,
+// kept by `mode_words`.
 /// `plan` on pull requests, `deploy` on merges to main.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -644,6 +643,8 @@ pub fn schemas() -> Vec<(&'static str, schemars::schema::RootSchema)> {
         ("RunRecord", schema_for!(RunRecord)),
     ]
 }
+
+mod mode_words;
 
 #[cfg(test)]
 mod tests;

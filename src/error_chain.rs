@@ -1,8 +1,10 @@
-//! An error and its sources on one line, so that the cause a person can act on is never hidden behind a wrapper's
-//! message. Every place that prints or records an error chain uses this one function.
+//! One line for an error and its causes, for every message agentlab shows a person.
+//!
+//! Top-level messages are often generic (reqwest's "error sending request", an IO error's "cannot read") and the
+//! cause a person can act on sits further down the `source()` chain. Each cause is appended after `: `, unless
+//! the text so far already says it, as wrapping errors often repeat their source's message.
 
-/// `error: cause: cause of the cause`, skipping a cause whose text the line already holds (wrappers that repeat
-/// their source's message with `{0}`).
+/// The error and its sources on one line, each cause once.
 pub fn error_chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
@@ -21,25 +23,65 @@ pub fn error_chain(error: &dyn std::error::Error) -> String {
 mod tests {
     use super::*;
 
-    #[derive(Debug, thiserror::Error)]
-    #[error("cannot post the comment")]
-    struct Outer(#[source] std::io::Error);
+    /// An error with a message and, perhaps, a source.
+    #[derive(Debug)]
+    struct Layer {
+        message: &'static str,
+        source: Option<Box<Layer>>,
+    }
 
-    #[derive(Debug, thiserror::Error)]
-    #[error("cannot post: {0}")]
-    struct Repeating(#[source] std::io::Error);
+    impl std::fmt::Display for Layer {
+        fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            formatter.write_str(self.message)
+        }
+    }
+
+    impl std::error::Error for Layer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.source
+                .as_deref()
+                .map(|source| source as &(dyn std::error::Error + 'static))
+        }
+    }
+
+    fn chain(messages: &[&'static str]) -> Layer {
+        messages
+            .iter()
+            .rev()
+            .fold(None, |source, message| {
+                Some(Layer {
+                    message,
+                    source: source.map(Box::new),
+                })
+            })
+            .expect("at least one message")
+    }
 
     #[test]
-    fn causes_are_joined_once() {
-        let refused =
-            || std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "connection refused");
-        assert_eq!(
-            error_chain(&Outer(refused())),
-            "cannot post the comment: connection refused"
+    fn every_cause_once_in_order() {
+        let check = |messages: &[&'static str], expected: &str| {
+            assert_eq!(error_chain(&chain(messages)), expected, "{messages:?}");
+        };
+        check(&["cannot push"], "cannot push");
+        check(
+            &[
+                "error sending request",
+                "client error (Connect)",
+                "tcp connect error",
+            ],
+            "error sending request: client error (Connect): tcp connect error",
         );
-        assert_eq!(
-            error_chain(&Repeating(refused())),
-            "cannot post: connection refused"
+        check(
+            &[
+                "error sending request",
+                "tcp connect error: Connection refused (os error 111)",
+                "Connection refused (os error 111)",
+            ],
+            "error sending request: tcp connect error: Connection refused (os error 111)",
+        );
+        check(
+            &["invalid config: bad port", "bad port"],
+            "invalid config: bad port",
         );
     }
 }

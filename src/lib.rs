@@ -12,6 +12,7 @@ pub mod diagnosis;
 pub mod error_chain;
 pub mod eval;
 pub mod github;
+pub mod http_retry;
 pub mod logging;
 pub mod metrics;
 pub mod planner;

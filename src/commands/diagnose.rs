@@ -13,7 +13,7 @@ use crate::contracts::DiagnosisSource;
 use crate::diagnosis::cost::Price;
 use crate::diagnosis::replay::request_from_record;
 use crate::diagnosis::{DiagnosisSettings, LlmSpec, build_diagnoser};
-use crate::planner::run::Diagnoser;
+use crate::planner::agents::Diagnoser;
 
 /// The diagnosis settings of one invocation: `--llm` over `[llm] spec`, `--no-catalog` over `[llm] catalog`,
 /// `AGENTLAB_LLM_BASE_URL` over `[llm] base_url`.

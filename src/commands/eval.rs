@@ -13,7 +13,7 @@ use crate::diagnosis::{LlmSpec, build_diagnoser};
 use crate::eval::report::EvalReport;
 use crate::eval::runner::{EvalOptions, ScenarioRun, run_eval};
 use crate::eval::scenario::{Scenario, ScenarioKind};
-use crate::planner::run::Diagnoser;
+use crate::planner::agents::Diagnoser;
 use crate::redact::Redactor;
 use crate::terraform::{Cancellation, TerraformRunner};
 

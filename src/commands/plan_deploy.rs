@@ -18,7 +18,7 @@ use crate::commands::{
 };
 use crate::config::{LoadedConfig, ProjectConfig};
 use crate::contracts::{Outcome, RunMode};
-use crate::planner::run::Agents;
+use crate::planner::agents::Agents;
 use crate::terraform::{Cancellation, TerraformRunner};
 
 /// `agentlab plan`: init + plan + validation of the plan for each selected project.

@@ -9,7 +9,7 @@ use crate::cli::PlanArgs;
 use crate::commands::{CommandContext, CommandError, ExitStatus, print_stdout};
 use crate::config::{LoadedConfig, ProjectConfig};
 use crate::github::changed_files::resolve_changed_files;
-use crate::github::client::RetryPolicy;
+use crate::github::client::GITHUB_RETRY;
 use crate::github::event::{ChangedFiles, EventDecision};
 
 /// Reads a changed-files list: one path per line, blank lines and surrounding whitespace ignored.
@@ -138,7 +138,7 @@ async fn event_changed_files(
     }
     let client = match context
         .github_settings()
-        .map(|settings| settings.client(RetryPolicy::default()))
+        .map(|settings| settings.client(GITHUB_RETRY))
     {
         Ok(Ok(client)) => client,
         Ok(Err(error)) => return Err(CommandError::BadInput(error.to_string())),

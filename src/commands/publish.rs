@@ -9,7 +9,7 @@ use crate::cli::{GlobalArgs, PublishArgs};
 use crate::commands::runs::read_record;
 use crate::commands::{CommandContext, CommandError, ExitStatus, optional_config};
 use crate::contracts::RunRecord;
-use crate::github::client::RetryPolicy;
+use crate::github::client::GITHUB_RETRY;
 use crate::github::publish::publish_posts;
 use crate::report::{OutboxSettings, outbox};
 
@@ -25,7 +25,7 @@ pub async fn publish(
     context.learn_configured_secrets(&config)?;
     let client = context
         .github_settings()?
-        .client(RetryPolicy::default())
+        .client(GITHUB_RETRY)
         .map_err(|error| CommandError::BadInput(error.to_string()))?;
     let records = read_records(&args.records)?;
     if records.is_empty() {

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::commands::{CommandContext, CommandError};
 use crate::contracts::RunRecord;
-use crate::github::client::RetryPolicy;
+use crate::github::client::GITHUB_RETRY;
 use crate::github::publish::{GitHubSettings, PublishReport, publish_posts};
 use crate::redact::Redactor;
 use crate::report::actions::{add_mask_commands, warning_annotation};
@@ -72,7 +72,7 @@ pub async fn deliver(
 
 /// Posts the Outbox's posts; a client that cannot be built is one warning.
 pub async fn post(settings: &GitHubSettings, outbox: &Outbox) -> PublishReport {
-    match settings.client(RetryPolicy::default()) {
+    match settings.client(GITHUB_RETRY) {
         Ok(client) => publish_posts(&client, &outbox.posts).await,
         Err(error) => PublishReport {
             done: Vec::new(),

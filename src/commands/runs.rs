@@ -8,10 +8,11 @@ use futures::StreamExt;
 use crate::commands::CommandError;
 use crate::config::{LoadedConfig, ProjectConfig};
 use crate::contracts::{
-    ResourceExpectation, RunContext, RunMode, RunRecord, SCHEMA_VERSION, TerraformMode,
-    TerraformRequest,
+    ResourceExpectation, RunContext, RunMode, RunRecord, SCHEMA_VERSION, TerraformRequest,
 };
-use crate::planner::run::{Agents, ProjectRun, ValidationPlan, run_project};
+use crate::planner::agents::Agents;
+use crate::planner::run::{ProjectRun, run_project};
+use crate::planner::validation_facts::ValidationPlan;
 use crate::redact::Redactor;
 
 /// What every project of one invocation shares.
@@ -39,10 +40,7 @@ pub fn project_run(
         first_request: TerraformRequest {
             project: project.name.clone(),
             dir: config.project_dir(project),
-            mode: match settings.mode {
-                RunMode::Plan => TerraformMode::Plan,
-                RunMode::Deploy => TerraformMode::Apply,
-            },
+            mode: settings.mode,
             // The Terraform agent keeps the plan file in a private folder of its own and deletes it after the
             // run: a plan file holds every value in clear, sensitive ones included, so it never goes next to
             // the records.
@@ -206,7 +204,7 @@ mod tests {
         let run = project_run(&config, &config.config.projects[0], &settings);
         assert_eq!(run.first_request.dir, PathBuf::from("/repo/mods/a"));
         assert_eq!(run.first_request.parallelism, 3);
-        assert_eq!(run.first_request.mode, TerraformMode::Apply);
+        assert_eq!(run.first_request.mode, RunMode::Deploy);
         assert_eq!(
             run.first_request.plan_file, None,
             "plan files never go into the output folder"

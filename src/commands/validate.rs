@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::cli::{ValidateArgs, ValidateMode};
+use crate::cli::ValidateArgs;
 use crate::commands::projects::named_projects;
 use crate::commands::runs::{RunSettings, project_run};
 use crate::commands::{CommandContext, CommandError, ExitStatus, print_stdout};
@@ -18,7 +18,7 @@ use crate::config::LoadedConfig;
 use crate::contracts::{
     CheckStatus, RunContext, RunMode, TerraformPhase, TerraformResult, ValidationResult,
 };
-use crate::planner::run::validation_request;
+use crate::planner::validation_facts::validation_request;
 use crate::redact::SharedRedactor;
 use crate::terraform::plan::{parse_plan_json, parse_state_json};
 use crate::validator::proxmox::ProxmoxClientSettings;
@@ -45,16 +45,18 @@ pub async fn validate(
     let terraform = read_terraform_facts(state_path, args.mode, &context.redactor)?;
     let settings = RunSettings {
         run_id: "validate".into(),
-        mode: match args.mode {
-            ValidateMode::Plan => RunMode::Plan,
-            ValidateMode::Live => RunMode::Deploy,
-        },
+        mode: args.mode,
         output_dir: config.base_dir.join(".agentlab"),
         max_retries: None,
         context: RunContext::default(),
     };
     let run = project_run(config, project, &settings);
-    let request = validation_request(&run, &terraform);
+    let request = validation_request(
+        &run.first_request.project,
+        run.mode,
+        &run.validation,
+        &terraform,
+    );
     let result = validator_from_config(context, config).check(&request).await;
     let text = if args.json {
         serde_json::to_string_pretty(&result)
@@ -123,7 +125,7 @@ pub fn render_table(result: &ValidationResult) -> String {
 /// The values Terraform marks sensitive are added to `redactor`, the invocation's own.
 fn read_terraform_facts(
     path: &Path,
-    mode: ValidateMode,
+    mode: RunMode,
     redactor: &SharedRedactor,
 ) -> Result<TerraformResult, CommandError> {
     let text = std::fs::read_to_string(path).map_err(|source| CommandError::Io {
@@ -139,7 +141,7 @@ fn read_terraform_facts(
 /// parsers: addresses through child modules, known outputs with sensitive values masked, and the plan's creates.
 fn terraform_facts(
     text: &str,
-    mode: ValidateMode,
+    mode: RunMode,
     redactor: &SharedRedactor,
 ) -> Result<TerraformResult, String> {
     let document: Value = serde_json::from_str(text)
@@ -154,7 +156,7 @@ fn terraform_facts(
     let is_plan =
         document.get("planned_values").is_some() || document.get("resource_changes").is_some();
     let (phase, resource_addresses, outputs, resource_changes) = match (mode, is_plan) {
-        (ValidateMode::Plan, true) => {
+        (RunMode::Plan, true) => {
             let plan = parse_plan_json(text).map_err(|error| error.to_string())?;
             plan.sensitive_values
                 .iter()
@@ -166,7 +168,7 @@ fn terraform_facts(
                 plan.resource_changes,
             )
         }
-        (ValidateMode::Live, false) => {
+        (RunMode::Deploy, false) => {
             let state = parse_state_json(text).map_err(|error| error.to_string())?;
             state
                 .sensitive_values
@@ -179,12 +181,12 @@ fn terraform_facts(
                 Vec::new(),
             )
         }
-        (ValidateMode::Plan, false) => {
+        (RunMode::Plan, false) => {
             return Err(
                 "this is a state, but --mode plan needs `terraform show -json PLANFILE`".into(),
             );
         }
-        (ValidateMode::Live, true) => {
+        (RunMode::Deploy, true) => {
             return Err(
                 "this is a plan, but --mode live needs `terraform show -json` of the state".into(),
             );

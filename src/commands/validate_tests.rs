@@ -38,7 +38,7 @@ const PLAN: &str = r#"{
 #[test]
 fn a_state_gives_every_address_through_child_modules_and_masked_outputs() {
     let redactor = SharedRedactor::default();
-    let facts = terraform_facts(STATE, ValidateMode::Live, &redactor).unwrap();
+    let facts = terraform_facts(STATE, RunMode::Deploy, &redactor).unwrap();
     assert_eq!(
         facts.resource_addresses,
         [
@@ -59,7 +59,7 @@ fn a_state_gives_every_address_through_child_modules_and_masked_outputs() {
 
 #[test]
 fn a_plan_gives_planned_addresses_creates_and_no_unknown_outputs() {
-    let facts = terraform_facts(PLAN, ValidateMode::Plan, &SharedRedactor::default()).unwrap();
+    let facts = terraform_facts(PLAN, RunMode::Plan, &SharedRedactor::default()).unwrap();
     assert_eq!(
         facts.resource_addresses,
         ["proxmox_virtual_environment_container.container[0]"]
@@ -82,15 +82,15 @@ fn a_plan_gives_planned_addresses_creates_and_no_unknown_outputs() {
 #[test]
 fn documents_of_the_wrong_kind_or_version_are_refused_with_the_reason() {
     let cases = [
-        (STATE, ValidateMode::Plan, "this is a state"),
-        (PLAN, ValidateMode::Live, "this is a plan"),
+        (STATE, RunMode::Plan, "this is a state"),
+        (PLAN, RunMode::Deploy, "this is a plan"),
         (
             r#"{"format_version": "2.0", "values": {}}"#,
-            ValidateMode::Live,
+            RunMode::Deploy,
             "format_version 2.0",
         ),
-        (r#"{"values": {}}"#, ValidateMode::Live, "no format_version"),
-        ("Error: no state", ValidateMode::Live, "not JSON"),
+        (r#"{"values": {}}"#, RunMode::Deploy, "no format_version"),
+        ("Error: no state", RunMode::Deploy, "not JSON"),
     ];
     for (text, mode, why) in cases {
         let error = terraform_facts(text, mode, &SharedRedactor::default()).unwrap_err();
@@ -99,7 +99,7 @@ fn documents_of_the_wrong_kind_or_version_are_refused_with_the_reason() {
     // An empty state (nothing applied yet) has no `values` at all: no addresses, no outputs.
     let empty = terraform_facts(
         r#"{"format_version": "1.0"}"#,
-        ValidateMode::Live,
+        RunMode::Deploy,
         &SharedRedactor::default(),
     )
     .unwrap();

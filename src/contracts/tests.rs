@@ -110,10 +110,10 @@ fn every_contract_survives_a_json_round_trip() {
     round_trip(&record);
     round_trip(&sample_terraform_result());
     round_trip(&sample_hypothesis());
-    round_trip(&TerraformRequest {
+    let terraform_request = TerraformRequest {
         project: "p".into(),
         dir: "modules/p".into(),
-        mode: TerraformMode::Apply,
+        mode: RunMode::Deploy,
         plan_file: Some("p.tfplan".into()),
         vars: BTreeMap::new(),
         backend_config: vec!["backend.tfbackend".into()],
@@ -122,10 +122,11 @@ fn every_contract_survives_a_json_round_trip() {
         replace: vec!["a.b".into()],
         reinit_upgrade: true,
         attempt: 2,
-    });
-    round_trip(&ValidationRequest {
+    };
+    round_trip(&terraform_request);
+    let validation_request = ValidationRequest {
         project: "p".into(),
-        mode: ValidationMode::Live,
+        mode: RunMode::Deploy,
         resources: vec![ResourceExpectation {
             pattern: r"a\.b".into(),
             count: 1,
@@ -142,7 +143,22 @@ fn every_contract_survives_a_json_round_trip() {
         planned_creates: vec![],
         default_node: "pmx-01".into(),
         port: 22,
-    });
+    };
+    round_trip(&validation_request);
+    // Deploy keeps each contract's own word on the wire, and the run record's.
+    let mode_on_the_wire = |value: serde_json::Value| value["mode"].clone();
+    assert_eq!(
+        mode_on_the_wire(serde_json::to_value(&terraform_request).unwrap()),
+        "apply"
+    );
+    assert_eq!(
+        mode_on_the_wire(serde_json::to_value(&validation_request).unwrap()),
+        "live"
+    );
+    assert_eq!(
+        mode_on_the_wire(serde_json::to_value(&record).unwrap()),
+        "deploy"
+    );
     for remediation in [
         Remediation::Retry,
         Remediation::RetryAfter { seconds: 30 },

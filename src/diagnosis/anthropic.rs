@@ -1,14 +1,14 @@
 //! The Anthropic Messages API (`POST {base}/v1/messages`) with a forced tool call whose input schema is the
 //! Hypothesis: the portable way to get one structured answer from every Claude model.
 
-use async_trait::async_trait;
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
 use super::answer::{AnswerContent, HYPOTHESIS_TOOL_NAME};
 use super::cost::TokenCounts;
-use super::llm::{ChatAnswer, Conversation, Role, StructuredChat};
-use super::transport::{LlmError, RequestHeader, RetryPolicy, post_json};
+use super::http_chat::{HttpChat, WireFormat, turn_messages};
+use super::llm::Conversation;
+use super::transport::{LlmError, RequestHeader};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
 pub const API_VERSION: &str = "2023-06-01";
@@ -17,27 +17,15 @@ pub const KEY_VARIABLE: &str = "ANTHROPIC_API_KEY";
 /// Enough for a hypothesis; a longer answer is a rambling one.
 const MAX_TOKENS: u32 = 1024;
 
-pub struct AnthropicChat {
-    pub client: reqwest::Client,
-    pub base_url: String,
-    pub model: String,
-    pub api_key: Option<SecretString>,
-    pub retry: RetryPolicy,
-}
+/// The Messages API's wire format.
+pub struct AnthropicMessages;
+
+/// A Claude model over the Messages API.
+pub type AnthropicChat = HttpChat<AnthropicMessages>;
 
 /// The request body. No `temperature`: the newest models refuse it, and a forced tool keeps answers tight anyway.
 pub fn request_body(model: &str, conversation: &Conversation, schema: &Value) -> Value {
-    let messages: Vec<Value> = conversation
-        .turns
-        .iter()
-        .map(|turn| {
-            let role = match turn.role {
-                Role::User => "user",
-                Role::Assistant => "assistant",
-            };
-            json!({"role": role, "content": turn.text})
-        })
-        .collect();
+    let messages: Vec<Value> = turn_messages(conversation).collect();
     json!({
         "model": model,
         "max_tokens": MAX_TOKENS,
@@ -89,45 +77,35 @@ pub fn parse_response(body: &Value) -> Result<(AnswerContent, TokenCounts), LlmE
     ))
 }
 
-#[async_trait]
-impl StructuredChat for AnthropicChat {
+impl WireFormat for AnthropicMessages {
     fn provider(&self) -> &'static str {
         "anthropic"
     }
 
-    fn model(&self) -> &str {
-        &self.model
+    fn key_variable(&self) -> &'static str {
+        KEY_VARIABLE
     }
 
-    async fn ask(
-        &self,
-        conversation: &Conversation,
-        schema: &Value,
-    ) -> Result<ChatAnswer, LlmError> {
-        let api_key = self.api_key.clone().ok_or(LlmError::MissingApiKey {
+    fn path(&self) -> &'static str {
+        "/v1/messages"
+    }
+
+    fn headers(&self, api_key: Option<&SecretString>) -> Result<Vec<RequestHeader>, LlmError> {
+        let api_key = api_key.cloned().ok_or(LlmError::MissingApiKey {
             variable: KEY_VARIABLE,
         })?;
-        let url = format!("{}/v1/messages", self.base_url.trim_end_matches('/'));
-        let headers = vec![
+        Ok(vec![
             RequestHeader::Secret("x-api-key", api_key),
             RequestHeader::Plain("anthropic-version", API_VERSION.to_string()),
-        ];
-        let body = request_body(&self.model, conversation, schema);
-        let answer = post_json(
-            &self.client,
-            &url,
-            headers,
-            &body,
-            &self.retry,
-            KEY_VARIABLE,
-        )
-        .await?;
-        let (content, tokens) = parse_response(&answer.body)?;
-        Ok(ChatAnswer {
-            content,
-            tokens,
-            latency_ms: answer.latency_ms,
-        })
+        ])
+    }
+
+    fn request_body(&self, model: &str, conversation: &Conversation, schema: &Value) -> Value {
+        request_body(model, conversation, schema)
+    }
+
+    fn parse_response(&self, body: &Value) -> Result<(AnswerContent, TokenCounts), LlmError> {
+        parse_response(body)
     }
 }
 
@@ -181,5 +159,31 @@ mod tests {
             json!({"role": "user", "content": "evidence"})
         );
         assert!(body.get("temperature").is_none());
+    }
+
+    #[test]
+    fn the_key_and_the_api_version_are_headers_and_a_missing_key_is_said() {
+        let key = SecretString::from("sk-ant-test".to_string());
+        let headers = AnthropicMessages.headers(Some(&key)).unwrap();
+        let names: Vec<&str> = headers
+            .iter()
+            .map(|header| match header {
+                RequestHeader::Secret(name, value) => {
+                    assert_eq!(secrecy::ExposeSecret::expose_secret(value), "sk-ant-test");
+                    *name
+                }
+                RequestHeader::Plain(name, value) => {
+                    assert_eq!(value, API_VERSION);
+                    *name
+                }
+            })
+            .collect();
+        assert_eq!(names, ["x-api-key", "anthropic-version"]);
+        assert!(matches!(
+            AnthropicMessages.headers(None),
+            Err(LlmError::MissingApiKey {
+                variable: KEY_VARIABLE
+            })
+        ));
     }
 }

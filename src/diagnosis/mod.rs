@@ -3,16 +3,18 @@
 //!
 //! A failure is turned into a numbered, redacted, budgeted context (`context`), looked up in the known-failure
 //! catalogue (`catalogue`, $0) and, only when the catalogue does not know it, put to the configured model
-//! (`anthropic`, `openai`) through one retrying transport (`transport`). The answer is validated and repaired
-//! once (`answer`), and every call's tokens are priced (`cost`). [`build_diagnoser`] assembles the chain from an
-//! [`LlmSpec`] and settings; the result is a [`Diagnoser`], which never errs: what cannot be answered becomes a
-//! `Diagnosis` with `source: unavailable` and the reason.
+//! (`anthropic`, `openai`: each only its wire format, asked through `http_chat`'s one exchange) over one retrying
+//! transport (`transport`). The answer is validated and repaired once (`answer`), and every call's tokens are
+//! priced (`cost`). [`build_diagnoser`] assembles the chain from an [`LlmSpec`] and settings; the result is a
+//! [`Diagnoser`], which never errs: what cannot be answered becomes a `Diagnosis` with `source: unavailable` and
+//! the reason.
 
 pub mod answer;
 pub mod anthropic;
 pub mod catalogue;
 pub mod context;
 pub mod cost;
+pub mod http_chat;
 pub mod llm;
 #[doc(hidden)]
 pub mod llm_stand_in;
@@ -29,13 +31,14 @@ use async_trait::async_trait;
 use secrecy::SecretString;
 
 use crate::contracts::{Diagnosis, DiagnosisRequest, DiagnosisSource};
-use crate::planner::run::Diagnoser;
+use crate::planner::agents::Diagnoser;
 use crate::redact::SharedRedactor;
 
 use self::context::DiagnosisContext;
 use self::cost::{Price, PriceBook};
 use self::llm::{LlmDiagnoser, StructuredChat};
-use self::transport::RetryPolicy;
+use self::transport::LLM_RETRY;
+use crate::http_retry::HttpRetryPolicy;
 
 /// The environment variable that points the LLM client at another base URL (tests, proxies, local servers).
 pub const BASE_URL_VARIABLE: &str = "AGENTLAB_LLM_BASE_URL";
@@ -143,7 +146,7 @@ pub struct DiagnosisSettings {
     /// (the command layer resolves the two).
     pub base_url: Option<String>,
     pub price_overrides: BTreeMap<String, Price>,
-    pub retry: RetryPolicy,
+    pub retry: HttpRetryPolicy,
 }
 
 impl DiagnosisSettings {
@@ -157,7 +160,7 @@ impl DiagnosisSettings {
             token_budget: context::DEFAULT_TOKEN_BUDGET,
             base_url: None,
             price_overrides: BTreeMap::new(),
-            retry: RetryPolicy::default(),
+            retry: LLM_RETRY,
         }
     }
 }
@@ -238,7 +241,7 @@ fn build_chat(
         .timeout(settings.timeout)
         .build()
         .map_err(|error| DiagnoserBuildError::HttpClient(error.to_string()))?;
-    let retry = settings.retry.clone();
+    let retry = settings.retry;
     let chat: Box<dyn StructuredChat> = match &settings.spec {
         LlmSpec::Anthropic { .. } => Box::new(anthropic::AnthropicChat {
             client,
@@ -246,31 +249,23 @@ fn build_chat(
             model,
             api_key: keys.anthropic,
             retry,
+            wire: anthropic::AnthropicMessages,
         }),
-        LlmSpec::OpenAi { .. } => Box::new(openai::OpenAiChat {
-            client,
-            base_url,
-            model,
-            api_key: keys.openai,
-            dialect: openai::Dialect::OpenAi,
-            retry,
-        }),
-        LlmSpec::Ollama { .. } => Box::new(openai::OpenAiChat {
-            client,
-            base_url,
-            model,
-            api_key: keys.openai,
-            dialect: openai::Dialect::Ollama,
-            retry,
-        }),
-        _ => Box::new(openai::OpenAiChat {
-            client,
-            base_url,
-            model,
-            api_key: keys.openai,
-            dialect: openai::Dialect::Compatible,
-            retry,
-        }),
+        spec => {
+            let dialect = match spec {
+                LlmSpec::OpenAi { .. } => openai::Dialect::OpenAi,
+                LlmSpec::Ollama { .. } => openai::Dialect::Ollama,
+                _ => openai::Dialect::Compatible,
+            };
+            Box::new(openai::OpenAiChat {
+                client,
+                base_url,
+                model,
+                api_key: keys.openai,
+                retry,
+                wire: openai::ChatCompletions { dialect },
+            })
+        }
     };
     Ok(Some(chat))
 }

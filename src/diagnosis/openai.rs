@@ -1,14 +1,14 @@
 //! OpenAI-compatible chat completions (`POST {base}/chat/completions`) with a `json_schema` response format:
 //! OpenAI itself, Ollama, vLLM, llama.cpp's server and LiteLLM all speak it.
 
-use async_trait::async_trait;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 
 use super::answer::{AnswerContent, HYPOTHESIS_TOOL_NAME};
 use super::cost::TokenCounts;
-use super::llm::{ChatAnswer, Conversation, Role, StructuredChat};
-use super::transport::{LlmError, RequestHeader, RetryPolicy, post_json};
+use super::http_chat::{HttpChat, WireFormat, turn_messages};
+use super::llm::Conversation;
+use super::transport::{LlmError, RequestHeader};
 
 pub const OPENAI_BASE_URL: &str = "https://api.openai.com/v1";
 pub const OLLAMA_BASE_URL: &str = "http://localhost:11434/v1";
@@ -25,14 +25,13 @@ pub enum Dialect {
     Compatible,
 }
 
-pub struct OpenAiChat {
-    pub client: reqwest::Client,
-    pub base_url: String,
-    pub model: String,
-    pub api_key: Option<SecretString>,
+/// The chat completions wire format, in one of its dialects.
+pub struct ChatCompletions {
     pub dialect: Dialect,
-    pub retry: RetryPolicy,
 }
+
+/// A model behind an OpenAI-compatible chat completions endpoint.
+pub type OpenAiChat = HttpChat<ChatCompletions>;
 
 pub fn request_body(
     model: &str,
@@ -41,13 +40,7 @@ pub fn request_body(
     schema: &Value,
 ) -> Value {
     let mut messages = vec![json!({"role": "system", "content": conversation.system})];
-    messages.extend(conversation.turns.iter().map(|turn| {
-        let role = match turn.role {
-            Role::User => "user",
-            Role::Assistant => "assistant",
-        };
-        json!({"role": role, "content": turn.text})
-    }));
+    messages.extend(turn_messages(conversation));
     let mut body = json!({
         "model": model,
         "messages": messages,
@@ -114,8 +107,7 @@ pub fn parse_response(body: &Value) -> Result<(AnswerContent, TokenCounts), LlmE
     ))
 }
 
-#[async_trait]
-impl StructuredChat for OpenAiChat {
+impl WireFormat for ChatCompletions {
     fn provider(&self) -> &'static str {
         match self.dialect {
             Dialect::OpenAi => "openai",
@@ -124,16 +116,16 @@ impl StructuredChat for OpenAiChat {
         }
     }
 
-    fn model(&self) -> &str {
-        &self.model
+    fn key_variable(&self) -> &'static str {
+        KEY_VARIABLE
     }
 
-    async fn ask(
-        &self,
-        conversation: &Conversation,
-        schema: &Value,
-    ) -> Result<ChatAnswer, LlmError> {
-        let api_key = match (&self.api_key, self.dialect) {
+    fn path(&self) -> &'static str {
+        "/chat/completions"
+    }
+
+    fn headers(&self, api_key: Option<&SecretString>) -> Result<Vec<RequestHeader>, LlmError> {
+        let api_key = match (api_key, self.dialect) {
             (Some(key), _) => Some(key.clone()),
             (None, Dialect::OpenAi) => {
                 return Err(LlmError::MissingApiKey {
@@ -144,31 +136,23 @@ impl StructuredChat for OpenAiChat {
             (None, Dialect::Ollama) => Some(SecretString::from("ollama")),
             (None, Dialect::Compatible) => None,
         };
-        let url = format!("{}/chat/completions", self.base_url.trim_end_matches('/'));
-        let mut headers = Vec::new();
-        if let Some(key) = api_key {
-            use secrecy::ExposeSecret;
-            headers.push(RequestHeader::Secret(
-                "authorization",
-                SecretString::from(format!("Bearer {}", key.expose_secret())),
-            ));
-        }
-        let body = request_body(&self.model, self.dialect, conversation, schema);
-        let answer = post_json(
-            &self.client,
-            &url,
-            headers,
-            &body,
-            &self.retry,
-            KEY_VARIABLE,
-        )
-        .await?;
-        let (content, tokens) = parse_response(&answer.body)?;
-        Ok(ChatAnswer {
-            content,
-            tokens,
-            latency_ms: answer.latency_ms,
-        })
+        Ok(api_key
+            .map(|key| {
+                RequestHeader::Secret(
+                    "authorization",
+                    SecretString::from(format!("Bearer {}", key.expose_secret())),
+                )
+            })
+            .into_iter()
+            .collect())
+    }
+
+    fn request_body(&self, model: &str, conversation: &Conversation, schema: &Value) -> Value {
+        request_body(model, self.dialect, conversation, schema)
+    }
+
+    fn parse_response(&self, body: &Value) -> Result<(AnswerContent, TokenCounts), LlmError> {
+        parse_response(body)
     }
 }
 
@@ -243,5 +227,41 @@ mod tests {
             &json!({}),
         );
         assert!(ollama.get("max_tokens").is_some() && ollama["temperature"] == json!(0));
+    }
+
+    #[test]
+    fn the_key_goes_in_a_bearer_header_as_each_dialect_needs() {
+        let key = SecretString::from("sk-test".to_string());
+        // (dialect, key given) → the authorization header's value, or the missing key's variable
+        let check =
+            |dialect: Dialect, key: Option<&SecretString>, expected: Result<Option<&str>, &str>| {
+                let bearer = ChatCompletions { dialect }.headers(key).map(|headers| {
+                    headers.iter().find_map(|header| match header {
+                        RequestHeader::Secret("authorization", value) => {
+                            Some(value.expose_secret().to_string())
+                        }
+                        _ => None,
+                    })
+                });
+                let bearer = match &bearer {
+                    Ok(value) => Ok(value.as_deref()),
+                    Err(LlmError::MissingApiKey { variable }) => Err(*variable),
+                    Err(other) => panic!("{dialect:?}: {other}"),
+                };
+                assert_eq!(bearer, expected, "{dialect:?}");
+            };
+        check(Dialect::OpenAi, Some(&key), Ok(Some("Bearer sk-test")));
+        check(Dialect::OpenAi, None, Err(KEY_VARIABLE));
+        check(Dialect::Ollama, Some(&key), Ok(Some("Bearer sk-test")));
+        check(Dialect::Ollama, None, Ok(Some("Bearer ollama")));
+        check(Dialect::Compatible, Some(&key), Ok(Some("Bearer sk-test")));
+        check(Dialect::Compatible, None, Ok(None));
+        assert_eq!(
+            ChatCompletions {
+                dialect: Dialect::Compatible
+            }
+            .provider(),
+            "openai-compatible"
+        );
     }
 }

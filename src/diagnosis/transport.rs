@@ -10,25 +10,15 @@ use std::time::{Duration, Instant};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 
-/// How often and how long to retry.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RetryPolicy {
-    /// Attempts in total, the first included.
-    pub max_attempts: u32,
-    pub base_delay: Duration,
-    /// No wait is longer than this, whatever `retry-after` asks.
-    pub max_delay: Duration,
-}
+use crate::error_chain::error_chain;
+use crate::http_retry::{HttpRetryPolicy, retry_after_seconds};
 
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            max_attempts: 3,
-            base_delay: Duration::from_secs(1),
-            max_delay: Duration::from_secs(30),
-        }
-    }
-}
+/// The LLM providers' retries: three attempts, one second doubled, no wait past thirty seconds.
+pub const LLM_RETRY: HttpRetryPolicy = HttpRetryPolicy {
+    max_attempts: 3,
+    base_delay: Duration::from_secs(1),
+    max_delay: Duration::from_secs(30),
+};
 
 /// Why an LLM call gave no answer. Each message says what to do about it.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -77,18 +67,18 @@ enum Verdict {
     Fail(LlmError),
 }
 
-/// POSTs `body` to `url`, retrying as [`RetryPolicy`] allows. `key_variable` names the environment variable of
+/// POSTs `body` to `url`, retrying as `policy` allows. `key_variable` names the environment variable of
 /// the key, for the 401/403 message.
 pub async fn post_json(
     client: &reqwest::Client,
     url: &str,
     headers: Vec<RequestHeader>,
     body: &serde_json::Value,
-    policy: &RetryPolicy,
+    policy: &HttpRetryPolicy,
     key_variable: &'static str,
 ) -> Result<JsonAnswer, LlmError> {
     let header_map = build_headers(headers)?;
-    let attempts = policy.max_attempts.max(1);
+    let attempts = policy.attempts();
     let mut last = String::new();
     for attempt in 1..=attempts {
         let started = Instant::now();
@@ -116,7 +106,7 @@ pub async fn post_json(
                 judge_status(status, retry_after, &text, attempt, policy, key_variable)
             }
             Err(error) => Verdict::Retry {
-                wait: backoff(attempt, policy),
+                wait: policy.backoff(attempt),
                 why: if error.is_timeout() {
                     "the request timed out ([llm] timeout_seconds)".to_string()
                 } else {
@@ -162,7 +152,7 @@ fn judge_status(
     retry_after: Option<Duration>,
     body: &str,
     attempt: u32,
-    policy: &RetryPolicy,
+    policy: &HttpRetryPolicy,
     key_variable: &'static str,
 ) -> Verdict {
     let message = error_message(body);
@@ -175,37 +165,16 @@ fn judge_status(
         429 if is_spend_limit(body) => Verdict::Fail(LlmError::SpendLimit { message }),
         400 if is_spend_limit(body) => Verdict::Fail(LlmError::SpendLimit { message }),
         408 | 409 | 429 | 500..=599 => Verdict::Retry {
-            wait: wait_before_retry(retry_after, attempt, policy),
+            wait: policy.wait_capped(retry_after, attempt),
             why: format!("status {status}: {message}"),
         },
         _ => Verdict::Fail(LlmError::BadRequest { status, message }),
     }
 }
 
-/// The wait before the next attempt: what `retry-after` asks, else an exponential backoff; capped either way.
-pub fn wait_before_retry(
-    retry_after: Option<Duration>,
-    attempt: u32,
-    policy: &RetryPolicy,
-) -> Duration {
-    retry_after
-        .unwrap_or_else(|| backoff(attempt, policy))
-        .min(policy.max_delay)
-}
-
-fn backoff(attempt: u32, policy: &RetryPolicy) -> Duration {
-    let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
-    policy
-        .base_delay
-        .saturating_mul(factor)
-        .min(policy.max_delay)
-}
-
 /// `retry-after` in seconds (the form both providers send). An HTTP date falls back to the backoff.
 pub fn retry_after_header(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get("retry-after")?.to_str().ok()?.trim();
-    let seconds: f64 = value.parse().ok()?;
-    (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds))
+    retry_after_seconds(headers.get("retry-after")?.to_str().ok()?)
 }
 
 /// The provider's own words: Anthropic's `{error: {type, message}}`, OpenAI's `{error: {message, code}}`, or
@@ -250,48 +219,14 @@ fn is_spend_limit(body: &str) -> bool {
     .any(|needle| lower.contains(needle))
 }
 
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn policy() -> RetryPolicy {
-        RetryPolicy {
-            max_attempts: 3,
-            base_delay: Duration::from_secs(1),
-            max_delay: Duration::from_secs(30),
-        }
-    }
-
     #[test]
-    fn retry_after_is_honoured_and_capped() {
-        assert_eq!(
-            wait_before_retry(Some(Duration::from_secs(7)), 1, &policy()),
-            Duration::from_secs(7)
-        );
-        assert_eq!(
-            wait_before_retry(Some(Duration::from_secs(900)), 1, &policy()),
-            Duration::from_secs(30)
-        );
-        assert_eq!(
-            wait_before_retry(None, 1, &policy()),
-            Duration::from_secs(1)
-        );
-        assert_eq!(
-            wait_before_retry(None, 3, &policy()),
-            Duration::from_secs(4)
-        );
+    fn retry_after_is_read_from_the_header() {
         let mut headers = HeaderMap::new();
+        assert_eq!(retry_after_header(&headers), None);
         headers.insert("retry-after", HeaderValue::from_static("12"));
         assert_eq!(retry_after_header(&headers), Some(Duration::from_secs(12)));
         headers.insert(
@@ -304,7 +239,7 @@ mod tests {
     #[test]
     fn statuses_are_judged_as_documented() {
         let judge = |status: u16, body: &str| {
-            judge_status(status, None, body, 1, &policy(), "ANTHROPIC_API_KEY")
+            judge_status(status, None, body, 1, &LLM_RETRY, "ANTHROPIC_API_KEY")
         };
         let anthropic = |kind: &str, message: &str| {
             serde_json::json!({"type": "error", "error": {"type": kind, "message": message}})

@@ -7,16 +7,14 @@ use std::path::PathBuf;
 
 use tokio::net::TcpListener;
 
-use crate::contracts::{
-    GuestKind, RunContext, RunMode, RunRecord, TerraformMode, TerraformRequest,
-};
+use crate::contracts::{GuestKind, RunContext, RunRecord, TerraformRequest};
 use crate::eval::report::EvalReport;
 use crate::eval::sandbox::{SandboxError, write_sandbox_project};
 use crate::eval::scenario::{Scenario, World};
 use crate::eval::score::{EvalResult, score};
-use crate::planner::run::{
-    Agents, Diagnoser, ProjectRun, TerraformAgent, ValidationPlan, run_project,
-};
+use crate::planner::agents::{Agents, Diagnoser, TerraformAgent};
+use crate::planner::run::{ProjectRun, run_project};
+use crate::planner::validation_facts::ValidationPlan;
 use crate::validator::proxmox::{ProxmoxClient, ProxmoxClientSettings, ProxmoxConnection};
 use crate::validator::pve_world::{AgentState, PveWorld, PveWorldServer, WorldGuest};
 
@@ -125,10 +123,7 @@ async fn run_scenario(
         first_request: TerraformRequest {
             project: scenario.name.clone(),
             dir: dir.clone(),
-            mode: match scenario.mode {
-                RunMode::Plan => TerraformMode::Plan,
-                RunMode::Deploy => TerraformMode::Apply,
-            },
+            mode: scenario.mode,
             plan_file: Some(dir.join("agentlab.tfplan")),
             vars: scenario.vars.clone(),
             backend_config: Vec::new(),

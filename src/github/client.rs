@@ -1,4 +1,4 @@
-//! The one GitHub REST client: octocrab pointed at `GITHUB_API_URL` with `GITHUB_TOKEN`, plus the retry policy.
+//! The one GitHub REST client: octocrab pointed at `GITHUB_API_URL` with `GITHUB_TOKEN`, plus its retry policy.
 //!
 //! octocrab's typed methods hide the status and headers a rate limit is told by, so requests go through its raw
 //! `_get`/`_post`/`_patch` and this file decides: 403/429 with `retry-after`, or with `x-ratelimit-remaining: 0`
@@ -13,6 +13,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::github::retry::{RateLimitHeaders, RetryDecision, now_epoch, retry_wait};
+use crate::http_retry::HttpRetryPolicy;
 
 /// Where GitHub's REST API is when `GITHUB_API_URL` is not set.
 pub const DEFAULT_API_URL: &str = "https://api.github.com";
@@ -72,26 +73,12 @@ impl GitHubError {
 /// connection and never answers would hold the run forever after its record was written.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// How hard to try before giving up on one request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryPolicy {
-    /// Attempts per request, the first included.
-    pub max_attempts: u32,
-    /// First backoff after a 5xx or a connection error; doubled each time.
-    pub initial_backoff: Duration,
-    /// The longest single wait: a rate limit that resets later than this is given up on.
-    pub max_wait: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            max_attempts: 4,
-            initial_backoff: Duration::from_secs(1),
-            max_wait: Duration::from_secs(60),
-        }
-    }
-}
+/// GitHub's retries: four attempts, one second doubled; a rate limit that resets later than a minute is given up on.
+pub const GITHUB_RETRY: HttpRetryPolicy = HttpRetryPolicy {
+    max_attempts: 4,
+    base_delay: Duration::from_secs(1),
+    max_delay: Duration::from_secs(60),
+};
 
 /// A repository's REST API with retries. Cheap to clone.
 #[derive(Clone)]
@@ -99,7 +86,7 @@ pub struct GitHubClient {
     octocrab: octocrab::Octocrab,
     owner: String,
     name: String,
-    retry: RetryPolicy,
+    retry: HttpRetryPolicy,
 }
 
 impl std::fmt::Debug for GitHubClient {
@@ -143,7 +130,7 @@ impl GitHubClient {
         api_url: &str,
         token: &SecretString,
         repository: &str,
-        retry: RetryPolicy,
+        retry: HttpRetryPolicy,
     ) -> Result<Self, GitHubError> {
         Self::with_request_timeout(api_url, token, repository, retry, DEFAULT_REQUEST_TIMEOUT)
     }
@@ -153,7 +140,7 @@ impl GitHubClient {
         api_url: &str,
         token: &SecretString,
         repository: &str,
-        retry: RetryPolicy,
+        retry: HttpRetryPolicy,
         timeout: Duration,
     ) -> Result<Self, GitHubError> {
         let (owner, name) = repository
@@ -258,7 +245,6 @@ impl GitHubClient {
         path: &str,
         body: Option<&serde_json::Value>,
     ) -> Result<ApiResponse, GitHubError> {
-        let mut backoff = self.retry.initial_backoff;
         let mut attempt = 1;
         loop {
             let outcome = self.send_once(method, path, body).await;
@@ -272,18 +258,18 @@ impl GitHubClient {
                 }
                 Err(_) => None,
             };
-            if attempt >= self.retry.max_attempts {
+            if attempt >= self.retry.attempts() {
                 return finish(method, path, outcome);
             }
-            let wait = wait.unwrap_or(backoff);
-            if wait > self.retry.max_wait {
-                return Err(GitHubError::RateLimitTooLong {
+            let wait = self
+                .retry
+                .wait_within_limit(wait, attempt)
+                .map_err(|asked| GitHubError::RateLimitTooLong {
                     method: method.as_str(),
                     path: path.to_string(),
-                    wait_seconds: wait.as_secs(),
-                    max_seconds: self.retry.max_wait.as_secs(),
-                });
-            }
+                    wait_seconds: asked.as_secs(),
+                    max_seconds: self.retry.max_delay.as_secs(),
+                })?;
             tracing::warn!(
                 method = method.as_str(),
                 path,
@@ -292,7 +278,6 @@ impl GitHubClient {
                 "GitHub request will be retried"
             );
             tokio::time::sleep(wait).await;
-            backoff = (backoff * 2).min(self.retry.max_wait);
             attempt += 1;
         }
     }
@@ -444,8 +429,7 @@ mod tests {
     fn repositories_must_be_owner_slash_name() {
         let token = SecretString::from("t".to_string());
         for bad in ["", "owner", "owner/", "/name", "a/b/c", "own er/name"] {
-            let error = GitHubClient::new(DEFAULT_API_URL, &token, bad, RetryPolicy::default())
-                .unwrap_err();
+            let error = GitHubClient::new(DEFAULT_API_URL, &token, bad, GITHUB_RETRY).unwrap_err();
             assert!(
                 matches!(error, GitHubError::BadRepository(_)),
                 "{bad}: {error}"

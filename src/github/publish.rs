@@ -5,9 +5,10 @@
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use crate::github::client::{DEFAULT_API_URL, GitHubClient, GitHubError, RetryPolicy};
+use crate::github::client::{DEFAULT_API_URL, GitHubClient, GitHubError};
 use crate::github::comment::{CommentAction, upsert_marked_comment};
 use crate::github::issue::{IncidentAction, report_incident};
+use crate::http_retry::HttpRetryPolicy;
 use crate::report::{CommentKind, CommentPost, CommentTarget, IncidentPost, Post};
 
 /// Where and as whom to post: `GITHUB_API_URL` (default `https://api.github.com`), `GITHUB_TOKEN` and
@@ -41,7 +42,7 @@ impl GitHubSettings {
         })
     }
 
-    pub fn client(&self, retry: RetryPolicy) -> Result<GitHubClient, GitHubError> {
+    pub fn client(&self, retry: HttpRetryPolicy) -> Result<GitHubClient, GitHubError> {
         GitHubClient::new(&self.api_url, &self.token, &self.repository, retry)
     }
 }

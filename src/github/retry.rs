@@ -1,8 +1,11 @@
 //! When to try a GitHub request again, and how long to wait first: rate limits (403/429 with `retry-after`, or
 //! `x-ratelimit-remaining: 0` with `x-ratelimit-reset`) say how long; server errors back off. Pure apart from
-//! [`now_epoch`], so the decisions are table-tested.
+//! [`now_epoch`], so the decisions are table-tested. How long is too long, and the backoff, are the shared
+//! [`HttpRetryPolicy`](crate::http_retry::HttpRetryPolicy)'s.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::http_retry::retry_after_seconds;
 
 #[derive(Debug, Clone, Default)]
 pub struct RateLimitHeaders {
@@ -25,12 +28,8 @@ pub enum RetryDecision {
 pub fn retry_wait(status: u16, headers: &RateLimitHeaders, now: u64) -> RetryDecision {
     match status {
         403 | 429 => {
-            if let Some(seconds) = headers
-                .retry_after
-                .as_deref()
-                .and_then(|value| value.trim().parse::<u64>().ok())
-            {
-                return RetryDecision::After(Duration::from_secs(seconds));
+            if let Some(wait) = headers.retry_after.as_deref().and_then(retry_after_seconds) {
+                return RetryDecision::After(wait);
             }
             let exhausted = headers.remaining.as_deref().map(str::trim) == Some("0");
             let reset = headers

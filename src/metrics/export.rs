@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use super::MetricsError;
 use super::exposition::{encode_prometheus_text, label_values};
+use crate::error_chain::error_chain;
 
 /// How long a push may take before it is given up: a Pushgateway that hangs must not hold up a deployment.
 pub const DEFAULT_PUSH_TIMEOUT: Duration = Duration::from_secs(10);
@@ -200,22 +201,6 @@ fn refuse_grouping_conflicts(
         }
     }
     Ok(())
-}
-
-/// An error and its causes on one line: reqwest's top-level message alone ("error sending request") does not say
-/// what went wrong.
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut reason = error.to_string();
-    let mut cause = error.source();
-    while let Some(inner) = cause {
-        let text = inner.to_string();
-        if !reason.contains(&text) {
-            reason.push_str(": ");
-            reason.push_str(&text);
-        }
-        cause = inner.source();
-    }
-    reason
 }
 
 /// The URL as it may appear in an error or a log: a Pushgateway behind basic auth carries a password in it.

@@ -3,11 +3,15 @@
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
+use async_trait::async_trait;
+
 use super::*;
 use crate::contracts::{
-    Category, ChangeCounts, CheckName, CheckResult, CheckStatus, DiagnosisSource, Diagnostic,
-    Hypothesis, Severity, StateName, TerraformMode, TerraformPhase, Usage,
+    Category, CheckName, CheckResult, CheckStatus, DiagnosisSource, Diagnostic, Hypothesis,
+    Remediation, Severity, StateName, TerraformResult, Usage, ValidationRequest, ValidationResult,
 };
+use crate::planner::agents::{AgentError, Diagnoser, TerraformAgent, Validator};
+use crate::planner::test_fixtures::{applied, first_request};
 
 struct ScriptedTerraform {
     results: Mutex<VecDeque<Result<TerraformResult, AgentError>>>,
@@ -84,33 +88,6 @@ impl Diagnoser for ScriptedDiagnoser {
     }
 }
 
-fn ok_result() -> TerraformResult {
-    TerraformResult {
-        ok: true,
-        phase: TerraformPhase::Apply,
-        exit_code: Some(0),
-        cancelled: false,
-        changes: ChangeCounts {
-            add: 2,
-            ..ChangeCounts::default()
-        },
-        resource_changes: vec![],
-        resource_addresses: vec![
-            "null_resource.guest[0]".into(),
-            "null_resource.guest[1]".into(),
-        ],
-        diagnostics: vec![],
-        outputs: [(
-            "guests".to_string(),
-            serde_json::json!([{"vmid": 901, "kind": "lxc", "ipv4": "127.0.0.1"}]),
-        )]
-        .into_iter()
-        .collect(),
-        log_tail: vec![],
-        duration_ms: 10,
-    }
-}
-
 fn lock_failure() -> TerraformResult {
     TerraformResult {
         ok: false,
@@ -121,7 +98,7 @@ fn lock_failure() -> TerraformResult {
             detail: "\ncan't lock file '/var/lock/lxc/lock-902.conf' - got timeout\n".into(),
             address: Some("null_resource.guest[1]".into()),
         }],
-        ..ok_result()
+        ..applied()
     }
 }
 
@@ -172,19 +149,7 @@ fn project_run(max_retries: u32) -> ProjectRun {
     ProjectRun {
         run_id: "run-1".into(),
         mode: RunMode::Deploy,
-        first_request: TerraformRequest {
-            project: "sandbox".into(),
-            dir: "tests/fixtures/sandbox-ok".into(),
-            mode: TerraformMode::Apply,
-            plan_file: None,
-            vars: Default::default(),
-            backend_config: vec![],
-            parallelism: 10,
-            lock_timeout: "5m".into(),
-            replace: vec![],
-            reinit_upgrade: false,
-            attempt: 1,
-        },
+        first_request: first_request(),
         validation: ValidationPlan {
             resources: vec![],
             guests_output: "guests".into(),
@@ -244,7 +209,7 @@ fn path(record: &RunRecord) -> Vec<StateName> {
 
 #[tokio::test]
 async fn a_happy_run_never_calls_the_diagnoser_and_costs_nothing() {
-    let script = Script::new(vec![Ok(ok_result())], vec![passing_validation()], vec![]);
+    let script = Script::new(vec![Ok(applied())], vec![passing_validation()], vec![]);
     let record = script.run(3).await;
     assert_eq!(record.outcome, Outcome::Success);
     assert_eq!(script.diagnoser_calls(), 0);
@@ -256,7 +221,7 @@ async fn a_happy_run_never_calls_the_diagnoser_and_costs_nothing() {
     use StateName::*;
     assert_eq!(path(&record), vec![Init, Running, Validating, Success]);
     let validation = script.validator.requests.lock().unwrap()[0].clone();
-    assert_eq!(validation.mode, ValidationMode::Live);
+    assert_eq!(validation.mode, RunMode::Deploy);
     assert_eq!(validation.guests[0].vmid, 901);
     assert_eq!(validation.resource_addresses.len(), 2);
 }
@@ -264,7 +229,7 @@ async fn a_happy_run_never_calls_the_diagnoser_and_costs_nothing() {
 #[tokio::test]
 async fn a_lock_timeout_recovers_with_reduced_parallelism_after_one_diagnosis() {
     let script = Script::new(
-        vec![Ok(lock_failure()), Ok(ok_result())],
+        vec![Ok(lock_failure()), Ok(applied())],
         vec![passing_validation()],
         vec![llm_answer(
             Category::TransientLock,
@@ -305,7 +270,7 @@ async fn a_lock_timeout_recovers_with_reduced_parallelism_after_one_diagnosis() 
 #[tokio::test]
 async fn a_failing_check_is_diagnosed_with_the_validation_result() {
     let script = Script::new(
-        vec![Ok(ok_result())],
+        vec![Ok(applied())],
         vec![failing_validation()],
         vec![llm_answer(
             Category::Network,
@@ -434,7 +399,7 @@ async fn a_cancelled_terraform_run_is_recorded_as_cancelled() {
 #[tokio::test(start_paused = true)]
 async fn retry_after_waits_then_runs_again_and_replace_lasts_one_attempt() {
     let script = Script::new(
-        vec![Ok(lock_failure()), Ok(lock_failure()), Ok(ok_result())],
+        vec![Ok(lock_failure()), Ok(lock_failure()), Ok(applied())],
         vec![passing_validation()],
         vec![
             llm_answer(
@@ -469,7 +434,7 @@ async fn retry_after_waits_then_runs_again_and_replace_lasts_one_attempt() {
 #[tokio::test(start_paused = true)]
 async fn a_retry_after_is_waited_out_at_most_for_the_runs_longest_wait() {
     let script = Script::new(
-        vec![Ok(lock_failure()), Ok(ok_result())],
+        vec![Ok(lock_failure()), Ok(applied())],
         vec![passing_validation()],
         vec![llm_answer(
             Category::TransientLock,
@@ -498,42 +463,4 @@ async fn a_retry_after_is_waited_out_at_most_for_the_runs_longest_wait() {
         .and_then(|diagnosis| diagnosis.hypothesis.as_ref())
         .map(|hypothesis| hypothesis.remediation.clone());
     assert_eq!(asked, Some(Remediation::RetryAfter { seconds: 600 }));
-}
-
-#[test]
-fn summaries_name_the_first_error_or_the_counts() {
-    assert_eq!(
-        terraform_summary(&ok_result()),
-        "2 to add, 0 to change, 0 to destroy (0 replaced)"
-    );
-    assert_eq!(
-        terraform_summary(&lock_failure()),
-        "local-exec provisioner error: can't lock file '/var/lock/lxc/lock-902.conf' - got timeout"
-    );
-    let silent = TerraformResult {
-        diagnostics: vec![],
-        phase: TerraformPhase::Init,
-        ..lock_failure()
-    };
-    assert_eq!(terraform_summary(&silent), "init exited with status 1");
-}
-
-#[test]
-fn a_malformed_guests_output_is_reported_not_swallowed() {
-    let mut result = ok_result();
-    result.outputs.insert(
-        "guests".into(),
-        serde_json::json!([{"vmid": "nine hundred"}]),
-    );
-    let request = validation_request(&project_run(0), &result);
-    assert!(request.guests.is_empty());
-    assert!(request.guests_problem.unwrap().contains("not a list of"));
-    result.outputs.clear();
-    let request = validation_request(&project_run(0), &result);
-    assert!(
-        request
-            .guests_problem
-            .unwrap()
-            .contains("has no `guests` output")
-    );
 }

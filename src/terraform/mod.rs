@@ -1,12 +1,15 @@
 //! The Terraform agent's room: everything that runs `terraform` (or `tofu`) and reads what it prints.
 //!
 //! `runner` is the agent the Planner calls, and `phases` the commands it runs in order (init, plan, show, apply,
-//! output); `process` spawns one Terraform process and forwards cancellation to it as SIGINT; `ui` reads the
-//! machine-readable UI stream of `plan -json`/`apply -json` line by line; `plan` reads the JSON of `show -json`
-//! (plans and states, with their outputs); `human` reads the error blocks Terraform prints for people; `sensitive`
-//! masks what Terraform marks as sensitive, so nothing built here carries a secret. No other room spawns processes.
+//! output); `invocation` is what both share (how each command is started: binary, environment, cancellation; and
+//! the plan's exit status), so the arrows run runner → phases → invocation. `process` spawns one Terraform process
+//! and forwards cancellation to it as SIGINT; `ui` reads the machine-readable UI stream of `plan -json`/`apply
+//! -json` line by line; `plan` reads the JSON of `show -json` (plans and states, with their outputs); `human` reads
+//! the error blocks Terraform prints for people; `sensitive` masks what Terraform marks as sensitive, so nothing
+//! built here carries a secret. No other room spawns processes.
 
 pub mod human;
+pub mod invocation;
 mod phases;
 pub mod plan;
 pub mod process;
@@ -14,5 +17,6 @@ pub mod runner;
 pub mod sensitive;
 pub mod ui;
 
+pub use invocation::TERRAFORM_BINARY_ENV;
 pub use process::Cancellation;
-pub use runner::{TERRAFORM_BINARY_ENV, TerraformRunner, choose_terraform_binary};
+pub use runner::{TerraformRunner, choose_terraform_binary};

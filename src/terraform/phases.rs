@@ -9,15 +9,15 @@
 use std::path::Path;
 
 use super::human::{LogTail, diagnostics_from_human_output};
+use super::invocation::{Invocation, PlanExit};
 use super::plan::{parse_plan_json, parse_state_json};
 use super::process::{LineLength, MAX_STREAM_LINE_BYTES, OutputStream, ProcessEnd, run_streaming};
-use super::runner::{PlanExit, TERRAFORM_BINARY_ENV, TerraformRunner, agent_error};
 use super::sensitive::SensitiveValues;
 use super::ui::{UiEventKind, parse_ui_line};
 use crate::contracts::{
-    Diagnostic, Severity, TerraformMode, TerraformPhase, TerraformRequest, TerraformResult,
+    Diagnostic, RunMode, Severity, TerraformPhase, TerraformRequest, TerraformResult,
 };
-use crate::planner::run::AgentError;
+use crate::planner::agents::AgentError;
 use crate::redact::{PrivateKeyLines, SharedRedactor};
 
 /// Bytes of one command's stderr kept for reading its error blocks.
@@ -29,7 +29,7 @@ const MAX_UNREADABLE_LINES: usize = 5;
 
 /// The state of one request while its commands run.
 pub(super) struct RequestRun<'a> {
-    runner: &'a TerraformRunner,
+    invocation: &'a Invocation,
     request: &'a TerraformRequest,
     /// Learns the sensitive values of plans and states as they are read; everything kept is redacted with all it
     /// knows when the result is handed out, so a secret learned late still hides an early log line.
@@ -51,13 +51,13 @@ struct CommandOutput {
 
 impl<'a> RequestRun<'a> {
     pub(super) fn new(
-        runner: &'a TerraformRunner,
+        invocation: &'a Invocation,
         request: &'a TerraformRequest,
         redactor: SharedRedactor,
         log_tail_lines: usize,
     ) -> Self {
         Self {
-            runner,
+            invocation,
             request,
             redactor,
             result: TerraformResult {
@@ -154,7 +154,7 @@ impl<'a> RequestRun<'a> {
         if !self.read_plan(plan_file).await? {
             return Ok(());
         }
-        if request.mode == TerraformMode::Plan {
+        if request.mode == RunMode::Plan {
             self.finish(&end, true);
             return Ok(());
         }
@@ -335,9 +335,9 @@ impl<'a> RequestRun<'a> {
         args: &[String],
         ui_stream: bool,
     ) -> Result<(ProcessEnd, CommandOutput), AgentError> {
-        let runner = self.runner;
+        let invocation = self.invocation;
         let request = self.request;
-        let mut command = runner.command(&request.dir);
+        let mut command = invocation.command(&request.dir);
         command.args(args);
         for (name, value) in &request.vars {
             command.env(format!("TF_VAR_{name}"), value);
@@ -346,12 +346,12 @@ impl<'a> RequestRun<'a> {
             && args
                 .first()
                 .is_some_and(|verb| verb == "show" || verb == "output");
-        tracing::debug!(binary = %runner.binary.display(), ?args, dir = %request.dir.display(), "running terraform");
+        tracing::debug!(binary = %invocation.binary.display(), ?args, dir = %request.dir.display(), "running terraform");
 
         let mut output = CommandOutput::default();
         let tail = &mut self.tail;
         let mut line_number = 0usize;
-        let events = runner.events.as_ref();
+        let events = invocation.events.as_ref();
         let project = request.project.as_str();
         // Terraform's progress goes to the log as it happens (through the redacting log writer), so a CI log
         // shows a long apply moving; the result keeps only the tail.
@@ -371,80 +371,75 @@ impl<'a> RequestRun<'a> {
         };
         let end = run_streaming(
             command,
-            &runner.cancellation,
+            &invocation.cancellation,
             stdout_lines,
             |stream, line| match stream {
-            OutputStream::Stderr => {
-                let line = stderr_keys.hide(&line);
-                if output.stderr.len() < MAX_STDERR_BYTES {
-                    let mut end = line.len().min(MAX_STDERR_BYTES - output.stderr.len());
-                    while !line.is_char_boundary(end) {
-                        end -= 1;
+                OutputStream::Stderr => {
+                    let line = stderr_keys.hide(&line);
+                    if output.stderr.len() < MAX_STDERR_BYTES {
+                        let mut end = line.len().min(MAX_STDERR_BYTES - output.stderr.len());
+                        while !line.is_char_boundary(end) {
+                            end -= 1;
+                        }
+                        output.stderr.push_str(&line[..end]);
+                        output.stderr.push('\n');
                     }
-                    output.stderr.push_str(&line[..end]);
-                    output.stderr.push('\n');
+                    log(&line);
+                    tail.push(&line);
                 }
-                log(&line);
-                tail.push(&line);
-            }
-            // `show -json` prints its document on one line, megabytes long for a big plan: the first line is moved
-            // in rather than copied, and later lines are joined with the newline before them.
-            OutputStream::Stdout if keeps_document => {
-                if output.stdout_document.is_empty() {
-                    output.stdout_document = line;
-                } else {
-                    output.stdout_document.push('\n');
-                    output.stdout_document.push_str(&line);
-                }
-            }
-            OutputStream::Stdout if ui_stream => {
-                line_number += 1;
-                match parse_ui_line(line_number, &line) {
-                    Ok(Some(event)) => {
-                        let message = stdout_keys.hide(&event.message);
-                        log(&message);
-                        tail.push(&message);
-                        if let UiEventKind::Diagnostic(diagnostic) = &event.kind {
-                            output.diagnostics.push(Diagnostic {
-                                severity: if diagnostic.severity == "warning" {
-                                    Severity::Warning
-                                } else {
-                                    Severity::Error
-                                },
-                                summary: diagnostic.summary.clone(),
-                                detail: diagnostic.detail.clone(),
-                                address: diagnostic.address.clone(),
-                            });
-                        }
-                        if let Some(events) = events {
-                            let _ = events.send(event);
-                        }
-                    }
-                    Ok(None) => {}
-                    Err(error) => {
-                        tail.push(&line);
-                        if output.unreadable_lines.len() < MAX_UNREADABLE_LINES {
-                            output.unreadable_lines.push(error.to_string());
-                        } else {
-                            output.unreadable_lines_dropped += 1;
-                        }
+                // `show -json` prints its document on one line, megabytes long for a big plan: the first line is moved
+                // in rather than copied, and later lines are joined with the newline before them.
+                OutputStream::Stdout if keeps_document => {
+                    if output.stdout_document.is_empty() {
+                        output.stdout_document = line;
+                    } else {
+                        output.stdout_document.push('\n');
+                        output.stdout_document.push_str(&line);
                     }
                 }
-            }
-            OutputStream::Stdout => {
-                let line = stdout_keys.hide(&line);
-                log(&line);
-                tail.push(&line);
-            }
-        })
+                OutputStream::Stdout if ui_stream => {
+                    line_number += 1;
+                    match parse_ui_line(line_number, &line) {
+                        Ok(Some(event)) => {
+                            let message = stdout_keys.hide(&event.message);
+                            log(&message);
+                            tail.push(&message);
+                            if let UiEventKind::Diagnostic(diagnostic) = &event.kind {
+                                output.diagnostics.push(Diagnostic {
+                                    severity: if diagnostic.severity == "warning" {
+                                        Severity::Warning
+                                    } else {
+                                        Severity::Error
+                                    },
+                                    summary: diagnostic.summary.clone(),
+                                    detail: diagnostic.detail.clone(),
+                                    address: diagnostic.address.clone(),
+                                });
+                            }
+                            if let Some(events) = events {
+                                let _ = events.send(event);
+                            }
+                        }
+                        Ok(None) => {}
+                        Err(error) => {
+                            tail.push(&line);
+                            if output.unreadable_lines.len() < MAX_UNREADABLE_LINES {
+                                output.unreadable_lines.push(error.to_string());
+                            } else {
+                                output.unreadable_lines_dropped += 1;
+                            }
+                        }
+                    }
+                }
+                OutputStream::Stdout => {
+                    let line = stdout_keys.hide(&line);
+                    log(&line);
+                    tail.push(&line);
+                }
+            },
+        )
         .await
-        .map_err(|error| {
-            agent_error(format!(
-                "cannot run `{}` ({error}); install Terraform (scripts/install-terraform) or point {TERRAFORM_BINARY_ENV} \
-                 or `terraform` in agentlab.toml at the binary",
-                runner.binary.display()
-            ))
-        })?;
+        .map_err(|error| invocation.cannot_start(error))?;
         if end.cancelled {
             self.tail.push(if end.killed {
                 "agentlab: terraform was killed after a second cancellation request"

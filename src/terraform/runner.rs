@@ -16,37 +16,16 @@ use std::time::Instant;
 use async_trait::async_trait;
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::invocation::{Invocation, agent_error};
 use super::phases::RequestRun;
 use super::process::Cancellation;
 use super::ui::UiEvent;
 use crate::contracts::{TerraformRequest, TerraformResult};
-use crate::planner::run::{AgentError, TerraformAgent};
+use crate::planner::agents::{AgentError, TerraformAgent};
 use crate::redact::SharedRedactor;
-
-/// Environment variable naming the Terraform binary; it wins over the configuration.
-pub const TERRAFORM_BINARY_ENV: &str = "AGENTLAB_TERRAFORM";
 
 /// Lines of Terraform output a result keeps.
 const LOG_TAIL_LINES: usize = 60;
-
-/// What the plan's `-detailed-exitcode` status means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PlanExit {
-    NoChanges,
-    Changes,
-    Failed,
-}
-
-impl PlanExit {
-    /// 0: no changes, 2: changes (also output-only changes), anything else (1, or killed): an error.
-    pub fn from_exit_code(exit_code: Option<i32>) -> Self {
-        match exit_code {
-            Some(0) => Self::NoChanges,
-            Some(2) => Self::Changes,
-            _ => Self::Failed,
-        }
-    }
-}
 
 /// The binary to run: `AGENTLAB_TERRAFORM` (`from_environment`, passed in by the command layer) when set, else
 /// the configured one, else `terraform`.
@@ -66,26 +45,11 @@ pub fn choose_terraform_binary(
         .unwrap_or_else(|| PathBuf::from("terraform"))
 }
 
-/// Variables of agentlab's environment that Terraform never needs and must not see: the code a plan runs (a pull
-/// request's data sources, a provider it names) could read them. The Proxmox VE and MinIO credentials stay, since
-/// the provider and the state backend read them from the environment.
-pub const WITHHELD_FROM_TERRAFORM: &[&str] = &[
-    "GITHUB_TOKEN",
-    "GH_TOKEN",
-    "ANTHROPIC_API_KEY",
-    "OPENAI_API_KEY",
-    "ACTIONS_RUNTIME_TOKEN",
-    "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
-];
-
 /// Runs Terraform for the Planner. One runner serves every project of a run.
 #[derive(Debug, Clone)]
 pub struct TerraformRunner {
-    pub(super) binary: PathBuf,
+    invocation: Invocation,
     redactor: SharedRedactor,
-    pub(super) cancellation: Cancellation,
-    pub(super) events: Option<UnboundedSender<UiEvent>>,
-    pub(super) environment: Vec<(String, String)>,
 }
 
 impl TerraformRunner {
@@ -95,18 +59,17 @@ impl TerraformRunner {
         cancellation: Cancellation,
     ) -> Self {
         Self {
-            binary: binary.into(),
+            invocation: Invocation::new(binary.into(), cancellation),
             redactor,
-            cancellation,
-            events: None,
-            environment: Vec::new(),
         }
     }
 
     /// Sets an environment variable for every Terraform command (for example `TF_CLI_CONFIG_FILE`), on top of
     /// agentlab's own environment.
     pub fn with_environment(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.environment.push((name.into(), value.into()));
+        self.invocation
+            .environment
+            .push((name.into(), value.into()));
         self
     }
 
@@ -114,28 +77,12 @@ impl TerraformRunner {
     /// events are as Terraform printed them, sensitive outputs masked but nothing else redacted: pass their text
     /// through the redactor before it leaves the process.
     pub fn with_event_observer(mut self, events: UnboundedSender<UiEvent>) -> Self {
-        self.events = Some(events);
+        self.invocation.events = Some(events);
         self
     }
 
     pub fn binary(&self) -> &Path {
-        &self.binary
-    }
-
-    /// A Terraform command in `dir` with agentlab's environment, less [`WITHHELD_FROM_TERRAFORM`], plus the
-    /// automation settings and [`TerraformRunner::with_environment`]'s variables.
-    pub(super) fn command(&self, dir: &Path) -> tokio::process::Command {
-        let mut command = tokio::process::Command::new(&self.binary);
-        command.current_dir(dir);
-        for name in WITHHELD_FROM_TERRAFORM {
-            command.env_remove(name);
-        }
-        command
-            .env("TF_IN_AUTOMATION", "1")
-            .env("TF_INPUT", "0")
-            .env("CHECKPOINT_DISABLE", "1")
-            .envs(self.environment.iter().map(|(name, value)| (name, value)));
-        command
+        &self.invocation.binary
     }
 
     /// Runs the request to the end and reports what happened.
@@ -149,7 +96,7 @@ impl TerraformRunner {
             .vars
             .values()
             .for_each(|value| redactor.add_secret(value));
-        let mut run = RequestRun::new(self, request, redactor, LOG_TAIL_LINES);
+        let mut run = RequestRun::new(&self.invocation, request, redactor, LOG_TAIL_LINES);
         let (plan_file, owned_plan_dir) = plan_file_for(request)?;
         let outcome = run.all_phases(&plan_file).await;
         if let Some(dir) = owned_plan_dir {
@@ -194,13 +141,6 @@ fn plan_file_for(request: &TerraformRequest) -> Result<(PathBuf, Option<PathBuf>
     Ok((dir.join("terraform.tfplan"), Some(dir)))
 }
 
-pub(super) fn agent_error(message: String) -> AgentError {
-    AgentError {
-        agent: "terraform",
-        message,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,7 +150,7 @@ mod tests {
         let runner =
             TerraformRunner::new("terraform", SharedRedactor::default(), Cancellation::new())
                 .with_environment("TF_CLI_CONFIG_FILE", "/x/terraformrc");
-        let command = runner.command(Path::new("/project"));
+        let command = runner.invocation.command(Path::new("/project"));
         let environment: Vec<(String, Option<String>)> = command
             .as_std()
             .get_envs()
@@ -240,15 +180,6 @@ mod tests {
             command.as_std().get_current_dir(),
             Some(Path::new("/project"))
         );
-    }
-
-    #[test]
-    fn detailed_exit_codes_are_interpreted() {
-        assert_eq!(PlanExit::from_exit_code(Some(0)), PlanExit::NoChanges);
-        assert_eq!(PlanExit::from_exit_code(Some(2)), PlanExit::Changes);
-        assert_eq!(PlanExit::from_exit_code(Some(1)), PlanExit::Failed);
-        assert_eq!(PlanExit::from_exit_code(Some(3)), PlanExit::Failed);
-        assert_eq!(PlanExit::from_exit_code(None), PlanExit::Failed);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use regex::Regex;
 
-use crate::contracts::{CheckName, CheckResult, CheckStatus, ResourceExpectation, ValidationMode};
+use crate::contracts::{CheckName, CheckResult, CheckStatus, ResourceExpectation, RunMode};
 
 /// How many addresses a failing `resources` check lists, and how many guests a detail line names.
 const MAX_LISTED_ADDRESSES: usize = 25;
@@ -48,11 +48,11 @@ impl GuestFindings {
 pub fn resources_check(
     expectations: &[ResourceExpectation],
     addresses: &[String],
-    mode: ValidationMode,
+    mode: RunMode,
 ) -> CheckResult {
     let source = match mode {
-        ValidationMode::Plan => "the plan's planned values",
-        ValidationMode::Live => "the state",
+        RunMode::Plan => "the plan's planned values",
+        RunMode::Deploy => "the state",
     };
     if expectations.is_empty() {
         return check(
@@ -213,7 +213,7 @@ fn summarise<'a>(
 /// its reason as evidence), it is unknown until apply (plan mode), or it lists none.
 pub fn guest_checks_without_guests(
     guests_problem: Option<&str>,
-    mode: ValidationMode,
+    mode: RunMode,
     planned_creates: &[String],
 ) -> Vec<CheckResult> {
     let guest_names = [
@@ -242,7 +242,7 @@ pub fn guest_checks_without_guests(
         ];
     }
     let (detail, evidence) = match mode {
-        ValidationMode::Plan => (
+        RunMode::Plan => (
             "runs after apply: the guests output is not known until apply".to_string(),
             if planned_creates.is_empty() {
                 Vec::new()
@@ -253,7 +253,7 @@ pub fn guest_checks_without_guests(
                 )]
             },
         ),
-        ValidationMode::Live => ("the guests output lists no guests".to_string(), Vec::new()),
+        RunMode::Deploy => ("the guests output lists no guests".to_string(), Vec::new()),
     };
     guest_names
         .into_iter()

@@ -23,7 +23,7 @@ fn resources_pass_when_every_pattern_matches_its_count() {
             "proxmox_virtual_environment_container.container[1]",
             "null_resource.marker",
         ]),
-        ValidationMode::Live,
+        RunMode::Deploy,
     );
     assert_eq!(result.status, CheckStatus::Pass, "{result:?}");
     assert_eq!(
@@ -38,7 +38,7 @@ fn a_pattern_that_matches_nothing_lists_the_addresses_that_were_there_instead() 
     let result = resources_check(
         &[expect(r"proxmox_lxc\.container\[\d+\]", 1)],
         &addresses(&["module.fleet.proxmox_virtual_environment_container.container[0]"]),
-        ValidationMode::Plan,
+        RunMode::Plan,
     );
     assert_eq!(result.status, CheckStatus::Fail);
     assert_eq!(
@@ -63,7 +63,7 @@ fn patterns_name_whole_addresses_and_wrong_counts_or_bad_regexes_fail() {
             expect("(", 1),
         ],
         &present,
-        ValidationMode::Live,
+        RunMode::Deploy,
     );
     assert_eq!(result.status, CheckStatus::Fail);
     assert_eq!(result.evidence.len(), 3);
@@ -87,11 +87,11 @@ fn patterns_name_whole_addresses_and_wrong_counts_or_bad_regexes_fail() {
 #[test]
 fn resources_skip_without_patterns_and_long_address_lists_are_cut() {
     assert_eq!(
-        resources_check(&[], &[], ValidationMode::Live).status,
+        resources_check(&[], &[], RunMode::Deploy).status,
         CheckStatus::Skip
     );
     let many: Vec<String> = (0..30).map(|i| format!("null_resource.n[{i}]")).collect();
-    let result = resources_check(&[expect("nothing", 1)], &many, ValidationMode::Live);
+    let result = resources_check(&[expect("nothing", 1)], &many, RunMode::Deploy);
     assert!(
         result.evidence[0].ends_with("null_resource.n[24] and 5 more"),
         "{}",
@@ -187,7 +187,7 @@ fn guests_that_do_not_exist_yet_are_skipped_and_the_rest_still_counts() {
 fn a_guests_problem_fails_guest_status_with_the_problem_as_evidence() {
     let checks = guest_checks_without_guests(
         Some("the `guests` output is not a list"),
-        ValidationMode::Live,
+        RunMode::Deploy,
         &[],
     );
     assert_eq!(checks[0].name, CheckName::GuestStatus);
@@ -199,8 +199,7 @@ fn a_guests_problem_fails_guest_status_with_the_problem_as_evidence() {
 
 #[test]
 fn unknown_guests_in_plan_mode_skip_and_name_what_the_plan_creates() {
-    let checks =
-        guest_checks_without_guests(None, ValidationMode::Plan, &addresses(&["lxc.web[0]"]));
+    let checks = guest_checks_without_guests(None, RunMode::Plan, &addresses(&["lxc.web[0]"]));
     assert_eq!(checks.len(), 3);
     for check in &checks {
         assert_eq!(check.status, CheckStatus::Skip);
@@ -210,7 +209,7 @@ fn unknown_guests_in_plan_mode_skip_and_name_what_the_plan_creates() {
         );
         assert_eq!(check.evidence, ["the plan creates lxc.web[0]"]);
     }
-    let live = guest_checks_without_guests(None, ValidationMode::Live, &[]);
+    let live = guest_checks_without_guests(None, RunMode::Deploy, &[]);
     assert!(live.iter().all(|check| check.status == CheckStatus::Skip));
     assert_eq!(live[0].detail, "the guests output lists no guests");
 }

@@ -27,7 +27,7 @@ use async_trait::async_trait;
 use futures::StreamExt;
 
 use crate::contracts::{ValidationRequest, ValidationResult};
-use crate::planner::run::{AgentError, Validator};
+use crate::planner::agents::{AgentError, Validator};
 use crate::validator::checks::{
     GuestFindings, GuestVerdict, guest_checks, guest_checks_without_guests, resources_check,
 };

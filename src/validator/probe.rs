@@ -7,7 +7,7 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
-use crate::contracts::{Guest, GuestKind, ValidationMode};
+use crate::contracts::{Guest, GuestKind, RunMode};
 use crate::validator::checks::{GuestFindings, GuestVerdict};
 use crate::validator::net::connect_tcp;
 use crate::validator::proxmox::{
@@ -18,7 +18,7 @@ use crate::validator::proxmox::{
 pub struct ProbeContext<'a> {
     /// The client, or why there is none (the endpoint or token is not configured).
     pub api: Result<&'a ProxmoxClient, &'a str>,
-    pub mode: ValidationMode,
+    pub mode: RunMode,
     pub default_node: &'a str,
     pub port: u16,
     pub connect_timeout: Duration,
@@ -64,7 +64,7 @@ pub async fn probe_guest(guest: &Guest, context: &ProbeContext<'_>) -> GuestFind
                     status_path(api, node, guest)
                 ))
             }
-            Err(error) if error.is_missing_guest() && context.mode == ValidationMode::Plan => {
+            Err(error) if error.is_missing_guest() && context.mode == RunMode::Plan => {
                 // The plan has not created it yet: nothing to look at until apply.
                 return GuestFindings::all(
                     label.clone(),

@@ -14,6 +14,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use crate::contracts::GuestKind;
+use crate::error_chain::error_chain;
 use crate::validator::proxmox_answers::AgentResult;
 pub use crate::validator::proxmox_answers::{
     AgentInterface, ContainerInterface, GuestStatus, InterfaceAddress, first_agent_ipv4,
@@ -426,17 +427,6 @@ fn transport_error(
         path,
         why: error_chain(error),
     }
-}
-
-/// reqwest's own message is generic ("error sending request"); the cause chain says what happened.
-fn error_chain(error: &reqwest::Error) -> String {
-    let mut why = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        why = format!("{why}: {cause}");
-        source = cause.source();
-    }
-    why
 }
 
 #[cfg(test)]

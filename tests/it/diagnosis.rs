@@ -12,15 +12,13 @@ use std::time::Duration;
 
 use agentlab::contracts::{
     Category, Diagnostic, Hypothesis, Remediation, RunContext, RunMode, RunRecord, Severity,
-    TerraformMode, TerraformPhase, TerraformRequest, TerraformResult, ValidationRequest,
-    ValidationResult,
+    TerraformPhase, TerraformRequest, TerraformResult, ValidationRequest, ValidationResult,
 };
-use agentlab::diagnosis::transport::RetryPolicy;
 use agentlab::diagnosis::{ApiKeys, DiagnosisSettings, LlmSpec, build_diagnoser};
-use agentlab::planner::run::{
-    AgentError, Agents, Diagnoser, ProjectRun, TerraformAgent, ValidationPlan, Validator,
-    run_project,
-};
+use agentlab::http_retry::HttpRetryPolicy;
+use agentlab::planner::agents::{AgentError, Agents, Diagnoser, TerraformAgent, Validator};
+use agentlab::planner::run::{ProjectRun, run_project};
+use agentlab::planner::validation_facts::ValidationPlan;
 use agentlab::redact::SharedRedactor;
 use async_trait::async_trait;
 
@@ -106,7 +104,7 @@ pub fn project_run(dir: PathBuf) -> ProjectRun {
         first_request: TerraformRequest {
             project: "lxc-fleet".into(),
             dir,
-            mode: TerraformMode::Apply,
+            mode: RunMode::Deploy,
             plan_file: None,
             vars: Default::default(),
             backend_config: Vec::new(),
@@ -133,7 +131,7 @@ pub fn settings(spec: &str, base_url: &str, catalog: bool) -> DiagnosisSettings 
     let mut settings = DiagnosisSettings::with_spec(LlmSpec::parse(spec).unwrap());
     settings.catalog = catalog;
     settings.base_url = Some(base_url.to_string());
-    settings.retry = RetryPolicy {
+    settings.retry = HttpRetryPolicy {
         max_attempts: 3,
         base_delay: Duration::from_millis(10),
         max_delay: Duration::from_millis(50),

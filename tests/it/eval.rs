@@ -10,7 +10,7 @@ use agentlab::diagnosis::cost::Price;
 use agentlab::diagnosis::llm_stand_in::{LlmStandIn, ScriptedResponse};
 use agentlab::eval::runner::{EvalOptions, run_eval};
 use agentlab::eval::scenario::{Scenario, ScenarioKind};
-use agentlab::planner::run::Diagnoser;
+use agentlab::planner::agents::Diagnoser;
 use agentlab::redact::SharedRedactor;
 use agentlab::terraform::{Cancellation, TerraformRunner};
 

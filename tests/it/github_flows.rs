@@ -5,8 +5,9 @@
 use std::time::Duration;
 
 use agentlab::contracts::RunRecord;
-use agentlab::github::client::{GitHubClient, RetryPolicy};
+use agentlab::github::client::GitHubClient;
 use agentlab::github::publish::PublishReport;
+use agentlab::http_retry::HttpRetryPolicy;
 use agentlab::render::example_records::{
     deploy_failed, deploy_recovered, plan_with_many_resources, plan_with_replacements,
     plan_without_changes,
@@ -32,10 +33,10 @@ async fn stand_in() -> StandIn {
 }
 
 fn client(stand_in: &StandIn) -> GitHubClient {
-    let retry = RetryPolicy {
+    let retry = HttpRetryPolicy {
         max_attempts: 3,
-        initial_backoff: Duration::from_millis(20),
-        max_wait: Duration::from_secs(5),
+        base_delay: Duration::from_millis(20),
+        max_delay: Duration::from_secs(5),
     };
     GitHubClient::new(
         &stand_in.api_url,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use agentlab::contracts::{
-    ChangeAction, Severity, TerraformMode, TerraformPhase, TerraformRequest, TerraformResult,
+    ChangeAction, RunMode, Severity, TerraformPhase, TerraformRequest, TerraformResult,
 };
 use agentlab::redact::{Redactor, SharedRedactor};
 use agentlab::terraform::ui::UiEventKind;
@@ -99,7 +99,7 @@ pub fn runner(cancellation: Cancellation) -> TerraformRunner {
     )
 }
 
-pub fn request(dir: &Path, mode: TerraformMode) -> TerraformRequest {
+pub fn request(dir: &Path, mode: RunMode) -> TerraformRequest {
     TerraformRequest {
         project: dir
             .file_name()
@@ -136,7 +136,7 @@ pub fn error_details(result: &TerraformResult) -> String {
 #[tokio::test]
 async fn plan_counts_the_sandbox_changes_and_knows_its_outputs() {
     let sandbox = sandbox_copy("sandbox-ok");
-    let result = run(&request(sandbox.path(), TerraformMode::Plan)).await;
+    let result = run(&request(sandbox.path(), RunMode::Plan)).await;
     assert!(result.ok, "{}", error_details(&result));
     assert_eq!(result.phase, TerraformPhase::Plan);
     assert_eq!(result.exit_code, Some(2), "-detailed-exitcode: changes");
@@ -171,7 +171,7 @@ async fn plan_counts_the_sandbox_changes_and_knows_its_outputs() {
 #[tokio::test]
 async fn apply_reads_the_state_and_a_second_plan_has_no_changes() {
     let sandbox = sandbox_copy("sandbox-ok");
-    let applied = run(&request(sandbox.path(), TerraformMode::Apply)).await;
+    let applied = run(&request(sandbox.path(), RunMode::Deploy)).await;
     assert!(applied.ok, "{}", error_details(&applied));
     assert_eq!(
         (applied.phase, applied.exit_code),
@@ -191,13 +191,13 @@ async fn apply_reads_the_state_and_a_second_plan_has_no_changes() {
     assert_eq!(guests[0]["name"], "sandbox-0");
     assert_eq!(guests[0]["kind"], "lxc");
 
-    let replan = run(&request(sandbox.path(), TerraformMode::Plan)).await;
+    let replan = run(&request(sandbox.path(), RunMode::Plan)).await;
     assert!(replan.ok, "{}", error_details(&replan));
     assert_eq!(replan.exit_code, Some(0), "-detailed-exitcode: no changes");
     assert_eq!(replan.changes, Default::default());
     assert!(replan.resource_changes.is_empty());
 
-    let mut replace = request(sandbox.path(), TerraformMode::Plan);
+    let mut replace = request(sandbox.path(), RunMode::Plan);
     replace.replace = vec!["null_resource.container[0]".to_owned()];
     replace.reinit_upgrade = true;
     let replaced = run(&replace).await;
@@ -216,7 +216,7 @@ async fn apply_reads_the_state_and_a_second_plan_has_no_changes() {
 #[tokio::test]
 async fn a_vmid_conflict_fails_the_apply_with_the_real_error_text() {
     let sandbox = sandbox_copy("fault-vmid-conflict");
-    let result = run(&request(sandbox.path(), TerraformMode::Apply)).await;
+    let result = run(&request(sandbox.path(), RunMode::Deploy)).await;
     assert!(!result.ok);
     assert_eq!(
         (result.phase, result.exit_code, result.cancelled),
@@ -239,7 +239,7 @@ async fn a_vmid_conflict_fails_the_apply_with_the_real_error_text() {
 #[tokio::test]
 async fn the_permission_fault_carries_telmates_vm_monitor_text() {
     let sandbox = sandbox_copy("fault-permission");
-    let result = run(&request(sandbox.path(), TerraformMode::Apply)).await;
+    let result = run(&request(sandbox.path(), RunMode::Deploy)).await;
     assert!(!result.ok);
     assert_eq!(result.phase, TerraformPhase::Apply);
     assert!(
@@ -255,7 +255,7 @@ async fn the_permission_fault_carries_telmates_vm_monitor_text() {
 #[tokio::test]
 async fn parallel_creates_collide_on_the_node_lock_and_parallelism_1_recovers() {
     let sandbox = sandbox_copy("fault-parallel-lock");
-    let first = run(&request(sandbox.path(), TerraformMode::Apply)).await;
+    let first = run(&request(sandbox.path(), RunMode::Deploy)).await;
     assert!(!first.ok, "concurrent creates must collide");
     assert_eq!(first.phase, TerraformPhase::Apply);
     let details = error_details(&first);
@@ -265,7 +265,7 @@ async fn parallel_creates_collide_on_the_node_lock_and_parallelism_1_recovers() 
         "{details}"
     );
 
-    let mut serial = request(sandbox.path(), TerraformMode::Apply);
+    let mut serial = request(sandbox.path(), RunMode::Deploy);
     serial.parallelism = 1;
     serial.attempt = 2;
     let second = run(&serial).await;
@@ -276,7 +276,7 @@ async fn parallel_creates_collide_on_the_node_lock_and_parallelism_1_recovers() 
 #[tokio::test]
 async fn an_offline_s3_backend_fails_init_with_the_sdk_error() {
     let sandbox = sandbox_copy("fault-backend-offline");
-    let result = run(&request(sandbox.path(), TerraformMode::Plan)).await;
+    let result = run(&request(sandbox.path(), RunMode::Plan)).await;
     assert!(!result.ok);
     assert_eq!(
         (result.phase, result.exit_code),
@@ -299,7 +299,7 @@ async fn an_offline_s3_backend_fails_init_with_the_sdk_error() {
 #[tokio::test]
 async fn a_cancelled_apply_releases_the_state_lock() {
     let sandbox = sandbox_copy("sandbox-ok");
-    let mut slow = request(sandbox.path(), TerraformMode::Apply);
+    let mut slow = request(sandbox.path(), RunMode::Deploy);
     slow.vars
         .insert("create_seconds".to_owned(), "3".to_owned());
     let cancellation = Cancellation::new();
@@ -325,7 +325,7 @@ async fn a_cancelled_apply_releases_the_state_lock() {
     );
 
     // lock_timeout is 0s: a lock left behind would fail this plan at once.
-    let replan = run(&request(sandbox.path(), TerraformMode::Plan)).await;
+    let replan = run(&request(sandbox.path(), RunMode::Plan)).await;
     assert!(replan.ok, "{}", error_details(&replan));
     assert!(!sandbox.path().join(".terraform.tfstate.lock.info").exists());
     // Terraform stopped before the DNS record, which waits for the containers: the apply really was interrupted.
@@ -365,7 +365,7 @@ async fn a_truncated_json_line_is_a_clear_error_naming_the_line() {
         Cancellation::new(),
     );
     let result = runner
-        .run_request(&request(work.path(), TerraformMode::Plan))
+        .run_request(&request(work.path(), RunMode::Plan))
         .await
         .expect("runs");
     assert!(!result.ok);
@@ -399,7 +399,7 @@ async fn a_missing_binary_is_an_agent_fault_that_says_what_to_do() {
         Cancellation::new(),
     );
     let error = runner
-        .run_request(&request(work.path(), TerraformMode::Plan))
+        .run_request(&request(work.path(), RunMode::Plan))
         .await
         .expect_err("cannot run");
     assert!(
@@ -412,7 +412,7 @@ async fn a_missing_binary_is_an_agent_fault_that_says_what_to_do() {
 #[tokio::test]
 async fn secret_variables_never_reach_the_result() {
     let sandbox = sandbox_copy("sandbox-ok");
-    let mut with_secret = request(sandbox.path(), TerraformMode::Plan);
+    let mut with_secret = request(sandbox.path(), RunMode::Plan);
     // The node name is a variable that ends up in triggers and outputs: pretend it is a secret.
     with_secret
         .vars
@@ -427,7 +427,7 @@ async fn secret_variables_never_reach_the_result() {
 #[tokio::test]
 async fn a_sigterm_to_agentlab_is_forwarded_to_terraform() {
     let sandbox = sandbox_copy("sandbox-ok");
-    let mut slow = request(sandbox.path(), TerraformMode::Apply);
+    let mut slow = request(sandbox.path(), RunMode::Deploy);
     slow.vars
         .insert("create_seconds".to_owned(), "3".to_owned());
     let cancellation = Cancellation::new();
@@ -473,7 +473,7 @@ async fn sensitive_values_are_learned_from_the_plan_and_hidden_everywhere() {
             terraform_cli_config().display().to_string(),
         );
     let result = runner
-        .run_request(&request(work.path(), TerraformMode::Apply))
+        .run_request(&request(work.path(), RunMode::Deploy))
         .await
         .expect("terraform runs");
     assert!(result.ok, "{}", error_details(&result));

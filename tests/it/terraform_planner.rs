@@ -14,7 +14,8 @@ use agentlab::contracts::{
     Hypothesis, Outcome, Remediation, RunContext, RunMode, RunRecord, StateName, ValidationRequest,
     ValidationResult,
 };
-use agentlab::planner::run::{AgentError, Agents, Diagnoser, Validator, run_project};
+use agentlab::planner::agents::{AgentError, Agents, Diagnoser, Validator};
+use agentlab::planner::run::run_project;
 use agentlab::terraform::Cancellation;
 
 use crate::terraform::{runner, sandbox_workspace};

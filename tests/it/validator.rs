@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use agentlab::contracts::{
-    CheckName, CheckResult, CheckStatus, Guest, GuestKind, ResourceExpectation, ValidationMode,
+    CheckName, CheckResult, CheckStatus, Guest, GuestKind, ResourceExpectation, RunMode,
     ValidationRequest, ValidationResult,
 };
 use agentlab::validator::proxmox::{ProxmoxClient, ProxmoxClientSettings, ProxmoxConnection};
@@ -53,7 +53,7 @@ fn guest(kind: GuestKind, vmid: u32) -> Guest {
     }
 }
 
-fn request(mode: ValidationMode, guests: Vec<Guest>, port: u16) -> ValidationRequest {
+fn request(mode: RunMode, guests: Vec<Guest>, port: u16) -> ValidationRequest {
     ValidationRequest {
         project: "lxc-fleet".into(),
         mode,
@@ -111,7 +111,7 @@ async fn all_four_checks_pass_against_a_healthy_world() {
     let (_listener, port) = listening_port().await;
     let guests = vec![guest(GuestKind::Lxc, 101), guest(GuestKind::Qemu, 201)];
     let result = validator(&server, settings())
-        .check(&request(ValidationMode::Live, guests, port))
+        .check(&request(RunMode::Deploy, guests, port))
         .await;
     assert!(result.ok, "{result:#?}");
     assert_eq!(
@@ -154,7 +154,7 @@ async fn an_address_in_the_guests_output_is_used_without_asking_the_api() {
     let mut from_output = guest(GuestKind::Qemu, 201);
     from_output.ipv4 = Some("127.0.0.1/8".into());
     let result = validator(&server, settings())
-        .check(&request(ValidationMode::Live, vec![from_output], port))
+        .check(&request(RunMode::Deploy, vec![from_output], port))
         .await;
     assert!(result.ok, "{result:#?}");
     assert!(
@@ -176,7 +176,7 @@ async fn a_stopped_guest_fails_guest_status_with_its_status() {
     let (_listener, port) = listening_port().await;
     let guests = vec![guest(GuestKind::Lxc, 101), guest(GuestKind::Lxc, 102)];
     let result = validator(&server, settings())
-        .check(&request(ValidationMode::Live, guests, port))
+        .check(&request(RunMode::Deploy, guests, port))
         .await;
     assert!(!result.ok);
     let status = check(&result, CheckName::GuestStatus);
@@ -200,7 +200,7 @@ async fn a_guest_without_an_ipv4_address_fails_ip_assigned_and_reachable() {
     let (_listener, port) = listening_port().await;
     let result = validator(&server, settings())
         .check(&request(
-            ValidationMode::Live,
+            RunMode::Deploy,
             vec![guest(GuestKind::Lxc, 103)],
             port,
         ))
@@ -231,7 +231,7 @@ async fn a_guest_agent_that_is_not_running_fails_ip_assigned_with_the_api_answer
     let (_listener, port) = listening_port().await;
     let result = validator(&server, settings())
         .check(&request(
-            ValidationMode::Live,
+            RunMode::Deploy,
             vec![guest(GuestKind::Qemu, 201), guest(GuestKind::Qemu, 202)],
             port,
         ))
@@ -255,7 +255,7 @@ async fn an_authentication_failure_fails_the_guest_checks_with_a_clear_message_a
     let (_listener, port) = listening_port().await;
     let result = validator(&server, settings())
         .check(&request(
-            ValidationMode::Live,
+            RunMode::Deploy,
             vec![guest(GuestKind::Lxc, 101)],
             port,
         ))
@@ -291,7 +291,7 @@ async fn a_node_that_is_down_fails_with_the_595_reason() {
     on_dead_node.node = Some("pmx-02".into());
     let result = validator(&server, settings())
         .check(&request(
-            ValidationMode::Live,
+            RunMode::Deploy,
             vec![guest(GuestKind::Lxc, 101), on_dead_node],
             port,
         ))
@@ -317,7 +317,7 @@ async fn a_port_that_refuses_fails_reachable_with_the_address() {
     drop(listener);
     let result = validator(&server, settings())
         .check(&request(
-            ValidationMode::Live,
+            RunMode::Deploy,
             vec![guest(GuestKind::Lxc, 101)],
             port,
         ))
@@ -340,7 +340,7 @@ async fn a_port_that_refuses_fails_reachable_with_the_address() {
 async fn a_resources_pattern_that_matches_nothing_names_the_addresses_there_instead() {
     let server = PveWorldServer::start(healthy_world()).await.unwrap();
     let (_listener, port) = listening_port().await;
-    let mut telmate = request(ValidationMode::Live, vec![guest(GuestKind::Lxc, 101)], port);
+    let mut telmate = request(RunMode::Deploy, vec![guest(GuestKind::Lxc, 101)], port);
     telmate.resources[0].pattern = r"proxmox_lxc\.container\[\d+\]".into();
     let result = validator(&server, settings()).check(&telmate).await;
     let resources = check(&result, CheckName::Resources);
@@ -359,7 +359,7 @@ async fn in_plan_mode_guests_that_do_not_exist_yet_skip_and_existing_ones_are_ch
     let (_listener, port) = listening_port().await;
     let guests = vec![guest(GuestKind::Lxc, 101), guest(GuestKind::Lxc, 905)];
     let result = validator(&server, settings())
-        .check(&request(ValidationMode::Plan, guests, port))
+        .check(&request(RunMode::Plan, guests, port))
         .await;
     assert!(result.ok, "{result:#?}");
     let status = check(&result, CheckName::GuestStatus);
@@ -370,7 +370,7 @@ async fn in_plan_mode_guests_that_do_not_exist_yet_skip_and_existing_ones_are_ch
     );
     assert!(status.evidence[1].contains("runs after apply (the guest does not exist yet: GET /api2/json/nodes/pmx-01/lxc/905/status/current → 500 Configuration file 'nodes/pmx-01/lxc/905.conf' does not exist)"), "{:?}", status.evidence);
 
-    let only_new = request(ValidationMode::Plan, vec![guest(GuestKind::Lxc, 905)], port);
+    let only_new = request(RunMode::Plan, vec![guest(GuestKind::Lxc, 905)], port);
     let result = validator(&server, settings()).check(&only_new).await;
     assert!(
         result.checks[1..]
@@ -380,7 +380,7 @@ async fn in_plan_mode_guests_that_do_not_exist_yet_skip_and_existing_ones_are_ch
     );
 
     // In live mode the same missing guest is a failure.
-    let live = request(ValidationMode::Live, vec![guest(GuestKind::Lxc, 905)], port);
+    let live = request(RunMode::Deploy, vec![guest(GuestKind::Lxc, 905)], port);
     let result = validator(&server, settings()).check(&live).await;
     assert_eq!(
         check(&result, CheckName::GuestStatus).status,
@@ -391,7 +391,7 @@ async fn in_plan_mode_guests_that_do_not_exist_yet_skip_and_existing_ones_are_ch
 #[tokio::test]
 async fn a_guests_problem_is_a_failing_check_with_the_problem_as_evidence() {
     let server = PveWorldServer::start(healthy_world()).await.unwrap();
-    let mut broken = request(ValidationMode::Live, Vec::new(), 22);
+    let mut broken = request(RunMode::Deploy, Vec::new(), 22);
     broken.guests_problem = Some(
         "the `guests` output is not a list of {vmid, kind, node?, name?, ipv4?}: invalid type"
             .into(),
@@ -420,7 +420,7 @@ async fn one_hanging_guest_cannot_stall_the_others_past_the_deadline() {
         guest(GuestKind::Qemu, 201),
     ];
     let result = validator(&server, quick)
-        .check(&request(ValidationMode::Live, guests, port))
+        .check(&request(RunMode::Deploy, guests, port))
         .await;
     let status = check(&result, CheckName::GuestStatus);
     assert_eq!(
@@ -438,7 +438,7 @@ async fn one_hanging_guest_cannot_stall_the_others_past_the_deadline() {
     tight.client.request_timeout = Duration::from_secs(30);
     let result = validator(&server, tight)
         .check(&request(
-            ValidationMode::Live,
+            RunMode::Deploy,
             vec![guest(GuestKind::Lxc, 104), guest(GuestKind::Lxc, 101)],
             port,
         ))
@@ -466,7 +466,7 @@ async fn without_api_settings_the_guest_checks_say_what_is_missing() {
         settings(),
     );
     let result = validator
-        .check(&request(ValidationMode::Live, vec![with_address], port))
+        .check(&request(RunMode::Deploy, vec![with_address], port))
         .await;
     assert_eq!(
         statuses(&result),

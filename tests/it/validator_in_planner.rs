@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use agentlab::contracts::{
     ChangeCounts, CheckName, CheckStatus, Diagnosis, DiagnosisRequest, Outcome, RunContext,
-    RunMode, StateName, TerraformMode, TerraformPhase, TerraformRequest, TerraformResult,
+    RunMode, StateName, TerraformPhase, TerraformRequest, TerraformResult,
 };
-use agentlab::planner::run::{
-    AgentError, Agents, Diagnoser, ProjectRun, TerraformAgent, ValidationPlan, run_project,
-};
+use agentlab::planner::agents::{AgentError, Agents, Diagnoser, TerraformAgent};
+use agentlab::planner::run::{ProjectRun, run_project};
+use agentlab::planner::validation_facts::ValidationPlan;
 use agentlab::validator::proxmox::{ProxmoxClient, ProxmoxClientSettings, ProxmoxConnection};
 use agentlab::validator::pve_world::{PveWorld, PveWorldServer, WorldGuest};
 use agentlab::validator::{ProxmoxValidator, ValidatorSettings};
@@ -73,7 +73,7 @@ pub(crate) fn deploy_run(run_id: &str, port: u16) -> ProjectRun {
         first_request: TerraformRequest {
             project: "lxc-fleet".into(),
             dir: "modules/lxc-fleet".into(),
-            mode: TerraformMode::Apply,
+            mode: RunMode::Deploy,
             plan_file: None,
             vars: Default::default(),
             backend_config: Vec::new(),

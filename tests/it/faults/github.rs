@@ -5,8 +5,9 @@
 use std::time::Duration;
 
 use agentlab::contracts::Outcome;
-use agentlab::github::client::{GitHubClient, RetryPolicy};
+use agentlab::github::client::GitHubClient;
 use agentlab::github::publish::PublishReport;
+use agentlab::http_retry::HttpRetryPolicy;
 use agentlab::render::example_records::plan_with_replacements;
 use secrecy::SecretString;
 
@@ -18,11 +19,11 @@ use crate::terraform::sandbox_workspace;
 
 const PULL_REQUEST: u64 = 2;
 
-fn quick_retries() -> RetryPolicy {
-    RetryPolicy {
+fn quick_retries() -> HttpRetryPolicy {
+    HttpRetryPolicy {
         max_attempts: 3,
-        initial_backoff: Duration::from_millis(20),
-        max_wait: Duration::from_secs(5),
+        base_delay: Duration::from_millis(20),
+        max_delay: Duration::from_secs(5),
     }
 }
 

@@ -130,7 +130,8 @@ async fn injected_instructions_stay_data_and_change_neither_the_cap_nor_the_budg
 #[tokio::test]
 async fn an_injected_marker_does_not_hijack_another_projects_comment_or_incident() {
     use crate::publishing::publish_records;
-    use agentlab::github::client::{GitHubClient, RetryPolicy};
+    use agentlab::github::client::GitHubClient;
+    use agentlab::http_retry::HttpRetryPolicy;
     use agentlab::render::example_records::deploy_failed;
     use secrecy::SecretString;
 
@@ -142,10 +143,10 @@ async fn an_injected_marker_does_not_hijack_another_projects_comment_or_incident
         &stand_in.api_url,
         &SecretString::from(TOKEN.to_string()),
         OWNER_REPO,
-        RetryPolicy {
+        HttpRetryPolicy {
             max_attempts: 2,
-            initial_backoff: std::time::Duration::from_millis(20),
-            max_wait: std::time::Duration::from_secs(5),
+            base_delay: std::time::Duration::from_millis(20),
+            max_delay: std::time::Duration::from_secs(5),
         },
     )
     .unwrap();

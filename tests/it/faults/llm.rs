@@ -14,7 +14,7 @@ use crate::diagnosis::{LockContendedTerraform, deploy, diagnoser, no_dir, settin
 
 /// Deploys the always-failing lock-contended project with `diagnoser`, writes the record and reads it back.
 async fn failing_deploy_on_disk(
-    diagnoser: &dyn agentlab::planner::run::Diagnoser,
+    diagnoser: &dyn agentlab::planner::agents::Diagnoser,
 ) -> (agentlab::contracts::RunRecord, usize) {
     let mut terraform = LockContendedTerraform::new();
     terraform.always_fail = true;

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use agentlab::commands::write_record;
 use agentlab::contracts::{CheckName, CheckStatus, Diagnosis, DiagnosisRequest, Outcome};
-use agentlab::planner::run::{Agents, Diagnoser, run_project};
+use agentlab::planner::agents::{Agents, Diagnoser};
+use agentlab::planner::run::run_project;
 use agentlab::redact::Redactor;
 use agentlab::validator::proxmox::{ProxmoxClient, ProxmoxClientSettings, ProxmoxConnection};
 use agentlab::validator::pve_world::{NodeState, PveWorld, PveWorldServer, WorldGuest};

@@ -1,0 +1,187 @@
+//! Every kind of answer, and the event (with its recorded summary) the machine is fed for it.
+
+use super::*;
+use crate::contracts::{
+    Category, ChangeAction, CheckName, CheckResult, CheckStatus, DiagnosisSource, Diagnostic,
+    Hypothesis, Remediation, ResourceChange, Severity, TerraformPhase,
+};
+use crate::planner::test_fixtures::applied;
+
+fn failed_with(
+    diagnostics: Vec<Diagnostic>,
+    phase: TerraformPhase,
+    exit_code: Option<i32>,
+) -> TerraformResult {
+    TerraformResult {
+        ok: false,
+        phase,
+        exit_code,
+        diagnostics,
+        ..applied()
+    }
+}
+
+fn diagnostic(severity: Severity, summary: &str, detail: &str) -> Diagnostic {
+    Diagnostic {
+        severity,
+        summary: summary.into(),
+        detail: detail.into(),
+        address: None,
+    }
+}
+
+fn finished(ok: bool, summary: &str) -> Event {
+    Event::TerraformFinished {
+        ok,
+        summary: summary.into(),
+    }
+}
+
+#[test]
+fn terraform_results_become_finished_or_cancelled() {
+    let check = |result: TerraformResult, expected: Event| {
+        assert_eq!(terraform_event(&result), expected, "{result:?}");
+    };
+    check(
+        applied(),
+        finished(true, "2 to add, 0 to change, 0 to destroy (0 replaced)"),
+    );
+    check(
+        failed_with(
+            vec![
+                diagnostic(Severity::Warning, "deprecated", "ignored"),
+                diagnostic(
+                    Severity::Error,
+                    "local-exec provisioner error",
+                    "\ncan't lock file '/var/lock/lxc/lock-902.conf' - got timeout\n",
+                ),
+            ],
+            TerraformPhase::Apply,
+            Some(1),
+        ),
+        finished(
+            false,
+            "local-exec provisioner error: can't lock file '/var/lock/lxc/lock-902.conf' - got timeout",
+        ),
+    );
+    check(
+        failed_with(
+            vec![diagnostic(Severity::Error, "Invalid provider", "  \n")],
+            TerraformPhase::Plan,
+            Some(1),
+        ),
+        finished(false, "Invalid provider"),
+    );
+    check(
+        failed_with(vec![], TerraformPhase::Init, Some(1)),
+        finished(false, "init exited with status 1"),
+    );
+    check(
+        failed_with(vec![], TerraformPhase::Apply, None),
+        finished(false, "apply was stopped by a signal"),
+    );
+    check(
+        TerraformResult {
+            cancelled: true,
+            ..failed_with(vec![], TerraformPhase::Apply, None)
+        },
+        Event::Cancelled,
+    );
+}
+
+#[test]
+fn validation_results_name_their_failed_checks() {
+    let check_result = |name: CheckName, status: CheckStatus| CheckResult {
+        name,
+        status,
+        detail: String::new(),
+        evidence: vec![],
+    };
+    let check = |checks: Vec<CheckResult>, expected: (bool, &str)| {
+        let result = ValidationResult::from_checks(checks);
+        assert_eq!(
+            validation_event(&result),
+            Event::ValidationFinished {
+                ok: expected.0,
+                summary: expected.1.into()
+            },
+            "{result:?}"
+        );
+    };
+    check(
+        vec![
+            check_result(CheckName::Resources, CheckStatus::Pass),
+            check_result(CheckName::Reachable, CheckStatus::Skip),
+        ],
+        (true, "2 checks, none failed"),
+    );
+    check(
+        vec![
+            check_result(CheckName::Resources, CheckStatus::Pass),
+            check_result(CheckName::GuestStatus, CheckStatus::Fail),
+            check_result(CheckName::Reachable, CheckStatus::Fail),
+        ],
+        (false, "guest-status, reachable failed"),
+    );
+}
+
+#[test]
+fn diagnoses_become_a_hypothesis_or_a_reason_with_the_plans_addresses() {
+    let hypothesis = Hypothesis {
+        category: Category::TransientLock,
+        root_cause: "the node was busy".into(),
+        evidence: vec!["E1".into()],
+        remediation: Remediation::Retry,
+        confidence: 0.8,
+    };
+    let diagnosis = |hypothesis: Option<Hypothesis>, detail: Option<&str>| Diagnosis {
+        source: DiagnosisSource::Llm,
+        hypothesis,
+        detail: detail.map(str::to_string),
+        usage: vec![],
+    };
+    let change = |address: &str| ResourceChange {
+        address: address.into(),
+        action: ChangeAction::Create,
+        reason: None,
+        before: None,
+        after: None,
+    };
+    let diagnosed = TerraformResult {
+        resource_changes: vec![change("null_resource.b"), change("null_resource.a")],
+        resource_addresses: vec!["null_resource.a".into(), "null_resource.c".into()],
+        ..failed_with(vec![], TerraformPhase::Apply, Some(1))
+    };
+    let addresses: Vec<String> = ["null_resource.a", "null_resource.b", "null_resource.c"]
+        .map(String::from)
+        .to_vec();
+    let check = |diagnosis: Diagnosis, expected: DiagnosisOutcome| {
+        assert_eq!(
+            diagnosis_event(&diagnosis, &diagnosed),
+            Event::DiagnosisFinished {
+                outcome: expected,
+                plan_addresses: addresses.clone()
+            },
+            "{diagnosis:?}"
+        );
+    };
+    let unavailable = |reason: &str| DiagnosisOutcome::Unavailable {
+        reason: reason.into(),
+    };
+    check(
+        diagnosis(
+            Some(hypothesis.clone()),
+            Some("anthropic:claude, 1 call(s)"),
+        ),
+        DiagnosisOutcome::Hypothesis(hypothesis.clone()),
+    );
+    check(
+        diagnosis(Some(hypothesis.clone()), None),
+        DiagnosisOutcome::Hypothesis(hypothesis),
+    );
+    check(
+        Diagnosis::unavailable("no diagnoser configured"),
+        unavailable("no diagnoser configured"),
+    );
+    check(diagnosis(None, None), unavailable("no hypothesis"));
+}

@@ -1,0 +1,154 @@
+//! What an accepted remediation does to the next attempt: the TerraformRequest it runs with, and the wait before it.
+//!
+//! The policy (`policy`) decides whether a remediation may be acted on; this file says what acting on it means.
+//! `replace` and `reinit_upgrade` hold for one attempt; a reduced parallelism stays reduced; `retry_after` waits
+//! what it asked, but never longer than the run allows. Pure, so every rule is one row of a table test.
+
+use std::time::Duration;
+
+use crate::contracts::{Remediation, TerraformRequest};
+
+/// The request of attempt `attempt`: the previous one with the one-attempt changes undone and `remediation`
+/// applied.
+pub fn next_request(
+    previous: &TerraformRequest,
+    remediation: Option<&Remediation>,
+    attempt: u32,
+) -> TerraformRequest {
+    let mut request = previous.clone();
+    request.attempt = attempt;
+    request.replace.clear();
+    request.reinit_upgrade = false;
+    match remediation {
+        None
+        | Some(Remediation::Retry)
+        | Some(Remediation::Escalate)
+        | Some(Remediation::RetryAfter { .. }) => {}
+        Some(Remediation::ReduceParallelism { parallelism }) => {
+            request.parallelism = request.parallelism.min(*parallelism).max(1);
+        }
+        Some(Remediation::ReinitUpgrade) => request.reinit_upgrade = true,
+        Some(Remediation::Replace { address }) => request.replace = vec![address.clone()],
+    }
+    request
+}
+
+/// A wait the diagnosis asked for before the next attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestedWait {
+    /// What the remediation asked, as the record keeps it.
+    pub asked_seconds: u32,
+    /// What is waited: the ask, at most `longest_wait`.
+    pub wait: Duration,
+}
+
+/// The wait before the next attempt, when the remediation asks for one.
+pub fn requested_wait(
+    remediation: Option<&Remediation>,
+    longest_wait: Duration,
+) -> Option<RequestedWait> {
+    match remediation {
+        Some(Remediation::RetryAfter { seconds }) => Some(RequestedWait {
+            asked_seconds: *seconds,
+            wait: Duration::from_secs(u64::from(*seconds)).min(longest_wait),
+        }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::planner::test_fixtures::first_request;
+
+    /// A second attempt's request, from a first one that ran with parallelism 10 and carried one-attempt changes.
+    fn previous() -> TerraformRequest {
+        TerraformRequest {
+            replace: vec!["null_resource.guest[0]".into()],
+            reinit_upgrade: true,
+            ..first_request()
+        }
+    }
+
+    /// (parallelism, replace, reinit_upgrade) of the next request.
+    fn check(remediation: Option<Remediation>, expected: (u32, &[&str], bool)) {
+        let next = next_request(&previous(), remediation.as_ref(), 2);
+        let replace: Vec<&str> = next.replace.iter().map(String::as_str).collect();
+        assert_eq!(
+            (next.parallelism, replace.as_slice(), next.reinit_upgrade),
+            expected,
+            "{remediation:?}"
+        );
+        assert_eq!(next.attempt, 2, "{remediation:?}");
+        let unchanged = TerraformRequest {
+            attempt: 1,
+            parallelism: 10,
+            replace: vec!["null_resource.guest[0]".into()],
+            reinit_upgrade: true,
+            ..next
+        };
+        assert_eq!(
+            unchanged,
+            previous(),
+            "only the remediation's fields change"
+        );
+    }
+
+    #[test]
+    fn what_each_remediation_does_to_the_next_request() {
+        let reduce = |parallelism| Some(Remediation::ReduceParallelism { parallelism });
+        let wait = |seconds| Some(Remediation::RetryAfter { seconds });
+        let replace = |address: &str| {
+            Some(Remediation::Replace {
+                address: address.into(),
+            })
+        };
+        check(None, (10, &[], false));
+        check(Some(Remediation::Retry), (10, &[], false));
+        check(Some(Remediation::Escalate), (10, &[], false));
+        check(wait(30), (10, &[], false));
+        check(reduce(2), (2, &[], false));
+        check(reduce(50), (10, &[], false));
+        check(reduce(0), (1, &[], false));
+        check(Some(Remediation::ReinitUpgrade), (10, &[], true));
+        check(
+            replace("null_resource.guest[1]"),
+            (10, &["null_resource.guest[1]"], false),
+        );
+    }
+
+    #[test]
+    fn a_reduced_parallelism_stays_reduced() {
+        let reduced = next_request(
+            &previous(),
+            Some(&Remediation::ReduceParallelism { parallelism: 1 }),
+            2,
+        );
+        let after = next_request(&reduced, Some(&Remediation::Retry), 3);
+        assert_eq!((after.parallelism, after.attempt), (1, 3));
+    }
+
+    #[test]
+    fn only_retry_after_waits_and_never_past_the_longest_wait() {
+        let check = |remediation: Option<Remediation>, expected: Option<(u32, u64)>| {
+            let wait = requested_wait(remediation.as_ref(), Duration::from_secs(60));
+            assert_eq!(
+                wait.map(|wait| (wait.asked_seconds, wait.wait.as_secs())),
+                expected,
+                "{remediation:?}"
+            );
+        };
+        check(None, None);
+        check(Some(Remediation::Retry), None);
+        check(Some(Remediation::ReinitUpgrade), None);
+        check(Some(Remediation::RetryAfter { seconds: 0 }), Some((0, 0)));
+        check(
+            Some(Remediation::RetryAfter { seconds: 45 }),
+            Some((45, 45)),
+        );
+        check(
+            Some(Remediation::RetryAfter { seconds: 600 }),
+            Some((600, 60)),
+        );
+    }
+}
