@@ -16,5 +16,6 @@ pub mod metrics;
 pub mod planner;
 pub mod redact;
 pub mod render;
+pub mod stand_in;
 pub mod terraform;
 pub mod validator;

@@ -14,8 +14,6 @@ pub mod catalogue;
 pub mod context;
 pub mod cost;
 pub mod llm;
-#[doc(hidden)]
-pub mod llm_stand_in;
 pub mod openai;
 pub mod project_files;
 pub mod replay;

@@ -147,7 +147,7 @@ fn escape_property(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::example_records::{deploy_failed, deploy_recovered};
+    use crate::stand_in::records::{deploy_failed, deploy_recovered};
 
     #[test]
     fn outputs_use_delimited_values() {

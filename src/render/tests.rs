@@ -2,10 +2,6 @@
 
 use crate::contracts::Outcome;
 use crate::render::comment::{render_pr_comment, render_pr_comment_at};
-use crate::render::example_records::{
-    deploy_failed, deploy_recovered, plan_with_many_resources, plan_with_replacements,
-    plan_without_changes,
-};
 use crate::render::issue::{
     incident_fingerprint, incident_title, needs_incident, render_incident_issue,
     render_incident_recurrence,
@@ -15,6 +11,10 @@ use crate::render::timeline::render_deploy_timeline;
 use crate::render::{
     COMMENT_BUDGET_CHARS, DetailLevel, RenderOptions, code_block, cut_to_budget, inline_code,
     pr_comment_marker,
+};
+use crate::stand_in::records::{
+    deploy_failed, deploy_recovered, plan_with_many_resources, plan_with_replacements,
+    plan_without_changes,
 };
 
 fn options() -> RenderOptions {

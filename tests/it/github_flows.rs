@@ -9,7 +9,7 @@ use agentlab::github::client::{GitHubClient, RetryPolicy};
 use agentlab::github::publish::{PublishReport, publish_records};
 use agentlab::redact::Redactor;
 use agentlab::render::RenderOptions;
-use agentlab::render::example_records::{
+use agentlab::stand_in::records::{
     deploy_failed, deploy_recovered, plan_with_many_resources, plan_with_replacements,
     plan_without_changes,
 };

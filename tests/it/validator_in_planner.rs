@@ -11,8 +11,8 @@ use agentlab::contracts::{
 use agentlab::planner::run::{
     AgentError, Agents, Diagnoser, ProjectRun, TerraformAgent, ValidationPlan, run_project,
 };
+use agentlab::stand_in::proxmox::{PveWorld, PveWorldServer, WorldGuest};
 use agentlab::validator::proxmox::{ProxmoxClient, ProxmoxClientSettings, ProxmoxConnection};
-use agentlab::validator::pve_world::{PveWorld, PveWorldServer, WorldGuest};
 use agentlab::validator::{ProxmoxValidator, ValidatorSettings};
 use async_trait::async_trait;
 use secrecy::SecretString;

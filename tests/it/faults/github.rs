@@ -9,7 +9,7 @@ use agentlab::github::client::{GitHubClient, RetryPolicy};
 use agentlab::github::publish::{PublishReport, publish_records};
 use agentlab::redact::Redactor;
 use agentlab::render::RenderOptions;
-use agentlab::render::example_records::plan_with_replacements;
+use agentlab::stand_in::records::plan_with_replacements;
 use secrecy::SecretString;
 
 use super::{agentlab, pull_request_event, record_on_disk, sandbox_proxmox, stderr_of};

@@ -5,7 +5,7 @@
 //! shows the injected text as data.
 
 use agentlab::contracts::{Outcome, Remediation};
-use agentlab::diagnosis::llm_stand_in::{LlmStandIn, ScriptedResponse};
+use agentlab::stand_in::llm::{LlmStandIn, ScriptedResponse};
 use serde_json::json;
 
 use super::{agentlab, fixture_workspace, record_on_disk, stderr_of};
@@ -133,7 +133,7 @@ async fn an_injected_marker_does_not_hijack_another_projects_comment_or_incident
     use agentlab::github::publish::publish_records;
     use agentlab::redact::Redactor;
     use agentlab::render::RenderOptions;
-    use agentlab::render::example_records::deploy_failed;
+    use agentlab::stand_in::records::deploy_failed;
     use secrecy::SecretString;
 
     use crate::github_stand_in::{OWNER_REPO, StandIn, TOKEN};
