@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use agentlab::validator::pve_world::{NodeState, PveWorld, PveWorldServer, WorldGuest};
+use agentlab::stand_in::proxmox::{NodeState, PveWorld, PveWorldServer, WorldGuest};
 
 #[tokio::main]
 async fn main() -> ExitCode {

@@ -19,5 +19,6 @@ pub mod planner;
 pub mod redact;
 pub mod render;
 pub mod report;
+pub mod stand_in;
 pub mod terraform;
 pub mod validator;

@@ -150,7 +150,7 @@ fn io_error(action: &'static str, path: &Path, source: std::io::Error) -> Comman
 mod tests {
     use super::*;
     use crate::commands::{ActionsRunner, Environment};
-    use crate::render::example_records::{deploy_failed, plan_with_replacements};
+    use crate::stand_in::records::{deploy_failed, plan_with_replacements};
 
     #[test]
     fn the_step_summary_and_outputs_are_appended_redacted() {

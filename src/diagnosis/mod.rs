@@ -16,8 +16,6 @@ pub mod context;
 pub mod cost;
 pub mod http_chat;
 pub mod llm;
-#[doc(hidden)]
-pub mod llm_stand_in;
 pub mod openai;
 pub mod project_files;
 pub mod replay;

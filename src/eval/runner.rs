@@ -15,8 +15,8 @@ use crate::eval::score::{EvalResult, score};
 use crate::planner::agents::{Agents, Diagnoser, TerraformAgent};
 use crate::planner::run::{ProjectRun, run_project};
 use crate::planner::validation_facts::ValidationPlan;
+use crate::stand_in::proxmox::{AgentState, PveWorld, PveWorldServer, WorldGuest};
 use crate::validator::proxmox::{ProxmoxClient, ProxmoxClientSettings, ProxmoxConnection};
-use crate::validator::pve_world::{AgentState, PveWorld, PveWorldServer, WorldGuest};
 
 /// How long a `retry_after` remediation is waited out in the eval: the sandbox's faults do not pass with time,
 /// so a wait only costs wall time (a model asking for 600 s would add ten minutes to each such scenario). The

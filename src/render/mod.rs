@@ -10,12 +10,9 @@ pub mod changes;
 pub mod comment;
 pub mod issue;
 pub mod sections;
-pub mod timeline;
-
-#[doc(hidden)]
-pub mod example_records;
 #[cfg(test)]
 mod tests;
+pub mod timeline;
 
 use crate::contracts::{Outcome, RunRecord};
 

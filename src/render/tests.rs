@@ -3,9 +3,6 @@
 
 use crate::contracts::Outcome;
 use crate::render::comment::render_pr_comment_at;
-use crate::render::example_records::{
-    deploy_failed, deploy_recovered, plan_with_replacements, plan_without_changes,
-};
 use crate::render::issue::{
     incident_fingerprint, incident_title, render_incident_issue_at, render_incident_recurrence_at,
 };
@@ -14,6 +11,9 @@ use crate::render::{
     DetailLevel, RenderOptions, code_block, cut_to_budget, inline_code, pr_comment_marker,
 };
 use crate::report::needs_incident;
+use crate::stand_in::records::{
+    deploy_failed, deploy_recovered, plan_with_replacements, plan_without_changes,
+};
 
 fn options() -> RenderOptions {
     RenderOptions::default()

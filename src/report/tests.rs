@@ -6,12 +6,12 @@ use std::path::PathBuf;
 use crate::contracts::{RunMode, RunRecord};
 use crate::redact::Redactor;
 use crate::render::DetailLevel;
-use crate::render::example_records::{
-    deploy_failed, deploy_recovered, plan_with_many_resources, plan_with_replacements,
-    plan_without_changes,
-};
 use crate::report::{
     COMMENT_BUDGET_CHARS, CommentKind, CommentTarget, OutboxSettings, Post, needs_incident, outbox,
+};
+use crate::stand_in::records::{
+    deploy_failed, deploy_recovered, plan_with_many_resources, plan_with_replacements,
+    plan_without_changes,
 };
 
 fn settings() -> OutboxSettings {

@@ -16,10 +16,6 @@ mod probe;
 pub mod proxmox;
 mod proxmox_answers;
 mod proxmox_connection;
-#[doc(hidden)]
-pub mod pve_world;
-mod pve_world_answers;
-mod pve_world_http;
 
 use std::time::Duration;
 

@@ -1,5 +1,5 @@
 use super::*;
-use crate::validator::pve_world::{AgentState, NodeState, PveWorld, PveWorldServer, WorldGuest};
+use crate::stand_in::proxmox::{AgentState, NodeState, PveWorld, PveWorldServer, WorldGuest};
 use std::net::Ipv4Addr;
 use std::path::PathBuf;
 

@@ -7,11 +7,11 @@ use std::process::Command;
 
 use agentlab::contracts::{Category, Remediation};
 use agentlab::diagnosis::cost::Price;
-use agentlab::diagnosis::llm_stand_in::{LlmStandIn, ScriptedResponse};
 use agentlab::eval::runner::{EvalOptions, run_eval};
 use agentlab::eval::scenario::{Scenario, ScenarioKind};
 use agentlab::planner::agents::Diagnoser;
 use agentlab::redact::SharedRedactor;
+use agentlab::stand_in::llm::{LlmStandIn, ScriptedResponse};
 use agentlab::terraform::{Cancellation, TerraformRunner};
 
 use crate::diagnosis::{diagnoser, hypothesis, settings};

@@ -94,7 +94,7 @@ pub const PROXMOX_TOKEN: &str = "agentlab@pve!faults=7a8b9c0d-1e2f-4a3b-8c4d-5e6
 pub async fn sandbox_proxmox(
     workspace: &Path,
 ) -> (
-    agentlab::validator::pve_world::PveWorldServer,
+    agentlab::stand_in::proxmox::PveWorldServer,
     tokio::net::TcpListener,
     Vec<(&'static str, String)>,
 ) {
@@ -107,11 +107,11 @@ pub async fn proxmox_for(
     vmids: std::ops::Range<u32>,
     token: &str,
 ) -> (
-    agentlab::validator::pve_world::PveWorldServer,
+    agentlab::stand_in::proxmox::PveWorldServer,
     tokio::net::TcpListener,
     Vec<(&'static str, String)>,
 ) {
-    use agentlab::validator::pve_world::{NodeState, PveWorld, PveWorldServer, WorldGuest};
+    use agentlab::stand_in::proxmox::{NodeState, PveWorld, PveWorldServer, WorldGuest};
     let first = vmids.start;
     let mut world = PveWorld::new()
         .with_token(token)

@@ -8,7 +8,7 @@ use agentlab::contracts::RunRecord;
 use agentlab::github::client::GitHubClient;
 use agentlab::github::publish::PublishReport;
 use agentlab::http_retry::HttpRetryPolicy;
-use agentlab::render::example_records::{
+use agentlab::stand_in::records::{
     deploy_failed, deploy_recovered, plan_with_many_resources, plan_with_replacements,
     plan_without_changes,
 };

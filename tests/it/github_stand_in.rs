@@ -12,9 +12,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use agentlab::stand_in::http::{HttpReply, HttpRequest, LoopbackServer};
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 pub const OWNER_REPO: &str = "Codertocat/Hello-World";
 pub const TOKEN: &str = "ghs_standInTokenForTests0000000000000000";
@@ -56,6 +56,8 @@ pub struct StandIn {
     pub api_url: String,
     prism: Child,
     prism_log: PathBuf,
+    /// The recording server behind Prism; dropping it stops it.
+    _upstream: LoopbackServer,
     _log_dir: tempfile::TempDir,
     examples: Arc<Value>,
 }
@@ -103,9 +105,7 @@ impl StandIn {
             max_body_chars: 65_536,
             ..State::default()
         }));
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let upstream = listener.local_addr().unwrap();
-        tokio::spawn(serve(listener, state.clone(), examples.clone()));
+        let upstream = recording_server(state.clone(), examples.clone()).await;
 
         let port = free_port();
         let log_dir = tempfile::tempdir().unwrap();
@@ -121,7 +121,7 @@ impl StandIn {
                 &port.to_string(),
             ])
             .arg(&spec)
-            .arg(format!("http://{upstream}"))
+            .arg(upstream.url())
             .stdout(Stdio::from(log.try_clone().unwrap()))
             .stderr(Stdio::from(log))
             .spawn()
@@ -131,6 +131,7 @@ impl StandIn {
             api_url: format!("http://127.0.0.1:{port}"),
             prism: child,
             prism_log,
+            _upstream: upstream,
             _log_dir: log_dir,
             examples,
         };
@@ -243,94 +244,40 @@ fn free_port() -> u16 {
         .port()
 }
 
-async fn serve(listener: TcpListener, state: Arc<Mutex<State>>, examples: Arc<Value>) {
-    loop {
-        let Ok((stream, _)) = listener.accept().await else {
-            return;
-        };
-        tokio::spawn(handle_connection(stream, state.clone(), examples.clone()));
-    }
+/// The recording server on the shared loopback server (one request per connection; Prism's client reconnects
+/// as it must): records each request, then answers it from the in-memory issues or the scripted answers.
+async fn recording_server(state: Arc<Mutex<State>>, examples: Arc<Value>) -> LoopbackServer {
+    let handler = move |request: HttpRequest| {
+        let reply = answer(&state, &examples, request);
+        async move { Some(reply) }
+    };
+    LoopbackServer::start(handler).await.unwrap()
 }
 
-/// One request per connection (`connection: close`): simple, and Prism's client reconnects as it must.
-async fn handle_connection(mut stream: TcpStream, state: Arc<Mutex<State>>, examples: Arc<Value>) {
-    let mut buffer = Vec::new();
-    let mut chunk = [0u8; 8192];
-    let header_end = loop {
-        let Ok(read) = stream.read(&mut chunk).await else {
-            return;
-        };
-        if read == 0 {
-            return;
-        }
-        buffer.extend_from_slice(&chunk[..read]);
-        if let Some(position) = buffer.windows(4).position(|window| window == b"\r\n\r\n") {
-            break position + 4;
-        }
-    };
-    let head = String::from_utf8_lossy(&buffer[..header_end]).into_owned();
-    let mut lines = head.lines();
-    let mut request_line = lines.next().unwrap_or("").split_whitespace();
-    let method = request_line.next().unwrap_or("").to_string();
-    let target = request_line.next().unwrap_or("").to_string();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|line| line.split_once(':'))
-        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_string()))
-        .collect();
-    let header = |name: &str| {
-        headers
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, v)| v.clone())
-    };
-    let length: usize = header("content-length")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    while buffer.len() < header_end + length {
-        let Ok(read) = stream.read(&mut chunk).await else {
-            return;
-        };
-        if read == 0 {
-            break;
-        }
-        buffer.extend_from_slice(&chunk[..read]);
-    }
-    let body_bytes = &buffer[header_end..(header_end + length).min(buffer.len())];
-    let body: Value = serde_json::from_slice(body_bytes).unwrap_or(Value::Null);
+fn answer(state: &Mutex<State>, examples: &Value, request: HttpRequest) -> HttpReply {
+    let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
     let (status, extra_headers, answer) = {
         let mut state = state.lock().unwrap();
         state.requests.push(Recorded {
-            method: method.clone(),
-            path: target.clone(),
-            authorization: header("authorization"),
+            method: request.method.clone(),
+            path: request.target.clone(),
+            authorization: request.header("authorization").map(str::to_string),
             body: body.clone(),
         });
-        crate::github_routes::route(&mut state, &examples, &method, &target, &body)
+        crate::github_routes::route(
+            &mut state,
+            examples,
+            &request.method,
+            &request.target,
+            &body,
+        )
     };
-    let text = answer.to_string();
-    let mut response = format!(
-        "HTTP/1.1 {status} {}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n",
-        reason(status),
-        text.len()
-    );
+    let mut reply = HttpReply::new(status, answer.to_string())
+        .with_header("content-type", "application/json; charset=utf-8");
     for (name, value) in extra_headers {
-        response.push_str(&format!("{name}: {value}\r\n"));
+        reply = reply.with_header(name, value);
     }
-    response.push_str("\r\n");
-    response.push_str(&text);
-    let _ = stream.write_all(response.as_bytes()).await;
-    let _ = stream.shutdown().await;
-}
-
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        201 => "Created",
-        404 => "Not Found",
-        422 => "Unprocessable Entity",
-        429 => "Too Many Requests",
-        _ => "Status",
-    }
+    reply
 }
 
 /// An issue built from GitHub's example issue, with our number, title, body, labels and state.

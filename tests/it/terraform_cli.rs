@@ -9,7 +9,7 @@ use std::process::Output;
 use agentlab::contracts::{
     DiagnosisSource, Outcome, Remediation, RunRecord, StateName, TerraformPhase,
 };
-use agentlab::validator::pve_world::{NodeState, PveWorld, PveWorldServer, WorldGuest};
+use agentlab::stand_in::proxmox::{NodeState, PveWorld, PveWorldServer, WorldGuest};
 
 use crate::terraform::{installed_terraform, sandbox_workspace, terraform_cli_config};
 

@@ -7,8 +7,8 @@ use agentlab::contracts::{
     CheckName, CheckResult, CheckStatus, Guest, GuestKind, ResourceExpectation, RunMode,
     ValidationRequest, ValidationResult,
 };
+use agentlab::stand_in::proxmox::{AgentState, NodeState, PveWorld, PveWorldServer, WorldGuest};
 use agentlab::validator::proxmox::{ProxmoxClient, ProxmoxClientSettings, ProxmoxConnection};
-use agentlab::validator::pve_world::{AgentState, NodeState, PveWorld, PveWorldServer, WorldGuest};
 use agentlab::validator::{ProxmoxValidator, ValidatorSettings};
 use secrecy::SecretString;
 use tokio::net::TcpListener;

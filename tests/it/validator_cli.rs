@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Output;
 
 use agentlab::contracts::{CheckName, CheckStatus, ValidationResult};
-use agentlab::validator::pve_world::{PveWorld, PveWorldServer, WorldGuest};
+use agentlab::stand_in::proxmox::{PveWorld, PveWorldServer, WorldGuest};
 
 const TOKEN: &str = "agentlab@pve!cli=5e0c7a9b-2f41-4a8d-9c3e-6b7a8d9e0f12";
 

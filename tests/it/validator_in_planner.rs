@@ -11,8 +11,8 @@ use agentlab::contracts::{
 use agentlab::planner::agents::{AgentError, Agents, Diagnoser, TerraformAgent};
 use agentlab::planner::run::{ProjectRun, run_project};
 use agentlab::planner::validation_facts::ValidationPlan;
+use agentlab::stand_in::proxmox::{PveWorld, PveWorldServer, WorldGuest};
 use agentlab::validator::proxmox::{ProxmoxClient, ProxmoxClientSettings, ProxmoxConnection};
-use agentlab::validator::pve_world::{PveWorld, PveWorldServer, WorldGuest};
 use agentlab::validator::{ProxmoxValidator, ValidatorSettings};
 use async_trait::async_trait;
 use secrecy::SecretString;

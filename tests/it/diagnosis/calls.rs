@@ -1,8 +1,8 @@
 //! How many LLM calls each kind of run makes, and what they cost.
 
 use agentlab::contracts::{Category, DiagnosisSource, Outcome, Remediation};
-use agentlab::diagnosis::llm_stand_in::{LlmStandIn, ScriptedResponse};
 use agentlab::redact::SharedRedactor;
+use agentlab::stand_in::llm::{LlmStandIn, ScriptedResponse};
 use serde_json::json;
 
 use super::*;

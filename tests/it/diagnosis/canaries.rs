@@ -3,8 +3,8 @@
 //! elsewhere (comment previews, logs) add their own `assert_absent` call with their text.
 
 use agentlab::contracts::Outcome;
-use agentlab::diagnosis::llm_stand_in::{LlmStandIn, ScriptedResponse};
 use agentlab::redact::{Redactor, SharedRedactor};
+use agentlab::stand_in::llm::{LlmStandIn, ScriptedResponse};
 
 use super::*;
 

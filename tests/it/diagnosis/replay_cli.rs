@@ -4,8 +4,8 @@
 use std::process::Command;
 
 use agentlab::contracts::Outcome;
-use agentlab::diagnosis::llm_stand_in::{LlmStandIn, ScriptedResponse};
 use agentlab::redact::SharedRedactor;
+use agentlab::stand_in::llm::{LlmStandIn, ScriptedResponse};
 
 use super::*;
 

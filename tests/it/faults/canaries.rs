@@ -11,7 +11,7 @@
 use std::path::Path;
 
 use agentlab::contracts::{Category, Outcome, Remediation};
-use agentlab::diagnosis::llm_stand_in::{LlmStandIn, ScriptedResponse};
+use agentlab::stand_in::llm::{LlmStandIn, ScriptedResponse};
 
 use super::{
     agentlab, fixture_workspace, proxmox_for, pull_request_event, record_on_disk, stderr_of,

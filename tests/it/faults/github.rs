@@ -8,7 +8,7 @@ use agentlab::contracts::Outcome;
 use agentlab::github::client::GitHubClient;
 use agentlab::github::publish::PublishReport;
 use agentlab::http_retry::HttpRetryPolicy;
-use agentlab::render::example_records::plan_with_replacements;
+use agentlab::stand_in::records::plan_with_replacements;
 use secrecy::SecretString;
 
 use crate::publishing::publish_records;

@@ -5,7 +5,7 @@
 //! shows the injected text as data.
 
 use agentlab::contracts::{Outcome, Remediation};
-use agentlab::diagnosis::llm_stand_in::{LlmStandIn, ScriptedResponse};
+use agentlab::stand_in::llm::{LlmStandIn, ScriptedResponse};
 use serde_json::json;
 
 use super::{agentlab, fixture_workspace, record_on_disk, stderr_of};
@@ -132,7 +132,7 @@ async fn an_injected_marker_does_not_hijack_another_projects_comment_or_incident
     use crate::publishing::publish_records;
     use agentlab::github::client::GitHubClient;
     use agentlab::http_retry::HttpRetryPolicy;
-    use agentlab::render::example_records::deploy_failed;
+    use agentlab::stand_in::records::deploy_failed;
     use secrecy::SecretString;
 
     use crate::github_stand_in::{OWNER_REPO, StandIn, TOKEN};

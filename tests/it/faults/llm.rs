@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use agentlab::commands::write_record;
 use agentlab::contracts::Outcome;
-use agentlab::diagnosis::llm_stand_in::{LlmStandIn, ScriptedResponse};
 use agentlab::redact::{Redactor, SharedRedactor};
+use agentlab::stand_in::llm::{LlmStandIn, ScriptedResponse};
 
 use super::record_on_disk;
 use crate::diagnosis::{LockContendedTerraform, deploy, diagnoser, no_dir, settings};

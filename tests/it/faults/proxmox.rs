@@ -10,8 +10,8 @@ use agentlab::contracts::{CheckName, CheckStatus, Diagnosis, DiagnosisRequest, O
 use agentlab::planner::agents::{Agents, Diagnoser};
 use agentlab::planner::run::run_project;
 use agentlab::redact::Redactor;
+use agentlab::stand_in::proxmox::{NodeState, PveWorld, PveWorldServer, WorldGuest};
 use agentlab::validator::proxmox::{ProxmoxClient, ProxmoxClientSettings, ProxmoxConnection};
-use agentlab::validator::pve_world::{NodeState, PveWorld, PveWorldServer, WorldGuest};
 use agentlab::validator::{ProxmoxValidator, ValidatorSettings};
 use async_trait::async_trait;
 use secrecy::SecretString;

@@ -1,6 +1,7 @@
 //! Example run records: a plan with replacements, a clean plan, a recovered deploy, a failed deploy and plans too
-//! large for one comment. The render snapshots and the GitHub flow tests (tests/it) share them, so they are part
-//! of the library rather than of one test module.
+//! large for one comment. The render snapshots, the report and Actions unit tests and the GitHub flow tests
+//! (tests/it) share them, so they live in the library, but only in test builds and with the `test-support`
+//! feature: nothing shipped renders them.
 
 use serde_json::json;
 

@@ -1,18 +1,15 @@
-//! A scripted LLM server for tests and the eval harness: a small HTTP/1.1 server on 127.0.0.1 that answers each
-//! request with the next scripted response (the documented Anthropic and OpenAI bodies, errors, 429s with
-//! `retry-after`) and records every request so a test can count calls and search bodies for canary secrets.
-//!
-//! It is deliberately minimal — one request per connection, `content-length` bodies only — which is all that
-//! reqwest sends for a JSON POST.
+//! A scripted LLM API for tests: the shared loopback server answering each request with the next scripted
+//! response (the documented Anthropic and OpenAI bodies, errors, 429s with `retry-after`) and recording every
+//! request so a test can count calls and search bodies for canary secrets.
 
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinHandle;
 
 use crate::contracts::Hypothesis;
+use crate::diagnosis::answer::HYPOTHESIS_TOOL_NAME;
+use crate::stand_in::http::{HttpReply, HttpRequest, LoopbackServer};
 
 /// One request as received.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,7 +62,7 @@ impl ScriptedResponse {
             200,
             &json!({
                 "id": "msg_stand_in", "type": "message", "role": "assistant", "model": "stand-in",
-                "content": [{"type": "tool_use", "id": "toolu_stand_in", "name": super::answer::HYPOTHESIS_TOOL_NAME, "input": input}],
+                "content": [{"type": "tool_use", "id": "toolu_stand_in", "name": HYPOTHESIS_TOOL_NAME, "input": input}],
                 "stop_reason": "tool_use", "stop_sequence": null,
                 "usage": {"input_tokens": input_tokens, "output_tokens": output_tokens,
                           "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}
@@ -117,43 +114,34 @@ impl ScriptedResponse {
 
 /// A running stand-in. Dropping it stops the server.
 pub struct LlmStandIn {
-    address: std::net::SocketAddr,
+    server: LoopbackServer,
     requests: Arc<Mutex<Vec<RecordedRequest>>>,
-    task: JoinHandle<()>,
 }
 
 impl LlmStandIn {
     /// Starts serving `script` in order. Requests past the end of the script get a 500 that says so, so that an
     /// unexpected extra call fails the test that made it.
     pub async fn start(script: Vec<ScriptedResponse>) -> std::io::Result<Self> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
-        let address = listener.local_addr()?;
         let requests = Arc::new(Mutex::new(Vec::new()));
-        let script = Arc::new(Mutex::new(std::collections::VecDeque::from(script)));
+        let script = Arc::new(Mutex::new(VecDeque::from(script)));
         let recorded = Arc::clone(&requests);
-        let task = tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let recorded = Arc::clone(&recorded);
-                let script = Arc::clone(&script);
-                tokio::spawn(async move {
-                    let _ = serve_one(stream, recorded, script).await;
-                });
-            }
-        });
+        let handler = move |request: HttpRequest| {
+            let reply = answer(&recorded, &script, request);
+            async move { Some(reply) }
+        };
         Ok(Self {
-            address,
+            server: LoopbackServer::start(handler).await?,
             requests,
-            task,
         })
     }
 
     /// `http://127.0.0.1:PORT` — the Anthropic base URL; OpenAI-style clients take [`LlmStandIn::openai_base_url`].
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.address)
+        self.server.url()
     }
 
     pub fn openai_base_url(&self) -> String {
-        format!("http://{}/v1", self.address)
+        format!("{}/v1", self.server.url())
     }
 
     pub fn requests(&self) -> Vec<RecordedRequest> {
@@ -161,60 +149,18 @@ impl LlmStandIn {
     }
 }
 
-impl Drop for LlmStandIn {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-type Script = Arc<Mutex<std::collections::VecDeque<ScriptedResponse>>>;
-
-async fn serve_one(
-    mut stream: TcpStream,
-    recorded: Arc<Mutex<Vec<RecordedRequest>>>,
-    script: Script,
-) -> std::io::Result<()> {
-    let mut buffer = Vec::new();
-    let mut chunk = [0u8; 8192];
-    let header_end = loop {
-        let read = stream.read(&mut chunk).await?;
-        if read == 0 {
-            return Ok(());
-        }
-        buffer.extend_from_slice(&chunk[..read]);
-        if let Some(position) = buffer.windows(4).position(|window| window == b"\r\n\r\n") {
-            break position + 4;
-        }
-    };
-    let head = String::from_utf8_lossy(&buffer[..header_end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let request_line = lines.next().unwrap_or_default();
-    let mut parts = request_line.split_whitespace();
-    let method = parts.next().unwrap_or_default().to_string();
-    let path = parts.next().unwrap_or_default().to_string();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|line| line.split_once(':'))
-        .map(|(name, value)| (name.trim().to_lowercase(), value.trim().to_string()))
-        .collect();
-    let length: usize = headers
-        .iter()
-        .find(|(name, _)| name == "content-length")
-        .and_then(|(_, value)| value.parse().ok())
-        .unwrap_or(0);
-    while buffer.len() < header_end + length {
-        let read = stream.read(&mut chunk).await?;
-        if read == 0 {
-            break;
-        }
-        buffer.extend_from_slice(&chunk[..read]);
-    }
-    let end = buffer.len().min(header_end + length);
-    let body = String::from_utf8_lossy(&buffer[header_end..end]).into_owned();
+/// Records `request` and pops the next scripted response for it.
+fn answer(
+    recorded: &Mutex<Vec<RecordedRequest>>,
+    script: &Mutex<VecDeque<ScriptedResponse>>,
+    request: HttpRequest,
+) -> HttpReply {
+    let body = request.body_text();
     if let Ok(mut all) = recorded.lock() {
         all.push(RecordedRequest {
-            method,
-            path,
-            headers,
+            method: request.method,
+            path: request.target,
+            headers: request.headers,
             body,
         });
     }
@@ -228,32 +174,7 @@ async fn serve_one(
                 &json!({"error": {"message": "the LLM stand-in has no scripted response left"}}),
             )
         });
-    let mut out = format!(
-        "HTTP/1.1 {} {}\r\n",
-        response.status,
-        reason(response.status)
-    );
-    for (name, value) in &response.headers {
-        out.push_str(&format!("{name}: {value}\r\n"));
-    }
-    out.push_str(&format!(
-        "content-length: {}\r\nconnection: close\r\n\r\n",
-        response.body.len()
-    ));
-    out.push_str(&response.body);
-    stream.write_all(out.as_bytes()).await?;
-    stream.shutdown().await
-}
-
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        529 => "Overloaded",
-        _ => "Status",
-    }
+    let mut reply = HttpReply::new(response.status, response.body);
+    reply.headers = response.headers;
+    reply
 }

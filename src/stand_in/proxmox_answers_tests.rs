@@ -1,3 +1,6 @@
+//! The Proxmox VE world's answers, request by request: documented fields, interfaces, errors and their reasons,
+//! tokens, injected faults and hanging guests.
+
 use super::*;
 
 fn get(world: &mut PveWorld, path: &str) -> (u16, String, Value) {
