@@ -54,6 +54,9 @@ pub struct TerraformRequest {
     pub reinit_upgrade: bool,
     /// 1 for the first attempt, counting up with each retry.
     pub attempt: u32,
+    /// What must hold between the saved plan and `apply`: the reviewed-plan gate and the destroy guard.
+    #[serde(default)]
+    pub guard: ApplyGuard,
 }
 
 /// The Terraform phase a result stopped in (the last one that ran).
@@ -161,6 +164,12 @@ pub struct TerraformResult {
     #[serde(default)]
     pub log_tail: Vec<String>,
     pub duration_ms: u64,
+    /// The saved plan's fingerprint and digest, when a plan was saved and read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_identity: Option<PlanIdentity>,
+    /// Why the agent did not apply a plan it made: a person must look; the run ends without a diagnosis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<Refusal>,
 }
 
 impl TerraformResult {
@@ -645,6 +654,9 @@ pub fn schemas() -> Vec<(&'static str, schemars::schema::RootSchema)> {
 }
 
 mod mode_words;
+mod review;
+
+pub use review::{ApplyGuard, PlanIdentity, Refusal, RefusalKind, ReviewGate, ReviewedPlan};
 
 #[cfg(test)]
 mod tests;

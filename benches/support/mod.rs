@@ -49,6 +49,8 @@ pub fn ingest_plan(json: &str) -> Result<Ingested, PlanJsonError> {
         outputs: plan.planned_outputs,
         log_tail: Vec::new(),
         duration_ms: 0,
+        plan_identity: None,
+        refusal: None,
     });
     // The text that would be posted first, through the one way out: the Outbox renders, fits and redacts it.
     let settings = OutboxSettings::new(

@@ -52,6 +52,7 @@ pub fn project_run(
             replace: Vec::new(),
             reinit_upgrade: false,
             attempt: 1,
+            guard: Default::default(),
         },
         validation: ValidationPlan {
             resources: project

@@ -204,6 +204,8 @@ fn terraform_facts(
         outputs,
         log_tail: Vec::new(),
         duration_ms: 0,
+        plan_identity: None,
+        refusal: None,
     })
 }
 

@@ -41,6 +41,8 @@ pub(crate) fn sample_terraform_result() -> TerraformResult {
         outputs: BTreeMap::from([("guests".to_string(), json!([]))]),
         log_tail: vec!["Error: exit status 1".into()],
         duration_ms: 1234,
+        plan_identity: None,
+        refusal: None,
     }
 }
 
@@ -122,6 +124,7 @@ fn every_contract_survives_a_json_round_trip() {
         replace: vec!["a.b".into()],
         reinit_upgrade: true,
         attempt: 2,
+        guard: Default::default(),
     };
     round_trip(&terraform_request);
     let validation_request = ValidationRequest {

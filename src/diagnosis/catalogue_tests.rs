@@ -29,6 +29,8 @@ fn request_with_error(summary: &str, detail: &str) -> DiagnosisRequest {
             outputs: Default::default(),
             log_tail: Vec::new(),
             duration_ms: 1,
+            plan_identity: None,
+            refusal: None,
         },
         validation: None,
         transitions: Vec::new(),

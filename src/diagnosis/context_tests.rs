@@ -24,6 +24,8 @@ fn failed_apply(detail: &str, log: Vec<String>) -> TerraformResult {
         outputs: Default::default(),
         log_tail: log,
         duration_ms: 10,
+        plan_identity: None,
+        refusal: None,
     }
 }
 

@@ -132,6 +132,7 @@ async fn run_scenario(
             replace: Vec::new(),
             reinit_upgrade: false,
             attempt: 1,
+            guard: Default::default(),
         },
         validation: ValidationPlan {
             resources: scenario.validate.resources.clone(),

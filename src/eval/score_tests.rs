@@ -19,6 +19,8 @@ fn terraform(ok: bool) -> TerraformResult {
         outputs: Default::default(),
         log_tail: vec![],
         duration_ms: 1,
+        plan_identity: None,
+        refusal: None,
     }
 }
 

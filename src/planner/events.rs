@@ -12,6 +12,11 @@ pub fn terraform_event(result: &TerraformResult) -> Event {
     if result.cancelled {
         return Event::Cancelled;
     }
+    if let Some(refusal) = &result.refusal {
+        return Event::Refused {
+            reason: refusal.reason.clone(),
+        };
+    }
     Event::TerraformFinished {
         ok: result.ok,
         summary: terraform_summary(result),

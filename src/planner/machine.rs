@@ -74,6 +74,12 @@ pub enum Event {
         outcome: DiagnosisOutcome,
         plan_addresses: Vec<String>,
     },
+    /// The Terraform agent made a plan and refused to apply it (a plan that changed since review, a plan nobody
+    /// reviewed, a retry that would destroy what existed before the run): a person must look, so the run ends
+    /// without a diagnosis.
+    Refused {
+        reason: String,
+    },
     /// The user interrupted the run (SIGINT/SIGTERM).
     Cancelled,
     /// An agent could not do its job for a reason of our own (cannot spawn terraform, cannot reach the disk).
@@ -168,6 +174,7 @@ impl Machine {
             }
             (_, Event::Cancelled) => Decision::fail("cancelled".to_string()),
             (_, Event::Fault { reason }) => Decision::fail(reason),
+            (State::Running { .. }, Event::Refused { reason }) => Decision::fail(reason),
             (State::Init, Event::Start) => Decision {
                 next: State::Running { attempt: 1 },
                 command: Command::RunTerraform {
@@ -283,6 +290,7 @@ impl Event {
             Self::TerraformFinished { .. } => "terraform finished",
             Self::ValidationFinished { .. } => "validation finished",
             Self::DiagnosisFinished { .. } => "diagnosis finished",
+            Self::Refused { .. } => "refused",
             Self::Cancelled => "cancelled",
             Self::Fault { .. } => "fault",
         }

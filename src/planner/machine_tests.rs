@@ -114,6 +114,17 @@ fn every_row_of_the_transition_table() {
             },
         },
         Row {
+            name: "running --refused--> failed, with no diagnosis",
+            events: vec![
+                Event::Start,
+                Event::Refused {
+                    reason: "plan changed since review".into(),
+                },
+            ],
+            last_command: finish_failed("plan changed since review"),
+            final_state: failed("plan changed since review"),
+        },
+        Row {
             name: "validating --all pass--> success",
             events: vec![Event::Start, terraform(true), validation(true)],
             last_command: Command::Finish {

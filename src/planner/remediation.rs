@@ -82,6 +82,7 @@ mod tests {
         assert_eq!(next.attempt, 2, "{remediation:?}");
         let unchanged = TerraformRequest {
             attempt: 1,
+            guard: Default::default(),
             parallelism: 10,
             replace: vec!["null_resource.guest[0]".into()],
             reinit_upgrade: true,

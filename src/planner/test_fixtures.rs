@@ -16,6 +16,7 @@ pub fn first_request() -> TerraformRequest {
         replace: vec![],
         reinit_upgrade: false,
         attempt: 1,
+        guard: Default::default(),
     }
 }
 
@@ -44,5 +45,7 @@ pub fn applied() -> TerraformResult {
         .collect(),
         log_tail: vec![],
         duration_ms: 10,
+        plan_identity: None,
+        refusal: None,
     }
 }

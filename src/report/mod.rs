@@ -221,10 +221,18 @@ impl Outbox {
     }
 }
 
-/// Whether a record warrants an incident issue: only a deploy that ended in Failed does. A plan that failed is
+/// Whether a record warrants an incident issue: only a deploy that ended in Failed does, and not one the Terraform
+/// agent refused to apply (nothing broke: the comment says what a person must look at). A plan that failed is
 /// reported on its pull request; a recovered deploy files nothing.
 pub fn needs_incident(record: &RunRecord) -> bool {
-    record.mode == RunMode::Deploy && record.outcome == Outcome::Failed
+    record.mode == RunMode::Deploy && record.outcome == Outcome::Failed && refusal(record).is_none()
+}
+
+/// The refusal that ended a run, if one did: nothing broke, a person must look.
+pub fn refusal(record: &RunRecord) -> Option<&crate::contracts::Refusal> {
+    record
+        .last_attempt()
+        .and_then(|attempt| attempt.terraform.refusal.as_ref())
 }
 
 /// The texts `records` produce, redacted with `redactor`.

@@ -44,6 +44,8 @@ fn terraform_ok(phase: TerraformPhase, changes: Vec<ResourceChange>) -> Terrafor
         outputs: Default::default(),
         log_tail: Vec::new(),
         duration_ms: 1200,
+        plan_identity: None,
+        refusal: None,
     }
 }
 

@@ -72,6 +72,8 @@ impl<'a> RequestRun<'a> {
                 outputs: Default::default(),
                 log_tail: Vec::new(),
                 duration_ms: 0,
+                plan_identity: None,
+                refusal: None,
             },
             tail: LogTail::new(log_tail_lines),
         }

@@ -62,6 +62,8 @@ pub fn ok_result() -> TerraformResult {
         outputs: Default::default(),
         log_tail: Vec::new(),
         duration_ms: 5,
+        plan_identity: None,
+        refusal: None,
     }
 }
 
@@ -113,6 +115,7 @@ pub fn project_run(dir: PathBuf) -> ProjectRun {
             replace: Vec::new(),
             reinit_upgrade: false,
             attempt: 1,
+            guard: Default::default(),
         },
         validation: ValidationPlan {
             resources: Vec::new(),

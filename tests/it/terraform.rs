@@ -115,6 +115,7 @@ pub fn request(dir: &Path, mode: RunMode) -> TerraformRequest {
         replace: Vec::new(),
         reinit_upgrade: false,
         attempt: 1,
+        guard: Default::default(),
     }
 }
 

@@ -46,6 +46,8 @@ impl TerraformAgent for AppliedTerraform {
             .collect(),
             log_tail: Vec::new(),
             duration_ms: 5,
+            plan_identity: None,
+            refusal: None,
         })
     }
 }
@@ -82,6 +84,7 @@ pub(crate) fn deploy_run(run_id: &str, port: u16) -> ProjectRun {
             replace: Vec::new(),
             reinit_upgrade: false,
             attempt: 1,
+            guard: Default::default(),
         },
         validation: ValidationPlan {
             resources: vec![agentlab::contracts::ResourceExpectation {
