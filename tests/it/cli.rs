@@ -1,19 +1,14 @@
 //! The command line as a user meets it: help, schemas, configuration errors and exit statuses.
 
-use std::process::{Command, Output};
+use std::process::Output;
+
+use crate::support::{agentlab_in, text};
 
 fn agentlab(args: &[&str], dir: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_agentlab"))
+    agentlab_in(dir)
         .args(args)
-        .current_dir(dir)
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("AGENTLAB_CONFIG")
         .output()
         .expect("the agentlab binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[test]
@@ -75,11 +70,8 @@ fn schema_prints_a_json_schema_for_every_contract() {
 #[test]
 fn publish_of_a_folder_that_is_not_there_exits_2_naming_it() {
     let dir = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_agentlab"))
+    let output = agentlab_in(dir.path())
         .args(["publish", "--records", "no-such-run"])
-        .current_dir(dir.path())
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("AGENTLAB_CONFIG")
         .env("GITHUB_TOKEN", "ghp_not-used-because-nothing-is-posted")
         .env("GITHUB_REPOSITORY", "homelab/infra")
         .env("GITHUB_API_URL", "http://127.0.0.1:9")

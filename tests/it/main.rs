@@ -11,6 +11,8 @@ mod github_routes;
 mod github_stand_in;
 mod metrics;
 mod modules;
+mod scripts;
+mod support;
 mod terraform;
 mod terraform_cli;
 mod terraform_planner;

@@ -7,6 +7,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use agentlab::contracts::RunRecord;
+
+use crate::support::free_loopback_port;
 use agentlab::metrics::exposition::sample_labels;
 use agentlab::metrics::{
     MetricsError, RunMetrics, push_to_gateway, push_to_gateway_with_timeout, write_textfile,
@@ -111,11 +113,6 @@ impl Drop for PushgatewayProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_loopback_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
 }
 
 /// The value of the sample `name` whose labels include all of `labels`.

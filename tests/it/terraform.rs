@@ -2,7 +2,6 @@
 //! apply and state, failing applies with the provider's real error text, a backend that fails `init`, cancellation
 //! that lets Terraform release its state lock, and a binary that prints malformed JSON.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use agentlab::contracts::{
@@ -12,111 +11,10 @@ use agentlab::redact::{Redactor, SharedRedactor};
 use agentlab::terraform::ui::UiEventKind;
 use agentlab::terraform::{Cancellation, TerraformRunner};
 
-/// The crate's checkout, where scripts/install-terraform puts `.tools/`.
-fn crate_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The installed terraform: `AGENTLAB_TERRAFORM`, else `.tools/bin/terraform`. Fails (never skips) without it.
-pub fn installed_terraform() -> PathBuf {
-    let binary = std::env::var_os("AGENTLAB_TERRAFORM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| crate_root().join(".tools/bin/terraform"));
-    assert!(
-        binary.is_file() || binary.components().count() == 1,
-        "terraform not found at {}: run scripts/install-terraform first",
-        binary.display()
-    );
-    binary
-}
-
-/// The CLI config with the offline provider mirror. Always the checkout's own: an inherited
-/// `TF_CLI_CONFIG_FILE` may point anywhere (or nowhere).
-pub fn terraform_cli_config() -> PathBuf {
-    let config = crate_root().join(".tools/terraformrc");
-    assert!(
-        config.is_file(),
-        "{} not found: run scripts/install-terraform first",
-        config.display()
-    );
-    config
-}
-
-/// The sandbox projects in tests/fixtures/, as declared in tests/fixtures/agentlab-sandbox.toml.
-pub const SANDBOX_PROJECTS: [&str; 5] = [
-    "sandbox-ok",
-    "fault-parallel-lock",
-    "fault-permission",
-    "fault-backend-offline",
-    "fault-vmid-conflict",
-];
-
-fn copy_files(source: &Path, target: &Path) {
-    std::fs::create_dir_all(target).expect("create dir");
-    for entry in std::fs::read_dir(source).expect("fixture exists") {
-        let entry = entry.expect("dir entry");
-        if entry.file_type().expect("file type").is_file() {
-            std::fs::copy(entry.path(), target.join(entry.file_name())).expect("copy");
-        }
-    }
-}
-
-/// Copies a sandbox project into a fresh temporary directory, so no state is ever written into the checkout.
-pub fn sandbox_copy(project: &str) -> tempfile::TempDir {
-    let copy = tempfile::tempdir().expect("temp dir");
-    copy_files(
-        &crate_root().join("tests/fixtures").join(project),
-        copy.path(),
-    );
-    copy
-}
-
-/// Copies every sandbox project and `agentlab-sandbox.toml` into a fresh temporary directory; the configuration
-/// is at `<copy>/agentlab-sandbox.toml`.
-pub fn sandbox_workspace() -> tempfile::TempDir {
-    let copy = tempfile::tempdir().expect("temp dir");
-    let fixtures = crate_root().join("tests/fixtures");
-    for project in SANDBOX_PROJECTS {
-        copy_files(&fixtures.join(project), &copy.path().join(project));
-    }
-    std::fs::copy(
-        fixtures.join("agentlab-sandbox.toml"),
-        copy.path().join("agentlab-sandbox.toml"),
-    )
-    .expect("copy config");
-    copy
-}
-
-pub fn runner(cancellation: Cancellation) -> TerraformRunner {
-    TerraformRunner::new(
-        installed_terraform(),
-        SharedRedactor::new(Redactor::new()),
-        cancellation,
-    )
-    .with_environment(
-        "TF_CLI_CONFIG_FILE",
-        terraform_cli_config().display().to_string(),
-    )
-}
-
-pub fn request(dir: &Path, mode: TerraformMode) -> TerraformRequest {
-    TerraformRequest {
-        project: dir
-            .file_name()
-            .map(|name| name.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        dir: dir.to_path_buf(),
-        mode,
-        plan_file: None,
-        vars: BTreeMap::new(),
-        backend_config: Vec::new(),
-        parallelism: 10,
-        lock_timeout: "0s".to_owned(),
-        replace: Vec::new(),
-        reinit_upgrade: false,
-        attempt: 1,
-    }
-}
+use crate::support::{
+    fake_terraform, fixtures_dir, runner, runner_with_redactor, sandbox_copy, terraform_errors,
+    terraform_request,
+};
 
 async fn run(request: &TerraformRequest) -> TerraformResult {
     runner(Cancellation::new())
@@ -125,19 +23,11 @@ async fn run(request: &TerraformRequest) -> TerraformResult {
         .expect("terraform runs")
 }
 
-pub fn error_details(result: &TerraformResult) -> String {
-    result
-        .errors()
-        .map(|diagnostic| format!("{}: {}", diagnostic.summary, diagnostic.detail))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 #[tokio::test]
 async fn plan_counts_the_sandbox_changes_and_knows_its_outputs() {
     let sandbox = sandbox_copy("sandbox-ok");
-    let result = run(&request(sandbox.path(), TerraformMode::Plan)).await;
-    assert!(result.ok, "{}", error_details(&result));
+    let result = run(&terraform_request(sandbox.path(), TerraformMode::Plan)).await;
+    assert!(result.ok, "{}", terraform_errors(&result));
     assert_eq!(result.phase, TerraformPhase::Plan);
     assert_eq!(result.exit_code, Some(2), "-detailed-exitcode: changes");
     assert_eq!(
@@ -171,8 +61,8 @@ async fn plan_counts_the_sandbox_changes_and_knows_its_outputs() {
 #[tokio::test]
 async fn apply_reads_the_state_and_a_second_plan_has_no_changes() {
     let sandbox = sandbox_copy("sandbox-ok");
-    let applied = run(&request(sandbox.path(), TerraformMode::Apply)).await;
-    assert!(applied.ok, "{}", error_details(&applied));
+    let applied = run(&terraform_request(sandbox.path(), TerraformMode::Apply)).await;
+    assert!(applied.ok, "{}", terraform_errors(&applied));
     assert_eq!(
         (applied.phase, applied.exit_code),
         (TerraformPhase::Apply, Some(0))
@@ -191,17 +81,17 @@ async fn apply_reads_the_state_and_a_second_plan_has_no_changes() {
     assert_eq!(guests[0]["name"], "sandbox-0");
     assert_eq!(guests[0]["kind"], "lxc");
 
-    let replan = run(&request(sandbox.path(), TerraformMode::Plan)).await;
-    assert!(replan.ok, "{}", error_details(&replan));
+    let replan = run(&terraform_request(sandbox.path(), TerraformMode::Plan)).await;
+    assert!(replan.ok, "{}", terraform_errors(&replan));
     assert_eq!(replan.exit_code, Some(0), "-detailed-exitcode: no changes");
     assert_eq!(replan.changes, Default::default());
     assert!(replan.resource_changes.is_empty());
 
-    let mut replace = request(sandbox.path(), TerraformMode::Plan);
+    let mut replace = terraform_request(sandbox.path(), TerraformMode::Plan);
     replace.replace = vec!["null_resource.container[0]".to_owned()];
     replace.reinit_upgrade = true;
     let replaced = run(&replace).await;
-    assert!(replaced.ok, "{}", error_details(&replaced));
+    assert!(replaced.ok, "{}", terraform_errors(&replaced));
     assert_eq!(replaced.changes.replace, 1);
     assert_eq!(
         replaced.resource_changes[0].action,
@@ -216,7 +106,7 @@ async fn apply_reads_the_state_and_a_second_plan_has_no_changes() {
 #[tokio::test]
 async fn a_vmid_conflict_fails_the_apply_with_the_real_error_text() {
     let sandbox = sandbox_copy("fault-vmid-conflict");
-    let result = run(&request(sandbox.path(), TerraformMode::Apply)).await;
+    let result = run(&terraform_request(sandbox.path(), TerraformMode::Apply)).await;
     assert!(!result.ok);
     assert_eq!(
         (result.phase, result.exit_code, result.cancelled),
@@ -239,44 +129,44 @@ async fn a_vmid_conflict_fails_the_apply_with_the_real_error_text() {
 #[tokio::test]
 async fn the_permission_fault_carries_telmates_vm_monitor_text() {
     let sandbox = sandbox_copy("fault-permission");
-    let result = run(&request(sandbox.path(), TerraformMode::Apply)).await;
+    let result = run(&terraform_request(sandbox.path(), TerraformMode::Apply)).await;
     assert!(!result.ok);
     assert_eq!(result.phase, TerraformPhase::Apply);
     assert!(
-        error_details(&result).contains(
+        terraform_errors(&result).contains(
             "permissions for user/token terraform@pam!agentlab are not sufficient, please provide also the \
              following permissions that are missing: [VM.Monitor]"
         ),
         "{}",
-        error_details(&result)
+        terraform_errors(&result)
     );
 }
 
 #[tokio::test]
 async fn parallel_creates_collide_on_the_node_lock_and_parallelism_1_recovers() {
     let sandbox = sandbox_copy("fault-parallel-lock");
-    let first = run(&request(sandbox.path(), TerraformMode::Apply)).await;
+    let first = run(&terraform_request(sandbox.path(), TerraformMode::Apply)).await;
     assert!(!first.ok, "concurrent creates must collide");
     assert_eq!(first.phase, TerraformPhase::Apply);
-    let details = error_details(&first);
+    let details = terraform_errors(&first);
     assert!(
         details.contains("can't lock file '/var/lock/lxc/lock-90")
             && details.contains(".conf' - got timeout"),
         "{details}"
     );
 
-    let mut serial = request(sandbox.path(), TerraformMode::Apply);
+    let mut serial = terraform_request(sandbox.path(), TerraformMode::Apply);
     serial.parallelism = 1;
     serial.attempt = 2;
     let second = run(&serial).await;
-    assert!(second.ok, "{}", error_details(&second));
+    assert!(second.ok, "{}", terraform_errors(&second));
     assert_eq!(second.resource_addresses.len(), 3);
 }
 
 #[tokio::test]
 async fn an_offline_s3_backend_fails_init_with_the_sdk_error() {
     let sandbox = sandbox_copy("fault-backend-offline");
-    let result = run(&request(sandbox.path(), TerraformMode::Plan)).await;
+    let result = run(&terraform_request(sandbox.path(), TerraformMode::Plan)).await;
     assert!(!result.ok);
     assert_eq!(
         (result.phase, result.exit_code),
@@ -299,7 +189,7 @@ async fn an_offline_s3_backend_fails_init_with_the_sdk_error() {
 #[tokio::test]
 async fn a_cancelled_apply_releases_the_state_lock() {
     let sandbox = sandbox_copy("sandbox-ok");
-    let mut slow = request(sandbox.path(), TerraformMode::Apply);
+    let mut slow = terraform_request(sandbox.path(), TerraformMode::Apply);
     slow.vars
         .insert("create_seconds".to_owned(), "3".to_owned());
     let cancellation = Cancellation::new();
@@ -325,8 +215,8 @@ async fn a_cancelled_apply_releases_the_state_lock() {
     );
 
     // lock_timeout is 0s: a lock left behind would fail this plan at once.
-    let replan = run(&request(sandbox.path(), TerraformMode::Plan)).await;
-    assert!(replan.ok, "{}", error_details(&replan));
+    let replan = run(&terraform_request(sandbox.path(), TerraformMode::Plan)).await;
+    assert!(replan.ok, "{}", terraform_errors(&replan));
     assert!(!sandbox.path().join(".terraform.tfstate.lock.info").exists());
     // Terraform stopped before the DNS record, which waits for the containers: the apply really was interrupted.
     assert_eq!(replan.exit_code, Some(2));
@@ -341,18 +231,14 @@ async fn a_cancelled_apply_releases_the_state_lock() {
 /// A stand-in binary that passes `init` and then prints a version line and a truncated event, as a Terraform
 /// killed mid-write would.
 fn truncating_terraform(dir: &Path) -> PathBuf {
-    use std::os::unix::fs::PermissionsExt;
-    let script = dir.join("terraform-truncating");
-    std::fs::write(
-        &script,
+    fake_terraform(
+        dir,
+        "terraform-truncating",
         "#!/bin/sh\ncase \"$1\" in\n  init) echo 'Terraform has been successfully initialized!'; exit 0 ;;\n  \
          plan) echo '{\"@level\":\"info\",\"@message\":\"Terraform 1.0.3\",\"@module\":\"terraform.ui\",\"terraform\":\"1.0.3\",\"type\":\"version\",\"ui\":\"0.1.0\"}'\n        \
          printf '%s\\n' '{\"@level\":\"info\",\"@message\":\"null_resource.a: Plan to create\",\"@module\":\"terra'\n        \
          echo 'panic: runtime error' >&2; exit 1 ;;\nesac\nexit 3\n",
     )
-    .expect("write script");
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    script
 }
 
 #[tokio::test]
@@ -365,7 +251,7 @@ async fn a_truncated_json_line_is_a_clear_error_naming_the_line() {
         Cancellation::new(),
     );
     let result = runner
-        .run_request(&request(work.path(), TerraformMode::Plan))
+        .run_request(&terraform_request(work.path(), TerraformMode::Plan))
         .await
         .expect("runs");
     assert!(!result.ok);
@@ -385,7 +271,7 @@ async fn a_truncated_json_line_is_a_clear_error_naming_the_line() {
         unreadable.detail
     );
     assert!(
-        error_details(&result).contains("panic: runtime error"),
+        terraform_errors(&result).contains("panic: runtime error"),
         "stderr is kept"
     );
 }
@@ -399,7 +285,7 @@ async fn a_missing_binary_is_an_agent_fault_that_says_what_to_do() {
         Cancellation::new(),
     );
     let error = runner
-        .run_request(&request(work.path(), TerraformMode::Plan))
+        .run_request(&terraform_request(work.path(), TerraformMode::Plan))
         .await
         .expect_err("cannot run");
     assert!(
@@ -412,13 +298,13 @@ async fn a_missing_binary_is_an_agent_fault_that_says_what_to_do() {
 #[tokio::test]
 async fn secret_variables_never_reach_the_result() {
     let sandbox = sandbox_copy("sandbox-ok");
-    let mut with_secret = request(sandbox.path(), TerraformMode::Plan);
+    let mut with_secret = terraform_request(sandbox.path(), TerraformMode::Plan);
     // The node name is a variable that ends up in triggers and outputs: pretend it is a secret.
     with_secret
         .vars
         .insert("node".to_owned(), "node-secret-4711".to_owned());
     let result = run(&with_secret).await;
-    assert!(result.ok, "{}", error_details(&result));
+    assert!(result.ok, "{}", terraform_errors(&result));
     let serialized = serde_json::to_string(&result).expect("serializes");
     assert!(!serialized.contains("node-secret-4711"), "{serialized}");
     assert!(serialized.contains(agentlab::redact::PLACEHOLDER));
@@ -427,7 +313,7 @@ async fn secret_variables_never_reach_the_result() {
 #[tokio::test]
 async fn a_sigterm_to_agentlab_is_forwarded_to_terraform() {
     let sandbox = sandbox_copy("sandbox-ok");
-    let mut slow = request(sandbox.path(), TerraformMode::Apply);
+    let mut slow = terraform_request(sandbox.path(), TerraformMode::Apply);
     slow.vars
         .insert("create_seconds".to_owned(), "3".to_owned());
     let cancellation = Cancellation::new();
@@ -462,21 +348,17 @@ async fn a_sigterm_to_agentlab_is_forwarded_to_terraform() {
 async fn sensitive_values_are_learned_from_the_plan_and_hidden_everywhere() {
     let work = tempfile::tempdir().expect("temp dir");
     std::fs::copy(
-        crate_root().join("tests/fixtures/terraform-json/sources/sensitive.tf"),
+        fixtures_dir().join("terraform-json/sources/sensitive.tf"),
         work.path().join("main.tf"),
     )
     .expect("copy");
     let redactor = SharedRedactor::new(Redactor::new());
-    let runner = TerraformRunner::new(installed_terraform(), redactor.clone(), Cancellation::new())
-        .with_environment(
-            "TF_CLI_CONFIG_FILE",
-            terraform_cli_config().display().to_string(),
-        );
+    let runner = runner_with_redactor(redactor.clone(), Cancellation::new());
     let result = runner
-        .run_request(&request(work.path(), TerraformMode::Apply))
+        .run_request(&terraform_request(work.path(), TerraformMode::Apply))
         .await
         .expect("terraform runs");
-    assert!(result.ok, "{}", error_details(&result));
+    assert!(result.ok, "{}", terraform_errors(&result));
     let serialized = serde_json::to_string(&result).expect("serializes");
     assert!(!serialized.contains("SECRET-TOKEN-VALUE"), "{serialized}");
     assert_eq!(result.outputs["name"], "visible-name");

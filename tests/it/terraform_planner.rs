@@ -17,7 +17,7 @@ use agentlab::contracts::{
 use agentlab::planner::run::{AgentError, Agents, Diagnoser, Validator, run_project};
 use agentlab::terraform::Cancellation;
 
-use crate::terraform::{runner, sandbox_workspace};
+use crate::support::{record_errors, runner, sandbox_workspace};
 use agentlab::terraform::ui::UiEventKind;
 
 /// Passes when Terraform reported at least one resource address; says how many it saw.
@@ -99,16 +99,6 @@ async fn deploy(project: &str) -> RunRecord {
         diagnoser: &LockTimeoutDiagnoser,
     };
     run_project(run, agents).await
-}
-
-fn record_errors(record: &RunRecord) -> String {
-    record
-        .attempts
-        .iter()
-        .flat_map(|attempt| attempt.terraform.errors())
-        .map(|diagnostic| diagnostic.detail.clone())
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[tokio::test]

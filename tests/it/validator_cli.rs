@@ -7,6 +7,8 @@ use std::process::Output;
 use agentlab::contracts::{CheckName, CheckStatus, ValidationResult};
 use agentlab::validator::pve_world::{PveWorld, PveWorldServer, WorldGuest};
 
+use crate::support::{agentlab_in, listening_port, text};
+
 const TOKEN: &str = "agentlab@pve!cli=5e0c7a9b-2f41-4a8d-9c3e-6b7a8d9e0f12";
 
 fn write_project(dir: &Path, port: u16, guests: serde_json::Value) {
@@ -29,22 +31,16 @@ fn write_project(dir: &Path, port: u16, guests: serde_json::Value) {
 }
 
 async fn agentlab(dir: &Path, endpoint: &str, args: &[&str]) -> Output {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_agentlab"))
+    let mut command = agentlab_in(dir);
+    command
         .args(args)
-        .current_dir(dir)
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("AGENTLAB_CONFIG")
-        .env_remove("AGENTLAB_PROXMOX_CA_FILE")
         .env("PROXMOX_VE_ENDPOINT", endpoint)
         .env("PROXMOX_VE_API_TOKEN", TOKEN)
-        .env("PROXMOX_VE_INSECURE", "false")
+        .env("PROXMOX_VE_INSECURE", "false");
+    tokio::process::Command::from(command)
         .output()
         .await
         .expect("the agentlab binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[tokio::test]
@@ -53,10 +49,7 @@ async fn validate_prints_the_four_checks_and_exits_0_when_all_pass() {
         .with_token(TOKEN)
         .with_guest(WorldGuest::container("pmx-01", 101, "127.0.0.1/8"));
     let server = PveWorldServer::start(world).await.unwrap();
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-        .await
-        .unwrap();
-    let port = listener.local_addr().unwrap().port();
+    let (_listener, port) = listening_port().await;
     let dir = tempfile::tempdir().unwrap();
     write_project(
         dir.path(),
@@ -105,10 +98,7 @@ async fn validate_exits_1_with_the_failing_check_as_json() {
         .with_token(TOKEN)
         .with_guest(WorldGuest::container("pmx-01", 101, "127.0.0.1/8").stopped());
     let server = PveWorldServer::start(world).await.unwrap();
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-        .await
-        .unwrap();
-    let port = listener.local_addr().unwrap().port();
+    let (_listener, port) = listening_port().await;
     let dir = tempfile::tempdir().unwrap();
     write_project(
         dir.path(),

@@ -5,17 +5,19 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use agentlab::contracts::{
-    ChangeCounts, CheckName, CheckStatus, Diagnosis, DiagnosisRequest, Outcome, RunContext,
-    RunMode, StateName, TerraformMode, TerraformPhase, TerraformRequest, TerraformResult,
+    ChangeCounts, CheckName, CheckStatus, Diagnosis, DiagnosisRequest, Outcome, RunRecord,
+    StateName, TerraformPhase, TerraformRequest, TerraformResult,
 };
 use agentlab::planner::run::{
-    AgentError, Agents, Diagnoser, ProjectRun, TerraformAgent, ValidationPlan, run_project,
+    AgentError, Agents, Diagnoser, ProjectRun, TerraformAgent, run_project,
 };
-use agentlab::validator::proxmox::{ProxmoxClient, ProxmoxClientSettings, ProxmoxConnection};
+use agentlab::validator::ProxmoxValidator;
 use agentlab::validator::pve_world::{PveWorld, PveWorldServer, WorldGuest};
-use agentlab::validator::{ProxmoxValidator, ValidatorSettings};
 use async_trait::async_trait;
-use secrecy::SecretString;
+
+use crate::support::{
+    listening_port, lxc_fleet_deploy, proxmox_validator, quick_validator_settings,
+};
 
 const TOKEN: &str = "agentlab@pve!deploy=9c1d2e3f-4a5b-4c6d-8e7f-001122334455";
 
@@ -67,56 +69,40 @@ impl Diagnoser for RecordingDiagnoser {
 /// A deploy of the fleet module whose Terraform is scripted: the validator then looks for one container and
 /// checks the guests on `port`. Shared with the Proxmox VE fault tests.
 pub(crate) fn deploy_run(run_id: &str, port: u16) -> ProjectRun {
-    ProjectRun {
-        run_id: run_id.into(),
-        mode: RunMode::Deploy,
-        first_request: TerraformRequest {
-            project: "lxc-fleet".into(),
-            dir: "modules/lxc-fleet".into(),
-            mode: TerraformMode::Apply,
-            plan_file: None,
-            vars: Default::default(),
-            backend_config: Vec::new(),
-            parallelism: 10,
-            lock_timeout: "5m".into(),
-            replace: Vec::new(),
-            reinit_upgrade: false,
-            attempt: 1,
-        },
-        validation: ValidationPlan {
-            resources: vec![agentlab::contracts::ResourceExpectation {
-                pattern: r"proxmox_virtual_environment_container\.container\[\d+\]".into(),
-                count: 1,
-            }],
-            guests_output: "guests".into(),
-            default_node: "pmx-01".into(),
-            port,
-        },
-        max_retries: 2,
-        context: RunContext::default(),
-        longest_wait: agentlab::planner::run::LONGEST_WAIT,
-    }
+    let mut run = lxc_fleet_deploy("modules/lxc-fleet".into());
+    run.run_id = run_id.into();
+    run.validation.resources = vec![agentlab::contracts::ResourceExpectation {
+        pattern: r"proxmox_virtual_environment_container\.container\[\d+\]".into(),
+        count: 1,
+    }];
+    run.validation.port = port;
+    run.max_retries = 2;
+    run
 }
 
 fn validator(server: &PveWorldServer) -> ProxmoxValidator {
-    let settings = ValidatorSettings {
-        client: ProxmoxClientSettings {
-            request_timeout: Duration::from_secs(5),
-            max_attempts: 2,
-            retry_backoff: Duration::from_millis(1),
-        },
-        ..ValidatorSettings::default()
-    };
-    let connection = ProxmoxConnection {
-        endpoint: server.endpoint(),
-        token: SecretString::from(TOKEN),
-        insecure: false,
-        ca_file: None,
-    };
-    ProxmoxValidator::new(
-        ProxmoxClient::new(&connection, settings.client).unwrap(),
-        settings,
+    proxmox_validator(
+        server,
+        TOKEN,
+        quick_validator_settings(Duration::from_secs(5)),
     )
+}
+
+/// Deploys with the scripted apply against `world` (a guest's port listening) and the real Validator; returns the
+/// record and what the diagnoser was asked.
+async fn deploy_against(world: PveWorld) -> (RunRecord, Vec<DiagnosisRequest>) {
+    let server = PveWorldServer::start(world).await.unwrap();
+    let (_listener, port) = listening_port().await;
+    let validator = validator(&server);
+    let diagnoser = RecordingDiagnoser::default();
+    let agents = Agents {
+        terraform: &AppliedTerraform,
+        validator: &validator,
+        diagnoser: &diagnoser,
+    };
+    let record = run_project(deploy_run("run-validate", port), agents).await;
+    let requests = diagnoser.requests.lock().unwrap().clone();
+    (record, requests)
 }
 
 #[tokio::test]
@@ -126,19 +112,7 @@ async fn a_stopped_guest_after_apply_moves_the_run_to_diagnosing_with_the_check_
             .named("web-1")
             .stopped(),
     );
-    let server = PveWorldServer::start(world).await.unwrap();
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-        .await
-        .unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let validator = validator(&server);
-    let diagnoser = RecordingDiagnoser::default();
-    let agents = Agents {
-        terraform: &AppliedTerraform,
-        validator: &validator,
-        diagnoser: &diagnoser,
-    };
-    let record = run_project(deploy_run("run-validate", port), agents).await;
+    let (record, requests) = deploy_against(world).await;
 
     assert_eq!(record.outcome, Outcome::Failed);
     let validating_to_diagnosing = record
@@ -152,7 +126,6 @@ async fn a_stopped_guest_after_apply_moves_the_run_to_diagnosing_with_the_check_
         "{validating_to_diagnosing:?}"
     );
 
-    let requests = diagnoser.requests.lock().unwrap();
     assert_eq!(requests.len(), 1);
     let validation = requests[0]
         .validation
@@ -182,21 +155,9 @@ async fn a_healthy_world_ends_in_success_without_a_diagnosis() {
     let world = PveWorld::new()
         .with_token(TOKEN)
         .with_guest(WorldGuest::container("pmx-01", 101, "127.0.0.1/8"));
-    let server = PveWorldServer::start(world).await.unwrap();
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-        .await
-        .unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let validator = validator(&server);
-    let diagnoser = RecordingDiagnoser::default();
-    let agents = Agents {
-        terraform: &AppliedTerraform,
-        validator: &validator,
-        diagnoser: &diagnoser,
-    };
-    let record = run_project(deploy_run("run-validate", port), agents).await;
+    let (record, requests) = deploy_against(world).await;
     assert_eq!(record.outcome, Outcome::Success, "{record:#?}");
-    assert!(diagnoser.requests.lock().unwrap().is_empty());
+    assert!(requests.is_empty());
     let validation = record.attempts[0].validation.as_ref().unwrap();
     assert!(
         validation

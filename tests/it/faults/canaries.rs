@@ -13,11 +13,11 @@ use std::path::Path;
 use agentlab::contracts::{Category, Outcome, Remediation};
 use agentlab::diagnosis::llm_stand_in::{LlmStandIn, ScriptedResponse};
 
-use super::{
-    agentlab, fixture_workspace, proxmox_for, pull_request_event, record_on_disk, stderr_of,
-};
 use crate::diagnosis::hypothesis;
 use crate::github_stand_in::{OWNER_REPO, StandIn};
+use crate::support::{
+    agentlab, fixture_workspace, proxmox_for, pull_request_event, record_on_disk, stderr_of,
+};
 
 /// Where each canary was planted, and the canary.
 const CANARIES: [(&str, &str); 9] = [
@@ -50,12 +50,11 @@ fn assert_no_canary(place: &str, text: &str) {
     }
 }
 
-/// Every file under `dir`, recursively, with its path.
+/// Every file under `dir`, recursively, with its path. A missing folder fails the test: nothing would be checked.
 fn files_under(dir: &Path) -> Vec<(String, String)> {
     let mut files = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return files;
-    };
+    let entries =
+        std::fs::read_dir(dir).unwrap_or_else(|error| panic!("{}: {error}", dir.display()));
     for entry in entries {
         let path = entry.unwrap().path();
         if path.is_dir() {
@@ -92,11 +91,10 @@ async fn no_canary_leaves_the_process_in_any_request_record_summary_or_log() {
     // The Proxmox VE stand-in knows the token and no guest yet: the plan's guest checks skip, as before a first
     // deploy.
     let proxmox_token = format!("terraform@pam!ci={}", CANARIES[2].1);
-    let (_proxmox, _listener, proxmox_env) =
-        proxmox_for(workspace.path(), 0..0, &proxmox_token).await;
+    let proxmox = proxmox_for(workspace.path(), &proxmox_token, 0..0, "sandbox").await;
     let summary = workspace.path().join("step-summary.md");
     let outputs = workspace.path().join("step-outputs.txt");
-    let mut env = proxmox_env;
+    let mut env = proxmox.env.clone();
     env.extend([
         ("GITHUB_ACTIONS", "true".to_string()),
         ("GITHUB_API_URL", github.api_url.clone()),

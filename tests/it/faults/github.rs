@@ -5,26 +5,16 @@
 use std::time::Duration;
 
 use agentlab::contracts::Outcome;
-use agentlab::github::client::{GitHubClient, RetryPolicy};
-use agentlab::github::publish::{PublishReport, publish_records};
-use agentlab::redact::Redactor;
-use agentlab::render::RenderOptions;
+use agentlab::github::publish::PublishReport;
 use agentlab::render::example_records::plan_with_replacements;
-use secrecy::SecretString;
 
-use super::{agentlab, pull_request_event, record_on_disk, sandbox_proxmox, stderr_of};
 use crate::github_stand_in::{OWNER_REPO, Scripted, StandIn, TOKEN};
-use crate::terraform::sandbox_workspace;
+use crate::support::{
+    agentlab, github_client, publish_with, pull_request_event, record_on_disk, refused_url,
+    sandbox_proxmox, sandbox_workspace, silent_server, stderr_of,
+};
 
 const PULL_REQUEST: u64 = 2;
-
-fn quick_retries() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        initial_backoff: Duration::from_millis(20),
-        max_wait: Duration::from_secs(5),
-    }
-}
 
 async fn stand_in_with_pull_request() -> StandIn {
     let stand_in = StandIn::start().await;
@@ -32,24 +22,11 @@ async fn stand_in_with_pull_request() -> StandIn {
     stand_in
 }
 
-fn client(api_url: &str, timeout: Duration) -> GitHubClient {
-    GitHubClient::with_request_timeout(
-        api_url,
-        &SecretString::from(TOKEN.to_string()),
-        OWNER_REPO,
-        quick_retries(),
-        timeout,
-    )
-    .expect("client")
-}
-
 /// Publishes the example plan record (a comment on PR #2) through a client of `api_url` with `timeout`.
 async fn publish_plan(api_url: &str, timeout: Duration) -> PublishReport {
-    publish_records(
-        &client(api_url, timeout),
+    publish_with(
+        &github_client(api_url, 3, timeout),
         &[plan_with_replacements()],
-        &RenderOptions::default(),
-        &Redactor::new(),
     )
     .await
 }
@@ -124,7 +101,7 @@ async fn a_secondary_rate_limit_403_is_waited_out_as_retry_after_says() {
 #[tokio::test]
 async fn a_github_that_never_answers_times_out_into_a_warning() {
     // Accepts connections and never answers: what a hung proxy or an overloaded API looks like.
-    let (address, held) = super::silent_server().await;
+    let (address, held) = silent_server().await;
     let report = publish_plan(&format!("http://{address}"), Duration::from_millis(300)).await;
     held.abort();
     assert!(report.done.is_empty(), "{report:?}");
@@ -141,13 +118,10 @@ async fn a_refused_connection_keeps_the_record_and_publish_posts_it_later() {
     let workspace = sandbox_workspace();
     let out = workspace.path().join("out");
     // Nothing listens on this port once the listener is dropped: every connection is refused.
-    let refused = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        format!("http://{}", listener.local_addr().unwrap())
-    };
-    let (_proxmox, _listener, proxmox_env) = sandbox_proxmox(workspace.path()).await;
+    let refused = refused_url();
+    let proxmox = sandbox_proxmox(workspace.path()).await;
     let github_env = |api_url: &str| {
-        let mut env = proxmox_env.clone();
+        let mut env = proxmox.env.clone();
         env.extend([
             ("GITHUB_API_URL", api_url.to_string()),
             ("GITHUB_TOKEN", TOKEN.to_string()),

@@ -9,13 +9,11 @@ use agentlab::commands::write_record;
 use agentlab::contracts::{CheckName, CheckStatus, Diagnosis, DiagnosisRequest, Outcome};
 use agentlab::planner::run::{Agents, Diagnoser, run_project};
 use agentlab::redact::Redactor;
-use agentlab::validator::proxmox::{ProxmoxClient, ProxmoxClientSettings, ProxmoxConnection};
 use agentlab::validator::pve_world::{NodeState, PveWorld, PveWorldServer, WorldGuest};
 use agentlab::validator::{ProxmoxValidator, ValidatorSettings};
 use async_trait::async_trait;
-use secrecy::SecretString;
 
-use super::record_on_disk;
+use crate::support::{listening_port, proxmox_validator, quick_validator_settings, record_on_disk};
 use crate::validator_in_planner::{AppliedTerraform, deploy_run};
 
 const TOKEN: &str = "agentlab@pve!faults=4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8";
@@ -33,24 +31,10 @@ impl Diagnoser for NoDiagnoser {
 
 fn validator(server: &PveWorldServer) -> ProxmoxValidator {
     let settings = ValidatorSettings {
-        client: ProxmoxClientSettings {
-            request_timeout: Duration::from_millis(400),
-            max_attempts: 2,
-            retry_backoff: Duration::from_millis(1),
-        },
         guest_deadline: Duration::from_secs(20),
-        ..ValidatorSettings::default()
+        ..quick_validator_settings(Duration::from_millis(400))
     };
-    let connection = ProxmoxConnection {
-        endpoint: server.endpoint(),
-        token: SecretString::from(TOKEN),
-        insecure: false,
-        ca_file: None,
-    };
-    ProxmoxValidator::new(
-        ProxmoxClient::new(&connection, settings.client).unwrap(),
-        settings,
-    )
+    proxmox_validator(server, TOKEN, settings)
 }
 
 fn container() -> WorldGuest {
@@ -59,8 +43,7 @@ fn container() -> WorldGuest {
 
 #[tokio::test]
 async fn proxmox_api_faults_fail_the_deploy_with_a_clear_check_and_the_record_written() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
+    let (_listener, port) = listening_port().await;
     let status_path = "/lxc/101/status/current";
     let cases: Vec<(&str, PveWorld, &str)> = vec![
         (
