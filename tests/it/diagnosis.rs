@@ -14,6 +14,7 @@ use agentlab::contracts::{
     Category, Diagnostic, Hypothesis, Remediation, RunRecord, Severity, TerraformPhase,
     TerraformRequest, TerraformResult, ValidationRequest, ValidationResult,
 };
+use agentlab::diagnosis::llm_stand_in::{LlmStandIn, ScriptedResponse};
 use agentlab::diagnosis::transport::RetryPolicy;
 use agentlab::diagnosis::{ApiKeys, DiagnosisSettings, LlmSpec, build_diagnoser};
 use agentlab::planner::run::{
@@ -181,6 +182,21 @@ pub fn hypothesis(
         remediation,
         confidence: 0.8,
     }
+}
+
+/// An LLM stand-in on loopback whose one answer, in Anthropic's format, is `answer` with this usage.
+pub async fn llm_answering(
+    answer: &Hypothesis,
+    input_tokens: u64,
+    output_tokens: u64,
+) -> LlmStandIn {
+    LlmStandIn::start(vec![ScriptedResponse::anthropic_hypothesis(
+        answer,
+        input_tokens,
+        output_tokens,
+    )])
+    .await
+    .expect("the LLM stand-in starts")
 }
 
 pub fn no_dir() -> PathBuf {

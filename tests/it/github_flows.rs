@@ -2,8 +2,8 @@
 //! fallback and rate limits. Each test ends by asserting that Prism saw no request or response outside GitHub's
 //! OpenAPI description.
 
-use crate::github_stand_in::{OWNER_REPO, Scripted, StandIn, TOKEN};
-use crate::support::{assert_done, github_client, publish_with};
+use crate::github_stand_in::{OWNER_REPO, StandIn, TOKEN};
+use crate::support::{assert_done, github_client, publish_with, script_comment_answer};
 use agentlab::contracts::RunRecord;
 use agentlab::github::client::{DEFAULT_REQUEST_TIMEOUT, GitHubClient};
 use agentlab::github::publish::PublishReport;
@@ -201,12 +201,7 @@ async fn a_422_on_an_oversized_body_falls_back_to_a_shorter_one() {
 #[tokio::test]
 async fn a_rate_limit_is_waited_out_then_the_comment_is_posted() {
     let stand_in = stand_in().await;
-    stand_in.state.lock().unwrap().scripted.push_back(Scripted {
-        method: "POST",
-        path_contains: "/issues/2/comments",
-        status: 429,
-        headers: vec![("retry-after", "1".to_string())],
-    });
+    script_comment_answer(&stand_in, "POST", 429, Some("1"));
     let report = publish(&stand_in, &[plan_with_replacements()]).await;
     assert_eq!(report.done, ["lxc-fleet: created the comment on #2"]);
     assert_eq!(stand_in.count("POST", "/issues/2/comments"), 2);
@@ -218,12 +213,7 @@ async fn a_rate_limit_is_waited_out_then_the_comment_is_posted() {
 async fn a_posting_failure_is_a_warning_not_an_error() {
     let stand_in = stand_in().await;
     for _ in 0..3 {
-        stand_in.state.lock().unwrap().scripted.push_back(Scripted {
-            method: "GET",
-            path_contains: "/issues/2/comments",
-            status: 429,
-            headers: vec![("retry-after", "0".to_string())],
-        });
+        script_comment_answer(&stand_in, "GET", 429, Some("0"));
     }
     let report = publish_with(&client(&stand_in), &[plan_with_replacements()]).await;
     assert!(report.done.is_empty());
@@ -262,12 +252,7 @@ async fn prism_refuses_a_request_outside_githubs_description() {
 async fn prism_reports_a_stand_in_response_outside_githubs_description() {
     let stand_in = stand_in().await;
     // A 201 whose body is an error message, not an issue comment.
-    stand_in.state.lock().unwrap().scripted.push_back(Scripted {
-        method: "POST",
-        path_contains: "/issues/2/comments",
-        status: 201,
-        headers: vec![],
-    });
+    script_comment_answer(&stand_in, "POST", 201, None);
     let _ = publish_with(&client(&stand_in), &[plan_with_replacements()]).await;
     assert!(
         !stand_in.violations().is_empty(),

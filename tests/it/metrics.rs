@@ -115,6 +115,9 @@ impl Drop for PushgatewayProcess {
     }
 }
 
+/// Labels of a sample, besides its group's.
+type Labels = &'static [(&'static str, &'static str)];
+
 /// The value of the sample `name` whose labels include all of `labels`.
 fn sample(exposition: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
     exposition
@@ -198,50 +201,26 @@ async fn run_metrics_pushed_to_a_real_pushgateway_read_back_typed_and_labelled()
             "no `{family}` in\n{exposition}"
         );
     }
-    let check = |name: &str, labels: &[(&'static str, &'static str)], expected: f64| {
+    // Each sample: its name, its labels besides the group, its value.
+    #[rustfmt::skip]
+    let samples: [(&str, Labels, f64); 9] = [
+        ("agentlab_runs_total", &[("mode", "deploy"), ("outcome", "failed")], 1.0),
+        ("agentlab_state_transitions_total", &[("from", "running"), ("to", "diagnosing")], 1.0),
+        ("agentlab_llm_calls_total", &[("model", "claude-haiku-4-5")], 1.0),
+        ("agentlab_llm_tokens_total", &[("provider", "anthropic"), ("direction", "input")], 2100.0),
+        ("agentlab_llm_cost_dollars_total", &[], 0.0042),
+        ("agentlab_terraform_duration_seconds_sum", &[("phase", "apply")], 42.25),
+        ("agentlab_terraform_duration_seconds_bucket", &[("phase", "apply"), ("le", "60")], 1.0),
+        ("agentlab_validation_checks_total", &[("check", "resources"), ("status", "pass")], 1.0),
+        ("agentlab_retries_total", &[("mode", "deploy")], 0.0),
+    ];
+    for (name, labels, expected) in samples {
         assert_eq!(
             sample(&exposition, name, &with_group(labels)),
             Some(expected),
             "{name} {labels:?} in\n{exposition}"
         );
-    };
-    check(
-        "agentlab_runs_total",
-        &[("mode", "deploy"), ("outcome", "failed")],
-        1.0,
-    );
-    check(
-        "agentlab_state_transitions_total",
-        &[("from", "running"), ("to", "diagnosing")],
-        1.0,
-    );
-    check(
-        "agentlab_llm_calls_total",
-        &[("model", "claude-haiku-4-5")],
-        1.0,
-    );
-    check(
-        "agentlab_llm_tokens_total",
-        &[("provider", "anthropic"), ("direction", "input")],
-        2100.0,
-    );
-    check("agentlab_llm_cost_dollars_total", &[], 0.0042);
-    check(
-        "agentlab_terraform_duration_seconds_sum",
-        &[("phase", "apply")],
-        42.25,
-    );
-    check(
-        "agentlab_terraform_duration_seconds_bucket",
-        &[("phase", "apply"), ("le", "60")],
-        1.0,
-    );
-    check(
-        "agentlab_validation_checks_total",
-        &[("check", "resources"), ("status", "pass")],
-        1.0,
-    );
-    check("agentlab_retries_total", &[("mode", "deploy")], 0.0);
+    }
     // The Pushgateway's own record of the push, keyed by the same group.
     assert!(sample(&exposition, "push_time_seconds", &group).is_some());
     assert!(!exposition.contains(RUN_ID) && !exposition.contains(ROOT_CAUSE));

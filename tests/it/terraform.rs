@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use agentlab::contracts::{
     ChangeAction, Severity, TerraformMode, TerraformPhase, TerraformRequest, TerraformResult,
 };
+use agentlab::planner::run::AgentError;
 use agentlab::redact::{Redactor, SharedRedactor};
 use agentlab::terraform::ui::UiEventKind;
 use agentlab::terraform::{Cancellation, TerraformRunner};
@@ -186,25 +187,37 @@ async fn an_offline_s3_backend_fails_init_with_the_sdk_error() {
     );
 }
 
-#[tokio::test]
-async fn a_cancelled_apply_releases_the_state_lock() {
-    let sandbox = sandbox_copy("sandbox-ok");
-    let mut slow = terraform_request(sandbox.path(), TerraformMode::Apply);
+/// Applies the sandbox project in `sandbox` slowly (each create takes 3 s) under `cancellation`, calls `interrupt`
+/// once Terraform reports that a provisioner started (it is inside the apply, holding the state lock), and returns
+/// the apply's result.
+async fn slow_apply_interrupted(
+    sandbox: &Path,
+    cancellation: Cancellation,
+    interrupt: impl FnOnce(&Cancellation),
+) -> TerraformResult {
+    let mut slow = terraform_request(sandbox, TerraformMode::Apply);
     slow.vars
         .insert("create_seconds".to_owned(), "3".to_owned());
-    let cancellation = Cancellation::new();
     let (events, mut received) = tokio::sync::mpsc::unbounded_channel();
     let runner = runner(cancellation.clone()).with_event_observer(events);
     let apply = tokio::spawn(async move { runner.run_request(&slow).await });
-
-    // Cancel once Terraform is inside the apply, holding the state lock.
     while let Some(event) = received.recv().await {
         if matches!(event.kind, UiEventKind::ProvisionStart(_)) {
-            cancellation.request();
+            interrupt(&cancellation);
             break;
         }
     }
-    let cancelled = apply.await.expect("task").expect("terraform runs");
+    apply.await.expect("task").expect("terraform runs")
+}
+
+#[tokio::test]
+async fn a_cancelled_apply_releases_the_state_lock() {
+    let sandbox = sandbox_copy("sandbox-ok");
+    // Cancel once Terraform is inside the apply, holding the state lock.
+    let cancelled = slow_apply_interrupted(sandbox.path(), Cancellation::new(), |cancellation| {
+        cancellation.request()
+    })
+    .await;
     assert!(cancelled.cancelled && !cancelled.ok);
     assert_eq!(cancelled.phase, TerraformPhase::Apply);
     assert!(
@@ -241,17 +254,21 @@ fn truncating_terraform(dir: &Path) -> PathBuf {
     )
 }
 
-#[tokio::test]
-async fn a_truncated_json_line_is_a_clear_error_naming_the_line() {
-    let work = tempfile::tempdir().expect("temp dir");
-    let binary = truncating_terraform(work.path());
-    let runner = TerraformRunner::new(
+/// A plan of the project in `dir` by the Terraform agent running `binary` instead of the installed terraform.
+async fn plan_with(binary: PathBuf, dir: &Path) -> Result<TerraformResult, AgentError> {
+    TerraformRunner::new(
         binary,
         SharedRedactor::new(Redactor::new()),
         Cancellation::new(),
-    );
-    let result = runner
-        .run_request(&terraform_request(work.path(), TerraformMode::Plan))
+    )
+    .run_request(&terraform_request(dir, TerraformMode::Plan))
+    .await
+}
+
+#[tokio::test]
+async fn a_truncated_json_line_is_a_clear_error_naming_the_line() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let result = plan_with(truncating_terraform(work.path()), work.path())
         .await
         .expect("runs");
     assert!(!result.ok);
@@ -279,13 +296,7 @@ async fn a_truncated_json_line_is_a_clear_error_naming_the_line() {
 #[tokio::test]
 async fn a_missing_binary_is_an_agent_fault_that_says_what_to_do() {
     let work = tempfile::tempdir().expect("temp dir");
-    let runner = TerraformRunner::new(
-        work.path().join("no-terraform-here"),
-        SharedRedactor::new(Redactor::new()),
-        Cancellation::new(),
-    );
-    let error = runner
-        .run_request(&terraform_request(work.path(), TerraformMode::Plan))
+    let error = plan_with(work.path().join("no-terraform-here"), work.path())
         .await
         .expect_err("cannot run");
     assert!(
@@ -313,26 +324,17 @@ async fn secret_variables_never_reach_the_result() {
 #[tokio::test]
 async fn a_sigterm_to_agentlab_is_forwarded_to_terraform() {
     let sandbox = sandbox_copy("sandbox-ok");
-    let mut slow = terraform_request(sandbox.path(), TerraformMode::Apply);
-    slow.vars
-        .insert("create_seconds".to_owned(), "3".to_owned());
     let cancellation = Cancellation::new();
     cancellation
         .forward_process_signals()
         .expect("signal handlers");
-    let (events, mut received) = tokio::sync::mpsc::unbounded_channel();
-    let runner = runner(cancellation.clone()).with_event_observer(events);
-    let apply = tokio::spawn(async move { runner.run_request(&slow).await });
-    while let Some(event) = received.recv().await {
-        if matches!(event.kind, UiEventKind::ProvisionStart(_)) {
-            // SAFETY: signals this test process, whose SIGTERM handler was installed above.
-            unsafe {
-                libc::kill(libc::getpid(), libc::SIGTERM);
-            }
-            break;
+    let result = slow_apply_interrupted(sandbox.path(), cancellation.clone(), |_| {
+        // SAFETY: signals this test process, whose SIGTERM handler was installed above.
+        unsafe {
+            libc::kill(libc::getpid(), libc::SIGTERM);
         }
-    }
-    let result = apply.await.expect("task").expect("terraform runs");
+    })
+    .await;
     assert_eq!(cancellation.requests(), 1);
     assert!(result.cancelled && !result.ok);
     assert!(

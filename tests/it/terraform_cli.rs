@@ -6,6 +6,7 @@
 
 use std::ops::Range;
 
+use TerraformPhase::{Apply, Init, Plan};
 use agentlab::contracts::{
     DiagnosisSource, Outcome, Remediation, RunRecord, StateName, TerraformPhase,
 };
@@ -25,13 +26,8 @@ struct Input {
     proxmox: Option<(Range<u32>, &'static str)>,
 }
 
-/// One attempt: Terraform's last phase and exit code, whether it succeeded, and its parallelism.
-struct Attempt {
-    phase: TerraformPhase,
-    exit_code: Option<i32>,
-    ok: bool,
-    parallelism: u32,
-}
+/// One attempt: Terraform's last phase and exit code, whether it succeeded, and the attempt's parallelism.
+type Attempt = (TerraformPhase, Option<i32>, bool, u32);
 
 /// What one project's record must show.
 struct Record {
@@ -94,7 +90,7 @@ async fn check(input: Input, expect: Expect) -> Checked {
             "{project}: {:?}",
             record.failure_reason
         );
-        let attempts: Vec<(TerraformPhase, Option<i32>, bool, u32)> = record
+        let attempts: Vec<Attempt> = record
             .attempts
             .iter()
             .map(|attempt| {
@@ -107,20 +103,8 @@ async fn check(input: Input, expect: Expect) -> Checked {
                 )
             })
             .collect();
-        let expected_attempts: Vec<(TerraformPhase, Option<i32>, bool, u32)> = expected
-            .attempts
-            .iter()
-            .map(|attempt| {
-                (
-                    attempt.phase,
-                    attempt.exit_code,
-                    attempt.ok,
-                    attempt.parallelism,
-                )
-            })
-            .collect();
         assert_eq!(
-            attempts, expected_attempts,
+            attempts, expected.attempts,
             "{project}: (phase, exit code, ok, parallelism)"
         );
         assert!(
@@ -160,12 +144,7 @@ async fn plan_prints_the_record_with_the_real_change_counts() {
             records: vec![Record {
                 project: "sandbox-ok",
                 outcome: Outcome::Success,
-                attempts: vec![Attempt {
-                    phase: TerraformPhase::Plan,
-                    exit_code: Some(2),
-                    ok: true,
-                    parallelism: 10,
-                }],
+                attempts: vec![(Plan, Some(2), true, 10)],
                 errors_mention: "",
                 last_state: StateName::Success,
             }],
@@ -236,12 +215,7 @@ async fn deploy_applies_and_validates_the_live_guests() {
             records: vec![Record {
                 project: "sandbox-ok",
                 outcome: Outcome::Success,
-                attempts: vec![Attempt {
-                    phase: TerraformPhase::Apply,
-                    exit_code: Some(0),
-                    ok: true,
-                    parallelism: 10,
-                }],
+                attempts: vec![(Apply, Some(0), true, 10)],
                 errors_mention: "",
                 last_state: StateName::Success,
             }],
@@ -266,12 +240,6 @@ async fn deploy_applies_and_validates_the_live_guests() {
 
 #[tokio::test]
 async fn each_fault_fails_the_deploy_with_its_real_error_text() {
-    let failed_once = |phase, exit_code| Attempt {
-        phase,
-        exit_code,
-        ok: false,
-        parallelism: 10,
-    };
     check(
         Input {
             command: "deploy",
@@ -288,21 +256,21 @@ async fn each_fault_fails_the_deploy_with_its_real_error_text() {
                 Record {
                     project: "fault-vmid-conflict",
                     outcome: Outcome::Failed,
-                    attempts: vec![failed_once(TerraformPhase::Apply, Some(1))],
+                    attempts: vec![(Apply, Some(1), false, 10)],
                     errors_mention: "CT 901 already exists on node 'pmx-01'",
                     last_state: StateName::Failed,
                 },
                 Record {
                     project: "fault-permission",
                     outcome: Outcome::Failed,
-                    attempts: vec![failed_once(TerraformPhase::Apply, Some(1))],
+                    attempts: vec![(Apply, Some(1), false, 10)],
                     errors_mention: "please provide also the following permissions that are missing: [VM.Monitor]",
                     last_state: StateName::Failed,
                 },
                 Record {
                     project: "fault-backend-offline",
                     outcome: Outcome::Failed,
-                    attempts: vec![failed_once(TerraformPhase::Init, Some(1))],
+                    attempts: vec![(Init, Some(1), false, 10)],
                     errors_mention: "dial tcp 127.0.0.1:1: connect: connection refused",
                     last_state: StateName::Failed,
                 },
@@ -325,12 +293,7 @@ async fn the_parallel_lock_fault_deploys_at_parallelism_1() {
             records: vec![Record {
                 project: "fault-parallel-lock-serial",
                 outcome: Outcome::Success,
-                attempts: vec![Attempt {
-                    phase: TerraformPhase::Apply,
-                    exit_code: Some(0),
-                    ok: true,
-                    parallelism: 1,
-                }],
+                attempts: vec![(Apply, Some(0), true, 1)],
                 errors_mention: "",
                 last_state: StateName::Success,
             }],
@@ -354,20 +317,7 @@ async fn the_parallel_lock_fault_fails_at_parallelism_10_and_the_catalogue_retri
             records: vec![Record {
                 project: "fault-parallel-lock",
                 outcome: Outcome::Success,
-                attempts: vec![
-                    Attempt {
-                        phase: TerraformPhase::Apply,
-                        exit_code: Some(1),
-                        ok: false,
-                        parallelism: 10,
-                    },
-                    Attempt {
-                        phase: TerraformPhase::Apply,
-                        exit_code: Some(0),
-                        ok: true,
-                        parallelism: 1,
-                    },
-                ],
+                attempts: vec![(Apply, Some(1), false, 10), (Apply, Some(0), true, 1)],
                 errors_mention: "can't lock file '/var/lock/lxc/lock-90",
                 last_state: StateName::Success,
             }],

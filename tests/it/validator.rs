@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use agentlab::contracts::{
-    CheckName, CheckResult, CheckStatus, Guest, GuestKind, ResourceExpectation, ValidationMode,
+    CheckName, CheckStatus, Guest, GuestKind, ResourceExpectation, ValidationMode,
     ValidationRequest, ValidationResult,
 };
 use agentlab::validator::pve_world::{AgentState, NodeState, PveWorld, PveWorldServer, WorldGuest};
@@ -16,7 +16,7 @@ use CheckStatus::{Fail, Pass, Skip};
 use Shows::{AllEvidence, Detail, Evidence};
 use Text::{Contains, EndsWith, Is, StartsWith};
 
-use crate::support::{listening_port, proxmox_validator, quick_validator_settings};
+use crate::support::{check_named, listening_port, proxmox_validator, quick_validator_settings};
 
 const TOKEN: &str = "agentlab@pve!validator=0b7f3c1e-5a52-4d4f-8f0e-2c4a9d1e7b66";
 const NODE: &str = "pmx-01";
@@ -155,14 +155,6 @@ struct Checked {
     result: ValidationResult,
 }
 
-fn find(result: &ValidationResult, name: CheckName) -> &CheckResult {
-    result
-        .checks
-        .iter()
-        .find(|check| check.name == name)
-        .unwrap_or_else(|| panic!("no {name:?} check in {result:#?}"))
-}
-
 async fn check(input: Input, expect: Expect) -> Checked {
     let (listener, port) = listening_port().await;
     let (_listener, port) = match input.port {
@@ -210,7 +202,7 @@ async fn check(input: Input, expect: Expect) -> Checked {
         assert_eq!(result.ok, ok, "{result:#?}");
     }
     for expected in &expect.checks {
-        let found = find(&result, expected.check);
+        let found = check_named(&result, expected.check);
         assert_eq!(found.status, expected.status, "{found:#?}");
         for shows in &expected.shows {
             let (text, wanted) = match shows {
@@ -597,7 +589,7 @@ async fn one_hanging_guest_cannot_stall_the_others_past_the_deadline() {
     quick.concurrency = 1;
     check(
         Input {
-            settings: quick.clone(),
+            settings: quick,
             ..Input::live(hanging_world(), vec![lxc(104), lxc(101), qemu(201)])
         },
         Expect {

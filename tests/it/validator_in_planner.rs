@@ -16,7 +16,7 @@ use agentlab::validator::pve_world::{PveWorld, PveWorldServer, WorldGuest};
 use async_trait::async_trait;
 
 use crate::support::{
-    listening_port, lxc_fleet_deploy, proxmox_validator, quick_validator_settings,
+    check_named, listening_port, lxc_fleet_deploy, proxmox_validator, quick_validator_settings,
 };
 
 const TOKEN: &str = "agentlab@pve!deploy=9c1d2e3f-4a5b-4c6d-8e7f-001122334455";
@@ -131,11 +131,7 @@ async fn a_stopped_guest_after_apply_moves_the_run_to_diagnosing_with_the_check_
         .validation
         .as_ref()
         .expect("the diagnosis sees the validation");
-    let failed = validation
-        .checks
-        .iter()
-        .find(|check| check.name == CheckName::GuestStatus)
-        .unwrap();
+    let failed = check_named(validation, CheckName::GuestStatus);
     assert_eq!(failed.status, CheckStatus::Fail);
     assert_eq!(
         failed.evidence,

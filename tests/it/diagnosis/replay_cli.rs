@@ -2,7 +2,6 @@
 //! model, without Terraform.
 
 use agentlab::contracts::Outcome;
-use agentlab::diagnosis::llm_stand_in::{LlmStandIn, ScriptedResponse};
 use agentlab::redact::SharedRedactor;
 
 use super::*;
@@ -27,11 +26,7 @@ async fn a_recorded_failure_is_rediagnosed_with_another_model() {
         "node lock contention",
         &["E2"],
     );
-    let server = LlmStandIn::start(vec![ScriptedResponse::anthropic_hypothesis(
-        &answer, 700, 60,
-    )])
-    .await
-    .unwrap();
+    let server = llm_answering(&answer, 700, 60).await;
     let base_url = server.base_url();
     let config = dir.path().join("agentlab.toml");
     let mut command = agentlab_in(dir.path());

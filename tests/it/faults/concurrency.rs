@@ -2,13 +2,11 @@
 //! lock on `terraform.tfstate`): the second fails on the state lock with a message that says so, the first
 //! finishes, the state is intact and both runs leave a record.
 
-use std::process::Stdio;
-
 use agentlab::contracts::Outcome;
 
 use crate::support::{
-    agentlab, agentlab_command, installed_terraform, record_errors, record_on_disk, rest_of,
-    sandbox_proxmox, sandbox_workspace, stderr_of, stderr_until, terraform_cli_config,
+    agentlab, installed_terraform, record_errors, record_on_disk, rest_of, sandbox_proxmox,
+    sandbox_workspace, spawn_until_provisioning, stderr_of, terraform_cli_config,
 };
 
 #[tokio::test]
@@ -21,12 +19,8 @@ async fn two_deploys_of_one_project_one_fails_on_the_state_lock_and_the_state_is
     first_env.push(("TF_VAR_create_seconds", "10".to_string()));
     // No --output: each run picks its own folder under .agentlab/runs, as in CI.
     let deploy = ["deploy", "--project", "sandbox-ok", "--no-post"];
-    let mut first = agentlab_command(workspace.path(), &deploy, &first_env)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("agentlab starts");
-    let (first_seen, first_rest) = stderr_until(&mut first, "Provisioning with 'local-exec'").await;
+    let (mut first, first_seen, first_rest) =
+        spawn_until_provisioning(workspace.path(), &deploy, &first_env).await;
 
     // The sandbox configuration waits 0s for a lock, so the second run fails at once rather than waiting.
     let second = agentlab(workspace.path(), &deploy, &proxmox.env).await;

@@ -8,10 +8,10 @@ use agentlab::contracts::Outcome;
 use agentlab::github::publish::PublishReport;
 use agentlab::render::example_records::plan_with_replacements;
 
-use crate::github_stand_in::{OWNER_REPO, Scripted, StandIn, TOKEN};
+use crate::github_stand_in::{OWNER_REPO, StandIn, TOKEN};
 use crate::support::{
     agentlab, github_client, publish_with, pull_request_event, record_on_disk, refused_url,
-    sandbox_proxmox, sandbox_workspace, silent_server, stderr_of,
+    sandbox_proxmox, sandbox_workspace, script_comment_answer, silent_server, stderr_of,
 };
 
 const PULL_REQUEST: u64 = 2;
@@ -31,23 +31,11 @@ async fn publish_plan(api_url: &str, timeout: Duration) -> PublishReport {
     .await
 }
 
-fn scripted(method: &'static str, status: u16, headers: Vec<(&'static str, String)>) -> Scripted {
-    Scripted {
-        method,
-        path_contains: "/issues/2/comments",
-        status,
-        headers,
-    }
-}
-
 #[tokio::test]
 async fn server_errors_500_and_502_are_retried_then_the_comment_is_posted() {
     let stand_in = stand_in_with_pull_request().await;
-    {
-        let mut state = stand_in.state.lock().unwrap();
-        state.scripted.push_back(scripted("POST", 502, vec![]));
-        state.scripted.push_back(scripted("POST", 500, vec![]));
-    }
+    script_comment_answer(&stand_in, "POST", 502, None);
+    script_comment_answer(&stand_in, "POST", 500, None);
     let report = publish_plan(&stand_in.api_url, Duration::from_secs(10)).await;
     assert_eq!(
         report.done,
@@ -70,11 +58,7 @@ async fn server_errors_500_and_502_are_retried_then_the_comment_is_posted() {
 #[tokio::test]
 async fn a_secondary_rate_limit_403_is_waited_out_as_retry_after_says() {
     let stand_in = stand_in_with_pull_request().await;
-    stand_in.state.lock().unwrap().scripted.push_back(scripted(
-        "POST",
-        403,
-        vec![("retry-after", "1".to_string())],
-    ));
+    script_comment_answer(&stand_in, "POST", 403, Some("1"));
     let report = publish_plan(&stand_in.api_url, Duration::from_secs(10)).await;
     assert_eq!(
         report.done,
@@ -85,11 +69,7 @@ async fn a_secondary_rate_limit_403_is_waited_out_as_retry_after_says() {
     stand_in.assert_no_violations();
 
     // A 403 that asks for longer than the policy allows is given up on, as a warning that says why.
-    stand_in.state.lock().unwrap().scripted.push_back(scripted(
-        "GET",
-        403,
-        vec![("retry-after", "3600".to_string())],
-    ));
+    script_comment_answer(&stand_in, "GET", 403, Some("3600"));
     let report = publish_plan(&stand_in.api_url, Duration::from_secs(10)).await;
     assert!(report.done.is_empty(), "{report:?}");
     assert!(

@@ -13,7 +13,9 @@ use agentlab::validator::pve_world::{NodeState, PveWorld, PveWorldServer, WorldG
 use agentlab::validator::{ProxmoxValidator, ValidatorSettings};
 use async_trait::async_trait;
 
-use crate::support::{listening_port, proxmox_validator, quick_validator_settings, record_on_disk};
+use crate::support::{
+    check_named, listening_port, proxmox_validator, quick_validator_settings, record_on_disk,
+};
 use crate::validator_in_planner::{AppliedTerraform, deploy_run};
 
 const TOKEN: &str = "agentlab@pve!faults=4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8";
@@ -116,11 +118,7 @@ async fn proxmox_api_faults_fail_the_deploy_with_a_clear_check_and_the_record_wr
             .validation
             .as_ref()
             .unwrap_or_else(|| panic!("{fault}: the deploy was validated"));
-        let guest_status = validation
-            .checks
-            .iter()
-            .find(|check| check.name == CheckName::GuestStatus)
-            .unwrap();
+        let guest_status = check_named(validation, CheckName::GuestStatus);
         assert_eq!(guest_status.status, CheckStatus::Fail, "{fault}");
         let evidence = guest_status.evidence.join("\n");
         assert!(evidence.contains(expected), "{fault}: {evidence}");

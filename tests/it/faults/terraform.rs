@@ -8,10 +8,19 @@ use std::process::Stdio;
 use agentlab::contracts::{Outcome, TerraformPhase, TerraformResult};
 
 use crate::support::{
-    agentlab, agentlab_command, agentlab_in, assert_failed_because, assert_no_panic,
-    fake_terraform, record_on_disk, rest_of, sandbox_proxmox, sandbox_workspace, stderr_of,
-    stderr_until,
+    agentlab, agentlab_in, assert_failed_because, assert_no_panic, fake_terraform, record_on_disk,
+    rest_of, sandbox_proxmox, sandbox_workspace, spawn_until_provisioning, stderr_of,
 };
+
+/// `agentlab deploy` of the healthy sandbox project, its record in `out/`.
+const DEPLOY_SANDBOX: [&str; 6] = [
+    "deploy",
+    "--project",
+    "sandbox-ok",
+    "--no-post",
+    "--output",
+    "out",
+];
 
 #[tokio::test]
 async fn a_sigterm_mid_deploy_writes_the_record_and_the_next_plan_needs_no_unlock() {
@@ -23,24 +32,9 @@ async fn a_sigterm_mid_deploy_writes_the_record_and_the_next_plan_needs_no_unloc
     // moment Terraform reports the provisioner started). Terraform lets running provisioners finish, so this is
     // also how long the interrupted apply lasts.
     slow_env.push(("TF_VAR_create_seconds", "5".to_string()));
-    let mut child = agentlab_command(
-        workspace.path(),
-        &[
-            "deploy",
-            "--project",
-            "sandbox-ok",
-            "--no-post",
-            "--output",
-            "out",
-        ],
-        &slow_env,
-    )
-    .stdout(Stdio::null())
-    .stderr(Stdio::piped())
-    .spawn()
-    .expect("agentlab starts");
     // Signal once Terraform logs that a provisioner started: it is inside the apply, holding the state lock.
-    let (seen, rest) = stderr_until(&mut child, "Provisioning with 'local-exec'").await;
+    let (mut child, seen, rest) =
+        spawn_until_provisioning(workspace.path(), &DEPLOY_SANDBOX, &slow_env).await;
     let pid = i32::try_from(child.id().expect("running")).unwrap();
     // SAFETY: kill(2) on the agentlab child this test started, which has not been reaped yet.
     unsafe {
@@ -97,14 +91,7 @@ async fn a_missing_terraform_fails_the_run_with_the_record_written() {
     let missing = workspace.path().join("no-terraform-here");
     let output = agentlab(
         workspace.path(),
-        &[
-            "deploy",
-            "--project",
-            "sandbox-ok",
-            "--no-post",
-            "--output",
-            "out",
-        ],
+        &DEPLOY_SANDBOX,
         &[("AGENTLAB_TERRAFORM", missing.display().to_string())],
     )
     .await;
@@ -172,6 +159,12 @@ async fn plan_printing(workspace: &Path, output: &str) -> (i32, i64, String) {
 /// The output is up to 50 MB; keeping it, or a diagnostic per line, would need more than this several times over.
 const MAX_RSS_KIB: i64 = 48 * 1024;
 
+/// What a terraform prints (a shell snippet, after a working `init`), and what agentlab must keep of it.
+struct Printing {
+    output: &'static str,
+    kept: Kept,
+}
+
 /// What agentlab must have made of the output, found in the record's Terraform result.
 enum Kept {
     /// A diagnostic whose summary contains this.
@@ -199,11 +192,30 @@ impl Kept {
     }
 }
 
-/// A plan whose terraform printed `output` fails with exit 1 and no panic, within [`MAX_RSS_KIB`], leaving a small
-/// record (under 300 kB, at most 61 log lines and 10 diagnostics) of a plan that exited 1 and `kept`.
-async fn check(output: &str, kept: Kept) {
+/// Random bytes on both streams: invalid UTF-8, control characters, lines of any length.
+const GARBAGE: Printing = Printing {
+    output: "head -c 300000 /dev/urandom; head -c 100000 /dev/urandom >&2",
+    kept: Kept::DiagnosticSummary("could not read a line"),
+};
+
+/// 50 MB of lines that are not Terraform's JSON, 1 kB each, on stdout, and a little on stderr.
+const FIFTY_MEGABYTES_OF_LINES: Printing = Printing {
+    output: "line=$(printf 'not json: %01010d' 0); yes \"$line\" | head -c 50000000; echo 'Error: the end' >&2",
+    kept: Kept::DiagnosticDetail("more lines of Terraform's JSON output"),
+};
+
+/// One 25 MB line on each stream.
+const FIFTY_MEGABYTES_WITHOUT_A_NEWLINE: Printing = Printing {
+    output: "yes x | tr -d '\\n' | head -c 25000000 >&2; yes y | tr -d '\\n' | head -c 25000000",
+    kept: Kept::LogLineStarting("xxxx"),
+};
+
+/// A plan whose terraform prints `printing.output` fails with exit 1 and no panic, within [`MAX_RSS_KIB`], leaving
+/// a small record (under 300 kB, at most 61 log lines and 10 diagnostics) of a plan that exited 1 and kept
+/// `printing.kept`.
+async fn check(printing: Printing) {
     let workspace = sandbox_workspace();
-    let (code, max_rss_kib, log_end) = plan_printing(workspace.path(), output).await;
+    let (code, max_rss_kib, log_end) = plan_printing(workspace.path(), printing.output).await;
     assert_eq!(code, 1, "{log_end}");
     assert_no_panic(&log_end);
     let record_bytes = std::fs::metadata(workspace.path().join("out/sandbox-ok.json"))
@@ -231,7 +243,7 @@ async fn check(output: &str, kept: Kept) {
         terraform.diagnostics.len()
     );
     assert!(
-        kept.is_in(terraform),
+        printing.kept.is_in(terraform),
         "{:?}\n{:?}",
         terraform.diagnostics,
         terraform.log_tail
@@ -244,30 +256,15 @@ async fn check(output: &str, kept: Kept) {
 
 #[tokio::test]
 async fn a_terraform_printing_garbage_fails_the_run_without_a_panic() {
-    // Random bytes on both streams: invalid UTF-8, control characters, lines of any length.
-    check(
-        "head -c 300000 /dev/urandom; head -c 100000 /dev/urandom >&2",
-        Kept::DiagnosticSummary("could not read a line"),
-    )
-    .await;
+    check(GARBAGE).await;
 }
 
 #[tokio::test]
 async fn fifty_megabytes_of_output_keep_memory_and_the_record_bounded() {
-    // 50 MB of lines that are not Terraform's JSON, 1 kB each, on stdout, and a little on stderr.
-    check(
-        "line=$(printf 'not json: %01010d' 0); yes \"$line\" | head -c 50000000; echo 'Error: the end' >&2",
-        Kept::DiagnosticDetail("more lines of Terraform's JSON output"),
-    )
-    .await;
+    check(FIFTY_MEGABYTES_OF_LINES).await;
 }
 
 #[tokio::test]
 async fn fifty_megabytes_without_a_newline_are_cut_and_memory_stays_bounded() {
-    // One 25 MB line on each stream.
-    check(
-        "yes x | tr -d '\\n' | head -c 25000000 >&2; yes y | tr -d '\\n' | head -c 25000000",
-        Kept::LogLineStarting("xxxx"),
-    )
-    .await;
+    check(FIFTY_MEGABYTES_WITHOUT_A_NEWLINE).await;
 }

@@ -125,3 +125,20 @@ pub async fn rest_of(mut lines: StderrLines) -> String {
     }
     rest
 }
+
+/// Starts [`agentlab_command`] with stderr piped and reads its log until Terraform reports that a provisioner
+/// started (it is inside the apply, holding the state lock): the child, what it printed so far, and the rest of its
+/// stderr.
+pub async fn spawn_until_provisioning(
+    workspace: &Path,
+    args: &[&str],
+    env: &[(&str, String)],
+) -> (tokio::process::Child, String, StderrLines) {
+    let mut child = agentlab_command(workspace, args, env)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("agentlab starts");
+    let (seen, rest) = stderr_until(&mut child, "Provisioning with 'local-exec'").await;
+    (child, seen, rest)
+}

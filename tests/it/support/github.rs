@@ -10,7 +10,7 @@ use agentlab::redact::Redactor;
 use agentlab::render::RenderOptions;
 use secrecy::SecretString;
 
-use crate::github_stand_in::{OWNER_REPO, TOKEN};
+use crate::github_stand_in::{OWNER_REPO, Scripted, StandIn, TOKEN};
 
 /// `max_attempts` tries, 20 ms apart at first, and at most 5 s of waiting for a `retry-after`.
 fn quick_github_retries(max_attempts: u32) -> RetryPolicy {
@@ -44,4 +44,22 @@ pub fn assert_done(report: &PublishReport, text: &str) {
         report.done.iter().any(|line| line.contains(text)),
         "nothing done says `{text}`: {report:?}"
     );
+}
+
+/// Makes the GitHub stand-in answer the next `method` on pull request 2's comments with `status` and, when given,
+/// a `retry-after` of that many seconds, instead of serving it.
+pub fn script_comment_answer(
+    stand_in: &StandIn,
+    method: &'static str,
+    status: u16,
+    retry_after: Option<&str>,
+) {
+    stand_in.state.lock().unwrap().scripted.push_back(Scripted {
+        method,
+        path_contains: "/issues/2/comments",
+        status,
+        headers: retry_after
+            .map(|seconds| vec![("retry-after", seconds.to_string())])
+            .unwrap_or_default(),
+    });
 }

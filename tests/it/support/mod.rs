@@ -14,17 +14,18 @@ mod terraform;
 use std::path::PathBuf;
 
 pub use binary::{
-    agentlab, agentlab_command, agentlab_in, assert_no_panic, rest_of, stderr_of, stderr_until,
-    text, with_installed_terraform,
+    agentlab, agentlab_in, assert_no_panic, rest_of, spawn_until_provisioning, stderr_of, text,
+    with_installed_terraform,
 };
-pub use github::{assert_done, github_client, publish_with};
+pub use github::{assert_done, github_client, publish_with, script_comment_answer};
 pub use planner::lxc_fleet_deploy;
 pub use proxmox::{
     PROXMOX_TOKEN, ProxmoxStandIn, proxmox_for, proxmox_validator, quick_validator_settings,
     sandbox_proxmox,
 };
 pub use records::{
-    assert_failed_because, record_errors, record_on_disk, records_from_stdout, terraform_errors,
+    assert_failed_because, check_named, record_errors, record_on_disk, records_from_stdout,
+    terraform_errors,
 };
 pub use servers::{free_loopback_port, listening_port, refused_url, silent_server};
 pub use terraform::{

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Output;
 
-use agentlab::contracts::{RunRecord, TerraformResult};
+use agentlab::contracts::{CheckName, CheckResult, RunRecord, TerraformResult, ValidationResult};
 
 /// The record a run wrote to `DIR/PROJECT.json`; fails the test when it is missing or not a record.
 pub fn record_on_disk(dir: &Path, project: &str) -> RunRecord {
@@ -59,4 +59,13 @@ pub fn assert_failed_because(record: &RunRecord, terms: &[&str]) {
             "`{term}` not in the reason: {reason}"
         );
     }
+}
+
+/// The check `name` of a validation; fails the test, with the whole result, when there is none.
+pub fn check_named(result: &ValidationResult, name: CheckName) -> &CheckResult {
+    result
+        .checks
+        .iter()
+        .find(|check| check.name == name)
+        .unwrap_or_else(|| panic!("no {name:?} check in {result:#?}"))
 }
