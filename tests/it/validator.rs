@@ -1,22 +1,24 @@
 //! The Validator end to end: the real client over HTTP against the loopback Proxmox VE world and real TCP
 //! connections to loopback listeners. Every test is one or more [`check`]s: a world, the guests asked about and the
-//! port, against what each of the four checks must say (its status, its detail, its evidence).
+//! port, against what each of the four checks must say (its status, its detail, its evidence); the machinery is in
+//! validator/check.rs.
+
+mod check;
 
 use std::time::Duration;
 
-use agentlab::contracts::{
-    CheckName, CheckStatus, Guest, GuestKind, ResourceExpectation, ValidationMode,
-    ValidationRequest, ValidationResult,
-};
-use agentlab::validator::pve_world::{AgentState, NodeState, PveWorld, PveWorldServer, WorldGuest};
-use agentlab::validator::{ProxmoxValidator, ValidatorSettings};
+use agentlab::contracts::{CheckName, CheckStatus, Guest, GuestKind, ValidationMode};
+use agentlab::validator::ValidatorSettings;
+use agentlab::validator::pve_world::{AgentState, NodeState, PveWorld, WorldGuest};
 
 use CheckName::{GuestStatus, IpAssigned, Reachable, Resources};
 use CheckStatus::{Fail, Pass, Skip};
 use Shows::{AllEvidence, Detail, Evidence};
 use Text::{Contains, EndsWith, Is, StartsWith};
 
-use crate::support::{check_named, listening_port, proxmox_validator, quick_validator_settings};
+use check::{Checked, Expect, Input, Port, Shows, Text, check, expect};
+
+use crate::support::quick_validator_settings;
 
 const TOKEN: &str = "agentlab@pve!validator=0b7f3c1e-5a52-4d4f-8f0e-2c4a9d1e7b66";
 const NODE: &str = "pmx-01";
@@ -61,166 +63,6 @@ fn healthy_world() -> PveWorld {
         .with_token(TOKEN)
         .with_guest(WorldGuest::container(NODE, 101, "127.0.0.1/8").named("web-1"))
         .with_guest(WorldGuest::vm(NODE, 201, "127.0.0.1/8").named("db-1"))
-}
-
-/// The port the `reachable` check connects to.
-#[derive(Clone, Copy)]
-enum Port {
-    /// A loopback listener that accepts.
-    Listening,
-    /// A loopback port nothing listens on any more.
-    Refused,
-    /// This port, never connected to in the test.
-    Fixed(u16),
-}
-
-/// One validation: the world (`None`: a Validator without API settings), the settings, the mode, the guests asked
-/// about, the port, and any change to the request.
-struct Input {
-    world: Option<PveWorld>,
-    settings: ValidatorSettings,
-    mode: ValidationMode,
-    guests: Vec<Guest>,
-    port: Port,
-    adjust: fn(&mut ValidationRequest),
-}
-
-impl Input {
-    /// A live validation of `guests` in `world`, with a listening port.
-    fn live(world: PveWorld, guests: Vec<Guest>) -> Self {
-        Self {
-            world: Some(world),
-            settings: settings(),
-            mode: ValidationMode::Live,
-            guests,
-            port: Port::Listening,
-            adjust: |_| {},
-        }
-    }
-}
-
-/// A text a check's detail or evidence must show; `{port}` stands for the port of the validation.
-enum Text {
-    Is(&'static str),
-    StartsWith(&'static str),
-    EndsWith(&'static str),
-    Contains(&'static str),
-}
-
-impl Text {
-    fn matches(&self, text: &str, port: u16) -> bool {
-        let with_port = |expected: &str| expected.replace("{port}", &port.to_string());
-        match self {
-            Text::Is(expected) => text == with_port(expected),
-            Text::StartsWith(expected) => text.starts_with(&with_port(expected)),
-            Text::EndsWith(expected) => text.ends_with(&with_port(expected)),
-            Text::Contains(expected) => text.contains(&with_port(expected)),
-        }
-    }
-}
-
-/// Where in a check the text must be.
-enum Shows {
-    Detail(Text),
-    /// The evidence line at this index.
-    Evidence(usize, Text),
-    /// The evidence, all lines joined by newlines.
-    AllEvidence(Text),
-}
-
-/// What one check must say.
-struct Expected {
-    check: CheckName,
-    status: CheckStatus,
-    shows: Vec<Shows>,
-}
-
-fn expect(check: CheckName, status: CheckStatus, shows: Vec<Shows>) -> Expected {
-    Expected {
-        check,
-        status,
-        shows,
-    }
-}
-
-/// The verdict of the whole validation (`None`: not asked) and what the named checks must say.
-struct Expect {
-    ok: Option<bool>,
-    checks: Vec<Expected>,
-}
-
-/// The world's server (for its recorded requests) and the result.
-struct Checked {
-    server: Option<PveWorldServer>,
-    result: ValidationResult,
-}
-
-async fn check(input: Input, expect: Expect) -> Checked {
-    let (listener, port) = listening_port().await;
-    let (_listener, port) = match input.port {
-        Port::Listening => (Some(listener), port),
-        Port::Refused => {
-            drop(listener);
-            (None, port)
-        }
-        Port::Fixed(fixed) => (Some(listener), fixed),
-    };
-    let mut request = ValidationRequest {
-        project: "lxc-fleet".into(),
-        mode: input.mode,
-        resources: vec![ResourceExpectation {
-            pattern: r"proxmox_virtual_environment_container\.container\[\d+\]".into(),
-            count: 1,
-        }],
-        resource_addresses: vec![ADDRESS.into()],
-        guests: input.guests,
-        guests_problem: None,
-        planned_creates: Vec::new(),
-        default_node: NODE.into(),
-        port,
-    };
-    (input.adjust)(&mut request);
-    let (server, validator) = match input.world {
-        Some(world) => {
-            let server = PveWorldServer::start(world).await.unwrap();
-            let validator = proxmox_validator(&server, TOKEN, input.settings);
-            (Some(server), validator)
-        }
-        None => (
-            None,
-            ProxmoxValidator::without_api(
-                "PROXMOX_VE_ENDPOINT is not set; the Proxmox VE checks need it",
-                input.settings,
-            ),
-        ),
-    };
-    let result = validator.check(&request).await;
-
-    let names: Vec<CheckName> = result.checks.iter().map(|check| check.name).collect();
-    assert_eq!(names, CHECKS, "{result:#?}");
-    if let Some(ok) = expect.ok {
-        assert_eq!(result.ok, ok, "{result:#?}");
-    }
-    for expected in &expect.checks {
-        let found = check_named(&result, expected.check);
-        assert_eq!(found.status, expected.status, "{found:#?}");
-        for shows in &expected.shows {
-            let (text, wanted) = match shows {
-                Shows::Detail(wanted) => (found.detail.clone(), wanted),
-                Shows::Evidence(index, wanted) => (
-                    found.evidence.get(*index).cloned().unwrap_or_default(),
-                    wanted,
-                ),
-                Shows::AllEvidence(wanted) => (found.evidence.join("\n"), wanted),
-            };
-            assert!(
-                wanted.matches(&text, port),
-                "{:?} shows `{text}`:\n{found:#?}",
-                expected.check
-            );
-        }
-    }
-    Checked { server, result }
 }
 
 #[tokio::test]
