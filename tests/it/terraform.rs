@@ -104,15 +104,33 @@ async fn apply_reads_the_state_and_a_second_plan_has_no_changes() {
     );
 }
 
-#[tokio::test]
-async fn a_vmid_conflict_fails_the_apply_with_the_real_error_text() {
-    let sandbox = sandbox_copy("fault-vmid-conflict");
-    let result = run(&terraform_request(sandbox.path(), TerraformMode::Apply)).await;
-    assert!(!result.ok);
+/// Runs `mode` on a fresh copy of the sandbox `project`, which must fail in `phase` with exit code 1 and not as
+/// cancelled; returns the result and the copy.
+async fn run_failing(
+    project: &str,
+    mode: TerraformMode,
+    phase: TerraformPhase,
+) -> (TerraformResult, tempfile::TempDir) {
+    let sandbox = sandbox_copy(project);
+    let result = run(&terraform_request(sandbox.path(), mode)).await;
+    assert!(!result.ok, "{project} must fail");
     assert_eq!(
         (result.phase, result.exit_code, result.cancelled),
-        (TerraformPhase::Apply, Some(1), false)
+        (phase, Some(1), false),
+        "{project}: {}",
+        terraform_errors(&result)
     );
+    (result, sandbox)
+}
+
+#[tokio::test]
+async fn a_vmid_conflict_fails_the_apply_with_the_real_error_text() {
+    let (result, _sandbox) = run_failing(
+        "fault-vmid-conflict",
+        TerraformMode::Apply,
+        TerraformPhase::Apply,
+    )
+    .await;
     let error = result.errors().next().expect("an error diagnostic");
     assert_eq!(error.severity, Severity::Error);
     assert_eq!(error.summary, "local-exec provisioner error");
@@ -129,10 +147,12 @@ async fn a_vmid_conflict_fails_the_apply_with_the_real_error_text() {
 
 #[tokio::test]
 async fn the_permission_fault_carries_telmates_vm_monitor_text() {
-    let sandbox = sandbox_copy("fault-permission");
-    let result = run(&terraform_request(sandbox.path(), TerraformMode::Apply)).await;
-    assert!(!result.ok);
-    assert_eq!(result.phase, TerraformPhase::Apply);
+    let (result, _sandbox) = run_failing(
+        "fault-permission",
+        TerraformMode::Apply,
+        TerraformPhase::Apply,
+    )
+    .await;
     assert!(
         terraform_errors(&result).contains(
             "permissions for user/token terraform@pam!agentlab are not sufficient, please provide also the \
@@ -145,10 +165,13 @@ async fn the_permission_fault_carries_telmates_vm_monitor_text() {
 
 #[tokio::test]
 async fn parallel_creates_collide_on_the_node_lock_and_parallelism_1_recovers() {
-    let sandbox = sandbox_copy("fault-parallel-lock");
-    let first = run(&terraform_request(sandbox.path(), TerraformMode::Apply)).await;
-    assert!(!first.ok, "concurrent creates must collide");
-    assert_eq!(first.phase, TerraformPhase::Apply);
+    // Concurrent creates collide.
+    let (first, sandbox) = run_failing(
+        "fault-parallel-lock",
+        TerraformMode::Apply,
+        TerraformPhase::Apply,
+    )
+    .await;
     let details = terraform_errors(&first);
     assert!(
         details.contains("can't lock file '/var/lock/lxc/lock-90")
@@ -166,13 +189,12 @@ async fn parallel_creates_collide_on_the_node_lock_and_parallelism_1_recovers() 
 
 #[tokio::test]
 async fn an_offline_s3_backend_fails_init_with_the_sdk_error() {
-    let sandbox = sandbox_copy("fault-backend-offline");
-    let result = run(&terraform_request(sandbox.path(), TerraformMode::Plan)).await;
-    assert!(!result.ok);
-    assert_eq!(
-        (result.phase, result.exit_code),
-        (TerraformPhase::Init, Some(1))
-    );
+    let (result, _sandbox) = run_failing(
+        "fault-backend-offline",
+        TerraformMode::Plan,
+        TerraformPhase::Init,
+    )
+    .await;
     let error = result.errors().next().expect("an error diagnostic");
     assert_eq!(
         error.summary,
