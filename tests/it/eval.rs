@@ -12,8 +12,9 @@ use agentlab::redact::SharedRedactor;
 use agentlab::terraform::Cancellation;
 
 use crate::diagnosis::{diagnoser, hypothesis, set_price, settings};
-use crate::metrics::PushgatewayProcess;
-use crate::support::{agentlab_in, runner_with_redactor, with_installed_terraform};
+use crate::support::{
+    PushgatewayProcess, agentlab_in, runner_with_redactor, with_installed_terraform,
+};
 
 /// `agentlab ARGS` in `dir` with the installed terraform and a clean environment.
 fn agentlab(args: &[&str], dir: &Path) -> std::process::Output {

@@ -5,52 +5,19 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use agentlab::contracts::{
-    ChangeCounts, CheckName, CheckStatus, Diagnosis, DiagnosisRequest, Outcome, RunRecord,
-    StateName, TerraformPhase, TerraformRequest, TerraformResult,
+    CheckName, CheckStatus, Diagnosis, DiagnosisRequest, Outcome, RunRecord, StateName,
 };
-use agentlab::planner::run::{
-    AgentError, Agents, Diagnoser, ProjectRun, TerraformAgent, run_project,
-};
+use agentlab::planner::run::{Agents, Diagnoser, run_project};
 use agentlab::validator::ProxmoxValidator;
 use agentlab::validator::pve_world::{PveWorld, PveWorldServer, WorldGuest};
 use async_trait::async_trait;
 
 use crate::support::{
-    check_named, listening_port, lxc_fleet_deploy, proxmox_validator, quick_validator_settings,
+    AppliedTerraform, check_named, listening_port, proxmox_validator, quick_validator_settings,
+    validated_fleet_deploy,
 };
 
 const TOKEN: &str = "agentlab@pve!deploy=9c1d2e3f-4a5b-4c6d-8e7f-001122334455";
-
-/// An apply that succeeded and created one container, whose guests output lists it. Shared with the Proxmox
-/// VE fault tests.
-pub(crate) struct AppliedTerraform;
-
-#[async_trait]
-impl TerraformAgent for AppliedTerraform {
-    async fn run(&self, _request: &TerraformRequest) -> Result<TerraformResult, AgentError> {
-        Ok(TerraformResult {
-            ok: true,
-            phase: TerraformPhase::Apply,
-            exit_code: Some(0),
-            cancelled: false,
-            changes: ChangeCounts {
-                add: 1,
-                ..ChangeCounts::default()
-            },
-            resource_changes: Vec::new(),
-            resource_addresses: vec!["proxmox_virtual_environment_container.container[0]".into()],
-            diagnostics: Vec::new(),
-            outputs: [(
-                "guests".to_string(),
-                serde_json::json!([{"vmid": 101, "kind": "lxc"}]),
-            )]
-            .into_iter()
-            .collect(),
-            log_tail: Vec::new(),
-            duration_ms: 5,
-        })
-    }
-}
 
 /// Remembers what it was asked and gives no hypothesis, so the run ends after one diagnosis.
 #[derive(Default)]
@@ -64,20 +31,6 @@ impl Diagnoser for RecordingDiagnoser {
         self.requests.lock().unwrap().push(request.clone());
         Diagnosis::unavailable("no diagnoser in this test")
     }
-}
-
-/// A deploy of the fleet module whose Terraform is scripted: the validator then looks for one container and
-/// checks the guests on `port`. Shared with the Proxmox VE fault tests.
-pub(crate) fn deploy_run(run_id: &str, port: u16) -> ProjectRun {
-    let mut run = lxc_fleet_deploy("modules/lxc-fleet".into());
-    run.run_id = run_id.into();
-    run.validation.resources = vec![agentlab::contracts::ResourceExpectation {
-        pattern: r"proxmox_virtual_environment_container\.container\[\d+\]".into(),
-        count: 1,
-    }];
-    run.validation.port = port;
-    run.max_retries = 2;
-    run
 }
 
 fn validator(server: &PveWorldServer) -> ProxmoxValidator {
@@ -100,7 +53,7 @@ async fn deploy_against(world: PveWorld) -> (RunRecord, Vec<DiagnosisRequest>) {
         validator: &validator,
         diagnoser: &diagnoser,
     };
-    let record = run_project(deploy_run("run-validate", port), agents).await;
+    let record = run_project(validated_fleet_deploy("run-validate", port), agents).await;
     let requests = diagnoser.requests.lock().unwrap().clone();
     (record, requests)
 }

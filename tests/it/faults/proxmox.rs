@@ -14,9 +14,9 @@ use agentlab::validator::{ProxmoxValidator, ValidatorSettings};
 use async_trait::async_trait;
 
 use crate::support::{
-    check_named, listening_port, proxmox_validator, quick_validator_settings, record_on_disk,
+    AppliedTerraform, check_named, listening_port, proxmox_validator, quick_validator_settings,
+    record_on_disk, validated_fleet_deploy,
 };
-use crate::validator_in_planner::{AppliedTerraform, deploy_run};
 
 const TOKEN: &str = "agentlab@pve!faults=4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8";
 const NODE: &str = "pmx-01";
@@ -105,7 +105,7 @@ async fn proxmox_api_faults_fail_the_deploy_with_a_clear_check_and_the_record_wr
     for (fault, world, expected) in cases {
         let server = PveWorldServer::start(world).await.unwrap();
         let record = run_project(
-            deploy_run("faults-proxmox", port),
+            validated_fleet_deploy("faults-proxmox", port),
             Agents {
                 terraform: &AppliedTerraform,
                 validator: &validator(&server),

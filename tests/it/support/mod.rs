@@ -9,6 +9,7 @@ mod planner;
 mod proxmox;
 mod records;
 mod servers;
+mod services;
 mod terraform;
 
 use std::path::PathBuf;
@@ -18,7 +19,7 @@ pub use binary::{
     with_installed_terraform,
 };
 pub use github::{assert_done, github_client, publish_with, script_comment_answer};
-pub use planner::lxc_fleet_deploy;
+pub use planner::{AppliedTerraform, lxc_fleet_deploy, validated_fleet_deploy};
 pub use proxmox::{
     PROXMOX_TOKEN, ProxmoxStandIn, proxmox_for, proxmox_validator, quick_validator_settings,
     sandbox_proxmox,
@@ -28,6 +29,7 @@ pub use records::{
     terraform_errors,
 };
 pub use servers::{free_loopback_port, listening_port, refused_url, silent_server};
+pub use services::{INSTALL_HINT, PushgatewayProcess, service_binary};
 pub use terraform::{
     fake_terraform, fixture_workspace, installed_terraform, runner, runner_with_redactor,
     sandbox_copy, sandbox_workspace, terraform_cli_config, terraform_request,

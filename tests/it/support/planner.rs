@@ -1,10 +1,16 @@
 //! The Planner's input as the tests build it by hand: a deploy of the `lxc-fleet` project, for tests that drive
-//! `run_project` with scripted agents.
+//! `run_project` with scripted agents, and the scripted apply whose guests the real Validator then checks.
 
 use std::path::PathBuf;
 
-use agentlab::contracts::{RunContext, RunMode, TerraformMode, TerraformRequest};
-use agentlab::planner::run::{LONGEST_WAIT, ProjectRun, ValidationPlan};
+use agentlab::contracts::{
+    ChangeCounts, ResourceExpectation, RunContext, RunMode, TerraformMode, TerraformPhase,
+    TerraformRequest, TerraformResult,
+};
+use agentlab::planner::run::{
+    AgentError, LONGEST_WAIT, ProjectRun, TerraformAgent, ValidationPlan,
+};
+use async_trait::async_trait;
 
 use super::terraform::terraform_request;
 
@@ -29,4 +35,48 @@ pub fn lxc_fleet_deploy(dir: PathBuf) -> ProjectRun {
         context: RunContext::default(),
         longest_wait: LONGEST_WAIT,
     }
+}
+
+/// An apply that succeeded and created one container, whose guests output lists it.
+pub struct AppliedTerraform;
+
+#[async_trait]
+impl TerraformAgent for AppliedTerraform {
+    async fn run(&self, _request: &TerraformRequest) -> Result<TerraformResult, AgentError> {
+        Ok(TerraformResult {
+            ok: true,
+            phase: TerraformPhase::Apply,
+            exit_code: Some(0),
+            cancelled: false,
+            changes: ChangeCounts {
+                add: 1,
+                ..ChangeCounts::default()
+            },
+            resource_changes: Vec::new(),
+            resource_addresses: vec!["proxmox_virtual_environment_container.container[0]".into()],
+            diagnostics: Vec::new(),
+            outputs: [(
+                "guests".to_string(),
+                serde_json::json!([{"vmid": 101, "kind": "lxc"}]),
+            )]
+            .into_iter()
+            .collect(),
+            log_tail: Vec::new(),
+            duration_ms: 5,
+        })
+    }
+}
+
+/// A deploy of the fleet module whose Terraform is scripted: the validator then looks for one container and
+/// checks the guests on `port`.
+pub fn validated_fleet_deploy(run_id: &str, port: u16) -> ProjectRun {
+    let mut run = lxc_fleet_deploy("modules/lxc-fleet".into());
+    run.run_id = run_id.into();
+    run.validation.resources = vec![ResourceExpectation {
+        pattern: r"proxmox_virtual_environment_container\.container\[\d+\]".into(),
+        count: 1,
+    }];
+    run.validation.port = port;
+    run.max_retries = 2;
+    run
 }
