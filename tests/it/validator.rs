@@ -16,7 +16,7 @@ use CheckStatus::{Fail, Pass, Skip};
 use Shows::{AllEvidence, Detail, Evidence};
 use Text::{Contains, EndsWith, Is, StartsWith};
 
-use check::{Checked, Expect, Input, Port, Shows, Text, check, expect};
+use check::{Checked, Expect, Input, Port, Shows, Text, check, expect, fails, passes};
 
 use crate::support::quick_validator_settings;
 
@@ -69,32 +69,29 @@ fn healthy_world() -> PveWorld {
 async fn all_four_checks_pass_against_a_healthy_world() {
     let Checked { server, .. } = check(
         Input::live(healthy_world(), vec![lxc(101), qemu(201)]),
-        Expect {
-            ok: Some(true),
-            checks: vec![
-                expect(Resources, Pass, vec![]),
-                expect(GuestStatus, Pass, vec![Detail(Is("2 of 2 guests are running"))]),
-                expect(
-                    IpAssigned,
-                    Pass,
-                    vec![
-                        AllEvidence(Contains(
-                            "lxc/101 on pmx-01: 127.0.0.1 (from GET /api2/json/nodes/pmx-01/lxc/101/interfaces)",
-                        )),
-                        AllEvidence(Contains(
-                            "qemu/201 on pmx-01: 127.0.0.1 (from GET /api2/json/nodes/pmx-01/qemu/201/agent/network-get-interfaces)",
-                        )),
-                    ],
-                ),
-                expect(
-                    Reachable,
-                    Pass,
-                    vec![AllEvidence(Contains(
-                        "127.0.0.1:{port} accepted a TCP connection",
-                    ))],
-                ),
-            ],
-        },
+        passes(vec![
+            expect(Resources, Pass, vec![]),
+            expect(GuestStatus, Pass, vec![Detail(Is("2 of 2 guests are running"))]),
+            expect(
+                IpAssigned,
+                Pass,
+                vec![
+                    AllEvidence(Contains(
+                        "lxc/101 on pmx-01: 127.0.0.1 (from GET /api2/json/nodes/pmx-01/lxc/101/interfaces)",
+                    )),
+                    AllEvidence(Contains(
+                        "qemu/201 on pmx-01: 127.0.0.1 (from GET /api2/json/nodes/pmx-01/qemu/201/agent/network-get-interfaces)",
+                    )),
+                ],
+            ),
+            expect(
+                Reachable,
+                Pass,
+                vec![AllEvidence(Contains(
+                    "127.0.0.1:{port} accepted a TCP connection",
+                ))],
+            ),
+        ]),
     )
     .await;
     for recorded in server.unwrap().requests() {
@@ -111,14 +108,11 @@ async fn an_address_in_the_guests_output_is_used_without_asking_the_api() {
     from_output.ipv4 = Some("127.0.0.1/8".into());
     let Checked { server, .. } = check(
         Input::live(healthy_world(), vec![from_output]),
-        Expect {
-            ok: Some(true),
-            checks: vec![expect(
-                IpAssigned,
-                Pass,
-                vec![AllEvidence(Contains("127.0.0.1 (from the guests output)"))],
-            )],
-        },
+        passes(vec![expect(
+            IpAssigned,
+            Pass,
+            vec![AllEvidence(Contains("127.0.0.1 (from the guests output)"))],
+        )]),
     )
     .await;
     assert!(
@@ -137,31 +131,28 @@ async fn a_stopped_guest_fails_guest_status_with_its_status() {
             healthy_world().with_guest(WorldGuest::container(NODE, 102, "127.0.0.1/8").stopped()),
             vec![lxc(101), lxc(102)],
         ),
-        Expect {
-            ok: Some(false),
-            checks: vec![
-                expect(
-                    GuestStatus,
-                    Fail,
-                    vec![
-                        Detail(Is("1 of 2 guests are not running: lxc/102 on pmx-01")),
-                        Evidence(
-                            0,
-                            Is(
-                                "lxc/102 on pmx-01: status is `stopped`, not `running` (GET /api2/json/nodes/pmx-01/lxc/102/status/current)",
-                            ),
+        fails(vec![
+            expect(
+                GuestStatus,
+                Fail,
+                vec![
+                    Detail(Is("1 of 2 guests are not running: lxc/102 on pmx-01")),
+                    Evidence(
+                        0,
+                        Is(
+                            "lxc/102 on pmx-01: status is `stopped`, not `running` (GET /api2/json/nodes/pmx-01/lxc/102/status/current)",
                         ),
-                    ],
-                ),
-                expect(
-                    IpAssigned,
-                    Fail,
-                    vec![AllEvidence(Contains(
-                        "lxc/102 on pmx-01: GET /api2/json/nodes/pmx-01/lxc/102/interfaces answers null (the container is not running)",
-                    ))],
-                ),
-            ],
-        },
+                    ),
+                ],
+            ),
+            expect(
+                IpAssigned,
+                Fail,
+                vec![AllEvidence(Contains(
+                    "lxc/102 on pmx-01: GET /api2/json/nodes/pmx-01/lxc/102/interfaces answers null (the container is not running)",
+                ))],
+            ),
+        ]),
     )
     .await;
 }
@@ -173,27 +164,24 @@ async fn a_guest_without_an_ipv4_address_fails_ip_assigned_and_reachable() {
             healthy_world().with_guest(WorldGuest::container(NODE, 103, "unused").without_ipv4()),
             vec![lxc(103)],
         ),
-        Expect {
-            ok: Some(false),
-            checks: vec![
-                expect(Resources, Pass, vec![]),
-                expect(GuestStatus, Pass, vec![]),
-                expect(
-                    IpAssigned,
-                    Fail,
-                    vec![AllEvidence(Is(
-                        "lxc/103 on pmx-01: GET /api2/json/nodes/pmx-01/lxc/103/interfaces lists no IPv4 address on any interface but lo",
-                    ))],
-                ),
-                expect(
-                    Reachable,
-                    Fail,
-                    vec![AllEvidence(Is(
-                        "lxc/103 on pmx-01: no IPv4 address to connect to (see ip-assigned)",
-                    ))],
-                ),
-            ],
-        },
+        fails(vec![
+            expect(Resources, Pass, vec![]),
+            expect(GuestStatus, Pass, vec![]),
+            expect(
+                IpAssigned,
+                Fail,
+                vec![AllEvidence(Is(
+                    "lxc/103 on pmx-01: GET /api2/json/nodes/pmx-01/lxc/103/interfaces lists no IPv4 address on any interface but lo",
+                ))],
+            ),
+            expect(
+                Reachable,
+                Fail,
+                vec![AllEvidence(Is(
+                    "lxc/103 on pmx-01: no IPv4 address to connect to (see ip-assigned)",
+                ))],
+            ),
+        ]),
     )
     .await;
 }
@@ -207,22 +195,19 @@ async fn a_guest_agent_that_is_not_running_fails_ip_assigned_with_the_api_answer
             ),
             vec![qemu(201), qemu(202)],
         ),
-        Expect {
-            ok: Some(false),
-            checks: vec![
-                expect(GuestStatus, Pass, vec![]),
-                expect(
-                    IpAssigned,
-                    Fail,
-                    vec![Evidence(
-                        0,
-                        Is(
-                            "qemu/202 on pmx-01: GET /api2/json/nodes/pmx-01/qemu/202/agent/network-get-interfaces → 500 QEMU guest agent is not running",
-                        ),
-                    )],
-                ),
-            ],
-        },
+        fails(vec![
+            expect(GuestStatus, Pass, vec![]),
+            expect(
+                IpAssigned,
+                Fail,
+                vec![Evidence(
+                    0,
+                    Is(
+                        "qemu/202 on pmx-01: GET /api2/json/nodes/pmx-01/qemu/202/agent/network-get-interfaces → 500 QEMU guest agent is not running",
+                    ),
+                )],
+            ),
+        ]),
     )
     .await;
 }
@@ -234,19 +219,16 @@ async fn an_authentication_failure_fails_the_guest_checks_with_a_clear_message_a
             healthy_world().with_token("agentlab@pve!validator=some-other-secret"),
             vec![lxc(101)],
         ),
-        Expect {
-            ok: Some(false),
-            checks: vec![expect(
-                GuestStatus,
-                Fail,
-                vec![Evidence(
-                    0,
-                    Contains(
-                        "→ 401 Authentication failed!: the API token was refused; check PROXMOX_VE_API_TOKEN",
-                    ),
-                )],
+        fails(vec![expect(
+            GuestStatus,
+            Fail,
+            vec![Evidence(
+                0,
+                Contains(
+                    "→ 401 Authentication failed!: the API token was refused; check PROXMOX_VE_API_TOKEN",
+                ),
             )],
-        },
+        )]),
     )
     .await;
     let everything = serde_json::to_string(&result).unwrap();
@@ -272,22 +254,19 @@ async fn a_node_that_is_down_fails_with_the_595_reason() {
             ),
             vec![lxc(101), on_dead_node],
         ),
-        Expect {
-            ok: Some(false),
-            checks: vec![expect(
-                GuestStatus,
-                Fail,
-                vec![
-                    Evidence(
-                        0,
-                        Is(
-                            "lxc/301 on pmx-02: GET /api2/json/nodes/pmx-02/lxc/301/status/current → 595 No route to host",
-                        ),
+        fails(vec![expect(
+            GuestStatus,
+            Fail,
+            vec![
+                Evidence(
+                    0,
+                    Is(
+                        "lxc/301 on pmx-02: GET /api2/json/nodes/pmx-02/lxc/301/status/current → 595 No route to host",
                     ),
-                    Evidence(1, StartsWith("lxc/101 on pmx-01: running")),
-                ],
-            )],
-        },
+                ),
+                Evidence(1, StartsWith("lxc/101 on pmx-01: running")),
+            ],
+        )]),
     )
     .await;
 }
@@ -299,22 +278,19 @@ async fn a_port_that_refuses_fails_reachable_with_the_address() {
             port: Port::Refused,
             ..Input::live(healthy_world(), vec![lxc(101)])
         },
-        Expect {
-            ok: Some(false),
-            checks: vec![
-                expect(IpAssigned, Pass, vec![]),
-                expect(
-                    Reachable,
-                    Fail,
-                    vec![Evidence(
-                        0,
-                        Is(
-                            "lxc/101 on pmx-01: 127.0.0.1:{port}: connection refused (nothing listens on the port, or a firewall rejects it)",
-                        ),
-                    )],
-                ),
-            ],
-        },
+        fails(vec![
+            expect(IpAssigned, Pass, vec![]),
+            expect(
+                Reachable,
+                Fail,
+                vec![Evidence(
+                    0,
+                    Is(
+                        "lxc/101 on pmx-01: 127.0.0.1:{port}: connection refused (nothing listens on the port, or a firewall rejects it)",
+                    ),
+                )],
+            ),
+        ]),
     )
     .await;
 }
@@ -323,22 +299,21 @@ async fn a_port_that_refuses_fails_reachable_with_the_address() {
 async fn a_resources_pattern_that_matches_nothing_names_the_addresses_there_instead() {
     check(
         Input {
-            adjust: |telmate| telmate.resources[0].pattern = r"proxmox_lxc\.container\[\d+\]".into(),
+            adjust: |telmate| {
+                telmate.resources[0].pattern = r"proxmox_lxc\.container\[\d+\]".into()
+            },
             ..Input::live(healthy_world(), vec![lxc(101)])
         },
-        Expect {
-            ok: Some(false),
-            checks: vec![expect(
-                Resources,
-                Fail,
-                vec![Evidence(
-                    0,
-                    EndsWith(
-                        "addresses there instead: proxmox_virtual_environment_container.container[0]",
-                    ),
-                )],
+        fails(vec![expect(
+            Resources,
+            Fail,
+            vec![Evidence(
+                0,
+                EndsWith(
+                    "addresses there instead: proxmox_virtual_environment_container.container[0]",
+                ),
             )],
-        },
+        )]),
     )
     .await;
 }
@@ -351,24 +326,21 @@ async fn in_plan_mode_guests_that_do_not_exist_yet_skip_and_existing_ones_are_ch
     };
     check(
         plan(vec![lxc(101), lxc(905)]),
-        Expect {
-            ok: Some(true),
-            checks: vec![expect(
-                GuestStatus,
-                Pass,
-                vec![
-                    Detail(Is(
-                        "1 of 2 guests are running; 1 skipped (not created yet, runs after apply)",
-                    )),
-                    Evidence(
-                        1,
-                        Contains(
-                            "runs after apply (the guest does not exist yet: GET /api2/json/nodes/pmx-01/lxc/905/status/current → 500 Configuration file 'nodes/pmx-01/lxc/905.conf' does not exist)",
-                        ),
+        passes(vec![expect(
+            GuestStatus,
+            Pass,
+            vec![
+                Detail(Is(
+                    "1 of 2 guests are running; 1 skipped (not created yet, runs after apply)",
+                )),
+                Evidence(
+                    1,
+                    Contains(
+                        "runs after apply (the guest does not exist yet: GET /api2/json/nodes/pmx-01/lxc/905/status/current → 500 Configuration file 'nodes/pmx-01/lxc/905.conf' does not exist)",
                     ),
-                ],
-            )],
-        },
+                ),
+            ],
+        )]),
     )
     .await;
     check(
@@ -386,10 +358,7 @@ async fn in_plan_mode_guests_that_do_not_exist_yet_skip_and_existing_ones_are_ch
     // In live mode the same missing guest is a failure.
     check(
         Input::live(healthy_world(), vec![lxc(905)]),
-        Expect {
-            ok: Some(false),
-            checks: vec![expect(GuestStatus, Fail, vec![])],
-        },
+        fails(vec![expect(GuestStatus, Fail, vec![])]),
     )
     .await;
 }
@@ -407,16 +376,13 @@ async fn a_guests_problem_is_a_failing_check_with_the_problem_as_evidence() {
             },
             ..Input::live(healthy_world(), Vec::new())
         },
-        Expect {
-            ok: Some(false),
-            checks: vec![expect(
-                GuestStatus,
-                Fail,
-                vec![AllEvidence(Is(
-                    "the `guests` output is not a list of {vmid, kind, node?, name?, ipv4?}: invalid type",
-                ))],
-            )],
-        },
+        fails(vec![expect(
+            GuestStatus,
+            Fail,
+            vec![AllEvidence(Is(
+                "the `guests` output is not a list of {vmid, kind, node?, name?, ipv4?}: invalid type",
+            ))],
+        )]),
     )
     .await;
     assert!(server.unwrap().requests().is_empty());
@@ -434,17 +400,14 @@ async fn one_hanging_guest_cannot_stall_the_others_past_the_deadline() {
             settings: quick,
             ..Input::live(hanging_world(), vec![lxc(104), lxc(101), qemu(201)])
         },
-        Expect {
-            ok: Some(false),
-            checks: vec![expect(
-                GuestStatus,
-                Fail,
-                vec![
-                    Detail(Is("1 of 3 guests are not running: lxc/104 on pmx-01")),
-                    Evidence(0, Contains("no answer within 300 ms")),
-                ],
-            )],
-        },
+        fails(vec![expect(
+            GuestStatus,
+            Fail,
+            vec![
+                Detail(Is("1 of 3 guests are not running: lxc/104 on pmx-01")),
+                Evidence(0, Contains("no answer within 300 ms")),
+            ],
+        )]),
     )
     .await;
     // The guest deadline bounds a guest whose every step is slow.
@@ -456,17 +419,14 @@ async fn one_hanging_guest_cannot_stall_the_others_past_the_deadline() {
             settings: tight,
             ..Input::live(hanging_world(), vec![lxc(104), lxc(101)])
         },
-        Expect {
-            ok: Some(false),
-            checks: vec![expect(
-                GuestStatus,
-                Fail,
-                vec![
-                    Evidence(0, StartsWith("lxc/104 on pmx-01: no verdict within 2 s")),
-                    Evidence(1, StartsWith("lxc/101 on pmx-01: running")),
-                ],
-            )],
-        },
+        fails(vec![expect(
+            GuestStatus,
+            Fail,
+            vec![
+                Evidence(0, StartsWith("lxc/104 on pmx-01: no verdict within 2 s")),
+                Evidence(1, StartsWith("lxc/101 on pmx-01: running")),
+            ],
+        )]),
     )
     .await;
 }
@@ -480,19 +440,16 @@ async fn without_api_settings_the_guest_checks_say_what_is_missing() {
             world: None,
             ..Input::live(PveWorld::new(), vec![with_address])
         },
-        Expect {
-            ok: Some(false),
-            checks: vec![
-                expect(Resources, Pass, vec![]),
-                expect(
-                    GuestStatus,
-                    Fail,
-                    vec![AllEvidence(Contains("PROXMOX_VE_ENDPOINT is not set"))],
-                ),
-                expect(IpAssigned, Pass, vec![]),
-                expect(Reachable, Pass, vec![]),
-            ],
-        },
+        fails(vec![
+            expect(Resources, Pass, vec![]),
+            expect(
+                GuestStatus,
+                Fail,
+                vec![AllEvidence(Contains("PROXMOX_VE_ENDPOINT is not set"))],
+            ),
+            expect(IpAssigned, Pass, vec![]),
+            expect(Reachable, Pass, vec![]),
+        ]),
     )
     .await;
 }

@@ -69,6 +69,28 @@ struct Expect {
     cost_usd: f64,
 }
 
+/// A deploy that failed once at parallelism 10 and recovered at 1, with no request, call or cost: the base the
+/// recovered cases start from.
+const RECOVERED: Expect = Expect {
+    outcome: Outcome::Success,
+    reason_mentions: &[],
+    parallelisms: &[10, 1],
+    requests: 0,
+    llm_calls: 0,
+    cost_usd: 0.0,
+};
+
+/// A deploy that failed at parallelism 10 and was not retried, with no request, call or cost: the base the failed
+/// cases start from.
+const FAILED_WITHOUT_RETRY: Expect = Expect {
+    outcome: Outcome::Failed,
+    reason_mentions: &[],
+    parallelisms: &[10],
+    requests: 0,
+    llm_calls: 0,
+    cost_usd: 0.0,
+};
+
 /// The LLM stand-in that answered and the record of the deploy.
 struct Checked {
     server: LlmStandIn,
@@ -165,12 +187,10 @@ async fn a_recovered_parallel_lock_deploy_costs_exactly_one_call() {
             )],
         ),
         Expect {
-            outcome: Outcome::Success,
-            reason_mentions: &[],
-            parallelisms: &[10, 1],
             requests: 1,
             llm_calls: 1,
             cost_usd: haiku_5_5(1_500.0, 120.0),
+            ..RECOVERED
         },
     )
     .await;
@@ -208,14 +228,7 @@ async fn the_catalogue_recovers_the_same_deploy_at_no_cost() {
             catalog: true,
             ..Input::new("anthropic:claude-haiku-5-5", vec![])
         },
-        Expect {
-            outcome: Outcome::Success,
-            reason_mentions: &[],
-            parallelisms: &[10, 1],
-            requests: 0,
-            llm_calls: 0,
-            cost_usd: 0.0,
-        },
+        RECOVERED,
     )
     .await;
     let diagnosis = record.attempts[0].diagnosis.as_ref().unwrap();
@@ -276,12 +289,10 @@ async fn rate_limits_and_overload_are_retried_honouring_retry_after() {
             ],
         ),
         Expect {
-            outcome: Outcome::Success,
-            reason_mentions: &[],
-            parallelisms: &[10, 1],
             requests: 3,
             llm_calls: 1,
             cost_usd: haiku_5_5(900.0, 90.0),
+            ..RECOVERED
         },
     )
     .await;
@@ -299,12 +310,9 @@ async fn a_rejected_key_is_not_retried_and_fails_the_run_cleanly() {
             )],
         ),
         Expect {
-            outcome: Outcome::Failed,
             reason_mentions: &["diagnosis unavailable", "check ANTHROPIC_API_KEY"],
-            parallelisms: &[10],
             requests: 1,
-            llm_calls: 0,
-            cost_usd: 0.0,
+            ..FAILED_WITHOUT_RETRY
         },
     )
     .await;
@@ -323,12 +331,10 @@ async fn an_unknown_evidence_id_gets_one_repair_request() {
             ],
         ),
         Expect {
-            outcome: Outcome::Success,
-            reason_mentions: &[],
-            parallelisms: &[10, 1],
             requests: 2,
             llm_calls: 2,
             cost_usd: haiku_5_5(2_200.0, 200.0),
+            ..RECOVERED
         },
     )
     .await;
@@ -364,12 +370,11 @@ async fn injected_instructions_cannot_produce_a_remediation_outside_the_enum() {
             )
         },
         Expect {
-            outcome: Outcome::Failed,
             reason_mentions: &["invalid twice"],
-            parallelisms: &[10],
             requests: 2,
             llm_calls: 2,
             cost_usd: haiku_5_5(1_700.0, 100.0),
+            ..FAILED_WITHOUT_RETRY
         },
     )
     .await;
@@ -387,12 +392,10 @@ async fn openai_compatible_answers_are_priced_with_the_configured_price() {
             )
         },
         Expect {
-            outcome: Outcome::Success,
-            reason_mentions: &[],
-            parallelisms: &[10, 1],
             requests: 1,
             llm_calls: 1,
             cost_usd: (2_000.0 * 0.5 + 150.0 * 2.0) / 1e6,
+            ..RECOVERED
         },
     )
     .await;
@@ -413,12 +416,8 @@ async fn openai_compatible_answers_are_priced_with_the_configured_price() {
 #[tokio::test]
 async fn no_diagnoser_and_a_spent_budget_make_no_call() {
     let no_call = |reason_mentions| Expect {
-        outcome: Outcome::Failed,
         reason_mentions,
-        parallelisms: &[10],
-        requests: 0,
-        llm_calls: 0,
-        cost_usd: 0.0,
+        ..FAILED_WITHOUT_RETRY
     };
     let Checked { record, .. } = check(Input::new("none", vec![]), no_call(&[])).await;
     assert_eq!(

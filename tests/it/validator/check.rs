@@ -97,6 +97,22 @@ pub struct Expect {
     pub checks: Vec<Expected>,
 }
 
+/// A validation that fails, with what the named checks must say.
+pub fn fails(checks: Vec<Expected>) -> Expect {
+    Expect {
+        ok: Some(false),
+        checks,
+    }
+}
+
+/// A validation that passes, with what the named checks must say.
+pub fn passes(checks: Vec<Expected>) -> Expect {
+    Expect {
+        ok: Some(true),
+        checks,
+    }
+}
+
 /// The world's server (for its recorded requests) and the result.
 pub struct Checked {
     pub server: Option<PveWorldServer>,
