@@ -1,27 +1,75 @@
-//! The command line as a user meets it: help, schemas, configuration errors and exit statuses.
+//! The command line as a user meets it: help, schemas, configuration errors and exit statuses. Every run is one
+//! [`check`] of a fresh folder, the arguments, and the exit status and text it must show.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn agentlab(args: &[&str], dir: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_agentlab"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("AGENTLAB_CONFIG")
-        .output()
-        .expect("the agentlab binary runs")
+use crate::support::{agentlab_in, assert_no_panic, text};
+
+/// A run of `agentlab ARGS` in a fresh folder holding `files`, with `env` set.
+struct Input<'a> {
+    files: &'a [(&'a str, &'a str)],
+    args: &'a [&'a str],
+    env: &'a [(&'a str, &'a str)],
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+/// The exit status, the whole of stdout (trimmed) when it matters, and what stderr must mention.
+struct Expect<'a> {
+    exit_code: i32,
+    stdout_is: Option<&'a str>,
+    stderr_mentions: &'a [&'a str],
+}
+
+fn check(input: Input, expect: Expect) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, contents) in input.files {
+        std::fs::write(dir.path().join(name), contents).unwrap();
+    }
+    let mut command = agentlab_in(dir.path());
+    command.args(input.args);
+    for (name, value) in input.env {
+        command.env(name, value);
+    }
+    let output = command.output().expect("the agentlab binary runs");
+    let stderr = text(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(expect.exit_code),
+        "{:?}: {stderr}",
+        input.args
+    );
+    assert_no_panic(&stderr);
+    if let Some(stdout) = expect.stdout_is {
+        assert_eq!(text(&output.stdout).trim(), stdout, "{:?}", input.args);
+    }
+    for term in expect.stderr_mentions {
+        assert!(
+            stderr.contains(term),
+            "{:?}: `{term}` not in {stderr}",
+            input.args
+        );
+    }
+    output
+}
+
+/// `agentlab ARGS` in an empty folder, which must exit 0.
+fn succeeds(args: &[&str]) -> Output {
+    check(
+        Input {
+            files: &[],
+            args,
+            env: &[],
+        },
+        Expect {
+            exit_code: 0,
+            stdout_is: None,
+            stderr_mentions: &[],
+        },
+    )
 }
 
 #[test]
 fn help_lists_every_command() {
-    let dir = tempfile::tempdir().unwrap();
-    let output = agentlab(&["--help"], dir.path());
-    assert!(output.status.success());
-    let help = text(&output.stdout);
+    let help = text(&succeeds(&["--help"]).stdout);
     for command in [
         "plan", "deploy", "validate", "diagnose", "eval", "demo", "schema", "publish",
     ] {
@@ -34,11 +82,8 @@ fn help_lists_every_command() {
 
 #[test]
 fn schema_prints_a_json_schema_for_every_contract() {
-    let dir = tempfile::tempdir().unwrap();
-    let output = agentlab(&["schema"], dir.path());
-    assert!(output.status.success(), "{}", text(&output.stderr));
     let all: serde_json::Value =
-        serde_json::from_slice(&output.stdout).expect("schema prints JSON");
+        serde_json::from_slice(&succeeds(&["schema"]).stdout).expect("schema prints JSON");
     for name in [
         "TerraformRequest",
         "TerraformResult",
@@ -57,8 +102,8 @@ fn schema_prints_a_json_schema_for_every_contract() {
             "{name}"
         );
     }
-    let one = agentlab(&["schema", "Hypothesis"], dir.path());
-    let hypothesis: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    let hypothesis: serde_json::Value =
+        serde_json::from_slice(&succeeds(&["schema", "Hypothesis"]).stdout).unwrap();
     assert_eq!(hypothesis["title"], "Hypothesis");
     let categories = &hypothesis["definitions"]["Category"]["enum"];
     assert_eq!(
@@ -66,83 +111,98 @@ fn schema_prints_a_json_schema_for_every_contract() {
         Some(10),
         "{categories}"
     );
-
-    let unknown = agentlab(&["schema", "Nothing"], dir.path());
-    assert_eq!(unknown.status.code(), Some(2));
-    assert!(text(&unknown.stderr).contains("no contract named `Nothing`"));
 }
 
+/// Runs that refuse with exit 2, and what stderr says about why.
 #[test]
-fn publish_of_a_folder_that_is_not_there_exits_2_naming_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_agentlab"))
-        .args(["publish", "--records", "no-such-run"])
-        .current_dir(dir.path())
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("AGENTLAB_CONFIG")
-        .env("GITHUB_TOKEN", "ghp_not-used-because-nothing-is-posted")
-        .env("GITHUB_REPOSITORY", "homelab/infra")
-        .env("GITHUB_API_URL", "http://127.0.0.1:9")
-        .output()
-        .expect("the agentlab binary runs");
-    let stderr = text(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("no-such-run is not a folder of run records"),
-        "{stderr}"
-    );
-}
-
-#[test]
-fn a_typo_in_the_configuration_exits_2_naming_the_key() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("agentlab.toml"),
-        "[defaults]\nmax_retries = 2\nparalelism = 3\n",
-    )
-    .unwrap();
-    let output = agentlab(&["plan", "--list-projects"], dir.path());
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = text(&output.stderr);
-    assert!(
-        stderr.contains("paralelism") && stderr.contains("line 3"),
-        "{stderr}"
-    );
-    assert!(!stderr.contains("panicked"), "{stderr}");
-}
-
-#[test]
-fn a_missing_configuration_exits_2_saying_where_it_looked() {
-    let dir = tempfile::tempdir().unwrap();
-    let output = agentlab(&["plan", "--list-projects"], dir.path());
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        text(&output.stderr).contains("agentlab.toml"),
-        "{}",
-        text(&output.stderr)
-    );
+fn bad_input_exits_2_saying_what_is_wrong() {
+    let no_files: &[(&str, &str)] = &[];
+    let cases: [(Input, &[&str]); 4] = [
+        // A contract that does not exist.
+        (
+            Input {
+                files: no_files,
+                args: &["schema", "Nothing"],
+                env: &[],
+            },
+            &["no contract named `Nothing`"],
+        ),
+        // A folder of records that is not there.
+        (
+            Input {
+                files: no_files,
+                args: &["publish", "--records", "no-such-run"],
+                env: &[
+                    ("GITHUB_TOKEN", "ghp_not-used-because-nothing-is-posted"),
+                    ("GITHUB_REPOSITORY", "homelab/infra"),
+                    ("GITHUB_API_URL", "http://127.0.0.1:9"),
+                ],
+            },
+            &["no-such-run is not a folder of run records"],
+        ),
+        // A typo in the configuration: the key and its line.
+        (
+            Input {
+                files: &[(
+                    "agentlab.toml",
+                    "[defaults]\nmax_retries = 2\nparalelism = 3\n",
+                )],
+                args: &["plan", "--list-projects"],
+                env: &[],
+            },
+            &["paralelism", "line 3"],
+        ),
+        // No configuration at all: where it looked.
+        (
+            Input {
+                files: no_files,
+                args: &["plan", "--list-projects"],
+                env: &[],
+            },
+            &["agentlab.toml"],
+        ),
+    ];
+    for (input, stderr_mentions) in cases {
+        check(
+            input,
+            Expect {
+                exit_code: 2,
+                stdout_is: None,
+                stderr_mentions,
+            },
+        );
+    }
 }
 
 #[test]
 fn list_projects_prints_a_matrix_ready_json_array() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("agentlab.toml"),
-        "[[project]]\nname = \"a\"\ndir = \"mods/a\"\n[[project]]\nname = \"b\"\ndir = \"mods/b\"\n",
-    )
-    .unwrap();
-    std::fs::write(dir.path().join("changed.txt"), "mods/b/main.tf\n").unwrap();
-    let all = agentlab(&["plan", "--list-projects", "--json"], dir.path());
-    assert_eq!(text(&all.stdout).trim(), r#"["a","b"]"#);
-    let changed = agentlab(
-        &[
-            "plan",
-            "--list-projects",
-            "--json",
-            "--changed-files",
-            "changed.txt",
-        ],
-        dir.path(),
-    );
-    assert_eq!(text(&changed.stdout).trim(), r#"["b"]"#);
+    let files = [
+        (
+            "agentlab.toml",
+            "[[project]]\nname = \"a\"\ndir = \"mods/a\"\n[[project]]\nname = \"b\"\ndir = \"mods/b\"\n",
+        ),
+        ("changed.txt", "mods/b/main.tf\n"),
+    ];
+    let all: &[&str] = &["plan", "--list-projects", "--json"];
+    let changed: &[&str] = &[
+        "plan",
+        "--list-projects",
+        "--json",
+        "--changed-files",
+        "changed.txt",
+    ];
+    for (args, projects) in [(all, r#"["a","b"]"#), (changed, r#"["b"]"#)] {
+        check(
+            Input {
+                files: &files,
+                args,
+                env: &[],
+            },
+            Expect {
+                exit_code: 0,
+                stdout_is: Some(projects),
+                stderr_mentions: &[],
+            },
+        );
+    }
 }

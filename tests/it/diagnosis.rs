@@ -11,16 +11,18 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use agentlab::contracts::{
-    Category, Diagnostic, Hypothesis, Remediation, RunContext, RunMode, RunRecord, Severity,
-    TerraformPhase, TerraformRequest, TerraformResult, ValidationRequest, ValidationResult,
+    Category, Diagnostic, Hypothesis, Remediation, RunRecord, Severity, TerraformPhase,
+    TerraformRequest, TerraformResult, ValidationRequest, ValidationResult,
 };
 use agentlab::diagnosis::{ApiKeys, DiagnosisSettings, LlmSpec, build_diagnoser};
 use agentlab::http_retry::HttpRetryPolicy;
 use agentlab::planner::agents::{AgentError, Agents, Diagnoser, TerraformAgent, Validator};
 use agentlab::planner::run::{ProjectRun, run_project};
-use agentlab::planner::validation_facts::ValidationPlan;
 use agentlab::redact::SharedRedactor;
+use agentlab::stand_in::llm::{LlmStandIn, ScriptedResponse};
 use async_trait::async_trait;
+
+use crate::support::lxc_fleet_deploy;
 
 /// The lock-timeout text of the sandbox project `fault-parallel-lock`, as terraform's local-exec reports it.
 pub const LOCK_TIMEOUT: &str = "Error running command 'sh ./create-container.sh 902 pmx-01 /tmp/lock 2': exit status 1. Output: error creating container: received an HTTP 500 response - Reason: can't lock file '/var/lock/lxc/lock-902.conf' - got timeout";
@@ -99,36 +101,6 @@ impl Validator for PassingValidator {
     }
 }
 
-pub fn project_run(dir: PathBuf) -> ProjectRun {
-    ProjectRun {
-        run_id: "it-run".into(),
-        mode: RunMode::Deploy,
-        first_request: TerraformRequest {
-            project: "lxc-fleet".into(),
-            dir,
-            mode: RunMode::Deploy,
-            plan_file: None,
-            vars: Default::default(),
-            backend_config: Vec::new(),
-            parallelism: 10,
-            lock_timeout: "5m".into(),
-            replace: Vec::new(),
-            reinit_upgrade: false,
-            attempt: 1,
-            guard: Default::default(),
-        },
-        validation: ValidationPlan {
-            resources: Vec::new(),
-            guests_output: "guests".into(),
-            default_node: "pmx-01".into(),
-            port: 22,
-        },
-        max_retries: 3,
-        context: RunContext::default(),
-        longest_wait: agentlab::planner::run::LONGEST_WAIT,
-    }
-}
-
 /// Settings pointing `spec` at `base_url`, with millisecond backoffs so retries do not slow the tests.
 pub fn settings(spec: &str, base_url: &str, catalog: bool) -> DiagnosisSettings {
     let mut settings = DiagnosisSettings::with_spec(LlmSpec::parse(spec).unwrap());
@@ -142,6 +114,25 @@ pub fn settings(spec: &str, base_url: &str, catalog: bool) -> DiagnosisSettings 
     settings
 }
 
+/// Prices `model` at `input_per_mtok` and `output_per_mtok` dollars per million tokens, as `[llm.prices]` in
+/// agentlab.toml would.
+pub fn set_price(
+    settings: &mut DiagnosisSettings,
+    model: &str,
+    input_per_mtok: f64,
+    output_per_mtok: f64,
+) {
+    settings.price_overrides.insert(
+        model.into(),
+        agentlab::diagnosis::cost::Price {
+            input_per_mtok,
+            output_per_mtok,
+            cache_read_per_mtok: 0.0,
+            cache_write_per_mtok: 0.0,
+        },
+    );
+}
+
 pub fn keys() -> ApiKeys {
     ApiKeys {
         anthropic: Some("sk-ant-test-key-not-real".to_string().into()),
@@ -153,13 +144,23 @@ pub fn diagnoser(settings: &DiagnosisSettings, redactor: SharedRedactor) -> Box<
     build_diagnoser(settings, keys(), redactor).unwrap()
 }
 
+/// A deploy of `lxc-fleet` in `dir` ([`lxc_fleet_deploy`]) with `terraform`, `diagnoser` and passing checks.
 pub async fn deploy(
     terraform: &LockContendedTerraform,
     diagnoser: &dyn Diagnoser,
     dir: PathBuf,
 ) -> RunRecord {
+    deploy_run(terraform, diagnoser, lxc_fleet_deploy(dir)).await
+}
+
+/// `run` with `terraform`, `diagnoser` and passing checks.
+pub async fn deploy_run(
+    terraform: &LockContendedTerraform,
+    diagnoser: &dyn Diagnoser,
+    run: ProjectRun,
+) -> RunRecord {
     run_project(
-        project_run(dir),
+        run,
         Agents {
             terraform,
             validator: &PassingValidator,
@@ -182,6 +183,21 @@ pub fn hypothesis(
         remediation,
         confidence: 0.8,
     }
+}
+
+/// An LLM stand-in on loopback whose one answer, in Anthropic's format, is `answer` with this usage.
+pub async fn llm_answering(
+    answer: &Hypothesis,
+    input_tokens: u64,
+    output_tokens: u64,
+) -> LlmStandIn {
+    LlmStandIn::start(vec![ScriptedResponse::anthropic_hypothesis(
+        answer,
+        input_tokens,
+        output_tokens,
+    )])
+    .await
+    .expect("the LLM stand-in starts")
 }
 
 pub fn no_dir() -> PathBuf {

@@ -2,7 +2,9 @@
 //! same property the fuzzer checks (`fuzz/properties/`), as an ordinary test. Fuzzing itself is `scripts/fuzz`;
 //! this keeps what it found fixed without building the instrumented targets on every CI run.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+use crate::support::crate_root;
 
 #[path = "../../fuzz/properties/config.rs"]
 mod config;
@@ -15,10 +17,6 @@ mod redactor;
 #[path = "../../fuzz/properties/ui_line.rs"]
 mod ui_line;
 
-fn repository() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// The inputs of one target: its seeds, its regressions and any extra folders of recorded data.
 fn inputs(target: &str, extra_folders: &[&str]) -> Vec<PathBuf> {
     let folders = [
@@ -29,7 +27,7 @@ fn inputs(target: &str, extra_folders: &[&str]) -> Vec<PathBuf> {
         .iter()
         .map(String::as_str)
         .chain(extra_folders.iter().copied())
-        .filter_map(|folder| std::fs::read_dir(repository().join(folder)).ok())
+        .filter_map(|folder| std::fs::read_dir(crate_root().join(folder)).ok())
         .flatten()
         .map(|entry| entry.expect("a readable folder entry").path())
         .filter(|path| path.is_file())

@@ -2,18 +2,16 @@
 //! `agentlab plan --list-projects --json` picking projects from a pull request's files through the stand-in.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use agentlab::contracts::RunMode;
 use agentlab::github::event::{ChangedFiles, EventDecision, EventRun, detect, detect_from_file};
 use serde_json::{Value, json};
 
 use crate::github_stand_in::{OWNER_REPO, StandIn, TOKEN};
+use crate::support::{agentlab_in, fixtures_dir};
 
 fn fixture_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/github")
-        .join(name)
+    fixtures_dir().join("github").join(name)
 }
 
 fn fixture(name: &str) -> Value {
@@ -135,21 +133,17 @@ fn list_projects(
     fork_allowed: bool,
 ) -> std::process::Output {
     std::fs::write(dir.join("agentlab.toml"), CONFIG).unwrap();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_agentlab"));
+    let mut command = agentlab_in(dir);
     command
         .args(["plan", "--list-projects", "--json"])
-        .current_dir(dir)
         .env("GITHUB_ACTIONS", "true")
         .env("GITHUB_EVENT_NAME", event)
         .env("GITHUB_EVENT_PATH", payload)
         .env("GITHUB_API_URL", &stand_in.api_url)
         .env("GITHUB_TOKEN", TOKEN)
-        .env("GITHUB_REPOSITORY", OWNER_REPO)
-        .env_remove("AGENTLAB_CONFIG");
+        .env("GITHUB_REPOSITORY", OWNER_REPO);
     if fork_allowed {
         command.env("AGENTLAB_ALLOW_FORKS", "true");
-    } else {
-        command.env_remove("AGENTLAB_ALLOW_FORKS");
     }
     command.output().unwrap()
 }

@@ -2,21 +2,15 @@
 //! fallback and rate limits. Each test ends by asserting that Prism saw no request or response outside GitHub's
 //! OpenAPI description.
 
-use std::time::Duration;
-
+use crate::github_stand_in::{OWNER_REPO, StandIn, TOKEN};
+use crate::support::{assert_done, github_client, publish_with, script_comment_answer};
 use agentlab::contracts::RunRecord;
-use agentlab::github::client::GitHubClient;
+use agentlab::github::client::{DEFAULT_REQUEST_TIMEOUT, GitHubClient};
 use agentlab::github::publish::PublishReport;
-use agentlab::http_retry::HttpRetryPolicy;
 use agentlab::stand_in::records::{
     deploy_failed, deploy_recovered, plan_with_many_resources, plan_with_replacements,
     plan_without_changes,
 };
-use secrecy::SecretString;
-
-use crate::publishing::publish_records;
-
-use crate::github_stand_in::{OWNER_REPO, Scripted, StandIn, TOKEN};
 
 const PULL_REQUEST: u64 = 2;
 
@@ -33,22 +27,11 @@ async fn stand_in() -> StandIn {
 }
 
 fn client(stand_in: &StandIn) -> GitHubClient {
-    let retry = HttpRetryPolicy {
-        max_attempts: 3,
-        base_delay: Duration::from_millis(20),
-        max_delay: Duration::from_secs(5),
-    };
-    GitHubClient::new(
-        &stand_in.api_url,
-        &SecretString::from(TOKEN.to_string()),
-        OWNER_REPO,
-        retry,
-    )
-    .unwrap()
+    github_client(&stand_in.api_url, 3, DEFAULT_REQUEST_TIMEOUT)
 }
 
 async fn publish(stand_in: &StandIn, records: &[RunRecord]) -> PublishReport {
-    let report = publish_records(&client(stand_in), records).await;
+    let report = publish_with(&client(stand_in), records).await;
     assert!(
         report.warnings.is_empty(),
         "{report:?}\nPrism:\n{}",
@@ -102,13 +85,7 @@ async fn first_plan_creates_the_comment_and_the_second_edits_it() {
 async fn a_failed_deploy_opens_one_incident_and_a_second_failure_comments_on_it() {
     let stand_in = stand_in().await;
     let first = publish(&stand_in, &[deploy_failed()]).await;
-    assert!(
-        first
-            .done
-            .iter()
-            .any(|line| line.contains("opened incident issue #3")),
-        "{first:?}"
-    );
+    assert_done(&first, "opened incident issue #3");
     let incidents = stand_in.issues_labelled("agentlab-incident");
     assert_eq!(incidents.len(), 1);
     assert_eq!(
@@ -138,13 +115,7 @@ async fn a_failed_deploy_opens_one_incident_and_a_second_failure_comments_on_it(
     );
 
     let second = publish(&stand_in, &[deploy_failed()]).await;
-    assert!(
-        second
-            .done
-            .iter()
-            .any(|line| line.contains("open as issue #3; commented")),
-        "{second:?}"
-    );
+    assert_done(&second, "open as issue #3; commented");
     assert_eq!(stand_in.issues_labelled("agentlab-incident").len(), 1);
     assert_eq!(stand_in.comments_on(3).len(), 1);
     assert!(
@@ -179,13 +150,7 @@ async fn a_closed_incident_does_not_absorb_a_new_failure() {
         false,
     );
     let report = publish(&stand_in, &[deploy_failed()]).await;
-    assert!(
-        report
-            .done
-            .iter()
-            .any(|line| line.contains("opened incident issue #8")),
-        "{report:?}"
-    );
+    assert_done(&report, "opened incident issue #8");
     stand_in.assert_no_violations();
 }
 
@@ -236,12 +201,7 @@ async fn a_422_on_an_oversized_body_falls_back_to_a_shorter_one() {
 #[tokio::test]
 async fn a_rate_limit_is_waited_out_then_the_comment_is_posted() {
     let stand_in = stand_in().await;
-    stand_in.state.lock().unwrap().scripted.push_back(Scripted {
-        method: "POST",
-        path_contains: "/issues/2/comments",
-        status: 429,
-        headers: vec![("retry-after", "1".to_string())],
-    });
+    script_comment_answer(&stand_in, "POST", 429, Some("1"));
     let report = publish(&stand_in, &[plan_with_replacements()]).await;
     assert_eq!(report.done, ["lxc-fleet: created the comment on #2"]);
     assert_eq!(stand_in.count("POST", "/issues/2/comments"), 2);
@@ -253,14 +213,9 @@ async fn a_rate_limit_is_waited_out_then_the_comment_is_posted() {
 async fn a_posting_failure_is_a_warning_not_an_error() {
     let stand_in = stand_in().await;
     for _ in 0..3 {
-        stand_in.state.lock().unwrap().scripted.push_back(Scripted {
-            method: "GET",
-            path_contains: "/issues/2/comments",
-            status: 429,
-            headers: vec![("retry-after", "0".to_string())],
-        });
+        script_comment_answer(&stand_in, "GET", 429, Some("0"));
     }
-    let report = publish_records(&client(&stand_in), &[plan_with_replacements()]).await;
+    let report = publish_with(&client(&stand_in), &[plan_with_replacements()]).await;
     assert!(report.done.is_empty());
     assert_eq!(report.warnings.len(), 1, "{report:?}");
     assert!(report.warnings[0].contains("429"), "{report:?}");
@@ -297,13 +252,8 @@ async fn prism_refuses_a_request_outside_githubs_description() {
 async fn prism_reports_a_stand_in_response_outside_githubs_description() {
     let stand_in = stand_in().await;
     // A 201 whose body is an error message, not an issue comment.
-    stand_in.state.lock().unwrap().scripted.push_back(Scripted {
-        method: "POST",
-        path_contains: "/issues/2/comments",
-        status: 201,
-        headers: vec![],
-    });
-    let _ = publish_records(&client(&stand_in), &[plan_with_replacements()]).await;
+    script_comment_answer(&stand_in, "POST", 201, None);
+    let _ = publish_with(&client(&stand_in), &[plan_with_replacements()]).await;
     assert!(
         !stand_in.violations().is_empty(),
         "Prism let a malformed response through:\n{}",

@@ -12,6 +12,8 @@ mod github_stand_in;
 mod metrics;
 mod modules;
 mod publishing;
+mod scripts;
+mod support;
 mod terraform;
 mod terraform_cli;
 mod terraform_planner;

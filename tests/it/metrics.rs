@@ -2,8 +2,8 @@
 //! back from its `/metrics`) and `promtool check metrics` on the textfile. Both come from
 //! `scripts/install-test-services`; without them these tests fail and say so.
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::time::Duration;
 
 use agentlab::contracts::RunRecord;
@@ -12,111 +12,13 @@ use agentlab::metrics::{
     MetricsError, RunMetrics, push_to_gateway, push_to_gateway_with_timeout, write_textfile,
 };
 
-const INSTALL_HINT: &str = "run scripts/install-test-services \
-     (apt-get update && apt-get install -y prometheus-pushgateway prometheus)";
+use crate::support::{INSTALL_HINT, PushgatewayProcess, free_loopback_port, service_binary};
+
 const RUN_ID: &str = "run-0b6d9e27-5c1a-4f0e-8d3b-7e2f4a9c1d50";
 const ROOT_CAUSE: &str = "VMID 101 already exists on node pve";
 
-/// A binary from `env_var`, else from PATH, else from `/usr/bin`; a missing one fails the test with the fix.
-fn service_binary(env_var: &str, name: &str) -> PathBuf {
-    if let Some(path) = std::env::var_os(env_var) {
-        let path = PathBuf::from(path);
-        assert!(
-            path.is_file(),
-            "{env_var}={} is not a file: {INSTALL_HINT}",
-            path.display()
-        );
-        return path;
-    }
-    let on_path = std::env::var_os("PATH")
-        .iter()
-        .flat_map(std::env::split_paths)
-        .map(|folder| folder.join(name))
-        .find(|candidate| candidate.is_file());
-    let fallback = Path::new("/usr/bin").join(name);
-    match on_path {
-        Some(found) => found,
-        None if fallback.is_file() => fallback,
-        None => panic!("`{name}` not found (set {env_var} or put it on PATH): {INSTALL_HINT}"),
-    }
-}
-
-/// A Pushgateway of our own on a free loopback port, keeping nothing on disk; killed when dropped, also when a test
-/// fails halfway.
-pub struct PushgatewayProcess {
-    child: Child,
-    pub url: String,
-    _log_folder: tempfile::TempDir,
-}
-
-impl PushgatewayProcess {
-    pub async fn start() -> Self {
-        let binary = service_binary("AGENTLAB_PUSHGATEWAY", "prometheus-pushgateway");
-        // The port is free when asked for but could be taken before the Pushgateway binds it: try a few.
-        for _ in 0..5 {
-            let port = free_loopback_port();
-            let log_folder = tempfile::tempdir().unwrap();
-            let log = std::fs::File::create(log_folder.path().join("pushgateway.log")).unwrap();
-            let child = Command::new(&binary)
-                .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-                // An empty persistence file keeps everything in memory: nothing survives the test.
-                .arg("--persistence.file=")
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(log)
-                .spawn()
-                .unwrap_or_else(|error| {
-                    panic!("cannot start {}: {error}; {INSTALL_HINT}", binary.display())
-                });
-            let mut process = Self {
-                child,
-                url: format!("http://127.0.0.1:{port}"),
-                _log_folder: log_folder,
-            };
-            if process.wait_until_ready().await {
-                return process;
-            }
-        }
-        panic!("the Pushgateway did not start on any of 5 free ports");
-    }
-
-    /// Polls `/-/ready`; false when the process exited (port taken) so the caller tries another port.
-    async fn wait_until_ready(&mut self) -> bool {
-        let client = reqwest::Client::new();
-        for _ in 0..300 {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                let log = std::fs::read_to_string(self._log_folder.path().join("pushgateway.log"))
-                    .unwrap_or_default();
-                eprintln!("the Pushgateway exited with {status}:\n{log}");
-                return false;
-            }
-            let ready = client.get(format!("{}/-/ready", self.url)).send().await;
-            if ready.is_ok_and(|response| response.status().is_success()) {
-                return true;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the Pushgateway at {} never became ready", self.url);
-    }
-
-    pub async fn exposition(&self) -> String {
-        let response = reqwest::get(format!("{}/metrics", self.url)).await.unwrap();
-        assert!(response.status().is_success());
-        response.text().await.unwrap()
-    }
-}
-
-impl Drop for PushgatewayProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_loopback_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
+/// Labels of a sample, besides its group's.
+type Labels = &'static [(&'static str, &'static str)];
 
 /// The value of the sample `name` whose labels include all of `labels`.
 fn sample(exposition: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
@@ -201,50 +103,26 @@ async fn run_metrics_pushed_to_a_real_pushgateway_read_back_typed_and_labelled()
             "no `{family}` in\n{exposition}"
         );
     }
-    let check = |name: &str, labels: &[(&'static str, &'static str)], expected: f64| {
+    // Each sample: its name, its labels besides the group, its value.
+    #[rustfmt::skip]
+    let samples: [(&str, Labels, f64); 9] = [
+        ("agentlab_runs_total", &[("mode", "deploy"), ("outcome", "failed")], 1.0),
+        ("agentlab_state_transitions_total", &[("from", "running"), ("to", "diagnosing")], 1.0),
+        ("agentlab_llm_calls_total", &[("model", "claude-haiku-4-5")], 1.0),
+        ("agentlab_llm_tokens_total", &[("provider", "anthropic"), ("direction", "input")], 2100.0),
+        ("agentlab_llm_cost_dollars_total", &[], 0.0042),
+        ("agentlab_terraform_duration_seconds_sum", &[("phase", "apply")], 42.25),
+        ("agentlab_terraform_duration_seconds_bucket", &[("phase", "apply"), ("le", "60")], 1.0),
+        ("agentlab_validation_checks_total", &[("check", "resources"), ("status", "pass")], 1.0),
+        ("agentlab_retries_total", &[("mode", "deploy")], 0.0),
+    ];
+    for (name, labels, expected) in samples {
         assert_eq!(
             sample(&exposition, name, &with_group(labels)),
             Some(expected),
             "{name} {labels:?} in\n{exposition}"
         );
-    };
-    check(
-        "agentlab_runs_total",
-        &[("mode", "deploy"), ("outcome", "failed")],
-        1.0,
-    );
-    check(
-        "agentlab_state_transitions_total",
-        &[("from", "running"), ("to", "diagnosing")],
-        1.0,
-    );
-    check(
-        "agentlab_llm_calls_total",
-        &[("model", "claude-haiku-4-5")],
-        1.0,
-    );
-    check(
-        "agentlab_llm_tokens_total",
-        &[("provider", "anthropic"), ("direction", "input")],
-        2100.0,
-    );
-    check("agentlab_llm_cost_dollars_total", &[], 0.0042);
-    check(
-        "agentlab_terraform_duration_seconds_sum",
-        &[("phase", "apply")],
-        42.25,
-    );
-    check(
-        "agentlab_terraform_duration_seconds_bucket",
-        &[("phase", "apply"), ("le", "60")],
-        1.0,
-    );
-    check(
-        "agentlab_validation_checks_total",
-        &[("check", "resources"), ("status", "pass")],
-        1.0,
-    );
-    check("agentlab_retries_total", &[("mode", "deploy")], 0.0);
+    }
     // The Pushgateway's own record of the push, keyed by the same group.
     assert!(sample(&exposition, "push_time_seconds", &group).is_some());
     assert!(!exposition.contains(RUN_ID) && !exposition.contains(ROOT_CAUSE));

@@ -10,9 +10,11 @@ mod terraform_source;
 use std::collections::BTreeSet;
 
 use terraform_source::{
-    ROOT_MODULES, TerraformModule, all_module_dirs, attribute, crate_root, first_label,
-    modules_dir, string_attribute, terraform_blocks,
+    ROOT_MODULES, TerraformModule, all_module_dirs, attribute, first_label, modules_dir,
+    string_attribute, terraform_blocks,
 };
+
+use crate::support::crate_root;
 
 /// Arguments Terraform itself defines on every resource; the provider's documentation does not list them.
 const RESOURCE_META_ARGUMENTS: [&str; 5] =

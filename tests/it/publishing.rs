@@ -1,43 +1,19 @@
-//! Publishing records the way a run does: through the Outbox (which renders, fits and redacts every text), then
-//! the posting code, which only posts the strings it is handed.
-
-use std::path::PathBuf;
-
-use agentlab::contracts::RunRecord;
-use agentlab::github::client::GitHubClient;
-use agentlab::github::publish::{PublishReport, publish_posts};
-use agentlab::redact::Redactor;
-use agentlab::render::RenderOptions;
-use agentlab::report::{Outbox, OutboxSettings, outbox};
-
-/// The Outbox of `records` as a run outside Actions builds it.
-pub fn records_outbox(records: &[RunRecord]) -> Outbox {
-    let settings = OutboxSettings::new(
-        RenderOptions::default().full_text_location,
-        PathBuf::from(".agentlab/runs/test"),
-        false,
-    );
-    outbox(records, &settings, &Redactor::new())
-}
-
-/// Posts everything `records` call for.
-pub async fn publish_records(client: &GitHubClient, records: &[RunRecord]) -> PublishReport {
-    publish_posts(client, &records_outbox(records).posts).await
-}
+//! Publishing goes through the Outbox: a preview is byte for byte what is posted.
 
 /// A preview is byte for byte what is posted: the same run's preview and the body the GitHub stand-in received,
 /// and a `--no-post` run's preview of the same plan.
 #[tokio::test]
 async fn a_preview_is_the_body_github_receives() {
-    use crate::faults::{agentlab, pull_request_event, sandbox_proxmox, stderr_of};
     use crate::github_stand_in::{OWNER_REPO, StandIn, TOKEN};
-    use crate::terraform::sandbox_workspace;
+    use crate::support::{
+        agentlab, pull_request_event, sandbox_proxmox, sandbox_workspace, stderr_of,
+    };
 
     let workspace = sandbox_workspace();
-    let (_proxmox, _listener, proxmox_env) = sandbox_proxmox(workspace.path()).await;
+    let proxmox = sandbox_proxmox(workspace.path()).await;
     let stand_in = StandIn::start().await;
     stand_in.add_issue(2, "Update the README", "", &[], true);
-    let mut env = proxmox_env.clone();
+    let mut env = proxmox.env.clone();
     env.extend([
         ("GITHUB_API_URL", stand_in.api_url.clone()),
         ("GITHUB_TOKEN", TOKEN.to_string()),

@@ -2,122 +2,20 @@
 //! apply and state, failing applies with the provider's real error text, a backend that fails `init`, cancellation
 //! that lets Terraform release its state lock, and a binary that prints malformed JSON.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use agentlab::contracts::{
     ChangeAction, RunMode, Severity, TerraformPhase, TerraformRequest, TerraformResult,
 };
+use agentlab::planner::agents::AgentError;
 use agentlab::redact::{Redactor, SharedRedactor};
 use agentlab::terraform::ui::UiEventKind;
 use agentlab::terraform::{Cancellation, TerraformRunner};
 
-/// The crate's checkout, where scripts/install-terraform puts `.tools/`.
-fn crate_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The installed terraform: `AGENTLAB_TERRAFORM`, else `.tools/bin/terraform`. Fails (never skips) without it.
-pub fn installed_terraform() -> PathBuf {
-    let binary = std::env::var_os("AGENTLAB_TERRAFORM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| crate_root().join(".tools/bin/terraform"));
-    assert!(
-        binary.is_file() || binary.components().count() == 1,
-        "terraform not found at {}: run scripts/install-terraform first",
-        binary.display()
-    );
-    binary
-}
-
-/// The CLI config with the offline provider mirror. Always the checkout's own: an inherited
-/// `TF_CLI_CONFIG_FILE` may point anywhere (or nowhere).
-pub fn terraform_cli_config() -> PathBuf {
-    let config = crate_root().join(".tools/terraformrc");
-    assert!(
-        config.is_file(),
-        "{} not found: run scripts/install-terraform first",
-        config.display()
-    );
-    config
-}
-
-/// The sandbox projects in tests/fixtures/, as declared in tests/fixtures/agentlab-sandbox.toml.
-pub const SANDBOX_PROJECTS: [&str; 5] = [
-    "sandbox-ok",
-    "fault-parallel-lock",
-    "fault-permission",
-    "fault-backend-offline",
-    "fault-vmid-conflict",
-];
-
-fn copy_files(source: &Path, target: &Path) {
-    std::fs::create_dir_all(target).expect("create dir");
-    for entry in std::fs::read_dir(source).expect("fixture exists") {
-        let entry = entry.expect("dir entry");
-        if entry.file_type().expect("file type").is_file() {
-            std::fs::copy(entry.path(), target.join(entry.file_name())).expect("copy");
-        }
-    }
-}
-
-/// Copies a sandbox project into a fresh temporary directory, so no state is ever written into the checkout.
-pub fn sandbox_copy(project: &str) -> tempfile::TempDir {
-    let copy = tempfile::tempdir().expect("temp dir");
-    copy_files(
-        &crate_root().join("tests/fixtures").join(project),
-        copy.path(),
-    );
-    copy
-}
-
-/// Copies every sandbox project and `agentlab-sandbox.toml` into a fresh temporary directory; the configuration
-/// is at `<copy>/agentlab-sandbox.toml`.
-pub fn sandbox_workspace() -> tempfile::TempDir {
-    let copy = tempfile::tempdir().expect("temp dir");
-    let fixtures = crate_root().join("tests/fixtures");
-    for project in SANDBOX_PROJECTS {
-        copy_files(&fixtures.join(project), &copy.path().join(project));
-    }
-    std::fs::copy(
-        fixtures.join("agentlab-sandbox.toml"),
-        copy.path().join("agentlab-sandbox.toml"),
-    )
-    .expect("copy config");
-    copy
-}
-
-pub fn runner(cancellation: Cancellation) -> TerraformRunner {
-    TerraformRunner::new(
-        installed_terraform(),
-        SharedRedactor::new(Redactor::new()),
-        cancellation,
-    )
-    .with_environment(
-        "TF_CLI_CONFIG_FILE",
-        terraform_cli_config().display().to_string(),
-    )
-}
-
-pub fn request(dir: &Path, mode: RunMode) -> TerraformRequest {
-    TerraformRequest {
-        project: dir
-            .file_name()
-            .map(|name| name.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        dir: dir.to_path_buf(),
-        mode,
-        plan_file: None,
-        vars: BTreeMap::new(),
-        backend_config: Vec::new(),
-        parallelism: 10,
-        lock_timeout: "0s".to_owned(),
-        replace: Vec::new(),
-        reinit_upgrade: false,
-        attempt: 1,
-        guard: Default::default(),
-    }
-}
+use crate::support::{
+    fake_terraform, fixtures_dir, runner, runner_with_redactor, sandbox_copy, terraform_errors,
+    terraform_request,
+};
 
 async fn run(request: &TerraformRequest) -> TerraformResult {
     runner(Cancellation::new())
@@ -126,19 +24,11 @@ async fn run(request: &TerraformRequest) -> TerraformResult {
         .expect("terraform runs")
 }
 
-pub fn error_details(result: &TerraformResult) -> String {
-    result
-        .errors()
-        .map(|diagnostic| format!("{}: {}", diagnostic.summary, diagnostic.detail))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 #[tokio::test]
 async fn plan_counts_the_sandbox_changes_and_knows_its_outputs() {
     let sandbox = sandbox_copy("sandbox-ok");
-    let result = run(&request(sandbox.path(), RunMode::Plan)).await;
-    assert!(result.ok, "{}", error_details(&result));
+    let result = run(&terraform_request(sandbox.path(), RunMode::Plan)).await;
+    assert!(result.ok, "{}", terraform_errors(&result));
     assert_eq!(result.phase, TerraformPhase::Plan);
     assert_eq!(result.exit_code, Some(2), "-detailed-exitcode: changes");
     assert_eq!(
@@ -172,8 +62,8 @@ async fn plan_counts_the_sandbox_changes_and_knows_its_outputs() {
 #[tokio::test]
 async fn apply_reads_the_state_and_a_second_plan_has_no_changes() {
     let sandbox = sandbox_copy("sandbox-ok");
-    let applied = run(&request(sandbox.path(), RunMode::Deploy)).await;
-    assert!(applied.ok, "{}", error_details(&applied));
+    let applied = run(&terraform_request(sandbox.path(), RunMode::Deploy)).await;
+    assert!(applied.ok, "{}", terraform_errors(&applied));
     assert_eq!(
         (applied.phase, applied.exit_code),
         (TerraformPhase::Apply, Some(0))
@@ -192,17 +82,17 @@ async fn apply_reads_the_state_and_a_second_plan_has_no_changes() {
     assert_eq!(guests[0]["name"], "sandbox-0");
     assert_eq!(guests[0]["kind"], "lxc");
 
-    let replan = run(&request(sandbox.path(), RunMode::Plan)).await;
-    assert!(replan.ok, "{}", error_details(&replan));
+    let replan = run(&terraform_request(sandbox.path(), RunMode::Plan)).await;
+    assert!(replan.ok, "{}", terraform_errors(&replan));
     assert_eq!(replan.exit_code, Some(0), "-detailed-exitcode: no changes");
     assert_eq!(replan.changes, Default::default());
     assert!(replan.resource_changes.is_empty());
 
-    let mut replace = request(sandbox.path(), RunMode::Plan);
+    let mut replace = terraform_request(sandbox.path(), RunMode::Plan);
     replace.replace = vec!["null_resource.container[0]".to_owned()];
     replace.reinit_upgrade = true;
     let replaced = run(&replace).await;
-    assert!(replaced.ok, "{}", error_details(&replaced));
+    assert!(replaced.ok, "{}", terraform_errors(&replaced));
     assert_eq!(replaced.changes.replace, 1);
     assert_eq!(
         replaced.resource_changes[0].action,
@@ -214,15 +104,33 @@ async fn apply_reads_the_state_and_a_second_plan_has_no_changes() {
     );
 }
 
-#[tokio::test]
-async fn a_vmid_conflict_fails_the_apply_with_the_real_error_text() {
-    let sandbox = sandbox_copy("fault-vmid-conflict");
-    let result = run(&request(sandbox.path(), RunMode::Deploy)).await;
-    assert!(!result.ok);
+/// Runs `mode` on a fresh copy of the sandbox `project`, which must fail in `phase` with exit code 1 and not as
+/// cancelled; returns the result and the copy.
+async fn run_failing(
+    project: &str,
+    mode: RunMode,
+    phase: TerraformPhase,
+) -> (TerraformResult, tempfile::TempDir) {
+    let sandbox = sandbox_copy(project);
+    let result = run(&terraform_request(sandbox.path(), mode)).await;
+    assert!(!result.ok, "{project} must fail");
     assert_eq!(
         (result.phase, result.exit_code, result.cancelled),
-        (TerraformPhase::Apply, Some(1), false)
+        (phase, Some(1), false),
+        "{project}: {}",
+        terraform_errors(&result)
     );
+    (result, sandbox)
+}
+
+#[tokio::test]
+async fn a_vmid_conflict_fails_the_apply_with_the_real_error_text() {
+    let (result, _sandbox) = run_failing(
+        "fault-vmid-conflict",
+        RunMode::Deploy,
+        TerraformPhase::Apply,
+    )
+    .await;
     let error = result.errors().next().expect("an error diagnostic");
     assert_eq!(error.severity, Severity::Error);
     assert_eq!(error.summary, "local-exec provisioner error");
@@ -239,50 +147,46 @@ async fn a_vmid_conflict_fails_the_apply_with_the_real_error_text() {
 
 #[tokio::test]
 async fn the_permission_fault_carries_telmates_vm_monitor_text() {
-    let sandbox = sandbox_copy("fault-permission");
-    let result = run(&request(sandbox.path(), RunMode::Deploy)).await;
-    assert!(!result.ok);
-    assert_eq!(result.phase, TerraformPhase::Apply);
+    let (result, _sandbox) =
+        run_failing("fault-permission", RunMode::Deploy, TerraformPhase::Apply).await;
     assert!(
-        error_details(&result).contains(
+        terraform_errors(&result).contains(
             "permissions for user/token terraform@pam!agentlab are not sufficient, please provide also the \
              following permissions that are missing: [VM.Monitor]"
         ),
         "{}",
-        error_details(&result)
+        terraform_errors(&result)
     );
 }
 
 #[tokio::test]
 async fn parallel_creates_collide_on_the_node_lock_and_parallelism_1_recovers() {
-    let sandbox = sandbox_copy("fault-parallel-lock");
-    let first = run(&request(sandbox.path(), RunMode::Deploy)).await;
-    assert!(!first.ok, "concurrent creates must collide");
-    assert_eq!(first.phase, TerraformPhase::Apply);
-    let details = error_details(&first);
+    // Concurrent creates collide.
+    let (first, sandbox) = run_failing(
+        "fault-parallel-lock",
+        RunMode::Deploy,
+        TerraformPhase::Apply,
+    )
+    .await;
+    let details = terraform_errors(&first);
     assert!(
         details.contains("can't lock file '/var/lock/lxc/lock-90")
             && details.contains(".conf' - got timeout"),
         "{details}"
     );
 
-    let mut serial = request(sandbox.path(), RunMode::Deploy);
+    let mut serial = terraform_request(sandbox.path(), RunMode::Deploy);
     serial.parallelism = 1;
     serial.attempt = 2;
     let second = run(&serial).await;
-    assert!(second.ok, "{}", error_details(&second));
+    assert!(second.ok, "{}", terraform_errors(&second));
     assert_eq!(second.resource_addresses.len(), 3);
 }
 
 #[tokio::test]
 async fn an_offline_s3_backend_fails_init_with_the_sdk_error() {
-    let sandbox = sandbox_copy("fault-backend-offline");
-    let result = run(&request(sandbox.path(), RunMode::Plan)).await;
-    assert!(!result.ok);
-    assert_eq!(
-        (result.phase, result.exit_code),
-        (TerraformPhase::Init, Some(1))
-    );
+    let (result, _sandbox) =
+        run_failing("fault-backend-offline", RunMode::Plan, TerraformPhase::Init).await;
     let error = result.errors().next().expect("an error diagnostic");
     assert_eq!(
         error.summary,
@@ -297,25 +201,37 @@ async fn an_offline_s3_backend_fails_init_with_the_sdk_error() {
     );
 }
 
-#[tokio::test]
-async fn a_cancelled_apply_releases_the_state_lock() {
-    let sandbox = sandbox_copy("sandbox-ok");
-    let mut slow = request(sandbox.path(), RunMode::Deploy);
+/// Applies the sandbox project in `sandbox` slowly (each create takes 3 s) under `cancellation`, calls `interrupt`
+/// once Terraform reports that a provisioner started (it is inside the apply, holding the state lock), and returns
+/// the apply's result.
+async fn slow_apply_interrupted(
+    sandbox: &Path,
+    cancellation: Cancellation,
+    interrupt: impl FnOnce(&Cancellation),
+) -> TerraformResult {
+    let mut slow = terraform_request(sandbox, RunMode::Deploy);
     slow.vars
         .insert("create_seconds".to_owned(), "3".to_owned());
-    let cancellation = Cancellation::new();
     let (events, mut received) = tokio::sync::mpsc::unbounded_channel();
     let runner = runner(cancellation.clone()).with_event_observer(events);
     let apply = tokio::spawn(async move { runner.run_request(&slow).await });
-
-    // Cancel once Terraform is inside the apply, holding the state lock.
     while let Some(event) = received.recv().await {
         if matches!(event.kind, UiEventKind::ProvisionStart(_)) {
-            cancellation.request();
+            interrupt(&cancellation);
             break;
         }
     }
-    let cancelled = apply.await.expect("task").expect("terraform runs");
+    apply.await.expect("task").expect("terraform runs")
+}
+
+#[tokio::test]
+async fn a_cancelled_apply_releases_the_state_lock() {
+    let sandbox = sandbox_copy("sandbox-ok");
+    // Cancel once Terraform is inside the apply, holding the state lock.
+    let cancelled = slow_apply_interrupted(sandbox.path(), Cancellation::new(), |cancellation| {
+        cancellation.request()
+    })
+    .await;
     assert!(cancelled.cancelled && !cancelled.ok);
     assert_eq!(cancelled.phase, TerraformPhase::Apply);
     assert!(
@@ -326,8 +242,8 @@ async fn a_cancelled_apply_releases_the_state_lock() {
     );
 
     // lock_timeout is 0s: a lock left behind would fail this plan at once.
-    let replan = run(&request(sandbox.path(), RunMode::Plan)).await;
-    assert!(replan.ok, "{}", error_details(&replan));
+    let replan = run(&terraform_request(sandbox.path(), RunMode::Plan)).await;
+    assert!(replan.ok, "{}", terraform_errors(&replan));
     assert!(!sandbox.path().join(".terraform.tfstate.lock.info").exists());
     // Terraform stopped before the DNS record, which waits for the containers: the apply really was interrupted.
     assert_eq!(replan.exit_code, Some(2));
@@ -342,31 +258,31 @@ async fn a_cancelled_apply_releases_the_state_lock() {
 /// A stand-in binary that passes `init` and then prints a version line and a truncated event, as a Terraform
 /// killed mid-write would.
 fn truncating_terraform(dir: &Path) -> PathBuf {
-    use std::os::unix::fs::PermissionsExt;
-    let script = dir.join("terraform-truncating");
-    std::fs::write(
-        &script,
+    fake_terraform(
+        dir,
+        "terraform-truncating",
         "#!/bin/sh\ncase \"$1\" in\n  init) echo 'Terraform has been successfully initialized!'; exit 0 ;;\n  \
          plan) echo '{\"@level\":\"info\",\"@message\":\"Terraform 1.0.3\",\"@module\":\"terraform.ui\",\"terraform\":\"1.0.3\",\"type\":\"version\",\"ui\":\"0.1.0\"}'\n        \
          printf '%s\\n' '{\"@level\":\"info\",\"@message\":\"null_resource.a: Plan to create\",\"@module\":\"terra'\n        \
          echo 'panic: runtime error' >&2; exit 1 ;;\nesac\nexit 3\n",
     )
-    .expect("write script");
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    script
+}
+
+/// A plan of the project in `dir` by the Terraform agent running `binary` instead of the installed terraform.
+async fn plan_with(binary: PathBuf, dir: &Path) -> Result<TerraformResult, AgentError> {
+    TerraformRunner::new(
+        binary,
+        SharedRedactor::new(Redactor::new()),
+        Cancellation::new(),
+    )
+    .run_request(&terraform_request(dir, RunMode::Plan))
+    .await
 }
 
 #[tokio::test]
 async fn a_truncated_json_line_is_a_clear_error_naming_the_line() {
     let work = tempfile::tempdir().expect("temp dir");
-    let binary = truncating_terraform(work.path());
-    let runner = TerraformRunner::new(
-        binary,
-        SharedRedactor::new(Redactor::new()),
-        Cancellation::new(),
-    );
-    let result = runner
-        .run_request(&request(work.path(), RunMode::Plan))
+    let result = plan_with(truncating_terraform(work.path()), work.path())
         .await
         .expect("runs");
     assert!(!result.ok);
@@ -386,7 +302,7 @@ async fn a_truncated_json_line_is_a_clear_error_naming_the_line() {
         unreadable.detail
     );
     assert!(
-        error_details(&result).contains("panic: runtime error"),
+        terraform_errors(&result).contains("panic: runtime error"),
         "stderr is kept"
     );
 }
@@ -394,13 +310,7 @@ async fn a_truncated_json_line_is_a_clear_error_naming_the_line() {
 #[tokio::test]
 async fn a_missing_binary_is_an_agent_fault_that_says_what_to_do() {
     let work = tempfile::tempdir().expect("temp dir");
-    let runner = TerraformRunner::new(
-        work.path().join("no-terraform-here"),
-        SharedRedactor::new(Redactor::new()),
-        Cancellation::new(),
-    );
-    let error = runner
-        .run_request(&request(work.path(), RunMode::Plan))
+    let error = plan_with(work.path().join("no-terraform-here"), work.path())
         .await
         .expect_err("cannot run");
     assert!(
@@ -413,13 +323,13 @@ async fn a_missing_binary_is_an_agent_fault_that_says_what_to_do() {
 #[tokio::test]
 async fn secret_variables_never_reach_the_result() {
     let sandbox = sandbox_copy("sandbox-ok");
-    let mut with_secret = request(sandbox.path(), RunMode::Plan);
+    let mut with_secret = terraform_request(sandbox.path(), RunMode::Plan);
     // The node name is a variable that ends up in triggers and outputs: pretend it is a secret.
     with_secret
         .vars
         .insert("node".to_owned(), "node-secret-4711".to_owned());
     let result = run(&with_secret).await;
-    assert!(result.ok, "{}", error_details(&result));
+    assert!(result.ok, "{}", terraform_errors(&result));
     let serialized = serde_json::to_string(&result).expect("serializes");
     assert!(!serialized.contains("node-secret-4711"), "{serialized}");
     assert!(serialized.contains(agentlab::redact::PLACEHOLDER));
@@ -428,26 +338,17 @@ async fn secret_variables_never_reach_the_result() {
 #[tokio::test]
 async fn a_sigterm_to_agentlab_is_forwarded_to_terraform() {
     let sandbox = sandbox_copy("sandbox-ok");
-    let mut slow = request(sandbox.path(), RunMode::Deploy);
-    slow.vars
-        .insert("create_seconds".to_owned(), "3".to_owned());
     let cancellation = Cancellation::new();
     cancellation
         .forward_process_signals()
         .expect("signal handlers");
-    let (events, mut received) = tokio::sync::mpsc::unbounded_channel();
-    let runner = runner(cancellation.clone()).with_event_observer(events);
-    let apply = tokio::spawn(async move { runner.run_request(&slow).await });
-    while let Some(event) = received.recv().await {
-        if matches!(event.kind, UiEventKind::ProvisionStart(_)) {
-            // SAFETY: signals this test process, whose SIGTERM handler was installed above.
-            unsafe {
-                libc::kill(libc::getpid(), libc::SIGTERM);
-            }
-            break;
+    let result = slow_apply_interrupted(sandbox.path(), cancellation.clone(), |_| {
+        // SAFETY: signals this test process, whose SIGTERM handler was installed above.
+        unsafe {
+            libc::kill(libc::getpid(), libc::SIGTERM);
         }
-    }
-    let result = apply.await.expect("task").expect("terraform runs");
+    })
+    .await;
     assert_eq!(cancellation.requests(), 1);
     assert!(result.cancelled && !result.ok);
     assert!(
@@ -463,21 +364,17 @@ async fn a_sigterm_to_agentlab_is_forwarded_to_terraform() {
 async fn sensitive_values_are_learned_from_the_plan_and_hidden_everywhere() {
     let work = tempfile::tempdir().expect("temp dir");
     std::fs::copy(
-        crate_root().join("tests/fixtures/terraform-json/sources/sensitive.tf"),
+        fixtures_dir().join("terraform-json/sources/sensitive.tf"),
         work.path().join("main.tf"),
     )
     .expect("copy");
     let redactor = SharedRedactor::new(Redactor::new());
-    let runner = TerraformRunner::new(installed_terraform(), redactor.clone(), Cancellation::new())
-        .with_environment(
-            "TF_CLI_CONFIG_FILE",
-            terraform_cli_config().display().to_string(),
-        );
+    let runner = runner_with_redactor(redactor.clone(), Cancellation::new());
     let result = runner
-        .run_request(&request(work.path(), RunMode::Deploy))
+        .run_request(&terraform_request(work.path(), RunMode::Deploy))
         .await
         .expect("terraform runs");
-    assert!(result.ok, "{}", error_details(&result));
+    assert!(result.ok, "{}", terraform_errors(&result));
     let serialized = serde_json::to_string(&result).expect("serializes");
     assert!(!serialized.contains("SECRET-TOKEN-VALUE"), "{serialized}");
     assert_eq!(result.outputs["name"], "visible-name");

@@ -18,7 +18,7 @@ use agentlab::planner::agents::{AgentError, Agents, Diagnoser, Validator};
 use agentlab::planner::run::run_project;
 use agentlab::terraform::Cancellation;
 
-use crate::terraform::{runner, sandbox_workspace};
+use crate::support::{record_errors, runner, sandbox_workspace};
 use agentlab::terraform::ui::UiEventKind;
 
 /// Passes when Terraform reported at least one resource address; says how many it saw.
@@ -100,16 +100,6 @@ async fn deploy(project: &str) -> RunRecord {
         diagnoser: &LockTimeoutDiagnoser,
     };
     run_project(run, agents).await
-}
-
-fn record_errors(record: &RunRecord) -> String {
-    record
-        .attempts
-        .iter()
-        .flat_map(|attempt| attempt.terraform.errors())
-        .map(|diagnostic| diagnostic.detail.clone())
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[tokio::test]

@@ -7,6 +7,8 @@ use std::process::Output;
 use agentlab::contracts::{CheckName, CheckStatus, ValidationResult};
 use agentlab::stand_in::proxmox::{PveWorld, PveWorldServer, WorldGuest};
 
+use crate::support::{agentlab_in, check_named, listening_port, text};
+
 const TOKEN: &str = "agentlab@pve!cli=5e0c7a9b-2f41-4a8d-9c3e-6b7a8d9e0f12";
 
 fn write_project(dir: &Path, port: u16, guests: serde_json::Value) {
@@ -29,51 +31,51 @@ fn write_project(dir: &Path, port: u16, guests: serde_json::Value) {
 }
 
 async fn agentlab(dir: &Path, endpoint: &str, args: &[&str]) -> Output {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_agentlab"))
+    let mut command = agentlab_in(dir);
+    command
         .args(args)
-        .current_dir(dir)
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("AGENTLAB_CONFIG")
-        .env_remove("AGENTLAB_PROXMOX_CA_FILE")
         .env("PROXMOX_VE_ENDPOINT", endpoint)
         .env("PROXMOX_VE_API_TOKEN", TOKEN)
-        .env("PROXMOX_VE_INSECURE", "false")
+        .env("PROXMOX_VE_INSECURE", "false");
+    tokio::process::Command::from(command)
         .output()
         .await
         .expect("the agentlab binary runs")
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+/// `agentlab validate --project lxc-fleet --state state.json ARGS` against a world where `guest` is the only guest
+/// and a state whose `guests` output is `guests_output`; the world stays up for its recorded requests.
+async fn validate(
+    guest: WorldGuest,
+    guests_output: serde_json::Value,
+    args: &[&str],
+) -> (Output, PveWorldServer, u16) {
+    let server = PveWorldServer::start(PveWorld::new().with_token(TOKEN).with_guest(guest))
+        .await
+        .unwrap();
+    let (_listener, port) = listening_port().await;
+    let dir = tempfile::tempdir().unwrap();
+    write_project(dir.path(), port, guests_output);
+    let mut all_args = vec![
+        "validate",
+        "--project",
+        "lxc-fleet",
+        "--state",
+        "state.json",
+    ];
+    all_args.extend(args);
+    let output = agentlab(dir.path(), &server.endpoint(), &all_args).await;
+    (output, server, port)
 }
 
 #[tokio::test]
 async fn validate_prints_the_four_checks_and_exits_0_when_all_pass() {
-    let world = PveWorld::new()
-        .with_token(TOKEN)
-        .with_guest(WorldGuest::container("pmx-01", 101, "127.0.0.1/8"));
-    let server = PveWorldServer::start(world).await.unwrap();
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-        .await
-        .unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let dir = tempfile::tempdir().unwrap();
-    write_project(
-        dir.path(),
-        port,
+    let (output, server, port) = validate(
+        WorldGuest::container("pmx-01", 101, "127.0.0.1/8"),
         serde_json::json!([{"vmid": 101, "kind": "lxc", "name": "web-1"}]),
-    );
-
-    let args = [
-        "validate",
-        "--project",
-        "lxc-fleet",
-        "--mode",
-        "live",
-        "--state",
-        "state.json",
-    ];
-    let output = agentlab(dir.path(), &server.endpoint(), &args).await;
+        &["--mode", "live"],
+    )
+    .await;
     let stdout = text(&output.stdout);
     assert_eq!(
         output.status.code(),
@@ -101,39 +103,17 @@ async fn validate_prints_the_four_checks_and_exits_0_when_all_pass() {
 
 #[tokio::test]
 async fn validate_exits_1_with_the_failing_check_as_json() {
-    let world = PveWorld::new()
-        .with_token(TOKEN)
-        .with_guest(WorldGuest::container("pmx-01", 101, "127.0.0.1/8").stopped());
-    let server = PveWorldServer::start(world).await.unwrap();
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-        .await
-        .unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let dir = tempfile::tempdir().unwrap();
-    write_project(
-        dir.path(),
-        port,
+    let (output, _server, _port) = validate(
+        WorldGuest::container("pmx-01", 101, "127.0.0.1/8").stopped(),
         serde_json::json!([{"vmid": 101, "kind": "lxc", "ipv4": "127.0.0.1"}]),
-    );
-
-    let args = [
-        "validate",
-        "--project",
-        "lxc-fleet",
-        "--state",
-        "state.json",
-        "--json",
-    ];
-    let output = agentlab(dir.path(), &server.endpoint(), &args).await;
+        &["--json"],
+    )
+    .await;
     assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
     let result: ValidationResult =
         serde_json::from_slice(&output.stdout).expect("--json prints a ValidationResult");
     assert!(!result.ok);
-    let status = result
-        .checks
-        .iter()
-        .find(|c| c.name == CheckName::GuestStatus)
-        .unwrap();
+    let status = check_named(&result, CheckName::GuestStatus);
     assert_eq!(status.status, CheckStatus::Fail);
     assert_eq!(
         status.evidence,

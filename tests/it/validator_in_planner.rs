@@ -5,52 +5,20 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use agentlab::contracts::{
-    ChangeCounts, CheckName, CheckStatus, Diagnosis, DiagnosisRequest, Outcome, RunContext,
-    RunMode, StateName, TerraformPhase, TerraformRequest, TerraformResult,
+    CheckName, CheckStatus, Diagnosis, DiagnosisRequest, Outcome, RunRecord, StateName,
 };
-use agentlab::planner::agents::{AgentError, Agents, Diagnoser, TerraformAgent};
-use agentlab::planner::run::{ProjectRun, run_project};
-use agentlab::planner::validation_facts::ValidationPlan;
+use agentlab::planner::agents::{Agents, Diagnoser};
+use agentlab::planner::run::run_project;
 use agentlab::stand_in::proxmox::{PveWorld, PveWorldServer, WorldGuest};
-use agentlab::validator::proxmox::{ProxmoxClient, ProxmoxClientSettings, ProxmoxConnection};
-use agentlab::validator::{ProxmoxValidator, ValidatorSettings};
+use agentlab::validator::ProxmoxValidator;
 use async_trait::async_trait;
-use secrecy::SecretString;
+
+use crate::support::{
+    AppliedTerraform, check_named, listening_port, proxmox_validator, quick_validator_settings,
+    validated_fleet_deploy,
+};
 
 const TOKEN: &str = "agentlab@pve!deploy=9c1d2e3f-4a5b-4c6d-8e7f-001122334455";
-
-/// An apply that succeeded and created one container, whose guests output lists it. Shared with the Proxmox
-/// VE fault tests.
-pub(crate) struct AppliedTerraform;
-
-#[async_trait]
-impl TerraformAgent for AppliedTerraform {
-    async fn run(&self, _request: &TerraformRequest) -> Result<TerraformResult, AgentError> {
-        Ok(TerraformResult {
-            ok: true,
-            phase: TerraformPhase::Apply,
-            exit_code: Some(0),
-            cancelled: false,
-            changes: ChangeCounts {
-                add: 1,
-                ..ChangeCounts::default()
-            },
-            resource_changes: Vec::new(),
-            resource_addresses: vec!["proxmox_virtual_environment_container.container[0]".into()],
-            diagnostics: Vec::new(),
-            outputs: [(
-                "guests".to_string(),
-                serde_json::json!([{"vmid": 101, "kind": "lxc"}]),
-            )]
-            .into_iter()
-            .collect(),
-            log_tail: Vec::new(),
-            duration_ms: 5,
-            plan_identity: None,
-            refusal: None,
-        })
-    }
-}
 
 /// Remembers what it was asked and gives no hypothesis, so the run ends after one diagnosis.
 #[derive(Default)]
@@ -66,60 +34,29 @@ impl Diagnoser for RecordingDiagnoser {
     }
 }
 
-/// A deploy of the fleet module whose Terraform is scripted: the validator then looks for one container and
-/// checks the guests on `port`. Shared with the Proxmox VE fault tests.
-pub(crate) fn deploy_run(run_id: &str, port: u16) -> ProjectRun {
-    ProjectRun {
-        run_id: run_id.into(),
-        mode: RunMode::Deploy,
-        first_request: TerraformRequest {
-            project: "lxc-fleet".into(),
-            dir: "modules/lxc-fleet".into(),
-            mode: RunMode::Deploy,
-            plan_file: None,
-            vars: Default::default(),
-            backend_config: Vec::new(),
-            parallelism: 10,
-            lock_timeout: "5m".into(),
-            replace: Vec::new(),
-            reinit_upgrade: false,
-            attempt: 1,
-            guard: Default::default(),
-        },
-        validation: ValidationPlan {
-            resources: vec![agentlab::contracts::ResourceExpectation {
-                pattern: r"proxmox_virtual_environment_container\.container\[\d+\]".into(),
-                count: 1,
-            }],
-            guests_output: "guests".into(),
-            default_node: "pmx-01".into(),
-            port,
-        },
-        max_retries: 2,
-        context: RunContext::default(),
-        longest_wait: agentlab::planner::run::LONGEST_WAIT,
-    }
+fn validator(server: &PveWorldServer) -> ProxmoxValidator {
+    proxmox_validator(
+        server,
+        TOKEN,
+        quick_validator_settings(Duration::from_secs(5)),
+    )
 }
 
-fn validator(server: &PveWorldServer) -> ProxmoxValidator {
-    let settings = ValidatorSettings {
-        client: ProxmoxClientSettings {
-            request_timeout: Duration::from_secs(5),
-            max_attempts: 2,
-            retry_backoff: Duration::from_millis(1),
-        },
-        ..ValidatorSettings::default()
+/// Deploys with the scripted apply against `world` (a guest's port listening) and the real Validator; returns the
+/// record and what the diagnoser was asked.
+async fn deploy_against(world: PveWorld) -> (RunRecord, Vec<DiagnosisRequest>) {
+    let server = PveWorldServer::start(world).await.unwrap();
+    let (_listener, port) = listening_port().await;
+    let validator = validator(&server);
+    let diagnoser = RecordingDiagnoser::default();
+    let agents = Agents {
+        terraform: &AppliedTerraform,
+        validator: &validator,
+        diagnoser: &diagnoser,
     };
-    let connection = ProxmoxConnection {
-        endpoint: server.endpoint(),
-        token: SecretString::from(TOKEN),
-        insecure: false,
-        ca_file: None,
-    };
-    ProxmoxValidator::new(
-        ProxmoxClient::new(&connection, settings.client).unwrap(),
-        settings,
-    )
+    let record = run_project(validated_fleet_deploy("run-validate", port), agents).await;
+    let requests = diagnoser.requests.lock().unwrap().clone();
+    (record, requests)
 }
 
 #[tokio::test]
@@ -129,19 +66,7 @@ async fn a_stopped_guest_after_apply_moves_the_run_to_diagnosing_with_the_check_
             .named("web-1")
             .stopped(),
     );
-    let server = PveWorldServer::start(world).await.unwrap();
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-        .await
-        .unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let validator = validator(&server);
-    let diagnoser = RecordingDiagnoser::default();
-    let agents = Agents {
-        terraform: &AppliedTerraform,
-        validator: &validator,
-        diagnoser: &diagnoser,
-    };
-    let record = run_project(deploy_run("run-validate", port), agents).await;
+    let (record, requests) = deploy_against(world).await;
 
     assert_eq!(record.outcome, Outcome::Failed);
     let validating_to_diagnosing = record
@@ -155,17 +80,12 @@ async fn a_stopped_guest_after_apply_moves_the_run_to_diagnosing_with_the_check_
         "{validating_to_diagnosing:?}"
     );
 
-    let requests = diagnoser.requests.lock().unwrap();
     assert_eq!(requests.len(), 1);
     let validation = requests[0]
         .validation
         .as_ref()
         .expect("the diagnosis sees the validation");
-    let failed = validation
-        .checks
-        .iter()
-        .find(|check| check.name == CheckName::GuestStatus)
-        .unwrap();
+    let failed = check_named(validation, CheckName::GuestStatus);
     assert_eq!(failed.status, CheckStatus::Fail);
     assert_eq!(
         failed.evidence,
@@ -185,21 +105,9 @@ async fn a_healthy_world_ends_in_success_without_a_diagnosis() {
     let world = PveWorld::new()
         .with_token(TOKEN)
         .with_guest(WorldGuest::container("pmx-01", 101, "127.0.0.1/8"));
-    let server = PveWorldServer::start(world).await.unwrap();
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-        .await
-        .unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let validator = validator(&server);
-    let diagnoser = RecordingDiagnoser::default();
-    let agents = Agents {
-        terraform: &AppliedTerraform,
-        validator: &validator,
-        diagnoser: &diagnoser,
-    };
-    let record = run_project(deploy_run("run-validate", port), agents).await;
+    let (record, requests) = deploy_against(world).await;
     assert_eq!(record.outcome, Outcome::Success, "{record:#?}");
-    assert!(diagnoser.requests.lock().unwrap().is_empty());
+    assert!(requests.is_empty());
     let validation = record.attempts[0].validation.as_ref().unwrap();
     assert!(
         validation

@@ -1,13 +1,11 @@
 //! `agentlab diagnose --record FILE --llm SPEC`: the real binary re-diagnoses a recorded failure with another
 //! model, without Terraform.
 
-use std::process::Command;
-
 use agentlab::contracts::Outcome;
 use agentlab::redact::SharedRedactor;
-use agentlab::stand_in::llm::{LlmStandIn, ScriptedResponse};
 
 use super::*;
+use crate::support::{agentlab_in, text};
 
 #[tokio::test]
 async fn a_recorded_failure_is_rediagnosed_with_another_model() {
@@ -28,35 +26,30 @@ async fn a_recorded_failure_is_rediagnosed_with_another_model() {
         "node lock contention",
         &["E2"],
     );
-    let server = LlmStandIn::start(vec![ScriptedResponse::anthropic_hypothesis(
-        &answer, 700, 60,
-    )])
-    .await
-    .unwrap();
+    let server = llm_answering(&answer, 700, 60).await;
     let base_url = server.base_url();
     let config = dir.path().join("agentlab.toml");
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_agentlab"))
-            .args([
-                "--config",
-                config.to_str().unwrap(),
-                "diagnose",
-                "--record",
-                record_path.to_str().unwrap(),
-                "--llm",
-                "anthropic:claude-haiku-5-5",
-                "--no-catalog",
-                "--json",
-            ])
-            .env("AGENTLAB_LLM_BASE_URL", base_url)
-            .env("ANTHROPIC_API_KEY", "sk-ant-cli-test-key-0000000000")
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let mut command = agentlab_in(dir.path());
+    command
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "diagnose",
+            "--record",
+            record_path.to_str().unwrap(),
+            "--llm",
+            "anthropic:claude-haiku-5-5",
+            "--no-catalog",
+            "--json",
+        ])
+        .env("AGENTLAB_LLM_BASE_URL", base_url)
+        .env("ANTHROPIC_API_KEY", "sk-ant-cli-test-key-0000000000");
+    let output = tokio::process::Command::from(command)
+        .output()
+        .await
+        .unwrap();
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -85,7 +78,7 @@ fn a_successful_record_is_refused_with_exit_2() {
     });
     let path = dir.path().join("p.json");
     std::fs::write(&path, record.to_string()).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_agentlab"))
+    let output = agentlab_in(dir.path())
         .args([
             "--config",
             dir.path().join("none.toml").to_str().unwrap(),
@@ -98,5 +91,5 @@ fn a_successful_record_is_refused_with_exit_2() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("successful run"));
+    assert!(text(&output.stderr).contains("successful run"));
 }

@@ -11,13 +11,12 @@
 use std::path::Path;
 
 use agentlab::contracts::{Category, Outcome, Remediation};
-use agentlab::stand_in::llm::{LlmStandIn, ScriptedResponse};
 
-use super::{
+use crate::diagnosis::{hypothesis, llm_answering};
+use crate::github_stand_in::{OWNER_REPO, StandIn};
+use crate::support::{
     agentlab, fixture_workspace, proxmox_for, pull_request_event, record_on_disk, stderr_of,
 };
-use crate::diagnosis::hypothesis;
-use crate::github_stand_in::{OWNER_REPO, StandIn};
 
 /// Where each canary was planted, and the canary.
 const CANARIES: [(&str, &str); 9] = [
@@ -50,12 +49,11 @@ fn assert_no_canary(place: &str, text: &str) {
     }
 }
 
-/// Every file under `dir`, recursively, with its path.
+/// Every file under `dir`, recursively, with its path. A missing folder fails the test: nothing would be checked.
 fn files_under(dir: &Path) -> Vec<(String, String)> {
     let mut files = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return files;
-    };
+    let entries =
+        std::fs::read_dir(dir).unwrap_or_else(|error| panic!("{}: {error}", dir.display()));
     for entry in entries {
         let path = entry.unwrap().path();
         if path.is_dir() {
@@ -84,19 +82,14 @@ async fn no_canary_leaves_the_process_in_any_request_record_summary_or_log() {
         "the provisioner printed canary-tfvars-2b7e41 and sk-ant-api03-canaryLlmKey-7f3e9a1b2c",
         &["E1"],
     );
-    let llm = LlmStandIn::start(vec![ScriptedResponse::anthropic_hypothesis(
-        &echoing, 2_000, 100,
-    )])
-    .await
-    .unwrap();
+    let llm = llm_answering(&echoing, 2_000, 100).await;
     // The Proxmox VE stand-in knows the token and no guest yet: the plan's guest checks skip, as before a first
     // deploy.
     let proxmox_token = format!("terraform@pam!ci={}", CANARIES[2].1);
-    let (_proxmox, _listener, proxmox_env) =
-        proxmox_for(workspace.path(), 0..0, &proxmox_token).await;
+    let proxmox = proxmox_for(workspace.path(), &proxmox_token, 0..0, "sandbox").await;
     let summary = workspace.path().join("step-summary.md");
     let outputs = workspace.path().join("step-outputs.txt");
-    let mut env = proxmox_env;
+    let mut env = proxmox.env.clone();
     env.extend([
         ("GITHUB_ACTIONS", "true".to_string()),
         ("GITHUB_API_URL", github.api_url.clone()),
@@ -118,42 +111,38 @@ async fn no_canary_leaves_the_process_in_any_request_record_summary_or_log() {
         ("CANARY_KEY_BODY", CANARIES[5].1.to_string()),
     ]);
 
-    let plan = agentlab(
-        workspace.path(),
-        &[
-            "plan",
-            "--project",
-            "fault-canaries",
-            "--post",
-            "--output",
-            "plan",
-            "--json",
-        ],
-        &env,
-    )
-    .await;
-    assert_eq!(plan.status.code(), Some(0), "{}", stderr_of(&plan));
-    assert_eq!(
-        record_on_disk(&workspace.path().join("plan"), "fault-canaries").outcome,
-        Outcome::Success
-    );
-    let deploy = agentlab(
-        workspace.path(),
-        &[
-            "deploy",
-            "--project",
-            "fault-canaries",
-            "--post",
-            "--output",
-            "deploy",
-            "--json",
-        ],
-        &env,
-    )
-    .await;
-    assert_eq!(deploy.status.code(), Some(1), "{}", stderr_of(&deploy));
-    let record = record_on_disk(&workspace.path().join("deploy"), "fault-canaries");
-    assert_eq!(record.outcome, Outcome::Failed);
+    // The plan, posted to the pull request, succeeds; the deploy fails and is diagnosed. Each writes its records
+    // to the folder named after its command.
+    let mut runs = Vec::new();
+    for (command, exit_code, outcome) in [
+        ("plan", 0, Outcome::Success),
+        ("deploy", 1, Outcome::Failed),
+    ] {
+        let output = agentlab(
+            workspace.path(),
+            &[
+                command,
+                "--project",
+                "fault-canaries",
+                "--post",
+                "--output",
+                command,
+                "--json",
+            ],
+            &env,
+        )
+        .await;
+        assert_eq!(
+            output.status.code(),
+            Some(exit_code),
+            "{command}: {}",
+            stderr_of(&output)
+        );
+        let record = record_on_disk(&workspace.path().join(command), "fault-canaries");
+        assert_eq!(record.outcome, outcome, "{command}");
+        runs.push((command, output, record));
+    }
+    let record = &runs[1].2;
     assert_eq!(record.llm_calls, 1, "{:?}", record.failure_reason);
 
     // Every path was exercised: a plan comment, a deploy timeline, an incident, one LLM call.
@@ -192,7 +181,7 @@ async fn no_canary_leaves_the_process_in_any_request_record_summary_or_log() {
         "the step outputs",
         &std::fs::read_to_string(&outputs).unwrap(),
     );
-    for (name, output) in [("plan", &plan), ("deploy", &deploy)] {
+    for (name, output, _) in &runs {
         assert_no_canary(
             &format!("{name}'s stdout"),
             &String::from_utf8_lossy(&output.stdout),

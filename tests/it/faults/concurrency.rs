@@ -2,32 +2,28 @@
 //! lock on `terraform.tfstate`): the second fails on the state lock with a message that says so, the first
 //! finishes, the state is intact and both runs leave a record.
 
-use std::process::Stdio;
-
 use agentlab::contracts::Outcome;
 
-use super::{agentlab, agentlab_command, rest_of, sandbox_proxmox, stderr_of, stderr_until};
-use crate::terraform::{installed_terraform, sandbox_workspace, terraform_cli_config};
+use crate::support::{
+    agentlab, installed_terraform, record_errors, record_on_disk, rest_of, sandbox_proxmox,
+    sandbox_workspace, spawn_until_provisioning, stderr_of, terraform_cli_config,
+};
 
 #[tokio::test]
 async fn two_deploys_of_one_project_one_fails_on_the_state_lock_and_the_state_is_intact() {
     let workspace = sandbox_workspace();
-    let (_proxmox, _listener, proxmox_env) = sandbox_proxmox(workspace.path()).await;
-    let mut first_env = proxmox_env.clone();
+    let proxmox = sandbox_proxmox(workspace.path()).await;
+    let mut first_env = proxmox.env.clone();
     // The first run's creates take ten seconds, so its apply holds the lock for as long as the second run needs to
     // start, init and ask for the lock, even on a loaded machine.
     first_env.push(("TF_VAR_create_seconds", "10".to_string()));
     // No --output: each run picks its own folder under .agentlab/runs, as in CI.
     let deploy = ["deploy", "--project", "sandbox-ok", "--no-post"];
-    let mut first = agentlab_command(workspace.path(), &deploy, &first_env)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("agentlab starts");
-    let (first_seen, first_rest) = stderr_until(&mut first, "Provisioning with 'local-exec'").await;
+    let (mut first, first_seen, first_rest) =
+        spawn_until_provisioning(workspace.path(), &deploy, &first_env).await;
 
     // The sandbox configuration waits 0s for a lock, so the second run fails at once rather than waiting.
-    let second = agentlab(workspace.path(), &deploy, &proxmox_env).await;
+    let second = agentlab(workspace.path(), &deploy, &proxmox.env).await;
     let second_stderr = stderr_of(&second);
     assert_eq!(second.status.code(), Some(1), "{second_stderr}");
     assert!(
@@ -42,7 +38,7 @@ async fn two_deploys_of_one_project_one_fails_on_the_state_lock_and_the_state_is
     let runs = workspace.path().join(".agentlab/runs");
     let mut records: Vec<agentlab::contracts::RunRecord> = std::fs::read_dir(&runs)
         .unwrap()
-        .map(|entry| super::record_on_disk(&entry.unwrap().path(), "sandbox-ok"))
+        .map(|entry| record_on_disk(&entry.unwrap().path(), "sandbox-ok"))
         .collect();
     assert_eq!(records.len(), 2, "one record per run");
     records.sort_by_key(|record| record.outcome == Outcome::Success);
@@ -50,12 +46,7 @@ async fn two_deploys_of_one_project_one_fails_on_the_state_lock_and_the_state_is
     assert_ne!(locked_out.run_id, finished.run_id);
     assert_eq!(finished.outcome, Outcome::Success, "{finished:#?}");
     assert_eq!(locked_out.outcome, Outcome::Failed);
-    let lock_error = locked_out.attempts[0]
-        .terraform
-        .errors()
-        .map(|diagnostic| format!("{}: {}", diagnostic.summary, diagnostic.detail))
-        .collect::<Vec<_>>()
-        .join("\n");
+    let lock_error = record_errors(locked_out);
     assert!(
         lock_error.contains("Error acquiring the state lock"),
         "{lock_error}"

@@ -5,27 +5,16 @@
 use std::time::Duration;
 
 use agentlab::contracts::Outcome;
-use agentlab::github::client::GitHubClient;
 use agentlab::github::publish::PublishReport;
-use agentlab::http_retry::HttpRetryPolicy;
 use agentlab::stand_in::records::plan_with_replacements;
-use secrecy::SecretString;
 
-use crate::publishing::publish_records;
-
-use super::{agentlab, pull_request_event, record_on_disk, sandbox_proxmox, stderr_of};
-use crate::github_stand_in::{OWNER_REPO, Scripted, StandIn, TOKEN};
-use crate::terraform::sandbox_workspace;
+use crate::github_stand_in::{OWNER_REPO, StandIn, TOKEN};
+use crate::support::{
+    agentlab, github_client, publish_with, pull_request_event, record_on_disk, refused_url,
+    sandbox_proxmox, sandbox_workspace, script_comment_answer, silent_server, stderr_of,
+};
 
 const PULL_REQUEST: u64 = 2;
-
-fn quick_retries() -> HttpRetryPolicy {
-    HttpRetryPolicy {
-        max_attempts: 3,
-        base_delay: Duration::from_millis(20),
-        max_delay: Duration::from_secs(5),
-    }
-}
 
 async fn stand_in_with_pull_request() -> StandIn {
     let stand_in = StandIn::start().await;
@@ -33,39 +22,20 @@ async fn stand_in_with_pull_request() -> StandIn {
     stand_in
 }
 
-fn client(api_url: &str, timeout: Duration) -> GitHubClient {
-    GitHubClient::with_request_timeout(
-        api_url,
-        &SecretString::from(TOKEN.to_string()),
-        OWNER_REPO,
-        quick_retries(),
-        timeout,
-    )
-    .expect("client")
-}
-
 /// Publishes the example plan record (a comment on PR #2) through a client of `api_url` with `timeout`.
 async fn publish_plan(api_url: &str, timeout: Duration) -> PublishReport {
-    publish_records(&client(api_url, timeout), &[plan_with_replacements()]).await
-}
-
-fn scripted(method: &'static str, status: u16, headers: Vec<(&'static str, String)>) -> Scripted {
-    Scripted {
-        method,
-        path_contains: "/issues/2/comments",
-        status,
-        headers,
-    }
+    publish_with(
+        &github_client(api_url, 3, timeout),
+        &[plan_with_replacements()],
+    )
+    .await
 }
 
 #[tokio::test]
 async fn server_errors_500_and_502_are_retried_then_the_comment_is_posted() {
     let stand_in = stand_in_with_pull_request().await;
-    {
-        let mut state = stand_in.state.lock().unwrap();
-        state.scripted.push_back(scripted("POST", 502, vec![]));
-        state.scripted.push_back(scripted("POST", 500, vec![]));
-    }
+    script_comment_answer(&stand_in, "POST", 502, None);
+    script_comment_answer(&stand_in, "POST", 500, None);
     let report = publish_plan(&stand_in.api_url, Duration::from_secs(10)).await;
     assert_eq!(
         report.done,
@@ -88,11 +58,7 @@ async fn server_errors_500_and_502_are_retried_then_the_comment_is_posted() {
 #[tokio::test]
 async fn a_secondary_rate_limit_403_is_waited_out_as_retry_after_says() {
     let stand_in = stand_in_with_pull_request().await;
-    stand_in.state.lock().unwrap().scripted.push_back(scripted(
-        "POST",
-        403,
-        vec![("retry-after", "1".to_string())],
-    ));
+    script_comment_answer(&stand_in, "POST", 403, Some("1"));
     let report = publish_plan(&stand_in.api_url, Duration::from_secs(10)).await;
     assert_eq!(
         report.done,
@@ -103,11 +69,7 @@ async fn a_secondary_rate_limit_403_is_waited_out_as_retry_after_says() {
     stand_in.assert_no_violations();
 
     // A 403 that asks for longer than the policy allows is given up on, as a warning that says why.
-    stand_in.state.lock().unwrap().scripted.push_back(scripted(
-        "GET",
-        403,
-        vec![("retry-after", "3600".to_string())],
-    ));
+    script_comment_answer(&stand_in, "GET", 403, Some("3600"));
     let report = publish_plan(&stand_in.api_url, Duration::from_secs(10)).await;
     assert!(report.done.is_empty(), "{report:?}");
     assert!(
@@ -119,7 +81,7 @@ async fn a_secondary_rate_limit_403_is_waited_out_as_retry_after_says() {
 #[tokio::test]
 async fn a_github_that_never_answers_times_out_into_a_warning() {
     // Accepts connections and never answers: what a hung proxy or an overloaded API looks like.
-    let (address, held) = super::silent_server().await;
+    let (address, held) = silent_server().await;
     let report = publish_plan(&format!("http://{address}"), Duration::from_millis(300)).await;
     held.abort();
     assert!(report.done.is_empty(), "{report:?}");
@@ -136,13 +98,10 @@ async fn a_refused_connection_keeps_the_record_and_publish_posts_it_later() {
     let workspace = sandbox_workspace();
     let out = workspace.path().join("out");
     // Nothing listens on this port once the listener is dropped: every connection is refused.
-    let refused = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        format!("http://{}", listener.local_addr().unwrap())
-    };
-    let (_proxmox, _listener, proxmox_env) = sandbox_proxmox(workspace.path()).await;
+    let refused = refused_url();
+    let proxmox = sandbox_proxmox(workspace.path()).await;
     let github_env = |api_url: &str| {
-        let mut env = proxmox_env.clone();
+        let mut env = proxmox.env.clone();
         env.extend([
             ("GITHUB_API_URL", api_url.to_string()),
             ("GITHUB_TOKEN", TOKEN.to_string()),

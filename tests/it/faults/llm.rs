@@ -5,12 +5,11 @@
 use std::time::Duration;
 
 use agentlab::commands::write_record;
-use agentlab::contracts::Outcome;
 use agentlab::redact::{Redactor, SharedRedactor};
 use agentlab::stand_in::llm::{LlmStandIn, ScriptedResponse};
 
-use super::record_on_disk;
-use crate::diagnosis::{LockContendedTerraform, deploy, diagnoser, no_dir, settings};
+use crate::diagnosis::{LockContendedTerraform, deploy, diagnoser, no_dir, set_price, settings};
+use crate::support::{assert_failed_because, record_on_disk, silent_server};
 
 /// Deploys the always-failing lock-contended project with `diagnoser`, writes the record and reads it back.
 async fn failing_deploy_on_disk(
@@ -28,7 +27,7 @@ async fn failing_deploy_on_disk(
 
 #[tokio::test]
 async fn an_llm_that_never_answers_times_out_and_the_run_fails_with_the_record_written() {
-    let (address, held) = super::silent_server().await;
+    let (address, held) = silent_server().await;
     let mut hanging = settings(
         "anthropic:claude-haiku-5-5",
         &format!("http://{address}"),
@@ -38,12 +37,7 @@ async fn an_llm_that_never_answers_times_out_and_the_run_fails_with_the_record_w
     let diagnoser = diagnoser(&hanging, SharedRedactor::default());
     let (record, terraform_runs) = failing_deploy_on_disk(diagnoser.as_ref()).await;
     held.abort();
-    assert_eq!(record.outcome, Outcome::Failed);
-    let reason = record.failure_reason.unwrap_or_default();
-    assert!(
-        reason.contains("diagnosis unavailable") && reason.contains("timed out"),
-        "{reason}"
-    );
+    assert_failed_because(&record, &["diagnosis unavailable", "timed out"]);
     assert_eq!(terraform_runs, 1, "no retry without a diagnosis");
     assert_eq!(record.llm_calls, 0);
 }
@@ -61,20 +55,10 @@ async fn an_answer_that_is_not_json_twice_fails_the_run() {
         &server.openai_base_url(),
         false,
     );
-    compatible.price_overrides.insert(
-        "qwen2.5-coder".into(),
-        agentlab::diagnosis::cost::Price {
-            input_per_mtok: 0.5,
-            output_per_mtok: 2.0,
-            cache_read_per_mtok: 0.0,
-            cache_write_per_mtok: 0.0,
-        },
-    );
+    set_price(&mut compatible, "qwen2.5-coder", 0.5, 2.0);
     let diagnoser = diagnoser(&compatible, SharedRedactor::default());
     let (record, terraform_runs) = failing_deploy_on_disk(diagnoser.as_ref()).await;
-    assert_eq!(record.outcome, Outcome::Failed);
-    let reason = record.failure_reason.unwrap_or_default();
-    assert!(reason.contains("invalid twice"), "{reason}");
+    assert_failed_because(&record, &["invalid twice"]);
     assert_eq!(server.requests().len(), 2, "one repair request, no more");
     assert_eq!(terraform_runs, 1, "no remediation ran");
     assert_eq!(record.llm_calls, 2, "both answers had usage and count");
@@ -94,11 +78,9 @@ async fn the_providers_spend_limit_fails_the_run_without_a_retry() {
         SharedRedactor::default(),
     );
     let (record, terraform_runs) = failing_deploy_on_disk(diagnoser.as_ref()).await;
-    assert_eq!(record.outcome, Outcome::Failed);
-    let reason = record.failure_reason.unwrap_or_default();
-    assert!(
-        reason.contains("spend limit is reached") && reason.contains("agentlab diagnose --record"),
-        "{reason}"
+    assert_failed_because(
+        &record,
+        &["spend limit is reached", "agentlab diagnose --record"],
     );
     assert_eq!(server.requests().len(), 1, "a spend limit is not retried");
     assert_eq!(terraform_runs, 1);

@@ -11,13 +11,13 @@ use agentlab::planner::agents::{Agents, Diagnoser};
 use agentlab::planner::run::run_project;
 use agentlab::redact::Redactor;
 use agentlab::stand_in::proxmox::{NodeState, PveWorld, PveWorldServer, WorldGuest};
-use agentlab::validator::proxmox::{ProxmoxClient, ProxmoxClientSettings, ProxmoxConnection};
 use agentlab::validator::{ProxmoxValidator, ValidatorSettings};
 use async_trait::async_trait;
-use secrecy::SecretString;
 
-use super::record_on_disk;
-use crate::validator_in_planner::{AppliedTerraform, deploy_run};
+use crate::support::{
+    AppliedTerraform, check_named, listening_port, proxmox_validator, quick_validator_settings,
+    record_on_disk, validated_fleet_deploy,
+};
 
 const TOKEN: &str = "agentlab@pve!faults=4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8";
 const NODE: &str = "pmx-01";
@@ -34,24 +34,10 @@ impl Diagnoser for NoDiagnoser {
 
 fn validator(server: &PveWorldServer) -> ProxmoxValidator {
     let settings = ValidatorSettings {
-        client: ProxmoxClientSettings {
-            request_timeout: Duration::from_millis(400),
-            max_attempts: 2,
-            retry_backoff: Duration::from_millis(1),
-        },
         guest_deadline: Duration::from_secs(20),
-        ..ValidatorSettings::default()
+        ..quick_validator_settings(Duration::from_millis(400))
     };
-    let connection = ProxmoxConnection {
-        endpoint: server.endpoint(),
-        token: SecretString::from(TOKEN),
-        insecure: false,
-        ca_file: None,
-    };
-    ProxmoxValidator::new(
-        ProxmoxClient::new(&connection, settings.client).unwrap(),
-        settings,
-    )
+    proxmox_validator(server, TOKEN, settings)
 }
 
 fn container() -> WorldGuest {
@@ -60,8 +46,7 @@ fn container() -> WorldGuest {
 
 #[tokio::test]
 async fn proxmox_api_faults_fail_the_deploy_with_a_clear_check_and_the_record_written() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
+    let (_listener, port) = listening_port().await;
     let status_path = "/lxc/101/status/current";
     let cases: Vec<(&str, PveWorld, &str)> = vec![
         (
@@ -121,7 +106,7 @@ async fn proxmox_api_faults_fail_the_deploy_with_a_clear_check_and_the_record_wr
     for (fault, world, expected) in cases {
         let server = PveWorldServer::start(world).await.unwrap();
         let record = run_project(
-            deploy_run("faults-proxmox", port),
+            validated_fleet_deploy("faults-proxmox", port),
             Agents {
                 terraform: &AppliedTerraform,
                 validator: &validator(&server),
@@ -134,11 +119,7 @@ async fn proxmox_api_faults_fail_the_deploy_with_a_clear_check_and_the_record_wr
             .validation
             .as_ref()
             .unwrap_or_else(|| panic!("{fault}: the deploy was validated"));
-        let guest_status = validation
-            .checks
-            .iter()
-            .find(|check| check.name == CheckName::GuestStatus)
-            .unwrap();
+        let guest_status = check_named(validation, CheckName::GuestStatus);
         assert_eq!(guest_status.status, CheckStatus::Fail, "{fault}");
         let evidence = guest_status.evidence.join("\n");
         assert!(evidence.contains(expected), "{fault}: {evidence}");

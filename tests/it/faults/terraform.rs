@@ -1,53 +1,40 @@
-//! Terraform faults through the real `agentlab` binary: a SIGTERM in the middle of an apply, a missing binary, a
-//! binary that prints random bytes, and one that prints 50 MB. Each ends with exit status 1, the record on disk
-//! and no panic.
+//! Terraform faults through the real `agentlab` binary: a SIGTERM in the middle of an apply, a missing binary, and
+//! binaries that print random bytes or 50 MB (a table of what they print and what the record keeps of it). Each
+//! ends with exit status 1, the record on disk and no panic.
 
 use std::path::Path;
 use std::process::Stdio;
 
-use agentlab::contracts::{Outcome, TerraformPhase};
+use agentlab::contracts::{Outcome, TerraformPhase, TerraformResult};
 
-use super::{
-    agentlab, agentlab_command, fake_terraform, record_on_disk, rest_of, sandbox_proxmox,
-    stderr_of, stderr_until,
+use crate::support::{
+    agentlab, agentlab_in, assert_failed_because, assert_no_panic, fake_terraform, record_on_disk,
+    rest_of, sandbox_proxmox, sandbox_workspace, spawn_until_provisioning, stderr_of,
 };
-use crate::terraform::sandbox_workspace;
 
-fn assert_no_panic(stderr: &str) {
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
-        "agentlab panicked:\n{stderr}"
-    );
-}
+/// `agentlab deploy` of the healthy sandbox project, its record in `out/`.
+const DEPLOY_SANDBOX: [&str; 6] = [
+    "deploy",
+    "--project",
+    "sandbox-ok",
+    "--no-post",
+    "--output",
+    "out",
+];
 
 #[tokio::test]
 async fn a_sigterm_mid_deploy_writes_the_record_and_the_next_plan_needs_no_unlock() {
     let workspace = sandbox_workspace();
     let out = workspace.path().join("out");
-    let (_proxmox, _listener, proxmox_env) = sandbox_proxmox(workspace.path()).await;
-    let mut slow_env = proxmox_env.clone();
+    let proxmox = sandbox_proxmox(workspace.path()).await;
+    let mut slow_env = proxmox.env.clone();
     // Each create takes five seconds, so the apply is still running when the signal arrives (the signal is sent the
     // moment Terraform reports the provisioner started). Terraform lets running provisioners finish, so this is
     // also how long the interrupted apply lasts.
     slow_env.push(("TF_VAR_create_seconds", "5".to_string()));
-    let mut child = agentlab_command(
-        workspace.path(),
-        &[
-            "deploy",
-            "--project",
-            "sandbox-ok",
-            "--no-post",
-            "--output",
-            "out",
-        ],
-        &slow_env,
-    )
-    .stdout(Stdio::null())
-    .stderr(Stdio::piped())
-    .spawn()
-    .expect("agentlab starts");
     // Signal once Terraform logs that a provisioner started: it is inside the apply, holding the state lock.
-    let (seen, rest) = stderr_until(&mut child, "Provisioning with 'local-exec'").await;
+    let (mut child, seen, rest) =
+        spawn_until_provisioning(workspace.path(), &DEPLOY_SANDBOX, &slow_env).await;
     let pid = i32::try_from(child.id().expect("running")).unwrap();
     // SAFETY: kill(2) on the agentlab child this test started, which has not been reaped yet.
     unsafe {
@@ -59,16 +46,7 @@ async fn a_sigterm_mid_deploy_writes_the_record_and_the_next_plan_needs_no_unloc
     assert_no_panic(&stderr);
     assert!(stderr.contains("signal received"), "{stderr}");
     let record = record_on_disk(&out, "sandbox-ok");
-    assert_eq!(record.outcome, Outcome::Failed);
-    assert!(
-        record
-            .failure_reason
-            .as_deref()
-            .unwrap_or("")
-            .contains("cancelled"),
-        "{:?}",
-        record.failure_reason
-    );
+    assert_failed_because(&record, &["cancelled"]);
     assert_eq!(
         record.attempts.len(),
         1,
@@ -95,7 +73,7 @@ async fn a_sigterm_mid_deploy_writes_the_record_and_the_next_plan_needs_no_unloc
             "--output",
             "replan",
         ],
-        &proxmox_env,
+        &proxmox.env,
     )
     .await;
     assert_eq!(replan.status.code(), Some(0), "{}", stderr_of(&replan));
@@ -110,95 +88,18 @@ async fn a_sigterm_mid_deploy_writes_the_record_and_the_next_plan_needs_no_unloc
 #[tokio::test]
 async fn a_missing_terraform_fails_the_run_with_the_record_written() {
     let workspace = sandbox_workspace();
+    let missing = workspace.path().join("no-terraform-here");
     let output = agentlab(
         workspace.path(),
-        &[
-            "deploy",
-            "--project",
-            "sandbox-ok",
-            "--no-post",
-            "--output",
-            "out",
-        ],
-        &[(
-            "AGENTLAB_TERRAFORM",
-            workspace
-                .path()
-                .join("no-terraform-here")
-                .display()
-                .to_string(),
-        )],
+        &DEPLOY_SANDBOX,
+        &[("AGENTLAB_TERRAFORM", missing.display().to_string())],
     )
     .await;
     let stderr = stderr_of(&output);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert_no_panic(&stderr);
     let record = record_on_disk(&workspace.path().join("out"), "sandbox-ok");
-    assert_eq!(record.outcome, Outcome::Failed);
-    let reason = record.failure_reason.unwrap_or_default();
-    assert!(
-        reason.contains("no-terraform-here") && reason.contains("scripts/install-terraform"),
-        "{reason}"
-    );
-}
-
-/// A terraform whose `init` works and whose every other command prints `output` and exits 1.
-fn terraform_printing(dir: &Path, output: &str) -> String {
-    fake_terraform(
-        dir,
-        "terraform-fake",
-        &format!(
-            "#!/bin/bash\nif [ \"$1\" = init ]; then echo 'Terraform has been successfully initialized!'; exit 0; fi\n\
-             {output}\nexit 1\n"
-        ),
-    )
-    .display()
-    .to_string()
-}
-
-#[tokio::test]
-async fn a_terraform_printing_garbage_fails_the_run_without_a_panic() {
-    let workspace = sandbox_workspace();
-    // Random bytes on both streams: invalid UTF-8, control characters, lines of any length.
-    let binary = terraform_printing(
-        workspace.path(),
-        "head -c 300000 /dev/urandom; head -c 100000 /dev/urandom >&2",
-    );
-    let output = agentlab(
-        workspace.path(),
-        &[
-            "plan",
-            "--project",
-            "sandbox-ok",
-            "--no-post",
-            "--output",
-            "out",
-        ],
-        &[("AGENTLAB_TERRAFORM", binary)],
-    )
-    .await;
-    let stderr = stderr_of(&output);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert_no_panic(&stderr);
-    let record = record_on_disk(&workspace.path().join("out"), "sandbox-ok");
-    assert_eq!(record.outcome, Outcome::Failed);
-    let terraform = &record.attempts[0].terraform;
-    assert_eq!(
-        (terraform.phase, terraform.exit_code),
-        (TerraformPhase::Plan, Some(1))
-    );
-    assert!(
-        terraform
-            .errors()
-            .any(|diagnostic| diagnostic.summary.contains("could not read a line")),
-        "{:?}",
-        terraform.diagnostics
-    );
-    assert!(
-        terraform.diagnostics.len() <= 10,
-        "{}",
-        terraform.diagnostics.len()
-    );
+    assert_failed_because(&record, &["no-terraform-here", "scripts/install-terraform"]);
 }
 
 /// The largest resident set of the agentlab child, from wait4(2) (kilobytes on Linux).
@@ -213,13 +114,20 @@ fn wait_for_max_rss_kib(pid: i32) -> (i32, i64) {
     (libc::WEXITSTATUS(status), usage.ru_maxrss)
 }
 
-/// Runs `agentlab plan` with a terraform whose plan prints what `output` (a shell snippet) prints, and returns
-/// the exit status, agentlab's peak resident set in KiB and the end of its log.
+/// Runs `agentlab plan` with a terraform whose `init` works and whose plan prints what `output` (a shell snippet)
+/// prints and exits 1; returns the exit status, agentlab's peak resident set in KiB and the end of its log.
 async fn plan_printing(workspace: &Path, output: &str) -> (i32, i64, String) {
-    terraform_printing(workspace, output);
+    let terraform = fake_terraform(
+        workspace,
+        "terraform-fake",
+        &format!(
+            "#!/bin/bash\nif [ \"$1\" = init ]; then echo 'Terraform has been successfully initialized!'; exit 0; fi\n\
+             {output}\nexit 1\n"
+        ),
+    );
     let log = std::fs::File::create(workspace.join("agentlab.log")).unwrap();
     // wait4 below needs a child nobody else reaps: a plain std child, never waited for through std.
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_agentlab"));
+    let mut command = agentlab_in(workspace);
     command
         .args([
             "plan",
@@ -231,11 +139,7 @@ async fn plan_printing(workspace: &Path, output: &str) -> (i32, i64, String) {
             "--config",
         ])
         .arg(workspace.join("agentlab-sandbox.toml"))
-        .current_dir(workspace)
-        .env("AGENTLAB_TERRAFORM", workspace.join("terraform-fake"))
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env_remove("GITHUB_OUTPUT")
+        .env("AGENTLAB_TERRAFORM", terraform)
         .stdout(Stdio::null())
         .stderr(Stdio::from(log));
     #[expect(
@@ -249,25 +153,85 @@ async fn plan_printing(workspace: &Path, output: &str) -> (i32, i64, String) {
         .unwrap();
     let log = std::fs::read(workspace.join("agentlab.log")).unwrap();
     let log_end = String::from_utf8_lossy(&log[log.len().saturating_sub(20_000)..]).into_owned();
-    assert_no_panic(&log_end);
     (code, max_rss_kib, log_end)
 }
 
-/// The output was 50 MB; keeping it, or a diagnostic per line, would need more than this several times over.
+/// The output is up to 50 MB; keeping it, or a diagnostic per line, would need more than this several times over.
 const MAX_RSS_KIB: i64 = 48 * 1024;
 
-/// The record of a plan that printed far too much: failed, on disk, and small.
-fn assert_small_failed_record(workspace: &Path) -> agentlab::contracts::TerraformResult {
-    let record_bytes = std::fs::metadata(workspace.join("out/sandbox-ok.json"))
+/// What a terraform prints (a shell snippet, after a working `init`), and what agentlab must keep of it.
+struct Printing {
+    output: &'static str,
+    kept: Kept,
+}
+
+/// What agentlab must have made of the output, found in the record's Terraform result.
+enum Kept {
+    /// A diagnostic whose summary contains this.
+    DiagnosticSummary(&'static str),
+    /// A diagnostic whose detail contains this.
+    DiagnosticDetail(&'static str),
+    /// A line of the log tail that starts with this.
+    LogLineStarting(&'static str),
+}
+
+impl Kept {
+    fn is_in(&self, terraform: &TerraformResult) -> bool {
+        match self {
+            Kept::DiagnosticSummary(text) => terraform
+                .errors()
+                .any(|diagnostic| diagnostic.summary.contains(text)),
+            Kept::DiagnosticDetail(text) => terraform
+                .diagnostics
+                .iter()
+                .any(|diagnostic| diagnostic.detail.contains(text)),
+            Kept::LogLineStarting(text) => {
+                terraform.log_tail.iter().any(|line| line.starts_with(text))
+            }
+        }
+    }
+}
+
+/// Random bytes on both streams: invalid UTF-8, control characters, lines of any length.
+const GARBAGE: Printing = Printing {
+    output: "head -c 300000 /dev/urandom; head -c 100000 /dev/urandom >&2",
+    kept: Kept::DiagnosticSummary("could not read a line"),
+};
+
+/// 50 MB of lines that are not Terraform's JSON, 1 kB each, on stdout, and a little on stderr.
+const FIFTY_MEGABYTES_OF_LINES: Printing = Printing {
+    output: "line=$(printf 'not json: %01010d' 0); yes \"$line\" | head -c 50000000; echo 'Error: the end' >&2",
+    kept: Kept::DiagnosticDetail("more lines of Terraform's JSON output"),
+};
+
+/// One 25 MB line on each stream.
+const FIFTY_MEGABYTES_WITHOUT_A_NEWLINE: Printing = Printing {
+    output: "yes x | tr -d '\\n' | head -c 25000000 >&2; yes y | tr -d '\\n' | head -c 25000000",
+    kept: Kept::LogLineStarting("xxxx"),
+};
+
+/// A plan whose terraform prints `printing.output` fails with exit 1 and no panic, within [`MAX_RSS_KIB`], leaving
+/// a small record (under 300 kB, at most 61 log lines and 10 diagnostics) of a plan that exited 1 and kept
+/// `printing.kept`.
+async fn check(printing: Printing) {
+    let workspace = sandbox_workspace();
+    let (code, max_rss_kib, log_end) = plan_printing(workspace.path(), printing.output).await;
+    assert_eq!(code, 1, "{log_end}");
+    assert_no_panic(&log_end);
+    let record_bytes = std::fs::metadata(workspace.path().join("out/sandbox-ok.json"))
         .unwrap()
         .len();
     assert!(
         record_bytes < 300_000,
         "the record holds {record_bytes} bytes"
     );
-    let record = record_on_disk(&workspace.join("out"), "sandbox-ok");
+    let record = record_on_disk(&workspace.path().join("out"), "sandbox-ok");
     assert_eq!(record.outcome, Outcome::Failed);
-    let terraform = record.attempts[0].terraform.clone();
+    let terraform = &record.attempts[0].terraform;
+    assert_eq!(
+        (terraform.phase, terraform.exit_code),
+        (TerraformPhase::Plan, Some(1))
+    );
     assert!(
         terraform.log_tail.len() <= 61,
         "{}",
@@ -278,54 +242,29 @@ fn assert_small_failed_record(workspace: &Path) -> agentlab::contracts::Terrafor
         "{}",
         terraform.diagnostics.len()
     );
-    terraform
-}
-
-#[tokio::test]
-async fn fifty_megabytes_of_output_keep_memory_and_the_record_bounded() {
-    let workspace = sandbox_workspace();
-    // 50 MB of lines that are not Terraform's JSON, 1 kB each, on stdout, and a little on stderr.
-    let (code, max_rss_kib, log_end) = plan_printing(
-        workspace.path(),
-        "line=$(printf 'not json: %01010d' 0); yes \"$line\" | head -c 50000000; echo 'Error: the end' >&2",
-    )
-    .await;
-    assert_eq!(code, 1, "{log_end}");
-    let terraform = assert_small_failed_record(workspace.path());
     assert!(
-        terraform.diagnostics.iter().any(|diagnostic| diagnostic
-            .detail
-            .contains("more lines of Terraform's JSON output")),
-        "{:?}",
-        terraform.diagnostics
-    );
-    assert!(
-        max_rss_kib < MAX_RSS_KIB,
-        "agentlab's resident set peaked at {max_rss_kib} KiB"
-    );
-}
-
-#[tokio::test]
-async fn fifty_megabytes_without_a_newline_are_cut_and_memory_stays_bounded() {
-    let workspace = sandbox_workspace();
-    // One 25 MB line on each stream.
-    let (code, max_rss_kib, log_end) = plan_printing(
-        workspace.path(),
-        "yes x | tr -d '\\n' | head -c 25000000 >&2; yes y | tr -d '\\n' | head -c 25000000",
-    )
-    .await;
-    assert_eq!(code, 1, "{log_end}");
-    let terraform = assert_small_failed_record(workspace.path());
-    assert!(
-        terraform
-            .log_tail
-            .iter()
-            .any(|line| line.starts_with("xxxx")),
-        "{:?}",
+        printing.kept.is_in(terraform),
+        "{:?}\n{:?}",
+        terraform.diagnostics,
         terraform.log_tail
     );
     assert!(
         max_rss_kib < MAX_RSS_KIB,
         "agentlab's resident set peaked at {max_rss_kib} KiB"
     );
+}
+
+#[tokio::test]
+async fn a_terraform_printing_garbage_fails_the_run_without_a_panic() {
+    check(GARBAGE).await;
+}
+
+#[tokio::test]
+async fn fifty_megabytes_of_output_keep_memory_and_the_record_bounded() {
+    check(FIFTY_MEGABYTES_OF_LINES).await;
+}
+
+#[tokio::test]
+async fn fifty_megabytes_without_a_newline_are_cut_and_memory_stays_bounded() {
+    check(FIFTY_MEGABYTES_WITHOUT_A_NEWLINE).await;
 }

@@ -8,9 +8,10 @@ use std::path::Path;
 use super::object_key_name;
 use super::resource_addresses::resource_addresses_of_root_module;
 use super::terraform_source::{
-    ROOT_MODULES, TerraformModule, attribute, crate_root, first_label, modules_dir,
-    string_attribute, terraform_blocks,
+    ROOT_MODULES, TerraformModule, attribute, first_label, modules_dir, string_attribute,
+    terraform_blocks,
 };
+use crate::support::crate_root;
 
 fn root_module(name: &str) -> TerraformModule {
     TerraformModule::load(&modules_dir().join(name))

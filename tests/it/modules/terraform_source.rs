@@ -3,12 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::support::crate_root;
+
 /// The root modules agentlab deploys, as directories under `modules/`.
 pub const ROOT_MODULES: [&str; 3] = ["lxc", "lxc-fleet", "ubuntu-vm"];
-
-pub fn crate_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 pub fn modules_dir() -> PathBuf {
     crate_root().join("modules")

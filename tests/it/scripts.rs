@@ -1,0 +1,57 @@
+//! The scripts in scripts/ as git records them: each must keep its run bit, because scripts/setup and scripts/test
+//! call them unconditionally and a checkout without the bit would fail there (CI checks out what git's index says).
+
+use crate::support::crate_root;
+
+/// `(mode, path)` of every file git tracks under scripts/, from `git ls-files -s`.
+fn tracked_scripts() -> Vec<(String, String)> {
+    let listing = std::process::Command::new("git")
+        .args(["ls-files", "-s", "--", "scripts/"])
+        .current_dir(crate_root())
+        .output()
+        .expect("git runs");
+    assert!(
+        listing.status.success(),
+        "git ls-files failed: {}",
+        String::from_utf8_lossy(&listing.stderr)
+    );
+    String::from_utf8_lossy(&listing.stdout)
+        .lines()
+        .map(|line| {
+            // `<mode> <object> <stage>\t<path>`
+            let (fields, path) = line.split_once('\t').expect("a tab before the path");
+            let mode = fields.split(' ').next().unwrap_or_default();
+            (mode.to_string(), path.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn every_script_is_executable_in_gits_index() {
+    let scripts = tracked_scripts();
+    for called in ["scripts/setup", "scripts/test", "scripts/check-workflows"] {
+        assert!(
+            scripts.iter().any(|(_, path)| path == called),
+            "{called} is not tracked: {scripts:?}"
+        );
+    }
+    let not_executable: Vec<&(String, String)> = scripts
+        .iter()
+        .filter(|(mode, _)| mode != "100755")
+        .collect();
+    assert!(
+        not_executable.is_empty(),
+        "scripts without their run bit (fix with `git update-index --chmod=+x PATH`): {not_executable:?}"
+    );
+}
+
+#[test]
+fn setup_and_test_call_their_scripts_without_asking_whether_they_are_executable() {
+    for script in ["scripts/setup", "scripts/test"] {
+        let text = std::fs::read_to_string(crate_root().join(script)).expect("script readable");
+        assert!(
+            !text.contains("[[ -x scripts/") && !text.contains("[[ -x \"$installer\""),
+            "{script} skips a script that lost its run bit instead of failing"
+        );
+    }
+}

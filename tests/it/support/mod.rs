@@ -1,0 +1,51 @@
+//! What the integration tests share, in one place so no topic file keeps its own copy: where the checkout and its
+//! fixtures are, the installed terraform and sandbox copies, the `agentlab` binary with a clean environment, servers
+//! on loopback port 0 (the Proxmox VE world among them), and readers of the records a run leaves. Topic files hold
+//! only their scenarios, mostly as tables of cases.
+
+mod binary;
+mod github;
+mod planner;
+mod proxmox;
+mod records;
+mod servers;
+mod services;
+mod terraform;
+
+use std::path::PathBuf;
+
+pub use binary::{
+    agentlab, agentlab_in, assert_no_panic, rest_of, spawn_until_provisioning, stderr_of, text,
+    with_installed_terraform,
+};
+pub use github::{assert_done, github_client, publish_with, script_comment_answer};
+pub use planner::{AppliedTerraform, lxc_fleet_deploy, validated_fleet_deploy};
+pub use proxmox::{
+    PROXMOX_TOKEN, ProxmoxStandIn, proxmox_for, proxmox_validator, quick_validator_settings,
+    sandbox_proxmox,
+};
+pub use records::{
+    assert_failed_because, check_named, record_errors, record_on_disk, records_from_stdout,
+    terraform_errors,
+};
+pub use servers::{free_loopback_port, listening_port, refused_url, silent_server};
+pub use services::{INSTALL_HINT, PushgatewayProcess, service_binary};
+pub use terraform::{
+    fake_terraform, fixture_workspace, installed_terraform, runner, runner_with_redactor,
+    sandbox_copy, sandbox_workspace, terraform_cli_config, terraform_request,
+};
+
+/// The crate's checkout: fixtures, scripts, modules and `.tools/` (where scripts/install-terraform puts its tools).
+pub fn crate_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `tests/fixtures/`, the sandbox projects, webhook payloads and recorded data the tests read.
+pub fn fixtures_dir() -> PathBuf {
+    crate_root().join("tests/fixtures")
+}
+
+/// The webhook payload of pull request 2 (GitHub's example), for runs that should comment on it.
+pub fn pull_request_event() -> PathBuf {
+    fixtures_dir().join("github/pull_request.opened.json")
+}
