@@ -1,4 +1,4 @@
-//! The command line (DESIGN.md §12): clap definitions only. The doc comments are the help text.
+//! The command line: clap definitions only. The doc comments are the help text.
 //!
 //! Nothing here runs anything: `commands` turns these parsed arguments plus the configuration into requests.
 

@@ -209,7 +209,7 @@ impl GuestKind {
     }
 }
 
-/// One guest as listed by the project's `guests` Terraform output (DESIGN.md §13).
+/// One guest as listed by the project's `guests` Terraform output (a list of `{ vmid, kind, node?, name?, ipv4? }`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Guest {
@@ -257,7 +257,7 @@ pub struct ValidationRequest {
     pub port: u16,
 }
 
-/// The four checks of DESIGN.md §6.
+/// The Validator's four checks: resources, guest-status, ip-assigned, reachable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub enum CheckName {
     #[serde(rename = "resources")]

@@ -1,4 +1,4 @@
-# Outputs of the `lxc-fleet` root module; `guests` is what the agentlab validator reads (DESIGN.md section 13).
+# Outputs of the `lxc-fleet` root module; `guests` is what the agentlab validator reads (`[project.validate] guests_output` in the README).
 
 output "guests" {
   description = "Guests of this project for the agentlab validator: a list of { vmid, kind, node, name, ipv4 }, ordered by hostname."

@@ -1,4 +1,4 @@
-# Outputs of the `ubuntu-vm` root module; `guests` is what the agentlab validator reads (DESIGN.md section 13).
+# Outputs of the `ubuntu-vm` root module; `guests` is what the agentlab validator reads (`[project.validate] guests_output` in the README).
 
 locals {
   vm = proxmox_virtual_environment_vm.vm

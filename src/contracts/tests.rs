@@ -1,4 +1,4 @@
-//! Round trips of every contract, the wire formats DESIGN.md §5 promises, and the inputs they must refuse.
+//! Round trips of every contract, the wire formats the contracts promise, and the inputs they must refuse.
 
 use super::*;
 use serde_json::json;
@@ -182,7 +182,7 @@ fn the_design_wire_format_examples_deserialize() {
         r#"{"category": "transient_lock", "root_cause": "...", "evidence": ["E1"], "remediation": {"action":
   "reduce_parallelism", "parallelism": 1}, "confidence": 0.8}"#,
     )
-    .expect("the DESIGN.md hypothesis example is valid");
+    .expect("the documented hypothesis example is valid");
     assert_eq!(hypothesis.category, Category::TransientLock);
     assert_eq!(
         hypothesis.remediation,

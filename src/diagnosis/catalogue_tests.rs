@@ -93,7 +93,7 @@ fn telmate_on_proxmox_ve_9() {
 
 #[test]
 fn state_backend_failures() {
-    // REFERENCE.md: terraform 1.0.3 with an S3 backend at a closed port (the sandbox fault-backend-offline).
+    // Printed by terraform 1.0.3 with an S3 backend at a closed port (the sandbox fault-backend-offline).
     check(
         "Error refreshing state: RequestError: send request failed\ncaused by: Get \"http://127.0.0.1:1/tfstate/lxc-fleet/terraform.tfstate\": dial tcp 127.0.0.1:1: connect: connection refused",
         "s3-backend-unreachable",

@@ -112,7 +112,7 @@ impl PriceBook {
     }
 }
 
-/// The table of REFERENCE.md. A dated id (`claude-haiku-4-5-20251001`) takes the price of its alias. Where the
+/// The providers' published prices per million tokens, dated in the table below. A dated id (`claude-haiku-4-5-20251001`) takes the price of its alias. Where the
 /// pricing page gives no cache prices (claude-haiku-5-5) cached tokens are counted at the input price, which can
 /// only overstate the cost.
 pub fn built_in_price(model: &str) -> Option<Price> {

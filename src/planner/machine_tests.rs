@@ -1,4 +1,4 @@
-//! The transition table of DESIGN.md §4, row by row, and its invariants over random event sequences.
+//! The transition table (ARCHITECTURE.md's state diagram), row by row, and its invariants over random event sequences.
 
 use super::*;
 use crate::contracts::Category;

@@ -1,5 +1,5 @@
 //! The Validator: after a plan or an apply, checks that what Terraform reported is what the project expects and
-//! that its guests are really up — the four checks of DESIGN.md §6.
+//! that its guests are really up — the four checks: resources, guest-status, ip-assigned, reachable.
 //!
 //! 1. `resources`: the expected address patterns match their counts (`checks`).
 //! 2. `guest-status`: every guest is `running` per the Proxmox VE API (`proxmox`).

@@ -20,7 +20,7 @@ use crate::support::crate_root;
 const RESOURCE_META_ARGUMENTS: [&str; 5] =
     ["count", "for_each", "depends_on", "provider", "lifecycle"];
 
-/// The keys of one entry of the `guests` output (DESIGN.md section 13).
+/// The keys of one entry of the `guests` output (`[project.validate] guests_output` in the README).
 const GUEST_KEYS: [&str; 5] = ["vmid", "kind", "node", "name", "ipv4"];
 
 fn all_modules() -> Vec<TerraformModule> {

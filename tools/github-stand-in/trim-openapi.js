@@ -15,7 +15,7 @@
 
 const fs = require("fs");
 
-// The operations agentlab uses (REFERENCE.md, GitHub section). Keep in step with src/github/.
+// The operations agentlab uses (the REST endpoints src/github/ calls). Keep in step with src/github/.
 const OPERATIONS = {
   "/repos/{owner}/{repo}/issues/{issue_number}/comments": ["get", "post"],
   "/repos/{owner}/{repo}/issues/comments/{comment_id}": ["patch"],
