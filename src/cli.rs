@@ -149,6 +149,10 @@ pub struct DeployArgs {
     /// Print the run records as a JSON array on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Apply even when no reviewed plan is found for a push (a direct push, a pull request planned before the
+    /// gate). A plan that differs from the reviewed one is still refused.
+    #[arg(long)]
+    pub allow_unreviewed: bool,
 }
 
 /// `--mode plan|live`: the words `validate` uses for the run's two modes (live is what a deploy checks).

@@ -40,8 +40,29 @@ pub struct Config {
     pub proxmox: ProxmoxConfig,
     #[serde(default)]
     pub redact: RedactConfig,
+    #[serde(default)]
+    pub deploy: DeployConfig,
     #[serde(default, rename = "project")]
     pub projects: Vec<ProjectConfig>,
+}
+
+/// `[deploy]`: what a deploy started by a push may apply.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeployConfig {
+    /// A push with no reviewed plan (a direct push, a pull request planned before the gate, a project the pull
+    /// request did not affect): `refuse` (default) or `apply`.
+    #[serde(default)]
+    pub unreviewed: Unreviewed,
+}
+
+/// `[deploy] unreviewed`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unreviewed {
+    #[default]
+    Refuse,
+    Apply,
 }
 
 /// `[defaults]`: how Terraform runs unless a project or a remediation says otherwise.

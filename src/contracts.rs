@@ -590,6 +590,10 @@ pub struct RunContext {
     pub pull_request: Option<u64>,
     #[serde(default)]
     pub run_url: Option<String>,
+    /// Plan mode with a review key: the stamp the pull request's comment carries for this project's plan, which a
+    /// deploy of the merged commit checks before it applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_stamp: Option<ReviewStamp>,
 }
 
 /// What one project's run leaves on disk, written before anything is posted.
@@ -656,7 +660,9 @@ pub fn schemas() -> Vec<(&'static str, schemars::schema::RootSchema)> {
 mod mode_words;
 mod review;
 
-pub use review::{ApplyGuard, PlanIdentity, Refusal, RefusalKind, ReviewGate, ReviewedPlan};
+pub use review::{
+    ApplyGuard, PlanIdentity, Refusal, RefusalKind, ReviewGate, ReviewStamp, ReviewedPlan,
+};
 
 #[cfg(test)]
 mod tests;

@@ -172,6 +172,7 @@ impl CommandContext {
                 commit: (!event.commit.is_empty()).then(|| event.commit.clone()),
                 pull_request: event.pull_request,
                 run_url: self.run_url.clone(),
+                review_stamp: None,
             };
         }
         RunContext {
@@ -182,6 +183,7 @@ impl CommandContext {
             commit: self.environment.get("GITHUB_SHA").map(str::to_string),
             pull_request: None,
             run_url: self.run_url.clone(),
+            review_stamp: None,
         }
     }
 

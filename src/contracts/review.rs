@@ -51,6 +51,14 @@ pub struct ReviewedPlan {
     pub digest: Vec<String>,
 }
 
+/// What a plan run on a pull request vouches for: HMAC(project, head commit, fingerprint) with the review key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewStamp {
+    pub head_sha: String,
+    pub mac: String,
+}
+
 /// A plan's identity: computed by the Terraform agent from the saved plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -18,6 +18,7 @@ fn context(pull_request: Option<u64>) -> RunContext {
         commit: Some("ec26c3e57ca3a959ca5aad62de7213c562f8c821".to_string()),
         pull_request,
         run_url: Some("https://github.com/Codertocat/Hello-World/actions/runs/42".to_string()),
+        review_stamp: None,
     }
 }
 

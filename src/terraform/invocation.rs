@@ -55,6 +55,8 @@ pub(super) struct Invocation {
     pub(super) cancellation: Cancellation,
     pub(super) events: Option<UnboundedSender<UiEvent>>,
     pub(super) environment: Vec<(String, String)>,
+    /// Authenticates reviewed plans (the reviewed-plan gate); `None` when the runner holds no key.
+    pub(super) review_key: Option<super::review::ReviewKey>,
 }
 
 impl Invocation {
@@ -64,6 +66,7 @@ impl Invocation {
             cancellation,
             events: None,
             environment: Vec::new(),
+            review_key: None,
         }
     }
 

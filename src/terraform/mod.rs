@@ -13,6 +13,7 @@ pub mod invocation;
 mod phases;
 pub mod plan;
 pub mod process;
+pub mod review;
 pub mod runner;
 pub mod sensitive;
 pub mod ui;

@@ -12,6 +12,7 @@ use super::human::{LogTail, diagnostics_from_human_output};
 use super::invocation::{Invocation, PlanExit};
 use super::plan::{parse_plan_json, parse_state_json};
 use super::process::{LineLength, MAX_STREAM_LINE_BYTES, OutputStream, ProcessEnd, run_streaming};
+use super::review::{plan_identity, review_refusal};
 use super::sensitive::SensitiveValues;
 use super::ui::{UiEventKind, parse_ui_line};
 use crate::contracts::{
@@ -160,6 +161,16 @@ impl<'a> RequestRun<'a> {
             self.finish(&end, true);
             return Ok(());
         }
+        // The reviewed-plan gate: apply only the plan the pull request's reviewers saw.
+        if let Some(refusal) = review_refusal(
+            &request.guard.review,
+            &request.project,
+            self.result.plan_identity.as_ref(),
+            self.invocation.review_key.as_ref(),
+        ) {
+            self.refuse(&end, refusal);
+            return Ok(());
+        }
 
         let apply = vec![
             "apply".to_owned(),
@@ -178,6 +189,12 @@ impl<'a> RequestRun<'a> {
             return Ok(());
         }
         self.read_state_and_outputs(&end).await
+    }
+
+    /// The plan was made and read, and is not applied: the result says why, and is not `ok`.
+    fn refuse(&mut self, plan_end: &ProcessEnd, refusal: crate::contracts::Refusal) {
+        self.finish(plan_end, false);
+        self.result.refusal = Some(refusal);
     }
 
     /// Records how the last command ended.
@@ -261,6 +278,8 @@ impl<'a> RequestRun<'a> {
         };
         match parse_plan_json(&document) {
             Ok(plan) => {
+                self.result.plan_identity =
+                    plan_identity(&document, self.invocation.review_key.as_ref());
                 self.learn_secrets(&plan.sensitive_values);
                 self.result.changes = plan.counts;
                 self.result.resource_changes = plan.resource_changes;

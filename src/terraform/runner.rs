@@ -81,6 +81,13 @@ impl TerraformRunner {
         self
     }
 
+    /// The key that authenticates reviewed plans: with it the agent fingerprints every saved plan with an HMAC,
+    /// and a deploy whose request carries a reviewed plan applies only that plan.
+    pub fn with_review_key(mut self, key: Option<super::review::ReviewKey>) -> Self {
+        self.invocation.review_key = key;
+        self
+    }
+
     pub fn binary(&self) -> &Path {
         &self.invocation.binary
     }

@@ -1,0 +1,412 @@
+//! The reviewed-plan gate, on the Terraform agent's side: what a saved plan is (its fingerprint and digest), and
+//! whether a deploy may apply it.
+//!
+//! The fingerprint covers what the plan would do: every managed resource change's address, its actions and its
+//! known planned values (top-level attributes; values Terraform only learns during apply are left out, so a
+//! `timestamp()` does not make two plans of the same change differ). Lines are sorted, so the order of
+//! `resource_changes` does not matter either. With the review key (`AGENTLAB_REVIEW_KEY`, which only the runner
+//! holds) the fingerprint is an HMAC-SHA256, so neither it nor the hashed values in the digest can be guessed back
+//! from what the comment shows, sensitive values included; and the pull request's comment carries
+//! HMAC(project, head commit, fingerprint), which a person who can edit comments cannot forge.
+
+use hmac::{Hmac, Mac};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::contracts::{PlanIdentity, Refusal, RefusalKind, ReviewGate, ReviewedPlan};
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// The key that authenticates reviewed plans. Never printed.
+#[derive(Clone)]
+pub struct ReviewKey(SecretString);
+
+impl ReviewKey {
+    pub fn new(key: SecretString) -> Self {
+        Self(key)
+    }
+
+    fn keyed(&self, parts: &[&str]) -> HmacSha256 {
+        // HMAC takes a key of any length, so this cannot fail; an empty MAC state is never used.
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(self.0.expose_secret().as_bytes())
+            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of every length"));
+        for part in parts {
+            mac.update(part.as_bytes());
+            // A separator no part contains, so `ab|c` and `a|bc` never authenticate the same.
+            mac.update(&[0]);
+        }
+        mac
+    }
+
+    fn mac(&self, parts: &[&str]) -> String {
+        hex::encode(self.keyed(parts).finalize().into_bytes())
+    }
+
+    /// What the pull request's comment carries for `project` planned at `head_sha` with `fingerprint`.
+    pub fn review_mac(&self, project: &str, head_sha: &str, fingerprint: &str) -> String {
+        self.mac(&["agentlab-review-v1", project, head_sha, fingerprint])
+    }
+
+    /// Whether `mac` is [`ReviewKey::review_mac`] of these, compared in constant time.
+    pub fn verify(&self, mac: &str, project: &str, head_sha: &str, fingerprint: &str) -> bool {
+        let Ok(given) = hex::decode(mac.trim()) else {
+            return false;
+        };
+        self.keyed(&["agentlab-review-v1", project, head_sha, fingerprint])
+            .verify_slice(&given)
+            .is_ok()
+    }
+}
+
+impl std::fmt::Debug for ReviewKey {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("ReviewKey([REDACTED])")
+    }
+}
+
+/// The identity of the plan in `document` (`terraform show -json PLANFILE`). `None` when the document has no
+/// readable `resource_changes` (the caller has already refused such a plan).
+pub fn plan_identity(document: &str, key: Option<&ReviewKey>) -> Option<PlanIdentity> {
+    let plan: Value = serde_json::from_str(document).ok()?;
+    let changes = plan.get("resource_changes")?.as_array()?;
+    let hash_value = |value: &Value| -> String {
+        let text = value.to_string();
+        match key {
+            Some(key) => key.mac(&["value", &text])[..12].to_string(),
+            None => hex::encode(Sha256::digest(text.as_bytes()))[..12].to_string(),
+        }
+    };
+    let mut lines = Vec::new();
+    let mut fingerprint_lines = Vec::new();
+    for change in changes {
+        if change.get("mode").and_then(Value::as_str) == Some("data") {
+            continue;
+        }
+        let Some(address) = change.get("address").and_then(Value::as_str) else {
+            continue;
+        };
+        let actions: Vec<&str> = change
+            .pointer("/change/actions")
+            .and_then(Value::as_array)
+            .map(|actions| actions.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        if actions.is_empty() || actions == ["no-op"] {
+            continue;
+        }
+        let actions = actions.join(",");
+        lines.push(format!("{address} {actions}"));
+        fingerprint_lines.push(format!("{address} {actions}"));
+        let after = change.pointer("/change/after").and_then(Value::as_object);
+        let unknown = change.pointer("/change/after_unknown");
+        let sensitive = change.pointer("/change/after_sensitive");
+        for (attribute, value) in after.into_iter().flatten() {
+            if unknown.and_then(|unknown| unknown.get(attribute)) == Some(&Value::Bool(true)) {
+                continue;
+            }
+            let is_sensitive = sensitive
+                .and_then(|sensitive| sensitive.get(attribute))
+                .is_some_and(|marker| marker != &Value::Bool(false) && !marker.is_null());
+            if is_sensitive {
+                lines.push(format!("{address}.{attribute} = (sensitive)"));
+                // Only a keyed hash of a sensitive value may enter the fingerprint: a plain hash of a short secret
+                // can be guessed back. Without a key it does not enter at all.
+                if key.is_some() {
+                    fingerprint_lines
+                        .push(format!("{address}.{attribute} = {}", hash_value(value)));
+                }
+            } else {
+                let hashed = hash_value(value);
+                lines.push(format!("{address}.{attribute} = {hashed}"));
+                fingerprint_lines.push(format!("{address}.{attribute} = {hashed}"));
+            }
+        }
+    }
+    lines.sort();
+    fingerprint_lines.sort();
+    let canonical = fingerprint_lines.join("\n");
+    let fingerprint = match key {
+        Some(key) => format!("v1:{}", key.mac(&["fingerprint", &canonical])),
+        None => format!(
+            "v1-unkeyed:{}",
+            hex::encode(Sha256::digest(canonical.as_bytes()))
+        ),
+    };
+    Some(PlanIdentity {
+        fingerprint,
+        digest: lines,
+    })
+}
+
+/// Whether the saved plan (`identity`) may be applied under `gate`; the refusal when it may not.
+pub fn review_refusal(
+    gate: &ReviewGate,
+    project: &str,
+    identity: Option<&PlanIdentity>,
+    key: Option<&ReviewKey>,
+) -> Option<Refusal> {
+    match gate {
+        ReviewGate::NotChecked | ReviewGate::AllowUnreviewed { .. } => None,
+        ReviewGate::Refuse { why } => Some(Refusal {
+            kind: RefusalKind::Unreviewed,
+            reason: format!("no reviewed plan: {why}"),
+            details: identity
+                .map(|identity| identity.digest.clone())
+                .unwrap_or_default(),
+        }),
+        ReviewGate::Reviewed(reviewed) => reviewed_refusal(reviewed, project, identity, key),
+    }
+}
+
+fn reviewed_refusal(
+    reviewed: &ReviewedPlan,
+    project: &str,
+    identity: Option<&PlanIdentity>,
+    key: Option<&ReviewKey>,
+) -> Option<Refusal> {
+    let changed = |details: Vec<String>| {
+        Some(Refusal {
+            kind: RefusalKind::PlanChangedSinceReview,
+            reason: format!(
+                "plan changed since review: the plan of this commit is not the one reviewed on pull request #{}",
+                reviewed.pull_request
+            ),
+            details,
+        })
+    };
+    let Some(key) = key else {
+        return Some(Refusal {
+            kind: RefusalKind::Unreviewed,
+            reason:
+                "no reviewed plan can be checked: AGENTLAB_REVIEW_KEY is not set on this runner"
+                    .to_string(),
+            details: Vec::new(),
+        });
+    };
+    let Some(identity) = identity else {
+        return changed(vec!["the saved plan could not be read".to_string()]);
+    };
+    if key.verify(
+        &reviewed.mac,
+        project,
+        &reviewed.head_sha,
+        &identity.fingerprint,
+    ) {
+        return None;
+    }
+    let mut details = digest_difference(&reviewed.digest, &identity.digest);
+    if details.is_empty() {
+        details.push(
+            "the resource actions and visible planned values are the same: a sensitive value, or the reviewed \
+             comment itself, differs"
+                .to_string(),
+        );
+    }
+    changed(details)
+}
+
+/// What differs between the reviewed digest and the current one, one line each: resources added to or removed
+/// from the plan, actions that changed, attributes whose planned value changed.
+pub fn digest_difference(reviewed: &[String], current: &[String]) -> Vec<String> {
+    let reviewed_text = reviewed.join("\n") + "\n";
+    let current_text = current.join("\n") + "\n";
+    let diff = similar::TextDiff::from_lines(&reviewed_text, &current_text);
+    let mut removed: Vec<&str> = Vec::new();
+    let mut added: Vec<&str> = Vec::new();
+    for change in diff.iter_all_changes() {
+        match change.tag() {
+            similar::ChangeTag::Delete => removed.push(change.value().trim_end()),
+            similar::ChangeTag::Insert => added.push(change.value().trim_end()),
+            similar::ChangeTag::Equal => {}
+        }
+    }
+    let key_of = |line: &str| -> String {
+        match line.split_once(" = ") {
+            Some((attribute, _)) => attribute.to_string(),
+            None => line.split(' ').next().unwrap_or(line).to_string(),
+        }
+    };
+    let mut lines = Vec::new();
+    for line in &added {
+        let key = key_of(line);
+        match removed.iter().find(|old| key_of(old) == key) {
+            Some(old) if line.contains(" = ") => {
+                lines.push(format!("~ {key}: planned value changed"));
+                let _ = old;
+            }
+            Some(old) => lines.push(format!(
+                "~ {key}: actions {} → {}",
+                old.split(' ').nth(1).unwrap_or("?"),
+                line.split(' ').nth(1).unwrap_or("?")
+            )),
+            None if line.contains(" = ") => lines.push(format!("+ {key}: attribute now planned")),
+            None => lines.push(format!("+ {line}: added to the plan")),
+        }
+    }
+    for line in &removed {
+        let key = key_of(line);
+        if added.iter().any(|new| key_of(new) == key) {
+            continue;
+        }
+        if line.contains(" = ") {
+            lines.push(format!("- {key}: attribute no longer planned"));
+        } else {
+            lines.push(format!("- {line}: no longer in the plan"));
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> ReviewKey {
+        ReviewKey::new(SecretString::from("runner-only-key".to_string()))
+    }
+
+    fn plan(changes: &str) -> String {
+        format!(r#"{{"format_version": "1.0", "resource_changes": [{changes}]}}"#)
+    }
+
+    const CREATE_A: &str = r#"{"address": "null_resource.a", "mode": "managed", "change": {"actions": ["create"],
+        "after": {"triggers": {"n": "1"}, "id": null}, "after_unknown": {"id": true}, "after_sensitive": {}}}"#;
+    const CREATE_B: &str = r#"{"address": "null_resource.b", "mode": "managed", "change": {"actions": ["create"],
+        "after": {"triggers": {"n": "2"}}, "after_unknown": {"id": true}, "after_sensitive": {}}}"#;
+    const READ_DATA: &str = r#"{"address": "data.external.clock", "mode": "data", "change": {"actions": ["read"],
+        "after": {"result": {"now": "12:00"}}}}"#;
+
+    #[test]
+    fn order_unknowns_and_data_sources_do_not_change_the_fingerprint() {
+        let one = plan_identity(&plan(&format!("{CREATE_A},{CREATE_B}")), Some(&key())).unwrap();
+        let other = plan_identity(
+            &plan(&format!("{READ_DATA},{CREATE_B},{CREATE_A}")),
+            Some(&key()),
+        )
+        .unwrap();
+        assert_eq!(one, other);
+        assert!(one.fingerprint.starts_with("v1:"));
+        assert!(one.digest.contains(&"null_resource.a create".to_string()));
+        assert!(
+            !one.digest.iter().any(|line| line.contains(".id =")),
+            "unknown values are left out"
+        );
+    }
+
+    #[test]
+    fn a_changed_value_or_action_changes_the_fingerprint_and_is_listed() {
+        let reviewed = plan_identity(&plan(CREATE_A), Some(&key())).unwrap();
+        let check = |changes: &str, expected: &[&str]| {
+            let current = plan_identity(&plan(changes), Some(&key())).unwrap();
+            assert_ne!(current.fingerprint, reviewed.fingerprint, "{changes}");
+            assert_eq!(
+                digest_difference(&reviewed.digest, &current.digest),
+                expected
+            );
+        };
+        check(
+            &CREATE_A.replace(r#""n": "1""#, r#""n": "9""#),
+            &["~ null_resource.a.triggers: planned value changed"],
+        );
+        check(
+            &CREATE_A.replace(r#"["create"]"#, r#"["delete", "create"]"#),
+            &["~ null_resource.a: actions create → delete,create"],
+        );
+        check(
+            &format!("{CREATE_A},{CREATE_B}"),
+            &[
+                "+ null_resource.b create: added to the plan",
+                "+ null_resource.b.triggers: attribute now planned",
+            ],
+        );
+    }
+
+    #[test]
+    fn sensitive_values_are_never_shown_and_enter_the_fingerprint_only_keyed() {
+        let secret = |value: &str| {
+            plan(&format!(
+                r#"{{"address": "null_resource.s", "change": {{"actions": ["create"], "after": {{"password": "{value}"}},
+                "after_sensitive": {{"password": true}}}}}}"#
+            ))
+        };
+        let keyed = plan_identity(&secret("hunter2"), Some(&key())).unwrap();
+        assert_eq!(
+            keyed.digest,
+            [
+                "null_resource.s create",
+                "null_resource.s.password = (sensitive)"
+            ]
+        );
+        assert!(!format!("{keyed:?}").contains("hunter2"));
+        let other = plan_identity(&secret("hunter3"), Some(&key())).unwrap();
+        assert_ne!(
+            keyed.fingerprint, other.fingerprint,
+            "a keyed fingerprint sees a changed secret"
+        );
+        let unkeyed = plan_identity(&secret("hunter2"), None).unwrap();
+        assert_eq!(unkeyed, plan_identity(&secret("hunter3"), None).unwrap());
+        assert!(unkeyed.fingerprint.starts_with("v1-unkeyed:"));
+    }
+
+    #[test]
+    fn the_gate_applies_only_the_reviewed_plan_of_the_reviewed_commit() {
+        let identity = plan_identity(&plan(CREATE_A), Some(&key())).unwrap();
+        let reviewed = |head: &str, mac: String| {
+            ReviewGate::Reviewed(ReviewedPlan {
+                pull_request: 7,
+                head_sha: head.to_string(),
+                mac,
+                digest: identity.digest.clone(),
+            })
+        };
+        let good_mac = key().review_mac("lxc", "abc123", &identity.fingerprint);
+        let check = |gate: ReviewGate, key: Option<&ReviewKey>, expected: Option<RefusalKind>| {
+            let refusal = review_refusal(&gate, "lxc", Some(&identity), key);
+            assert_eq!(
+                refusal.as_ref().map(|refusal| refusal.kind),
+                expected,
+                "{gate:?}"
+            );
+        };
+        check(reviewed("abc123", good_mac.clone()), Some(&key()), None);
+        // The same fingerprint under another commit, project or key never counts as reviewed.
+        let stale = reviewed("0ld5ha", good_mac.clone());
+        check(
+            stale,
+            Some(&key()),
+            Some(RefusalKind::PlanChangedSinceReview),
+        );
+        let other_key = ReviewKey::new(SecretString::from("another".to_string()));
+        check(
+            reviewed("abc123", good_mac.clone()),
+            Some(&other_key),
+            Some(RefusalKind::PlanChangedSinceReview),
+        );
+        check(
+            reviewed("abc123", "not hex".into()),
+            Some(&key()),
+            Some(RefusalKind::PlanChangedSinceReview),
+        );
+        check(
+            reviewed("abc123", good_mac),
+            None,
+            Some(RefusalKind::Unreviewed),
+        );
+        check(
+            ReviewGate::Refuse {
+                why: "direct push".into(),
+            },
+            Some(&key()),
+            Some(RefusalKind::Unreviewed),
+        );
+        check(
+            ReviewGate::AllowUnreviewed {
+                why: "direct push".into(),
+            },
+            None,
+            None,
+        );
+        check(ReviewGate::NotChecked, None, None);
+        assert!(!format!("{:?}", key()).contains("runner-only-key"));
+    }
+}
