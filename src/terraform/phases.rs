@@ -23,6 +23,9 @@ use crate::redact::{PrivateKeyLines, SharedRedactor};
 /// Bytes of one command's stderr kept for reading its error blocks.
 const MAX_STDERR_BYTES: usize = 64 * 1024;
 
+#[path = "stale_plan.rs"]
+mod stale_plan;
+
 /// Unreadable lines of the JSON UI stream that each become a diagnostic; the rest are counted. A binary that
 /// prints megabytes of garbage must not turn every line into a diagnostic kept in memory and in the record.
 const MAX_UNREADABLE_LINES: usize = 5;
@@ -127,6 +130,38 @@ impl<'a> RequestRun<'a> {
             return Ok(());
         }
 
+        let (end, _) = self
+            .json_stream_command(TerraformPhase::Plan, &self.plan_arguments(plan_file))
+            .await?;
+        let plan_exit = PlanExit::from_exit_code(end.exit_code);
+        if end.cancelled || plan_exit == PlanExit::Failed {
+            self.finish(&end, false);
+            return Ok(());
+        }
+        if !self.read_plan(plan_file).await? {
+            return Ok(());
+        }
+        if request.mode == TerraformMode::Plan {
+            self.finish(&end, true);
+            return Ok(());
+        }
+
+        let (end, _) = self
+            .json_stream_command(TerraformPhase::Apply, &self.apply_arguments(plan_file))
+            .await?;
+        if !end.cancelled && stale_plan::apply_failed_on_a_stale_plan(&self.result.diagnostics) {
+            return self.plan_again_after_a_stale_plan(plan_file).await;
+        }
+        if end.cancelled || end.exit_code != Some(0) {
+            self.finish(&end, false);
+            return Ok(());
+        }
+        self.read_state_and_outputs(&end).await
+    }
+
+    /// `plan -json -detailed-exitcode -out=PLANFILE` with the request's parallelism, lock timeout and replaces.
+    fn plan_arguments(&self, plan_file: &Path) -> Vec<String> {
+        let request = self.request;
         let mut plan = vec![
             "plan".to_owned(),
             "-input=false".to_owned(),
@@ -143,23 +178,13 @@ impl<'a> RequestRun<'a> {
                 .iter()
                 .map(|address| format!("-replace={address}")),
         );
-        let (end, _) = self
-            .json_stream_command(TerraformPhase::Plan, &plan)
-            .await?;
-        let plan_exit = PlanExit::from_exit_code(end.exit_code);
-        if end.cancelled || plan_exit == PlanExit::Failed {
-            self.finish(&end, false);
-            return Ok(());
-        }
-        if !self.read_plan(plan_file).await? {
-            return Ok(());
-        }
-        if request.mode == TerraformMode::Plan {
-            self.finish(&end, true);
-            return Ok(());
-        }
+        plan
+    }
 
-        let apply = vec![
+    /// `apply -json PLANFILE` with the request's parallelism and lock timeout.
+    fn apply_arguments(&self, plan_file: &Path) -> Vec<String> {
+        let request = self.request;
+        vec![
             "apply".to_owned(),
             "-input=false".to_owned(),
             "-no-color".to_owned(),
@@ -167,15 +192,7 @@ impl<'a> RequestRun<'a> {
             format!("-parallelism={}", request.parallelism.max(1)),
             format!("-lock-timeout={}", request.lock_timeout),
             plan_file.display().to_string(),
-        ];
-        let (end, _) = self
-            .json_stream_command(TerraformPhase::Apply, &apply)
-            .await?;
-        if end.cancelled || end.exit_code != Some(0) {
-            self.finish(&end, false);
-            return Ok(());
-        }
-        self.read_state_and_outputs(&end).await
+        ]
     }
 
     /// Records how the last command ended.

@@ -11,6 +11,7 @@ mod github_routes;
 mod github_stand_in;
 mod metrics;
 mod modules;
+mod s3_state;
 mod terraform;
 mod terraform_cli;
 mod terraform_planner;
