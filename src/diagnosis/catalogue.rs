@@ -63,7 +63,7 @@ pub fn signatures() -> &'static [Signature] {
             pattern: r"(?s)(?:Failed to save state|Failed to persist state|Error saving state)\b.{0,800}?dial tcp ([^\s]+?): (?:connect: )?(connection refused|no route to host|i/o timeout|no such host)",
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
-            root_cause: "The S3 state backend at $1 went away during the apply ($2): changes may have been made that the state in the store does not record. Terraform left the new state in errored.tfstate in the project folder; when the store is back, check it and upload it with `terraform state push errored.tfstate`, then plan to see what was and was not applied. Do not run a deploy before that.",
+            root_cause: "The S3 state backend at $1 went away during the apply ($2): changes may have been made that the state in the store does not record. Terraform left the new state in errored.tfstate in the project folder, and its state lock stays in the store (the next run names it). When the store is back, check that no run is active, release the lock (`terraform force-unlock ID`), upload that state with `terraform state push errored.tfstate`, then plan to see what was and was not applied. Do not deploy before that.",
         },
         Signature {
             name: "s3-backend-unreachable",

@@ -129,6 +129,26 @@ impl S3Workspace {
         command
     }
 
+    /// The real terraform in `project`'s folder with the store's keys: what a person runs to recover.
+    pub async fn terraform(&self, project: &str, args: &[&str]) -> Output {
+        tokio::process::Command::new(real_terraform())
+            .args(args)
+            .current_dir(self.path().join(project))
+            .env(
+                "TF_CLI_CONFIG_FILE",
+                crate::terraform::terraform_cli_config(),
+            )
+            .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+            .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+            .env("AWS_CONFIG_FILE", "/dev/null")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_ENDPOINT_URL")
+            .output()
+            .await
+            .expect("terraform runs")
+    }
+
     pub async fn run(&self, mode: &str, projects: &[&str]) -> Output {
         self.command(mode, projects, &[])
             .output()

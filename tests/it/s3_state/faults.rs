@@ -138,4 +138,37 @@ async fn the_store_gone_during_apply_keeps_the_old_state_and_says_where_the_new_
         "the store still holds the last good state"
     );
     assert_eq!(after, before);
+
+    // The store is back. The apply could not release its lock either, and the next plan says so, with the lock's
+    // ID and the command to release it.
+    let locks = server.held_locks(LOCK_TABLE).await;
+    assert_eq!(locks.len(), 1, "{locks:?}");
+    let lock_id = locks[0]["ID"].as_str().expect("lock ID").to_string();
+    let plan = only_record(&workspace.run("plan", &["s3-fleet"]).await);
+    assert_eq!(plan.outcome, Outcome::Failed);
+    let hypothesis = plan.final_hypothesis().expect("diagnosed");
+    assert!(
+        hypothesis
+            .root_cause
+            .contains(&format!("terraform force-unlock {lock_id}")),
+        "{}",
+        hypothesis.root_cause
+    );
+    // What the person does after checking (agentlab never does it): release the lock, upload the state the apply
+    // left behind. The next plan then finds everything applied: nothing is left to do.
+    for args in [
+        vec!["force-unlock", "-force", lock_id.as_str()],
+        vec!["state", "push", "errored.tfstate"],
+    ] {
+        let output = workspace.terraform("s3-fleet", &args).await;
+        assert!(output.status.success(), "{args:?}: {output:?}");
+    }
+    let plan = only_record(&workspace.run("plan", &["s3-fleet"]).await);
+    assert_eq!(plan.outcome, Outcome::Success, "{plan:#?}");
+    assert_eq!(plan.attempts[0].terraform.changes, Default::default());
+    let recovered = server.state(STATE_KEY).await.expect("state");
+    assert!(
+        state_revisions(&recovered).iter().all(|value| value == "2"),
+        "{recovered}"
+    );
 }
