@@ -11,12 +11,13 @@ use crate::contracts::{
     GuestKind, RunContext, RunMode, RunRecord, TerraformMode, TerraformRequest,
 };
 use crate::eval::report::EvalReport;
-use crate::eval::sandbox::{SandboxError, write_sandbox_project};
+use crate::eval::sandbox::{SandboxError, sandbox_backend_config, write_sandbox_project};
 use crate::eval::scenario::{Scenario, World};
 use crate::eval::score::{EvalResult, score};
 use crate::planner::run::{
     Agents, Diagnoser, ProjectRun, TerraformAgent, ValidationPlan, run_project,
 };
+use crate::terraform::version::TerraformVersion;
 use crate::validator::proxmox::{ProxmoxClient, ProxmoxClientSettings, ProxmoxConnection};
 use crate::validator::pve_world::{AgentState, PveWorld, PveWorldServer, WorldGuest};
 
@@ -51,6 +52,8 @@ pub struct EvalOptions<'a> {
     /// Sandbox copies go into subfolders of this one.
     pub work_dir: PathBuf,
     pub terraform: &'a dyn TerraformAgent,
+    /// The release `terraform` runs (`TerraformRunner::version`): a sandbox's backend settings depend on it.
+    pub terraform_version: Option<TerraformVersion>,
     pub diagnoser_for: DiagnoserFactory<'a>,
     pub node: String,
 }
@@ -131,7 +134,7 @@ async fn run_scenario(
             },
             plan_file: Some(dir.join("agentlab.tfplan")),
             vars: scenario.vars.clone(),
-            backend_config: Vec::new(),
+            backend_config: sandbox_backend_config(&scenario.project, options.terraform_version),
             parallelism: scenario.parallelism,
             lock_timeout: "30s".to_string(),
             replace: Vec::new(),

@@ -4,7 +4,8 @@
 //! output); `process` spawns one Terraform process and forwards cancellation to it as SIGINT; `ui` reads the
 //! machine-readable UI stream of `plan -json`/`apply -json` line by line; `plan` reads the JSON of `show -json`
 //! (plans and states, with their outputs); `human` reads the error blocks Terraform prints for people; `sensitive`
-//! masks what Terraform marks as sensitive, so nothing built here carries a secret. No other room spawns processes.
+//! masks what Terraform marks as sensitive, so nothing built here carries a secret; `version` reads which release a
+//! binary is. No other room spawns processes.
 
 pub mod human;
 mod phases;
@@ -13,6 +14,7 @@ pub mod process;
 pub mod runner;
 pub mod sensitive;
 pub mod ui;
+pub mod version;
 
 pub use process::Cancellation;
 pub use runner::{TerraformRunner, terraform_binary};
