@@ -73,6 +73,13 @@ pub fn signatures() -> &'static [Signature] {
             root_cause: "The S3 state backend at $1 cannot be reached ($2): without state there is no plan; bring the object store (MinIO on the NAS) back or fix the backend endpoint.",
         },
         Signature {
+            name: "s3-backend-credentials-rejected",
+            pattern: r"(InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied): ([^\n]+)",
+            category: Category::Permission,
+            remediation: Remediation::Escalate,
+            root_cause: "The object store holding the state rejected the backend's credentials ($1: $2): AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are wrong, or the key was removed or lacks access to the bucket; fix the runner's secrets (a MinIO access key limited to the state bucket).",
+        },
+        Signature {
             name: "s3-backend-lock-table-missing",
             pattern: r"(?s)Error acquiring the state lock\b.{0,400}?ResourceNotFoundException: Requested resource not found",
             category: Category::StateBackend,

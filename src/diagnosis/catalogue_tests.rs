@@ -147,6 +147,13 @@ fn s3_backend_failures_on_an_s3_compatible_store() {
         "{}",
         found.hypothesis.root_cause
     );
+    // terraform 1.0.3 with keys the store does not know (moto checking credentials, like MinIO).
+    check(
+        "Error refreshing state: InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records.\n\tstatus code: 403, request id: P5LjljAYWuK9nUDt4JnuVg5JDP7EaWMW6r4OBwijwdwFvqJ0Wu91, host id: ",
+        "s3-backend-credentials-rejected",
+        Category::Permission,
+        Remediation::Escalate,
+    );
     // terraform 1.0.3, dynamodb_table naming a table that does not exist.
     check(
         "Error acquiring the state lock\nError message: 2 errors occurred:\n\t* ResourceNotFoundException: Requested resource not found\n\t* ResourceNotFoundException: Requested resource not found\n",

@@ -65,6 +65,30 @@ async fn a_missing_lock_table_fails_before_anything_changes() {
 }
 
 #[tokio::test]
+async fn credentials_the_store_does_not_know_fail_init_as_a_permission_problem() {
+    let server = MotoServer::ready_checking_credentials().await;
+    let workspace = S3Workspace::new(&server.endpoint());
+    let record = only_record(&workspace.run("deploy", &["s3-fleet"]).await);
+    assert_eq!(record.outcome, Outcome::Failed, "{record:#?}");
+    assert_eq!(record.attempts[0].terraform.phase, TerraformPhase::Init);
+    assert!(
+        errors_of(&record).contains(
+            "InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records"
+        ),
+        "{}",
+        errors_of(&record)
+    );
+    let hypothesis = record.final_hypothesis().expect("diagnosed");
+    assert_eq!(hypothesis.category, Category::Permission);
+    assert!(
+        hypothesis.root_cause.contains("AWS_ACCESS_KEY_ID"),
+        "{}",
+        hypothesis.root_cause
+    );
+    assert_eq!((record.llm_calls, record.cost_usd), (0, 0.0));
+}
+
+#[tokio::test]
 async fn the_store_gone_between_plan_and_apply_changes_nothing() {
     let server = MotoServer::ready().await;
     let switch = LoopbackSwitch::start(server.port()).await;

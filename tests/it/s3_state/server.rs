@@ -52,6 +52,11 @@ pub struct MotoServer {
 impl MotoServer {
     /// Starts the server on a free loopback port and waits until it answers.
     pub async fn start() -> Self {
+        Self::start_with(&[]).await
+    }
+
+    /// [`MotoServer::start`] with moto settings in its environment.
+    async fn start_with(environment: &[(&str, &str)]) -> Self {
         let binary = moto_server_binary();
         let mut last_error = String::new();
         for _ in 0..3 {
@@ -61,6 +66,7 @@ impl MotoServer {
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
+                .envs(environment.iter().copied())
                 .spawn()
                 .unwrap_or_else(|error| panic!("cannot start {}: {error}", binary.display()));
             let mut server = Self {
@@ -86,7 +92,8 @@ impl MotoServer {
             if let Ok(Some(status)) = self.child.try_wait() {
                 return Err(format!("moto_server exited with {status}"));
             }
-            if self.http.get(self.endpoint()).send().await.is_ok() {
+            // A TCP connection, not a request: moto counts requests when it lets the first ones through unchecked.
+            if TcpStream::connect(("127.0.0.1", self.port)).await.is_ok() {
                 return Ok(());
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -186,6 +193,16 @@ impl MotoServer {
         self.object(BUCKET, key)
             .await
             .map(|text| serde_json::from_str(&text).expect("the state object is JSON"))
+    }
+
+    /// A server with the bucket and the lock table that then checks credentials like a real store: moto lets
+    /// the first two requests (the bucket, the table) through, then answers every request whose access key no
+    /// IAM user of its own holds with 403 `InvalidAccessKeyId`, as MinIO does for an unknown key.
+    pub async fn ready_checking_credentials() -> Self {
+        let server = Self::start_with(&[("INITIAL_NO_AUTH_ACTION_COUNT", "2")]).await;
+        server.create_bucket(BUCKET).await;
+        server.create_lock_table(LOCK_TABLE).await;
+        server
     }
 
     /// A server with the bucket and the lock table, ready for Terraform.
