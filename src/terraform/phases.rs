@@ -4,7 +4,8 @@
 //! `init` prints text for humans (its errors become diagnostics through `human`); `plan -json` and `apply -json`
 //! print the machine-readable UI, read line by line through `ui`; `show -json` (of the plan, then of the state)
 //! prints one document, read through `plan`. Each command may be the last: a failure or a cancellation ends the
-//! request with what is known so far.
+//! request with what is known so far, except an apply refused because its saved plan went stale, which plans once
+//! more (`stale_plan`).
 
 use std::path::Path;
 
