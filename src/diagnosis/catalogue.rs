@@ -94,6 +94,16 @@ pub fn signatures() -> &'static [Signature] {
             root_cause: "The state bucket$1 does not exist in the object store: create it (versioning on) or fix the backend's bucket; nothing was planned or changed.",
         },
         Signature {
+            // Two runs racing for the DynamoDB lock: the holder deletes its lock between this run's failed
+            // conditional put and its read of the holder's info, and Terraform gives up at once instead of
+            // waiting for -lock-timeout (hashicorp/terraform#32690). Nothing is held any more: run again.
+            name: "terraform-state-lock-released-while-read",
+            pattern: r"(?s)Error acquiring the state lock\b.{0,300}?ConditionalCheckFailedException: The conditional request failed.{0,200}?unexpected end of JSON input",
+            category: Category::StateBackend,
+            remediation: Remediation::RetryAfter { seconds: 10 },
+            root_cause: "Another run released the state lock just as this one tried to take it: Terraform read an empty lock record (unexpected end of JSON input) and stopped without waiting for -lock-timeout. This run changed nothing, and the lock is free again: run it again.",
+        },
+        Signature {
             // DynamoDB locking answers ConditionalCheckFailedException; use_lockfile (Terraform 1.10+) an HTTP 412
             // PreconditionFailed. Both print the holder's Lock Info.
             name: "terraform-state-lock-held-by",

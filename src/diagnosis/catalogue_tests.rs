@@ -154,6 +154,14 @@ fn s3_backend_failures_on_an_s3_compatible_store() {
         Category::Permission,
         Remediation::Escalate,
     );
+    // terraform 1.0.3, two deploys racing for the DynamoDB lock (the racing-deploy test here; also
+    // hashicorp/terraform#32690): the holder let go between the failed put and the read of its lock info.
+    check(
+        "Error acquiring the state lock\nError message: 2 errors occurred:\n\t* ConditionalCheckFailedException: The conditional request failed\n\t* unexpected end of JSON input\n\n\n\nTerraform acquires a state lock to protect the state from being written\nby multiple users at the same time.",
+        "terraform-state-lock-released-while-read",
+        Category::StateBackend,
+        Remediation::RetryAfter { seconds: 10 },
+    );
     // terraform 1.0.3, dynamodb_table naming a table that does not exist.
     check(
         "Error acquiring the state lock\nError message: 2 errors occurred:\n\t* ResourceNotFoundException: Requested resource not found\n\t* ResourceNotFoundException: Requested resource not found\n",

@@ -176,10 +176,11 @@ async fn racing_deploys_of_one_project_never_corrupt_the_state() {
             only_record(&b.expect("agentlab runs")),
         ];
         for record in &records {
-            let terraform = &record.attempts[0].terraform;
+            let terraform = &record.last_attempt().expect("an attempt").terraform;
             eprintln!(
-                "round {round}: {:?} at {:?}; {}",
+                "round {round}: {:?} after {} attempt(s), at {:?}; {}",
                 record.outcome,
+                record.attempts.len(),
                 terraform.phase,
                 terraform
                     .diagnostics
