@@ -145,6 +145,7 @@ async fn main() -> ExitCode {
             repeat: 1,
             work_dir: work_dir.clone(),
             terraform: &terraform,
+            terraform_version: terraform.version().await,
             diagnoser_for: &diagnoser_for,
             node: "pmx-01".to_string(),
         };

@@ -103,6 +103,7 @@ pub async fn run_scenarios(
         repeat,
         work_dir: output.join("sandboxes"),
         terraform: &terraform,
+        terraform_version: terraform.version().await,
         diagnoser_for: &diagnoser_for,
         node: config.proxmox.node.clone(),
     };

@@ -110,6 +110,100 @@ fn state_backend_failures() {
 }
 
 #[test]
+fn s3_backend_failures_on_an_s3_compatible_store() {
+    // terraform 1.0.3 against moto's S3 + DynamoDB server (tests/it/s3_state.rs), a lock held by an apply.
+    let held_by = |detail: &str| {
+        let request = request_with_error("Error acquiring the state lock", detail);
+        let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
+        recognise(&request, &context).expect("recognised")
+    };
+    let found = held_by(
+        "Error message: ConditionalCheckFailedException: The conditional request failed\nLock Info:\n  ID:        11111111-2222-3333-4444-555555555555\n  Path:      tfstate/p1/terraform.tfstate\n  Operation: OperationTypeApply\n  Who:       runner@ci\n  Version:   1.0.3\n  Created:   2026-12-01 00:00:00 +0000 UTC\n  Info:      \n",
+    );
+    assert_eq!(found.signature, "terraform-state-lock-held-by");
+    assert_eq!(found.hypothesis.category, Category::StateBackend);
+    assert_eq!(found.hypothesis.remediation, Remediation::Escalate);
+    assert!(
+        found
+            .hypothesis
+            .root_cause
+            .contains("`terraform force-unlock 11111111-2222-3333-4444-555555555555`")
+            && found
+                .hypothesis
+                .root_cause
+                .contains("OperationTypeApply by runner@ci"),
+        "{}",
+        found.hypothesis.root_cause
+    );
+    // terraform 1.11.4 with use_lockfile = true against the same server: HTTP 412 from the conditional PUT, as
+    // Terraform prints it for people (wrapped).
+    let found = held_by(
+        "Error message: operation error S3: PutObject, https response error\nStatusCode: 412, RequestID:\nXC2cmdSpFx47cXLEdQPYF8wYBOIJSA4djTOttVgIZojJnY9JfvJh, HostID:\n9Gjjt1m+cjU4OPvX9O9/8RuvnG41MRb/18Oux2o5H5MY7ISNTlXN+Dz9IG62/ILVxhAGI0qyPfg=,\napi error PreconditionFailed: At least one of the pre-conditions you\nspecified did not hold\nLock Info:\n  ID:        50cbe463-05c9-ae1e-ead6-8f439fb3b905\n  Path:      tfstate/p11/terraform.tfstate\n  Operation: OperationTypeApply\n  Who:       root@vm\n  Version:   1.11.4\n",
+    );
+    assert_eq!(found.signature, "terraform-state-lock-held-by");
+    assert!(
+        found
+            .hypothesis
+            .root_cause
+            .contains("terraform force-unlock 50cbe463-05c9-ae1e-ead6-8f439fb3b905"),
+        "{}",
+        found.hypothesis.root_cause
+    );
+    // terraform 1.0.3 with keys the store does not know (moto checking credentials, like MinIO).
+    check(
+        "Error refreshing state: InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records.\n\tstatus code: 403, request id: P5LjljAYWuK9nUDt4JnuVg5JDP7EaWMW6r4OBwijwdwFvqJ0Wu91, host id: ",
+        "s3-backend-credentials-rejected",
+        Category::Permission,
+        Remediation::Escalate,
+    );
+    // terraform 1.0.3, two deploys racing for the DynamoDB lock (the racing-deploy test here; also
+    // hashicorp/terraform#32690): the holder let go between the failed put and the read of its lock info.
+    check(
+        "Error acquiring the state lock\nError message: 2 errors occurred:\n\t* ConditionalCheckFailedException: The conditional request failed\n\t* unexpected end of JSON input\n\n\n\nTerraform acquires a state lock to protect the state from being written\nby multiple users at the same time.",
+        "terraform-state-lock-released-while-read",
+        Category::StateBackend,
+        Remediation::RetryAfter { seconds: 10 },
+    );
+    // terraform 1.0.3, dynamodb_table naming a table that does not exist.
+    check(
+        "Error acquiring the state lock\nError message: 2 errors occurred:\n\t* ResourceNotFoundException: Requested resource not found\n\t* ResourceNotFoundException: Requested resource not found\n",
+        "s3-backend-lock-table-missing",
+        Category::StateBackend,
+        Remediation::Escalate,
+    );
+    // terraform 1.0.3, init with a bucket that does not exist.
+    check(
+        "Failed to get existing workspaces: S3 bucket does not exist.\n\nThe referenced S3 bucket must have been previously created. If the S3 bucket\nwas created within the last minute, please wait for a minute or two and try\nagain.\n\nError: NoSuchBucket: The specified bucket does not exist\n\tstatus code: 404",
+        "s3-backend-bucket-missing",
+        Category::StateBackend,
+        Remediation::Escalate,
+    );
+    // terraform 1.0.3: the store went away between plan and apply, so apply cannot take the lock.
+    check(
+        "Error acquiring the state lock\nError message: 2 errors occurred:\n\t* RequestError: send request failed\ncaused by: Post \"http://127.0.0.1:45112/\": dial tcp 127.0.0.1:45112: connect: connection refused\n",
+        "s3-backend-unreachable",
+        Category::StateBackend,
+        Remediation::Escalate,
+    );
+    // terraform 1.11.4 with skip_requesting_account_id = true, the store offline (the sandbox
+    // fault-backend-offline's 1.6+ variant).
+    check(
+        "Failed to get existing workspaces: Unable to list objects in S3 bucket \"tfstate\" with prefix \"env:/\": operation error S3: ListObjectsV2, exceeded maximum number of attempts, 1, https response error StatusCode: 0, RequestID: , HostID: , request send failed, Get \"http://127.0.0.1:1/tfstate?list-type=2&max-keys=1000&prefix=env%3A%2F\": dial tcp 127.0.0.1:1: connect: connection refused",
+        "s3-backend-unreachable",
+        Category::StateBackend,
+        Remediation::Escalate,
+    );
+    // terraform 1.11.4 with the 1.0-style backend block (no skip_requesting_account_id): it asks AWS for the
+    // account before it looks at the store. Also hashicorp/terraform#33983 (MinIO after upgrading to 1.6).
+    check(
+        "Retrieving AWS account details: AWS account ID not previously found and failed retrieving via all available methods.\n\nSee https://www.terraform.io/docs/providers/aws/index.html#skip_requesting_account_id for workaround and implications.\nErrors: 3 errors occurred:\n\t* retrieving account information via iam:GetUser: operation error IAM: GetUser, https response error StatusCode: 0, RequestID: , request send failed, Post \"https://iam.amazonaws.com/\": dial tcp: lookup iam.amazonaws.com on 10.255.255.53:53: no such host",
+        "s3-backend-account-id-lookup",
+        Category::Configuration,
+        Remediation::Escalate,
+    );
+}
+
+#[test]
 fn registry_and_tls_failures() {
     // https://github.com/hashicorp/terraform/issues/26161
     check(

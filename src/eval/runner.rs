@@ -9,13 +9,14 @@ use tokio::net::TcpListener;
 
 use crate::contracts::{GuestKind, RunContext, RunRecord, TerraformRequest};
 use crate::eval::report::EvalReport;
-use crate::eval::sandbox::{SandboxError, write_sandbox_project};
+use crate::eval::sandbox::{SandboxError, sandbox_backend_config, write_sandbox_project};
 use crate::eval::scenario::{Scenario, World};
 use crate::eval::score::{EvalResult, score};
 use crate::planner::agents::{Agents, Diagnoser, TerraformAgent};
 use crate::planner::run::{ProjectRun, run_project};
 use crate::planner::validation_facts::ValidationPlan;
 use crate::stand_in::proxmox::{AgentState, PveWorld, PveWorldServer, WorldGuest};
+use crate::terraform::version::TerraformVersion;
 use crate::validator::proxmox::{ProxmoxClient, ProxmoxClientSettings, ProxmoxConnection};
 
 /// How long a `retry_after` remediation is waited out in the eval: the sandbox's faults do not pass with time,
@@ -49,6 +50,8 @@ pub struct EvalOptions<'a> {
     /// Sandbox copies go into subfolders of this one.
     pub work_dir: PathBuf,
     pub terraform: &'a dyn TerraformAgent,
+    /// The release `terraform` runs (`TerraformRunner::version`): a sandbox's backend settings depend on it.
+    pub terraform_version: Option<TerraformVersion>,
     pub diagnoser_for: DiagnoserFactory<'a>,
     pub node: String,
 }
@@ -126,7 +129,7 @@ async fn run_scenario(
             mode: scenario.mode,
             plan_file: Some(dir.join("agentlab.tfplan")),
             vars: scenario.vars.clone(),
-            backend_config: Vec::new(),
+            backend_config: sandbox_backend_config(&scenario.project, options.terraform_version),
             parallelism: scenario.parallelism,
             lock_timeout: "30s".to_string(),
             replace: Vec::new(),

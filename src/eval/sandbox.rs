@@ -6,6 +6,8 @@
 
 use std::path::Path;
 
+use crate::terraform::version::TerraformVersion;
+
 /// (project, [(relative path, contents)]).
 pub const SANDBOX_PROJECTS: &[(&str, &[(&str, &str)])] = &[
     (
@@ -43,10 +45,18 @@ pub const SANDBOX_PROJECTS: &[(&str, &[(&str, &str)])] = &[
     ),
     (
         "fault-backend-offline",
-        &[(
-            "main.tf",
-            include_str!("../../tests/fixtures/fault-backend-offline/main.tf"),
-        )],
+        &[
+            (
+                "main.tf",
+                include_str!("../../tests/fixtures/fault-backend-offline/main.tf"),
+            ),
+            (
+                NEWER_S3_BACKEND_FILE,
+                include_str!(
+                    "../../tests/fixtures/fault-backend-offline/terraform-1.6-and-later.s3.tfbackend"
+                ),
+            ),
+        ],
     ),
     (
         "fault-vmid-conflict",
@@ -62,6 +72,26 @@ pub const SANDBOX_PROJECTS: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
 ];
+
+/// The S3 backend settings a sandbox project needs only on Terraform 1.6 and later (which 1.0 to 1.5 reject).
+pub const NEWER_S3_BACKEND_FILE: &str = "terraform-1.6-and-later.s3.tfbackend";
+
+/// The `-backend-config` arguments for a sandbox project on the given Terraform release: its
+/// [`NEWER_S3_BACKEND_FILE`] when it has one and the release is 1.6 or later, else none. An unknown release is
+/// taken for an older one (the tests' terraform 1.0.3).
+pub fn sandbox_backend_config(name: &str, terraform: Option<TerraformVersion>) -> Vec<String> {
+    let has_newer_file = SANDBOX_PROJECTS
+        .iter()
+        .filter(|(project, _)| *project == name)
+        .flat_map(|(_, files)| files.iter())
+        .any(|(relative, _)| *relative == NEWER_S3_BACKEND_FILE);
+    let newer = terraform.is_some_and(TerraformVersion::s3_backend_asks_aws_for_the_account);
+    if has_newer_file && newer {
+        vec![NEWER_S3_BACKEND_FILE.to_owned()]
+    } else {
+        Vec::new()
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum SandboxError {
@@ -123,6 +153,15 @@ mod tests {
                 );
             }
         }
+        let newer = TerraformVersion::parse("1.11.4");
+        let older = TerraformVersion::parse("1.0.3");
+        assert_eq!(
+            sandbox_backend_config("fault-backend-offline", newer),
+            [NEWER_S3_BACKEND_FILE]
+        );
+        assert!(sandbox_backend_config("fault-backend-offline", older).is_empty());
+        assert!(sandbox_backend_config("fault-backend-offline", None).is_empty());
+        assert!(sandbox_backend_config("sandbox-ok", newer).is_empty());
         let error = write_sandbox_project("nope", dir.path())
             .unwrap_err()
             .to_string();

@@ -6,7 +6,8 @@
 //! and forwards cancellation to it as SIGINT; `ui` reads the machine-readable UI stream of `plan -json`/`apply
 //! -json` line by line; `plan` reads the JSON of `show -json` (plans and states, with their outputs); `human` reads
 //! the error blocks Terraform prints for people; `sensitive` masks what Terraform marks as sensitive, so nothing
-//! built here carries a secret. No other room spawns processes.
+//! built here carries a secret; `review` fingerprints a saved plan and holds the reviewed-plan gate; `version`
+//! reads which release a binary is. No other room spawns processes.
 
 pub mod human;
 pub mod invocation;
@@ -17,6 +18,7 @@ pub mod review;
 pub mod runner;
 pub mod sensitive;
 pub mod ui;
+pub mod version;
 
 pub use invocation::TERRAFORM_BINARY_ENV;
 pub use process::Cancellation;

@@ -4,7 +4,8 @@
 //! `init` prints text for humans (its errors become diagnostics through `human`); `plan -json` and `apply -json`
 //! print the machine-readable UI, read line by line through `ui`; `show -json` (of the plan, then of the state)
 //! prints one document, read through `plan`. Each command may be the last: a failure or a cancellation ends the
-//! request with what is known so far.
+//! request with what is known so far, except an apply refused because its saved plan went stale, which plans once
+//! more (`stale_plan`). Between the saved plan and `apply` the apply guard may refuse (`review`).
 
 use std::path::Path;
 
@@ -23,6 +24,9 @@ use crate::redact::{PrivateKeyLines, SharedRedactor};
 
 /// Bytes of one command's stderr kept for reading its error blocks.
 const MAX_STDERR_BYTES: usize = 64 * 1024;
+
+#[path = "stale_plan.rs"]
+mod stale_plan;
 
 /// Unreadable lines of the JSON UI stream that each become a diagnostic; the rest are counted. A binary that
 /// prints megabytes of garbage must not turn every line into a diagnostic kept in memory and in the record.
@@ -130,6 +134,59 @@ impl<'a> RequestRun<'a> {
             return Ok(());
         }
 
+        let (end, _) = self
+            .json_stream_command(TerraformPhase::Plan, &self.plan_arguments(plan_file))
+            .await?;
+        let plan_exit = PlanExit::from_exit_code(end.exit_code);
+        if end.cancelled || plan_exit == PlanExit::Failed {
+            self.finish(&end, false);
+            return Ok(());
+        }
+        if !self.read_plan(plan_file).await? {
+            return Ok(());
+        }
+        if request.mode == RunMode::Plan {
+            self.finish(&end, true);
+            return Ok(());
+        }
+        if self.refused_by_the_guard(&end) {
+            return Ok(());
+        }
+
+        let (end, _) = self
+            .json_stream_command(TerraformPhase::Apply, &self.apply_arguments(plan_file))
+            .await?;
+        if !end.cancelled && stale_plan::apply_failed_on_a_stale_plan(&self.result.diagnostics) {
+            return self.plan_again_after_a_stale_plan(plan_file).await;
+        }
+        if end.cancelled || end.exit_code != Some(0) {
+            self.finish(&end, false);
+            return Ok(());
+        }
+        self.read_state_and_outputs(&end).await
+    }
+
+    /// The apply guard, between the saved plan and `apply`: the reviewed-plan gate (apply only the plan the pull
+    /// request's reviewers saw). Returns whether it refused; the result then says why.
+    pub(super) fn refused_by_the_guard(&mut self, plan_end: &ProcessEnd) -> bool {
+        let refusal = review_refusal(
+            &self.request.guard.review,
+            &self.request.project,
+            self.result.plan_identity.as_ref(),
+            self.invocation.review_key.as_ref(),
+        );
+        match refusal {
+            Some(refusal) => {
+                self.refuse(plan_end, refusal);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// `plan -json -detailed-exitcode -out=PLANFILE` with the request's parallelism, lock timeout and replaces.
+    fn plan_arguments(&self, plan_file: &Path) -> Vec<String> {
+        let request = self.request;
         let mut plan = vec![
             "plan".to_owned(),
             "-input=false".to_owned(),
@@ -146,33 +203,13 @@ impl<'a> RequestRun<'a> {
                 .iter()
                 .map(|address| format!("-replace={address}")),
         );
-        let (end, _) = self
-            .json_stream_command(TerraformPhase::Plan, &plan)
-            .await?;
-        let plan_exit = PlanExit::from_exit_code(end.exit_code);
-        if end.cancelled || plan_exit == PlanExit::Failed {
-            self.finish(&end, false);
-            return Ok(());
-        }
-        if !self.read_plan(plan_file).await? {
-            return Ok(());
-        }
-        if request.mode == RunMode::Plan {
-            self.finish(&end, true);
-            return Ok(());
-        }
-        // The reviewed-plan gate: apply only the plan the pull request's reviewers saw.
-        if let Some(refusal) = review_refusal(
-            &request.guard.review,
-            &request.project,
-            self.result.plan_identity.as_ref(),
-            self.invocation.review_key.as_ref(),
-        ) {
-            self.refuse(&end, refusal);
-            return Ok(());
-        }
+        plan
+    }
 
-        let apply = vec![
+    /// `apply -json PLANFILE` with the request's parallelism and lock timeout.
+    fn apply_arguments(&self, plan_file: &Path) -> Vec<String> {
+        let request = self.request;
+        vec![
             "apply".to_owned(),
             "-input=false".to_owned(),
             "-no-color".to_owned(),
@@ -180,15 +217,7 @@ impl<'a> RequestRun<'a> {
             format!("-parallelism={}", request.parallelism.max(1)),
             format!("-lock-timeout={}", request.lock_timeout),
             plan_file.display().to_string(),
-        ];
-        let (end, _) = self
-            .json_stream_command(TerraformPhase::Apply, &apply)
-            .await?;
-        if end.cancelled || end.exit_code != Some(0) {
-            self.finish(&end, false);
-            return Ok(());
-        }
-        self.read_state_and_outputs(&end).await
+        ]
     }
 
     /// The plan was made and read, and is not applied: the result says why, and is not `ok`.

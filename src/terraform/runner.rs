@@ -48,7 +48,7 @@ pub fn choose_terraform_binary(
 /// Runs Terraform for the Planner. One runner serves every project of a run.
 #[derive(Debug, Clone)]
 pub struct TerraformRunner {
-    invocation: Invocation,
+    pub(super) invocation: Invocation,
     redactor: SharedRedactor,
 }
 

@@ -254,11 +254,28 @@ fn excerpt(line: &str) -> String {
     quoted
 }
 
-/// Parses one line of the stream. Blank lines give `Ok(None)`.
+/// Lines Terraform prints as plain text even in `-json` mode: while `plan`/`apply` waits for a held state lock,
+/// terraform 1.0.3 prints the first on stdout (seen against an S3 backend with a DynamoDB lock table).
+const PLAIN_LINES_IN_THE_JSON_STREAM: &[&str] = &[
+    "Acquiring state lock. This may take a few moments...",
+    "Releasing state lock. This may take a few moments...",
+];
+
+/// Parses one line of the stream. Blank lines give `Ok(None)`; Terraform's known plain-text lines are log events.
 pub fn parse_ui_line(line_number: usize, line: &str) -> Result<Option<UiEvent>, UiLineError> {
     let trimmed = line.trim();
     if trimmed.is_empty() {
         return Ok(None);
+    }
+    if PLAIN_LINES_IN_THE_JSON_STREAM.contains(&trimmed) {
+        return Ok(Some(UiEvent {
+            line_number,
+            level: "info".to_owned(),
+            message: trimmed.to_owned(),
+            module: String::new(),
+            timestamp: None,
+            kind: UiEventKind::Log,
+        }));
     }
     let parsed: Value = serde_json::from_str(trimmed).map_err(|source| UiLineError::NotJson {
         line_number,

@@ -328,3 +328,17 @@ fn the_reader_counts_lines_including_blank_ones() {
     }
     assert!(reader.next().is_none());
 }
+
+#[test]
+fn the_state_lock_wait_line_is_a_log_event_not_an_unreadable_line() {
+    // terraform 1.0.3 prints it on stdout, outside the JSON, while plan waits for a lock held in DynamoDB.
+    let event = parse_ui_line(2, "Acquiring state lock. This may take a few moments...\n")
+        .expect("known line")
+        .expect("an event");
+    assert_eq!(event.kind, UiEventKind::Log);
+    assert_eq!(
+        event.message,
+        "Acquiring state lock. This may take a few moments..."
+    );
+    assert!(parse_ui_line(3, "Acquiring something else").is_err());
+}

@@ -203,6 +203,7 @@ async fn a_model_is_called_only_for_the_failure_and_its_cost_is_tokens_times_pri
         repeat: 1,
         work_dir: work.path().to_path_buf(),
         terraform: &terraform,
+        terraform_version: terraform.version().await,
         diagnoser_for: &diagnoser_for,
         node: "pmx-01".to_string(),
     };

@@ -15,8 +15,8 @@ mod terraform;
 use std::path::PathBuf;
 
 pub use binary::{
-    agentlab, agentlab_in, assert_no_panic, rest_of, spawn_until_provisioning, stderr_of, text,
-    with_installed_terraform,
+    agentlab, agentlab_command, agentlab_in, assert_no_panic, rest_of, spawn_until_provisioning,
+    stderr_of, text, with_installed_terraform,
 };
 pub use github::{assert_done, github_client, publish_with, script_comment_answer};
 pub use planner::{AppliedTerraform, lxc_fleet_deploy, validated_fleet_deploy};
