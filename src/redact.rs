@@ -23,6 +23,7 @@ pub const MIN_SECRET_LENGTH: usize = 6;
 /// Environment variables whose values are always treated as secrets when set.
 pub const SECRET_ENV_VARS: &[&str] = &[
     "GITHUB_TOKEN",
+    "AGENTLAB_REVIEW_KEY",
     "ANTHROPIC_API_KEY",
     "OPENAI_API_KEY",
     "PROXMOX_VE_API_TOKEN",

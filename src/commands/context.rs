@@ -17,6 +17,10 @@ use crate::github::event::{EventDecision, EventError, EventRun, detect_from_file
 use crate::github::publish::GitHubSettings;
 use crate::redact::{Redactor, SharedRedactor};
 use crate::terraform::TERRAFORM_BINARY_ENV;
+use crate::terraform::review::ReviewKey;
+
+/// The variable holding the review key.
+pub const REVIEW_KEY_VARIABLE: &str = "AGENTLAB_REVIEW_KEY";
 use crate::validator::proxmox::{ProxmoxConfigError, ProxmoxConnection};
 
 /// A snapshot of the environment variables one invocation sees. Values that are not UTF-8 are dropped: none of
@@ -256,6 +260,13 @@ impl CommandContext {
             .get(BASE_URL_VARIABLE)
             .or(configured)
             .map(str::to_string)
+    }
+
+    /// `AGENTLAB_REVIEW_KEY`: the key that authenticates reviewed plans (a secret only the runner holds).
+    pub fn review_key(&self) -> Option<ReviewKey> {
+        self.environment
+            .get(REVIEW_KEY_VARIABLE)
+            .map(|key| ReviewKey::new(SecretString::from(key.to_string())))
     }
 
     /// The Proxmox VE endpoint and token (`PROXMOX_VE_ENDPOINT`, `PROXMOX_VE_API_TOKEN`, ...).

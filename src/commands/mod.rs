@@ -11,6 +11,7 @@ mod plan_deploy;
 mod projects;
 mod publish;
 pub mod report;
+mod review;
 mod runs;
 mod schema;
 mod validate;

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use crate::cli::{DeployArgs, DiagnoserArgs, GlobalArgs, MetricsArgs, PlanArgs, PostingArgs};
 use crate::commands::projects::{named_projects, plan_projects};
 use crate::commands::report::{deliver, mask_known_secrets, run_outbox};
+use crate::commands::review::{review_gates, stamp_plan_records};
 use crate::commands::runs::{RunSettings, project_run, run_projects, write_record};
 use crate::commands::{
     CommandContext, CommandError, ExitStatus, configured_diagnoser, export_run_metrics,
@@ -36,6 +37,7 @@ pub async fn plan(
         max_retries: None,
         json: args.json,
         metrics: &args.metrics,
+        allow_unreviewed: false,
     };
     run_and_report(context, &config, projects, invocation).await
 }
@@ -59,6 +61,7 @@ pub async fn deploy(
         max_retries: args.max_retries,
         json: args.json,
         metrics: &args.metrics,
+        allow_unreviewed: args.allow_unreviewed,
     };
     run_and_report(context, &config, projects, invocation).await
 }
@@ -71,6 +74,8 @@ struct Invocation<'a> {
     max_retries: Option<u32>,
     json: bool,
     metrics: &'a MetricsArgs,
+    /// `deploy --allow-unreviewed`.
+    allow_unreviewed: bool,
 }
 
 async fn run_and_report(
@@ -121,22 +126,45 @@ async fn run_and_report(
             path: PathBuf::from("SIGINT/SIGTERM"),
             source,
         })?;
+    let review_key = context.review_key();
     let terraform = TerraformRunner::new(
         context.terraform_binary(Some(&config.config.defaults.terraform)),
         context.redactor.clone(),
         cancellation,
-    );
+    )
+    .with_review_key(review_key.clone());
     let agents = Agents {
         terraform: &terraform,
         validator: &validator,
         diagnoser: diagnoser.as_ref(),
     };
+    let mut gates = match invocation.mode {
+        RunMode::Deploy => {
+            review_gates(
+                context,
+                &config.config,
+                &projects,
+                invocation.allow_unreviewed,
+            )
+            .await?
+        }
+        RunMode::Plan => Default::default(),
+    };
     let runs = projects
         .iter()
-        .map(|project| project_run(config, project, &settings))
+        .map(|project| {
+            let mut run = project_run(config, project, &settings);
+            if let Some(gate) = gates.remove(&project.name) {
+                run.first_request.guard.review = gate;
+            }
+            run
+        })
         .collect();
     let concurrency = usize::try_from(config.config.defaults.concurrency).unwrap_or(1);
-    let records = run_projects(runs, agents, concurrency).await;
+    let mut records = run_projects(runs, agents, concurrency).await;
+    if invocation.mode == RunMode::Plan {
+        stamp_plan_records(&mut records, review_key.as_ref());
+    }
 
     // Record first, then tell: every record is on disk before anything is printed.
     let snapshot = context.redactor.snapshot();

@@ -11,3 +11,4 @@ pub mod event;
 pub mod issue;
 pub mod publish;
 pub mod retry;
+pub mod review;

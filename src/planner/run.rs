@@ -10,8 +10,8 @@
 use std::time::Duration;
 
 use crate::contracts::{
-    Attempt, Diagnosis, DiagnosisRequest, Outcome, RunContext, RunMode, RunRecord, SCHEMA_VERSION,
-    TerraformRequest,
+    Attempt, Diagnosis, DiagnosisRequest, Outcome, ReviewGate, RunContext, RunMode, RunRecord,
+    SCHEMA_VERSION, TerraformPhase, TerraformRequest,
 };
 use crate::planner::agents::Agents;
 use crate::planner::events::{diagnosis_event, terraform_event, validation_event};
@@ -59,6 +59,14 @@ pub async fn run_project(run: ProjectRun, agents: Agents<'_>) -> RunRecord {
                     tokio::time::sleep(asked.wait).await;
                 }
                 request = next_request(&request, remediation.as_ref(), attempt);
+                // Once an apply has started, the state is no longer the one the reviewed plan was made on: a
+                // retry's plan is held by the destroy guard instead of the reviewed fingerprint.
+                if attempts
+                    .iter()
+                    .any(|earlier| earlier.terraform.phase == TerraformPhase::Apply)
+                {
+                    request.guard.review = ReviewGate::NotChecked;
+                }
                 tracing::info!(project = %request.project, attempt, "running terraform");
                 let event = match agents.terraform.run(&request).await {
                     Ok(result) => {

@@ -6,9 +6,12 @@
 //! a smaller level says what it left out and where the full text is.
 
 use crate::contracts::RunRecord;
+use crate::contracts::{Refusal, RefusalKind};
 use crate::render::changes::{changed_resources_section, counts_line, destroy_banner};
 use crate::render::sections::{diagnosis_section, footer, validation_table};
-use crate::render::{DetailLevel, RenderOptions, status_line, table_cell};
+use crate::render::{
+    DetailLevel, RenderOptions, inline_code, inline_data, status_line, table_cell,
+};
 
 /// The PR comment at one detail level, with `marker` as its first line.
 pub fn render_pr_comment_at(
@@ -29,15 +32,40 @@ pub fn render_record_comment(
     options: &RenderOptions,
     lead_section: Option<&str>,
 ) -> String {
-    let mut text = format!("{marker}\n{}\n\n", status_line(record));
+    let mut text = format!("{marker}\n");
+    // Only the plan comment vouches for a reviewed plan; a timeline on the same pull request never does.
+    if record.mode == crate::contracts::RunMode::Plan
+        && let Some(line) = super::review::review_line(record)
+    {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text.push_str(&status_line(record));
+    text.push_str("\n\n");
     if let Some(section) = lead_section {
         text.push_str(section);
     }
     if let Some(reason) = &record.failure_reason {
         text.push_str(&format!("**Why:** {}\n\n", table_cell(reason)));
     }
-    if let Some(attempt) = record.last_attempt() {
-        let terraform = &attempt.terraform;
+    if let Some(refusal) = record
+        .last_attempt()
+        .and_then(|attempt| attempt.terraform.refusal.as_ref())
+    {
+        text.push_str(&refusal_section(record, refusal));
+    }
+    // The plan shown is the first one made, the one reviewers saw; retries' plans are in the timeline, so the
+    // banner never announces destroys that the first plan did not ask for.
+    if let Some(planned) = record
+        .attempts
+        .iter()
+        .find(|attempt| {
+            attempt.terraform.plan_identity.is_some()
+                || !attempt.terraform.resource_changes.is_empty()
+        })
+        .or(record.attempts.first())
+    {
+        let terraform = &planned.terraform;
         if terraform.ok || !terraform.resource_changes.is_empty() {
             text.push_str(&counts_line(&terraform.changes));
             text.push_str("\n\n");
@@ -52,10 +80,13 @@ pub fn render_record_comment(
             text.push_str(&changed);
             text.push('\n');
         }
-        if let Some(validation) = &attempt.validation {
-            text.push_str(&validation_table(validation));
-            text.push('\n');
-        }
+    }
+    if let Some(validation) = record
+        .last_attempt()
+        .and_then(|attempt| attempt.validation.as_ref())
+    {
+        text.push_str(&validation_table(validation));
+        text.push('\n');
     }
     for attempt in &record.attempts {
         if let Some(diagnosis) = &attempt.diagnosis {
@@ -69,6 +100,51 @@ pub fn render_record_comment(
     text.push_str(&footer(record));
     text
 }
+
+/// What the apply guard refused, what differs, and how a person applies it after looking.
+fn refusal_section(record: &RunRecord, refusal: &Refusal) -> String {
+    let title = match refusal.kind {
+        RefusalKind::PlanChangedSinceReview => "The plan changed since review: nothing was applied",
+        RefusalKind::Unreviewed => "No reviewed plan: nothing was applied",
+        RefusalKind::DestroysOutsideReview => {
+            "The retry would destroy what the reviewed plan keeps: nothing was applied"
+        }
+    };
+    let mut text = format!("#### {title}\n\n");
+    if !refusal.details.is_empty() {
+        let listed = match refusal.kind {
+            RefusalKind::PlanChangedSinceReview => "What differs from the reviewed plan:",
+            RefusalKind::Unreviewed => "The plan that was not applied:",
+            RefusalKind::DestroysOutsideReview => "What it would have destroyed or replaced:",
+        };
+        text.push_str(listed);
+        text.push_str("\n\n");
+        for detail in refusal.details.iter().take(MAX_REFUSAL_DETAILS) {
+            text.push_str(&format!("- {}\n", inline_data(detail)));
+        }
+        if refusal.details.len() > MAX_REFUSAL_DETAILS {
+            text.push_str(&format!(
+                "- … and {} more\n",
+                refusal.details.len() - MAX_REFUSAL_DETAILS
+            ));
+        }
+        text.push('\n');
+    }
+    if refusal.kind != RefusalKind::DestroysOutsideReview {
+        text.push_str(&format!(
+            "To apply it after looking: run the deploy workflow by hand with its `allow-unreviewed` input, or \
+             {} on the runner; or open a pull request so the plan is reviewed again.\n\n",
+            inline_code(&format!(
+                "agentlab deploy --project {} --allow-unreviewed",
+                record.project
+            ))
+        ));
+    }
+    text
+}
+
+/// A refusal lists at most this many differences; the record holds them all.
+const MAX_REFUSAL_DETAILS: usize = 40;
 
 /// Says what a smaller detail level left out, so nobody takes a short comment for a small plan.
 pub fn left_out_note(level: DetailLevel, full_text_location: &str) -> Option<String> {

@@ -9,6 +9,7 @@
 pub mod changes;
 pub mod comment;
 pub mod issue;
+pub mod review;
 pub mod sections;
 #[cfg(test)]
 mod tests;

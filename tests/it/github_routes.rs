@@ -41,6 +41,11 @@ pub fn route(
         ("GET", ["issues"]) => list_issues(state, query),
         ("POST", ["issues"]) => create_issue(state, examples, body),
         ("GET", ["pulls", _, "files"]) => list_files(state, examples, query),
+        ("GET", ["commits", sha, "pulls"])
+            if state.direct_pushes.iter().any(|pushed| pushed == sha) =>
+        {
+            (200, vec![], json!([]))
+        }
         ("GET", ["commits", sha, "pulls"]) => commit_pulls(examples, sha),
         _ => not_found(),
     }
@@ -215,11 +220,16 @@ fn list_files(state: &State, examples: &Value, query: &str) -> Answer {
     page(files, query, &format!("/repos/{OWNER_REPO}/pulls/2/files"))
 }
 
+/// Pull request 2's head commit in GitHub's webhook examples (tests/fixtures/github/pull_request.opened.json).
+pub const PULL_REQUEST_HEAD: &str = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
+
 fn commit_pulls(examples: &Value, sha: &str) -> Answer {
     let mut pull = examples["pull-request-simple-items"]["value"][0].clone();
     pull["number"] = json!(2);
     pull["state"] = json!("closed");
     pull["merged_at"] = json!("2026-11-25T11:00:00Z");
     pull["merge_commit_sha"] = json!(sha);
+    // The head that was planned: the one of pull request 2's webhook examples.
+    pull["head"]["sha"] = json!(PULL_REQUEST_HEAD);
     (200, vec![], json!([pull]))
 }

@@ -48,6 +48,8 @@ pub struct State {
     /// Bodies longer than this are refused with GitHub's 422 "body is too long".
     pub max_body_chars: usize,
     pub scripted: VecDeque<Scripted>,
+    /// Commits pushed straight to the default branch: the commits-to-pulls endpoint lists no pull request.
+    pub direct_pushes: Vec<String>,
 }
 
 pub struct StandIn {
@@ -103,6 +105,7 @@ impl StandIn {
         let state = Arc::new(Mutex::new(State {
             next_id: 1000,
             max_body_chars: 65_536,
+            direct_pushes: Vec::new(),
             ..State::default()
         }));
         let upstream = recording_server(state.clone(), examples.clone()).await;

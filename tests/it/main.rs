@@ -12,6 +12,7 @@ mod github_stand_in;
 mod metrics;
 mod modules;
 mod publishing;
+mod review_gate;
 mod s3_state;
 mod scripts;
 mod support;

@@ -1,0 +1,158 @@
+//! The reviewed-plan gate, as a command decides it: for a deploy started by a push (or a manual run of the deploy
+//! workflow), find the pull request that merged the commit, read the review stamp of each project's plan comment,
+//! and hand the Terraform agent what it must check. A deploy from a terminal checks no review and says so.
+//! And for a plan of a pull request: stamp each record with HMAC(project, head commit, fingerprint).
+
+use std::collections::BTreeMap;
+
+use crate::commands::{CommandContext, CommandError};
+use crate::config::{Config, ProjectConfig, Unreviewed};
+use crate::contracts::{ReviewGate, ReviewStamp, RunMode, RunRecord};
+use crate::github::client::GITHUB_RETRY;
+use crate::github::review::{MergedPullRequest, merged_pull_request_of, plan_comment_body};
+use crate::render::pr_comment_marker;
+use crate::render::review::parse_review_line;
+use crate::terraform::review::ReviewKey;
+
+/// The gate of each project of a deploy, by name.
+pub async fn review_gates(
+    context: &CommandContext,
+    config: &Config,
+    projects: &[&ProjectConfig],
+    allow_unreviewed_flag: bool,
+) -> Result<BTreeMap<String, ReviewGate>, CommandError> {
+    let allow = allow_unreviewed_flag || config.deploy.unreviewed == Unreviewed::Apply;
+    let missing = |why: String| {
+        if allow {
+            ReviewGate::AllowUnreviewed { why }
+        } else {
+            ReviewGate::Refuse { why }
+        }
+    };
+    let all = |gate: ReviewGate| {
+        projects
+            .iter()
+            .map(|project| (project.name.clone(), gate.clone()))
+            .collect()
+    };
+    let run = match context.event_run()? {
+        Some(run) if run.mode == RunMode::Deploy => run,
+        _ => {
+            eprintln!(
+                "agentlab: no review was checked: this deploy was not started by a push, so it applies the plan it \
+                 makes"
+            );
+            return Ok(all(ReviewGate::NotChecked));
+        }
+    };
+    if context.review_key().is_none() {
+        return Ok(all(missing(
+            "AGENTLAB_REVIEW_KEY is not set on this runner, so no reviewed plan can be checked"
+                .to_string(),
+        )));
+    }
+    let client = match context.github_settings().and_then(|settings| {
+        settings
+            .client(GITHUB_RETRY)
+            .map_err(|error| CommandError::BadInput(error.to_string()))
+    }) {
+        Ok(client) => client,
+        Err(error) => {
+            return Ok(all(missing(format!(
+                "GitHub cannot be asked for the review: {error}"
+            ))));
+        }
+    };
+    let merged = match merged_pull_request_of(&client, &run.commit).await {
+        Ok(Some(merged)) => merged,
+        Ok(None) => {
+            return Ok(all(missing(format!(
+                "commit {} was pushed without a pull request",
+                short(&run.commit)
+            ))));
+        }
+        Err(error) => {
+            return Ok(all(missing(format!(
+                "the pull request of commit {} could not be looked up: {error}",
+                short(&run.commit)
+            ))));
+        }
+    };
+    let mut gates = BTreeMap::new();
+    for project in projects {
+        let gate = match project_review(&client, &merged, &project.name).await {
+            Ok(reviewed) => ReviewGate::Reviewed(reviewed),
+            Err(why) => missing(why),
+        };
+        gates.insert(project.name.clone(), gate);
+    }
+    Ok(gates)
+}
+
+async fn project_review(
+    client: &crate::github::client::GitHubClient,
+    merged: &MergedPullRequest,
+    project: &str,
+) -> Result<crate::contracts::ReviewedPlan, String> {
+    let number = merged.number;
+    let body = plan_comment_body(client, number, &pr_comment_marker(project))
+        .await
+        .map_err(|error| format!("the plan comment of pull request #{number} could not be read: {error}"))?
+        .ok_or_else(|| {
+            format!(
+                "pull request #{number} has no plan comment for `{project}` (the pull request did not affect it, or \
+                 it was planned before agentlab checked reviews)"
+            )
+        })?;
+    let reviewed = parse_review_line(&body).ok_or_else(|| {
+        format!(
+            "the plan comment of pull request #{number} carries no review stamp (it was planned without \
+             AGENTLAB_REVIEW_KEY, or the plan failed)"
+        )
+    })?;
+    if reviewed.pull_request != number {
+        return Err(format!(
+            "the plan comment of pull request #{number} vouches for pull request #{}",
+            reviewed.pull_request
+        ));
+    }
+    if !reviewed.head_sha.eq_ignore_ascii_case(&merged.head_sha) {
+        return Err(format!(
+            "the reviewed plan is of commit {}, but pull request #{number} was merged at {}: its last commit was \
+             never planned",
+            short(&reviewed.head_sha),
+            short(&merged.head_sha)
+        ));
+    }
+    Ok(reviewed)
+}
+
+/// Stamps every plan record of a pull request whose saved plan has a keyed fingerprint.
+pub fn stamp_plan_records(records: &mut [RunRecord], key: Option<&ReviewKey>) {
+    let Some(key) = key else {
+        return;
+    };
+    for record in records {
+        let (Some(_), Some(head)) = (record.context.pull_request, record.context.commit.clone())
+        else {
+            continue;
+        };
+        let Some(identity) = record
+            .attempts
+            .first()
+            .and_then(|attempt| attempt.terraform.plan_identity.as_ref())
+            .filter(|identity| identity.fingerprint.starts_with("v1:"))
+        else {
+            continue;
+        };
+        let mac = key.review_mac(&record.project, &head, &identity.fingerprint);
+        record.context.review_stamp = Some(ReviewStamp {
+            head_sha: head,
+            mac,
+        });
+    }
+}
+
+fn short(sha: &str) -> &str {
+    sha.get(..7).unwrap_or(sha)
+}
