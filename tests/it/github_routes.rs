@@ -41,7 +41,7 @@ pub fn route(
         ("GET", ["issues"]) => list_issues(state, query),
         ("POST", ["issues"]) => create_issue(state, examples, body),
         ("GET", ["pulls", _, "files"]) => list_files(state, examples, query),
-        ("GET", ["commits", sha, "pulls"]) => commit_pulls(examples, sha),
+        ("GET", ["commits", sha, "pulls"]) => commit_pulls(state, examples, sha),
         _ => not_found(),
     }
 }
@@ -215,11 +215,16 @@ fn list_files(state: &State, examples: &Value, query: &str) -> Answer {
     page(files, query, &format!("/repos/{OWNER_REPO}/pulls/2/files"))
 }
 
-fn commit_pulls(examples: &Value, sha: &str) -> Answer {
+fn commit_pulls(state: &State, examples: &Value, sha: &str) -> Answer {
+    if state.direct_pushes {
+        return (200, vec![], json!([]));
+    }
     let mut pull = examples["pull-request-simple-items"]["value"][0].clone();
     pull["number"] = json!(2);
     pull["state"] = json!("closed");
     pull["merged_at"] = json!("2026-11-25T11:00:00Z");
     pull["merge_commit_sha"] = json!(sha);
+    // GitHub's example team lacks the `type` its own schema requires; a merged pull request needs no reviewers.
+    pull["requested_teams"] = json!([]);
     (200, vec![], json!([pull]))
 }

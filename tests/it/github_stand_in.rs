@@ -45,6 +45,8 @@ pub struct State {
     pub next_id: u64,
     /// Files the pull request files API lists.
     pub pull_request_files: Vec<String>,
+    /// The commits-to-pulls endpoint lists no pull request for any commit: every push is a direct push.
+    pub direct_pushes: bool,
     /// Bodies longer than this are refused with GitHub's 422 "body is too long".
     pub max_body_chars: usize,
     pub scripted: VecDeque<Scripted>,
@@ -87,7 +89,7 @@ fn installed(variable: &str, relative: &str) -> PathBuf {
 
 impl StandIn {
     /// Starts the recording server and Prism in front of it. Pull request 2 exists (the webhook examples' PR) and
-    /// is the merged pull request of every commit.
+    /// is the merged pull request of every commit, unless [`State::direct_pushes`] is set.
     pub async fn start() -> Self {
         let prism = installed(
             "AGENTLAB_PRISM",

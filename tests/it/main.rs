@@ -12,6 +12,8 @@ mod github_stand_in;
 mod metrics;
 mod modules;
 mod publishing;
+mod push_deploys;
+mod runner_hygiene;
 mod scripts;
 mod support;
 mod terraform;
