@@ -1,5 +1,6 @@
 //! Integration tests: the real `agentlab` binary, the real terraform, local servers on loopback.
 
+mod action_build;
 mod cli;
 mod diagnosis;
 mod eval;
