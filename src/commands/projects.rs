@@ -175,7 +175,12 @@ async fn event_changed_files(
 ) -> Result<Option<Vec<String>>, CommandError> {
     let run = match &context.event {
         None => return Ok(None),
-        Some(Err(why)) => return Err(CommandError::BadInput(why.clone())),
+        // A `schedule` or `issues` event names no change: the projects must be named.
+        Some(Err(why)) => {
+            return Err(CommandError::BadInput(format!(
+                "{why}; or name the projects with --project or --all"
+            )));
+        }
         Some(Ok(EventDecision::Run(run))) => run,
         Some(Ok(EventDecision::Ignore { reason })) => {
             tracing::info!("nothing to run: {reason}");

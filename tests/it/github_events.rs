@@ -233,3 +233,33 @@ async fn a_fork_pull_request_is_refused_unless_allowed() {
     );
     stand_in.assert_no_violations();
 }
+
+#[test]
+fn an_event_that_names_no_change_needs_the_projects_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("agentlab.toml"), CONFIG).unwrap();
+    std::fs::write(dir.path().join("event.json"), "{}").unwrap();
+    let run = |args: &[&str]| {
+        agentlab_in(dir.path())
+            .args(args)
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_EVENT_NAME", "schedule")
+            .env("GITHUB_EVENT_PATH", dir.path().join("event.json"))
+            .output()
+            .unwrap()
+    };
+    let refused = run(&["deploy", "--no-post"]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("schedule") && stderr.contains("--all"),
+        "{stderr}"
+    );
+    let listed = run(&["plan", "--all", "--list-projects", "--json"]);
+    assert_eq!(
+        String::from_utf8_lossy(&listed.stdout).trim(),
+        r#"["lxc-fleet","ubuntu-vm"]"#,
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
+}
