@@ -134,9 +134,13 @@ pub struct PlanArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct DeployArgs {
-    /// Only this project (repeatable) [default: every project].
+    /// Only this project (repeatable) [default: on a push in GitHub Actions, the projects the push changed (its
+    /// merged pull request's files, else its commits'); outside Actions, every project].
     #[arg(long = "project", value_name = "NAME")]
     pub projects: Vec<String>,
+    /// Every project in the configuration, whatever the push changed.
+    #[arg(long, conflicts_with = "projects")]
+    pub all: bool,
     #[command(flatten)]
     pub posting: PostingArgs,
     /// Retries after the first attempt [default: from the configuration].
@@ -260,6 +264,14 @@ mod tests {
         assert_eq!(plan.projects, ["a", "b"]);
         assert!(plan.posting.no_post && plan.json);
         assert_eq!(plan.diagnoser.llm.as_deref(), Some("none"));
+        let Command::Deploy(deploy) = parse("agentlab deploy --all").unwrap().command else {
+            panic!("deploy")
+        };
+        assert!(deploy.all && deploy.projects.is_empty());
+        assert!(
+            parse("agentlab deploy --all --project a").is_err(),
+            "--all and --project contradict each other"
+        );
         let cli = parse("agentlab --config x.toml deploy --max-retries 1 --no-catalog").unwrap();
         assert_eq!(cli.global.config, PathBuf::from("x.toml"));
         let cli =

@@ -1,6 +1,10 @@
 //! The `agentlab` binary: parse the command line, read the environment once into the invocation's context, set up
 //! logging, run one command, and map the result to the exit status in one place (0 success, 1 the run failed, 2
 //! bad input or configuration).
+//!
+//! Before anything else the process makes itself non-dumpable, so that the code a plan runs (a provider, a
+//! `local-exec`, as the same user) cannot read agentlab's environment, memory or file descriptors through
+//! `/proc/<pid>/` or attach a debugger to it; SECURITY.md says what this does not cover.
 
 use std::process::ExitCode;
 
@@ -13,6 +17,7 @@ use agentlab::error_chain::error_chain;
 use agentlab::logging::{LogDetail, LogSettings, init_logging};
 
 fn main() -> ExitCode {
+    refuse_inspection_by_the_same_user();
     let cli = Cli::parse();
     let context = CommandContext::new(Environment::from_process());
     let log_settings = LogSettings {
@@ -43,3 +48,21 @@ fn main() -> ExitCode {
     };
     ExitCode::from(status.code())
 }
+
+/// `prctl(PR_SET_DUMPABLE, 0)`: the kernel then gives `/proc/<pid>/` to root and refuses `ptrace` to processes of
+/// the same user. The setting is not inherited across `execve`, so Terraform and its providers stay ordinary
+/// processes. A failure (not Linux, a seccomp filter) only loses this protection: it is logged, never fatal.
+#[cfg(target_os = "linux")]
+fn refuse_inspection_by_the_same_user() {
+    // SAFETY: PR_SET_DUMPABLE takes one integer argument and touches no memory of this process.
+    let status = unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) };
+    if status != 0 {
+        eprintln!(
+            "warning: cannot make agentlab non-dumpable ({}); processes of the same user can read its environment",
+            std::io::Error::last_os_error()
+        );
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn refuse_inspection_by_the_same_user() {}

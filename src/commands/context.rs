@@ -13,7 +13,9 @@ use crate::commands::CommandError;
 use crate::config::Config;
 use crate::contracts::RunContext;
 use crate::diagnosis::{ApiKeys, BASE_URL_VARIABLE};
-use crate::github::event::{EventDecision, EventError, EventRun, detect_from_file};
+use crate::github::event::{
+    EventDecision, EventError, EventRun, detect_from_file, pull_request_from_fork,
+};
 use crate::github::publish::GitHubSettings;
 use crate::redact::{Redactor, SharedRedactor};
 use crate::terraform::TERRAFORM_BINARY_ENV;
@@ -101,6 +103,9 @@ pub struct CommandContext {
     pub event: Option<Result<EventDecision, String>>,
     /// `{GITHUB_SERVER_URL}/{GITHUB_REPOSITORY}/actions/runs/{GITHUB_RUN_ID}`, when all three are known.
     pub run_url: Option<String>,
+    /// The triggering event is a pull request from a fork (or a pull request event agentlab cannot read): its
+    /// code must not run here unless `AGENTLAB_ALLOW_FORKS=true`, whichever projects were asked for.
+    pub fork_pull_request: bool,
 }
 
 impl CommandContext {
@@ -121,6 +126,14 @@ impl CommandContext {
         let event = environment
             .get("GITHUB_EVENT_NAME")
             .map(|name| read_event(&environment, name).map_err(|error| error.to_string()));
+        let fork_pull_request = environment.get("GITHUB_EVENT_NAME").is_some_and(|name| {
+            pull_request_from_fork(
+                name,
+                environment
+                    .get("GITHUB_EVENT_PATH")
+                    .map(std::path::Path::new),
+            )
+        });
         let run_url = match (
             environment.get("GITHUB_SERVER_URL"),
             environment.get("GITHUB_REPOSITORY"),
@@ -138,6 +151,7 @@ impl CommandContext {
             actions,
             event,
             run_url,
+            fork_pull_request,
         }
     }
 
@@ -239,6 +253,19 @@ impl CommandContext {
     /// `AGENTLAB_ALLOW_FORKS=true` (the action's `allow-forks` input) lets a fork's pull request run.
     pub fn forks_allowed(&self) -> bool {
         self.environment.is_true("AGENTLAB_ALLOW_FORKS")
+    }
+
+    /// Refuses to go on when a fork's pull request started this run and forks are not allowed: checked before any
+    /// project is chosen, so `--project`, `--all` and `--changed-files` cannot run a fork's code either.
+    pub fn refuse_fork_pull_request(&self) -> Result<(), CommandError> {
+        if self.fork_pull_request && !self.forks_allowed() {
+            return Err(CommandError::BadInput(
+                "this pull request comes from a fork (or its event payload cannot be read); agentlab does not \
+                 run a fork's code on a self-hosted runner unless AGENTLAB_ALLOW_FORKS=true"
+                    .to_string(),
+            ));
+        }
+        Ok(())
     }
 
     /// The LLM providers' keys, held as secrets.

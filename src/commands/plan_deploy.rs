@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 
 use crate::cli::{DeployArgs, DiagnoserArgs, GlobalArgs, MetricsArgs, PlanArgs, PostingArgs};
-use crate::commands::projects::{named_projects, plan_projects};
+use crate::commands::projects::{deploy_projects, plan_projects};
 use crate::commands::report::{deliver, mask_known_secrets, run_outbox};
 use crate::commands::review::{review_gates, stamp_plan_records};
 use crate::commands::runs::{RunSettings, project_run, run_projects, write_record};
@@ -49,11 +49,7 @@ pub async fn deploy(
     args: &DeployArgs,
 ) -> Result<ExitStatus, CommandError> {
     let config = LoadedConfig::load(&global.config)?;
-    let projects = if args.projects.is_empty() {
-        config.config.projects.iter().collect()
-    } else {
-        named_projects(&config, &args.projects)?
-    };
+    let projects = deploy_projects(context, &config, args).await?;
     let invocation = Invocation {
         mode: RunMode::Deploy,
         posting: &args.posting,

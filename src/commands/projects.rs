@@ -1,11 +1,12 @@
 //! Which projects a command runs: named ones, all of them, or those whose `when_modified` globs match the changed
-//! files (how a pull request only plans what it touches).
+//! files (how a pull request only plans what it touches, and a push only deploys what it changed). A fork's pull
+//! request is refused here, before any of these choices, so no way of naming projects runs a fork's code.
 
 use std::path::Path;
 
 use globset::{GlobBuilder, GlobSetBuilder};
 
-use crate::cli::PlanArgs;
+use crate::cli::{DeployArgs, PlanArgs};
 use crate::commands::{CommandContext, CommandError, ExitStatus, print_stdout};
 use crate::config::{LoadedConfig, ProjectConfig};
 use crate::github::changed_files::resolve_changed_files;
@@ -93,24 +94,76 @@ pub fn named_projects<'a>(
         .collect()
 }
 
-/// The projects `agentlab plan` runs: `--project` names, else all with `--all`, else `--changed-files` matches,
-/// else, inside GitHub Actions, the projects the triggering event's changed files touch, else all.
+/// What the command line says about which projects to run; with none of it, the GitHub event decides.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProjectChoice<'a> {
+    /// `--project` names.
+    pub names: &'a [String],
+    /// `--all`.
+    pub all: bool,
+    /// `--changed-files FILE`.
+    pub changed_files: Option<&'a Path>,
+}
+
+/// The projects `agentlab plan` runs: see [`choose_projects`].
 pub async fn plan_projects<'a>(
     context: &CommandContext,
     config: &'a LoadedConfig,
     args: &PlanArgs,
 ) -> Result<Vec<&'a ProjectConfig>, CommandError> {
-    if !args.projects.is_empty() {
-        return named_projects(config, &args.projects);
+    let choice = ProjectChoice {
+        names: &args.projects,
+        all: args.all,
+        changed_files: args.changed_files.as_deref(),
+    };
+    choose_projects(context, config, choice).await
+}
+
+/// The projects `agentlab deploy` runs: `--project` names, else all with `--all`, else (on a push) the projects
+/// the push changed, as `plan` picks them for a pull request; see [`choose_projects`].
+pub async fn deploy_projects<'a>(
+    context: &CommandContext,
+    config: &'a LoadedConfig,
+    args: &DeployArgs,
+) -> Result<Vec<&'a ProjectConfig>, CommandError> {
+    let choice = ProjectChoice {
+        names: &args.projects,
+        all: args.all,
+        changed_files: None,
+    };
+    choose_projects(context, config, choice).await
+}
+
+/// A fork's pull request is refused first, whatever was asked for. Then: `--project` names, else all with
+/// `--all`, else `--changed-files` matches, else, inside GitHub Actions, the projects the triggering event's
+/// changed files touch (a pull request's files; for a push, its merged pull request's files, else its commits'),
+/// else every project: outside Actions a person chose to run, and an event whose files cannot be known runs
+/// everything rather than miss a change.
+pub async fn choose_projects<'a>(
+    context: &CommandContext,
+    config: &'a LoadedConfig,
+    choice: ProjectChoice<'_>,
+) -> Result<Vec<&'a ProjectConfig>, CommandError> {
+    context.refuse_fork_pull_request()?;
+    if !choice.names.is_empty() {
+        return named_projects(config, choice.names);
     }
-    if args.all {
+    if choice.all {
         return Ok(config.config.projects.iter().collect());
     }
-    if let Some(path) = &args.changed_files {
+    if let Some(path) = choice.changed_files {
         return affected_projects(config, &read_changed_files(path)?);
     }
     match event_changed_files(context).await? {
-        Some(changed) => affected_projects(config, &changed),
+        Some(changed) => {
+            let affected = affected_projects(config, &changed)?;
+            tracing::info!(
+                changed = changed.len(),
+                affected = affected.len(),
+                "projects chosen from the event's changed files"
+            );
+            Ok(affected)
+        }
         None => Ok(config.config.projects.iter().collect()),
     }
 }
@@ -122,20 +175,23 @@ async fn event_changed_files(
 ) -> Result<Option<Vec<String>>, CommandError> {
     let run = match &context.event {
         None => return Ok(None),
-        Some(Err(why)) => return Err(CommandError::BadInput(why.clone())),
+        // A `schedule` or `issues` event names no change: the projects must be named.
+        Some(Err(why)) => {
+            return Err(CommandError::BadInput(format!(
+                "{why}; or name the projects with --project or --all"
+            )));
+        }
         Some(Ok(EventDecision::Run(run))) => run,
         Some(Ok(EventDecision::Ignore { reason })) => {
             tracing::info!("nothing to run: {reason}");
             return Ok(Some(Vec::new()));
         }
     };
-    if run.from_fork && !context.forks_allowed() {
-        return Err(CommandError::BadInput(
-            "this pull request comes from a fork; agentlab does not run a fork's code on a self-hosted runner \
-             unless AGENTLAB_ALLOW_FORKS=true"
-                .to_string(),
-        ));
-    }
+    let payload_files = || {
+        run.changed_files
+            .listed_in_payload()
+            .map(<[String]>::to_vec)
+    };
     let client = match context
         .github_settings()
         .map(|settings| settings.client(GITHUB_RETRY))
@@ -145,19 +201,22 @@ async fn event_changed_files(
         Err(error) if matches!(run.changed_files, ChangedFiles::PullRequest(_)) => {
             return Err(error);
         }
-        Err(_) => {
-            return Ok(match &run.changed_files {
-                ChangedFiles::Listed(files) => Some(files.clone()),
-                _ => None,
-            });
-        }
+        Err(_) => return Ok(payload_files()),
     };
     match resolve_changed_files(&client, &run.changed_files).await {
         Ok(files) => Ok(files),
-        Err(error) => {
-            tracing::warn!("cannot list the changed files ({error}); running every project");
-            Ok(None)
-        }
+        Err(error) => match payload_files() {
+            Some(files) => {
+                tracing::warn!(
+                    "cannot find the pull request this push merged ({error}); using the files its commits list"
+                );
+                Ok(Some(files))
+            }
+            None => {
+                tracing::warn!("cannot list the changed files ({error}); running every project");
+                Ok(None)
+            }
+        },
     }
 }
 

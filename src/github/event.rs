@@ -40,10 +40,28 @@ pub enum EventError {
 pub enum ChangedFiles {
     /// Ask the pull request files API.
     PullRequest(u64),
-    /// Listed in the payload (a push's commits).
-    Listed(Vec<String>),
-    /// Unknown: run every project. A push's payload lists at most 20 commits, and a dispatch lists none.
+    /// A push to the default branch: the files of the pull request it merged (looked up from `commit`), else the
+    /// files its commits list in the payload (`None` when the payload cannot tell: no commits, or 20 or more, since
+    /// the payload lists at most 20).
+    Pushed {
+        commit: String,
+        listed: Option<Vec<String>>,
+    },
+    /// Unknown: run every project (a dispatch lists none).
     Unknown,
+}
+
+impl ChangedFiles {
+    /// The files the payload itself lists, without asking GitHub: a push's commits' files.
+    pub fn listed_in_payload(&self) -> Option<&[String]> {
+        match self {
+            ChangedFiles::Pushed {
+                listed: Some(files),
+                ..
+            } => Some(files),
+            _ => None,
+        }
+    }
 }
 
 /// A run the event asks for.
@@ -98,6 +116,31 @@ pub fn detect(event_name: &str, payload: &Value) -> Result<EventDecision, EventE
     }
 }
 
+/// Whether `event_name` is a pull request event whose head lives in another repository (a fork), whatever its
+/// action (a closed or labelled fork pull request is still a fork's code). A pull request event whose payload
+/// cannot be read or lacks the repositories counts as a fork: nothing proves otherwise. Other events are not.
+pub fn pull_request_from_fork(event_name: &str, payload_path: Option<&Path>) -> bool {
+    if !event_name.starts_with("pull_request") {
+        return false;
+    }
+    let payload = payload_path
+        .and_then(|path| std::fs::read_to_string(path).ok())
+        .and_then(|text| serde_json::from_str::<Value>(&text).ok());
+    payload.as_ref().is_none_or(head_is_another_repository)
+}
+
+/// The pull request's head repository differs from the base repository; a deleted fork has no head repository
+/// and counts as a fork, the cautious answer.
+fn head_is_another_repository(payload: &Value) -> bool {
+    let base = payload
+        .pointer("/repository/full_name")
+        .and_then(Value::as_str);
+    let head = payload
+        .pointer("/pull_request/head/repo/full_name")
+        .and_then(Value::as_str);
+    base.is_none() || head != base
+}
+
 fn pull_request(event: &str, payload: &Value) -> Result<EventDecision, EventError> {
     let action = text(event, payload, "/action", "action")?;
     if !matches!(action, "opened" | "synchronize" | "reopened") {
@@ -124,17 +167,13 @@ fn pull_request(event: &str, payload: &Value) -> Result<EventDecision, EventErro
         "/repository/full_name",
         "repository.full_name",
     )?;
-    // A deleted fork has no head repository: treat it as a fork, the cautious answer.
-    let head_repository = payload
-        .pointer("/pull_request/head/repo/full_name")
-        .and_then(Value::as_str);
     Ok(EventDecision::Run(EventRun {
         mode: RunMode::Plan,
         repository: repository.to_string(),
         commit: head_sha.to_string(),
         pull_request: Some(number),
         changed_files: ChangedFiles::PullRequest(number),
-        from_fork: head_repository != Some(repository),
+        from_fork: head_is_another_repository(payload),
     }))
 }
 
@@ -169,8 +208,8 @@ fn push(payload: &Value) -> Result<EventDecision, EventError> {
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let changed_files = if commits.is_empty() || commits.len() >= PUSH_PAYLOAD_COMMIT_LIMIT {
-        ChangedFiles::Unknown
+    let listed = if commits.is_empty() || commits.len() >= PUSH_PAYLOAD_COMMIT_LIMIT {
+        None
     } else {
         let mut files: Vec<String> = commits
             .iter()
@@ -190,7 +229,11 @@ fn push(payload: &Value) -> Result<EventDecision, EventError> {
             .collect();
         files.sort();
         files.dedup();
-        ChangedFiles::Listed(files)
+        Some(files)
+    };
+    let changed_files = ChangedFiles::Pushed {
+        commit: commit.to_string(),
+        listed,
     };
     Ok(EventDecision::Run(EventRun {
         mode: RunMode::Deploy,

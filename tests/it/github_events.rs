@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use agentlab::contracts::RunMode;
-use agentlab::github::event::{ChangedFiles, EventDecision, EventRun, detect, detect_from_file};
+use agentlab::github::event::{
+    ChangedFiles, EventDecision, EventRun, detect, detect_from_file, pull_request_from_fork,
+};
 use serde_json::{Value, json};
 
 use crate::github_stand_in::{OWNER_REPO, StandIn, TOKEN};
@@ -62,6 +64,22 @@ fn a_closed_pull_request_is_ignored_and_a_fork_is_marked() {
 }
 
 #[test]
+fn only_a_pull_request_event_can_be_a_fork_and_an_unreadable_one_counts_as_one() {
+    let opened = fixture_path("pull_request.opened.json");
+    assert!(!pull_request_from_fork("pull_request", Some(&opened)));
+    assert!(pull_request_from_fork("pull_request", None));
+    assert!(pull_request_from_fork(
+        "pull_request_target",
+        Some(Path::new("/nonexistent/event.json"))
+    ));
+    assert!(!pull_request_from_fork(
+        "push",
+        Some(&fixture_path("push.default-branch.json"))
+    ));
+    assert!(!pull_request_from_fork("workflow_dispatch", None));
+}
+
+#[test]
 fn a_push_to_the_default_branch_is_deployed_with_the_files_of_its_commits() {
     let payload = fixture("push.default-branch.json");
     let run = run_of(detect("push", &payload).unwrap());
@@ -70,7 +88,10 @@ fn a_push_to_the_default_branch_is_deployed_with_the_files_of_its_commits() {
     assert_eq!(run.pull_request, None, "found later from the commit");
     assert_eq!(
         run.changed_files,
-        ChangedFiles::Listed(vec!["README.md".to_string()])
+        ChangedFiles::Pushed {
+            commit: run.commit.clone(),
+            listed: Some(vec!["README.md".to_string()])
+        }
     );
     let tag = detect("push", &fixture("push.tag.json")).unwrap();
     assert!(matches!(tag, EventDecision::Ignore { .. }), "{tag:?}");
@@ -172,15 +193,22 @@ async fn list_projects_reads_the_pull_requests_files_for_a_matrix() {
     );
     assert_eq!(stand_in.count("GET", "/pulls/2/files"), 1);
 
-    // A push lists its files in the payload: README.md touches no project.
-    let output = list_projects(
-        &stand_in,
-        dir.path(),
-        "push",
-        &fixture_path("push.default-branch.json"),
-        false,
+    // A push that merged pull request 2 runs what the pull request changed, although its own commit only lists
+    // README.md, which touches no project.
+    let push = fixture_path("push.default-branch.json");
+    let output = list_projects(&stand_in, dir.path(), "push", &push, false);
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        r#"["lxc-fleet"]"#,
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
     );
+    assert_eq!(stand_in.count("GET", "/pulls/2/files"), 2);
+    // A direct push merged no pull request: the files its commits list in the payload decide.
+    stand_in.state.lock().unwrap().direct_pushes = true;
+    let output = list_projects(&stand_in, dir.path(), "push", &push, false);
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "[]");
+    assert_eq!(stand_in.count("GET", "/pulls/2/files"), 2);
     stand_in.assert_no_violations();
 }
 
@@ -204,4 +232,34 @@ async fn a_fork_pull_request_is_refused_unless_allowed() {
         String::from_utf8_lossy(&allowed.stderr)
     );
     stand_in.assert_no_violations();
+}
+
+#[test]
+fn an_event_that_names_no_change_needs_the_projects_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("agentlab.toml"), CONFIG).unwrap();
+    std::fs::write(dir.path().join("event.json"), "{}").unwrap();
+    let run = |args: &[&str]| {
+        agentlab_in(dir.path())
+            .args(args)
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_EVENT_NAME", "schedule")
+            .env("GITHUB_EVENT_PATH", dir.path().join("event.json"))
+            .output()
+            .unwrap()
+    };
+    let refused = run(&["deploy", "--no-post"]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("schedule") && stderr.contains("--all"),
+        "{stderr}"
+    );
+    let listed = run(&["plan", "--all", "--list-projects", "--json"]);
+    assert_eq!(
+        String::from_utf8_lossy(&listed.stdout).trim(),
+        r#"["lxc-fleet","ubuntu-vm"]"#,
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
 }

@@ -41,12 +41,7 @@ pub fn route(
         ("GET", ["issues"]) => list_issues(state, query),
         ("POST", ["issues"]) => create_issue(state, examples, body),
         ("GET", ["pulls", _, "files"]) => list_files(state, examples, query),
-        ("GET", ["commits", sha, "pulls"])
-            if state.direct_pushes.iter().any(|pushed| pushed == sha) =>
-        {
-            (200, vec![], json!([]))
-        }
-        ("GET", ["commits", sha, "pulls"]) => commit_pulls(examples, sha),
+        ("GET", ["commits", sha, "pulls"]) => commit_pulls(state, examples, sha),
         _ => not_found(),
     }
 }
@@ -223,7 +218,10 @@ fn list_files(state: &State, examples: &Value, query: &str) -> Answer {
 /// Pull request 2's head commit in GitHub's webhook examples (tests/fixtures/github/pull_request.opened.json).
 pub const PULL_REQUEST_HEAD: &str = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
 
-fn commit_pulls(examples: &Value, sha: &str) -> Answer {
+fn commit_pulls(state: &State, examples: &Value, sha: &str) -> Answer {
+    if state.direct_pushes {
+        return (200, vec![], json!([]));
+    }
     let mut pull = examples["pull-request-simple-items"]["value"][0].clone();
     pull["number"] = json!(2);
     pull["state"] = json!("closed");
@@ -231,5 +229,7 @@ fn commit_pulls(examples: &Value, sha: &str) -> Answer {
     pull["merge_commit_sha"] = json!(sha);
     // The head that was planned: the one of pull request 2's webhook examples.
     pull["head"]["sha"] = json!(PULL_REQUEST_HEAD);
+    // GitHub's example team lacks the `type` its own schema requires; a merged pull request needs no reviewers.
+    pull["requested_teams"] = json!([]);
     (200, vec![], json!([pull]))
 }

@@ -45,11 +45,11 @@ pub struct State {
     pub next_id: u64,
     /// Files the pull request files API lists.
     pub pull_request_files: Vec<String>,
+    /// The commits-to-pulls endpoint lists no pull request for any commit: every push is a direct push.
+    pub direct_pushes: bool,
     /// Bodies longer than this are refused with GitHub's 422 "body is too long".
     pub max_body_chars: usize,
     pub scripted: VecDeque<Scripted>,
-    /// Commits pushed straight to the default branch: the commits-to-pulls endpoint lists no pull request.
-    pub direct_pushes: Vec<String>,
 }
 
 pub struct StandIn {
@@ -89,7 +89,7 @@ fn installed(variable: &str, relative: &str) -> PathBuf {
 
 impl StandIn {
     /// Starts the recording server and Prism in front of it. Pull request 2 exists (the webhook examples' PR) and
-    /// is the merged pull request of every commit.
+    /// is the merged pull request of every commit, unless [`State::direct_pushes`] is set.
     pub async fn start() -> Self {
         let prism = installed(
             "AGENTLAB_PRISM",
@@ -105,7 +105,6 @@ impl StandIn {
         let state = Arc::new(Mutex::new(State {
             next_id: 1000,
             max_body_chars: 65_536,
-            direct_pushes: Vec::new(),
             ..State::default()
         }));
         let upstream = recording_server(state.clone(), examples.clone()).await;

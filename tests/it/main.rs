@@ -1,5 +1,6 @@
 //! Integration tests: the real `agentlab` binary, the real terraform, local servers on loopback.
 
+mod action_build;
 mod cli;
 mod diagnosis;
 mod eval;
@@ -12,7 +13,9 @@ mod github_stand_in;
 mod metrics;
 mod modules;
 mod publishing;
+mod push_deploys;
 mod review_gate;
+mod runner_hygiene;
 mod s3_state;
 mod scripts;
 mod support;
