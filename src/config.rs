@@ -11,6 +11,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer};
 
+mod policy;
+
+pub use policy::PolicyConfig;
+
 /// The example configuration shipped with agentlab (the repository's own `agentlab.toml`).
 pub const DEFAULT_CONFIG_FILE: &str = "agentlab.toml";
 
@@ -40,6 +44,8 @@ pub struct Config {
     pub proxmox: ProxmoxConfig,
     #[serde(default)]
     pub redact: RedactConfig,
+    #[serde(default)]
+    pub policy: PolicyConfig,
     #[serde(default, rename = "project")]
     pub projects: Vec<ProjectConfig>,
 }

@@ -609,6 +609,9 @@ pub struct RunRecord {
     pub context: RunContext,
     pub transitions: Vec<Transition>,
     pub attempts: Vec<Attempt>,
+    /// The remediation the policy held for a person, when the run ended on one (absent in older records).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_for_a_person: Option<HeldRemediation>,
 }
 
 impl RunRecord {
@@ -653,9 +656,11 @@ pub fn schemas() -> Vec<(&'static str, schemars::schema::RootSchema)> {
     ]
 }
 
+mod held;
 mod mode_words;
 mod review;
 
+pub use held::HeldRemediation;
 pub use review::{ApplyGuard, PlanIdentity, Refusal, RefusalKind, ReviewGate, ReviewedPlan};
 
 #[cfg(test)]

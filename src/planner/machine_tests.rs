@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::contracts::Category;
+use crate::planner::policy::RemediationPolicy;
 use proptest::prelude::*;
 
 fn hypothesis(category: Category, remediation: Remediation, root_cause: &str) -> Hypothesis {
@@ -25,7 +26,7 @@ fn lock_hypothesis() -> Hypothesis {
 fn diagnosed(hypothesis: Hypothesis) -> Event {
     Event::DiagnosisFinished {
         outcome: DiagnosisOutcome::Hypothesis(hypothesis),
-        plan_addresses: vec!["null_resource.guest[0]".to_string()],
+        failed_addresses: vec!["null_resource.guest[0]".to_string()],
     }
 }
 
@@ -198,19 +199,47 @@ fn every_row_of_the_transition_table() {
                 Event::Start,
                 terraform(false),
                 diagnosed(hypothesis(
+                    Category::TransientLock,
+                    Remediation::RetryAfter { seconds: 3600 },
+                    "the node is busy",
+                )),
+            ],
+            last_command: finish_failed(
+                "policy refused the remediation: retry_after of 3600 s exceeds the 600 s limit",
+            ),
+            final_state: failed(
+                "policy refused the remediation: retry_after of 3600 s exceeds the 600 s limit",
+            ),
+        },
+        Row {
+            name: "diagnosing --replace, even of the failed address--> failed, held for a person",
+            events: vec![
+                Event::Start,
+                terraform(false),
+                diagnosed(hypothesis(
                     Category::ResourceConflict,
                     Remediation::Replace {
-                        address: "null_resource.elsewhere".into(),
+                        address: "null_resource.guest[0]".into(),
                     },
                     "stale guest",
                 )),
             ],
-            last_command: finish_failed(
-                "policy refused the remediation: replace names `null_resource.elsewhere`, which is not an address in the plan",
-            ),
-            final_state: failed(
-                "policy refused the remediation: replace names `null_resource.elsewhere`, which is not an address in the plan",
-            ),
+            last_command: finish_failed(HELD_REPLACE),
+            final_state: failed(HELD_REPLACE),
+        },
+        Row {
+            name: "diagnosing --reinit_upgrade--> failed, held for a person",
+            events: vec![
+                Event::Start,
+                terraform(false),
+                diagnosed(hypothesis(
+                    Category::ProviderIncompatibility,
+                    Remediation::ReinitUpgrade,
+                    "old provider",
+                )),
+            ],
+            last_command: finish_failed(HELD_REINIT),
+            final_state: failed(HELD_REINIT),
         },
         Row {
             name: "diagnosing --diagnosis unavailable--> failed",
@@ -221,7 +250,7 @@ fn every_row_of_the_transition_table() {
                     outcome: DiagnosisOutcome::Unavailable {
                         reason: "no diagnoser configured".into(),
                     },
-                    plan_addresses: vec![],
+                    failed_addresses: vec![],
                 },
             ],
             last_command: finish_failed("diagnosis unavailable: no diagnoser configured"),
@@ -251,6 +280,80 @@ fn every_row_of_the_transition_table() {
         assert_eq!(commands.last(), Some(&row.last_command), "{}", row.name);
         assert_eq!(machine.state(), &row.final_state, "{}", row.name);
     }
+}
+
+const HELD_REPLACE: &str = "a person must decide on `replace`: `replace` is not run unattended ([policy] unattended does not list it)";
+const HELD_REINIT: &str = "a person must decide on `reinit_upgrade`: `reinit_upgrade` is not run unattended ([policy] unattended does not list it)";
+
+/// A remediation held for a person is remembered with its reason, so the record can show the command to run it.
+#[test]
+fn a_held_remediation_is_kept_and_an_allowed_replace_runs_only_for_a_failed_address() {
+    let replace = |address: &str| {
+        diagnosed(hypothesis(
+            Category::ResourceConflict,
+            Remediation::Replace {
+                address: address.into(),
+            },
+            "half-created guest",
+        ))
+    };
+    let (held, _) = drive(
+        3,
+        vec![
+            Event::Start,
+            terraform(false),
+            replace("null_resource.guest[0]"),
+        ],
+    );
+    assert_eq!(
+        held.held_for_a_person(),
+        Some((
+            &Remediation::Replace {
+                address: "null_resource.guest[0]".into()
+            },
+            "`replace` is not run unattended ([policy] unattended does not list it)"
+        ))
+    );
+
+    let allowing_replace = || {
+        Machine::with_policy(
+            3,
+            RemediationPolicy::allowing([crate::planner::policy::RemediationKind::Replace]),
+        )
+    };
+    let mut machine = allowing_replace();
+    let _ = machine.step(Event::Start);
+    let _ = machine.step(terraform(false));
+    assert_eq!(
+        machine.step(replace("null_resource.guest[0]")),
+        Command::RunTerraform {
+            attempt: 2,
+            remediation: Some(Remediation::Replace {
+                address: "null_resource.guest[0]".into()
+            }),
+        },
+        "the failed address may be replaced when the policy allows replace"
+    );
+    assert_eq!(machine.held_for_a_person(), None);
+
+    let mut machine = allowing_replace();
+    let _ = machine.step(Event::Start);
+    let _ = machine.step(terraform(false));
+    let healthy = "null_resource.healthy";
+    let reason = format!(
+        "`replace` may only name a resource whose create or update failed in this attempt, and `{healthy}` did not fail"
+    );
+    assert_eq!(
+        machine.step(replace(healthy)),
+        Command::Finish {
+            outcome: Outcome::Failed,
+            reason: Some(format!("a person must decide on `replace`: {reason}")),
+        }
+    );
+    assert_eq!(
+        machine.held_for_a_person().map(|(_, why)| why.to_string()),
+        Some(reason)
+    );
 }
 
 #[test]
@@ -342,7 +445,7 @@ fn any_event() -> impl Strategy<Value = Event> {
         4 => hypotheses.prop_map(diagnosed),
         1 => Just(Event::DiagnosisFinished {
             outcome: DiagnosisOutcome::Unavailable { reason: "down".into() },
-            plan_addresses: vec![],
+            failed_addresses: vec![],
         }),
         1 => Just(Event::Cancelled),
         1 => Just(Event::Fault { reason: "fault".into() }),

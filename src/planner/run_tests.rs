@@ -11,6 +11,7 @@ use crate::contracts::{
     Remediation, Severity, StateName, TerraformResult, Usage, ValidationRequest, ValidationResult,
 };
 use crate::planner::agents::{AgentError, Diagnoser, TerraformAgent, Validator};
+use crate::planner::policy::RemediationPolicy;
 use crate::planner::test_fixtures::{applied, first_request};
 
 struct ScriptedTerraform {
@@ -88,9 +89,21 @@ impl Diagnoser for ScriptedDiagnoser {
     }
 }
 
+/// Attempt 1 of a fleet of two: `guest[0]` created, `guest[1]` failed on the node lock (left tainted).
 fn lock_failure() -> TerraformResult {
+    let create = |address: &str| crate::contracts::ResourceChange {
+        address: address.into(),
+        action: crate::contracts::ChangeAction::Create,
+        reason: None,
+        before: None,
+        after: None,
+    };
     TerraformResult {
         ok: false,
+        resource_changes: vec![
+            create("null_resource.guest[0]"),
+            create("null_resource.guest[1]"),
+        ],
         exit_code: Some(1),
         diagnostics: vec![Diagnostic {
             severity: Severity::Error,
@@ -157,6 +170,7 @@ fn project_run(max_retries: u32) -> ProjectRun {
             port: 22,
         },
         max_retries,
+        policy: Default::default(),
         context: RunContext::default(),
         longest_wait: crate::planner::run::LONGEST_WAIT,
     }
@@ -188,12 +202,16 @@ impl Script {
     }
 
     async fn run(&self, max_retries: u32) -> RunRecord {
+        self.run_with(project_run(max_retries)).await
+    }
+
+    async fn run_with(&self, run: ProjectRun) -> RunRecord {
         let agents = Agents {
             terraform: &self.terraform,
             validator: &self.validator,
             diagnoser: &self.diagnoser,
         };
-        run_project(project_run(max_retries), agents).await
+        run_project(run, agents).await
     }
 
     fn diagnoser_calls(&self) -> usize {
@@ -249,6 +267,18 @@ async fn a_lock_timeout_recovers_with_reduced_parallelism_after_one_diagnosis() 
             .map(|r| (r.attempt, r.parallelism))
             .collect::<Vec<_>>(),
         vec![(1, 10), (2, 1)]
+    );
+    assert_eq!(
+        requests[0].guard.may_destroy, None,
+        "the first attempt is the reviewed plan"
+    );
+    assert_eq!(
+        requests[1].guard.may_destroy,
+        Some(vec![
+            "null_resource.guest[0]".to_string(),
+            "null_resource.guest[1]".to_string()
+        ]),
+        "a retry may re-create what this run created, nothing else"
     );
     assert_eq!(
         record.attempts[1].remediation_applied,
@@ -397,7 +427,7 @@ async fn a_cancelled_terraform_run_is_recorded_as_cancelled() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn retry_after_waits_then_runs_again_and_replace_lasts_one_attempt() {
+async fn retry_after_waits_then_runs_again_and_an_allowed_replace_lasts_one_attempt() {
     let script = Script::new(
         vec![Ok(lock_failure()), Ok(lock_failure()), Ok(applied())],
         vec![passing_validation()],
@@ -417,8 +447,17 @@ async fn retry_after_waits_then_runs_again_and_replace_lasts_one_attempt() {
         ],
     );
     let started = tokio::time::Instant::now();
-    let record = script.run(3).await;
+    let run = ProjectRun {
+        policy: RemediationPolicy::allowing(
+            crate::planner::policy::RemediationKind::SAFE
+                .into_iter()
+                .chain([crate::planner::policy::RemediationKind::Replace]),
+        ),
+        ..project_run(3)
+    };
+    let record = script.run_with(run).await;
     assert_eq!(record.outcome, Outcome::Success);
+    assert_eq!(record.held_for_a_person, None);
     assert!(
         started.elapsed() >= Duration::from_secs(120),
         "the driver waited as asked"
@@ -428,6 +467,50 @@ async fn retry_after_waits_then_runs_again_and_replace_lasts_one_attempt() {
     assert_eq!(
         requests[2].replace,
         vec!["null_resource.guest[1]".to_string()]
+    );
+}
+
+/// By default a `replace` needs a person: the run ends FAILED with the hypothesis, Terraform never gets
+/// `-replace`, and the record holds the proposal with the command that does it by hand.
+#[tokio::test]
+async fn a_replace_is_held_for_a_person_by_default_with_the_command_to_run_it() {
+    let script = Script::new(
+        vec![Ok(lock_failure())],
+        vec![],
+        vec![llm_answer(
+            Category::ResourceConflict,
+            Remediation::Replace {
+                address: "null_resource.guest[1]".into(),
+            },
+            "guest 902 is half created",
+        )],
+    );
+    let record = script.run(3).await;
+    assert_eq!(record.outcome, Outcome::Failed);
+    assert_eq!(
+        record.failure_reason.as_deref(),
+        Some(
+            "a person must decide on `replace`: `replace` is not run unattended ([policy] unattended does not list it)"
+        )
+    );
+    assert!(
+        record.final_hypothesis().is_some(),
+        "the hypothesis is kept"
+    );
+    let requests = script.terraform.requests();
+    assert_eq!(requests.len(), 1, "no retry ran");
+    assert!(requests.iter().all(|request| request.replace.is_empty()));
+    assert_eq!(
+        record.held_for_a_person,
+        Some(crate::contracts::HeldRemediation {
+            remediation: Remediation::Replace {
+                address: "null_resource.guest[1]".into()
+            },
+            reason: "`replace` is not run unattended ([policy] unattended does not list it)".into(),
+            command:
+                "terraform -chdir=tests/fixtures/sandbox-ok apply '-replace=null_resource.guest[1]'"
+                    .into(),
+        })
     );
 }
 

@@ -161,6 +161,17 @@ impl<'a> RequestRun<'a> {
             return Ok(());
         }
 
+        // The destroy guard (`guard`): a retry's plan that deletes or replaces what existed before the run, and
+        // that the reviewed plan did not, is refused here and never applied.
+        if let Some(refusal) =
+            super::guard::destroys_outside_review(&request.guard, &self.result.resource_changes)
+        {
+            tracing::warn!(project = %request.project, addresses = ?refusal.details, "{}", refusal.reason);
+            self.result.refusal = Some(refusal);
+            self.finish(&end, false);
+            return Ok(());
+        }
+
         let apply = vec![
             "apply".to_owned(),
             "-input=false".to_owned(),
