@@ -383,7 +383,8 @@ pub enum Remediation {
     ReduceParallelism { parallelism: u32 },
     /// Run `init -upgrade` before the next plan.
     ReinitUpgrade,
-    /// Run again with `-replace=ADDRESS`; the address must be in the plan.
+    /// Run again with `-replace=ADDRESS`: only for a resource whose create or update failed, and only unattended
+    /// when `[policy] unattended` allows it (by default a person runs it).
     Replace { address: String },
     /// A human must change code or configuration; the run ends.
     Escalate,

@@ -63,11 +63,19 @@ mod tests {
         }
     }
 
+    /// (name, may_destroy, the plan's changes, the addresses refused).
+    type GuardCase<'a> = (
+        &'a str,
+        Option<&'a [&'a str]>,
+        &'a [(&'a str, ChangeAction)],
+        &'a [&'a str],
+    );
+
     #[test]
     fn only_deletes_and_replaces_outside_the_list_refuse_the_apply() {
         let tainted = "null_resource.container[1]";
         let healthy = "null_resource.container[0]";
-        let cases: &[(&str, Option<&[&str]>, &[(&str, ChangeAction)], &[&str])] = &[
+        let cases: &[GuardCase] = &[
             (
                 "a first attempt sets no limit",
                 None,
