@@ -363,3 +363,7 @@ impl Decision {
 #[cfg(test)]
 #[path = "machine_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "machine_policy_tests.rs"]
+mod policy_tests;

@@ -2,10 +2,13 @@
 
 use super::*;
 use crate::contracts::Category;
-use crate::planner::policy::RemediationPolicy;
 use proptest::prelude::*;
 
-fn hypothesis(category: Category, remediation: Remediation, root_cause: &str) -> Hypothesis {
+pub(super) fn hypothesis(
+    category: Category,
+    remediation: Remediation,
+    root_cause: &str,
+) -> Hypothesis {
     Hypothesis {
         category,
         root_cause: root_cause.to_string(),
@@ -23,14 +26,14 @@ fn lock_hypothesis() -> Hypothesis {
     )
 }
 
-fn diagnosed(hypothesis: Hypothesis) -> Event {
+pub(super) fn diagnosed(hypothesis: Hypothesis) -> Event {
     Event::DiagnosisFinished {
         outcome: DiagnosisOutcome::Hypothesis(hypothesis),
         failed_addresses: vec!["null_resource.guest[0]".to_string()],
     }
 }
 
-fn terraform(ok: bool) -> Event {
+pub(super) fn terraform(ok: bool) -> Event {
     Event::TerraformFinished {
         ok,
         summary: if ok {
@@ -53,7 +56,7 @@ fn validation(ok: bool) -> Event {
 }
 
 /// Runs `events` from a fresh machine with `max_retries` and returns the machine and the commands.
-fn drive(max_retries: u32, events: Vec<Event>) -> (Machine, Vec<Command>) {
+pub(super) fn drive(max_retries: u32, events: Vec<Event>) -> (Machine, Vec<Command>) {
     let mut machine = Machine::new(max_retries);
     let commands = events
         .into_iter()
@@ -284,77 +287,6 @@ fn every_row_of_the_transition_table() {
 
 const HELD_REPLACE: &str = "a person must decide on `replace`: `replace` is not run unattended ([policy] unattended does not list it)";
 const HELD_REINIT: &str = "a person must decide on `reinit_upgrade`: `reinit_upgrade` is not run unattended ([policy] unattended does not list it)";
-
-/// A remediation held for a person is remembered with its reason, so the record can show the command to run it.
-#[test]
-fn a_held_remediation_is_kept_and_an_allowed_replace_runs_only_for_a_failed_address() {
-    let replace = |address: &str| {
-        diagnosed(hypothesis(
-            Category::ResourceConflict,
-            Remediation::Replace {
-                address: address.into(),
-            },
-            "half-created guest",
-        ))
-    };
-    let (held, _) = drive(
-        3,
-        vec![
-            Event::Start,
-            terraform(false),
-            replace("null_resource.guest[0]"),
-        ],
-    );
-    assert_eq!(
-        held.held_for_a_person(),
-        Some((
-            &Remediation::Replace {
-                address: "null_resource.guest[0]".into()
-            },
-            "`replace` is not run unattended ([policy] unattended does not list it)"
-        ))
-    );
-
-    let allowing_replace = || {
-        Machine::with_policy(
-            3,
-            RemediationPolicy::allowing([crate::planner::policy::RemediationKind::Replace]),
-        )
-    };
-    let mut machine = allowing_replace();
-    let _ = machine.step(Event::Start);
-    let _ = machine.step(terraform(false));
-    assert_eq!(
-        machine.step(replace("null_resource.guest[0]")),
-        Command::RunTerraform {
-            attempt: 2,
-            remediation: Some(Remediation::Replace {
-                address: "null_resource.guest[0]".into()
-            }),
-        },
-        "the failed address may be replaced when the policy allows replace"
-    );
-    assert_eq!(machine.held_for_a_person(), None);
-
-    let mut machine = allowing_replace();
-    let _ = machine.step(Event::Start);
-    let _ = machine.step(terraform(false));
-    let healthy = "null_resource.healthy";
-    let reason = format!(
-        "`replace` may only name a resource whose create or update failed in this attempt, and `{healthy}` did not fail"
-    );
-    assert_eq!(
-        machine.step(replace(healthy)),
-        Command::Finish {
-            outcome: Outcome::Failed,
-            reason: Some(format!("a person must decide on `replace`: {reason}")),
-        }
-    );
-    assert_eq!(
-        machine.held_for_a_person().map(|(_, why)| why.to_string()),
-        Some(reason)
-    );
-}
 
 #[test]
 fn a_recovered_run_records_every_transition_with_its_reason() {

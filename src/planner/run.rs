@@ -194,3 +194,7 @@ fn finish_record(
 #[cfg(test)]
 #[path = "run_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "run_policy_tests.rs"]
+mod policy_tests;

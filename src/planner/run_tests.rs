@@ -11,10 +11,9 @@ use crate::contracts::{
     Remediation, Severity, StateName, TerraformResult, Usage, ValidationRequest, ValidationResult,
 };
 use crate::planner::agents::{AgentError, Diagnoser, TerraformAgent, Validator};
-use crate::planner::policy::RemediationPolicy;
 use crate::planner::test_fixtures::{applied, first_request};
 
-struct ScriptedTerraform {
+pub(super) struct ScriptedTerraform {
     results: Mutex<VecDeque<Result<TerraformResult, AgentError>>>,
     requests: Mutex<Vec<TerraformRequest>>,
 }
@@ -27,7 +26,7 @@ impl ScriptedTerraform {
         }
     }
 
-    fn requests(&self) -> Vec<TerraformRequest> {
+    pub(super) fn requests(&self) -> Vec<TerraformRequest> {
         self.requests.lock().unwrap().clone()
     }
 }
@@ -90,7 +89,7 @@ impl Diagnoser for ScriptedDiagnoser {
 }
 
 /// Attempt 1 of a fleet of two: `guest[0]` created, `guest[1]` failed on the node lock (left tainted).
-fn lock_failure() -> TerraformResult {
+pub(super) fn lock_failure() -> TerraformResult {
     let create = |address: &str| crate::contracts::ResourceChange {
         address: address.into(),
         action: crate::contracts::ChangeAction::Create,
@@ -115,7 +114,7 @@ fn lock_failure() -> TerraformResult {
     }
 }
 
-fn passing_validation() -> ValidationResult {
+pub(super) fn passing_validation() -> ValidationResult {
     ValidationResult::from_checks(vec![CheckResult {
         name: CheckName::Resources,
         status: CheckStatus::Pass,
@@ -133,7 +132,11 @@ fn failing_validation() -> ValidationResult {
     }])
 }
 
-fn llm_answer(category: Category, remediation: Remediation, root_cause: &str) -> Diagnosis {
+pub(super) fn llm_answer(
+    category: Category,
+    remediation: Remediation,
+    root_cause: &str,
+) -> Diagnosis {
     Diagnosis {
         source: DiagnosisSource::Llm,
         hypothesis: Some(Hypothesis {
@@ -158,7 +161,7 @@ fn llm_answer(category: Category, remediation: Remediation, root_cause: &str) ->
     }
 }
 
-fn project_run(max_retries: u32) -> ProjectRun {
+pub(super) fn project_run(max_retries: u32) -> ProjectRun {
     ProjectRun {
         run_id: "run-1".into(),
         mode: RunMode::Deploy,
@@ -176,14 +179,14 @@ fn project_run(max_retries: u32) -> ProjectRun {
     }
 }
 
-struct Script {
-    terraform: ScriptedTerraform,
+pub(super) struct Script {
+    pub(super) terraform: ScriptedTerraform,
     validator: ScriptedValidator,
     diagnoser: ScriptedDiagnoser,
 }
 
 impl Script {
-    fn new(
+    pub(super) fn new(
         terraform: Vec<Result<TerraformResult, AgentError>>,
         validations: Vec<ValidationResult>,
         answers: Vec<Diagnosis>,
@@ -201,11 +204,11 @@ impl Script {
         }
     }
 
-    async fn run(&self, max_retries: u32) -> RunRecord {
+    pub(super) async fn run(&self, max_retries: u32) -> RunRecord {
         self.run_with(project_run(max_retries)).await
     }
 
-    async fn run_with(&self, run: ProjectRun) -> RunRecord {
+    pub(super) async fn run_with(&self, run: ProjectRun) -> RunRecord {
         let agents = Agents {
             terraform: &self.terraform,
             validator: &self.validator,
@@ -424,94 +427,6 @@ async fn a_cancelled_terraform_run_is_recorded_as_cancelled() {
     let record = script.run(3).await;
     assert_eq!(record.failure_reason.as_deref(), Some("cancelled"));
     assert_eq!(script.diagnoser_calls(), 0);
-}
-
-#[tokio::test(start_paused = true)]
-async fn retry_after_waits_then_runs_again_and_an_allowed_replace_lasts_one_attempt() {
-    let script = Script::new(
-        vec![Ok(lock_failure()), Ok(lock_failure()), Ok(applied())],
-        vec![passing_validation()],
-        vec![
-            llm_answer(
-                Category::TransientLock,
-                Remediation::RetryAfter { seconds: 120 },
-                "the node is busy",
-            ),
-            llm_answer(
-                Category::ResourceConflict,
-                Remediation::Replace {
-                    address: "null_resource.guest[1]".into(),
-                },
-                "guest 902 is half created",
-            ),
-        ],
-    );
-    let started = tokio::time::Instant::now();
-    let run = ProjectRun {
-        policy: RemediationPolicy::allowing(
-            crate::planner::policy::RemediationKind::SAFE
-                .into_iter()
-                .chain([crate::planner::policy::RemediationKind::Replace]),
-        ),
-        ..project_run(3)
-    };
-    let record = script.run_with(run).await;
-    assert_eq!(record.outcome, Outcome::Success);
-    assert_eq!(record.held_for_a_person, None);
-    assert!(
-        started.elapsed() >= Duration::from_secs(120),
-        "the driver waited as asked"
-    );
-    let requests = script.terraform.requests();
-    assert!(requests[1].replace.is_empty());
-    assert_eq!(
-        requests[2].replace,
-        vec!["null_resource.guest[1]".to_string()]
-    );
-}
-
-/// By default a `replace` needs a person: the run ends FAILED with the hypothesis, Terraform never gets
-/// `-replace`, and the record holds the proposal with the command that does it by hand.
-#[tokio::test]
-async fn a_replace_is_held_for_a_person_by_default_with_the_command_to_run_it() {
-    let script = Script::new(
-        vec![Ok(lock_failure())],
-        vec![],
-        vec![llm_answer(
-            Category::ResourceConflict,
-            Remediation::Replace {
-                address: "null_resource.guest[1]".into(),
-            },
-            "guest 902 is half created",
-        )],
-    );
-    let record = script.run(3).await;
-    assert_eq!(record.outcome, Outcome::Failed);
-    assert_eq!(
-        record.failure_reason.as_deref(),
-        Some(
-            "a person must decide on `replace`: `replace` is not run unattended ([policy] unattended does not list it)"
-        )
-    );
-    assert!(
-        record.final_hypothesis().is_some(),
-        "the hypothesis is kept"
-    );
-    let requests = script.terraform.requests();
-    assert_eq!(requests.len(), 1, "no retry ran");
-    assert!(requests.iter().all(|request| request.replace.is_empty()));
-    assert_eq!(
-        record.held_for_a_person,
-        Some(crate::contracts::HeldRemediation {
-            remediation: Remediation::Replace {
-                address: "null_resource.guest[1]".into()
-            },
-            reason: "`replace` is not run unattended ([policy] unattended does not list it)".into(),
-            command:
-                "terraform -chdir=tests/fixtures/sandbox-ok apply '-replace=null_resource.guest[1]'"
-                    .into(),
-        })
-    );
 }
 
 #[tokio::test(start_paused = true)]
