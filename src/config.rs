@@ -11,6 +11,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer};
 
+mod policy;
+
+pub use policy::PolicyConfig;
+
 /// The example configuration shipped with agentlab (the repository's own `agentlab.toml`).
 pub const DEFAULT_CONFIG_FILE: &str = "agentlab.toml";
 
@@ -42,6 +46,7 @@ pub struct Config {
     pub redact: RedactConfig,
     #[serde(default)]
     pub deploy: DeployConfig,
+    pub policy: PolicyConfig,
     #[serde(default, rename = "project")]
     pub projects: Vec<ProjectConfig>,
 }

@@ -70,7 +70,29 @@ fn an_empty_file_gets_every_documented_default() {
     assert_eq!(config.llm.token_budget, 6000);
     assert_eq!(config.proxmox.node, "pmx-01");
     assert_eq!(config.proxmox.timeout_seconds, 10);
+    assert_eq!(
+        config.policy.remediation_policy(),
+        crate::planner::policy::RemediationPolicy::default()
+    );
     assert!(config.projects.is_empty());
+}
+
+#[test]
+fn policy_unattended_adds_or_removes_remediation_kinds() {
+    use crate::planner::policy::RemediationKind::*;
+    let allowed = |text: &str| {
+        let policy = parse(text).unwrap().config.policy.remediation_policy();
+        [Retry, RetryAfter, ReduceParallelism, Replace, ReinitUpgrade]
+            .into_iter()
+            .filter(|kind| policy.allows(*kind))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(allowed(""), vec![Retry, RetryAfter, ReduceParallelism]);
+    assert_eq!(
+        allowed("[policy]\nunattended = [\"retry\", \"replace\", \"reinit_upgrade\"]\n"),
+        vec![Retry, Replace, ReinitUpgrade]
+    );
+    assert_eq!(allowed("[policy]\nunattended = []\n"), vec![]);
 }
 
 #[test]
@@ -124,6 +146,26 @@ fn bad_values_name_their_line_and_say_what_is_allowed() {
             "[[project]]\nname = \"a\"\ndir = \"a\"\n[project.validate]\nport = 70000\n",
             "line 5",
             "",
+        ),
+        (
+            "[policy]\n\nunattended = [\"retry\", \"destroy\"]\n",
+            "line 3",
+            "unknown variant `destroy`",
+        ),
+        (
+            "[policy]\nunattended = [\"escalate\"]\n",
+            "line 2",
+            "expected one of `retry`, `retry_after`, `reduce_parallelism`, `replace`, `reinit_upgrade`",
+        ),
+        (
+            "[policy]\nunattended = [\"replace\", \"replace\"]\n",
+            "line 2",
+            "`replace` is listed twice",
+        ),
+        (
+            "[policy]\nunatended = []\n",
+            "line 2",
+            "unknown field `unatended`",
         ),
     ];
     for (text, line, why) in cases {

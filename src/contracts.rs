@@ -383,7 +383,8 @@ pub enum Remediation {
     ReduceParallelism { parallelism: u32 },
     /// Run `init -upgrade` before the next plan.
     ReinitUpgrade,
-    /// Run again with `-replace=ADDRESS`; the address must be in the plan.
+    /// Run again with `-replace=ADDRESS`: only for a resource whose create or update failed, and only unattended
+    /// when `[policy] unattended` allows it (by default a person runs it).
     Replace { address: String },
     /// A human must change code or configuration; the run ends.
     Escalate,
@@ -613,6 +614,9 @@ pub struct RunRecord {
     pub context: RunContext,
     pub transitions: Vec<Transition>,
     pub attempts: Vec<Attempt>,
+    /// The remediation the policy held for a person, when the run ended on one (absent in older records).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_for_a_person: Option<HeldRemediation>,
 }
 
 impl RunRecord {
@@ -657,9 +661,11 @@ pub fn schemas() -> Vec<(&'static str, schemars::schema::RootSchema)> {
     ]
 }
 
+mod held;
 mod mode_words;
 mod review;
 
+pub use held::HeldRemediation;
 pub use review::{
     ApplyGuard, PlanIdentity, Refusal, RefusalKind, ReviewGate, ReviewStamp, ReviewedPlan,
 };

@@ -92,6 +92,7 @@ fn plan_record(terraform: TerraformResult) -> RunRecord {
             validation: None,
             diagnosis: None,
         }],
+        held_for_a_person: None,
     }
 }
 

@@ -69,6 +69,7 @@ pub fn project_run(
             port: project.validate.port,
         },
         max_retries: settings.max_retries.unwrap_or(defaults.max_retries),
+        policy: config.config.policy.remediation_policy(),
         context: settings.context.clone(),
         longest_wait: crate::planner::run::LONGEST_WAIT,
     }
@@ -174,6 +175,7 @@ mod tests {
             context: RunContext::default(),
             transitions: vec![],
             attempts: vec![],
+            held_for_a_person: None,
         };
         let path = write_record(dir.path(), &record, &redactor).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();

@@ -103,6 +103,7 @@ fn sample_record() -> RunRecord {
                 }],
             }),
         }],
+        held_for_a_person: None,
     }
 }
 
@@ -110,6 +111,23 @@ fn sample_record() -> RunRecord {
 fn every_contract_survives_a_json_round_trip() {
     let record = sample_record();
     round_trip(&record);
+    let held = RunRecord {
+        outcome: Outcome::Failed,
+        held_for_a_person: Some(HeldRemediation {
+            remediation: Remediation::Replace {
+                address: "null_resource.guest[0]".into(),
+            },
+            reason: "`replace` is not run unattended".into(),
+            command: "terraform -chdir=modules/p apply '-replace=null_resource.guest[0]'".into(),
+        }),
+        ..sample_record()
+    };
+    round_trip(&held);
+    // A record written before the field existed still reads, and one without a held remediation does not
+    // mention it.
+    let text = serde_json::to_string(&record).unwrap();
+    assert!(!text.contains("held_for_a_person"), "{text}");
+    assert_eq!(serde_json::from_str::<RunRecord>(&text).unwrap(), record);
     round_trip(&sample_terraform_result());
     round_trip(&sample_hypothesis());
     let terraform_request = TerraformRequest {

@@ -33,9 +33,9 @@ Answer with exactly one hypothesis through the {HYPOTHESIS_TOOL_NAME} schema:\n\
 - evidence: the ids of the items that show it (only ids that were presented).\n\
 - remediation: exactly one of: retry (a transient fault); retry_after {{seconds ≤ 600}} (wait for something to \
 come back); reduce_parallelism {{parallelism ≥ 1}} (concurrent operations contend for locks); reinit_upgrade \
-(provider or module versions must be re-resolved); replace {{address}} (one resource in the plan is broken and must \
-be recreated); escalate (a person must change code, configuration, permissions or infrastructure). Nothing else \
-exists: no destroy, no unlock, no shell.\n\
+(provider or module versions must be re-resolved); replace {{address}} (the resource whose create or update failed is \
+broken and must be recreated; a person approves it); escalate (a person must change code, configuration, \
+permissions or infrastructure). Nothing else exists: no destroy, no unlock, no shell.\n\
 - confidence: 0.0 to 1.0.\n\
 Hypotheses listed as ruled out were tried and did not fix the failure: do not propose them again.",
         categories.join(", ")

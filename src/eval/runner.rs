@@ -144,6 +144,7 @@ async fn run_scenario(
             port,
         },
         max_retries: scenario.max_retries,
+        policy: Default::default(),
         context: RunContext::default(),
         longest_wait: EVAL_LONGEST_WAIT,
     };

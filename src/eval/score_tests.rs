@@ -83,6 +83,7 @@ fn record(outcome: Outcome, attempts: Vec<Attempt>) -> RunRecord {
         context: RunContext::default(),
         transitions: vec![],
         attempts,
+        held_for_a_person: None,
     }
 }
 

@@ -4,7 +4,9 @@
 //! The driver (`run`) hands each answer here and feeds the event to the machine; nothing here waits or does IO, so
 //! every mapping is checked by a table test.
 
-use crate::contracts::{Diagnosis, TerraformResult, ValidationResult};
+use crate::contracts::{
+    ChangeAction, Diagnosis, TerraformPhase, TerraformResult, ValidationResult,
+};
 use crate::planner::machine::{DiagnosisOutcome, Event};
 
 /// A Terraform result as an event: cancelled, or finished with its summary.
@@ -69,8 +71,8 @@ pub fn validation_event(result: &ValidationResult) -> Event {
     }
 }
 
-/// A diagnosis as an event: its hypothesis, or why there is none; with the addresses of the Terraform result it
-/// diagnosed, the only ones a `replace` may name.
+/// A diagnosis as an event: its hypothesis, or why there is none; with the addresses whose create or update failed
+/// in the Terraform result it diagnosed, the only ones a `replace` may name.
 pub fn diagnosis_event(diagnosis: &Diagnosis, diagnosed: &TerraformResult) -> Event {
     let outcome = match (&diagnosis.hypothesis, &diagnosis.detail) {
         (Some(hypothesis), _) => DiagnosisOutcome::Hypothesis(hypothesis.clone()),
@@ -83,18 +85,35 @@ pub fn diagnosis_event(diagnosis: &Diagnosis, diagnosed: &TerraformResult) -> Ev
     };
     Event::DiagnosisFinished {
         outcome,
-        plan_addresses: plan_addresses(diagnosed),
+        failed_addresses: failed_addresses(diagnosed),
     }
 }
 
-/// The planned changes' and the known resources' addresses, sorted, each once.
-fn plan_addresses(terraform: &TerraformResult) -> Vec<String> {
+/// The resources whose create or update failed during `apply`: an error diagnostic names them (Terraform's
+/// `address`), and the plan created, updated or re-created them. Never a resource that merely sits in the plan
+/// or the state: a failed plan or a failing check names none. Sorted, each once.
+pub fn failed_addresses(terraform: &TerraformResult) -> Vec<String> {
+    if terraform.phase != TerraformPhase::Apply {
+        return Vec::new();
+    }
+    let created_or_updated = |address: &str| {
+        terraform.resource_changes.iter().any(|change| {
+            change.address == address
+                && matches!(
+                    change.action,
+                    ChangeAction::Create
+                        | ChangeAction::Update
+                        | ChangeAction::DeleteCreate
+                        | ChangeAction::CreateDelete
+                )
+        })
+    };
     let mut addresses: Vec<String> = terraform
-        .resource_changes
-        .iter()
-        .map(|change| change.address.clone())
+        .errors()
+        .filter_map(|diagnostic| diagnostic.address.as_deref())
+        .filter(|address| created_or_updated(address))
+        .map(str::to_string)
         .collect();
-    addresses.extend(terraform.resource_addresses.iter().cloned());
     addresses.sort();
     addresses.dedup();
     addresses

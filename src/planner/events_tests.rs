@@ -126,7 +126,7 @@ fn validation_results_name_their_failed_checks() {
 }
 
 #[test]
-fn diagnoses_become_a_hypothesis_or_a_reason_with_the_plans_addresses() {
+fn diagnoses_become_a_hypothesis_or_a_reason_with_the_failed_addresses() {
     let hypothesis = Hypothesis {
         category: Category::TransientLock,
         root_cause: "the node was busy".into(),
@@ -147,20 +147,26 @@ fn diagnoses_become_a_hypothesis_or_a_reason_with_the_plans_addresses() {
         before: None,
         after: None,
     };
+    let failed_at = |address: &str| Diagnostic {
+        address: Some(address.into()),
+        ..diagnostic(Severity::Error, "local-exec provisioner error", "")
+    };
     let diagnosed = TerraformResult {
         resource_changes: vec![change("null_resource.b"), change("null_resource.a")],
         resource_addresses: vec!["null_resource.a".into(), "null_resource.c".into()],
-        ..failed_with(vec![], TerraformPhase::Apply, Some(1))
+        ..failed_with(
+            vec![failed_at("null_resource.b")],
+            TerraformPhase::Apply,
+            Some(1),
+        )
     };
-    let addresses: Vec<String> = ["null_resource.a", "null_resource.b", "null_resource.c"]
-        .map(String::from)
-        .to_vec();
+    let addresses = vec!["null_resource.b".to_string()];
     let check = |diagnosis: Diagnosis, expected: DiagnosisOutcome| {
         assert_eq!(
             diagnosis_event(&diagnosis, &diagnosed),
             Event::DiagnosisFinished {
                 outcome: expected,
-                plan_addresses: addresses.clone()
+                failed_addresses: addresses.clone()
             },
             "{diagnosis:?}"
         );
@@ -184,4 +190,76 @@ fn diagnoses_become_a_hypothesis_or_a_reason_with_the_plans_addresses() {
         unavailable("no diagnoser configured"),
     );
     check(diagnosis(None, None), unavailable("no hypothesis"));
+}
+
+/// Only a resource that an `apply` tried to create or update, and that an error names, counts as failed.
+#[test]
+fn failed_addresses_are_the_errors_of_creates_and_updates_during_apply() {
+    let change = |address: &str, action: ChangeAction| ResourceChange {
+        address: address.into(),
+        action,
+        reason: None,
+        before: None,
+        after: None,
+    };
+    let error_at = |address: &str| Diagnostic {
+        address: Some(address.into()),
+        ..diagnostic(Severity::Error, "provisioner error", "")
+    };
+    let warning_at = |address: &str| Diagnostic {
+        address: Some(address.into()),
+        ..diagnostic(Severity::Warning, "deprecated", "")
+    };
+    let changes = vec![
+        change("null_resource.created", ChangeAction::Create),
+        change("null_resource.updated", ChangeAction::Update),
+        change("null_resource.replaced", ChangeAction::DeleteCreate),
+        change("null_resource.deleted", ChangeAction::Delete),
+        change("null_resource.untouched", ChangeAction::NoOp),
+    ];
+    let check = |phase: TerraformPhase, diagnostics: Vec<Diagnostic>, expected: &[&str]| {
+        let result = TerraformResult {
+            resource_changes: changes.clone(),
+            ..failed_with(diagnostics.clone(), phase, Some(1))
+        };
+        assert_eq!(
+            failed_addresses(&result),
+            expected.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
+            "{phase:?} {diagnostics:?}"
+        );
+    };
+    let every_error = || {
+        [
+            "null_resource.updated",
+            "null_resource.created",
+            "null_resource.replaced",
+            "null_resource.deleted",
+            "null_resource.untouched",
+            "null_resource.not_in_the_plan",
+            "null_resource.created",
+        ]
+        .map(error_at)
+        .to_vec()
+    };
+    check(
+        TerraformPhase::Apply,
+        every_error(),
+        &[
+            "null_resource.created",
+            "null_resource.replaced",
+            "null_resource.updated",
+        ],
+    );
+    check(TerraformPhase::Plan, every_error(), &[]);
+    check(TerraformPhase::Init, every_error(), &[]);
+    check(
+        TerraformPhase::Apply,
+        vec![warning_at("null_resource.created")],
+        &[],
+    );
+    check(
+        TerraformPhase::Apply,
+        vec![diagnostic(Severity::Error, "no address", "")],
+        &[],
+    );
 }

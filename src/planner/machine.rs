@@ -8,7 +8,7 @@
 
 use crate::contracts::{Hypothesis, Outcome, Remediation, StateName, Transition};
 use crate::planner::dedup::find_repeat;
-use crate::planner::policy::{PolicyVerdict, judge_remediation};
+use crate::planner::policy::{PolicyVerdict, RemediationPolicy, judge_remediation};
 
 /// Reason recorded when the same idea comes back from the diagnosis.
 pub const REPEATED_HYPOTHESIS: &str = "repeated hypothesis";
@@ -68,11 +68,11 @@ pub enum Event {
         ok: bool,
         summary: String,
     },
-    /// The diagnosis answered. `plan_addresses` are the latest plan's resource addresses, the only ones a
-    /// `replace` may name.
+    /// The diagnosis answered. `failed_addresses` are the resources whose create or update failed in the
+    /// diagnosed attempt, the only ones a `replace` may name.
     DiagnosisFinished {
         outcome: DiagnosisOutcome,
-        plan_addresses: Vec<String>,
+        failed_addresses: Vec<String>,
     },
     /// The Terraform agent made a plan and refused to apply it (a plan that changed since review, a plan nobody
     /// reviewed, a retry that would destroy what existed before the run): a person must look, so the run ends
@@ -119,18 +119,28 @@ pub enum Command {
 pub struct Machine {
     state: State,
     max_attempts: u32,
+    policy: RemediationPolicy,
     hypotheses: Vec<Hypothesis>,
     transitions: Vec<Transition>,
+    /// The remediation the policy held for a person, with why: the run ended on it.
+    held_for_a_person: Option<(Remediation, String)>,
 }
 
 impl Machine {
     /// `max_retries` is the number of retries after the first attempt, so at most `max_retries + 1` attempts run.
     pub fn new(max_retries: u32) -> Self {
+        Self::with_policy(max_retries, RemediationPolicy::default())
+    }
+
+    /// [`Machine::new`] with the remediation kinds `policy` lets run unattended.
+    pub fn with_policy(max_retries: u32, policy: RemediationPolicy) -> Self {
         Self {
             state: State::Init,
             max_attempts: max_retries.saturating_add(1),
+            policy,
             hypotheses: Vec::new(),
             transitions: Vec::new(),
+            held_for_a_person: None,
         }
     }
 
@@ -144,6 +154,13 @@ impl Machine {
 
     pub fn transitions(&self) -> &[Transition] {
         &self.transitions
+    }
+
+    /// The remediation the policy did not run unattended, and why, when the run ended on one.
+    pub fn held_for_a_person(&self) -> Option<(&Remediation, &str)> {
+        self.held_for_a_person
+            .as_ref()
+            .map(|(remediation, reason)| (remediation, reason.as_str()))
     }
 
     /// The hypotheses heard so far, in order.
@@ -218,9 +235,9 @@ impl Machine {
                 State::Diagnosing { attempt, .. },
                 Event::DiagnosisFinished {
                     outcome,
-                    plan_addresses,
+                    failed_addresses,
                 },
-            ) => self.after_diagnosis(attempt, outcome, &plan_addresses),
+            ) => self.after_diagnosis(attempt, outcome, &failed_addresses),
             (state, event) => {
                 let why = format!(
                     "{} does not apply in {}",
@@ -238,7 +255,7 @@ impl Machine {
         &mut self,
         attempt: u32,
         outcome: DiagnosisOutcome,
-        plan_addresses: &[String],
+        failed_addresses: &[String],
     ) -> Decision {
         let hypothesis = match outcome {
             DiagnosisOutcome::Unavailable { reason } => {
@@ -251,7 +268,7 @@ impl Machine {
         if let Some(repeat) = repeat {
             return Decision::fail(format!("{REPEATED_HYPOTHESIS} ({})", repeat.describe()));
         }
-        match judge_remediation(&hypothesis.remediation, plan_addresses) {
+        match judge_remediation(&hypothesis.remediation, &self.policy, failed_addresses) {
             PolicyVerdict::Escalate => {
                 return Decision::fail(format!(
                     "escalated to a human ({}): {}",
@@ -261,6 +278,14 @@ impl Machine {
             }
             PolicyVerdict::Refuse { reason } => {
                 return Decision::fail(format!("policy refused the remediation: {reason}"));
+            }
+            PolicyVerdict::NeedsAPerson { reason } => {
+                let why = format!(
+                    "a person must decide on `{}`: {reason}",
+                    hypothesis.remediation.action_name()
+                );
+                self.held_for_a_person = Some((hypothesis.remediation, reason));
+                return Decision::fail(why);
             }
             PolicyVerdict::Accept => {}
         }
@@ -338,3 +363,7 @@ impl Decision {
 #[cfg(test)]
 #[path = "machine_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "machine_policy_tests.rs"]
+mod policy_tests;

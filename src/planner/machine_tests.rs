@@ -4,7 +4,11 @@ use super::*;
 use crate::contracts::Category;
 use proptest::prelude::*;
 
-fn hypothesis(category: Category, remediation: Remediation, root_cause: &str) -> Hypothesis {
+pub(super) fn hypothesis(
+    category: Category,
+    remediation: Remediation,
+    root_cause: &str,
+) -> Hypothesis {
     Hypothesis {
         category,
         root_cause: root_cause.to_string(),
@@ -22,14 +26,14 @@ fn lock_hypothesis() -> Hypothesis {
     )
 }
 
-fn diagnosed(hypothesis: Hypothesis) -> Event {
+pub(super) fn diagnosed(hypothesis: Hypothesis) -> Event {
     Event::DiagnosisFinished {
         outcome: DiagnosisOutcome::Hypothesis(hypothesis),
-        plan_addresses: vec!["null_resource.guest[0]".to_string()],
+        failed_addresses: vec!["null_resource.guest[0]".to_string()],
     }
 }
 
-fn terraform(ok: bool) -> Event {
+pub(super) fn terraform(ok: bool) -> Event {
     Event::TerraformFinished {
         ok,
         summary: if ok {
@@ -52,7 +56,7 @@ fn validation(ok: bool) -> Event {
 }
 
 /// Runs `events` from a fresh machine with `max_retries` and returns the machine and the commands.
-fn drive(max_retries: u32, events: Vec<Event>) -> (Machine, Vec<Command>) {
+pub(super) fn drive(max_retries: u32, events: Vec<Event>) -> (Machine, Vec<Command>) {
     let mut machine = Machine::new(max_retries);
     let commands = events
         .into_iter()
@@ -198,19 +202,47 @@ fn every_row_of_the_transition_table() {
                 Event::Start,
                 terraform(false),
                 diagnosed(hypothesis(
+                    Category::TransientLock,
+                    Remediation::RetryAfter { seconds: 3600 },
+                    "the node is busy",
+                )),
+            ],
+            last_command: finish_failed(
+                "policy refused the remediation: retry_after of 3600 s exceeds the 600 s limit",
+            ),
+            final_state: failed(
+                "policy refused the remediation: retry_after of 3600 s exceeds the 600 s limit",
+            ),
+        },
+        Row {
+            name: "diagnosing --replace, even of the failed address--> failed, held for a person",
+            events: vec![
+                Event::Start,
+                terraform(false),
+                diagnosed(hypothesis(
                     Category::ResourceConflict,
                     Remediation::Replace {
-                        address: "null_resource.elsewhere".into(),
+                        address: "null_resource.guest[0]".into(),
                     },
                     "stale guest",
                 )),
             ],
-            last_command: finish_failed(
-                "policy refused the remediation: replace names `null_resource.elsewhere`, which is not an address in the plan",
-            ),
-            final_state: failed(
-                "policy refused the remediation: replace names `null_resource.elsewhere`, which is not an address in the plan",
-            ),
+            last_command: finish_failed(HELD_REPLACE),
+            final_state: failed(HELD_REPLACE),
+        },
+        Row {
+            name: "diagnosing --reinit_upgrade--> failed, held for a person",
+            events: vec![
+                Event::Start,
+                terraform(false),
+                diagnosed(hypothesis(
+                    Category::ProviderIncompatibility,
+                    Remediation::ReinitUpgrade,
+                    "old provider",
+                )),
+            ],
+            last_command: finish_failed(HELD_REINIT),
+            final_state: failed(HELD_REINIT),
         },
         Row {
             name: "diagnosing --diagnosis unavailable--> failed",
@@ -221,7 +253,7 @@ fn every_row_of_the_transition_table() {
                     outcome: DiagnosisOutcome::Unavailable {
                         reason: "no diagnoser configured".into(),
                     },
-                    plan_addresses: vec![],
+                    failed_addresses: vec![],
                 },
             ],
             last_command: finish_failed("diagnosis unavailable: no diagnoser configured"),
@@ -252,6 +284,9 @@ fn every_row_of_the_transition_table() {
         assert_eq!(machine.state(), &row.final_state, "{}", row.name);
     }
 }
+
+const HELD_REPLACE: &str = "a person must decide on `replace`: `replace` is not run unattended ([policy] unattended does not list it)";
+const HELD_REINIT: &str = "a person must decide on `reinit_upgrade`: `reinit_upgrade` is not run unattended ([policy] unattended does not list it)";
 
 #[test]
 fn a_recovered_run_records_every_transition_with_its_reason() {
@@ -342,7 +377,7 @@ fn any_event() -> impl Strategy<Value = Event> {
         4 => hypotheses.prop_map(diagnosed),
         1 => Just(Event::DiagnosisFinished {
             outcome: DiagnosisOutcome::Unavailable { reason: "down".into() },
-            plan_addresses: vec![],
+            failed_addresses: vec![],
         }),
         1 => Just(Event::Cancelled),
         1 => Just(Event::Fault { reason: "fault".into() }),

@@ -2,11 +2,13 @@
 //!
 //! The policy (`policy`) decides whether a remediation may be acted on; this file says what acting on it means.
 //! `replace` and `reinit_upgrade` hold for one attempt; a reduced parallelism stays reduced; `retry_after` waits
-//! what it asked, but never longer than the run allows. Pure, so every rule is one row of a table test.
+//! what it asked, but never longer than the run allows. A retry also carries the destroy guard
+//! ([`retry_may_destroy`]): what its plan may delete or replace, so that a retry never destroys what existed
+//! before the run unless the first (reviewed) plan did. Pure, so every rule is one row of a table test.
 
 use std::time::Duration;
 
-use crate::contracts::{Remediation, TerraformRequest};
+use crate::contracts::{Attempt, ChangeAction, Remediation, TerraformRequest};
 
 /// The request of attempt `attempt`: the previous one with the one-attempt changes undone and `remediation`
 /// applied.
@@ -31,6 +33,39 @@ pub fn next_request(
         Some(Remediation::Replace { address }) => request.replace = vec![address.clone()],
     }
     request
+}
+
+/// What a retry's plan may delete or replace (`ApplyGuard::may_destroy`), from the attempts so far: the first
+/// attempt's plan's own deletes and replaces (what was reviewed), every resource a plan of this run created (this
+/// run made it, so a create that failed half-way and left it tainted may be re-created: that is how a lock
+/// timeout recovers), and the address of an accepted `replace` (only ever one whose create or update failed, when
+/// `[policy] unattended` allows `replace`). Anything else the retry's plan would destroy existed before the run:
+/// the Terraform agent refuses to apply it. Sorted, each once.
+pub fn retry_may_destroy(attempts: &[Attempt], remediation: Option<&Remediation>) -> Vec<String> {
+    let reviewed = attempts.first().into_iter().flat_map(|first| {
+        first
+            .terraform
+            .resource_changes
+            .iter()
+            .filter(|change| change.action.destroys())
+    });
+    let created_by_this_run = attempts.iter().flat_map(|attempt| {
+        attempt
+            .terraform
+            .resource_changes
+            .iter()
+            .filter(|change| change.action == ChangeAction::Create)
+    });
+    let mut addresses: Vec<String> = reviewed
+        .chain(created_by_this_run)
+        .map(|change| change.address.clone())
+        .collect();
+    if let Some(Remediation::Replace { address }) = remediation {
+        addresses.push(address.clone());
+    }
+    addresses.sort();
+    addresses.dedup();
+    addresses
 }
 
 /// A wait the diagnosis asked for before the next attempt.
@@ -116,6 +151,91 @@ mod tests {
             replace("null_resource.guest[1]"),
             (10, &["null_resource.guest[1]"], false),
         );
+    }
+
+    fn attempt_planning(changes: &[(&str, ChangeAction)]) -> Attempt {
+        use crate::contracts::ResourceChange;
+        let mut terraform = crate::planner::test_fixtures::applied();
+        terraform.resource_changes = changes
+            .iter()
+            .map(|(address, action)| ResourceChange {
+                address: address.to_string(),
+                action: *action,
+                reason: None,
+                before: None,
+                after: None,
+            })
+            .collect();
+        Attempt {
+            attempt: 1,
+            parallelism: 10,
+            remediation_applied: None,
+            terraform,
+            validation: None,
+            diagnosis: None,
+        }
+    }
+
+    #[test]
+    fn a_retry_may_destroy_what_was_reviewed_and_what_this_run_created_and_nothing_else() {
+        use ChangeAction::*;
+        let first = attempt_planning(&[
+            ("null_resource.created", Create),
+            ("null_resource.reviewed_delete", Delete),
+            ("null_resource.reviewed_replace", DeleteCreate),
+            ("null_resource.reviewed_swap", CreateDelete),
+            ("null_resource.existing_update", Update),
+            ("null_resource.existing", NoOp),
+            ("null_resource.read", Read),
+        ]);
+        let second = attempt_planning(&[
+            ("null_resource.created", DeleteCreate),
+            ("null_resource.existing", Delete),
+            ("null_resource.second_create", Create),
+        ]);
+        let check = |attempts: &[Attempt], remediation: Option<Remediation>, expected: &[&str]| {
+            assert_eq!(
+                retry_may_destroy(attempts, remediation.as_ref()),
+                expected.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
+                "{remediation:?}"
+            );
+        };
+        check(
+            std::slice::from_ref(&first),
+            Some(Remediation::ReduceParallelism { parallelism: 1 }),
+            &[
+                "null_resource.created",
+                "null_resource.reviewed_delete",
+                "null_resource.reviewed_replace",
+                "null_resource.reviewed_swap",
+            ],
+        );
+        // A later attempt's delete of something that existed never becomes allowed; its creates do.
+        check(
+            &[first.clone(), second],
+            Some(Remediation::Retry),
+            &[
+                "null_resource.created",
+                "null_resource.reviewed_delete",
+                "null_resource.reviewed_replace",
+                "null_resource.reviewed_swap",
+                "null_resource.second_create",
+            ],
+        );
+        check(
+            std::slice::from_ref(&first),
+            Some(Remediation::Replace {
+                address: "null_resource.existing_update".into(),
+            }),
+            &[
+                "null_resource.created",
+                "null_resource.existing_update",
+                "null_resource.reviewed_delete",
+                "null_resource.reviewed_replace",
+                "null_resource.reviewed_swap",
+            ],
+        );
+        check(&[], Some(Remediation::Retry), &[]);
     }
 
     #[test]

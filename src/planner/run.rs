@@ -3,20 +3,22 @@
 //! The machine (`planner::machine`) decides; this loop acts. It owns the current [`TerraformRequest`] and the
 //! attempts so far, calls the agents (the ports of `agents`, so tests and the eval harness can swap in scripted
 //! ones), turns each answer into the machine's next event (`events`), applies an accepted remediation before the
-//! next attempt (`remediation`), builds the Validator's request (`validation_facts`) and the [`DiagnosisRequest`],
+//! next attempt (`remediation`, with the destroy guard a retry carries), builds the Validator's request (`validation_facts`) and the [`DiagnosisRequest`],
 //! and returns the [`RunRecord`]. Only the diagnoser ever reaches an LLM, and only when the machine is in
 //! DIAGNOSING. Waiting is the one thing done here that the pure rooms cannot: a `retry_after` is slept out.
 
 use std::time::Duration;
 
 use crate::contracts::{
-    Attempt, Diagnosis, DiagnosisRequest, Outcome, ReviewGate, RunContext, RunMode, RunRecord,
-    SCHEMA_VERSION, TerraformPhase, TerraformRequest,
+    Attempt, Diagnosis, DiagnosisRequest, HeldRemediation, Outcome, ReviewGate, RunContext,
+    RunMode, RunRecord, SCHEMA_VERSION, TerraformPhase, TerraformRequest,
 };
 use crate::planner::agents::Agents;
+use crate::planner::by_hand::manual_command;
 use crate::planner::events::{diagnosis_event, terraform_event, validation_event};
 use crate::planner::machine::{Command, Event, Machine};
-use crate::planner::remediation::{next_request, requested_wait};
+use crate::planner::policy::RemediationPolicy;
+use crate::planner::remediation::{next_request, requested_wait, retry_may_destroy};
 use crate::planner::validation_facts::{ValidationPlan, validation_request};
 
 /// Everything one project's run needs, built once from config and arguments.
@@ -27,6 +29,8 @@ pub struct ProjectRun {
     pub first_request: TerraformRequest,
     pub validation: ValidationPlan,
     pub max_retries: u32,
+    /// The remediation kinds that run unattended (`[policy] unattended`); the others end the run for a person.
+    pub policy: RemediationPolicy,
     pub context: RunContext,
     /// The longest a `retry_after` remediation is waited out in this run: [`LONGEST_WAIT`] (the policy's limit)
     /// for real runs; the eval sets it short, since its sandbox has nothing to wait for and a model that asks for
@@ -40,7 +44,7 @@ pub const LONGEST_WAIT: Duration =
 
 /// Drives one project from INIT to SUCCESS or FAILED and returns its record.
 pub async fn run_project(run: ProjectRun, agents: Agents<'_>) -> RunRecord {
-    let mut machine = Machine::new(run.max_retries);
+    let mut machine = Machine::with_policy(run.max_retries, run.policy.clone());
     let mut request = run.first_request.clone();
     let mut attempts: Vec<Attempt> = Vec::new();
     let mut command = machine.step(Event::Start);
@@ -66,6 +70,12 @@ pub async fn run_project(run: ProjectRun, agents: Agents<'_>) -> RunRecord {
                     .any(|earlier| earlier.terraform.phase == TerraformPhase::Apply)
                 {
                     request.guard.review = ReviewGate::NotChecked;
+                }
+                if attempt > 1 {
+                    // The destroy guard: a retry never destroys what existed before the run unless the first
+                    // (reviewed) plan did; the Terraform agent refuses a plan that would.
+                    request.guard.may_destroy =
+                        Some(retry_may_destroy(&attempts, remediation.as_ref()));
                 }
                 tracing::info!(project = %request.project, attempt, "running terraform");
                 let event = match agents.terraform.run(&request).await {
@@ -145,7 +155,7 @@ pub async fn run_project(run: ProjectRun, agents: Agents<'_>) -> RunRecord {
                 machine.step(event)
             }
             Command::Finish { outcome, reason } => {
-                return finish_record(&run, &machine, attempts, outcome, reason);
+                return finish_record(&run, &request, &machine, attempts, outcome, reason);
             }
             Command::Ignore { why } => machine.step(Event::Fault {
                 reason: format!("internal: {why}"),
@@ -156,6 +166,7 @@ pub async fn run_project(run: ProjectRun, agents: Agents<'_>) -> RunRecord {
 
 fn finish_record(
     run: &ProjectRun,
+    request: &TerraformRequest,
     machine: &Machine,
     attempts: Vec<Attempt>,
     outcome: Outcome,
@@ -178,9 +189,20 @@ fn finish_record(
         context: run.context.clone(),
         transitions: machine.transitions().to_vec(),
         attempts,
+        held_for_a_person: machine.held_for_a_person().map(|(remediation, reason)| {
+            HeldRemediation {
+                remediation: remediation.clone(),
+                reason: reason.to_string(),
+                command: manual_command(remediation, &request.dir),
+            }
+        }),
     }
 }
 
 #[cfg(test)]
 #[path = "run_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "run_policy_tests.rs"]
+mod policy_tests;

@@ -4,11 +4,11 @@
 //! One open issue per fingerprint (project + failure category): the fingerprint is written into the body as a
 //! hidden marker, so the posting code can find the open issue again without trusting titles people may edit.
 
-use crate::contracts::{Category, RunRecord};
+use crate::contracts::{Category, Remediation, RunRecord};
 use crate::render::sections::{attempt_error, remediation_text, retry_history_table, source_label};
 use crate::render::{
-    DetailLevel, RenderOptions, dollars, inline_code, inline_data, plain_text, short_sha,
-    table_cell,
+    DetailLevel, RenderOptions, code_block, dollars, inline_code, inline_data, plain_text,
+    short_sha, table_cell,
 };
 
 /// The label every incident issue carries.
@@ -59,6 +59,7 @@ pub fn render_incident_issue_at(
         text.push_str(&format!("**Why it stopped:** {}\n\n", table_cell(reason)));
     }
     text.push_str(&hypothesis_block(record));
+    text.push_str(&held_for_a_person_block(record));
     text.push_str(&evidence_block(record, level));
     text.push_str("#### Retry history\n\n");
     text.push_str(&retry_history_table(record));
@@ -100,6 +101,37 @@ fn hypothesis_block(record: &RunRecord) -> String {
         remediation_text(&hypothesis.remediation),
         hypothesis.confidence.clamp(0.0, 1.0) * 100.0,
         diagnosis.map_or("unavailable", |diagnosis| source_label(diagnosis.source)),
+    )
+}
+
+/// The remediation the policy held for a person: what was proposed, why it did not run, and the exact command
+/// that does it by hand. Empty when the run ended for another reason.
+fn held_for_a_person_block(record: &RunRecord) -> String {
+    let Some(held) = &record.held_for_a_person else {
+        return String::new();
+    };
+    let proposal = match &held.remediation {
+        Remediation::Replace { address } => {
+            format!(
+                "`replace` of {} (destroy it and create it again)",
+                inline_code(address)
+            )
+        }
+        Remediation::ReinitUpgrade => {
+            "`reinit_upgrade` (move the providers to the newest versions the constraints allow)"
+                .to_string()
+        }
+        other => inline_code(other.action_name()),
+    };
+    let after = match &held.remediation {
+        Remediation::ReinitUpgrade => ", then deploy again",
+        _ => "",
+    };
+    format!(
+        "#### Needs a person\n\nThe diagnosis proposed {proposal}. agentlab did not run it: {}.\n\n\
+         Nothing was changed for it. If you agree after checking the evidence below, run it by hand{after}:\n\n{}\n",
+        plain_text(&held.reason),
+        code_block("sh", &held.command)
     )
 }
 

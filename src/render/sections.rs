@@ -131,7 +131,10 @@ pub fn remediation_text(remediation: &Remediation) -> String {
             "`reinit_upgrade`: run `init -upgrade`, then again".to_string()
         }
         Remediation::Replace { address } => {
-            format!("`replace`: run again with `-replace={address}`")
+            format!(
+                "`replace`: run again with {}",
+                inline_code(&format!("-replace={address}"))
+            )
         }
         Remediation::Escalate => {
             "`escalate`: a person must change code or configuration".to_string()

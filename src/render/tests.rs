@@ -84,6 +84,63 @@ fn incident_issue_and_recurrence() {
     );
 }
 
+/// A proposal the policy held for a person: the issue says what was proposed, why it did not run, and the exact
+/// command in a code block that nothing in the address can break out of.
+#[test]
+fn an_incident_shows_a_held_remediation_with_the_command_to_run_it_by_hand() {
+    use crate::contracts::{HeldRemediation, Remediation, RunRecord};
+    let plain = render_incident_issue_at(&deploy_failed(), DetailLevel::Full, &options());
+    assert!(!plain.contains("Needs a person"), "{plain}");
+
+    let address = "null_resource.guest[0]` <!-- x --> @octocat";
+    let command = format!("terraform -chdir=modules/lxc-fleet apply '-replace={address}'");
+    let record = RunRecord {
+        held_for_a_person: Some(HeldRemediation {
+            remediation: Remediation::Replace {
+                address: address.into(),
+            },
+            reason: "`replace` is not run unattended ([policy] unattended does not list it)".into(),
+            command: command.clone(),
+        }),
+        ..deploy_failed()
+    };
+    let issue = render_incident_issue_at(&record, DetailLevel::Full, &options());
+    let block = issue
+        .split("#### Needs a person\n\n")
+        .nth(1)
+        .and_then(|rest| rest.split("#### Evidence").next())
+        .unwrap_or_else(|| panic!("no held block in:\n{issue}"));
+    assert!(
+        block.starts_with(
+            "The diagnosis proposed `replace` of `` null_resource.guest[0]` <!-- x --> @octocat `` "
+        ),
+        "{block}"
+    );
+    assert!(
+        block.contains("agentlab did not run it: \\`replace\\` is not run unattended"),
+        "{block}"
+    );
+    assert!(block.contains("run it by hand:"), "{block}");
+    assert!(
+        block.contains(&format!("```sh\n{command}\n```\n")),
+        "{block}"
+    );
+
+    let reinit = RunRecord {
+        held_for_a_person: Some(HeldRemediation {
+            remediation: Remediation::ReinitUpgrade,
+            reason: "`reinit_upgrade` is not run unattended".into(),
+            command: "terraform -chdir=modules/lxc-fleet init -upgrade".into(),
+        }),
+        ..deploy_failed()
+    };
+    let issue = render_incident_issue_at(&reinit, DetailLevel::Full, &options());
+    assert!(
+        issue.contains("run it by hand, then deploy again:\n\n```sh\nterraform -chdir=modules/lxc-fleet init -upgrade\n```"),
+        "{issue}"
+    );
+}
+
 #[test]
 fn every_comment_starts_with_its_marker_and_names_no_secret() {
     for record in [

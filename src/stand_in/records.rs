@@ -215,6 +215,7 @@ fn record(mode: RunMode, outcome: Outcome, attempts: Vec<Attempt>) -> RunRecord 
         context: context(Some(2)),
         transitions: Vec::new(),
         attempts,
+        held_for_a_person: None,
     }
 }
 

@@ -167,14 +167,25 @@ impl<'a> RequestRun<'a> {
     }
 
     /// The apply guard, between the saved plan and `apply`: the reviewed-plan gate (apply only the plan the pull
-    /// request's reviewers saw). Returns whether it refused; the result then says why.
+    /// request's reviewers saw), then the destroy guard (`guard`: a retry's plan that deletes or replaces what
+    /// existed before the run, and that the reviewed plan did not, is never applied). Returns whether it
+    /// refused; the result then says why.
     pub(super) fn refused_by_the_guard(&mut self, plan_end: &ProcessEnd) -> bool {
         let refusal = review_refusal(
             &self.request.guard.review,
             &self.request.project,
             self.result.plan_identity.as_ref(),
             self.invocation.review_key.as_ref(),
-        );
+        )
+        .or_else(|| {
+            super::guard::destroys_outside_review(
+                &self.request.guard,
+                &self.result.resource_changes,
+            )
+        });
+        if let Some(refusal) = &refusal {
+            tracing::warn!(project = %self.request.project, details = ?refusal.details, "{}", refusal.reason);
+        }
         match refusal {
             Some(refusal) => {
                 self.refuse(plan_end, refusal);

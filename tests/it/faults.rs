@@ -26,6 +26,7 @@
 //! | Terraform binary printing garbage | `terraform::a_truncated_json_line_is_a_clear_error_naming_the_line`; random bytes: `faults::terraform::a_terraform_printing_garbage_fails_the_run_without_a_panic` |
 //! | Terraform printing 50 MB | in lines: `faults::terraform::fifty_megabytes_of_output_keep_memory_and_the_record_bounded`; without a newline: `faults::terraform::fifty_megabytes_without_a_newline_are_cut_and_memory_stays_bounded` |
 //! | Prompt injection in Terraform output and `.tf` comments | `diagnosis::calls::injected_instructions_cannot_produce_a_remediation_outside_the_enum`; the comment and the caps: `faults::injection::injected_instructions_stay_data_and_change_neither_the_cap_nor_the_budget` |
+//! | A `replace` of a healthy guest, asked by the model or by injected text; a retry that would destroy what existed before the run | `faults::no_destruction::a_replace_of_a_healthy_guest_asked_by_the_model_or_injected_text_changes_nothing`, `faults::no_destruction::a_retry_whose_plan_replaces_what_existed_before_the_run_is_refused_before_apply` |
 //! | Prompt injection of another project's comment or incident marker | `faults::injection::an_injected_marker_does_not_hijack_another_projects_comment_or_incident` |
 //! | Secrets end to end (plan, deploy, failure, diagnosis, incident) | `diagnosis::canaries::no_canary_reaches_the_llm_request_or_the_record` (the planner); the real binary: `faults::canaries::no_canary_leaves_the_process_in_any_request_record_summary_or_log` |
 //! | Two deploys of one project at once | `faults::concurrency::two_deploys_of_one_project_one_fails_on_the_state_lock_and_the_state_is_intact` |
@@ -35,5 +36,6 @@ mod concurrency;
 mod github;
 mod injection;
 mod llm;
+mod no_destruction;
 mod proxmox;
 mod terraform;

@@ -131,6 +131,22 @@ async fn the_parallel_lock_fault_recovers_with_parallelism_1() {
     assert_eq!(first.parallelism, 10);
     assert_eq!(record.attempts[1].parallelism, 1);
     assert!(record.attempts[1].terraform.ok);
+    // The retry re-creates what the first attempt created and left tainted: the destroy guard lets it through,
+    // since this run created it.
+    let recreated: Vec<&str> = record.attempts[1]
+        .terraform
+        .resource_changes
+        .iter()
+        .filter(|change| change.action.destroys())
+        .map(|change| change.address.as_str())
+        .collect();
+    assert!(!recreated.is_empty(), "{record:#?}");
+    assert!(recreated.iter().all(|address| {
+        first.terraform.resource_changes.iter().any(|change| {
+            change.address == *address && change.action == agentlab::contracts::ChangeAction::Create
+        })
+    }));
+    assert_eq!(record.attempts[1].terraform.refusal, None);
 }
 
 #[tokio::test]

@@ -32,6 +32,7 @@ pub fn lxc_fleet_deploy(dir: PathBuf) -> ProjectRun {
             port: 22,
         },
         max_retries: 3,
+        policy: Default::default(),
         context: RunContext::default(),
         longest_wait: LONGEST_WAIT,
     }
