@@ -154,7 +154,8 @@ pub struct DeployArgs {
     #[arg(long)]
     pub json: bool,
     /// Apply even when no reviewed plan is found for a push (a direct push, a pull request planned before the
-    /// gate). A plan that differs from the reviewed one is still refused.
+    /// gate); a plan that differs from the reviewed one is still refused. In a manual run of the deploy workflow
+    /// (workflow_dispatch) it applies the current plan whatever was reviewed: the person has looked.
     #[arg(long)]
     pub allow_unreviewed: bool,
 }

@@ -46,6 +46,7 @@ pub struct Config {
     pub redact: RedactConfig,
     #[serde(default)]
     pub deploy: DeployConfig,
+    #[serde(default)]
     pub policy: PolicyConfig,
     #[serde(default, rename = "project")]
     pub projects: Vec<ProjectConfig>,

@@ -45,6 +45,15 @@ pub async fn review_gates(
             return Ok(all(ReviewGate::NotChecked));
         }
     };
+    // A person who ran the deploy workflow by hand with allow-unreviewed has looked at what a refused deploy
+    // listed and chosen to apply main as it is now.
+    if allow_unreviewed_flag
+        && context.environment.get("GITHUB_EVENT_NAME") == Some("workflow_dispatch")
+    {
+        return Ok(all(ReviewGate::AllowUnreviewed {
+            why: "deployed by hand with allow-unreviewed".to_string(),
+        }));
+    }
     if context.review_key().is_none() {
         return Ok(all(missing(
             "AGENTLAB_REVIEW_KEY is not set on this runner, so no reviewed plan can be checked"

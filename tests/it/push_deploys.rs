@@ -135,7 +135,15 @@ async fn a_push_deploys_only_the_projects_it_changed_and_all_deploys_every_one()
         let event = push_payload(workspace.path(), case.pushed_files);
         let mut command = agentlab_in(workspace.path());
         with_installed_terraform(&mut command)
-            .args(["deploy", "--no-post", "--json", "--output", "out"])
+            // Which projects a push deploys is the point here, not the review of their plans (tests/it/review_gate.rs).
+            .args([
+                "deploy",
+                "--no-post",
+                "--json",
+                "--output",
+                "out",
+                "--allow-unreviewed",
+            ])
             .args(case.all.then_some("--all"))
             .arg("--config")
             .arg(workspace.path().join("agentlab-sandbox.toml"))
