@@ -122,6 +122,7 @@ fn failing_validation() -> ValidationResult {
 
 fn llm_answer(category: Category, remediation: Remediation, root_cause: &str) -> Diagnosis {
     Diagnosis {
+        catalogue_signature: None,
         source: DiagnosisSource::Llm,
         hypothesis: Some(Hypothesis {
             category,
