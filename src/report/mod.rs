@@ -10,6 +10,7 @@
 //! ([`Outbox::previews`]) from the same texts, so a preview is byte-for-byte what would be posted.
 
 pub mod actions;
+pub mod fingerprint;
 pub mod ladder;
 mod runner_texts;
 
