@@ -70,7 +70,21 @@ fn an_empty_file_gets_every_documented_default() {
     assert_eq!(config.llm.token_budget, 6000);
     assert_eq!(config.proxmox.node, "pmx-01");
     assert_eq!(config.proxmox.timeout_seconds, 10);
+    assert_eq!(config.github.bot_login, "github-actions[bot]");
     assert!(config.projects.is_empty());
+}
+
+#[test]
+fn the_bot_login_is_a_github_login() {
+    let config = parse("[github]\nbot_login = \"homelab-agent[bot]\"\n").unwrap();
+    assert_eq!(config.config.github.bot_login, "homelab-agent[bot]");
+    for bad in ["", "[bot]", "two words", "evil/../x", "a[bot][bot]"] {
+        let error = error_of(&format!("[github]\nbot_login = {bad:?}\n"));
+        assert!(
+            error.contains("line 2") && error.contains("not a GitHub login"),
+            "{bad:?} gave: {error}"
+        );
+    }
 }
 
 #[test]
