@@ -1,7 +1,8 @@
 //! The incident lifecycle against the spec-checked GitHub stand-in, through the publish path (the Outbox, then the
 //! posting code): one issue per failure signature, a "happened again" comment per run, a second issue for another
 //! failure of the same project, a successful deploy that comments "recovered in run …" on its project's open
-//! incidents and closes them, and markers in comments or issues of other accounts that agentlab ignores.
+//! incidents and closes them, and markers in comments or issues of other accounts that agentlab ignores. The last
+//! test runs the real binary and the real terraform: a successful deploy closes its project's incident.
 
 use agentlab::contracts::RunRecord;
 use agentlab::github::client::{DEFAULT_REQUEST_TIMEOUT, GitHubClient};
@@ -10,8 +11,11 @@ use agentlab::render::pr_comment_marker;
 use agentlab::stand_in::records::{deploy_failed, deploy_recovered, plan_with_replacements};
 use serde_json::Value;
 
-use crate::github_stand_in::{BOT_LOGIN, StandIn};
-use crate::support::{assert_done, github_client, publish_with};
+use crate::github_stand_in::{BOT_LOGIN, OWNER_REPO, StandIn, TOKEN};
+use crate::support::{
+    agentlab, assert_done, github_client, publish_with, record_on_disk, sandbox_proxmox,
+    sandbox_workspace, stderr_of,
+};
 
 const PULL_REQUEST: u64 = 2;
 const LABEL: &str = "agentlab-incident";
@@ -299,5 +303,75 @@ async fn posting_as_another_account_than_configured_is_learned_and_reported() {
     let again = publish_with(&client, &[plan_with_replacements()]).await;
     assert_eq!(again.done, ["lxc-fleet: updated the comment on #2"]);
     assert_eq!(stand_in.comments_on(PULL_REQUEST).len(), 1);
+    stand_in.assert_no_violations();
+}
+
+#[tokio::test]
+async fn a_successful_deploy_by_the_binary_closes_its_projects_incident() {
+    let workspace = sandbox_workspace();
+    // The account is configured explicitly, as a user of a GitHub App would (here: the workflow's).
+    let config = workspace.path().join("agentlab-sandbox.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("\n[github]\nbot_login = \"github-actions[bot]\"\n");
+    std::fs::write(&config, text).unwrap();
+    let proxmox = sandbox_proxmox(workspace.path()).await;
+    let stand_in = stand_in().await;
+    let marker = "<!-- agentlab:incident project=sandbox-ok fingerprint=sandbox-ok/apply/catalogue:proxmox-node-lock-timeout -->";
+    stand_in.add_issue_by(
+        BOT_LOGIN,
+        3,
+        "agentlab incident: sandbox-ok",
+        marker,
+        &[LABEL],
+    );
+    stand_in.add_issue_by(SOMEONE_ELSE, 4, "a copy", marker, &[LABEL]);
+    let mut env = proxmox.env.clone();
+    env.extend([
+        ("GITHUB_API_URL", stand_in.api_url.clone()),
+        ("GITHUB_TOKEN", TOKEN.to_string()),
+        ("GITHUB_REPOSITORY", OWNER_REPO.to_string()),
+        ("GITHUB_SERVER_URL", "https://github.com".to_string()),
+        ("GITHUB_RUN_ID", "777".to_string()),
+        ("GITHUB_RUN_ATTEMPT", "1".to_string()),
+    ]);
+    let run = agentlab(
+        workspace.path(),
+        &[
+            "deploy",
+            "--project",
+            "sandbox-ok",
+            "--post",
+            "--output",
+            "out",
+        ],
+        &env,
+    )
+    .await;
+    let stderr = stderr_of(&run);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        record_on_disk(&workspace.path().join("out"), "sandbox-ok").run_id,
+        "gh-777-1"
+    );
+    assert!(
+        stderr.contains("sandbox-ok: recovered; closed incident issue #3"),
+        "{stderr}"
+    );
+    assert_eq!(stand_in.issue(3)["state"], "closed");
+    let comments = stand_in.comments_on(3);
+    assert_eq!(comments.len(), 1, "{comments:#?}");
+    assert!(
+        body(&comments[0])
+            .contains("recovered in run [gh-777-1](https://github.com/Codertocat/Hello-World/actions/runs/777)"),
+        "{}",
+        body(&comments[0])
+    );
+    assert_eq!(stand_in.issue(4)["state"], "open", "someone else's issue");
+    assert!(stand_in.comments_on(4).is_empty());
+    // The preview beside the record is byte for byte the comment.
+    let preview =
+        std::fs::read_to_string(workspace.path().join("out/sandbox-ok.incident-recovery.md"))
+            .unwrap();
+    assert_eq!(preview, body(&comments[0]));
     stand_in.assert_no_violations();
 }
