@@ -1,7 +1,8 @@
 //! The Outbox: the one way out for every text a run sends to people. Run records go in; the PR comment, the deploy
-//! timeline, the incident issue (title, body, the comment for a recurrence), the Actions step summary and step
-//! outputs, the workflow commands (`::error::` annotations, `::group::` logs) and the terminal's summary lines
-//! come out.
+//! timeline, the incident issue (title, body, the comment for a recurrence; `incidents`, keyed by `fingerprint`),
+//! the "recovered" comment that closes a project's open incidents after a successful deploy, the Actions step
+//! summary and step outputs, the workflow commands (`::error::` annotations, `::group::` logs) and the terminal's
+//! summary lines come out.
 //!
 //! [`outbox`] is pure. It decides in one place which texts a record produces for its mode, renders each record
 //! once (the step summary reuses the full-detail text the comment starts from), applies the one size ladder
