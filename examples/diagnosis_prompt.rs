@@ -90,6 +90,7 @@ impl Diagnoser for CountingDiagnoser {
                 hypothesis: Some(found.hypothesis),
                 detail: Some(format!("counted, then the catalogue: {}", found.signature)),
                 usage: Vec::new(),
+                catalogue_signature: Some(found.signature.to_string()),
             },
             None => Diagnosis::unavailable("counted; the catalogue does not know this failure"),
         }

@@ -48,6 +48,8 @@ pub struct Config {
     pub deploy: DeployConfig,
     #[serde(default)]
     pub policy: PolicyConfig,
+    #[serde(default)]
+    pub github: GitHubConfig,
     #[serde(default, rename = "project")]
     pub projects: Vec<ProjectConfig>,
 }
@@ -198,6 +200,46 @@ pub struct RedactConfig {
     /// Names of environment variables whose values are secrets.
     #[serde(default)]
     pub env: Vec<String>,
+}
+
+/// `[github]`: who agentlab is on GitHub. Only comments and issues written by this account are agentlab's, so a
+/// marker someone else writes is never taken for one of agentlab's.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GitHubConfig {
+    /// The login the token posts as: `github-actions[bot]` (default, the workflow's token) or `APP[bot]` for a
+    /// GitHub App's installation token.
+    #[serde(default = "default_bot_login", deserialize_with = "github_login")]
+    pub bot_login: String,
+}
+
+impl Default for GitHubConfig {
+    fn default() -> Self {
+        Self {
+            bot_login: default_bot_login(),
+        }
+    }
+}
+
+fn default_bot_login() -> String {
+    crate::github::identity::DEFAULT_BOT_LOGIN.to_string()
+}
+
+/// A GitHub login: letters, digits and single hyphens, with `[bot]` at the end for an app's account.
+fn github_login<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    checked(deserializer, |login: &String| {
+        let name = login.strip_suffix("[bot]").unwrap_or(login);
+        if !name.is_empty()
+            && name.len() <= 39
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            Ok(())
+        } else {
+            Err(format!(
+                "bot_login `{login}` is not a GitHub login; write the account agentlab posts as, like github-actions[bot] or my-app[bot]"
+            ))
+        }
+    })
 }
 
 /// One `[[project]]`: a Terraform root module.

@@ -74,6 +74,7 @@ fn an_empty_file_gets_every_documented_default() {
         config.policy.remediation_policy(),
         crate::planner::policy::RemediationPolicy::default()
     );
+    assert_eq!(config.github.bot_login, "github-actions[bot]");
     assert!(config.projects.is_empty());
 }
 
@@ -93,6 +94,19 @@ fn policy_unattended_adds_or_removes_remediation_kinds() {
         vec![Retry, Replace, ReinitUpgrade]
     );
     assert_eq!(allowed("[policy]\nunattended = []\n"), vec![]);
+}
+
+#[test]
+fn the_bot_login_is_a_github_login() {
+    let config = parse("[github]\nbot_login = \"homelab-agent[bot]\"\n").unwrap();
+    assert_eq!(config.config.github.bot_login, "homelab-agent[bot]");
+    for bad in ["", "[bot]", "two words", "evil/../x", "a[bot][bot]"] {
+        let error = error_of(&format!("[github]\nbot_login = {bad:?}\n"));
+        assert!(
+            error.contains("line 2") && error.contains("not a GitHub login"),
+            "{bad:?} gave: {error}"
+        );
+    }
 }
 
 #[test]

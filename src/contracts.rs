@@ -458,6 +458,10 @@ pub struct Diagnosis {
     /// One entry per LLM call made for this diagnosis (a repair request is a second call); empty for the catalogue.
     #[serde(default)]
     pub usage: Vec<Usage>,
+    /// The known-failure catalogue's signature that answered (`source: catalog`): part of the incident's
+    /// fingerprint, so the same known failure always lands on the same issue. Absent in older records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalogue_signature: Option<String>,
 }
 
 impl Diagnosis {
@@ -467,6 +471,7 @@ impl Diagnosis {
             hypothesis: None,
             detail: Some(detail.into()),
             usage: Vec::new(),
+            catalogue_signature: None,
         }
     }
 

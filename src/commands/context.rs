@@ -237,17 +237,29 @@ impl CommandContext {
 
     /// The GitHub settings when posting, checked before the run so a missing token is bad input (exit 2) up
     /// front rather than a warning after Terraform ran.
-    pub fn posting_settings(&self, post: bool) -> Result<Option<GitHubSettings>, CommandError> {
+    pub fn posting_settings(
+        &self,
+        post: bool,
+        config: &Config,
+    ) -> Result<Option<GitHubSettings>, CommandError> {
         if !post {
             return Ok(None);
         }
-        self.github_settings().map(Some)
+        self.posting_github_settings(config).map(Some)
     }
 
-    /// `GITHUB_API_URL`, `GITHUB_TOKEN` and `GITHUB_REPOSITORY`.
+    /// `GITHUB_API_URL`, `GITHUB_TOKEN` and `GITHUB_REPOSITORY`, for reading (posting as the default login).
     pub fn github_settings(&self) -> Result<GitHubSettings, CommandError> {
         GitHubSettings::from_lookup(self.environment.lookup())
             .map_err(|error| CommandError::BadInput(error.to_string()))
+    }
+
+    /// [`CommandContext::github_settings`] posting as `[github] bot_login`, whose comments and issues are the only
+    /// ones agentlab takes for its own.
+    pub fn posting_github_settings(&self, config: &Config) -> Result<GitHubSettings, CommandError> {
+        Ok(self
+            .github_settings()?
+            .with_bot_login(&config.github.bot_login))
     }
 
     /// `AGENTLAB_ALLOW_FORKS=true` (the action's `allow-forks` input) lets a fork's pull request run.

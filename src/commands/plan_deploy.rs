@@ -83,6 +83,7 @@ async fn run_and_report(
     // Checked before Terraform runs, so a missing token is bad input (exit 2), not a warning afterwards.
     let github = context.posting_settings(
         context.posting_enabled(invocation.posting.post, invocation.posting.no_post),
+        &config.config,
     )?;
     if projects.is_empty() {
         eprintln!("no project is affected: nothing to run");

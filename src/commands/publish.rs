@@ -24,7 +24,7 @@ pub async fn publish(
     let config = optional_config(&global.config)?;
     context.learn_configured_secrets(&config)?;
     let client = context
-        .github_settings()?
+        .posting_github_settings(&config)?
         .client(GITHUB_RETRY)
         .map_err(|error| CommandError::BadInput(error.to_string()))?;
     let records = read_records(&args.records)?;

@@ -99,7 +99,8 @@ fn full_text_location(context: &CommandContext, record_dir: &Path) -> String {
     places.join(" and ")
 }
 
-/// `DIR/NAME.KIND.md` for every post of the Outbox (`pr-comment`, `deploy-timeline`, `incident-issue`), byte for
+/// `DIR/NAME.KIND.md` for every post of the Outbox (`pr-comment`, `deploy-timeline`, `incident-issue`,
+/// `incident-recovery`), byte for
 /// byte what would be posted first. `name` picks NAME (the project; the demo names the scenario). Returns how many
 /// files were written.
 pub fn write_previews<'a>(

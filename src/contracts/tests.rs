@@ -87,6 +87,7 @@ fn sample_record() -> RunRecord {
                 evidence: vec![],
             }])),
             diagnosis: Some(Diagnosis {
+                catalogue_signature: None,
                 source: DiagnosisSource::Llm,
                 hypothesis: Some(sample_hypothesis()),
                 detail: None,

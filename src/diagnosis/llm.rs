@@ -161,6 +161,7 @@ impl LlmDiagnoser {
             hypothesis: Some(hypothesis),
             detail: Some(note),
             usage,
+            catalogue_signature: None,
         }
     }
 
@@ -170,6 +171,7 @@ impl LlmDiagnoser {
             hypothesis: None,
             detail: Some(detail),
             usage,
+            catalogue_signature: None,
         }
     }
 }

@@ -311,6 +311,7 @@ impl DiagnosisChain {
                     hypothesis: Some(found.hypothesis),
                     detail: Some(format!("known-failure catalogue: {}", found.signature)),
                     usage: Vec::new(),
+                    catalogue_signature: Some(found.signature.to_string()),
                 };
             }
         }

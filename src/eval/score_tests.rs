@@ -31,6 +31,7 @@ fn diagnosis(
     calls: usize,
 ) -> Diagnosis {
     Diagnosis {
+        catalogue_signature: None,
         source: if calls == 0 {
             DiagnosisSource::Catalog
         } else {

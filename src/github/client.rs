@@ -12,6 +12,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::github::identity::OwnIdentity;
 use crate::github::retry::{RateLimitHeaders, RetryDecision, now_epoch, retry_wait};
 use crate::http_retry::HttpRetryPolicy;
 
@@ -66,6 +67,17 @@ impl GitHubError {
             _ => None,
         }
     }
+
+    /// Whether GitHub may have done what was asked although the answer says otherwise: the connection broke or
+    /// timed out, or a server error (a gateway's 502 can follow a write that happened). A create that ended so must
+    /// be looked up before it is sent again.
+    pub fn may_have_been_processed(&self) -> bool {
+        match self {
+            Self::Transport { .. } => true,
+            Self::Status { status, .. } => *status >= 500,
+            _ => false,
+        }
+    }
 }
 
 /// How long one request may take to connect, and how long GitHub may stay silent while answering, before the
@@ -87,6 +99,7 @@ pub struct GitHubClient {
     owner: String,
     name: String,
     retry: HttpRetryPolicy,
+    identity: OwnIdentity,
 }
 
 impl std::fmt::Debug for GitHubClient {
@@ -179,7 +192,24 @@ impl GitHubClient {
             owner: owner.to_string(),
             name: name.to_string(),
             retry,
+            identity: OwnIdentity::default(),
         })
+    }
+
+    /// This client, taking `login` for agentlab's own account (`github-actions[bot]`, `APP[bot]`).
+    pub fn with_bot_login(mut self, login: &str) -> Self {
+        self.identity = OwnIdentity::new(login);
+        self
+    }
+
+    /// Who agentlab posts as: only what this account wrote is agentlab's.
+    pub fn identity(&self) -> &OwnIdentity {
+        &self.identity
+    }
+
+    /// The retry policy, for callers that retry a create themselves ([`GitHubClient::post_json_once`]).
+    pub fn retry_policy(&self) -> HttpRetryPolicy {
+        self.retry
     }
 
     /// `/repos/OWNER/NAME` followed by `rest`.
@@ -199,6 +229,21 @@ impl GitHubClient {
     ) -> Result<T, GitHubError> {
         let body = to_value(Method::Post, path, body)?;
         let response = self.send(Method::Post, path, Some(&body)).await?;
+        parse(Method::Post, path, &response.body)
+    }
+
+    /// A POST that is never sent twice by this client: rate limits (GitHub did nothing) are waited out as usual,
+    /// but a broken connection, a timeout or a 5xx comes back as an error the caller settles by looking up what it
+    /// tried to create ([`GitHubError::may_have_been_processed`]).
+    pub async fn post_json_once<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, GitHubError> {
+        let body = to_value(Method::Post, path, body)?;
+        let response = self
+            .send_retrying(Method::Post, path, Some(&body), false)
+            .await?;
         parse(Method::Post, path, &response.body)
     }
 
@@ -245,6 +290,17 @@ impl GitHubClient {
         path: &str,
         body: Option<&serde_json::Value>,
     ) -> Result<ApiResponse, GitHubError> {
+        self.send_retrying(method, path, body, true).await
+    }
+
+    /// Sends one request, retrying rate limits and, when `retry_unsure` is set, 5xx and connection errors.
+    async fn send_retrying(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+        retry_unsure: bool,
+    ) -> Result<ApiResponse, GitHubError> {
         let mut attempt = 1;
         loop {
             let outcome = self.send_once(method, path, body).await;
@@ -253,10 +309,13 @@ impl GitHubClient {
                     match retry_wait(response.status, headers, now_epoch()) {
                         RetryDecision::Done => return finish(method, path, outcome),
                         RetryDecision::After(wait) => Some(wait),
-                        RetryDecision::Backoff => None,
+                        // A 429 was refused before anything happened: always safe to send again.
+                        RetryDecision::Backoff if retry_unsure || response.status == 429 => None,
+                        RetryDecision::Backoff => return finish(method, path, outcome),
                     }
                 }
-                Err(_) => None,
+                Err(_) if retry_unsure => None,
+                Err(_) => return finish(method, path, outcome),
             };
             if attempt >= self.retry.attempts() {
                 return finish(method, path, outcome);

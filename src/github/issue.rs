@@ -1,11 +1,17 @@
 //! Incident issues: open one issue with the incident's label, or, when an open one carries the same marker
-//! (fingerprint), comment on it. The title and bodies come from the Outbox (crate::report), rendered and
-//! redacted; nothing here renders.
+//! (project and fingerprint), comment on it; and when a deploy of the project succeeds, comment "recovered" on each
+//! of the project's open incidents and close them. Only issues and comments of agentlab's own account count
+//! (crate::github::identity), and every create is looked up by its marker before it is sent again
+//! (crate::github::create_once). The title and bodies come from the Outbox (crate::report), rendered and redacted;
+//! nothing here renders.
 
 use serde::{Deserialize, Serialize};
 
 use crate::github::client::{GitHubClient, GitHubError};
-use crate::report::IncidentPost;
+use crate::github::comment::{create_marked_comment, find_comment_by_marker};
+use crate::github::create_once::create_once;
+use crate::github::identity::Author;
+use crate::report::{IncidentPost, RecoveryPost};
 
 #[derive(Debug, Deserialize)]
 struct Issue {
@@ -15,6 +21,9 @@ struct Issue {
     /// Present when the "issue" is a pull request: the issues list returns both.
     #[serde(default)]
     pull_request: Option<serde_json::Value>,
+    /// Who opened it; `null` for a deleted account.
+    #[serde(default)]
+    user: Option<Author>,
 }
 
 #[derive(Serialize)]
@@ -25,21 +34,23 @@ struct NewIssue<'a> {
 }
 
 #[derive(Serialize)]
-struct CommentBody<'a> {
-    body: &'a str,
-}
-
-/// An issue or comment GitHub created; comments have no number.
-#[derive(Debug, Deserialize)]
-struct Created {
-    #[serde(default)]
-    number: Option<u64>,
+struct IssueState {
+    state: &'static str,
+    state_reason: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IncidentAction {
-    Opened { issue: u64 },
-    Commented { issue: u64 },
+    Opened {
+        issue: u64,
+    },
+    Commented {
+        issue: u64,
+    },
+    /// This run's comment was already on the issue (the records were published before).
+    AlreadyCommented {
+        issue: u64,
+    },
 }
 
 /// Comments on the open issue of the same incident, or opens a new one.
@@ -48,56 +59,124 @@ pub async fn report_incident(
     incident: &IncidentPost,
 ) -> Result<IncidentAction, GitHubError> {
     if let Some(issue) = find_open_incident(client, incident.label, &incident.marker).await? {
-        let path = client.repo_path(&format!("/issues/{issue}/comments"));
-        post_first_accepted(&incident.recurrence_bodies, |body| {
-            let path = path.clone();
-            async move {
-                client
-                    .post_json::<_, Created>(&path, &CommentBody { body: &body })
-                    .await
-            }
+        if find_comment_by_marker(client, issue, &incident.recurrence_marker)
+            .await?
+            .is_some()
+        {
+            return Ok(IncidentAction::AlreadyCommented { issue });
+        }
+        post_first_accepted(&incident.recurrence_bodies, |body| async move {
+            create_marked_comment(client, issue, &incident.recurrence_marker, &body).await
         })
         .await?;
         return Ok(IncidentAction::Commented { issue });
     }
-    let created = post_first_accepted(&incident.bodies, |body| async move {
-        client
-            .post_json::<_, Created>(
-                &client.repo_path("/issues"),
+    let issue = post_first_accepted(&incident.bodies, |body| async move {
+        create_incident_issue(client, incident, &body).await
+    })
+    .await?;
+    Ok(IncidentAction::Opened { issue })
+}
+
+/// Opens the issue once: after an answer that leaves open whether GitHub created it, the open incident with the
+/// marker is looked up before the POST is sent again.
+async fn create_incident_issue(
+    client: &GitHubClient,
+    incident: &IncidentPost,
+    body: &str,
+) -> Result<u64, GitHubError> {
+    let path = client.repo_path("/issues");
+    let post = || async {
+        let created: Issue = client
+            .post_json_once(
+                &path,
                 &NewIssue {
                     title: &incident.title,
-                    body: &body,
+                    body,
                     labels: [incident.label],
                 },
             )
-            .await
-    })
-    .await?;
-    Ok(IncidentAction::Opened {
-        issue: created.number.unwrap_or_default(),
-    })
+            .await?;
+        client.identity().learn(created.user.as_ref());
+        Ok(created.number)
+    };
+    let find = || find_open_incident(client, incident.label, &incident.marker);
+    Ok(create_once(client, find, post).await?.into_inner())
 }
 
-/// The open issue labelled `label` whose body starts with `marker`.
+/// Comments "recovered in run …" on every open incident of the project (unless this run's comment is already
+/// there), then closes it as completed. Returns the issues closed.
+pub async fn close_recovered_incidents(
+    client: &GitHubClient,
+    recovery: &RecoveryPost,
+) -> Result<Vec<u64>, GitHubError> {
+    let issues = own_open_incidents(client, recovery.label, |body| {
+        recovery
+            .issue_marker_prefixes
+            .iter()
+            .any(|prefix| body.starts_with(prefix.as_str()))
+    })
+    .await?;
+    let mut closed = Vec::with_capacity(issues.len());
+    for issue in issues {
+        if find_comment_by_marker(client, issue, &recovery.marker)
+            .await?
+            .is_none()
+        {
+            create_marked_comment(client, issue, &recovery.marker, &recovery.body).await?;
+        }
+        // Closing twice is harmless: a PATCH may be retried as the client likes.
+        let _: serde_json::Value = client
+            .patch_json(
+                &client.repo_path(&format!("/issues/{issue}")),
+                &IssueState {
+                    state: "closed",
+                    state_reason: "completed",
+                },
+            )
+            .await?;
+        closed.push(issue);
+    }
+    Ok(closed)
+}
+
+/// agentlab's open issue labelled `label` whose body starts with `marker`.
 async fn find_open_incident(
     client: &GitHubClient,
     label: &str,
     marker: &str,
 ) -> Result<Option<u64>, GitHubError> {
+    Ok(
+        own_open_incidents(client, label, |body| body.starts_with(marker))
+            .await?
+            .into_iter()
+            .next(),
+    )
+}
+
+/// The numbers of agentlab's own open issues labelled `label` whose body (leading whitespace aside) `matches`. The
+/// marker opens the body; elsewhere it could be quoted from a Terraform error (see comment.rs). Someone else's
+/// issue with agentlab's label and marker is not an incident.
+async fn own_open_incidents(
+    client: &GitHubClient,
+    label: &str,
+    matches: impl Fn(&str) -> bool,
+) -> Result<Vec<u64>, GitHubError> {
     let issues: Vec<Issue> = client
         .get_all_pages(&client.repo_path(&format!("/issues?state=open&labels={label}")))
         .await?;
+    let identity = client.identity();
     Ok(issues
         .into_iter()
-        .filter(|issue| issue.pull_request.is_none())
-        .find(|issue| {
+        .filter(|issue| issue.pull_request.is_none() && identity.wrote(issue.user.as_ref()))
+        .filter(|issue| {
             issue
                 .body
                 .as_deref()
-                // The marker opens the body; elsewhere it could be quoted from a Terraform error (see comment.rs).
-                .is_some_and(|body| body.trim_start().starts_with(marker))
+                .is_some_and(|body| matches(body.trim_start()))
         })
-        .map(|issue| issue.number))
+        .map(|issue| issue.number)
+        .collect())
 }
 
 /// Posts the bodies in order until GitHub takes one: a 422 (too long, however GitHub counted) moves to the next,

@@ -1,24 +1,27 @@
 //! Tells GitHub about finished runs: posts what the Outbox (crate::report) holds, the sticky plan comment on the
-//! pull request, the deploy timeline on the merged pull request and the incident issue on a final failure, as
-//! the strings it is handed. Every failure to post becomes a warning in the [`PublishReport`]; none fails the run.
+//! pull request, the deploy timeline on the merged pull request, the incident issue on a final failure and the
+//! recovery of a project's open incidents on a successful deploy, as the strings it is handed. Every failure to post becomes a warning in the [`PublishReport`]; none fails the run.
 
 use secrecy::SecretString;
 use serde::Deserialize;
 
 use crate::github::client::{DEFAULT_API_URL, GitHubClient, GitHubError};
 use crate::github::comment::{CommentAction, upsert_marked_comment};
-use crate::github::issue::{IncidentAction, report_incident};
+use crate::github::identity::DEFAULT_BOT_LOGIN;
+use crate::github::issue::{IncidentAction, close_recovered_incidents, report_incident};
 use crate::http_retry::HttpRetryPolicy;
-use crate::report::{CommentKind, CommentPost, CommentTarget, IncidentPost, Post};
+use crate::report::{CommentKind, CommentPost, CommentTarget, IncidentPost, Post, RecoveryPost};
 
 /// Where and as whom to post: `GITHUB_API_URL` (default `https://api.github.com`), `GITHUB_TOKEN` and
-/// `GITHUB_REPOSITORY`, looked up by the command layer.
+/// `GITHUB_REPOSITORY`, looked up by the command layer, and the login the token posts as (`[github] bot_login`).
 #[derive(Debug, Clone)]
 pub struct GitHubSettings {
     pub api_url: String,
     pub token: SecretString,
     /// `OWNER/NAME`.
     pub repository: String,
+    /// The account the token posts as: only its comments and issues are agentlab's.
+    pub bot_login: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -39,11 +42,23 @@ impl GitHubSettings {
             api_url: read("GITHUB_API_URL").unwrap_or_else(|_| DEFAULT_API_URL.to_string()),
             token: SecretString::from(read("GITHUB_TOKEN")?),
             repository: read("GITHUB_REPOSITORY")?,
+            bot_login: DEFAULT_BOT_LOGIN.to_string(),
         })
     }
 
+    /// These settings, posting as `login` (from `[github] bot_login`).
+    pub fn with_bot_login(self, login: &str) -> Self {
+        Self {
+            bot_login: login.to_string(),
+            ..self
+        }
+    }
+
     pub fn client(&self, retry: HttpRetryPolicy) -> Result<GitHubClient, GitHubError> {
-        GitHubClient::new(&self.api_url, &self.token, &self.repository, retry)
+        Ok(
+            GitHubClient::new(&self.api_url, &self.token, &self.repository, retry)?
+                .with_bot_login(&self.bot_login),
+        )
     }
 }
 
@@ -70,9 +85,37 @@ pub async fn publish_posts(client: &GitHubClient, posts: &[Post]) -> PublishRepo
         match post {
             Post::Comment(comment) => publish_comment(client, comment, &mut report).await,
             Post::Incident(incident) => publish_incident(client, incident, &mut report).await,
+            Post::Recovery(recovery) => publish_recovery(client, recovery, &mut report).await,
         }
     }
+    if let Some(learned) = client.identity().mismatch() {
+        report.warnings.push(format!(
+            "GitHub shows agentlab posting as `{learned}`, but [github] bot_login is `{}`: set bot_login = \"{learned}\" in agentlab.toml, or the next run will not find what this one posted",
+            client.identity().configured()
+        ));
+    }
     report
+}
+
+async fn publish_recovery(
+    client: &GitHubClient,
+    recovery: &RecoveryPost,
+    report: &mut PublishReport,
+) {
+    match close_recovered_incidents(client, recovery).await {
+        Ok(closed) => {
+            for issue in closed {
+                report.done.push(format!(
+                    "{}: recovered; closed incident issue #{issue}",
+                    recovery.project
+                ));
+            }
+        }
+        Err(error) => report.warnings.push(format!(
+            "{}: could not close the recovered incident issues: {error}",
+            recovery.project
+        )),
+    }
 }
 
 async fn publish_comment(client: &GitHubClient, comment: &CommentPost, report: &mut PublishReport) {
@@ -132,6 +175,10 @@ async fn publish_incident(
         )),
         Ok(IncidentAction::Commented { issue }) => report.done.push(format!(
             "{}: the same failure is open as issue #{issue}; commented on it",
+            incident.project
+        )),
+        Ok(IncidentAction::AlreadyCommented { issue }) => report.done.push(format!(
+            "{}: the same failure is open as issue #{issue}, which already has this run's comment",
             incident.project
         )),
         Err(error) => report.warnings.push(format!(

@@ -135,6 +135,7 @@ fn diagnoses_become_a_hypothesis_or_a_reason_with_the_failed_addresses() {
         confidence: 0.8,
     };
     let diagnosis = |hypothesis: Option<Hypothesis>, detail: Option<&str>| Diagnosis {
+        catalogue_signature: None,
         source: DiagnosisSource::Llm,
         hypothesis,
         detail: detail.map(str::to_string),

@@ -138,6 +138,7 @@ pub(super) fn llm_answer(
     root_cause: &str,
 ) -> Diagnosis {
     Diagnosis {
+        catalogue_signature: None,
         source: DiagnosisSource::Llm,
         hypothesis: Some(Hypothesis {
             category,

@@ -1,59 +1,94 @@
-//! The incident issue opened when a deploy ends in Failed, and the comment added to it when the same failure
-//! happens again.
+//! The incident issue opened when a deploy ends in Failed, the comment added to it when the same failure happens
+//! again, and the comment that closes it when a later deploy of the project succeeds.
 //!
-//! One open issue per fingerprint (project + failure category): the fingerprint is written into the body as a
-//! hidden marker, so the posting code can find the open issue again without trusting titles people may edit.
+//! One open issue per fingerprint (crate::report::fingerprint: the project and a stable signature of the failure).
+//! The project and the fingerprint are written into the body as a hidden marker, so the posting code finds the
+//! open issue of one failure, or every open issue of one project, without trusting titles people may edit. Each
+//! comment carries a marker naming its run, so a post that may have reached GitHub is looked up, never repeated.
 
 use crate::contracts::{Category, Remediation, RunRecord};
 use crate::render::sections::{attempt_error, remediation_text, retry_history_table, source_label};
 use crate::render::{
-    DetailLevel, RenderOptions, code_block, dollars, inline_code, inline_data, plain_text,
-    short_sha, table_cell,
+    DetailLevel, RenderOptions, code_block, dollars, inline_code, inline_data, marker_safe,
+    plain_text, short_sha, shorten, table_cell,
 };
 
 /// The label every incident issue carries.
 pub const INCIDENT_LABEL: &str = "agentlab-incident";
 
-/// The failure category an incident is filed under: the final hypothesis's, else `unknown`.
+/// The longest issue title, in characters (GitHub allows 256).
+const TITLE_MAX_CHARS: usize = 120;
+
+/// The failure category the diagnosis chose: shown in the body, never part of the fingerprint.
 pub fn incident_category(record: &RunRecord) -> Category {
     record
         .final_hypothesis()
         .map_or(Category::Unknown, |hypothesis| hypothesis.category)
 }
 
-/// `project/category`: what makes two failures the same incident.
-pub fn incident_fingerprint(record: &RunRecord) -> String {
-    format!("{}/{}", record.project, incident_category(record).as_str())
-}
-
-/// The hidden marker carrying the fingerprint in the issue body.
-pub fn incident_marker(fingerprint: &str) -> String {
+/// The hidden marker opening the issue body: the project, then the fingerprint.
+pub fn incident_marker(project: &str, fingerprint: &str) -> String {
     format!(
-        "<!-- agentlab:incident fingerprint={} -->",
-        fingerprint.replace("--", "-\u{2060}-").replace('>', "&gt;")
+        "{}{} -->",
+        incident_project_marker_prefix(project),
+        marker_safe(fingerprint)
     )
 }
 
-pub fn incident_title(record: &RunRecord) -> String {
+/// How every incident marker of `project` begins: finds all of the project's open incidents.
+pub fn incident_project_marker_prefix(project: &str) -> String {
     format!(
-        "agentlab incident: {} — {}",
-        record.project,
-        incident_category(record).as_str()
+        "<!-- agentlab:incident project={} fingerprint=",
+        marker_safe(project)
     )
+}
+
+/// How the markers of incidents opened before the project was part of the marker began
+/// (`<!-- agentlab:incident fingerprint=PROJECT/CATEGORY -->`), so a recovery closes those too.
+pub fn legacy_incident_marker_prefix(project: &str) -> String {
+    format!(
+        "<!-- agentlab:incident fingerprint={}/",
+        marker_safe(project)
+    )
+}
+
+/// The marker of the "happened again" comment one run adds.
+pub fn recurrence_comment_marker(run_id: &str) -> String {
+    format!(
+        "<!-- agentlab:incident-recurrence run={} -->",
+        marker_safe(run_id)
+    )
+}
+
+/// The marker of the "recovered" comment one run adds before closing an issue.
+pub fn recovery_comment_marker(run_id: &str) -> String {
+    format!(
+        "<!-- agentlab:incident-recovery run={} -->",
+        marker_safe(run_id)
+    )
+}
+
+/// `agentlab incident: PROJECT — SIGNATURE`, where SIGNATURE is the failure signature for people (phase and
+/// catalogue name, normalised error or check). Mentions in it cannot notify anyone.
+pub fn incident_title(record: &RunRecord, signature: &str) -> String {
+    let title = format!("agentlab incident: {} — {signature}", record.project);
+    shorten(&title, TITLE_MAX_CHARS).replace('@', "@\u{2060}")
 }
 
 /// The issue body at one detail level: hypothesis, evidence, remediation, retry history, total cost and the run
 /// link. Below [`DetailLevel::Full`], Terraform's error details are left out and the body says where they are.
 pub fn render_incident_issue_at(
     record: &RunRecord,
+    marker: &str,
+    signature: &str,
     level: DetailLevel,
     options: &RenderOptions,
 ) -> String {
     let mut text = format!(
-        "{}\n### ❌ agentlab {} of `{}` failed\n\n",
-        incident_marker(&incident_fingerprint(record)),
+        "{marker}\n### ❌ agentlab {} of `{}` failed\n\n**Failure signature:** {}\n\n",
         record.mode.as_str(),
-        record.project
+        record.project,
+        inline_data(signature)
     );
     if let Some(reason) = &record.failure_reason {
         text.push_str(&format!("**Why it stopped:** {}\n\n", table_cell(reason)));
@@ -202,7 +237,8 @@ fn run_line(record: &RunRecord) -> String {
 /// The comment added to an open incident issue when the same failure happens again, at one detail level.
 pub fn render_incident_recurrence_at(record: &RunRecord, level: DetailLevel) -> String {
     let mut text = format!(
-        "### 🔁 The same failure happened again\n\n{}",
+        "{}\n### 🔁 The same failure happened again\n\n{}",
+        recurrence_comment_marker(&record.run_id),
         hypothesis_block(record)
     );
     text.push_str(&evidence_block(record, level));
@@ -213,5 +249,31 @@ pub fn render_incident_recurrence_at(record: &RunRecord, level: DetailLevel) -> 
         dollars(record.cost_usd)
     ));
     text.push_str(&run_line(record));
+    text
+}
+
+/// The comment on each open incident of the project when a deploy of it succeeds: it names the run (with its
+/// link) and the commit, and says the issue is closed.
+pub fn render_incident_recovery(record: &RunRecord) -> String {
+    let run = match &record.context.run_url {
+        Some(url) => format!("[{}]({url})", record.run_id),
+        None => inline_code(&record.run_id),
+    };
+    let mut text = format!(
+        "{}\n### ✅ `{}` recovered in run {run}\n\nA later {} of `{}` succeeded",
+        recovery_comment_marker(&record.run_id),
+        record.project,
+        record.mode.as_str(),
+        record.project
+    );
+    if let Some(commit) = &record.context.commit {
+        text.push_str(&format!(" at commit `{}`", short_sha(commit)));
+    }
+    if record.attempts.len() > 1 {
+        text.push_str(&format!(" after {} attempts", record.attempts.len()));
+    }
+    text.push_str(
+        ", so agentlab closes this incident. Should the failure come back, agentlab opens a new one.\n",
+    );
     text
 }

@@ -74,7 +74,7 @@ pub fn deploy_comment_marker(project: &str) -> String {
 }
 
 /// Project names come from config; keep them from closing the HTML comment early.
-fn marker_safe(text: &str) -> String {
+pub(crate) fn marker_safe(text: &str) -> String {
     text.replace("--", "-\u{2060}-").replace('>', "&gt;")
 }
 

@@ -4,12 +4,14 @@
 use crate::contracts::Outcome;
 use crate::render::comment::render_pr_comment_at;
 use crate::render::issue::{
-    incident_fingerprint, incident_title, render_incident_issue_at, render_incident_recurrence_at,
+    incident_marker, incident_project_marker_prefix, incident_title, render_incident_issue_at,
+    render_incident_recovery, render_incident_recurrence_at,
 };
 use crate::render::timeline::render_deploy_timeline_at;
 use crate::render::{
     DetailLevel, RenderOptions, code_block, cut_to_budget, inline_code, pr_comment_marker,
 };
+use crate::report::fingerprint::FailureSignature;
 use crate::report::needs_incident;
 use crate::stand_in::records::{
     deploy_failed, deploy_recovered, plan_with_replacements, plan_without_changes,
@@ -69,19 +71,34 @@ fn incident_issue_and_recurrence() {
     let record = deploy_failed();
     assert!(needs_incident(&record));
     assert!(!needs_incident(&deploy_recovered()));
-    assert_eq!(incident_fingerprint(&record), "lxc-fleet/transient_lock");
+    let signature = FailureSignature::of(&record);
+    let marker = incident_marker(&record.project, &signature.fingerprint(&record.project));
+    assert!(
+        marker.starts_with(&incident_project_marker_prefix("lxc-fleet"))
+            && marker.starts_with(
+                "<!-- agentlab:incident project=lxc-fleet fingerprint=lxc-fleet/apply/error:"
+            ),
+        "{marker}"
+    );
     assert_eq!(
-        incident_title(&record),
-        "agentlab incident: lxc-fleet — transient_lock"
+        incident_title(&record, &signature.describe()),
+        "agentlab incident: lxc-fleet — apply: error creating container: can't lock file '<name>' - got timeout — The node was b…"
     );
     insta::assert_snapshot!(
         "issue",
-        render_incident_issue_at(&record, DetailLevel::Full, &options())
+        render_incident_issue_at(
+            &record,
+            &marker,
+            &signature.describe(),
+            DetailLevel::Full,
+            &options()
+        )
     );
     insta::assert_snapshot!(
         "recurrence",
         render_incident_recurrence_at(&record, DetailLevel::Full)
     );
+    insta::assert_snapshot!("recovery", render_incident_recovery(&deploy_recovered()));
 }
 
 /// A proposal the policy held for a person: the issue says what was proposed, why it did not run, and the exact
@@ -89,7 +106,13 @@ fn incident_issue_and_recurrence() {
 #[test]
 fn an_incident_shows_a_held_remediation_with_the_command_to_run_it_by_hand() {
     use crate::contracts::{HeldRemediation, Remediation, RunRecord};
-    let plain = render_incident_issue_at(&deploy_failed(), DetailLevel::Full, &options());
+    let plain = render_incident_issue_at(
+        &deploy_failed(),
+        "<!-- marker -->",
+        "apply: error",
+        DetailLevel::Full,
+        &options(),
+    );
     assert!(!plain.contains("Needs a person"), "{plain}");
 
     let address = "null_resource.guest[0]` <!-- x --> @octocat";
@@ -104,7 +127,13 @@ fn an_incident_shows_a_held_remediation_with_the_command_to_run_it_by_hand() {
         }),
         ..deploy_failed()
     };
-    let issue = render_incident_issue_at(&record, DetailLevel::Full, &options());
+    let issue = render_incident_issue_at(
+        &record,
+        "<!-- marker -->",
+        "apply: error",
+        DetailLevel::Full,
+        &options(),
+    );
     let block = issue
         .split("#### Needs a person\n\n")
         .nth(1)
@@ -134,7 +163,13 @@ fn an_incident_shows_a_held_remediation_with_the_command_to_run_it_by_hand() {
         }),
         ..deploy_failed()
     };
-    let issue = render_incident_issue_at(&reinit, DetailLevel::Full, &options());
+    let issue = render_incident_issue_at(
+        &reinit,
+        "<!-- marker -->",
+        "apply: error",
+        DetailLevel::Full,
+        &options(),
+    );
     assert!(
         issue.contains("run it by hand, then deploy again:\n\n```sh\nterraform -chdir=modules/lxc-fleet init -upgrade\n```"),
         "{issue}"
@@ -215,7 +250,13 @@ fn a_model_root_cause_in_an_incident_cannot_mention_anyone() {
     } else {
         panic!("the example failed deploy has no hypothesis");
     }
-    let issue = render_incident_issue_at(&record, DetailLevel::Full, &options());
+    let issue = render_incident_issue_at(
+        &record,
+        "<!-- marker -->",
+        "apply: error",
+        DetailLevel::Full,
+        &options(),
+    );
     assert!(issue.contains("cc @\u{2060}admin-team"), "{issue}");
     assert!(
         !issue.contains("@admin-team") && !issue.contains("https://evil"),

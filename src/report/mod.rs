@@ -1,7 +1,8 @@
 //! The Outbox: the one way out for every text a run sends to people. Run records go in; the PR comment, the deploy
-//! timeline, the incident issue (title, body, the comment for a recurrence), the Actions step summary and step
-//! outputs, the workflow commands (`::error::` annotations, `::group::` logs) and the terminal's summary lines
-//! come out.
+//! timeline, the incident issue (title, body, the comment for a recurrence; `incidents`, keyed by `fingerprint`),
+//! the "recovered" comment that closes a project's open incidents after a successful deploy, the Actions step
+//! summary and step outputs, the workflow commands (`::error::` annotations, `::group::` logs) and the terminal's
+//! summary lines come out.
 //!
 //! [`outbox`] is pure. It decides in one place which texts a record produces for its mode, renders each record
 //! once (the step summary reuses the full-detail text the comment starts from), applies the one size ladder
@@ -10,6 +11,8 @@
 //! ([`Outbox::previews`]) from the same texts, so a preview is byte-for-byte what would be posted.
 
 pub mod actions;
+pub mod fingerprint;
+mod incidents;
 pub mod ladder;
 mod runner_texts;
 
@@ -21,13 +24,10 @@ use std::path::PathBuf;
 use crate::contracts::{Outcome, RunMode, RunRecord};
 use crate::redact::Redactor;
 use crate::render::comment::render_pr_comment_at;
-use crate::render::issue::{
-    INCIDENT_LABEL, incident_fingerprint, incident_marker, incident_title,
-    render_incident_issue_at, render_incident_recurrence_at,
-};
 use crate::render::timeline::render_deploy_timeline_at;
 use crate::render::{DetailLevel, RenderOptions, deploy_comment_marker, pr_comment_marker};
 
+pub use incidents::{IncidentPost, RecoveryPost, closes_incidents};
 pub use ladder::{COMMENT_BUDGET_CHARS, STUB_BUDGET_CHARS};
 pub use runner_texts::STEP_SUMMARY_BUDGET_BYTES;
 
@@ -76,6 +76,8 @@ pub struct Outbox {
 pub enum Post {
     Comment(CommentPost),
     Incident(IncidentPost),
+    /// A successful deploy: comment on and close the project's open incidents.
+    Recovery(RecoveryPost),
 }
 
 impl Post {
@@ -84,6 +86,7 @@ impl Post {
         match self {
             Self::Comment(comment) => comment.record_index,
             Self::Incident(incident) => incident.record_index,
+            Self::Recovery(recovery) => recovery.record_index,
         }
     }
 
@@ -91,6 +94,7 @@ impl Post {
         match self {
             Self::Comment(comment) => &comment.project,
             Self::Incident(incident) => &incident.project,
+            Self::Recovery(recovery) => &recovery.project,
         }
     }
 }
@@ -137,28 +141,12 @@ pub struct CommentPost {
     pub bodies: Vec<String>,
 }
 
-/// An incident: a new issue, or a comment on the open one with the same marker.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IncidentPost {
-    pub record_index: usize,
-    pub project: String,
-    pub label: &'static str,
-    /// The hidden first line of the issue body, carrying the fingerprint.
-    pub marker: String,
-    pub fingerprint: String,
-    pub title: String,
-    /// The issue body, most detailed first; never empty.
-    pub bodies: Vec<String>,
-    /// The comment for an open issue of the same failure, most detailed first; never empty.
-    pub recurrence_bodies: Vec<String>,
-}
-
 /// A text as it would be posted, for a file on disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Preview<'a> {
     pub record_index: usize,
     pub project: &'a str,
-    /// `pr-comment`, `deploy-timeline` or `incident-issue`.
+    /// `pr-comment`, `deploy-timeline`, `incident-issue` or `incident-recovery`.
     pub kind: &'static str,
     pub text: &'a str,
 }
@@ -188,6 +176,12 @@ impl Outbox {
                     kind: "incident-issue",
                     text: &incident.bodies[0],
                 },
+                Post::Recovery(recovery) => Preview {
+                    record_index: recovery.record_index,
+                    project: &recovery.project,
+                    kind: "incident-recovery",
+                    text: &recovery.body,
+                },
             })
             .collect()
     }
@@ -210,6 +204,10 @@ impl Outbox {
                         bodies: redact_all(incident.bodies),
                         recurrence_bodies: redact_all(incident.recurrence_bodies),
                         ..incident
+                    }),
+                    Post::Recovery(recovery) => Post::Recovery(RecoveryPost {
+                        body: redact(recovery.body),
+                        ..recovery
                     }),
                 })
                 .collect(),
@@ -247,11 +245,17 @@ pub fn outbox(records: &[RunRecord], settings: &OutboxSettings, redactor: &Redac
         posts.push(Post::Comment(comment));
         full_texts.push(full);
         if needs_incident(record) {
-            posts.push(Post::Incident(incident_post(
+            posts.push(Post::Incident(incidents::incident_post(
                 record_index,
                 record,
                 settings,
                 &options,
+            )));
+        }
+        if closes_incidents(record) {
+            posts.push(Post::Recovery(incidents::recovery_post(
+                record_index,
+                record,
             )));
         }
     }
@@ -315,35 +319,4 @@ fn comment_post(
         bodies,
     };
     (post, full)
-}
-
-fn incident_post(
-    record_index: usize,
-    record: &RunRecord,
-    settings: &OutboxSettings,
-    options: &RenderOptions,
-) -> IncidentPost {
-    let fingerprint = incident_fingerprint(record);
-    let issue = |level: DetailLevel| render_incident_issue_at(record, level, options);
-    let recurrence = |level: DetailLevel| render_incident_recurrence_at(record, level);
-    IncidentPost {
-        record_index,
-        project: record.project.clone(),
-        label: INCIDENT_LABEL,
-        marker: incident_marker(&fingerprint),
-        fingerprint,
-        title: incident_title(record),
-        bodies: ladder::bodies(
-            &issue(DetailLevel::Full),
-            issue,
-            settings.budget_chars,
-            &settings.full_text_location,
-        ),
-        recurrence_bodies: ladder::bodies(
-            &recurrence(DetailLevel::Full),
-            recurrence,
-            settings.budget_chars,
-            &settings.full_text_location,
-        ),
-    }
 }

@@ -25,7 +25,9 @@ fn settings() -> OutboxSettings {
 fn first_body(record: &RunRecord) -> String {
     match &outbox(std::slice::from_ref(record), &settings(), &Redactor::new()).posts[0] {
         Post::Comment(comment) => comment.bodies[0].clone(),
-        Post::Incident(_) => panic!("the first post of a record is its comment"),
+        Post::Incident(_) | Post::Recovery(_) => {
+            panic!("the first post of a record is its comment")
+        }
     }
 }
 
@@ -46,6 +48,7 @@ fn each_mode_and_outcome_produces_its_texts() {
             .map(|post| match post {
                 Post::Comment(comment) => (comment.kind.as_str(), Some(comment.target.clone())),
                 Post::Incident(_) => ("incident-issue", None),
+                Post::Recovery(_) => ("incident-recovery", None),
             })
             .collect();
         assert_eq!(kinds, expected, "{} ({:?})", record.project, record.mode);
@@ -68,7 +71,10 @@ fn each_mode_and_outcome_produces_its_texts() {
     );
     check(
         deploy_recovered(),
-        &[("deploy-timeline", Some(deploy_target(&deploy_recovered())))],
+        &[
+            ("deploy-timeline", Some(deploy_target(&deploy_recovered()))),
+            ("incident-recovery", None),
+        ],
     );
     check(
         deploy_failed(),
@@ -133,6 +139,7 @@ fn every_text_is_redacted_once_at_the_exit() {
                 texts.extend(incident.bodies.iter().cloned());
                 texts.extend(incident.recurrence_bodies.iter().cloned());
             }
+            Post::Recovery(recovery) => texts.push(recovery.body.clone()),
         }
     }
     assert!(texts.len() > 8);

@@ -273,6 +273,7 @@ pub fn deploy_recovered() -> RunRecord {
                     hypothesis: Some(lock_hypothesis()),
                     detail: Some("known failure: proxmox lock timeout".to_string()),
                     usage: Vec::new(),
+                    catalogue_signature: Some("proxmox-node-lock-timeout".to_string()),
                 }),
             },
             Attempt {
@@ -311,6 +312,7 @@ pub fn deploy_failed() -> RunRecord {
         hypothesis: Some(lock_hypothesis()),
         detail: None,
         usage: vec![usage(input, output, cost)],
+        catalogue_signature: None,
     };
     let mut record = record(
         RunMode::Deploy,

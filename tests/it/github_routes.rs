@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::github_stand_in::{OWNER_REPO, State, issue_json};
+use crate::github_stand_in::{BOT_LOGIN, OWNER_REPO, State, author, issue_json};
 
 type Answer = (u16, Vec<(&'static str, String)>, Value);
 
@@ -23,6 +23,18 @@ pub fn route(
         .position(|scripted| scripted.method == method && path.contains(scripted.path_contains))
     {
         let scripted = state.scripted.remove(position).unwrap();
+        state.pending_delay = scripted.delay;
+        if scripted.processed {
+            let real = route(state, examples, method, target, body);
+            if (200..300).contains(&scripted.status) {
+                return real;
+            }
+            return (
+                scripted.status,
+                scripted.headers,
+                json!({"message": "Server Error", "documentation_url": DOCS}),
+            );
+        }
         return (
             scripted.status,
             scripted.headers,
@@ -39,6 +51,7 @@ pub fn route(
         ("POST", ["issues", number, "comments"]) => create_comment(state, examples, number, body),
         ("PATCH", ["issues", "comments", id]) => edit_comment(state, id, body),
         ("GET", ["issues"]) => list_issues(state, query),
+        ("PATCH", ["issues", number]) => edit_issue(state, number, body),
         ("POST", ["issues"]) => create_issue(state, examples, body),
         ("GET", ["pulls", _, "files"]) => list_files(state, examples, query),
         ("GET", ["commits", sha, "pulls"]) => commit_pulls(state, examples, sha),
@@ -124,6 +137,7 @@ fn create_comment(state: &mut State, examples: &Value, number: &str, body: &Valu
     let mut comment = examples["issue-comment"]["value"].clone();
     comment["id"] = json!(id);
     comment["body"] = json!(text);
+    comment["user"] = author(examples, BOT_LOGIN);
     comment["url"] = json!(format!(
         "https://api.github.com/repos/{OWNER_REPO}/issues/comments/{id}"
     ));
@@ -196,9 +210,30 @@ fn create_issue(state: &mut State, examples: &Value, body: &Value) -> Answer {
         .map(|labels| labels.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
     let title = body["title"].as_str().unwrap_or_default();
-    let issue = issue_json(examples, number, title, text, &labels, true);
+    let mut issue = issue_json(examples, number, title, text, &labels, true);
+    issue["user"] = author(examples, BOT_LOGIN);
     state.issues.push((issue.clone(), Vec::new()));
     (201, vec![], issue)
+}
+
+/// Closes or reopens an issue (the only fields agentlab edits).
+fn edit_issue(state: &mut State, number: &str, body: &Value) -> Answer {
+    let Some(index) = issue_index(state, number) else {
+        return not_found();
+    };
+    let issue = &mut state.issues[index].0;
+    if let Some(wanted) = body["state"].as_str() {
+        issue["state"] = json!(wanted);
+        issue["closed_at"] = if wanted == "closed" {
+            json!("2026-11-25T12:30:00Z")
+        } else {
+            Value::Null
+        };
+    }
+    if let Some(reason) = body["state_reason"].as_str() {
+        issue["state_reason"] = json!(reason);
+    }
+    (200, vec![], issue.clone())
 }
 
 fn list_files(state: &State, examples: &Value, query: &str) -> Answer {

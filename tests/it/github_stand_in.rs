@@ -2,7 +2,8 @@
 //!
 //! The recording server below keeps issues, comments and pull requests in memory and answers the operations
 //! agentlab uses, building every answer from the example objects in GitHub's description (so the shapes are
-//! GitHub's, not ours). It sits behind `prism proxy --errors`, which checks every request agentlab sends and every
+//! GitHub's, not ours). What agentlab creates is authored by [`BOT_LOGIN`], the workflow token's account, as on
+//! GitHub; what a test plants as someone else keeps the examples' `octocat`. It sits behind `prism proxy --errors`, which checks every request agentlab sends and every
 //! response this server returns against the description; the tests read Prism's log and fail on any violation.
 //! Install Prism and the trimmed description with `scripts/install-github-stand-in`.
 
@@ -18,6 +19,8 @@ use tokio::net::TcpStream;
 
 pub const OWNER_REPO: &str = "Codertocat/Hello-World";
 pub const TOKEN: &str = "ghs_standInTokenForTests0000000000000000";
+/// The account GitHub shows as the author of what the workflow's token creates.
+pub const BOT_LOGIN: &str = "github-actions[bot]";
 
 /// One request as the stand-in saw it.
 #[derive(Debug, Clone)]
@@ -35,6 +38,11 @@ pub struct Scripted {
     pub path_contains: &'static str,
     pub status: u16,
     pub headers: Vec<(&'static str, String)>,
+    /// The request is carried out first, as GitHub does before a gateway error or a lost answer: with a 2xx
+    /// `status` the real answer is served, otherwise `status` with an error body.
+    pub processed: bool,
+    /// How long to hold the answer back: longer than agentlab's request timeout makes the answer lost.
+    pub delay: Duration,
 }
 
 #[derive(Debug, Default)]
@@ -50,6 +58,8 @@ pub struct State {
     /// Bodies longer than this are refused with GitHub's 422 "body is too long".
     pub max_body_chars: usize,
     pub scripted: VecDeque<Scripted>,
+    /// Set by a scripted answer with a delay; the server waits this long before answering.
+    pub pending_delay: Duration,
 }
 
 pub struct StandIn {
@@ -191,10 +201,44 @@ impl StandIn {
             .count()
     }
 
-    /// Adds an issue or pull request directly, as if someone had opened it.
+    /// Adds an issue or pull request directly, as if someone (`octocat`) had opened it.
     pub fn add_issue(&self, number: u64, title: &str, body: &str, labels: &[&str], open: bool) {
         let issue = issue_json(&self.examples, number, title, body, labels, open);
         self.state.lock().unwrap().issues.push((issue, Vec::new()));
+    }
+
+    /// Adds an issue as if the account `login` had opened it.
+    pub fn add_issue_by(&self, login: &str, number: u64, title: &str, body: &str, labels: &[&str]) {
+        let mut issue = issue_json(&self.examples, number, title, body, labels, true);
+        issue["user"] = author(&self.examples, login);
+        self.state.lock().unwrap().issues.push((issue, Vec::new()));
+    }
+
+    /// Adds one comment by the account `login` to issue `number`.
+    pub fn add_comment_by(&self, login: &str, number: u64, body: &str) {
+        let mut state = self.state.lock().unwrap();
+        state.next_id += 1;
+        let mut comment = self.examples["issue-comment"]["value"].clone();
+        comment["id"] = json!(state.next_id);
+        comment["body"] = json!(body);
+        comment["user"] = author(&self.examples, login);
+        let (_, comments) = state
+            .issues
+            .iter_mut()
+            .find(|(issue, _)| issue["number"] == number)
+            .expect("the issue exists");
+        comments.push(comment);
+    }
+
+    /// The issue `number` as the stand-in holds it.
+    pub fn issue(&self, number: u64) -> Value {
+        let state = self.state.lock().unwrap();
+        state
+            .issues
+            .iter()
+            .find(|(issue, _)| issue["number"] == number)
+            .map(|(issue, _)| issue.clone())
+            .expect("the issue exists")
     }
 
     /// Comments by someone else, made from GitHub's example comment.
@@ -251,7 +295,11 @@ fn free_port() -> u16 {
 async fn recording_server(state: Arc<Mutex<State>>, examples: Arc<Value>) -> LoopbackServer {
     let handler = move |request: HttpRequest| {
         let reply = answer(&state, &examples, request);
-        async move { Some(reply) }
+        let delay = std::mem::take(&mut state.lock().unwrap().pending_delay);
+        async move {
+            tokio::time::sleep(delay).await;
+            Some(reply)
+        }
     };
     LoopbackServer::start(handler).await.unwrap()
 }
@@ -280,6 +328,18 @@ fn answer(state: &Mutex<State>, examples: &Value, request: HttpRequest) -> HttpR
         reply = reply.with_header(name, value);
     }
     reply
+}
+
+/// GitHub's example user with another login: `type` is `Bot` for an app's `[bot]` account.
+pub fn author(examples: &Value, login: &str) -> Value {
+    let mut user = examples["issue"]["value"]["user"].clone();
+    user["login"] = json!(login);
+    user["type"] = json!(if login.ends_with("[bot]") {
+        "Bot"
+    } else {
+        "User"
+    });
+    user
 }
 
 /// An issue built from GitHub's example issue, with our number, title, body, labels and state.

@@ -8,6 +8,7 @@ mod faults;
 mod fuzz_seeds;
 mod github_events;
 mod github_flows;
+mod github_incidents;
 mod github_routes;
 mod github_stand_in;
 mod metrics;

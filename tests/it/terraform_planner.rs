@@ -55,6 +55,7 @@ impl Diagnoser for LockTimeoutDiagnoser {
             return Diagnosis::unavailable("no LLM configured (--llm none)");
         }
         Diagnosis {
+            catalogue_signature: None,
             source: DiagnosisSource::Catalog,
             hypothesis: Some(Hypothesis {
                 category: Category::TransientLock,

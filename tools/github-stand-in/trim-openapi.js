@@ -19,6 +19,7 @@ const fs = require("fs");
 const OPERATIONS = {
   "/repos/{owner}/{repo}/issues/{issue_number}/comments": ["get", "post"],
   "/repos/{owner}/{repo}/issues/comments/{comment_id}": ["patch"],
+  "/repos/{owner}/{repo}/issues/{issue_number}": ["patch"],
   "/repos/{owner}/{repo}/issues": ["get", "post"],
   "/repos/{owner}/{repo}/pulls/{pull_number}/files": ["get"],
   "/repos/{owner}/{repo}/commits/{commit_sha}/pulls": ["get"],

@@ -1,14 +1,14 @@
 //! GitHub faults the stateful flows in `github_flows` do not cover: server errors, a secondary rate limit, a GitHub
-//! that never answers, and one that refuses the connection after the run, whose record a later
-//! `agentlab publish` posts.
+//! that never answers, answers lost after GitHub created the comment or the issue (looked up, never posted twice),
+//! and one that refuses the connection after the run, whose record a later `agentlab publish` posts.
 
 use std::time::Duration;
 
 use agentlab::contracts::Outcome;
 use agentlab::github::publish::PublishReport;
-use agentlab::stand_in::records::plan_with_replacements;
+use agentlab::stand_in::records::{deploy_failed, deploy_recovered, plan_with_replacements};
 
-use crate::github_stand_in::{OWNER_REPO, StandIn, TOKEN};
+use crate::github_stand_in::{OWNER_REPO, Scripted, StandIn, TOKEN};
 use crate::support::{
     agentlab, github_client, publish_with, pull_request_event, record_on_disk, refused_url,
     sandbox_proxmox, sandbox_workspace, script_comment_answer, silent_server, stderr_of,
@@ -53,6 +53,102 @@ async fn server_errors_500_and_502_are_retried_then_the_comment_is_posted() {
         .partition(|line| line.contains("Unable to match the returned status code"));
     assert_eq!(undocumented_status.len(), 2, "{}", stand_in.prism_log());
     assert!(unexpected.is_empty(), "{unexpected:#?}");
+}
+
+/// Makes the stand-in carry out the next `method` on a path containing `path_contains`, then answer `status` (a
+/// 2xx serves the real answer) after `delay`.
+fn script_processed(
+    stand_in: &StandIn,
+    method: &'static str,
+    path_contains: &'static str,
+    status: u16,
+    delay: Duration,
+) {
+    stand_in.state.lock().unwrap().scripted.push_back(Scripted {
+        method,
+        path_contains,
+        status,
+        headers: Vec::new(),
+        processed: true,
+        delay,
+    });
+}
+
+#[tokio::test]
+async fn a_comment_post_that_timed_out_after_github_created_it_yields_one_comment() {
+    let stand_in = stand_in_with_pull_request().await;
+    // GitHub creates the comment, and its answer arrives after agentlab stopped waiting.
+    script_processed(
+        &stand_in,
+        "POST",
+        "/issues/2/comments",
+        201,
+        Duration::from_millis(1500),
+    );
+    let report = publish_plan(&stand_in.api_url, Duration::from_millis(500)).await;
+    assert_eq!(
+        report.done,
+        ["lxc-fleet: created the comment on #2"],
+        "{report:?}"
+    );
+    assert!(report.warnings.is_empty(), "{report:?}");
+    assert_eq!(stand_in.comments_on(PULL_REQUEST).len(), 1);
+    assert_eq!(
+        stand_in.count("POST", "/issues/2/comments"),
+        1,
+        "looked up, not posted again"
+    );
+    // The next run edits that comment.
+    let next = publish_plan(&stand_in.api_url, Duration::from_secs(10)).await;
+    assert_eq!(
+        next.done,
+        ["lxc-fleet: updated the comment on #2"],
+        "{next:?}"
+    );
+    assert_eq!(stand_in.comments_on(PULL_REQUEST).len(), 1);
+}
+
+#[tokio::test]
+async fn an_issue_post_answered_502_after_github_created_it_yields_one_issue() {
+    let stand_in = stand_in_with_pull_request().await;
+    // The deploy timeline exists already, so the only POST of the failed deploy is the incident issue's.
+    let client = github_client(&stand_in.api_url, 3, Duration::from_secs(10));
+    publish_with(&client, &[deploy_recovered()]).await;
+    script_processed(&stand_in, "POST", "Hello-World/issues", 502, Duration::ZERO);
+    let report = publish_with(&client, &[deploy_failed()]).await;
+    assert!(report.warnings.is_empty(), "{report:?}");
+    assert!(
+        report
+            .done
+            .iter()
+            .any(|line| line == "lxc-fleet: opened incident issue #3"),
+        "{report:?}"
+    );
+    assert_eq!(stand_in.issues_labelled("agentlab-incident").len(), 1);
+    assert_eq!(
+        stand_in
+            .requests()
+            .iter()
+            .filter(|request| request.method == "POST" && request.path.ends_with("/issues"))
+            .count(),
+        1
+    );
+
+    // A recurrence comment whose answer is lost is not posted twice either.
+    script_processed(
+        &stand_in,
+        "POST",
+        "/issues/3/comments",
+        201,
+        Duration::from_millis(1500),
+    );
+    let quick = github_client(&stand_in.api_url, 3, Duration::from_millis(500));
+    let mut again = deploy_failed();
+    again.run_id = "run-0002".to_string();
+    let report = publish_with(&quick, &[again]).await;
+    assert!(report.warnings.is_empty(), "{report:?}");
+    assert_eq!(stand_in.comments_on(3).len(), 1);
+    assert_eq!(stand_in.count("POST", "/issues/3/comments"), 1);
 }
 
 #[tokio::test]

@@ -74,5 +74,7 @@ pub fn script_comment_answer(
         headers: retry_after
             .map(|seconds| vec![("retry-after", seconds.to_string())])
             .unwrap_or_default(),
+        processed: false,
+        delay: Duration::ZERO,
     });
 }
