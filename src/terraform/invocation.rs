@@ -27,6 +27,8 @@ pub const WITHHELD_FROM_TERRAFORM: &[&str] = &[
     "OPENAI_API_KEY",
     "ACTIONS_RUNTIME_TOKEN",
     "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+    // The review key stamps reviewed plans: the Terraform code a pull request's plan runs must never hold it.
+    "AGENTLAB_REVIEW_KEY",
 ];
 
 /// What the plan's `-detailed-exitcode` status means.

@@ -283,7 +283,7 @@ async fn plan_and_deploy_keep_the_state_in_the_bucket_and_a_second_deploy_change
         (remote_plan.changes.add, remote_plan.changes.destroy),
         (3, 0)
     );
-    let comment = std::fs::read_to_string(workspace.path().join("out/s3-fleet.comment.md"))
+    let comment = std::fs::read_to_string(workspace.path().join("out/s3-fleet.pr-comment.md"))
         .expect("the comment preview");
     assert!(comment.contains("3 to add"), "{comment}");
 

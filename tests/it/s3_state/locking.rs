@@ -298,7 +298,7 @@ async fn a_stale_saved_plan_is_planned_again_and_applied_at_no_cost() {
         terraform.diagnostics
     );
     assert!(
-        !this.path().join("out/s3-fleet.issue.md").exists(),
+        !this.path().join("out/s3-fleet.incident-issue.md").exists(),
         "no incident"
     );
     let state = server.state(STATE_KEY).await.expect("state");
@@ -393,7 +393,7 @@ async fn a_lock_left_by_a_killed_deploy_is_named_with_the_force_unlock_command()
             .map(|diagnosis| diagnosis.source),
         Some(DiagnosisSource::Catalog)
     );
-    let issue = std::fs::read_to_string(workspace.path().join("out/s3-fleet.issue.md"))
+    let issue = std::fs::read_to_string(workspace.path().join("out/s3-fleet.incident-issue.md"))
         .expect("an incident preview");
     assert!(issue.contains(&command), "{issue}");
 
