@@ -117,7 +117,7 @@ fn schema_prints_a_json_schema_for_every_contract() {
 #[test]
 fn bad_input_exits_2_saying_what_is_wrong() {
     let no_files: &[(&str, &str)] = &[];
-    let cases: [(Input, &[&str]); 4] = [
+    let cases: [(Input, &[&str]); 5] = [
         // A contract that does not exist.
         (
             Input {
@@ -160,6 +160,18 @@ fn bad_input_exits_2_saying_what_is_wrong() {
                 env: &[],
             },
             &["agentlab.toml"],
+        ),
+        // A record of a schema version this build does not know: the version, before any field is read.
+        (
+            Input {
+                files: &[(
+                    "future.json",
+                    r#"{"schema_version": 999, "run_id": "r", "a_field_from_the_future": true}"#,
+                )],
+                args: &["diagnose", "--record", "future.json", "--llm", "catalog"],
+                env: &[],
+            },
+            &["schema_version 999", "future.json"],
         ),
     ];
     for (input, stderr_mentions) in cases {
