@@ -157,7 +157,8 @@ pub struct TerraformResult {
     pub resource_addresses: Vec<String>,
     #[serde(default)]
     pub diagnostics: Vec<Diagnostic>,
-    /// `terraform output -json` (or the plan's planned outputs), sensitive values replaced by a placeholder.
+    /// The root module's outputs (from the state's `show -json` after apply, the plan's planned outputs before),
+    /// sensitive values replaced by a placeholder.
     #[serde(default)]
     pub outputs: BTreeMap<String, serde_json::Value>,
     /// The last lines of stderr and of non-JSON output, bounded, redacted.

@@ -335,8 +335,8 @@ impl<'a> RequestRun<'a> {
     }
 
     /// After a successful apply: the addresses and the outputs in the state. The state's `show -json` carries the
-    /// root module's outputs with their `sensitive` flags, so no separate `output -json` (a whole Terraform start,
-    /// a quarter of a second) is needed.
+    /// root module's outputs with their `sensitive` flags, so the outputs cost no Terraform start of their own (a
+    /// quarter of a second).
     async fn read_state_and_outputs(&mut self, apply_end: &ProcessEnd) -> Result<(), AgentError> {
         self.finish(apply_end, true);
         let show = [
