@@ -152,6 +152,12 @@ impl S3Workspace {
             .await
             .expect("agentlab runs")
     }
+
+    /// Deploys `project` and asserts that the deploy succeeded: where the tests that change something next start.
+    pub async fn deploy_successfully(&self, project: &str) {
+        let output = self.run("deploy", &[project]).await;
+        assert_eq!(only_record(&output).outcome, Outcome::Success);
+    }
 }
 
 pub fn records(output: &Output) -> Vec<RunRecord> {

@@ -29,6 +29,20 @@ fn assert_state_backend_failure(record: &RunRecord, phase: TerraformPhase, text:
     assert_eq!(record.attempts.len(), 1, "nothing to retry");
 }
 
+/// The fleet deployed through a switch that can take the whole store off the network, and the state it left.
+async fn fleet_deployed_behind_a_switch()
+-> (MotoServer, LoopbackSwitch, S3Workspace, serde_json::Value) {
+    let server = MotoServer::ready().await;
+    let switch = LoopbackSwitch::start(server.port()).await;
+    let workspace = S3Workspace::new(&switch.endpoint());
+    assert_eq!(
+        only_record(&workspace.run("deploy", &["s3-fleet"]).await).outcome,
+        Outcome::Success
+    );
+    let before = server.state(STATE_KEY).await.expect("state");
+    (server, switch, workspace, before)
+}
+
 #[tokio::test]
 async fn a_missing_bucket_fails_init_with_the_real_error() {
     let server = MotoServer::start().await;
@@ -90,14 +104,7 @@ async fn credentials_the_store_does_not_know_fail_init_as_a_permission_problem()
 
 #[tokio::test]
 async fn the_store_gone_between_plan_and_apply_changes_nothing() {
-    let server = MotoServer::ready().await;
-    let switch = LoopbackSwitch::start(server.port()).await;
-    let workspace = S3Workspace::new(&switch.endpoint());
-    assert_eq!(
-        only_record(&workspace.run("deploy", &["s3-fleet"]).await).outcome,
-        Outcome::Success
-    );
-    let before = server.state(STATE_KEY).await.expect("state");
+    let (server, switch, workspace, before) = fleet_deployed_behind_a_switch().await;
 
     workspace.set_revision("s3-fleet", "2", 0);
     let output = deploy_gated(&workspace, switch.go_offline()).await;
@@ -119,14 +126,7 @@ async fn the_store_gone_between_plan_and_apply_changes_nothing() {
 
 #[tokio::test]
 async fn the_store_gone_during_apply_keeps_the_old_state_and_says_where_the_new_one_is() {
-    let server = MotoServer::ready().await;
-    let switch = LoopbackSwitch::start(server.port()).await;
-    let workspace = S3Workspace::new(&switch.endpoint());
-    assert_eq!(
-        only_record(&workspace.run("deploy", &["s3-fleet"]).await).outcome,
-        Outcome::Success
-    );
-    let before = server.state(STATE_KEY).await.expect("state");
+    let (server, switch, workspace, before) = fleet_deployed_behind_a_switch().await;
 
     workspace.set_revision("s3-fleet", "2", 3);
     let deploy = workspace

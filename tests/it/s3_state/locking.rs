@@ -153,8 +153,7 @@ async fn racing_deploys_of_one_project_never_corrupt_the_state() {
     let server = MotoServer::ready().await;
     let first = S3Workspace::new(&server.endpoint());
     let second = S3Workspace::new(&server.endpoint());
-    let output = first.run("deploy", &["s3-fleet"]).await;
-    assert_eq!(only_record(&output).outcome, Outcome::Success);
+    first.deploy_successfully("s3-fleet").await;
     let initial = server.state(STATE_KEY).await.expect("state");
     let lineage = initial["lineage"].clone();
     let mut last_serial = serial(&initial);
@@ -251,15 +250,18 @@ pub async fn deploy_gated(
     deploy.wait_with_output().await.expect("agentlab ends")
 }
 
-#[tokio::test]
-async fn a_stale_saved_plan_is_planned_again_and_applied_at_no_cost() {
+/// Two checkouts on one store, the fleet deployed from `other`: a stale plan's test deploys from `this`.
+async fn two_checkouts_of_a_deployed_fleet() -> (MotoServer, S3Workspace, S3Workspace) {
     let server = MotoServer::ready().await;
     let other = S3Workspace::new(&server.endpoint());
     let this = S3Workspace::new(&server.endpoint());
-    assert_eq!(
-        only_record(&other.run("deploy", &["s3-fleet"]).await).outcome,
-        Outcome::Success
-    );
+    other.deploy_successfully("s3-fleet").await;
+    (server, other, this)
+}
+
+#[tokio::test]
+async fn a_stale_saved_plan_is_planned_again_and_applied_at_no_cost() {
+    let (server, other, this) = two_checkouts_of_a_deployed_fleet().await;
     let before = serial(&server.state(STATE_KEY).await.expect("state"));
 
     // This deploy plans revision 2; meanwhile the other one applies an output of its own, which changes the
@@ -269,11 +271,7 @@ async fn a_stale_saved_plan_is_planned_again_and_applied_at_no_cost() {
     let mut source = std::fs::read_to_string(&main_tf).expect("main.tf");
     source.push_str("\noutput \"note\" {\n  value = \"from the other deploy\"\n}\n");
     std::fs::write(&main_tf, source).expect("main.tf");
-    let output = deploy_gated(&this, async {
-        let output = other.run("deploy", &["s3-fleet"]).await;
-        assert_eq!(only_record(&output).outcome, Outcome::Success);
-    })
-    .await;
+    let output = deploy_gated(&this, other.deploy_successfully("s3-fleet")).await;
 
     let record = only_record(&output);
     assert_eq!(record.outcome, Outcome::Success, "{record:#?}");
@@ -312,23 +310,13 @@ async fn a_stale_saved_plan_is_planned_again_and_applied_at_no_cost() {
 
 #[tokio::test]
 async fn a_stale_plan_whose_changes_were_overtaken_is_not_applied() {
-    let server = MotoServer::ready().await;
-    let other = S3Workspace::new(&server.endpoint());
-    let this = S3Workspace::new(&server.endpoint());
-    assert_eq!(
-        only_record(&other.run("deploy", &["s3-fleet"]).await).outcome,
-        Outcome::Success
-    );
+    let (server, other, this) = two_checkouts_of_a_deployed_fleet().await;
 
     // This deploy plans revision 2 from revision 1; meanwhile the other one applies revision 3. Planning again
     // would now replace revision 3 with 2: not the change that was planned (and reviewed), so nothing is applied.
     this.set_revision("s3-fleet", "2", 0);
     other.set_revision("s3-fleet", "3", 0);
-    let output = deploy_gated(&this, async {
-        let output = other.run("deploy", &["s3-fleet"]).await;
-        assert_eq!(only_record(&output).outcome, Outcome::Success);
-    })
-    .await;
+    let output = deploy_gated(&this, other.deploy_successfully("s3-fleet")).await;
 
     let record = only_record(&output);
     assert_eq!(record.outcome, Outcome::Failed, "{record:#?}");
@@ -354,10 +342,7 @@ async fn a_stale_plan_whose_changes_were_overtaken_is_not_applied() {
 async fn a_lock_left_by_a_killed_deploy_is_named_with_the_force_unlock_command() {
     let server = MotoServer::ready().await;
     let workspace = S3Workspace::new(&server.endpoint());
-    assert_eq!(
-        only_record(&workspace.run("deploy", &["s3-fleet"]).await).outcome,
-        Outcome::Success
-    );
+    workspace.deploy_successfully("s3-fleet").await;
     let before = server.state(STATE_KEY).await.expect("state");
 
     workspace.set_revision("s3-fleet", "2", 60);
