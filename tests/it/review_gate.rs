@@ -5,10 +5,9 @@ use std::path::Path;
 
 use agentlab::contracts::{Outcome, RefusalKind, RunRecord};
 
-use crate::github_stand_in::{OWNER_REPO, StandIn, TOKEN};
+use crate::github_stand_in::StandIn;
 use crate::support::{
-    agentlab, crate_root, pull_request_event, record_on_disk, sandbox_proxmox, sandbox_workspace,
-    stderr_of,
+    SandboxWithGitHub, agentlab, crate_root, pull_request_event, record_on_disk, stderr_of,
 };
 
 const PROJECT: &str = "sandbox-ok";
@@ -23,17 +22,13 @@ struct Repository {
 
 impl Repository {
     async fn new() -> Self {
-        let workspace = sandbox_workspace();
-        let proxmox = sandbox_proxmox(workspace.path()).await;
-        let stand_in = StandIn::start().await;
-        stand_in.add_issue(2, "Update the README", "", &[], true);
-        let mut env = proxmox.env.clone();
-        env.extend([
-            ("GITHUB_API_URL", stand_in.api_url.clone()),
-            ("GITHUB_TOKEN", TOKEN.to_string()),
-            ("GITHUB_REPOSITORY", OWNER_REPO.to_string()),
-            ("AGENTLAB_REVIEW_KEY", REVIEW_KEY.to_string()),
-        ]);
+        let SandboxWithGitHub {
+            workspace,
+            proxmox,
+            stand_in,
+            mut env,
+        } = SandboxWithGitHub::start().await;
+        env.push(("AGENTLAB_REVIEW_KEY", REVIEW_KEY.to_string()));
         Self {
             workspace,
             stand_in,
