@@ -10,9 +10,8 @@ use std::time::{Duration, Instant};
 use agentlab::contracts::{Category, DiagnosisSource, Outcome, Remediation, RunRecord, Severity};
 
 use super::server::{LOCK_TABLE, MotoServer};
-use super::{
-    S3Workspace, errors_of, only_record, real_terraform, serial, state_addresses, state_revisions,
-};
+use super::{S3Workspace, only_record, real_terraform, serial, state_addresses, state_revisions};
+use crate::support::record_errors;
 
 const STATE_KEY: &str = "s3-fleet/terraform.tfstate";
 
@@ -135,9 +134,9 @@ fn kill_tree(pid: u32) {
 fn assert_held_lock_failure(record: &RunRecord) {
     assert_eq!(record.outcome, Outcome::Failed, "{record:#?}");
     assert!(
-        errors_of(record).contains("Error acquiring the state lock"),
+        record_errors(record).contains("Error acquiring the state lock"),
         "{}",
-        errors_of(record)
+        record_errors(record)
     );
     let hypothesis = record.final_hypothesis().expect("diagnosed");
     assert_eq!(hypothesis.category, Category::StateBackend);
@@ -321,9 +320,9 @@ async fn a_stale_plan_whose_changes_were_overtaken_is_not_applied() {
     let record = only_record(&output);
     assert_eq!(record.outcome, Outcome::Failed, "{record:#?}");
     assert!(
-        errors_of(&record).contains("the new plan has changes the saved plan did not"),
+        record_errors(&record).contains("the new plan has changes the saved plan did not"),
         "{}",
-        errors_of(&record)
+        record_errors(&record)
     );
     let hypothesis = record.final_hypothesis().expect("diagnosed");
     assert_eq!(
@@ -359,9 +358,9 @@ async fn a_lock_left_by_a_killed_deploy_is_named_with_the_force_unlock_command()
     let record = only_record(&output);
     assert_held_lock_failure(&record);
     assert!(
-        errors_of(&record).contains(&lock_id),
+        record_errors(&record).contains(&lock_id),
         "{}",
-        errors_of(&record)
+        record_errors(&record)
     );
     let command = format!("terraform force-unlock {lock_id}");
     let hypothesis = record.final_hypothesis().expect("diagnosed");
