@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use agentlab::contracts::{Outcome, RefusalKind, RunRecord};
+use agentlab::contracts::{Outcome, Refusal, RefusalKind, RunRecord};
 
 use crate::github_stand_in::StandIn;
 use crate::support::{
@@ -112,6 +112,15 @@ impl Repository {
     }
 }
 
+/// What the guard refused in the run's first attempt; fails the test when it refused nothing.
+fn first_refusal(record: &RunRecord) -> Refusal {
+    record.attempts[0]
+        .terraform
+        .refusal
+        .clone()
+        .expect("a refusal")
+}
+
 #[tokio::test]
 async fn the_reviewed_plan_is_applied_after_merge() {
     let repository = Repository::new().await;
@@ -170,11 +179,7 @@ async fn a_resource_added_on_main_after_review_is_refused_with_the_difference() 
         "{:?}",
         record.failure_reason
     );
-    let refusal = record.attempts[0]
-        .terraform
-        .refusal
-        .clone()
-        .expect("a refusal");
+    let refusal = first_refusal(&record);
     assert_eq!(refusal.kind, RefusalKind::PlanChangedSinceReview);
     assert!(
         refusal.details.iter().any(|line| line.contains("null_resource.added_after_review create: added to the plan")),
@@ -220,11 +225,7 @@ async fn a_direct_push_is_refused_by_default_and_applied_when_allowed() {
 
     let (code, record, stderr) = repository.deploy_the_push(&[]).await;
     assert_eq!(code, Some(1), "{stderr}");
-    let refusal = record.attempts[0]
-        .terraform
-        .refusal
-        .clone()
-        .expect("a refusal");
+    let refusal = first_refusal(&record);
     assert_eq!(refusal.kind, RefusalKind::Unreviewed);
     assert!(
         refusal.reason.contains("pushed without a pull request"),
