@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 
 use crate::cli::{DeployArgs, DiagnoserArgs, GlobalArgs, MetricsArgs, PlanArgs, PostingArgs};
-use crate::commands::projects::{deploy_projects, plan_projects};
+use crate::commands::projects::choose_projects;
 use crate::commands::report::{deliver, mask_known_secrets, run_outbox};
 use crate::commands::review::{review_gates, stamp_plan_records};
 use crate::commands::runs::{RunSettings, project_run, run_projects, write_record};
@@ -29,7 +29,7 @@ pub async fn plan(
     args: &PlanArgs,
 ) -> Result<ExitStatus, CommandError> {
     let config = LoadedConfig::load(&global.config)?;
-    let projects = plan_projects(context, &config, args).await?;
+    let projects = choose_projects(context, &config, args.into()).await?;
     let invocation = Invocation {
         mode: RunMode::Plan,
         posting: &args.posting,
@@ -49,7 +49,7 @@ pub async fn deploy(
     args: &DeployArgs,
 ) -> Result<ExitStatus, CommandError> {
     let config = LoadedConfig::load(&global.config)?;
-    let projects = deploy_projects(context, &config, args).await?;
+    let projects = choose_projects(context, &config, args.into()).await?;
     let invocation = Invocation {
         mode: RunMode::Deploy,
         posting: &args.posting,

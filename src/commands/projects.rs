@@ -106,32 +106,26 @@ pub struct ProjectChoice<'a> {
 }
 
 /// The projects `agentlab plan` runs: see [`choose_projects`].
-pub async fn plan_projects<'a>(
-    context: &CommandContext,
-    config: &'a LoadedConfig,
-    args: &PlanArgs,
-) -> Result<Vec<&'a ProjectConfig>, CommandError> {
-    let choice = ProjectChoice {
-        names: &args.projects,
-        all: args.all,
-        changed_files: args.changed_files.as_deref(),
-    };
-    choose_projects(context, config, choice).await
+impl<'a> From<&'a PlanArgs> for ProjectChoice<'a> {
+    fn from(args: &'a PlanArgs) -> Self {
+        Self {
+            names: &args.projects,
+            all: args.all,
+            changed_files: args.changed_files.as_deref(),
+        }
+    }
 }
 
 /// The projects `agentlab deploy` runs: `--project` names, else all with `--all`, else (on a push) the projects
 /// the push changed, as `plan` picks them for a pull request; see [`choose_projects`].
-pub async fn deploy_projects<'a>(
-    context: &CommandContext,
-    config: &'a LoadedConfig,
-    args: &DeployArgs,
-) -> Result<Vec<&'a ProjectConfig>, CommandError> {
-    let choice = ProjectChoice {
-        names: &args.projects,
-        all: args.all,
-        changed_files: None,
-    };
-    choose_projects(context, config, choice).await
+impl<'a> From<&'a DeployArgs> for ProjectChoice<'a> {
+    fn from(args: &'a DeployArgs) -> Self {
+        Self {
+            names: &args.projects,
+            all: args.all,
+            changed_files: None,
+        }
+    }
 }
 
 /// A fork's pull request is refused first, whatever was asked for. Then: `--project` names, else all with
@@ -226,7 +220,7 @@ pub async fn list_projects(
     config: &LoadedConfig,
     args: &PlanArgs,
 ) -> Result<ExitStatus, CommandError> {
-    let names: Vec<&str> = plan_projects(context, config, args)
+    let names: Vec<&str> = choose_projects(context, config, args.into())
         .await?
         .iter()
         .map(|project| project.name.as_str())

@@ -161,12 +161,7 @@ fn pull_request(event: &str, payload: &Value) -> Result<EventDecision, EventErro
         "/pull_request/head/sha",
         "pull_request.head.sha",
     )?;
-    let repository = text(
-        event,
-        payload,
-        "/repository/full_name",
-        "repository.full_name",
-    )?;
+    let repository = repository_name(event, payload)?;
     Ok(EventDecision::Run(EventRun {
         mode: RunMode::Plan,
         repository: repository.to_string(),
@@ -197,12 +192,7 @@ fn push(payload: &Value) -> Result<EventDecision, EventError> {
         });
     }
     let commit = text(event, payload, "/after", "after")?;
-    let repository = text(
-        event,
-        payload,
-        "/repository/full_name",
-        "repository.full_name",
-    )?;
+    let repository = repository_name(event, payload)?;
     let commits = payload
         .get("commits")
         .and_then(Value::as_array)
@@ -253,12 +243,7 @@ fn workflow_dispatch(payload: &Value) -> Result<EventDecision, EventError> {
         Some(other) => return Err(EventError::BadDispatchMode(other.to_string())),
         None => return Err(missing(event, "inputs.mode")),
     };
-    let repository = text(
-        event,
-        payload,
-        "/repository/full_name",
-        "repository.full_name",
-    )?;
+    let repository = repository_name(event, payload)?;
     // The dispatch payload names a ref, not a commit: the caller fills in the checkout's HEAD (GITHUB_SHA).
     Ok(EventDecision::Run(EventRun {
         mode,
@@ -280,6 +265,16 @@ fn text<'a>(
         .pointer(pointer)
         .and_then(Value::as_str)
         .ok_or_else(|| missing(event, field))
+}
+
+/// The payload's `repository.full_name` (`OWNER/NAME`).
+fn repository_name<'a>(event: &str, payload: &'a Value) -> Result<&'a str, EventError> {
+    text(
+        event,
+        payload,
+        "/repository/full_name",
+        "repository.full_name",
+    )
 }
 
 fn missing(event: &str, field: &'static str) -> EventError {

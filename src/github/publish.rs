@@ -3,12 +3,12 @@
 //! recovery of a project's open incidents on a successful deploy, as the strings it is handed. Every failure to post becomes a warning in the [`PublishReport`]; none fails the run.
 
 use secrecy::SecretString;
-use serde::Deserialize;
 
 use crate::github::client::{DEFAULT_API_URL, GitHubClient, GitHubError};
 use crate::github::comment::{CommentAction, upsert_marked_comment};
 use crate::github::identity::DEFAULT_BOT_LOGIN;
 use crate::github::issue::{IncidentAction, close_recovered_incidents, report_incident};
+use crate::github::review::merged_pull_request_of;
 use crate::http_retry::HttpRetryPolicy;
 use crate::report::{CommentKind, CommentPost, CommentTarget, IncidentPost, Post, RecoveryPost};
 
@@ -67,15 +67,6 @@ impl GitHubSettings {
 pub struct PublishReport {
     pub done: Vec<String>,
     pub warnings: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct PullRequestSummary {
-    number: u64,
-    #[serde(default)]
-    merged_at: Option<String>,
-    #[serde(default)]
-    merge_commit_sha: Option<String>,
 }
 
 /// Posts every post of an Outbox, in order. Returns what happened; never errs.
@@ -188,24 +179,13 @@ async fn publish_incident(
     }
 }
 
-/// The pull request that `commit` was merged by, if any.
+/// The number of the pull request that `commit` was merged by, if any (the lookup itself is the review gate's).
 pub async fn merged_pull_request_for(
     client: &GitHubClient,
     commit: &str,
 ) -> Result<Option<u64>, GitHubError> {
-    // The SHA goes into a URL path: accept only what a SHA can be.
-    if commit.is_empty() || !commit.chars().all(|c| c.is_ascii_hexdigit()) {
-        return Err(GitHubError::Client(format!(
-            "`{commit}` is not a commit SHA"
-        )));
-    }
-    let pulls: Vec<PullRequestSummary> = client
-        .get_json(&client.repo_path(&format!("/commits/{commit}/pulls")))
-        .await?;
-    let merged = || pulls.iter().filter(|pull| pull.merged_at.is_some());
-    Ok(merged()
-        .find(|pull| pull.merge_commit_sha.as_deref() == Some(commit))
-        .or_else(|| merged().next())
+    Ok(merged_pull_request_of(client, commit)
+        .await?
         .map(|pull| pull.number))
 }
 

@@ -3,9 +3,9 @@
 use super::*;
 use crate::contracts::{
     Category, ChangeAction, CheckName, CheckResult, CheckStatus, DiagnosisSource, Diagnostic,
-    Hypothesis, Remediation, ResourceChange, Severity, TerraformPhase,
+    Hypothesis, Remediation, Severity, TerraformPhase,
 };
-use crate::planner::test_fixtures::applied;
+use crate::planner::test_fixtures::{applied, planned_changes};
 
 fn failed_with(
     diagnostics: Vec<Diagnostic>,
@@ -141,19 +141,15 @@ fn diagnoses_become_a_hypothesis_or_a_reason_with_the_failed_addresses() {
         detail: detail.map(str::to_string),
         usage: vec![],
     };
-    let change = |address: &str| ResourceChange {
-        address: address.into(),
-        action: ChangeAction::Create,
-        reason: None,
-        before: None,
-        after: None,
-    };
     let failed_at = |address: &str| Diagnostic {
         address: Some(address.into()),
         ..diagnostic(Severity::Error, "local-exec provisioner error", "")
     };
     let diagnosed = TerraformResult {
-        resource_changes: vec![change("null_resource.b"), change("null_resource.a")],
+        resource_changes: planned_changes(&[
+            ("null_resource.b", ChangeAction::Create),
+            ("null_resource.a", ChangeAction::Create),
+        ]),
         resource_addresses: vec!["null_resource.a".into(), "null_resource.c".into()],
         ..failed_with(
             vec![failed_at("null_resource.b")],
@@ -196,13 +192,6 @@ fn diagnoses_become_a_hypothesis_or_a_reason_with_the_failed_addresses() {
 /// Only a resource that an `apply` tried to create or update, and that an error names, counts as failed.
 #[test]
 fn failed_addresses_are_the_errors_of_creates_and_updates_during_apply() {
-    let change = |address: &str, action: ChangeAction| ResourceChange {
-        address: address.into(),
-        action,
-        reason: None,
-        before: None,
-        after: None,
-    };
     let error_at = |address: &str| Diagnostic {
         address: Some(address.into()),
         ..diagnostic(Severity::Error, "provisioner error", "")
@@ -211,13 +200,13 @@ fn failed_addresses_are_the_errors_of_creates_and_updates_during_apply() {
         address: Some(address.into()),
         ..diagnostic(Severity::Warning, "deprecated", "")
     };
-    let changes = vec![
-        change("null_resource.created", ChangeAction::Create),
-        change("null_resource.updated", ChangeAction::Update),
-        change("null_resource.replaced", ChangeAction::DeleteCreate),
-        change("null_resource.deleted", ChangeAction::Delete),
-        change("null_resource.untouched", ChangeAction::NoOp),
-    ];
+    let changes = planned_changes(&[
+        ("null_resource.created", ChangeAction::Create),
+        ("null_resource.updated", ChangeAction::Update),
+        ("null_resource.replaced", ChangeAction::DeleteCreate),
+        ("null_resource.deleted", ChangeAction::Delete),
+        ("null_resource.untouched", ChangeAction::NoOp),
+    ]);
     let check = |phase: TerraformPhase, diagnostics: Vec<Diagnostic>, expected: &[&str]| {
         let result = TerraformResult {
             resource_changes: changes.clone(),

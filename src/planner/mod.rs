@@ -19,4 +19,4 @@ pub mod run;
 pub mod validation_facts;
 
 #[cfg(test)]
-mod test_fixtures;
+pub(crate) mod test_fixtures;

@@ -154,18 +154,8 @@ mod tests {
     }
 
     fn attempt_planning(changes: &[(&str, ChangeAction)]) -> Attempt {
-        use crate::contracts::ResourceChange;
         let mut terraform = crate::planner::test_fixtures::applied();
-        terraform.resource_changes = changes
-            .iter()
-            .map(|(address, action)| ResourceChange {
-                address: address.to_string(),
-                action: *action,
-                reason: None,
-                before: None,
-                after: None,
-            })
-            .collect();
+        terraform.resource_changes = crate::planner::test_fixtures::planned_changes(changes);
         Attempt {
             attempt: 1,
             parallelism: 10,

@@ -1,6 +1,10 @@
-//! The requests and results the planner's unit tests start from, so each test names only what it changes.
+//! The requests, results and planned changes the planner's unit tests (and the apply guard's) start from, so each
+//! test names only what it changes.
 
-use crate::contracts::{ChangeCounts, RunMode, TerraformPhase, TerraformRequest, TerraformResult};
+use crate::contracts::{
+    ChangeAction, ChangeCounts, ResourceChange, RunMode, TerraformPhase, TerraformRequest,
+    TerraformResult,
+};
 
 /// The first request of a deploy of the `sandbox` project, with parallelism 10.
 pub fn first_request() -> TerraformRequest {
@@ -48,4 +52,18 @@ pub fn applied() -> TerraformResult {
         plan_identity: None,
         refusal: None,
     }
+}
+
+/// A plan's resource changes: each address with its action, no reason and no values.
+pub fn planned_changes(changes: &[(&str, ChangeAction)]) -> Vec<ResourceChange> {
+    changes
+        .iter()
+        .map(|(address, action)| ResourceChange {
+            address: address.to_string(),
+            action: *action,
+            reason: None,
+            before: None,
+            after: None,
+        })
+        .collect()
 }

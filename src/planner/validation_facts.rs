@@ -82,8 +82,8 @@ fn planned_creates(terraform: &TerraformResult) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contracts::{GuestKind, ResourceChange};
-    use crate::planner::test_fixtures::applied;
+    use crate::contracts::GuestKind;
+    use crate::planner::test_fixtures::{applied, planned_changes};
 
     fn plan() -> ValidationPlan {
         ValidationPlan {
@@ -103,16 +103,7 @@ mod tests {
         changes: &[(&str, ChangeAction)],
     ) -> TerraformResult {
         TerraformResult {
-            resource_changes: changes
-                .iter()
-                .map(|(address, action)| ResourceChange {
-                    address: address.to_string(),
-                    action: *action,
-                    reason: None,
-                    before: None,
-                    after: None,
-                })
-                .collect(),
+            resource_changes: planned_changes(changes),
             outputs: guests
                 .map(|value| ("guests".to_string(), value))
                 .into_iter()

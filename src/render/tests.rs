@@ -1,7 +1,7 @@
 //! Snapshot tests of every rendering at its levels. Which level fits the size budget is the Outbox's decision,
 //! tested in crate::report.
 
-use crate::contracts::Outcome;
+use crate::contracts::{Outcome, RunRecord};
 use crate::render::comment::render_pr_comment_at;
 use crate::render::issue::{
     incident_marker, incident_project_marker_prefix, incident_title, render_incident_issue_at,
@@ -16,6 +16,17 @@ use crate::report::needs_incident;
 use crate::stand_in::records::{
     deploy_failed, deploy_recovered, plan_with_replacements, plan_without_changes,
 };
+
+/// The incident issue of `record` at full detail, with a placeholder marker and signature.
+fn full_incident_issue(record: &RunRecord) -> String {
+    render_incident_issue_at(
+        record,
+        "<!-- marker -->",
+        "apply: error",
+        DetailLevel::Full,
+        &options(),
+    )
+}
 
 fn options() -> RenderOptions {
     RenderOptions::default()
@@ -105,14 +116,8 @@ fn incident_issue_and_recurrence() {
 /// command in a code block that nothing in the address can break out of.
 #[test]
 fn an_incident_shows_a_held_remediation_with_the_command_to_run_it_by_hand() {
-    use crate::contracts::{HeldRemediation, Remediation, RunRecord};
-    let plain = render_incident_issue_at(
-        &deploy_failed(),
-        "<!-- marker -->",
-        "apply: error",
-        DetailLevel::Full,
-        &options(),
-    );
+    use crate::contracts::{HeldRemediation, Remediation};
+    let plain = full_incident_issue(&deploy_failed());
     assert!(!plain.contains("Needs a person"), "{plain}");
 
     let address = "null_resource.guest[0]` <!-- x --> @octocat";
@@ -127,13 +132,7 @@ fn an_incident_shows_a_held_remediation_with_the_command_to_run_it_by_hand() {
         }),
         ..deploy_failed()
     };
-    let issue = render_incident_issue_at(
-        &record,
-        "<!-- marker -->",
-        "apply: error",
-        DetailLevel::Full,
-        &options(),
-    );
+    let issue = full_incident_issue(&record);
     let block = issue
         .split("#### Needs a person\n\n")
         .nth(1)
@@ -163,13 +162,7 @@ fn an_incident_shows_a_held_remediation_with_the_command_to_run_it_by_hand() {
         }),
         ..deploy_failed()
     };
-    let issue = render_incident_issue_at(
-        &reinit,
-        "<!-- marker -->",
-        "apply: error",
-        DetailLevel::Full,
-        &options(),
-    );
+    let issue = full_incident_issue(&reinit);
     assert!(
         issue.contains("run it by hand, then deploy again:\n\n```sh\nterraform -chdir=modules/lxc-fleet init -upgrade\n```"),
         "{issue}"
@@ -250,13 +243,7 @@ fn a_model_root_cause_in_an_incident_cannot_mention_anyone() {
     } else {
         panic!("the example failed deploy has no hypothesis");
     }
-    let issue = render_incident_issue_at(
-        &record,
-        "<!-- marker -->",
-        "apply: error",
-        DetailLevel::Full,
-        &options(),
-    );
+    let issue = full_incident_issue(&record);
     assert!(issue.contains("cc @\u{2060}admin-team"), "{issue}");
     assert!(
         !issue.contains("@admin-team") && !issue.contains("https://evil"),

@@ -196,25 +196,11 @@ fn rules() -> &'static [Rule] {
             ),
             // Hex ids (0x1f, 3f9a1c2b, sha256 digests): a digit and a letter; all-letter words and plain numbers stay.
             rule(r"(?i)\b(?:0x[0-9a-f]+|[0-9a-f]{6,})\b", |captures| {
-                let token = &captures[0];
-                let digit = token.bytes().any(|byte| byte.is_ascii_digit());
-                let letter = token.bytes().any(|byte| byte.is_ascii_alphabetic());
-                if digit && letter {
-                    "<hex>".to_string()
-                } else {
-                    captures[0].to_string()
-                }
+                placeholder_if_mixed(&captures[0], "<hex>")
             }),
             // Long random tokens (request ids) mixing letters and digits.
             rule(r"\b[A-Za-z0-9_-]{16,}\b", |captures| {
-                let token = &captures[0];
-                if token.bytes().any(|byte| byte.is_ascii_digit())
-                    && token.bytes().any(|byte| byte.is_ascii_alphabetic())
-                {
-                    "<id>".to_string()
-                } else {
-                    token.to_string()
-                }
+                placeholder_if_mixed(&captures[0], "<id>")
             }),
             // Numbers, except an HTTP status, which tells failures apart (401 is not 500).
             rule(
@@ -226,6 +212,17 @@ fn rules() -> &'static [Rule] {
             ),
         ]
     })
+}
+
+/// `placeholder` for a token that mixes digits and letters (an id), else the token itself (a word, a number).
+fn placeholder_if_mixed(token: &str, placeholder: &str) -> String {
+    let digit = token.bytes().any(|byte| byte.is_ascii_digit());
+    let letter = token.bytes().any(|byte| byte.is_ascii_alphabetic());
+    if digit && letter {
+        placeholder.to_string()
+    } else {
+        token.to_string()
+    }
 }
 
 /// `text` with what changes between two runs of the same failure replaced by placeholders, whitespace collapsed,

@@ -204,6 +204,17 @@ fn encode_reply(reply: &HttpReply) -> Vec<u8> {
     bytes
 }
 
+/// Reads what the client has sent next (at most 4 KiB) onto `buffer`; 0 when the client closed the connection.
+async fn read_more(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Result<usize, String> {
+    let mut chunk = [0u8; 4096];
+    let read = stream
+        .read(&mut chunk)
+        .await
+        .map_err(|error| error.to_string())?;
+    buffer.extend_from_slice(&chunk[..read]);
+    Ok(read)
+}
+
 /// Reads one request; `Ok(None)` when the client closed the connection without sending one.
 async fn read_request(stream: &mut TcpStream) -> Result<Option<HttpRequest>, String> {
     let mut buffer = Vec::with_capacity(1024);
@@ -214,19 +225,13 @@ async fn read_request(stream: &mut TcpStream) -> Result<Option<HttpRequest>, Str
         if buffer.len() > MAX_HEAD_BYTES {
             return Err("request head too large".into());
         }
-        let mut chunk = [0u8; 4096];
-        let read = stream
-            .read(&mut chunk)
-            .await
-            .map_err(|error| error.to_string())?;
-        if read == 0 {
+        if read_more(stream, &mut buffer).await? == 0 {
             return if buffer.is_empty() {
                 Ok(None)
             } else {
                 Err("connection closed inside the request head".into())
             };
         }
-        buffer.extend_from_slice(&chunk[..read]);
     };
     let head = std::str::from_utf8(&buffer[..head_end]).map_err(|_| "request head is not UTF-8")?;
     let mut lines = head.split("\r\n");
@@ -257,15 +262,9 @@ async fn read_request(stream: &mut TcpStream) -> Result<Option<HttpRequest>, Str
     }
     let mut body = buffer[head_end + 4..].to_vec();
     while body.len() < length {
-        let mut chunk = [0u8; 4096];
-        let read = stream
-            .read(&mut chunk)
-            .await
-            .map_err(|error| error.to_string())?;
-        if read == 0 {
+        if read_more(stream, &mut body).await? == 0 {
             return Err("connection closed inside the body".into());
         }
-        body.extend_from_slice(&chunk[..read]);
     }
     body.truncate(length);
     let (path, query) = match target.split_once('?') {

@@ -192,6 +192,18 @@ fn lock_hypothesis() -> Hypothesis {
     }
 }
 
+/// Attempt 1 of a deploy at parallelism 10, its apply stopped by the lock timeout, diagnosed as `diagnosis`.
+fn first_attempt_timed_out(diagnosis: Diagnosis) -> Attempt {
+    Attempt {
+        attempt: 1,
+        parallelism: 10,
+        remediation_applied: None,
+        terraform: lock_timeout_failure(),
+        validation: None,
+        diagnosis: Some(diagnosis),
+    }
+}
+
 fn record(mode: RunMode, outcome: Outcome, attempts: Vec<Attempt>) -> RunRecord {
     let llm_calls = attempts
         .iter()
@@ -262,20 +274,13 @@ pub fn deploy_recovered() -> RunRecord {
         RunMode::Deploy,
         Outcome::Success,
         vec![
-            Attempt {
-                attempt: 1,
-                parallelism: 10,
-                remediation_applied: None,
-                terraform: lock_timeout_failure(),
-                validation: None,
-                diagnosis: Some(Diagnosis {
-                    source: DiagnosisSource::Catalog,
-                    hypothesis: Some(lock_hypothesis()),
-                    detail: Some("known failure: proxmox lock timeout".to_string()),
-                    usage: Vec::new(),
-                    catalogue_signature: Some("proxmox-node-lock-timeout".to_string()),
-                }),
-            },
+            first_attempt_timed_out(Diagnosis {
+                source: DiagnosisSource::Catalog,
+                hypothesis: Some(lock_hypothesis()),
+                detail: Some("known failure: proxmox lock timeout".to_string()),
+                usage: Vec::new(),
+                catalogue_signature: Some("proxmox-node-lock-timeout".to_string()),
+            }),
             Attempt {
                 attempt: 2,
                 parallelism: 1,
@@ -318,14 +323,7 @@ pub fn deploy_failed() -> RunRecord {
         RunMode::Deploy,
         Outcome::Failed,
         vec![
-            Attempt {
-                attempt: 1,
-                parallelism: 10,
-                remediation_applied: None,
-                terraform: lock_timeout_failure(),
-                validation: None,
-                diagnosis: Some(llm_diagnosis(3100, 180, 0.004)),
-            },
+            first_attempt_timed_out(llm_diagnosis(3100, 180, 0.004)),
             Attempt {
                 attempt: 2,
                 parallelism: 1,

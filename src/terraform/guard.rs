@@ -44,16 +44,7 @@ mod tests {
     use crate::contracts::ChangeAction::{self, *};
 
     fn plan(changes: &[(&str, ChangeAction)]) -> Vec<ResourceChange> {
-        changes
-            .iter()
-            .map(|(address, action)| ResourceChange {
-                address: address.to_string(),
-                action: *action,
-                reason: None,
-                before: None,
-                after: None,
-            })
-            .collect()
+        crate::planner::test_fixtures::planned_changes(changes)
     }
 
     fn guard(may_destroy: Option<&[&str]>) -> ApplyGuard {

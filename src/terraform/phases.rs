@@ -134,17 +134,9 @@ impl<'a> RequestRun<'a> {
             return Ok(());
         }
 
-        let (end, _) = self
-            .json_stream_command(TerraformPhase::Plan, &self.plan_arguments(plan_file))
-            .await?;
-        let plan_exit = PlanExit::from_exit_code(end.exit_code);
-        if end.cancelled || plan_exit == PlanExit::Failed {
-            self.finish(&end, false);
+        let Some(end) = self.plan_and_read_plan(plan_file).await? else {
             return Ok(());
-        }
-        if !self.read_plan(plan_file).await? {
-            return Ok(());
-        }
+        };
         if request.mode == RunMode::Plan {
             self.finish(&end, true);
             return Ok(());
@@ -303,6 +295,23 @@ impl<'a> RequestRun<'a> {
             .collect();
         self.add_diagnostics(unreadable);
         Ok((end, output))
+    }
+
+    /// Runs `plan -json` into `plan_file`, then reads the plan back. Returns the plan's end, or `None` when the
+    /// request is over: the plan failed or was cancelled (finished here), or the plan could not be read.
+    pub(super) async fn plan_and_read_plan(
+        &mut self,
+        plan_file: &Path,
+    ) -> Result<Option<ProcessEnd>, AgentError> {
+        let (end, _) = self
+            .json_stream_command(TerraformPhase::Plan, &self.plan_arguments(plan_file))
+            .await?;
+        let plan_exit = PlanExit::from_exit_code(end.exit_code);
+        if end.cancelled || plan_exit == PlanExit::Failed {
+            self.finish(&end, false);
+            return Ok(None);
+        }
+        Ok(self.read_plan(plan_file).await?.then_some(end))
     }
 
     /// Runs `show -json PLANFILE` and keeps the changes. Returns whether the plan could be read.

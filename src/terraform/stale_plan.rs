@@ -82,17 +82,10 @@ impl RequestRun<'_> {
             .map(|diagnostic| diagnostic.detail)
             .unwrap_or_default();
 
-        let (end, _) = self
-            .json_stream_command(TerraformPhase::Plan, &self.plan_arguments(plan_file))
-            .await?;
+        let Some(end) = self.plan_and_read_plan(plan_file).await? else {
+            return Ok(());
+        };
         let plan_exit = PlanExit::from_exit_code(end.exit_code);
-        if end.cancelled || plan_exit == PlanExit::Failed {
-            self.finish(&end, false);
-            return Ok(());
-        }
-        if !self.read_plan(plan_file).await? {
-            return Ok(());
-        }
         let beyond = changes_beyond_the_saved_plan(&saved_plan, &self.result.resource_changes);
         if !beyond.is_empty() {
             self.add_diagnostics(vec![Diagnostic {

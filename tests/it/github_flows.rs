@@ -3,10 +3,9 @@
 //! OpenAPI description.
 
 use crate::github_stand_in::{OWNER_REPO, StandIn, TOKEN};
-use crate::support::{assert_done, github_client, publish_with, script_comment_answer};
-use agentlab::contracts::RunRecord;
-use agentlab::github::client::{DEFAULT_REQUEST_TIMEOUT, GitHubClient};
-use agentlab::github::publish::PublishReport;
+use crate::support::{
+    assert_done, publish_to_stand_in, publish_with, script_comment_answer, stand_in_client,
+};
 use agentlab::stand_in::records::{
     deploy_failed, deploy_recovered, plan_with_many_resources, plan_with_replacements,
     plan_without_changes,
@@ -26,28 +25,14 @@ async fn stand_in() -> StandIn {
     stand_in
 }
 
-fn client(stand_in: &StandIn) -> GitHubClient {
-    github_client(&stand_in.api_url, 3, DEFAULT_REQUEST_TIMEOUT)
-}
-
-async fn publish(stand_in: &StandIn, records: &[RunRecord]) -> PublishReport {
-    let report = publish_with(&client(stand_in), records).await;
-    assert!(
-        report.warnings.is_empty(),
-        "{report:?}\nPrism:\n{}",
-        stand_in.prism_log()
-    );
-    report
-}
-
 #[tokio::test]
 async fn first_plan_creates_the_comment_and_the_second_edits_it() {
     let stand_in = stand_in().await;
     // Another bot's comments fill more than one page, so finding ours needs pagination.
     stand_in.add_foreign_comments(PULL_REQUEST, 120);
-    let first = publish(&stand_in, &[plan_with_replacements()]).await;
+    let first = publish_to_stand_in(&stand_in, &[plan_with_replacements()]).await;
     assert_eq!(first.done, ["lxc-fleet: created the comment on #2"]);
-    let second = publish(&stand_in, &[plan_without_changes()]).await;
+    let second = publish_to_stand_in(&stand_in, &[plan_without_changes()]).await;
     assert_eq!(second.done, ["lxc-fleet: updated the comment on #2"]);
 
     let ours: Vec<_> = stand_in
@@ -84,7 +69,7 @@ async fn first_plan_creates_the_comment_and_the_second_edits_it() {
 #[tokio::test]
 async fn a_failed_deploy_opens_one_incident_and_a_second_failure_comments_on_it() {
     let stand_in = stand_in().await;
-    let first = publish(&stand_in, &[deploy_failed()]).await;
+    let first = publish_to_stand_in(&stand_in, &[deploy_failed()]).await;
     assert_done(&first, "opened incident issue #3");
     let incidents = stand_in.issues_labelled("agentlab-incident");
     assert_eq!(incidents.len(), 1);
@@ -118,7 +103,7 @@ async fn a_failed_deploy_opens_one_incident_and_a_second_failure_comments_on_it(
         serde_json::json!(["agentlab-incident"])
     );
 
-    let second = publish(&stand_in, &[deploy_failed()]).await;
+    let second = publish_to_stand_in(&stand_in, &[deploy_failed()]).await;
     assert_done(&second, "open as issue #3; commented");
     assert_eq!(stand_in.issues_labelled("agentlab-incident").len(), 1);
     assert_eq!(stand_in.comments_on(3).len(), 1);
@@ -153,7 +138,7 @@ async fn a_closed_incident_does_not_absorb_a_new_failure() {
         &["agentlab-incident"],
         false,
     );
-    let report = publish(&stand_in, &[deploy_failed()]).await;
+    let report = publish_to_stand_in(&stand_in, &[deploy_failed()]).await;
     assert_done(&report, "opened incident issue #8");
     stand_in.assert_no_violations();
 }
@@ -161,7 +146,7 @@ async fn a_closed_incident_does_not_absorb_a_new_failure() {
 #[tokio::test]
 async fn a_recovered_deploy_opens_no_issue() {
     let stand_in = stand_in().await;
-    let report = publish(&stand_in, &[deploy_recovered()]).await;
+    let report = publish_to_stand_in(&stand_in, &[deploy_recovered()]).await;
     assert_eq!(report.done, ["lxc-fleet: created the comment on #2"]);
     assert_eq!(stand_in.count("POST", "/issues?"), 0);
     assert!(
@@ -188,7 +173,7 @@ async fn a_422_on_an_oversized_body_falls_back_to_a_shorter_one() {
     // GitHub counts differently from us: pretend its limit is far below our budget.
     stand_in.state.lock().unwrap().max_body_chars = 20_000;
     let record = plan_with_many_resources(150, 300);
-    let report = publish(&stand_in, &[record]).await;
+    let report = publish_to_stand_in(&stand_in, &[record]).await;
     assert_eq!(
         report.done,
         ["lxc-fleet: created the comment on #2 (shortened after GitHub refused a longer body)"]
@@ -206,7 +191,7 @@ async fn a_422_on_an_oversized_body_falls_back_to_a_shorter_one() {
 async fn a_rate_limit_is_waited_out_then_the_comment_is_posted() {
     let stand_in = stand_in().await;
     script_comment_answer(&stand_in, "POST", 429, Some("1"));
-    let report = publish(&stand_in, &[plan_with_replacements()]).await;
+    let report = publish_to_stand_in(&stand_in, &[plan_with_replacements()]).await;
     assert_eq!(report.done, ["lxc-fleet: created the comment on #2"]);
     assert_eq!(stand_in.count("POST", "/issues/2/comments"), 2);
     assert_eq!(stand_in.comments_on(PULL_REQUEST).len(), 1);
@@ -219,7 +204,7 @@ async fn a_posting_failure_is_a_warning_not_an_error() {
     for _ in 0..3 {
         script_comment_answer(&stand_in, "GET", 429, Some("0"));
     }
-    let report = publish_with(&client(&stand_in), &[plan_with_replacements()]).await;
+    let report = publish_with(&stand_in_client(&stand_in), &[plan_with_replacements()]).await;
     assert!(report.done.is_empty());
     assert_eq!(report.warnings.len(), 1, "{report:?}");
     assert!(report.warnings[0].contains("429"), "{report:?}");
@@ -257,7 +242,7 @@ async fn prism_reports_a_stand_in_response_outside_githubs_description() {
     let stand_in = stand_in().await;
     // A 201 whose body is an error message, not an issue comment.
     script_comment_answer(&stand_in, "POST", 201, None);
-    let _ = publish_with(&client(&stand_in), &[plan_with_replacements()]).await;
+    let _ = publish_with(&stand_in_client(&stand_in), &[plan_with_replacements()]).await;
     assert!(
         !stand_in.violations().is_empty(),
         "Prism let a malformed response through:\n{}",

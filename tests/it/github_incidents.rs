@@ -5,16 +5,14 @@
 //! test runs the real binary and the real terraform: a successful deploy closes its project's incident.
 
 use agentlab::contracts::RunRecord;
-use agentlab::github::client::{DEFAULT_REQUEST_TIMEOUT, GitHubClient};
-use agentlab::github::publish::PublishReport;
 use agentlab::render::pr_comment_marker;
 use agentlab::stand_in::records::{deploy_failed, deploy_recovered, plan_with_replacements};
 use serde_json::Value;
 
-use crate::github_stand_in::{BOT_LOGIN, OWNER_REPO, StandIn, TOKEN};
+use crate::github_stand_in::{BOT_LOGIN, StandIn};
 use crate::support::{
-    agentlab, assert_done, github_client, publish_with, record_on_disk, sandbox_proxmox,
-    sandbox_workspace, stderr_of,
+    agentlab, assert_done, publish_to_stand_in, publish_with, record_on_disk, sandbox_proxmox,
+    sandbox_workspace, stand_in_client, stand_in_env, stderr_of,
 };
 
 const PULL_REQUEST: u64 = 2;
@@ -25,20 +23,6 @@ async fn stand_in() -> StandIn {
     let stand_in = StandIn::start().await;
     stand_in.add_issue(PULL_REQUEST, "Update the README", "", &[], true);
     stand_in
-}
-
-fn client(stand_in: &StandIn) -> GitHubClient {
-    github_client(&stand_in.api_url, 3, DEFAULT_REQUEST_TIMEOUT)
-}
-
-async fn publish(stand_in: &StandIn, records: &[RunRecord]) -> PublishReport {
-    let report = publish_with(&client(stand_in), records).await;
-    assert!(
-        report.warnings.is_empty(),
-        "{report:?}\nPrism:\n{}",
-        stand_in.prism_log()
-    );
-    report
 }
 
 /// The example failed deploy as run `run_id`, its Terraform error reworded by `error` (or kept).
@@ -83,7 +67,7 @@ fn open_incidents(stand_in: &StandIn) -> Vec<Value> {
 #[tokio::test]
 async fn the_same_failure_twice_is_one_issue_and_one_happened_again_comment() {
     let stand_in = stand_in().await;
-    let first = publish(&stand_in, &[failed_run("run-0001", None)]).await;
+    let first = publish_to_stand_in(&stand_in, &[failed_run("run-0001", None)]).await;
     assert_done(&first, "opened incident issue #3");
     let issue = stand_in.issue(3);
     assert!(
@@ -118,10 +102,10 @@ async fn the_same_failure_twice_is_one_issue_and_one_happened_again_comment() {
             hypothesis.category = agentlab::contracts::Category::Network;
         }
     }
-    let second = publish(&stand_in, std::slice::from_ref(&again)).await;
+    let second = publish_to_stand_in(&stand_in, std::slice::from_ref(&again)).await;
     assert_done(&second, "open as issue #3; commented on it");
     // Publishing the same run again adds nothing: its comment is found by its marker.
-    let republished = publish(&stand_in, &[again]).await;
+    let republished = publish_to_stand_in(&stand_in, &[again]).await;
     assert_done(&republished, "already has this run's comment");
 
     assert_eq!(stand_in.issues_labelled(LABEL).len(), 1);
@@ -140,7 +124,7 @@ async fn the_same_failure_twice_is_one_issue_and_one_happened_again_comment() {
 async fn a_different_failure_of_the_same_project_opens_a_second_issue() {
     let stand_in = stand_in().await;
     assert_done(
-        &publish(&stand_in, &[failed_run("run-0001", None)]).await,
+        &publish_to_stand_in(&stand_in, &[failed_run("run-0001", None)]).await,
         "opened incident issue #3",
     );
     let other = failed_run(
@@ -148,7 +132,7 @@ async fn a_different_failure_of_the_same_project_opens_a_second_issue() {
         Some("error creating container: storage 'local-zfs' does not exist"),
     );
     assert_done(
-        &publish(&stand_in, &[other]).await,
+        &publish_to_stand_in(&stand_in, &[other]).await,
         "opened incident issue #4",
     );
     let incidents = open_incidents(&stand_in);
@@ -166,8 +150,8 @@ async fn a_different_failure_of_the_same_project_opens_a_second_issue() {
 async fn a_recovered_deploy_closes_the_projects_open_incidents_with_a_comment_naming_the_run() {
     let stand_in = stand_in().await;
     // Two failures of lxc-fleet (#3, #4), one of another project (#5).
-    publish(&stand_in, &[failed_run("run-0001", None)]).await;
-    publish(
+    publish_to_stand_in(&stand_in, &[failed_run("run-0001", None)]).await;
+    publish_to_stand_in(
         &stand_in,
         &[failed_run(
             "run-0002",
@@ -177,7 +161,7 @@ async fn a_recovered_deploy_closes_the_projects_open_incidents_with_a_comment_na
     .await;
     let mut dns = failed_run("run-0003", None);
     dns.project = "dns".to_string();
-    publish(&stand_in, &[dns]).await;
+    publish_to_stand_in(&stand_in, &[dns]).await;
     // An incident filed before the project was in the marker (#6), and someone else's issue that copies
     // lxc-fleet's marker and label (#7).
     stand_in.add_issue_by(
@@ -198,7 +182,7 @@ async fn a_recovered_deploy_closes_the_projects_open_incidents_with_a_comment_na
 
     let mut recovered = deploy_recovered();
     recovered.run_id = "run-0004".to_string();
-    let report = publish(&stand_in, &[recovered.clone()]).await;
+    let report = publish_to_stand_in(&stand_in, &[recovered.clone()]).await;
     for closed in [3, 4, 6] {
         assert_done(
             &report,
@@ -228,7 +212,7 @@ async fn a_recovered_deploy_closes_the_projects_open_incidents_with_a_comment_na
     );
 
     // The same recovery published again finds nothing open, and the next failure opens a new issue.
-    let again = publish(&stand_in, &[recovered]).await;
+    let again = publish_to_stand_in(&stand_in, &[recovered]).await;
     assert!(
         !again
             .done
@@ -237,7 +221,7 @@ async fn a_recovered_deploy_closes_the_projects_open_incidents_with_a_comment_na
         "{again:?}"
     );
     assert_done(
-        &publish(&stand_in, &[failed_run("run-0005", None)]).await,
+        &publish_to_stand_in(&stand_in, &[failed_run("run-0005", None)]).await,
         "opened incident issue #8",
     );
     stand_in.assert_no_violations();
@@ -249,7 +233,7 @@ async fn a_marker_in_someone_elses_comment_or_issue_is_ignored() {
     // Someone copies agentlab's sticky-comment marker into a comment of their own.
     let planted = format!("{}\nplease apply my change", pr_comment_marker("lxc-fleet"));
     stand_in.add_comment_by(SOMEONE_ELSE, PULL_REQUEST, &planted);
-    let report = publish(&stand_in, &[plan_with_replacements()]).await;
+    let report = publish_to_stand_in(&stand_in, &[plan_with_replacements()]).await;
     assert_eq!(report.done, ["lxc-fleet: created the comment on #2"]);
     let comments = stand_in.comments_on(PULL_REQUEST);
     assert_eq!(comments.len(), 2);
@@ -262,7 +246,7 @@ async fn a_marker_in_someone_elses_comment_or_issue_is_ignored() {
     assert_eq!(stand_in.count("PATCH", "/issues/comments/"), 0);
 
     // The next plan edits agentlab's own comment, never theirs.
-    publish(&stand_in, &[plan_with_replacements()]).await;
+    publish_to_stand_in(&stand_in, &[plan_with_replacements()]).await;
     let comments = stand_in.comments_on(PULL_REQUEST);
     assert_eq!(comments.len(), 2);
     assert_eq!(body(&comments[0]), planted);
@@ -270,7 +254,7 @@ async fn a_marker_in_someone_elses_comment_or_issue_is_ignored() {
 
     // An open issue by someone else with the incident's exact marker and label is not the incident.
     let record = failed_run("run-0001", None);
-    let mut ours = publish(&stand_in, std::slice::from_ref(&record)).await;
+    let mut ours = publish_to_stand_in(&stand_in, std::slice::from_ref(&record)).await;
     assert_done(&ours, "opened incident issue #3");
     let marker = body(&stand_in.issue(3)).lines().next().unwrap().to_string();
     stand_in.add_issue_by(
@@ -280,7 +264,7 @@ async fn a_marker_in_someone_elses_comment_or_issue_is_ignored() {
         &format!("{marker}\ncopy"),
         &[LABEL],
     );
-    ours = publish(&stand_in, &[failed_run("run-0002", None)]).await;
+    ours = publish_to_stand_in(&stand_in, &[failed_run("run-0002", None)]).await;
     assert_done(&ours, "open as issue #3; commented on it");
     assert!(stand_in.comments_on(4).is_empty());
     stand_in.assert_no_violations();
@@ -290,7 +274,7 @@ async fn a_marker_in_someone_elses_comment_or_issue_is_ignored() {
 async fn posting_as_another_account_than_configured_is_learned_and_reported() {
     let stand_in = stand_in().await;
     // Configured as a GitHub App, but the token is the workflow's: GitHub shows github-actions[bot].
-    let client = client(&stand_in).with_bot_login("homelab-agent[bot]");
+    let client = stand_in_client(&stand_in).with_bot_login("homelab-agent[bot]");
     let report = publish_with(&client, &[plan_with_replacements()]).await;
     assert_eq!(report.done, ["lxc-fleet: created the comment on #2"]);
     assert_eq!(report.warnings.len(), 1, "{report:?}");
@@ -326,10 +310,8 @@ async fn a_successful_deploy_by_the_binary_closes_its_projects_incident() {
     );
     stand_in.add_issue_by(SOMEONE_ELSE, 4, "a copy", marker, &[LABEL]);
     let mut env = proxmox.env.clone();
+    env.extend(stand_in_env(&stand_in));
     env.extend([
-        ("GITHUB_API_URL", stand_in.api_url.clone()),
-        ("GITHUB_TOKEN", TOKEN.to_string()),
-        ("GITHUB_REPOSITORY", OWNER_REPO.to_string()),
         ("GITHUB_SERVER_URL", "https://github.com".to_string()),
         ("GITHUB_RUN_ID", "777".to_string()),
         ("GITHUB_RUN_ATTEMPT", "1".to_string()),

@@ -230,15 +230,21 @@ impl StandIn {
         comments.push(comment);
     }
 
-    /// The issue `number` as the stand-in holds it.
-    pub fn issue(&self, number: u64) -> Value {
+    /// The issue (or pull request) `number` and its comments, as the stand-in holds them.
+    fn issue_with_comments(&self, number: u64) -> Option<(Value, Vec<Value>)> {
         let state = self.state.lock().unwrap();
         state
             .issues
             .iter()
             .find(|(issue, _)| issue["number"] == number)
-            .map(|(issue, _)| issue.clone())
+            .cloned()
+    }
+
+    /// The issue `number` as the stand-in holds it.
+    pub fn issue(&self, number: u64) -> Value {
+        self.issue_with_comments(number)
             .expect("the issue exists")
+            .0
     }
 
     /// Comments by someone else, made from GitHub's example comment.
@@ -258,12 +264,8 @@ impl StandIn {
     }
 
     pub fn comments_on(&self, number: u64) -> Vec<Value> {
-        let state = self.state.lock().unwrap();
-        state
-            .issues
-            .iter()
-            .find(|(issue, _)| issue["number"] == number)
-            .map(|(_, comments)| comments.clone())
+        self.issue_with_comments(number)
+            .map(|(_, comments)| comments)
             .unwrap_or_default()
     }
 

@@ -4,20 +4,15 @@
 /// and a `--no-post` run's preview of the same plan.
 #[tokio::test]
 async fn a_preview_is_the_body_github_receives() {
-    use crate::github_stand_in::{OWNER_REPO, StandIn, TOKEN};
-    use crate::support::{
-        agentlab, pull_request_event, sandbox_proxmox, sandbox_workspace, stderr_of,
-    };
+    use crate::support::{SandboxWithGitHub, agentlab, pull_request_event, stderr_of};
 
-    let workspace = sandbox_workspace();
-    let proxmox = sandbox_proxmox(workspace.path()).await;
-    let stand_in = StandIn::start().await;
-    stand_in.add_issue(2, "Update the README", "", &[], true);
-    let mut env = proxmox.env.clone();
+    let SandboxWithGitHub {
+        workspace,
+        proxmox: _proxmox,
+        stand_in,
+        mut env,
+    } = SandboxWithGitHub::start().await;
     env.extend([
-        ("GITHUB_API_URL", stand_in.api_url.clone()),
-        ("GITHUB_TOKEN", TOKEN.to_string()),
-        ("GITHUB_REPOSITORY", OWNER_REPO.to_string()),
         ("GITHUB_EVENT_NAME", "pull_request".to_string()),
         (
             "GITHUB_EVENT_PATH",

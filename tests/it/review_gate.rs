@@ -3,12 +3,11 @@
 
 use std::path::Path;
 
-use agentlab::contracts::{Outcome, RefusalKind, RunRecord};
+use agentlab::contracts::{Outcome, Refusal, RefusalKind, RunRecord};
 
-use crate::github_stand_in::{OWNER_REPO, StandIn, TOKEN};
+use crate::github_stand_in::StandIn;
 use crate::support::{
-    agentlab, crate_root, pull_request_event, record_on_disk, sandbox_proxmox, sandbox_workspace,
-    stderr_of,
+    SandboxWithGitHub, agentlab, crate_root, pull_request_event, record_on_disk, stderr_of,
 };
 
 const PROJECT: &str = "sandbox-ok";
@@ -23,17 +22,13 @@ struct Repository {
 
 impl Repository {
     async fn new() -> Self {
-        let workspace = sandbox_workspace();
-        let proxmox = sandbox_proxmox(workspace.path()).await;
-        let stand_in = StandIn::start().await;
-        stand_in.add_issue(2, "Update the README", "", &[], true);
-        let mut env = proxmox.env.clone();
-        env.extend([
-            ("GITHUB_API_URL", stand_in.api_url.clone()),
-            ("GITHUB_TOKEN", TOKEN.to_string()),
-            ("GITHUB_REPOSITORY", OWNER_REPO.to_string()),
-            ("AGENTLAB_REVIEW_KEY", REVIEW_KEY.to_string()),
-        ]);
+        let SandboxWithGitHub {
+            workspace,
+            proxmox,
+            stand_in,
+            mut env,
+        } = SandboxWithGitHub::start().await;
+        env.push(("AGENTLAB_REVIEW_KEY", REVIEW_KEY.to_string()));
         Self {
             workspace,
             stand_in,
@@ -117,6 +112,15 @@ impl Repository {
     }
 }
 
+/// What the guard refused in the run's first attempt; fails the test when it refused nothing.
+fn first_refusal(record: &RunRecord) -> Refusal {
+    record.attempts[0]
+        .terraform
+        .refusal
+        .clone()
+        .expect("a refusal")
+}
+
 #[tokio::test]
 async fn the_reviewed_plan_is_applied_after_merge() {
     let repository = Repository::new().await;
@@ -175,11 +179,7 @@ async fn a_resource_added_on_main_after_review_is_refused_with_the_difference() 
         "{:?}",
         record.failure_reason
     );
-    let refusal = record.attempts[0]
-        .terraform
-        .refusal
-        .clone()
-        .expect("a refusal");
+    let refusal = first_refusal(&record);
     assert_eq!(refusal.kind, RefusalKind::PlanChangedSinceReview);
     assert!(
         refusal.details.iter().any(|line| line.contains("null_resource.added_after_review create: added to the plan")),
@@ -225,11 +225,7 @@ async fn a_direct_push_is_refused_by_default_and_applied_when_allowed() {
 
     let (code, record, stderr) = repository.deploy_the_push(&[]).await;
     assert_eq!(code, Some(1), "{stderr}");
-    let refusal = record.attempts[0]
-        .terraform
-        .refusal
-        .clone()
-        .expect("a refusal");
+    let refusal = first_refusal(&record);
     assert_eq!(refusal.kind, RefusalKind::Unreviewed);
     assert!(
         refusal.reason.contains("pushed without a pull request"),

@@ -16,8 +16,8 @@ use std::process::Output;
 
 use agentlab::contracts::{Outcome, RunRecord, TerraformPhase};
 
-use crate::support::agentlab_command;
 use crate::support::installed_terraform;
+use crate::support::{agentlab_command, records_from_stdout};
 use server::MotoServer;
 
 /// Any non-empty keys: moto does not check them, the S3 backend insists on having some.
@@ -152,32 +152,18 @@ impl S3Workspace {
             .await
             .expect("agentlab runs")
     }
-}
 
-pub fn records(output: &Output) -> Vec<RunRecord> {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
-        panic!(
-            "stdout is not a JSON array of run records ({error}):\n{}\nstderr:\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
+    /// Deploys `project` and asserts that the deploy succeeded: where the tests that change something next start.
+    pub async fn deploy_successfully(&self, project: &str) {
+        let output = self.run("deploy", &[project]).await;
+        assert_eq!(only_record(&output).outcome, Outcome::Success);
+    }
 }
 
 pub fn only_record(output: &Output) -> RunRecord {
-    let mut records = records(output);
+    let mut records = records_from_stdout(output);
     assert_eq!(records.len(), 1, "{records:#?}");
     records.remove(0)
-}
-
-pub fn errors_of(record: &RunRecord) -> String {
-    record
-        .attempts
-        .iter()
-        .flat_map(|attempt| attempt.terraform.errors())
-        .map(|diagnostic| format!("{}: {}", diagnostic.summary, diagnostic.detail))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// The addresses of the managed resources in a state document, sorted.

@@ -299,13 +299,14 @@ async fn a_retry_whose_plan_replaces_what_existed_before_the_run_is_refused_befo
 
     let logs = tempfile::tempdir().unwrap();
     let log = logs.path().join("argv.log");
-    let refused = recording_runner(logs.path(), &log)
-        .run_request(&retry_replacing_container_0(
-            sandbox.path(),
-            &["null_resource.container[1]"],
-        ))
-        .await
-        .expect("terraform runs");
+    // The retry run through a terraform that logs its arguments, allowed to destroy `may_destroy`.
+    let retry_allowed_to_destroy = async |may_destroy: &[&str]| {
+        recording_runner(logs.path(), &log)
+            .run_request(&retry_replacing_container_0(sandbox.path(), may_destroy))
+            .await
+            .expect("terraform runs")
+    };
+    let refused = retry_allowed_to_destroy(&["null_resource.container[1]"]).await;
     let refusal = refused.refusal.clone().expect("the guard refuses");
     assert_eq!(refusal.kind, RefusalKind::DestroysOutsideReview);
     assert_eq!(refusal.details, ["null_resource.container[0]"]);
@@ -319,13 +320,7 @@ async fn a_retry_whose_plan_replaces_what_existed_before_the_run_is_refused_befo
     assert_eq!(state_ids(sandbox.path()), before, "nothing changed");
 
     // The same retry with the address among what it may destroy applies: the guard is what stopped it.
-    let allowed = recording_runner(logs.path(), &log)
-        .run_request(&retry_replacing_container_0(
-            sandbox.path(),
-            &["null_resource.container[0]"],
-        ))
-        .await
-        .expect("terraform runs");
+    let allowed = retry_allowed_to_destroy(&["null_resource.container[0]"]).await;
     assert!(allowed.ok, "{}", terraform_errors(&allowed));
     assert_eq!(allowed.refusal, None);
     let after = state_ids(sandbox.path());

@@ -7,14 +7,19 @@ use agentlab::contracts::{Category, DiagnosisSource, Outcome, RunRecord, Terrafo
 
 use super::locking::{deploy_gated, wait_for_apply_lock};
 use super::server::{BUCKET, LOCK_TABLE, LoopbackSwitch, MotoServer};
-use super::{S3Workspace, errors_of, only_record, serial, state_revisions};
+use super::{S3Workspace, only_record, serial, state_revisions};
+use crate::support::record_errors;
 
 const STATE_KEY: &str = "s3-fleet/terraform.tfstate";
 
 fn assert_state_backend_failure(record: &RunRecord, phase: TerraformPhase, text: &str) {
     assert_eq!(record.outcome, Outcome::Failed, "{record:#?}");
     assert_eq!(record.attempts[0].terraform.phase, phase, "{record:#?}");
-    assert!(errors_of(record).contains(text), "{}", errors_of(record));
+    assert!(
+        record_errors(record).contains(text),
+        "{}",
+        record_errors(record)
+    );
     let diagnosis = record.attempts[0].diagnosis.as_ref().expect("diagnosed");
     assert_eq!(diagnosis.source, DiagnosisSource::Catalog);
     assert_eq!(
@@ -29,12 +34,28 @@ fn assert_state_backend_failure(record: &RunRecord, phase: TerraformPhase, text:
     assert_eq!(record.attempts.len(), 1, "nothing to retry");
 }
 
+/// The fleet deployed through a switch that can take the whole store off the network, and the state it left.
+async fn fleet_deployed_behind_a_switch()
+-> (MotoServer, LoopbackSwitch, S3Workspace, serde_json::Value) {
+    let server = MotoServer::ready().await;
+    let switch = LoopbackSwitch::start(server.port()).await;
+    let workspace = S3Workspace::new(&switch.endpoint());
+    workspace.deploy_successfully("s3-fleet").await;
+    let before = server.state(STATE_KEY).await.expect("state");
+    (server, switch, workspace, before)
+}
+
+/// The record of a deploy of the fleet from a fresh checkout on `server`'s store.
+async fn fleet_deploy_on(server: &MotoServer) -> RunRecord {
+    let workspace = S3Workspace::new(&server.endpoint());
+    only_record(&workspace.run("deploy", &["s3-fleet"]).await)
+}
+
 #[tokio::test]
 async fn a_missing_bucket_fails_init_with_the_real_error() {
     let server = MotoServer::start().await;
     server.create_lock_table(LOCK_TABLE).await;
-    let workspace = S3Workspace::new(&server.endpoint());
-    let record = only_record(&workspace.run("deploy", &["s3-fleet"]).await);
+    let record = fleet_deploy_on(&server).await;
     assert_state_backend_failure(&record, TerraformPhase::Init, "S3 bucket does not exist");
     assert!(
         record
@@ -48,8 +69,7 @@ async fn a_missing_bucket_fails_init_with_the_real_error() {
 async fn a_missing_lock_table_fails_before_anything_changes() {
     let server = MotoServer::start().await;
     server.create_bucket(BUCKET).await;
-    let workspace = S3Workspace::new(&server.endpoint());
-    let record = only_record(&workspace.run("deploy", &["s3-fleet"]).await);
+    let record = fleet_deploy_on(&server).await;
     assert_state_backend_failure(
         &record,
         TerraformPhase::Plan,
@@ -67,16 +87,15 @@ async fn a_missing_lock_table_fails_before_anything_changes() {
 #[tokio::test]
 async fn credentials_the_store_does_not_know_fail_init_as_a_permission_problem() {
     let server = MotoServer::ready_checking_credentials().await;
-    let workspace = S3Workspace::new(&server.endpoint());
-    let record = only_record(&workspace.run("deploy", &["s3-fleet"]).await);
+    let record = fleet_deploy_on(&server).await;
     assert_eq!(record.outcome, Outcome::Failed, "{record:#?}");
     assert_eq!(record.attempts[0].terraform.phase, TerraformPhase::Init);
     assert!(
-        errors_of(&record).contains(
+        record_errors(&record).contains(
             "InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records"
         ),
         "{}",
-        errors_of(&record)
+        record_errors(&record)
     );
     let hypothesis = record.final_hypothesis().expect("diagnosed");
     assert_eq!(hypothesis.category, Category::Permission);
@@ -90,14 +109,7 @@ async fn credentials_the_store_does_not_know_fail_init_as_a_permission_problem()
 
 #[tokio::test]
 async fn the_store_gone_between_plan_and_apply_changes_nothing() {
-    let server = MotoServer::ready().await;
-    let switch = LoopbackSwitch::start(server.port()).await;
-    let workspace = S3Workspace::new(&switch.endpoint());
-    assert_eq!(
-        only_record(&workspace.run("deploy", &["s3-fleet"]).await).outcome,
-        Outcome::Success
-    );
-    let before = server.state(STATE_KEY).await.expect("state");
+    let (server, switch, workspace, before) = fleet_deployed_behind_a_switch().await;
 
     workspace.set_revision("s3-fleet", "2", 0);
     let output = deploy_gated(&workspace, switch.go_offline()).await;
@@ -119,14 +131,7 @@ async fn the_store_gone_between_plan_and_apply_changes_nothing() {
 
 #[tokio::test]
 async fn the_store_gone_during_apply_keeps_the_old_state_and_says_where_the_new_one_is() {
-    let server = MotoServer::ready().await;
-    let switch = LoopbackSwitch::start(server.port()).await;
-    let workspace = S3Workspace::new(&switch.endpoint());
-    assert_eq!(
-        only_record(&workspace.run("deploy", &["s3-fleet"]).await).outcome,
-        Outcome::Success
-    );
-    let before = server.state(STATE_KEY).await.expect("state");
+    let (server, switch, workspace, before) = fleet_deployed_behind_a_switch().await;
 
     workspace.set_revision("s3-fleet", "2", 3);
     let deploy = workspace
@@ -138,7 +143,7 @@ async fn the_store_gone_during_apply_keeps_the_old_state_and_says_where_the_new_
     switch.go_offline().await;
     let output = deploy.wait_with_output().await.expect("agentlab ends");
     let record = only_record(&output);
-    eprintln!("the store gone during apply: {}", errors_of(&record));
+    eprintln!("the store gone during apply: {}", record_errors(&record));
     assert_state_backend_failure(&record, TerraformPhase::Apply, "connection refused");
     let hypothesis = record.final_hypothesis().expect("diagnosed");
     assert!(

@@ -10,9 +10,8 @@ use std::time::{Duration, Instant};
 use agentlab::contracts::{Category, DiagnosisSource, Outcome, Remediation, RunRecord, Severity};
 
 use super::server::{LOCK_TABLE, MotoServer};
-use super::{
-    S3Workspace, errors_of, only_record, real_terraform, serial, state_addresses, state_revisions,
-};
+use super::{S3Workspace, only_record, real_terraform, serial, state_addresses, state_revisions};
+use crate::support::record_errors;
 
 const STATE_KEY: &str = "s3-fleet/terraform.tfstate";
 
@@ -135,9 +134,9 @@ fn kill_tree(pid: u32) {
 fn assert_held_lock_failure(record: &RunRecord) {
     assert_eq!(record.outcome, Outcome::Failed, "{record:#?}");
     assert!(
-        errors_of(record).contains("Error acquiring the state lock"),
+        record_errors(record).contains("Error acquiring the state lock"),
         "{}",
-        errors_of(record)
+        record_errors(record)
     );
     let hypothesis = record.final_hypothesis().expect("diagnosed");
     assert_eq!(hypothesis.category, Category::StateBackend);
@@ -153,8 +152,7 @@ async fn racing_deploys_of_one_project_never_corrupt_the_state() {
     let server = MotoServer::ready().await;
     let first = S3Workspace::new(&server.endpoint());
     let second = S3Workspace::new(&server.endpoint());
-    let output = first.run("deploy", &["s3-fleet"]).await;
-    assert_eq!(only_record(&output).outcome, Outcome::Success);
+    first.deploy_successfully("s3-fleet").await;
     let initial = server.state(STATE_KEY).await.expect("state");
     let lineage = initial["lineage"].clone();
     let mut last_serial = serial(&initial);
@@ -251,15 +249,18 @@ pub async fn deploy_gated(
     deploy.wait_with_output().await.expect("agentlab ends")
 }
 
-#[tokio::test]
-async fn a_stale_saved_plan_is_planned_again_and_applied_at_no_cost() {
+/// Two checkouts on one store, the fleet deployed from `other`: a stale plan's test deploys from `this`.
+async fn two_checkouts_of_a_deployed_fleet() -> (MotoServer, S3Workspace, S3Workspace) {
     let server = MotoServer::ready().await;
     let other = S3Workspace::new(&server.endpoint());
     let this = S3Workspace::new(&server.endpoint());
-    assert_eq!(
-        only_record(&other.run("deploy", &["s3-fleet"]).await).outcome,
-        Outcome::Success
-    );
+    other.deploy_successfully("s3-fleet").await;
+    (server, other, this)
+}
+
+#[tokio::test]
+async fn a_stale_saved_plan_is_planned_again_and_applied_at_no_cost() {
+    let (server, other, this) = two_checkouts_of_a_deployed_fleet().await;
     let before = serial(&server.state(STATE_KEY).await.expect("state"));
 
     // This deploy plans revision 2; meanwhile the other one applies an output of its own, which changes the
@@ -269,11 +270,7 @@ async fn a_stale_saved_plan_is_planned_again_and_applied_at_no_cost() {
     let mut source = std::fs::read_to_string(&main_tf).expect("main.tf");
     source.push_str("\noutput \"note\" {\n  value = \"from the other deploy\"\n}\n");
     std::fs::write(&main_tf, source).expect("main.tf");
-    let output = deploy_gated(&this, async {
-        let output = other.run("deploy", &["s3-fleet"]).await;
-        assert_eq!(only_record(&output).outcome, Outcome::Success);
-    })
-    .await;
+    let output = deploy_gated(&this, other.deploy_successfully("s3-fleet")).await;
 
     let record = only_record(&output);
     assert_eq!(record.outcome, Outcome::Success, "{record:#?}");
@@ -312,30 +309,20 @@ async fn a_stale_saved_plan_is_planned_again_and_applied_at_no_cost() {
 
 #[tokio::test]
 async fn a_stale_plan_whose_changes_were_overtaken_is_not_applied() {
-    let server = MotoServer::ready().await;
-    let other = S3Workspace::new(&server.endpoint());
-    let this = S3Workspace::new(&server.endpoint());
-    assert_eq!(
-        only_record(&other.run("deploy", &["s3-fleet"]).await).outcome,
-        Outcome::Success
-    );
+    let (server, other, this) = two_checkouts_of_a_deployed_fleet().await;
 
     // This deploy plans revision 2 from revision 1; meanwhile the other one applies revision 3. Planning again
     // would now replace revision 3 with 2: not the change that was planned (and reviewed), so nothing is applied.
     this.set_revision("s3-fleet", "2", 0);
     other.set_revision("s3-fleet", "3", 0);
-    let output = deploy_gated(&this, async {
-        let output = other.run("deploy", &["s3-fleet"]).await;
-        assert_eq!(only_record(&output).outcome, Outcome::Success);
-    })
-    .await;
+    let output = deploy_gated(&this, other.deploy_successfully("s3-fleet")).await;
 
     let record = only_record(&output);
     assert_eq!(record.outcome, Outcome::Failed, "{record:#?}");
     assert!(
-        errors_of(&record).contains("the new plan has changes the saved plan did not"),
+        record_errors(&record).contains("the new plan has changes the saved plan did not"),
         "{}",
-        errors_of(&record)
+        record_errors(&record)
     );
     let hypothesis = record.final_hypothesis().expect("diagnosed");
     assert_eq!(
@@ -354,10 +341,7 @@ async fn a_stale_plan_whose_changes_were_overtaken_is_not_applied() {
 async fn a_lock_left_by_a_killed_deploy_is_named_with_the_force_unlock_command() {
     let server = MotoServer::ready().await;
     let workspace = S3Workspace::new(&server.endpoint());
-    assert_eq!(
-        only_record(&workspace.run("deploy", &["s3-fleet"]).await).outcome,
-        Outcome::Success
-    );
+    workspace.deploy_successfully("s3-fleet").await;
     let before = server.state(STATE_KEY).await.expect("state");
 
     workspace.set_revision("s3-fleet", "2", 60);
@@ -374,9 +358,9 @@ async fn a_lock_left_by_a_killed_deploy_is_named_with_the_force_unlock_command()
     let record = only_record(&output);
     assert_held_lock_failure(&record);
     assert!(
-        errors_of(&record).contains(&lock_id),
+        record_errors(&record).contains(&lock_id),
         "{}",
-        errors_of(&record)
+        record_errors(&record)
     );
     let command = format!("terraform force-unlock {lock_id}");
     let hypothesis = record.final_hypothesis().expect("diagnosed");

@@ -116,12 +116,18 @@ impl MotoServer {
         )
     }
 
-    pub async fn create_bucket(&self, bucket: &str) {
-        let response = self
-            .http
-            .put(format!("{}/{bucket}", self.endpoint()))
+    /// Sends a signed S3 request for `path` below the endpoint (`/BUCKET` or `/BUCKET/KEY`).
+    async fn s3(&self, method: reqwest::Method, path: &str) -> reqwest::Result<reqwest::Response> {
+        self.http
+            .request(method, format!("{}{path}", self.endpoint()))
             .header("authorization", Self::authorization("s3"))
             .send()
+            .await
+    }
+
+    pub async fn create_bucket(&self, bucket: &str) {
+        let response = self
+            .s3(reqwest::Method::PUT, &format!("/{bucket}"))
             .await
             .expect("create bucket");
         assert!(response.status().is_success(), "{response:?}");
@@ -175,10 +181,7 @@ impl MotoServer {
     /// The object at `key` in `bucket`, `None` when there is none.
     pub async fn object(&self, bucket: &str, key: &str) -> Option<String> {
         let response = self
-            .http
-            .get(format!("{}/{bucket}/{key}", self.endpoint()))
-            .header("authorization", Self::authorization("s3"))
-            .send()
+            .s3(reqwest::Method::GET, &format!("/{bucket}/{key}"))
             .await
             .expect("get object");
         if response.status() == reqwest::StatusCode::NOT_FOUND {

@@ -18,7 +18,10 @@ pub use binary::{
     agentlab, agentlab_command, agentlab_in, assert_no_panic, rest_of, spawn_until_provisioning,
     stderr_of, text, with_installed_terraform,
 };
-pub use github::{assert_done, github_client, publish_with, script_comment_answer};
+pub use github::{
+    SandboxWithGitHub, assert_done, github_client, publish_to_stand_in, publish_with,
+    script_comment_answer, stand_in_client, stand_in_env,
+};
 pub use planner::{AppliedTerraform, lxc_fleet_deploy, validated_fleet_deploy};
 pub use proxmox::{
     PROXMOX_TOKEN, ProxmoxStandIn, proxmox_for, proxmox_validator, quick_validator_settings,
