@@ -94,6 +94,7 @@ fn plan_record(terraform: TerraformResult) -> RunRecord {
             diagnosis: None,
         }],
         held_for_a_person: None,
+        check: None,
     }
 }
 
