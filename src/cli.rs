@@ -309,7 +309,9 @@ mod tests {
         };
         assert_eq!(eval.models, ["catalog", "openai-compatible:qwen"]);
         assert!(parse("agentlab plan --post --no-post").is_err());
-        let Command::Check(check) = parse("agentlab drift --project a --post --json").unwrap().command
+        let Command::Check(check) = parse("agentlab drift --project a --post --json")
+            .unwrap()
+            .command
         else {
             panic!("drift is check's alias")
         };

@@ -156,12 +156,15 @@ pub async fn check(
             Ok(found) => open_issues = found,
             Err(why) => {
                 let why = context.redactor.redact(&why);
-                tracing::warn!("cannot read agentlab's open drift and health issues, so nothing is posted: {why}");
+                tracing::warn!(
+                    "cannot read agentlab's open drift and health issues, so nothing is posted: {why}"
+                );
                 github = None;
             }
         }
     }
-    let outbox = run_outbox_with_open_issues(context, &records, &output_dir, &snapshot, open_issues);
+    let outbox =
+        run_outbox_with_open_issues(context, &records, &output_dir, &snapshot, open_issues);
     for line in &outbox.terminal_lines {
         eprintln!("{line}");
     }
@@ -183,7 +186,9 @@ pub async fn check(
 async fn read_open_issues(
     settings: &crate::github::publish::GitHubSettings,
 ) -> Result<Vec<OpenProblemIssue>, String> {
-    let client = settings.client(GITHUB_RETRY).map_err(|error| error.to_string())?;
+    let client = settings
+        .client(GITHUB_RETRY)
+        .map_err(|error| error.to_string())?;
     open_problem_issues(&client)
         .await
         .map_err(|error| error.to_string())

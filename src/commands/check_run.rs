@@ -7,8 +7,8 @@
 
 use crate::contracts::{
     Attempt, CheckFindings, CheckStatus, CheckVerdict, Diagnosis, DiagnosisRequest, Outcome,
-    RunContext, RunMode, RunRecord, SCHEMA_VERSION, StateName, TerraformPhase, TerraformRequest, TerraformResult,
-    Transition, ValidationRequest, ValidationResult,
+    RunContext, RunMode, RunRecord, SCHEMA_VERSION, StateName, TerraformPhase, TerraformRequest,
+    TerraformResult, Transition, ValidationRequest, ValidationResult,
 };
 use crate::planner::agents::Agents;
 use crate::planner::validation_facts::{ValidationPlan, validation_request};
@@ -144,7 +144,10 @@ pub fn findings(
 
 /// The guests a failed guest check names: its first N evidence lines are its failures ("N of M guests ..."), each
 /// opening with the guest's label.
-fn unhealthy_guest_labels(request: &ValidationRequest, validation: &ValidationResult) -> Vec<String> {
+fn unhealthy_guest_labels(
+    request: &ValidationRequest,
+    validation: &ValidationResult,
+) -> Vec<String> {
     let labels: Vec<String> = request
         .guests
         .iter()
@@ -253,7 +256,11 @@ fn record(
     attempts: Vec<Attempt>,
     findings: CheckFindings,
 ) -> RunRecord {
-    let diagnoses = || attempts.iter().filter_map(|attempt| attempt.diagnosis.as_ref());
+    let diagnoses = || {
+        attempts
+            .iter()
+            .filter_map(|attempt| attempt.diagnosis.as_ref())
+    };
     let in_sync = findings.verdict == CheckVerdict::InSync;
     let failure_reason = match findings.verdict {
         CheckVerdict::InSync => None,

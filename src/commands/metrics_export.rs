@@ -54,9 +54,10 @@ pub async fn export_check_metrics(records: &[RunRecord], args: &MetricsArgs) {
     }
     if let Some(url) = &args.pushgateway {
         for record in records {
-            let could_not_run = record.check.as_ref().is_none_or(|findings| {
-                findings.verdict == crate::contracts::CheckVerdict::Error
-            });
+            let could_not_run = record
+                .check
+                .as_ref()
+                .is_none_or(|findings| findings.verdict == crate::contracts::CheckVerdict::Error);
             if could_not_run {
                 tracing::warn!(project = %record.project, "the check could not run; its metrics group keeps the last successful check");
                 continue;

@@ -51,7 +51,11 @@ impl ModeWords for TerraformMode {
     const DEPLOY: Self = Self::Apply;
 
     fn from_mode(mode: RunMode) -> Self {
-        if mode.applies() { Self::DEPLOY } else { Self::PLAN }
+        if mode.applies() {
+            Self::DEPLOY
+        } else {
+            Self::PLAN
+        }
     }
 }
 

@@ -194,7 +194,10 @@ pub(crate) async fn close_issue(client: &GitHubClient, issue: u64) -> Result<(),
 
 /// Posts the bodies in order until GitHub takes one: a 422 (too long, however GitHub counted) moves to the next,
 /// shorter one; any other answer ends the attempt.
-pub(crate) async fn post_first_accepted<T, F, Fut>(bodies: &[String], mut post: F) -> Result<T, GitHubError>
+pub(crate) async fn post_first_accepted<T, F, Fut>(
+    bodies: &[String],
+    mut post: F,
+) -> Result<T, GitHubError>
 where
     F: FnMut(String) -> Fut,
     Fut: std::future::Future<Output = Result<T, GitHubError>>,

@@ -129,10 +129,9 @@ async fn publish_problem(
 ) {
     let what = problem.kind.word();
     match publish_problem_issue(client, problem).await {
-        Ok(ProblemIssueAction::Opened { issue }) => report.done.push(format!(
-            "{}: opened {what} issue #{issue}",
-            problem.project
-        )),
+        Ok(ProblemIssueAction::Opened { issue }) => report
+            .done
+            .push(format!("{}: opened {what} issue #{issue}", problem.project)),
         Ok(ProblemIssueAction::Updated { issue, commented }) => report.done.push(format!(
             "{}: updated {what} issue #{issue}{}",
             problem.project,

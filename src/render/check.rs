@@ -89,10 +89,7 @@ pub fn parse_problem_state(body: &str) -> Option<(u64, String)> {
 
 /// The marker of the "what is wrong changed" comment one run adds.
 pub fn problem_change_comment_marker(run_id: &str) -> String {
-    format!(
-        "<!-- agentlab:check-change run={} -->",
-        marker_safe(run_id)
-    )
+    format!("<!-- agentlab:check-change run={} -->", marker_safe(run_id))
 }
 
 /// The marker of the comment one run adds before closing the issue.
@@ -110,11 +107,16 @@ pub fn utc_minute(unix_seconds: u64) -> String {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     format!(
         "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
@@ -169,10 +171,7 @@ pub fn render_problem_issue_at(
     );
     let checked = record.check.as_ref().map_or(0, |f| f.checked_at_unix);
     let headline = match kind {
-        ProblemKind::Drift => format!(
-            "### 🔀 `{}` has drifted from its code",
-            record.project
-        ),
+        ProblemKind::Drift => format!("### 🔀 `{}` has drifted from its code", record.project),
         ProblemKind::Health => format!("### 🩺 `{}` is unhealthy", record.project),
     };
     text.push_str(&headline);
@@ -219,7 +218,9 @@ fn problem_details(kind: ProblemKind, record: &RunRecord, level: DetailLevel) ->
                 && diagnosis.hypothesis.is_some()
             {
                 if diagnosis.source == DiagnosisSource::Catalog {
-                    text.push_str("\nThis looks like a known failure (the catalogue, no LLM call):\n\n");
+                    text.push_str(
+                        "\nThis looks like a known failure (the catalogue, no LLM call):\n\n",
+                    );
                 }
                 text.push('\n');
                 text.push_str(&diagnosis_section(attempt, diagnosis));
@@ -293,8 +294,15 @@ fn problem_summary(kind: ProblemKind, record: &RunRecord) -> String {
 
 /// One project's check in full detail, for the step summary and the terminal's preview.
 pub fn render_check_summary(record: &RunRecord, level: DetailLevel) -> String {
-    let verdict = record.check.as_ref().map_or(CheckVerdict::Error, |f| f.verdict);
-    let mut text = format!("### agentlab check · `{}`: {}\n\n", record.project, check_words(record));
+    let verdict = record
+        .check
+        .as_ref()
+        .map_or(CheckVerdict::Error, |f| f.verdict);
+    let mut text = format!(
+        "### agentlab check · `{}`: {}\n\n",
+        record.project,
+        check_words(record)
+    );
     if verdict == CheckVerdict::Error {
         let error = record
             .check
@@ -349,9 +357,15 @@ mod tests {
     fn the_state_line_reads_back_and_markers_stay_closed() {
         let line = problem_state_line(1234, "abc123");
         let body = format!("<!-- agentlab:drift project=x -->\n{line}\n### text");
-        assert_eq!(parse_problem_state(&body), Some((1234, "abc123".to_string())));
+        assert_eq!(
+            parse_problem_state(&body),
+            Some((1234, "abc123".to_string()))
+        );
         assert_eq!(parse_problem_state("no state here"), None);
         let marker = problem_issue_marker(ProblemKind::Health, "a-->b");
-        assert!(marker.ends_with(" -->") && !marker[..marker.len() - 4].contains("-->"), "{marker}");
+        assert!(
+            marker.ends_with(" -->") && !marker[..marker.len() - 4].contains("-->"),
+            "{marker}"
+        );
     }
 }

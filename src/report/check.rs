@@ -9,12 +9,12 @@
 use std::collections::BTreeSet;
 
 use crate::contracts::{CheckVerdict, RunRecord};
+use crate::render::changes::changed_resources;
 use crate::render::check::{
     ProblemKind, parse_problem_state, problem_change_comment_marker, problem_issue_marker,
     problem_issue_title, problem_resolved_comment_marker, render_problem_change_comment,
     render_problem_issue_at, render_problem_resolved_comment,
 };
-use crate::render::changes::changed_resources;
 use crate::render::{DetailLevel, RenderOptions};
 use crate::report::fingerprint::stable_hash;
 use crate::report::{OutboxSettings, ladder};
@@ -135,7 +135,12 @@ pub fn problem_digest(kind: ProblemKind, record: &RunRecord) -> String {
         ProblemKind::Health => {
             if let Some(findings) = &record.check {
                 parts.extend(findings.failed_checks.iter().map(|c| format!("check {c}")));
-                parts.extend(findings.unhealthy_guests.iter().map(|g| format!("guest {g}")));
+                parts.extend(
+                    findings
+                        .unhealthy_guests
+                        .iter()
+                        .map(|g| format!("guest {g}")),
+                );
             }
         }
     }
