@@ -6,6 +6,7 @@ mod check;
 mod check_run;
 mod context;
 mod demo;
+mod demo_checks;
 mod diagnose;
 mod eval;
 mod metrics_export;

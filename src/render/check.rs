@@ -200,7 +200,7 @@ fn problem_details(kind: ProblemKind, record: &RunRecord, level: DetailLevel) ->
     match kind {
         ProblemKind::Drift => {
             text.push_str(&format!(
-                "A refresh-and-plan of the default branch's code would change what is deployed: {}.\n\n",
+                "A refresh-and-plan of the default branch's code would change what is deployed: {}\n\n",
                 counts_line(&attempt.terraform.changes)
             ));
             text.push_str(&changed_resources_section(&attempt.terraform, level));
