@@ -302,3 +302,7 @@ fn record(
         check: Some(findings),
     }
 }
+
+#[cfg(test)]
+#[path = "check_run_tests.rs"]
+mod tests;

@@ -238,3 +238,7 @@ pub(crate) fn problem_posts(
     }
     posts
 }
+
+#[cfg(test)]
+#[path = "check_tests.rs"]
+mod tests;

@@ -309,3 +309,40 @@ async fn a_check_whose_plan_cannot_run_is_an_error_with_terraforms_error_first()
         .collect();
     assert!(previews.is_empty(), "{previews:?}");
 }
+
+/// The scheduled workflow, read as text: a schedule and a manual trigger, least privilege, the deploy's
+/// concurrency group per project, and a check that never asks for an unlocked or applied plan.
+#[test]
+fn the_check_workflow_runs_on_a_schedule_in_the_deploys_concurrency_group_with_least_privilege() {
+    let root = crate::support::crate_root();
+    let workflow = std::fs::read_to_string(root.join(".github/workflows/check.yml")).unwrap();
+    let deploy = std::fs::read_to_string(root.join(".github/workflows/deploy.yml")).unwrap();
+    for needed in [
+        "schedule:",
+        "- cron: ",
+        "workflow_dispatch:",
+        "permissions: {}",
+        "issues: write",
+        "contents: read",
+        "mode: check",
+        "cancel-in-progress: false",
+        "runs-on: [self-hosted, linux, homelab]",
+    ] {
+        assert!(workflow.contains(needed), "check.yml lacks `{needed}`");
+    }
+    let group = "group: deploy-${{ matrix.project }}";
+    assert!(
+        workflow.contains(group) && deploy.contains(group),
+        "one group per project for both"
+    );
+    for forbidden in [
+        "pull-requests: write",
+        "contents: write",
+        "-lock=false",
+        "deploy --",
+    ] {
+        assert!(!workflow.contains(forbidden), "check.yml has `{forbidden}`");
+    }
+    let action = std::fs::read_to_string(root.join("action.yml")).unwrap();
+    assert!(action.contains("exec \"$AGENTLAB_BIN\" check \"${args[@]}\""));
+}
