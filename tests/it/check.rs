@@ -346,3 +346,63 @@ fn the_check_workflow_runs_on_a_schedule_in_the_deploys_concurrency_group_with_l
     let action = std::fs::read_to_string(root.join("action.yml")).unwrap();
     assert!(action.contains("exec \"$AGENTLAB_BIN\" check \"${args[@]}\""));
 }
+
+#[tokio::test]
+async fn check_records_published_later_find_the_open_issue_instead_of_opening_another() {
+    let workspace = sandbox_workspace();
+    let config = workspace.path().join("agentlab-sandbox.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("\n[github]\nbot_login = \"github-actions[bot]\"\n");
+    std::fs::write(&config, text).unwrap();
+    let proxmox = sandbox_proxmox(workspace.path()).await;
+    let deploy = agentlab(
+        workspace.path(),
+        &[
+            "deploy",
+            "--project",
+            "sandbox-ok",
+            "--no-post",
+            "--output",
+            "deploy-out",
+        ],
+        &proxmox.env,
+    )
+    .await;
+    assert_eq!(deploy.status.code(), Some(0), "{}", stderr_of(&deploy));
+    set_status(&proxmox, 200, "stopped");
+    let run = agentlab(
+        workspace.path(),
+        &[
+            "check",
+            "--project",
+            "sandbox-ok",
+            "--no-post",
+            "--output",
+            "out",
+        ],
+        &proxmox.env,
+    )
+    .await;
+    assert_eq!(run.status.code(), Some(1), "{}", stderr_of(&run));
+    assert!(
+        workspace
+            .path()
+            .join("out/sandbox-ok.health-issue.md")
+            .is_file()
+    );
+
+    let stand_in = StandIn::start().await;
+    let env = github_env(&stand_in, 201);
+    for expected in ["opened health issue #1", "updated health issue #1"] {
+        let published = agentlab(workspace.path(), &["publish", "--records", "out"], &env).await;
+        let stderr = stderr_of(&published);
+        assert_eq!(published.status.code(), Some(0), "{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
+    }
+    assert_eq!(stand_in.issues_labelled(HEALTH).len(), 1);
+    assert!(
+        stand_in.comments_on(1).is_empty(),
+        "nothing changed between the two"
+    );
+    stand_in.assert_no_violations();
+}
