@@ -68,6 +68,13 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Post the run records a plan or deploy wrote, when that run could not reach GitHub. Runs no Terraform.
     Publish(PublishArgs),
+    /// Find drift and sick guests: a refresh-and-plan that is never applied, and the live checks, per project.
+    ///
+    /// Each project is `in-sync`, `drifted`, `unhealthy` or `error`. With --post, a drifted or unhealthy project
+    /// has one issue per problem (labels agentlab-drift, agentlab-health), kept current and closed once fine.
+    /// Exit status: 0 all in sync and healthy, 1 drift, a sick guest or a check that could not run, 2 bad input.
+    #[command(visible_alias = "drift")]
+    Check(CheckArgs),
 }
 
 /// Where results go: posted to GitHub, or written as Markdown previews.
@@ -231,6 +238,26 @@ pub struct DemoArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Only this project (repeatable) [default: every project in the configuration].
+    #[arg(long = "project", value_name = "NAME")]
+    pub projects: Vec<String>,
+    #[command(flatten)]
+    pub posting: PostingArgs,
+    /// Ask the configured diagnoser (the LLM) about a failing check or a check that could not run. Without it only
+    /// the known-failure catalogue is asked ($0); drift is never diagnosed.
+    #[arg(long)]
+    pub diagnose: bool,
+    #[command(flatten)]
+    pub diagnoser: DiagnoserArgs,
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
+    /// Print one run record (mode `check`) per project as a JSON array on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct PublishArgs {
     /// The folder a plan or deploy wrote its records to (its --output, or the `record_path` step output).
     #[arg(long, value_name = "DIR")]
@@ -282,6 +309,14 @@ mod tests {
         };
         assert_eq!(eval.models, ["catalog", "openai-compatible:qwen"]);
         assert!(parse("agentlab plan --post --no-post").is_err());
+        let Command::Check(check) = parse("agentlab drift --project a --post --json")
+            .unwrap()
+            .command
+        else {
+            panic!("drift is check's alias")
+        };
+        assert!(check.posting.post && check.json && !check.diagnose);
+        assert_eq!(check.projects, ["a"]);
         assert!(parse("agentlab plan --all --changed-files f").is_err());
         assert!(
             parse("agentlab validate --mode live").is_err(),

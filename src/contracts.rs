@@ -561,12 +561,14 @@ pub struct Attempt {
 // The one mode of agentlab's code: the run's, which the Terraform agent (plan, or plan and apply) and the Validator
 // (the plan's facts, or the live guests) follow too. Two older contracts spell it in their own words on the wire,
 // kept by `mode_words`.
-/// `plan` on pull requests, `deploy` on merges to main.
+/// `plan` on pull requests, `deploy` on merges to main, `check` on a schedule (a refresh-and-plan that is never
+/// applied, and the live checks of the deployed guests: drift and health).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RunMode {
     Plan,
     Deploy,
+    Check,
 }
 
 impl RunMode {
@@ -574,7 +576,18 @@ impl RunMode {
         match self {
             Self::Plan => "plan",
             Self::Deploy => "deploy",
+            Self::Check => "check",
         }
+    }
+
+    /// Whether Terraform applies in this mode: only a deploy does; a check plans and never applies.
+    pub fn applies(self) -> bool {
+        self == Self::Deploy
+    }
+
+    /// Whether the Validator looks at live guests (deploy and check) rather than at a plan's facts.
+    pub fn checks_live_guests(self) -> bool {
+        self != Self::Plan
     }
 }
 
@@ -623,6 +636,9 @@ pub struct RunRecord {
     /// The remediation the policy held for a person, when the run ended on one (absent in older records).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub held_for_a_person: Option<HeldRemediation>,
+    /// A check's verdict and the facts behind it (mode `check` only; absent in older records).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<CheckFindings>,
 }
 
 impl RunRecord {
@@ -667,10 +683,12 @@ pub fn schemas() -> Vec<(&'static str, schemars::schema::RootSchema)> {
     ]
 }
 
+mod check;
 mod held;
 mod mode_words;
 mod review;
 
+pub use check::{CheckFindings, CheckVerdict};
 pub use held::HeldRemediation;
 pub use review::{
     ApplyGuard, PlanIdentity, Refusal, RefusalKind, ReviewGate, ReviewStamp, ReviewedPlan,

@@ -65,6 +65,7 @@ pub fn ingest_plan(json: &str) -> Result<Ingested, PlanJsonError> {
         Post::Comment(comment) => comment.bodies.into_iter().next().unwrap_or_default(),
         Post::Incident(incident) => incident.bodies.into_iter().next().unwrap_or_default(),
         Post::Recovery(recovery) => recovery.body,
+        Post::Problem(problem) => problem.first_text().to_string(),
     };
     Ok(Ingested {
         changes,
@@ -94,6 +95,7 @@ fn plan_record(terraform: TerraformResult) -> RunRecord {
             diagnosis: None,
         }],
         held_for_a_person: None,
+        check: None,
     }
 }
 

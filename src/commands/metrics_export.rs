@@ -35,6 +35,43 @@ pub async fn export_run_metrics(records: &[RunRecord], args: &MetricsArgs) {
     }
 }
 
+/// The Pushgateway job of `check`: its own, so a check's push never replaces a deploy's group of the same project.
+pub const CHECK_JOB: &str = "agentlab-check";
+
+/// Exports the metrics of `check` records: the run counters and the check gauges. A project whose check could not
+/// run (`error`) is not pushed, so its group keeps the last successful check's time and findings.
+pub async fn export_check_metrics(records: &[RunRecord], args: &MetricsArgs) {
+    let record_one = |metrics: &RunMetrics, record: &RunRecord| {
+        metrics.record_run(record);
+        metrics.record_check(record);
+    };
+    if let Some(path) = &args.metrics_file {
+        let all = RunMetrics::new();
+        records.iter().for_each(|record| record_one(&all, record));
+        if let Err(error) = write_textfile(path, all.registry()) {
+            tracing::warn!(%error, "metrics file not written");
+        }
+    }
+    if let Some(url) = &args.pushgateway {
+        for record in records {
+            let could_not_run = record
+                .check
+                .as_ref()
+                .is_none_or(|findings| findings.verdict == crate::contracts::CheckVerdict::Error);
+            if could_not_run {
+                tracing::warn!(project = %record.project, "the check could not run; its metrics group keeps the last successful check");
+                continue;
+            }
+            let one = RunMetrics::new();
+            record_one(&one, record);
+            let grouping = [("project", record.project.as_str())];
+            if let Err(error) = push_to_gateway(url, CHECK_JOB, &grouping, one.registry()).await {
+                tracing::warn!(%error, project = %record.project, "metrics not pushed");
+            }
+        }
+    }
+}
+
 /// Exports the metrics of an eval: every run, plus the pass ratio and cost of each scenario × model.
 pub async fn export_eval_metrics(report: &EvalReport, runs: &[ScenarioRun], args: &MetricsArgs) {
     if args.pushgateway.is_none() && args.metrics_file.is_none() {

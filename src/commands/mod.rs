@@ -2,8 +2,11 @@
 //! agent, and reports. This is the one place where arguments, environment and configuration meet, so that the
 //! rooms below never read them directly.
 
+mod check;
+mod check_run;
 mod context;
 mod demo;
+mod demo_checks;
 mod diagnose;
 mod eval;
 mod metrics_export;
@@ -19,7 +22,7 @@ mod validate;
 pub use context::{ActionsRunner, CommandContext, Environment};
 pub use diagnose::{configured_diagnoser, diagnose_record, diagnosis_settings};
 pub use eval::{eval_status, optional_config, run_scenarios, write_report};
-pub use metrics_export::{export_eval_metrics, export_run_metrics};
+pub use metrics_export::{export_check_metrics, export_eval_metrics, export_run_metrics};
 pub use projects::{affected_projects, read_changed_files};
 pub use runs::{RunSettings, project_run, read_record, run_projects, write_record};
 pub use validate::{render_table, validator_from_config};
@@ -114,6 +117,7 @@ pub async fn run(cli: Cli, context: CommandContext) -> Result<ExitStatus, Comman
         Command::Eval(args) => eval::eval(context, &cli.global, &args).await,
         Command::Demo(args) => demo::demo(context, &cli.global, &args).await,
         Command::Publish(args) => publish::publish(context, &cli.global, &args).await,
+        Command::Check(args) => check::check(context, &cli.global, &args).await,
     }
 }
 

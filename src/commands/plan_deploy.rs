@@ -145,7 +145,7 @@ async fn run_and_report(
             )
             .await?
         }
-        RunMode::Plan => Default::default(),
+        RunMode::Plan | RunMode::Check => Default::default(),
     };
     let runs = projects
         .iter()

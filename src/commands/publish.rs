@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use crate::cli::{GlobalArgs, PublishArgs};
 use crate::commands::runs::read_record;
 use crate::commands::{CommandContext, CommandError, ExitStatus, optional_config};
-use crate::contracts::RunRecord;
+use crate::contracts::{RunMode, RunRecord};
 use crate::github::client::GITHUB_RETRY;
+use crate::github::problem_issue::open_problem_issues;
 use crate::github::publish::publish_posts;
 use crate::report::{OutboxSettings, outbox};
 
@@ -34,11 +35,25 @@ pub async fn publish(
             args.records.display()
         )));
     }
-    let outbox_settings = OutboxSettings::new(
-        format!("the run record `{}`", args.records.display()),
-        args.records.clone(),
-        context.actions.active,
-    );
+    // A check's posts depend on the drift and health issues already open: read them first, as the check does.
+    let open_problem_issues = if records.iter().any(|record| record.mode == RunMode::Check) {
+        open_problem_issues(&client).await.map_err(|error| {
+            CommandError::BadInput(format!(
+                "cannot read agentlab's open drift and health issues, so the check records are not posted: {}",
+                context.redactor.redact(&error.to_string())
+            ))
+        })?
+    } else {
+        Vec::new()
+    };
+    let outbox_settings = OutboxSettings {
+        open_problem_issues,
+        ..OutboxSettings::new(
+            format!("the run record `{}`", args.records.display()),
+            args.records.clone(),
+            context.actions.active,
+        )
+    };
     let outbox = outbox(&records, &outbox_settings, &context.redactor.snapshot());
     let report = publish_posts(&client, &outbox.posts).await;
     for line in &report.done {

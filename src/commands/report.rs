@@ -40,6 +40,26 @@ pub fn run_outbox(
     outbox(records, &settings, redactor)
 }
 
+/// The Outbox of a check, which also needs agentlab's open drift and health issues (empty when not posting: the
+/// previews then show the issues the check would open).
+pub fn run_outbox_with_open_issues(
+    context: &CommandContext,
+    records: &[RunRecord],
+    record_dir: &Path,
+    redactor: &Redactor,
+    open_problem_issues: Vec<crate::report::OpenProblemIssue>,
+) -> Outbox {
+    let settings = OutboxSettings {
+        open_problem_issues,
+        ..OutboxSettings::new(
+            full_text_location(context, record_dir),
+            record_dir.to_path_buf(),
+            context.actions.active,
+        )
+    };
+    outbox(records, &settings, redactor)
+}
+
 /// Everything after the records are written: previews, runner files, workflow commands, posting.
 pub async fn deliver(
     context: &CommandContext,
@@ -100,7 +120,7 @@ fn full_text_location(context: &CommandContext, record_dir: &Path) -> String {
 }
 
 /// `DIR/NAME.KIND.md` for every post of the Outbox (`pr-comment`, `deploy-timeline`, `incident-issue`,
-/// `incident-recovery`), byte for
+/// `incident-recovery`, a check's `drift-issue`, `health-issue`, `drift-resolved`, `health-resolved`), byte for
 /// byte what would be posted first. `name` picks NAME (the project; the demo names the scenario). Returns how many
 /// files were written.
 pub fn write_previews<'a>(

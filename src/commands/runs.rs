@@ -176,6 +176,7 @@ mod tests {
             transitions: vec![],
             attempts: vec![],
             held_for_a_person: None,
+            check: None,
         };
         let path = write_record(dir.path(), &record, &redactor).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();

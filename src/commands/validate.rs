@@ -168,7 +168,7 @@ fn terraform_facts(
                 plan.resource_changes,
             )
         }
-        (RunMode::Deploy, false) => {
+        (RunMode::Deploy | RunMode::Check, false) => {
             let state = parse_state_json(text).map_err(|error| error.to_string())?;
             state
                 .sensitive_values
@@ -186,7 +186,7 @@ fn terraform_facts(
                 "this is a state, but --mode plan needs `terraform show -json PLANFILE`".into(),
             );
         }
-        (RunMode::Deploy, true) => {
+        (RunMode::Deploy | RunMode::Check, true) => {
             return Err(
                 "this is a plan, but --mode live needs `terraform show -json` of the state".into(),
             );

@@ -34,12 +34,8 @@ pub(super) trait ModeWords:
     const PLAN: Self;
     const DEPLOY: Self;
 
-    fn from_mode(mode: RunMode) -> Self {
-        match mode {
-            RunMode::Plan => Self::PLAN,
-            RunMode::Deploy => Self::DEPLOY,
-        }
-    }
+    /// A check plans without applying (`plan` to Terraform) and checks live guests (`live` to the Validator).
+    fn from_mode(mode: RunMode) -> Self;
 
     fn mode(self) -> RunMode {
         if self == Self::PLAN {
@@ -53,11 +49,27 @@ pub(super) trait ModeWords:
 impl ModeWords for TerraformMode {
     const PLAN: Self = Self::Plan;
     const DEPLOY: Self = Self::Apply;
+
+    fn from_mode(mode: RunMode) -> Self {
+        if mode.applies() {
+            Self::DEPLOY
+        } else {
+            Self::PLAN
+        }
+    }
 }
 
 impl ModeWords for ValidationMode {
     const PLAN: Self = Self::Plan;
     const DEPLOY: Self = Self::Live;
+
+    fn from_mode(mode: RunMode) -> Self {
+        if mode.checks_live_guests() {
+            Self::DEPLOY
+        } else {
+            Self::PLAN
+        }
+    }
 }
 
 /// Writes `mode` in the words of `Words` (a contract field's `serialize_with`).

@@ -105,6 +105,7 @@ fn sample_record() -> RunRecord {
             }),
         }],
         held_for_a_person: None,
+        check: None,
     }
 }
 

@@ -85,6 +85,7 @@ fn record(outcome: Outcome, attempts: Vec<Attempt>) -> RunRecord {
         transitions: vec![],
         attempts,
         held_for_a_person: None,
+        check: None,
     }
 }
 

@@ -125,16 +125,7 @@ pub async fn close_recovered_incidents(
         {
             create_marked_comment(client, issue, &recovery.marker, &recovery.body).await?;
         }
-        // Closing twice is harmless: a PATCH may be retried as the client likes.
-        let _: serde_json::Value = client
-            .patch_json(
-                &client.repo_path(&format!("/issues/{issue}")),
-                &IssueState {
-                    state: "closed",
-                    state_reason: "completed",
-                },
-            )
-            .await?;
+        close_issue(client, issue).await?;
         closed.push(issue);
     }
     Ok(closed)
@@ -162,6 +153,20 @@ async fn own_open_incidents(
     label: &str,
     matches: impl Fn(&str) -> bool,
 ) -> Result<Vec<u64>, GitHubError> {
+    Ok(own_open_issues(client, label)
+        .await?
+        .into_iter()
+        .filter(|(_, body)| matches(body.trim_start()))
+        .map(|(number, _)| number)
+        .collect())
+}
+
+/// agentlab's own open issues labelled `label` (pull requests and other people's issues left out), with their
+/// bodies: the incidents, and a check's drift and health issues (crate::github::problem_issue).
+pub(crate) async fn own_open_issues(
+    client: &GitHubClient,
+    label: &str,
+) -> Result<Vec<(u64, String)>, GitHubError> {
     let issues: Vec<Issue> = client
         .get_all_pages(&client.repo_path(&format!("/issues?state=open&labels={label}")))
         .await?;
@@ -169,19 +174,30 @@ async fn own_open_incidents(
     Ok(issues
         .into_iter()
         .filter(|issue| issue.pull_request.is_none() && identity.wrote(issue.user.as_ref()))
-        .filter(|issue| {
-            issue
-                .body
-                .as_deref()
-                .is_some_and(|body| matches(body.trim_start()))
-        })
-        .map(|issue| issue.number)
+        .filter_map(|issue| Some((issue.number, issue.body?)))
         .collect())
+}
+
+/// Closes `issue` as completed. Closing twice is harmless: a PATCH may be retried as the client likes.
+pub(crate) async fn close_issue(client: &GitHubClient, issue: u64) -> Result<(), GitHubError> {
+    let _: serde_json::Value = client
+        .patch_json(
+            &client.repo_path(&format!("/issues/{issue}")),
+            &IssueState {
+                state: "closed",
+                state_reason: "completed",
+            },
+        )
+        .await?;
+    Ok(())
 }
 
 /// Posts the bodies in order until GitHub takes one: a 422 (too long, however GitHub counted) moves to the next,
 /// shorter one; any other answer ends the attempt.
-async fn post_first_accepted<T, F, Fut>(bodies: &[String], mut post: F) -> Result<T, GitHubError>
+pub(crate) async fn post_first_accepted<T, F, Fut>(
+    bodies: &[String],
+    mut post: F,
+) -> Result<T, GitHubError>
 where
     F: FnMut(String) -> Fut,
     Fut: std::future::Future<Output = Result<T, GitHubError>>,

@@ -8,9 +8,12 @@ use crate::github::client::{DEFAULT_API_URL, GitHubClient, GitHubError};
 use crate::github::comment::{CommentAction, upsert_marked_comment};
 use crate::github::identity::DEFAULT_BOT_LOGIN;
 use crate::github::issue::{IncidentAction, close_recovered_incidents, report_incident};
+use crate::github::problem_issue::{ProblemIssueAction, publish_problem_issue};
 use crate::github::review::merged_pull_request_of;
 use crate::http_retry::HttpRetryPolicy;
-use crate::report::{CommentKind, CommentPost, CommentTarget, IncidentPost, Post, RecoveryPost};
+use crate::report::{
+    CommentKind, CommentPost, CommentTarget, IncidentPost, Post, ProblemIssuePost, RecoveryPost,
+};
 
 /// Where and as whom to post: `GITHUB_API_URL` (default `https://api.github.com`), `GITHUB_TOKEN` and
 /// `GITHUB_REPOSITORY`, looked up by the command layer, and the login the token posts as (`[github] bot_login`).
@@ -77,6 +80,7 @@ pub async fn publish_posts(client: &GitHubClient, posts: &[Post]) -> PublishRepo
             Post::Comment(comment) => publish_comment(client, comment, &mut report).await,
             Post::Incident(incident) => publish_incident(client, incident, &mut report).await,
             Post::Recovery(recovery) => publish_recovery(client, recovery, &mut report).await,
+            Post::Problem(problem) => publish_problem(client, problem, &mut report).await,
         }
     }
     if let Some(learned) = client.identity().mismatch() {
@@ -105,6 +109,36 @@ async fn publish_recovery(
         Err(error) => report.warnings.push(format!(
             "{}: could not close the recovered incident issues: {error}",
             recovery.project
+        )),
+    }
+}
+
+async fn publish_problem(
+    client: &GitHubClient,
+    problem: &ProblemIssuePost,
+    report: &mut PublishReport,
+) {
+    let what = problem.kind.word();
+    match publish_problem_issue(client, problem).await {
+        Ok(ProblemIssueAction::Opened { issue }) => report
+            .done
+            .push(format!("{}: opened {what} issue #{issue}", problem.project)),
+        Ok(ProblemIssueAction::Updated { issue, commented }) => report.done.push(format!(
+            "{}: updated {what} issue #{issue}{}",
+            problem.project,
+            if commented {
+                " and commented: what is wrong changed"
+            } else {
+                ""
+            }
+        )),
+        Ok(ProblemIssueAction::Closed { issue }) => report.done.push(format!(
+            "{}: {what} resolved; closed issue #{issue}",
+            problem.project
+        )),
+        Err(error) => report.warnings.push(format!(
+            "{}: could not keep the {what} issue current: {error}",
+            problem.project
         )),
     }
 }

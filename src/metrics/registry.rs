@@ -98,6 +98,17 @@ struct CheckLabels {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct ProjectLabels {
+    project: ConfiguredLabelValue,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct VerdictLabels {
+    project: ConfiguredLabelValue,
+    verdict: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
 struct EvalLabels {
     scenario: ConfiguredLabelValue,
     model: ConfiguredLabelValue,
@@ -124,6 +135,10 @@ pub struct RunMetrics {
     validation_checks: Family<CheckLabels, Counter>,
     eval_pass_ratio: Family<EvalLabels, Gauge<f64, AtomicU64>>,
     eval_cost_dollars: Family<EvalLabels, Gauge<f64, AtomicU64>>,
+    check_drifted_resources: Family<ProjectLabels, Gauge>,
+    check_unhealthy_guests: Family<ProjectLabels, Gauge>,
+    check_last_success: Family<ProjectLabels, Gauge>,
+    check_verdict: Family<VerdictLabels, Gauge>,
 }
 
 impl Default for RunMetrics {
@@ -200,7 +215,36 @@ impl RunMetrics {
             "LLM spend in US dollars of an eval scenario, by scenario and model",
             eval_cost_dollars.clone(),
         );
+        let check_drifted_resources = Family::<ProjectLabels, Gauge>::default();
+        registry.register(
+            "check_drifted_resources",
+            "Resources the last scheduled check's plan would change (drift), by project",
+            check_drifted_resources.clone(),
+        );
+        let check_unhealthy_guests = Family::<ProjectLabels, Gauge>::default();
+        registry.register(
+            "check_unhealthy_guests",
+            "Guests a live check failed for in the last scheduled check, by project",
+            check_unhealthy_guests.clone(),
+        );
+        let check_last_success = Family::<ProjectLabels, Gauge>::default();
+        registry.register_with_unit(
+            "check_last_success_timestamp",
+            "Unix time of the last scheduled check that could run (whatever it found), by project",
+            Unit::Seconds,
+            check_last_success.clone(),
+        );
+        let check_verdict = Family::<VerdictLabels, Gauge>::default();
+        registry.register(
+            "check_verdict",
+            "1 for the last scheduled check's verdict (in-sync, drifted, unhealthy, error), 0 for the others, by project",
+            check_verdict.clone(),
+        );
         Self {
+            check_drifted_resources,
+            check_unhealthy_guests,
+            check_last_success,
+            check_verdict,
             registry,
             runs,
             transitions,
@@ -292,6 +336,44 @@ impl RunMetrics {
                 }
             }
         }
+    }
+
+    /// Sets the gauges of one project's scheduled check (a record of mode `check`; others are ignored). A check
+    /// that could not run sets no drift, health or last-success value: a dashboard keeps showing the last known
+    /// ones, and an alert on the age of the last success fires.
+    pub fn record_check(&self, record: &RunRecord) {
+        use crate::contracts::CheckVerdict;
+        let Some(findings) = &record.check else {
+            return;
+        };
+        let project = ConfiguredLabelValue::new(&record.project);
+        for verdict in [
+            CheckVerdict::InSync,
+            CheckVerdict::Drifted,
+            CheckVerdict::Unhealthy,
+            CheckVerdict::Error,
+        ] {
+            self.check_verdict
+                .get_or_create(&VerdictLabels {
+                    project: project.clone(),
+                    verdict: verdict.as_str(),
+                })
+                .set(i64::from(findings.verdict == verdict));
+        }
+        if findings.verdict == CheckVerdict::Error {
+            return;
+        }
+        let labels = ProjectLabels { project };
+        let count = |items: &[String]| i64::try_from(items.len()).unwrap_or(i64::MAX);
+        self.check_drifted_resources
+            .get_or_create(&labels)
+            .set(count(&findings.drifted_resources));
+        self.check_unhealthy_guests
+            .get_or_create(&labels)
+            .set(count(&findings.unhealthy_guests));
+        self.check_last_success
+            .get_or_create(&labels)
+            .set(i64::try_from(findings.checked_at_unix).unwrap_or(i64::MAX));
     }
 
     /// Sets the eval gauges of one scenario × model: the share of passing runs (0 to 1) and the LLM spend.

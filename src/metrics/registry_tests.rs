@@ -274,7 +274,18 @@ fn names_follow_prometheus_conventions() {
         .filter_map(|line| line.strip_prefix("# TYPE "))
         .filter_map(|rest| rest.split_once(' '))
         .collect();
-    assert_eq!(families.len(), 10, "{text}");
+    assert_eq!(families.len(), 14, "{text}");
+    for gauge in [
+        "agentlab_check_drifted_resources",
+        "agentlab_check_unhealthy_guests",
+        "agentlab_check_last_success_timestamp_seconds",
+        "agentlab_check_verdict",
+    ] {
+        assert!(
+            text.contains(&format!("# TYPE {gauge} gauge")),
+            "{gauge} in {text}"
+        );
+    }
     for (name, metric_type) in families {
         assert!(name.starts_with("agentlab_"), "{name}");
         assert_eq!(name.ends_with("_total"), metric_type == "counter", "{name}");
@@ -363,5 +374,81 @@ fn a_negative_cost_never_makes_the_counter_go_down() {
     assert_eq!(
         sample(&text, "agentlab_llm_cost_dollars_total", &labels),
         Some(0.0)
+    );
+}
+
+#[test]
+fn a_check_sets_its_gauges_and_a_check_that_could_not_run_keeps_the_last_success() {
+    use crate::contracts::{CheckFindings, CheckVerdict, RunMode};
+    let mut record = sample_record();
+    record.mode = RunMode::Check;
+    record.check = Some(CheckFindings {
+        verdict: CheckVerdict::Unhealthy,
+        checked_at_unix: 1_796_134_020,
+        drifted_resources: vec!["a (create)".into(), "b (update)".into()],
+        unhealthy_guests: vec!["lxc/101 (web-1) on pmx-01".into()],
+        failed_checks: vec!["guest-status".into()],
+        error: None,
+    });
+    let metrics = RunMetrics::new();
+    metrics.record_check(&record);
+    let text = exposition(&metrics);
+    let project = [("project", "lxc-fleet")];
+    assert_eq!(
+        sample(&text, "agentlab_check_drifted_resources", &project),
+        Some(2.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(&text, "agentlab_check_unhealthy_guests", &project),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "agentlab_check_last_success_timestamp_seconds",
+            &project
+        ),
+        Some(1_796_134_020.0)
+    );
+    let verdict = |word| [("project", "lxc-fleet"), ("verdict", word)];
+    assert_eq!(
+        sample(&text, "agentlab_check_verdict", &verdict("unhealthy")),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(&text, "agentlab_check_verdict", &verdict("in-sync")),
+        Some(0.0)
+    );
+    assert!(
+        text.contains("# TYPE agentlab_check_drifted_resources gauge"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("web-1"),
+        "a guest's label is never a label value"
+    );
+
+    if let Some(findings) = record.check.as_mut() {
+        findings.verdict = CheckVerdict::Error;
+    }
+    let failed = RunMetrics::new();
+    failed.record_check(&record);
+    let text = exposition(&failed);
+    assert_eq!(
+        sample(&text, "agentlab_check_verdict", &verdict("error")),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "agentlab_check_last_success_timestamp_seconds",
+            &project
+        ),
+        None
+    );
+    assert_eq!(
+        sample(&text, "agentlab_check_drifted_resources", &project),
+        None
     );
 }

@@ -196,6 +196,7 @@ fn finish_record(
                 command: manual_command(remediation, &request.dir),
             }
         }),
+        check: None,
     }
 }
 

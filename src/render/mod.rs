@@ -7,6 +7,7 @@
 //! and the redaction are decided in one place after this room, the Outbox (crate::report).
 
 pub mod changes;
+pub mod check;
 pub mod comment;
 pub mod issue;
 pub mod review;

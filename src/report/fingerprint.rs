@@ -240,7 +240,7 @@ pub fn normalise_error_text(text: &str) -> String {
 }
 
 /// FNV-1a, 64 bits, as 16 hex digits: stable across Rust releases and platforms, unlike `DefaultHasher`.
-fn stable_hash(text: &str) -> String {
+pub(crate) fn stable_hash(text: &str) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in text.bytes() {
         hash ^= u64::from(byte);

@@ -11,6 +11,7 @@
 //! ([`Outbox::previews`]) from the same texts, so a preview is byte-for-byte what would be posted.
 
 pub mod actions;
+mod check;
 pub mod fingerprint;
 mod incidents;
 pub mod ladder;
@@ -23,10 +24,12 @@ use std::path::PathBuf;
 
 use crate::contracts::{Outcome, RunMode, RunRecord};
 use crate::redact::Redactor;
+use crate::render::check::render_check_summary;
 use crate::render::comment::render_pr_comment_at;
 use crate::render::timeline::render_deploy_timeline_at;
 use crate::render::{DetailLevel, RenderOptions, deploy_comment_marker, pr_comment_marker};
 
+pub use check::{MarkedComment, OpenProblemIssue, ProblemAction, ProblemIssuePost, problem_digest};
 pub use incidents::{IncidentPost, RecoveryPost, closes_incidents};
 pub use ladder::{COMMENT_BUDGET_CHARS, STUB_BUDGET_CHARS};
 pub use runner_texts::STEP_SUMMARY_BUDGET_BYTES;
@@ -42,6 +45,9 @@ pub struct OutboxSettings {
     pub in_actions: bool,
     /// Upper bound of a posted body, in characters.
     pub budget_chars: usize,
+    /// A check's view of agentlab's own open drift and health issues (read before the Outbox is built); empty
+    /// for plans and deploys, and for a check that does not post (its previews show the issues it would open).
+    pub open_problem_issues: Vec<OpenProblemIssue>,
 }
 
 impl OutboxSettings {
@@ -51,6 +57,7 @@ impl OutboxSettings {
             record_dir,
             in_actions,
             budget_chars: COMMENT_BUDGET_CHARS,
+            open_problem_issues: Vec::new(),
         }
     }
 }
@@ -78,6 +85,8 @@ pub enum Post {
     Incident(IncidentPost),
     /// A successful deploy: comment on and close the project's open incidents.
     Recovery(RecoveryPost),
+    /// A check: open, update or close a project's drift or health issue.
+    Problem(ProblemIssuePost),
 }
 
 impl Post {
@@ -87,6 +96,7 @@ impl Post {
             Self::Comment(comment) => comment.record_index,
             Self::Incident(incident) => incident.record_index,
             Self::Recovery(recovery) => recovery.record_index,
+            Self::Problem(problem) => problem.record_index,
         }
     }
 
@@ -95,6 +105,7 @@ impl Post {
             Self::Comment(comment) => &comment.project,
             Self::Incident(incident) => &incident.project,
             Self::Recovery(recovery) => &recovery.project,
+            Self::Problem(problem) => &problem.project,
         }
     }
 }
@@ -146,7 +157,8 @@ pub struct CommentPost {
 pub struct Preview<'a> {
     pub record_index: usize,
     pub project: &'a str,
-    /// `pr-comment`, `deploy-timeline`, `incident-issue` or `incident-recovery`.
+    /// `pr-comment`, `deploy-timeline`, `incident-issue`, `incident-recovery`, or a check's `drift-issue`,
+    /// `health-issue`, `drift-resolved`, `health-resolved`.
     pub kind: &'static str,
     pub text: &'a str,
 }
@@ -182,6 +194,12 @@ impl Outbox {
                     kind: "incident-recovery",
                     text: &recovery.body,
                 },
+                Post::Problem(problem) => Preview {
+                    record_index: problem.record_index,
+                    project: &problem.project,
+                    kind: problem.preview_kind(),
+                    text: problem.first_text(),
+                },
             })
             .collect()
     }
@@ -209,6 +227,7 @@ impl Outbox {
                         body: redact(recovery.body),
                         ..recovery
                     }),
+                    Post::Problem(problem) => Post::Problem(problem.redacted(&redact)),
                 })
                 .collect(),
             step_summary: redact(self.step_summary),
@@ -241,6 +260,16 @@ pub fn outbox(records: &[RunRecord], settings: &OutboxSettings, redactor: &Redac
     let mut posts = Vec::new();
     let mut full_texts = Vec::with_capacity(records.len());
     for (record_index, record) in records.iter().enumerate() {
+        // A check comments on no pull request: it keeps one issue per problem current, and nothing else.
+        if record.mode == RunMode::Check {
+            full_texts.push(render_check_summary(record, DetailLevel::Full));
+            posts.extend(
+                check::problem_posts(record_index, record, settings, &options)
+                    .into_iter()
+                    .map(Post::Problem),
+            );
+            continue;
+        }
         let (comment, full) = comment_post(record_index, record, settings, &options);
         posts.push(Post::Comment(comment));
         full_texts.push(full);
@@ -289,7 +318,8 @@ fn comment_post(
                 .pull_request
                 .map_or(CommentTarget::Nowhere, CommentTarget::PullRequest),
         ),
-        RunMode::Deploy => (
+        // A check never gets here (see `outbox`); were it to, its text would be a timeline's, posted nowhere.
+        RunMode::Deploy | RunMode::Check => (
             CommentKind::DeployTimeline,
             deploy_comment_marker(&record.project),
             match (record.context.pull_request, &record.context.commit) {

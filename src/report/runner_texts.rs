@@ -86,6 +86,9 @@ pub fn failure_annotation(record: &RunRecord) -> Option<String> {
 
 /// One line per project for the terminal.
 pub fn terminal_line(record: &RunRecord) -> String {
+    if let Some(findings) = &record.check {
+        return check_terminal_line(record, findings);
+    }
     let changes = record
         .attempts
         .last()
@@ -110,5 +113,32 @@ pub fn terminal_line(record: &RunRecord) -> String {
                 .as_deref()
                 .unwrap_or("no reason recorded")
         ),
+    }
+}
+
+/// A check's line: the verdict words, then what they are about (the error first when the check could not run).
+fn check_terminal_line(record: &RunRecord, findings: &crate::contracts::CheckFindings) -> String {
+    let words = crate::render::check::check_words(record);
+    let mut facts = Vec::new();
+    if let Some(error) = &findings.error {
+        facts.push(error.clone());
+    }
+    if findings.is_drifted() {
+        facts.push(format!(
+            "would change {}",
+            findings.drifted_resources.join(", ")
+        ));
+    }
+    if findings.is_unhealthy() {
+        let mut failed = format!("failed {}", findings.failed_checks.join(", "));
+        if !findings.unhealthy_guests.is_empty() {
+            failed.push_str(&format!(" for {}", findings.unhealthy_guests.join(", ")));
+        }
+        facts.push(failed);
+    }
+    if facts.is_empty() {
+        format!("{}: {words}", record.project)
+    } else {
+        format!("{}: {words}: {}", record.project, facts.join("; "))
     }
 }

@@ -25,7 +25,7 @@ fn settings() -> OutboxSettings {
 fn first_body(record: &RunRecord) -> String {
     match &outbox(std::slice::from_ref(record), &settings(), &Redactor::new()).posts[0] {
         Post::Comment(comment) => comment.bodies[0].clone(),
-        Post::Incident(_) | Post::Recovery(_) => {
+        Post::Incident(_) | Post::Recovery(_) | Post::Problem(_) => {
             panic!("the first post of a record is its comment")
         }
     }
@@ -49,6 +49,7 @@ fn each_mode_and_outcome_produces_its_texts() {
                 Post::Comment(comment) => (comment.kind.as_str(), Some(comment.target.clone())),
                 Post::Incident(_) => ("incident-issue", None),
                 Post::Recovery(_) => ("incident-recovery", None),
+                Post::Problem(problem) => (problem.preview_kind(), None),
             })
             .collect();
         assert_eq!(kinds, expected, "{} ({:?})", record.project, record.mode);
@@ -140,6 +141,7 @@ fn every_text_is_redacted_once_at_the_exit() {
                 texts.extend(incident.recurrence_bodies.iter().cloned());
             }
             Post::Recovery(recovery) => texts.push(recovery.body.clone()),
+            Post::Problem(problem) => texts.push(problem.first_text().to_string()),
         }
     }
     assert!(texts.len() > 8);

@@ -228,6 +228,7 @@ fn record(mode: RunMode, outcome: Outcome, attempts: Vec<Attempt>) -> RunRecord 
         transitions: Vec::new(),
         attempts,
         held_for_a_person: None,
+        check: None,
     }
 }
 

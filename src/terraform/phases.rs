@@ -137,7 +137,7 @@ impl<'a> RequestRun<'a> {
         let Some(end) = self.plan_and_read_plan(plan_file).await? else {
             return Ok(());
         };
-        if request.mode == RunMode::Plan {
+        if !request.mode.applies() {
             self.finish(&end, true);
             return Ok(());
         }
@@ -332,8 +332,14 @@ impl<'a> RequestRun<'a> {
                 self.learn_secrets(&plan.sensitive_values);
                 self.result.changes = plan.counts;
                 self.result.resource_changes = plan.resource_changes;
-                self.result.resource_addresses = plan.planned_addresses;
-                self.result.outputs = plan.planned_outputs;
+                // A check validates what is there now (the refreshed state); a plan what the code would make.
+                if request_checks_the_state(self.request.mode) {
+                    self.result.resource_addresses = plan.prior_addresses;
+                    self.result.outputs = plan.prior_outputs;
+                } else {
+                    self.result.resource_addresses = plan.planned_addresses;
+                    self.result.outputs = plan.planned_outputs;
+                }
                 Ok(true)
             }
             Err(error) => {
@@ -519,4 +525,10 @@ impl<'a> RequestRun<'a> {
         }
         Ok((end, output))
     }
+}
+
+/// Whether a plan-only run reports the refreshed state's addresses and outputs rather than the planned ones: a
+/// check (drift and health) plans to see what changed and validates what exists.
+fn request_checks_the_state(mode: RunMode) -> bool {
+    mode == RunMode::Check
 }

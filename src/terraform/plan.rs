@@ -34,6 +34,11 @@ pub struct PlanSummary {
     /// Planned outputs whose values are known before apply, sensitive ones masked. Outputs that are only known
     /// after apply are absent.
     pub planned_outputs: BTreeMap<String, Value>,
+    /// The refreshed state the plan started from (`prior_state`): every resource address there, sorted. What a
+    /// check validates: the real world as Terraform just read it, not what the code would make of it.
+    pub prior_addresses: Vec<String>,
+    /// The prior state's outputs, sensitive ones masked.
+    pub prior_outputs: BTreeMap<String, Value>,
     /// Everything masked above, plus the values of variables declared `sensitive`: for the redactor only.
     pub sensitive_values: SensitiveValues,
 }
@@ -92,6 +97,9 @@ struct PlanDocument {
     variables: BTreeMap<String, OutputDocument>,
     #[serde(default)]
     configuration: Option<ConfigurationDocument>,
+    /// The state the plan was made against, after refresh.
+    #[serde(default)]
+    prior_state: Option<StateDocument>,
 }
 
 #[derive(Deserialize)]
@@ -325,7 +333,13 @@ pub fn parse_plan_json(json: &str) -> Result<PlanSummary, PlanJsonError> {
 
     let (planned_addresses, planned_outputs) =
         addresses_and_outputs(plan.planned_values, &mut sensitive);
+    let (prior_addresses, prior_outputs) = addresses_and_outputs(
+        plan.prior_state.and_then(|state| state.values),
+        &mut sensitive,
+    );
     Ok(PlanSummary {
+        prior_addresses,
+        prior_outputs,
         format_version,
         terraform_version: plan.terraform_version,
         counts,

@@ -336,3 +336,32 @@ fn format_version_2_is_refused_clearly() {
         assert!(error.to_string().contains("reads 0.x and 1.x"), "{error}");
     }
 }
+
+#[test]
+fn the_refreshed_prior_state_is_read_beside_the_planned_values() {
+    // What a check validates: the resources and outputs that exist now, not what the code would make.
+    let summary = plan(
+        r#"{
+          "format_version": "1.0",
+          "planned_values": {"outputs": {"guests": {"sensitive": false, "value": []}},
+            "root_module": {"resources": [
+              {"address": "null_resource.container[0]"}, {"address": "null_resource.dns_record"}]}},
+          "prior_state": {"format_version": "1.0", "values": {
+            "outputs": {"guests": {"sensitive": false, "value": [{"vmid": 200, "kind": "lxc"}]},
+                        "token": {"sensitive": true, "value": "prior-secret-77"}},
+            "root_module": {"resources": [{"address": "null_resource.container[0]"}]}}},
+          "resource_changes": [{"address": "null_resource.dns_record", "change": {"actions": ["create"]}}]
+        }"#,
+    );
+    assert_eq!(summary.prior_addresses, ["null_resource.container[0]"]);
+    assert_eq!(summary.prior_outputs["guests"][0]["vmid"], 200);
+    assert_ne!(summary.prior_outputs["token"], json!("prior-secret-77"));
+    assert!(
+        summary
+            .sensitive_values
+            .iter()
+            .any(|value| value == &json!("prior-secret-77")),
+        "a sensitive prior output goes to the redactor"
+    );
+    assert_eq!(summary.planned_addresses.len(), 2);
+}

@@ -52,7 +52,7 @@ pub fn resources_check(
 ) -> CheckResult {
     let source = match mode {
         RunMode::Plan => "the plan's planned values",
-        RunMode::Deploy => "the state",
+        RunMode::Deploy | RunMode::Check => "the state",
     };
     if expectations.is_empty() {
         return check(
@@ -253,7 +253,9 @@ pub fn guest_checks_without_guests(
                 )]
             },
         ),
-        RunMode::Deploy => ("the guests output lists no guests".to_string(), Vec::new()),
+        RunMode::Deploy | RunMode::Check => {
+            ("the guests output lists no guests".to_string(), Vec::new())
+        }
     };
     guest_names
         .into_iter()

@@ -27,7 +27,8 @@ use crate::planner::agents::{AgentError, Validator};
 use crate::validator::checks::{
     GuestFindings, GuestVerdict, guest_checks, guest_checks_without_guests, resources_check,
 };
-use crate::validator::probe::{ProbeContext, guest_label, probe_guest};
+pub use crate::validator::probe::guest_label;
+use crate::validator::probe::{ProbeContext, probe_guest};
 use crate::validator::proxmox::{
     ProxmoxClient, ProxmoxClientSettings, ProxmoxConfigError, ProxmoxConnection,
 };

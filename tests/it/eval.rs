@@ -172,6 +172,43 @@ fn the_demo_runs_every_built_in_scenario_and_writes_what_it_would_post() {
             .read_dir()
             .is_ok_and(|mut d| d.next().is_some())
     );
+
+    // The scheduled checks: a drifted project and a stopped guest, and the issues they would open.
+    assert!(
+        stderr.contains("drifted-fleet: drifted: would change null_resource.dns_record (create)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "stopped-guest: unhealthy: failed guest-status for lxc/201 (sandbox-1) on pmx-01"
+        ),
+        "{stderr}"
+    );
+    let drift = std::fs::read_to_string(previews.join("drifted-fleet.drift-issue.md")).unwrap();
+    assert!(
+        drift.starts_with("<!-- agentlab:drift project=drifted-fleet -->")
+            && drift.contains("null_resource.dns_record")
+            && drift.contains("LLM calls: 0"),
+        "{drift}"
+    );
+    let health = std::fs::read_to_string(previews.join("stopped-guest.health-issue.md")).unwrap();
+    assert!(
+        health.starts_with("<!-- agentlab:health project=stopped-guest -->")
+            && health.contains("status is `stopped`, not `running`"),
+        "{health}"
+    );
+    assert!(
+        !previews.join("drifted-fleet.health-issue.md").exists()
+            && !previews.join("stopped-guest.drift-issue.md").exists(),
+        "a problem a project does not have opens no issue"
+    );
+    assert!(
+        !dir.path()
+            .join("demo/check-sandboxes")
+            .read_dir()
+            .is_ok_and(|mut d| d.next().is_some()),
+        "the checks' sandboxes are removed"
+    );
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 
 mod action_build;
 mod architecture;
+mod check;
 mod cli;
 mod diagnosis;
 mod eval;

@@ -24,6 +24,13 @@ pub struct ProxmoxStandIn {
     _listener: TcpListener,
 }
 
+impl ProxmoxStandIn {
+    /// The running world, to change between two runs (a guest stopped by hand, started again).
+    pub fn world(&self) -> std::sync::MutexGuard<'_, PveWorld> {
+        self._server.world()
+    }
+}
+
 /// Points every project's `reachable` check in `<workspace>/agentlab-sandbox.toml` at `port`.
 fn use_port(workspace: &Path, port: u16) {
     let config = workspace.join("agentlab-sandbox.toml");
