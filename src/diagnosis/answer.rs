@@ -10,6 +10,7 @@
 use serde_json::{Value, json};
 
 use crate::contracts::{Category, Hypothesis};
+use crate::planner::category_policy;
 
 /// The tool / schema name the providers see.
 pub const HYPOTHESIS_TOOL_NAME: &str = "report_hypothesis";
@@ -37,8 +38,18 @@ come back); reduce_parallelism {{parallelism ≥ 1}} (concurrent operations cont
 broken and must be recreated; a person approves it); escalate (a person must change code, configuration, \
 permissions or infrastructure). Nothing else exists: no destroy, no unlock, no shell.\n\
 - confidence: 0.0 to 1.0.\n\
+The remediation must be one the category allows: {}.\n\
 Hypotheses listed as ruled out were tried and did not fix the failure: do not propose them again.",
-        categories.join(", ")
+        categories.join(", "),
+        Category::ALL
+            .iter()
+            .map(|category| format!(
+                "{} → {}",
+                category.as_str(),
+                category_policy::allowed_actions(*category).join(" or ")
+            ))
+            .collect::<Vec<_>>()
+            .join("; ")
     )
 }
 
@@ -112,6 +123,28 @@ pub enum AnswerProblem {
     EmptyRootCause,
     #[error("the confidence {0} is not a number between 0 and 1")]
     BadConfidence(f64),
+    #[error(
+        "the remediation `{action}` is not allowed for the category `{category}` (allowed: {allowed})",
+        category = .hypothesis.category.as_str(),
+        action = .hypothesis.remediation.action_name(),
+        allowed = category_policy::allowed_actions(.hypothesis.category).join(", ")
+    )]
+    RemediationNotAllowed { hypothesis: Box<Hypothesis> },
+}
+
+impl AnswerProblem {
+    /// The answer's hypothesis with its category's default remediation, when the only thing wrong with it is a
+    /// remediation outside the policy's table (`planner::category_policy`).
+    pub fn with_policy_default(&self) -> Option<Hypothesis> {
+        match self {
+            Self::RemediationNotAllowed { hypothesis } => {
+                let mut hypothesis = (**hypothesis).clone();
+                hypothesis.remediation = category_policy::default_remediation(hypothesis.category);
+                Some(hypothesis)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Checks an answer and returns the hypothesis it holds.
@@ -155,6 +188,11 @@ pub fn validate_answer(
         ));
     }
     hypothesis.evidence.dedup();
+    if !category_policy::allows(hypothesis.category, &hypothesis.remediation) {
+        return Err(AnswerProblem::RemediationNotAllowed {
+            hypothesis: Box::new(hypothesis),
+        });
+    }
     Ok(hypothesis)
 }
 
@@ -217,6 +255,16 @@ fn preview(text: &str) -> String {
 
 /// The follow-up message of the one repair attempt.
 pub fn repair_request(problem: &AnswerProblem, presented_ids: &[String]) -> String {
+    if let AnswerProblem::RemediationNotAllowed { hypothesis } = problem {
+        return format!(
+            "Your answer was refused: {problem}. Answer again with the same {HYPOTHESIS_TOOL_NAME} schema; for the \
+category `{}` the remediation must be one of: {}. If another category fits the evidence better, use that \
+category and one of its allowed remediations. Evidence ids: {}.",
+            hypothesis.category.as_str(),
+            category_policy::allowed_actions(hypothesis.category).join(", "),
+            presented_ids.join(", ")
+        );
+    }
     format!(
         "Your answer was refused: {problem}. Answer again with exactly one hypothesis that matches the \
 {HYPOTHESIS_TOOL_NAME} schema: a category from the list, a remediation that is one of retry, retry_after, \

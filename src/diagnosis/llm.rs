@@ -103,6 +103,16 @@ impl LlmDiagnoser {
         tracing::warn!(%problem, "LLM answer refused, asking once more");
         let spent_now = spent_usd + usage.iter().map(|u| u.cost_usd).sum::<f64>();
         if spent_now >= self.budget_usd_per_incident {
+            if let Some(hypothesis) = problem.with_policy_default() {
+                return self.found(
+                    hypothesis,
+                    usage,
+                    format!(
+                        "{}; {problem}, so the policy's default was used (no budget for a repair)",
+                        note(1)
+                    ),
+                );
+            }
             return self.unavailable(
                 format!("the LLM's answer was invalid ({problem}) and the incident budget is spent, so no repair was asked"),
                 usage,
@@ -128,10 +138,20 @@ impl LlmDiagnoser {
         usage.push(self.usage_of(&second));
         match validate_answer(&second.content, &presented) {
             Ok(hypothesis) => self.found(hypothesis, usage, note(2)),
-            Err(again) => self.unavailable(
-                format!("the LLM's answer was invalid twice: first {problem}; then {again}"),
-                usage,
-            ),
+            Err(again) => match again.with_policy_default() {
+                Some(hypothesis) => self.found(
+                    hypothesis,
+                    usage,
+                    format!(
+                        "{}; after the repair {again}, so the policy's default was used",
+                        note(2)
+                    ),
+                ),
+                None => self.unavailable(
+                    format!("the LLM's answer was invalid twice: first {problem}; then {again}"),
+                    usage,
+                ),
+            },
         }
     }
 

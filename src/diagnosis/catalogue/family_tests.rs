@@ -626,3 +626,22 @@ fn a_resources_check_tells_a_wrong_type_from_a_changed_count_and_a_plan_from_an_
         found.hypothesis.root_cause
     );
 }
+
+#[test]
+fn catalogue_remediations_keep_to_the_policy_table_but_for_the_one_documented_exception() {
+    // A lock that was released while Terraform read it is free again: a retry is right, although the table lets a
+    // model answer nothing but escalate for state_backend.
+    let exceptions = ["terraform-state-lock-released-while-read"];
+    for signature in signatures() {
+        let allowed =
+            crate::planner::category_policy::allows(signature.category, &signature.remediation);
+        assert_eq!(
+            allowed,
+            !exceptions.contains(&signature.name),
+            "{}: {} with {}",
+            signature.name,
+            signature.category.as_str(),
+            signature.remediation.action_name()
+        );
+    }
+}
