@@ -9,7 +9,9 @@
 //! |---|---|---|
 //! | `transient_lock` | `reduce_parallelism`, `retry_after` | `reduce_parallelism` (1) |
 //! | `network` | `retry_after`, `escalate` | `escalate` |
-//! | `state_backend`, `permission`, `configuration`, `provider_incompatibility`, `resource_conflict`, `missing_template`, `validation_mismatch`, `unknown` | `escalate` | `escalate` |
+//! | `resource_conflict` | `escalate`, `replace` (a person approves it by default) | `escalate` |
+//! | `provider_incompatibility` | `escalate`, `reinit_upgrade` (a person approves it by default) | `escalate` |
+//! | `state_backend`, `permission`, `configuration`, `missing_template`, `validation_mismatch`, `unknown` | `escalate` | `escalate` |
 //!
 //! `network` allows one wait: a second `retry_after` for the same failure repeats the first hypothesis, and the
 //! Planner's repeated-hypothesis rule ends the run for a person.
@@ -21,11 +23,11 @@ pub fn allowed_actions(category: Category) -> &'static [&'static str] {
     match category {
         Category::TransientLock => &["reduce_parallelism", "retry_after"],
         Category::Network => &["retry_after", "escalate"],
+        Category::ResourceConflict => &["escalate", "replace"],
+        Category::ProviderIncompatibility => &["escalate", "reinit_upgrade"],
         Category::StateBackend
         | Category::Permission
         | Category::Configuration
-        | Category::ProviderIncompatibility
-        | Category::ResourceConflict
         | Category::MissingTemplate
         | Category::ValidationMismatch
         | Category::Unknown => &["escalate"],
@@ -82,12 +84,12 @@ mod tests {
             ),
             (
                 Category::ProviderIncompatibility,
-                &["escalate"],
+                &["escalate", "reinit_upgrade"],
                 Remediation::Escalate,
             ),
             (
                 Category::ResourceConflict,
-                &["escalate"],
+                &["escalate", "replace"],
                 Remediation::Escalate,
             ),
             (
@@ -124,10 +126,15 @@ mod tests {
     }
 
     #[test]
-    fn replace_and_reinit_upgrade_are_in_no_row() {
+    fn replace_and_reinit_upgrade_are_never_a_default_and_need_a_person_under_the_default_policy() {
+        use crate::planner::policy::{RemediationKind, RemediationPolicy};
         for category in Category::ALL {
-            assert!(!allowed_actions(category).contains(&"replace"));
-            assert!(!allowed_actions(category).contains(&"reinit_upgrade"));
+            let default = default_remediation(category).action_name();
+            assert_ne!(default, "replace");
+            assert_ne!(default, "reinit_upgrade");
         }
+        let policy = RemediationPolicy::default();
+        assert!(!policy.allows(RemediationKind::Replace));
+        assert!(!policy.allows(RemediationKind::ReinitUpgrade));
     }
 }

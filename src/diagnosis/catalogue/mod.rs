@@ -135,4 +135,6 @@ pub fn resource_type(address: &str) -> Option<&str> {
 #[cfg(test)]
 mod family_tests;
 #[cfg(test)]
+mod family_wordings;
+#[cfg(test)]
 mod tests;
