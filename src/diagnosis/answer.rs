@@ -9,8 +9,9 @@
 
 use serde_json::{Value, json};
 
-use crate::contracts::{Category, Hypothesis};
+use crate::contracts::{Category, Hypothesis, Remediation};
 use crate::planner::category_policy;
+use crate::planner::policy::MAX_RETRY_AFTER_SECONDS;
 
 /// The tool / schema name the providers see.
 pub const HYPOTHESIS_TOOL_NAME: &str = "report_hypothesis";
@@ -53,8 +54,10 @@ Hypotheses listed as ruled out were tried and did not fix the failure: do not pr
     )
 }
 
-/// The JSON Schema of a hypothesis, with `evidence` restricted to `presented_ids`. It stays within what
-/// OpenAI's strict mode accepts (every property required, no additional properties).
+/// The JSON Schema of a hypothesis, with `evidence` restricted to `presented_ids`: plain JSON Schema with lengths
+/// and ranges. Every property is required and no object takes additional properties; `schema::for_dialect` drops
+/// the length and range keywords for the providers whose rules leave them out, and `validate_answer` enforces
+/// them for every provider.
 pub fn hypothesis_schema(presented_ids: &[String]) -> Value {
     let categories: Vec<&str> = Category::ALL
         .iter()
@@ -80,7 +83,7 @@ pub fn hypothesis_schema(presented_ids: &[String]) -> Value {
             "evidence": {"type": "array", "items": {"type": "string", "enum": presented_ids}},
             "remediation": {"anyOf": [
                 action("retry", None),
-                action("retry_after", Some(("seconds", json!({"type": "integer", "minimum": 0, "maximum": 600})))),
+                action("retry_after", Some(("seconds", json!({"type": "integer", "minimum": 0, "maximum": MAX_RETRY_AFTER_SECONDS})))),
                 action("reduce_parallelism", Some(("parallelism", json!({"type": "integer", "minimum": 1})))),
                 action("reinit_upgrade", None),
                 action("replace", Some(("address", json!({"type": "string"})))),
@@ -123,6 +126,8 @@ pub enum AnswerProblem {
     EmptyRootCause,
     #[error("the confidence {0} is not a number between 0 and 1")]
     BadConfidence(f64),
+    #[error("the remediation is out of range: {0}")]
+    OutOfRange(String),
     #[error(
         "the remediation `{action}` is not allowed for the category `{category}` (allowed: {allowed})",
         category = .hypothesis.category.as_str(),
@@ -172,6 +177,18 @@ pub fn validate_answer(
             + "…";
     }
     hypothesis.confidence = normalise_confidence(hypothesis.confidence)?;
+    // Lengths and ranges are agentlab's to enforce: OpenAI's strict subset and Anthropic's tools do not carry them.
+    match hypothesis.remediation {
+        Remediation::RetryAfter { seconds } if seconds > MAX_RETRY_AFTER_SECONDS => {
+            return Err(AnswerProblem::OutOfRange(format!(
+                "retry_after {seconds} s is more than {MAX_RETRY_AFTER_SECONDS} s"
+            )));
+        }
+        Remediation::ReduceParallelism { parallelism: 0 } => {
+            return Err(AnswerProblem::OutOfRange("reduce_parallelism to 0".into()));
+        }
+        _ => {}
+    }
     if hypothesis.evidence.is_empty() {
         return Err(AnswerProblem::NoEvidence);
     }

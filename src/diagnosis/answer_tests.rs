@@ -157,3 +157,25 @@ fn the_system_prompt_states_each_categorys_allowed_remediations() {
     );
     assert!(prompt.contains("state_backend → escalate"), "{prompt}");
 }
+
+#[test]
+fn ranges_left_out_of_a_providers_schema_are_enforced_here() {
+    let mut too_long_a_wait = valid();
+    too_long_a_wait["remediation"] = json!({"action": "retry_after", "seconds": 601});
+    assert_eq!(
+        validate_answer(&AnswerContent::Json(too_long_a_wait), &ids())
+            .unwrap_err()
+            .to_string(),
+        "the remediation is out of range: retry_after 601 s is more than 600 s"
+    );
+    let mut no_parallelism = valid();
+    no_parallelism["remediation"] = json!({"action": "reduce_parallelism", "parallelism": 0});
+    assert!(matches!(
+        validate_answer(&AnswerContent::Json(no_parallelism), &ids()),
+        Err(AnswerProblem::OutOfRange(_))
+    ));
+    let mut long_cause = valid();
+    long_cause["root_cause"] = json!("x".repeat(LONGEST_ROOT_CAUSE_CHARS + 50));
+    let cut = validate_answer(&AnswerContent::Json(long_cause), &ids()).unwrap();
+    assert_eq!(cut.root_cause.chars().count(), LONGEST_ROOT_CAUSE_CHARS + 1);
+}

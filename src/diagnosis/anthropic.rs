@@ -8,6 +8,7 @@ use super::answer::{AnswerContent, HYPOTHESIS_TOOL_NAME};
 use super::cost::TokenCounts;
 use super::http_chat::{HttpChat, WireFormat, turn_messages};
 use super::llm::Conversation;
+use super::schema::{SchemaDialect, for_dialect};
 use super::transport::{LlmError, RequestHeader};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
@@ -34,7 +35,7 @@ pub fn request_body(model: &str, conversation: &Conversation, schema: &Value) ->
         "tools": [{
             "name": HYPOTHESIS_TOOL_NAME,
             "description": "Report the single most likely hypothesis for the failure.",
-            "input_schema": schema,
+            "input_schema": for_dialect(schema, SchemaDialect::AnthropicTool),
         }],
         "tool_choice": {"type": "tool", "name": HYPOTHESIS_TOOL_NAME},
     })

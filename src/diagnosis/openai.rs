@@ -8,6 +8,7 @@ use super::answer::{AnswerContent, HYPOTHESIS_TOOL_NAME};
 use super::cost::TokenCounts;
 use super::http_chat::{HttpChat, WireFormat, turn_messages};
 use super::llm::Conversation;
+use super::schema::{SchemaDialect, for_dialect};
 use super::transport::{LlmError, RequestHeader};
 
 pub const OPENAI_BASE_URL: &str = "https://api.openai.com/v1";
@@ -41,6 +42,13 @@ pub fn request_body(
 ) -> Value {
     let mut messages = vec![json!({"role": "system", "content": conversation.system})];
     messages.extend(turn_messages(conversation));
+    // OpenAI itself takes only its strict subset; local servers take plain JSON Schema, ranges included.
+    let schema = match dialect {
+        Dialect::OpenAi => for_dialect(schema, SchemaDialect::OpenAiStrict),
+        Dialect::Ollama | Dialect::Compatible => {
+            for_dialect(schema, SchemaDialect::PlainJsonSchema)
+        }
+    };
     let mut body = json!({
         "model": model,
         "messages": messages,
