@@ -4,7 +4,10 @@
 //! it is refused with a 400 before the model says anything; so those two get the same shape without the length
 //! and range keywords, and agentlab enforces lengths and ranges itself when it validates the answer (`answer`).
 
-use serde_json::Value;
+use serde_json::{Value, json};
+
+use crate::contracts::Category;
+use crate::planner::category_policy;
 
 /// Which provider's schema rules the schema must keep to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,8 +16,12 @@ pub enum SchemaDialect {
     OpenAiStrict,
     /// Anthropic Messages API, a tool's `input_schema`.
     AnthropicTool,
-    /// llama.cpp's server, Ollama, vLLM and other OpenAI-compatible local servers: plain JSON Schema.
+    /// Ollama: plain JSON Schema.
     PlainJsonSchema,
+    /// llama.cpp's server, vLLM and other OpenAI-compatible servers: plain JSON Schema with one branch per category
+    /// (a root `anyOf`), each allowing only that category's remediations (`planner::category_policy`), so the
+    /// grammar a local model decodes under cannot pair a category with a remediation the policy refuses.
+    PerCategoryBranches,
 }
 
 /// Keywords that constrain lengths, ranges and string shapes: outside OpenAI's strict subset, and left out for
@@ -36,8 +43,32 @@ pub const CONSTRAINT_KEYWORDS: [&str; 10] = [
 pub fn for_dialect(plain: &Value, dialect: SchemaDialect) -> Value {
     match dialect {
         SchemaDialect::PlainJsonSchema => plain.clone(),
+        SchemaDialect::PerCategoryBranches => per_category_branches(plain),
         SchemaDialect::OpenAiStrict | SchemaDialect::AnthropicTool => without_constraints(plain),
     }
+}
+
+/// One copy of `plain` per category, its `category` fixed and its `remediation` branches cut to that category's
+/// allowed actions.
+fn per_category_branches(plain: &Value) -> Value {
+    let branches: Vec<Value> = Category::ALL
+        .iter()
+        .map(|category| {
+            let mut branch = plain.clone();
+            branch["properties"]["category"] =
+                json!({"type": "string", "enum": [category.as_str()]});
+            let allowed = category_policy::allowed_actions(*category);
+            if let Some(actions) = branch["properties"]["remediation"]["anyOf"].as_array_mut() {
+                actions.retain(|action| {
+                    action["properties"]["action"]["enum"][0]
+                        .as_str()
+                        .is_some_and(|name| allowed.contains(&name))
+                });
+            }
+            branch
+        })
+        .collect();
+    json!({"anyOf": branches})
 }
 
 fn without_constraints(value: &Value) -> Value {

@@ -129,3 +129,35 @@ fn a_property_named_like_a_keyword_is_not_dropped() {
     let stripped = for_dialect(&plain, SchemaDialect::OpenAiStrict);
     assert_eq!(stripped["properties"]["format"], json!({"type": "string"}));
 }
+
+/// llama.cpp converts a root `anyOf` into an alternation of grammars (grammars/README.md, "JSON Schemas → GBNF"
+/// supports anyOf/oneOf): each category's branch allows exactly its row of the policy table.
+#[test]
+fn compatible_servers_get_one_branch_per_category_with_only_its_allowed_remediations() {
+    use crate::contracts::Category;
+    use crate::planner::category_policy::allowed_actions;
+    let schema = sent(SchemaDialect::PerCategoryBranches);
+    let branches = schema["anyOf"].as_array().expect("a root anyOf");
+    assert_eq!(branches.len(), Category::ALL.len());
+    for (branch, category) in branches.iter().zip(Category::ALL) {
+        assert_eq!(
+            branch["properties"]["category"]["enum"],
+            json!([category.as_str()])
+        );
+        let actions: Vec<&str> = branch["properties"]["remediation"]["anyOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|action| action["properties"]["action"]["enum"][0].as_str().unwrap())
+            .collect();
+        let mut expected: Vec<&str> = allowed_actions(category).to_vec();
+        let mut got = actions.clone();
+        expected.sort();
+        got.sort();
+        assert_eq!(got, expected, "{}", category.as_str());
+        assert_eq!(
+            branch["properties"]["confidence"]["maximum"], 1,
+            "ranges stay for local servers"
+        );
+    }
+}
