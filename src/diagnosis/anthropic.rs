@@ -65,7 +65,16 @@ pub fn parse_response(body: &Value) -> Result<(AnswerContent, TokenCounts), LlmE
                 .join("\n"),
         ),
     };
-    let usage = body.get("usage").ok_or_else(|| invalid("no `usage`"))?;
+    // A valid answer without a usage block is kept; its tokens and cost are recorded as unknown.
+    let Some(usage) = body.get("usage") else {
+        return Ok((
+            content,
+            TokenCounts {
+                unreported: true,
+                ..TokenCounts::default()
+            },
+        ));
+    };
     let count = |key: &str| usage.get(key).and_then(Value::as_u64).unwrap_or(0);
     Ok((
         content,
@@ -74,6 +83,7 @@ pub fn parse_response(body: &Value) -> Result<(AnswerContent, TokenCounts), LlmE
             output: count("output_tokens"),
             cache_read: count("cache_read_input_tokens"),
             cache_write: count("cache_creation_input_tokens"),
+            unreported: false,
         },
     ))
 }
@@ -135,7 +145,8 @@ mod tests {
                 input: 2095,
                 output: 503,
                 cache_read: 20,
-                cache_write: 10
+                cache_write: 10,
+                unreported: false
             }
         );
         assert!(parse_response(&json!({"type": "message"})).is_err());

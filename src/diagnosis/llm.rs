@@ -165,7 +165,14 @@ impl LlmDiagnoser {
             cache_read_tokens: answer.tokens.cache_read,
             cache_write_tokens: answer.tokens.cache_write,
             cost_usd: quote.cost_usd(answer.tokens),
-            price: quote.label(),
+            price: if answer.tokens.unreported {
+                format!(
+                    "{}: cost unknown, the provider's answer had no usage block",
+                    self.chat.model()
+                )
+            } else {
+                quote.label()
+            },
             latency_ms: answer.latency_ms,
         }
     }
