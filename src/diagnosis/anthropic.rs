@@ -153,6 +153,11 @@ mod tests {
     }
 
     #[test]
+    fn the_worst_case_budget_check_covers_the_output_this_format_asks_for() {
+        assert!(u64::from(MAX_TOKENS) <= crate::diagnosis::llm::WORST_CASE_OUTPUT_TOKENS);
+    }
+
+    #[test]
     fn the_request_forces_the_hypothesis_tool() {
         let conversation = Conversation::new("system text".into(), "evidence".into());
         let body = request_body(

@@ -219,6 +219,11 @@ mod tests {
     }
 
     #[test]
+    fn the_worst_case_budget_check_covers_the_output_this_format_asks_for() {
+        assert!(u64::from(MAX_TOKENS) <= crate::diagnosis::llm::WORST_CASE_OUTPUT_TOKENS);
+    }
+
+    #[test]
     fn an_answer_without_usage_is_kept_with_its_usage_unknown() {
         let body = json!({"choices": [{"message": {"role": "assistant", "content": "{\"a\":1}"}}]});
         let (content, tokens) = parse_response(&body).unwrap();

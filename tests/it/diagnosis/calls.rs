@@ -468,3 +468,20 @@ async fn no_diagnoser_and_a_spent_budget_make_no_call() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_call_whose_worst_case_would_pass_the_budget_is_not_made() {
+    // claude-haiku-5-5 at $0.50 per million output tokens: 1,024 output tokens alone cost $0.000512, more than
+    // the $0.0005 budget, so not even the first call is made.
+    check(
+        Input {
+            budget_usd_per_incident: Some(0.0005),
+            ..Input::new("anthropic:claude-haiku-5-5", vec![])
+        },
+        Expect {
+            reason_mentions: &["could cost up to $0.0", "1024 output tokens"],
+            ..FAILED_WITHOUT_RETRY
+        },
+    )
+    .await;
+}
