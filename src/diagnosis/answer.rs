@@ -9,7 +9,9 @@
 
 use serde_json::{Value, json};
 
-use crate::contracts::{Category, Hypothesis};
+use crate::contracts::{Category, Hypothesis, Remediation};
+use crate::planner::category_policy;
+use crate::planner::policy::MAX_RETRY_AFTER_SECONDS;
 
 /// The tool / schema name the providers see.
 pub const HYPOTHESIS_TOOL_NAME: &str = "report_hypothesis";
@@ -37,13 +39,25 @@ come back); reduce_parallelism {{parallelism ≥ 1}} (concurrent operations cont
 broken and must be recreated; a person approves it); escalate (a person must change code, configuration, \
 permissions or infrastructure). Nothing else exists: no destroy, no unlock, no shell.\n\
 - confidence: 0.0 to 1.0.\n\
+The remediation must be one the category allows: {}.\n\
 Hypotheses listed as ruled out were tried and did not fix the failure: do not propose them again.",
-        categories.join(", ")
+        categories.join(", "),
+        Category::ALL
+            .iter()
+            .map(|category| format!(
+                "{} → {}",
+                category.as_str(),
+                category_policy::allowed_actions(*category).join(" or ")
+            ))
+            .collect::<Vec<_>>()
+            .join("; ")
     )
 }
 
-/// The JSON Schema of a hypothesis, with `evidence` restricted to `presented_ids`. It stays within what
-/// OpenAI's strict mode accepts (every property required, no additional properties).
+/// The JSON Schema of a hypothesis, with `evidence` restricted to `presented_ids`: plain JSON Schema with lengths
+/// and ranges. Every property is required and no object takes additional properties; `schema::for_dialect` drops
+/// the length and range keywords for the providers whose rules leave them out, and `validate_answer` enforces
+/// them for every provider.
 pub fn hypothesis_schema(presented_ids: &[String]) -> Value {
     let categories: Vec<&str> = Category::ALL
         .iter()
@@ -69,7 +83,7 @@ pub fn hypothesis_schema(presented_ids: &[String]) -> Value {
             "evidence": {"type": "array", "items": {"type": "string", "enum": presented_ids}},
             "remediation": {"anyOf": [
                 action("retry", None),
-                action("retry_after", Some(("seconds", json!({"type": "integer", "minimum": 0, "maximum": 600})))),
+                action("retry_after", Some(("seconds", json!({"type": "integer", "minimum": 0, "maximum": MAX_RETRY_AFTER_SECONDS})))),
                 action("reduce_parallelism", Some(("parallelism", json!({"type": "integer", "minimum": 1})))),
                 action("reinit_upgrade", None),
                 action("replace", Some(("address", json!({"type": "string"})))),
@@ -112,6 +126,30 @@ pub enum AnswerProblem {
     EmptyRootCause,
     #[error("the confidence {0} is not a number between 0 and 1")]
     BadConfidence(f64),
+    #[error("the remediation is out of range: {0}")]
+    OutOfRange(String),
+    #[error(
+        "the remediation `{action}` is not allowed for the category `{category}` (allowed: {allowed})",
+        category = .hypothesis.category.as_str(),
+        action = .hypothesis.remediation.action_name(),
+        allowed = category_policy::allowed_actions(.hypothesis.category).join(", ")
+    )]
+    RemediationNotAllowed { hypothesis: Box<Hypothesis> },
+}
+
+impl AnswerProblem {
+    /// The answer's hypothesis with its category's default remediation, when the only thing wrong with it is a
+    /// remediation outside the policy's table (`planner::category_policy`).
+    pub fn with_policy_default(&self) -> Option<Hypothesis> {
+        match self {
+            Self::RemediationNotAllowed { hypothesis } => {
+                let mut hypothesis = (**hypothesis).clone();
+                hypothesis.remediation = category_policy::default_remediation(hypothesis.category);
+                Some(hypothesis)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Checks an answer and returns the hypothesis it holds.
@@ -139,6 +177,18 @@ pub fn validate_answer(
             + "…";
     }
     hypothesis.confidence = normalise_confidence(hypothesis.confidence)?;
+    // Lengths and ranges are agentlab's to enforce: OpenAI's strict subset and Anthropic's tools do not carry them.
+    match hypothesis.remediation {
+        Remediation::RetryAfter { seconds } if seconds > MAX_RETRY_AFTER_SECONDS => {
+            return Err(AnswerProblem::OutOfRange(format!(
+                "retry_after {seconds} s is more than {MAX_RETRY_AFTER_SECONDS} s"
+            )));
+        }
+        Remediation::ReduceParallelism { parallelism: 0 } => {
+            return Err(AnswerProblem::OutOfRange("reduce_parallelism to 0".into()));
+        }
+        _ => {}
+    }
     if hypothesis.evidence.is_empty() {
         return Err(AnswerProblem::NoEvidence);
     }
@@ -155,6 +205,11 @@ pub fn validate_answer(
         ));
     }
     hypothesis.evidence.dedup();
+    if !category_policy::allows(hypothesis.category, &hypothesis.remediation) {
+        return Err(AnswerProblem::RemediationNotAllowed {
+            hypothesis: Box::new(hypothesis),
+        });
+    }
     Ok(hypothesis)
 }
 
@@ -217,6 +272,16 @@ fn preview(text: &str) -> String {
 
 /// The follow-up message of the one repair attempt.
 pub fn repair_request(problem: &AnswerProblem, presented_ids: &[String]) -> String {
+    if let AnswerProblem::RemediationNotAllowed { hypothesis } = problem {
+        return format!(
+            "Your answer was refused: {problem}. Answer again with the same {HYPOTHESIS_TOOL_NAME} schema; for the \
+category `{}` the remediation must be one of: {}. If another category fits the evidence better, use that \
+category and one of its allowed remediations. Evidence ids: {}.",
+            hypothesis.category.as_str(),
+            category_policy::allowed_actions(hypothesis.category).join(", "),
+            presented_ids.join(", ")
+        );
+    }
     format!(
         "Your answer was refused: {problem}. Answer again with exactly one hypothesis that matches the \
 {HYPOTHESIS_TOOL_NAME} schema: a category from the list, a remediation that is one of retry, retry_after, \

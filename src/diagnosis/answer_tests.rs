@@ -100,3 +100,82 @@ fn the_schema_closes_the_remediation_union_and_the_evidence_ids() {
     );
     assert_eq!(schema["additionalProperties"], json!(false));
 }
+
+#[test]
+fn a_remediation_outside_the_categorys_row_is_repaired_naming_the_allowed_actions_then_defaulted() {
+    let mut state_backend_retry = valid();
+    state_backend_retry["category"] = json!("state_backend");
+    state_backend_retry["remediation"] = json!({"action": "reinit_upgrade"});
+    let problem = validate_answer(&AnswerContent::Json(state_backend_retry), &ids()).unwrap_err();
+    assert_eq!(
+        problem.to_string(),
+        "the remediation `reinit_upgrade` is not allowed for the category `state_backend` (allowed: escalate)"
+    );
+    let repair = repair_request(&problem, &ids());
+    assert!(
+        repair
+            .contains("for the category `state_backend` the remediation must be one of: escalate"),
+        "{repair}"
+    );
+    let defaulted = problem.with_policy_default().expect("a policy default");
+    assert_eq!(defaulted.category, Category::StateBackend);
+    assert_eq!(defaulted.remediation, Remediation::Escalate);
+    assert_eq!(defaulted.evidence, vec!["E2".to_string()]);
+
+    let mut lock_escalated = valid();
+    lock_escalated["remediation"] = json!({"action": "escalate"});
+    let problem = validate_answer(&AnswerContent::Json(lock_escalated), &ids()).unwrap_err();
+    assert!(
+        repair_request(&problem, &ids())
+            .contains("must be one of: reduce_parallelism, retry_after"),
+        "{problem}"
+    );
+    assert_eq!(
+        problem
+            .with_policy_default()
+            .map(|hypothesis| hypothesis.remediation),
+        Some(Remediation::ReduceParallelism { parallelism: 1 })
+    );
+
+    let mut network_wait = valid();
+    network_wait["category"] = json!("network");
+    network_wait["remediation"] = json!({"action": "retry_after", "seconds": 60});
+    assert!(validate_answer(&AnswerContent::Json(network_wait), &ids()).is_ok());
+    assert_eq!(
+        AnswerProblem::NoEvidence.with_policy_default(),
+        None,
+        "only a remediation outside the table has a policy default"
+    );
+}
+
+#[test]
+fn the_system_prompt_states_each_categorys_allowed_remediations() {
+    let prompt = system_prompt();
+    assert!(
+        prompt.contains("transient_lock → reduce_parallelism or retry_after"),
+        "{prompt}"
+    );
+    assert!(prompt.contains("state_backend → escalate"), "{prompt}");
+}
+
+#[test]
+fn ranges_left_out_of_a_providers_schema_are_enforced_here() {
+    let mut too_long_a_wait = valid();
+    too_long_a_wait["remediation"] = json!({"action": "retry_after", "seconds": 601});
+    assert_eq!(
+        validate_answer(&AnswerContent::Json(too_long_a_wait), &ids())
+            .unwrap_err()
+            .to_string(),
+        "the remediation is out of range: retry_after 601 s is more than 600 s"
+    );
+    let mut no_parallelism = valid();
+    no_parallelism["remediation"] = json!({"action": "reduce_parallelism", "parallelism": 0});
+    assert!(matches!(
+        validate_answer(&AnswerContent::Json(no_parallelism), &ids()),
+        Err(AnswerProblem::OutOfRange(_))
+    ));
+    let mut long_cause = valid();
+    long_cause["root_cause"] = json!("x".repeat(LONGEST_ROOT_CAUSE_CHARS + 50));
+    let cut = validate_answer(&AnswerContent::Json(long_cause), &ids()).unwrap();
+    assert_eq!(cut.root_cause.chars().count(), LONGEST_ROOT_CAUSE_CHARS + 1);
+}

@@ -8,6 +8,7 @@ use super::answer::{AnswerContent, HYPOTHESIS_TOOL_NAME};
 use super::cost::TokenCounts;
 use super::http_chat::{HttpChat, WireFormat, turn_messages};
 use super::llm::Conversation;
+use super::schema::{SchemaDialect, for_dialect};
 use super::transport::{LlmError, RequestHeader};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
@@ -34,7 +35,7 @@ pub fn request_body(model: &str, conversation: &Conversation, schema: &Value) ->
         "tools": [{
             "name": HYPOTHESIS_TOOL_NAME,
             "description": "Report the single most likely hypothesis for the failure.",
-            "input_schema": schema,
+            "input_schema": for_dialect(schema, SchemaDialect::AnthropicTool),
         }],
         "tool_choice": {"type": "tool", "name": HYPOTHESIS_TOOL_NAME},
     })
@@ -64,7 +65,16 @@ pub fn parse_response(body: &Value) -> Result<(AnswerContent, TokenCounts), LlmE
                 .join("\n"),
         ),
     };
-    let usage = body.get("usage").ok_or_else(|| invalid("no `usage`"))?;
+    // A valid answer without a usage block is kept; its tokens and cost are recorded as unknown.
+    let Some(usage) = body.get("usage") else {
+        return Ok((
+            content,
+            TokenCounts {
+                unreported: true,
+                ..TokenCounts::default()
+            },
+        ));
+    };
     let count = |key: &str| usage.get(key).and_then(Value::as_u64).unwrap_or(0);
     Ok((
         content,
@@ -73,6 +83,7 @@ pub fn parse_response(body: &Value) -> Result<(AnswerContent, TokenCounts), LlmE
             output: count("output_tokens"),
             cache_read: count("cache_read_input_tokens"),
             cache_write: count("cache_creation_input_tokens"),
+            unreported: false,
         },
     ))
 }
@@ -134,10 +145,16 @@ mod tests {
                 input: 2095,
                 output: 503,
                 cache_read: 20,
-                cache_write: 10
+                cache_write: 10,
+                unreported: false
             }
         );
         assert!(parse_response(&json!({"type": "message"})).is_err());
+    }
+
+    #[test]
+    fn the_worst_case_budget_check_covers_the_output_this_format_asks_for() {
+        assert!(u64::from(MAX_TOKENS) <= crate::diagnosis::llm::WORST_CASE_OUTPUT_TOKENS);
     }
 
     #[test]

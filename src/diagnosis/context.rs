@@ -5,7 +5,8 @@
 //! hypothesis can cite them and a citation can be checked. Hypotheses already tried are listed as ruled out.
 //! Every text passes through the redactor first, including the values of variables the project itself declares
 //! `sensitive`. When it is all too long, the log and the files lose their middle — never the lines that carry an
-//! error — and the prompt says how many tokens were kept and dropped.
+//! error — and the prompt says how many tokens were kept and dropped. The budget is a hard cap on the prompt:
+//! with hundreds of errors the first is kept whole and the rest that do not fit are left out and named.
 
 use std::path::Path;
 
@@ -48,6 +49,8 @@ pub struct DiagnosisContext {
     pub ruled_out: Vec<Hypothesis>,
     pub kept_tokens: usize,
     pub dropped_tokens: usize,
+    /// Titles of the evidence items left out whole to keep the prompt within the budget (the prompt says so).
+    pub left_out: Vec<String>,
 }
 
 impl DiagnosisContext {
@@ -64,7 +67,7 @@ impl DiagnosisContext {
             draft.title = redactor.redact(&draft.title);
         }
         let original_tokens: usize = drafts.iter().map(|draft| tokens(&draft.text)).sum();
-        fit_to_budget(&mut drafts, token_budget);
+        let left_out = fit_to_budget(&mut drafts, token_budget);
         let kept_tokens: usize = drafts.iter().map(|draft| tokens(&draft.text)).sum();
         let items = drafts
             .into_iter()
@@ -90,6 +93,7 @@ impl DiagnosisContext {
             ruled_out,
             kept_tokens,
             dropped_tokens: original_tokens.saturating_sub(kept_tokens),
+            left_out,
         }
     }
 
@@ -124,6 +128,21 @@ impl DiagnosisContext {
             "\nContext budget: {} tokens kept, {} tokens dropped (long logs and files lost their middle; error lines were kept).\n",
             self.kept_tokens, self.dropped_tokens
         ));
+        if !self.left_out.is_empty() {
+            const LISTED: usize = 5;
+            let listed: Vec<&str> = self
+                .left_out
+                .iter()
+                .take(LISTED)
+                .map(String::as_str)
+                .collect();
+            prompt.push_str(&format!(
+                "Left out whole to stay within the budget: {} evidence item(s) ({}{}); the first error is shown whole.\n",
+                self.left_out.len(),
+                listed.join("; "),
+                if self.left_out.len() > LISTED { "; …" } else { "" }
+            ));
+        }
         prompt
     }
 }
@@ -235,32 +254,58 @@ pub fn tokens(text: &str) -> usize {
     text.len().div_ceil(CHARS_PER_TOKEN)
 }
 
-/// Shrinks the drafts until their total fits `budget`. Phase, errors and failed checks are what the diagnosis is
-/// about: they are only trimmed (middle out, error lines kept) when one alone would take over a third of the
-/// budget. The log tail may use half of what is left, the state log a little, the files the rest; a file that
-/// would keep less than a useful minimum is dropped whole.
-fn fit_to_budget(drafts: &mut [Draft], budget: usize) {
-    let total: usize = drafts.iter().map(|d| tokens(&d.text)).sum();
-    if total <= budget {
-        return;
+/// Shrinks the drafts until their total fits `budget`, a hard cap on the prompt whatever the number of errors.
+/// Phase, errors and failed checks are what the diagnosis is about: the first error is kept whole (up to half the
+/// budget), the others trimmed (middle out, error lines kept) to a third of the budget each and taken in order
+/// while they fit; those that do not fit are left out whole and their titles returned, for the prompt to say so.
+/// The log tail may use half of what is left, the state log a little, the files the rest; a file that would keep
+/// less than a useful minimum is dropped whole. Each item's header counts against the budget too.
+fn fit_to_budget(drafts: &mut [Draft], budget: usize) -> Vec<String> {
+    let cost = |draft: &Draft| tokens(&draft.text) + tokens(&draft.title) + ITEM_OVERHEAD_TOKENS;
+    let total: usize = drafts.iter().map(cost).sum();
+    if total + PROMPT_OVERHEAD_TOKENS <= budget {
+        return Vec::new();
     }
     let essential_cap = (budget / 3).max(64);
-    for draft in drafts.iter_mut().filter(|d| is_essential(d.kind)) {
-        draft.text = trim_middle(&draft.text, essential_cap);
-    }
-    let essential: usize = drafts
+    let first_error_cap = (budget / 2).max(64);
+    let first_error = drafts
         .iter()
-        .filter(|d| is_essential(d.kind))
-        .map(|d| tokens(&d.text))
-        .sum();
-    let mut left = budget.saturating_sub(essential);
+        .position(|draft| draft.kind == EvidenceKind::TerraformError);
+    let mut essential_left = budget.saturating_sub(PROMPT_OVERHEAD_TOKENS);
+    let mut left_out = Vec::new();
+    // The first error before every other item, then the rest in their order.
+    let order: Vec<usize> = first_error
+        .into_iter()
+        .chain((0..drafts.len()).filter(|index| Some(*index) != first_error))
+        .collect();
+    for index in order {
+        let draft = &mut drafts[index];
+        if !is_essential(draft.kind) {
+            continue;
+        }
+        let cap = if Some(index) == first_error {
+            first_error_cap
+        } else {
+            essential_cap
+        };
+        draft.text = hard_cut(&trim_middle(&draft.text, cap), cap);
+        let needed = cost(draft);
+        if needed <= essential_left {
+            essential_left -= needed;
+        } else {
+            left_out.push(draft.title.clone());
+            draft.text.clear();
+        }
+    }
+    let mut left = essential_left;
     let state_log_share = left / 8;
     for draft in drafts
         .iter_mut()
         .filter(|d| d.kind == EvidenceKind::StateLog)
     {
-        draft.text = trim_middle(&draft.text, state_log_share);
-        left = left.saturating_sub(tokens(&draft.text));
+        let share = state_log_share.saturating_sub(tokens(&draft.title) + ITEM_OVERHEAD_TOKENS);
+        draft.text = hard_cut(&trim_middle(&draft.text, share), share);
+        left = left.saturating_sub(cost(draft));
     }
     let has_files = drafts.iter().any(|d| d.kind == EvidenceKind::ProjectFile);
     let log_share = if has_files { left / 2 } else { left };
@@ -268,8 +313,9 @@ fn fit_to_budget(drafts: &mut [Draft], budget: usize) {
         .iter_mut()
         .filter(|d| d.kind == EvidenceKind::LogTail)
     {
-        draft.text = trim_middle(&draft.text, log_share);
-        left = left.saturating_sub(tokens(&draft.text));
+        let share = log_share.saturating_sub(tokens(&draft.title) + ITEM_OVERHEAD_TOKENS);
+        draft.text = hard_cut(&trim_middle(&draft.text, share), share);
+        left = left.saturating_sub(cost(draft));
     }
     const MINIMUM_USEFUL_FILE_TOKENS: usize = 48;
     let mut files: Vec<&mut Draft> = drafts
@@ -285,9 +331,33 @@ fn fit_to_budget(drafts: &mut [Draft], budget: usize) {
             draft.text.clear();
             continue;
         }
-        draft.text = trim_middle(&draft.text, share);
-        left = left.saturating_sub(tokens(&draft.text));
+        let share = share.saturating_sub(tokens(&draft.title) + ITEM_OVERHEAD_TOKENS);
+        draft.text = hard_cut(&trim_middle(&draft.text, share), share);
+        left = left.saturating_sub(cost(draft));
     }
+    left_out
+}
+
+/// Tokens of an item's header (`=== E12 · … ===` and the blank lines around it), besides its title.
+const ITEM_OVERHEAD_TOKENS: usize = 6;
+
+/// Tokens of the prompt's fixed text: its opening line, the ruled-out list's heading and the budget notes.
+const PROMPT_OVERHEAD_TOKENS: usize = 150;
+
+/// `text` cut to at most `max_tokens`, keeping its head: `trim_middle` keeps every error line even past its cap,
+/// and a hard budget may not.
+fn hard_cut(text: &str, max_tokens: usize) -> String {
+    let limit = max_tokens * CHARS_PER_TOKEN;
+    if text.len() <= limit {
+        return text.to_string();
+    }
+    let marker = "\n… [cut to fit the token budget]";
+    let keep = limit.saturating_sub(marker.len());
+    let cut = (0..=keep)
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0);
+    format!("{}{marker}", &text[..cut])
 }
 
 fn is_essential(kind: EvidenceKind) -> bool {

@@ -176,3 +176,49 @@ fn failed_checks_list_the_addresses_terraform_reports_and_earlier_hypotheses_are
 fn trim_middle_keeps_short_texts_whole() {
     assert_eq!(trim_middle("a\nb", 10), "a\nb");
 }
+
+#[test]
+fn three_hundred_errors_stay_within_the_token_budget_with_the_first_error_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"null_resource\" \"x\" {}\n".repeat(200),
+    )
+    .unwrap();
+    let first = "error creating container: received an HTTP 500 response - Reason: can't lock file '/var/lock/lxc/lock-901.conf' - got timeout";
+    let mut terraform = failed_apply(first, (0..400).map(|i| format!("log line {i}")).collect());
+    for index in 1..300 {
+        terraform.diagnostics.push(Diagnostic {
+            severity: Severity::Error,
+            summary: format!("error number {index}"),
+            detail: format!("error creating container {index}: received an HTTP 500 response - Reason: can't lock file '/var/lock/lxc/lock-{index}.conf' - got timeout, and a long tail of words to make the item bigger than a line"),
+            address: Some(format!("null_resource.container[{index}]")),
+        });
+    }
+    for budget in [2_000, 6_000] {
+        let context = DiagnosisContext::assemble(
+            &request(dir.path().to_path_buf(), terraform.clone()),
+            &Redactor::new(),
+            budget,
+        );
+        let prompt = context.render_prompt();
+        let used = tokens(&prompt);
+        eprintln!(
+            "budget {budget}: prompt {used} tokens, {} items left out",
+            context.left_out.len()
+        );
+        assert!(
+            used <= budget + budget / 20,
+            "{used} tokens for a budget of {budget}"
+        );
+        assert!(prompt.contains(first), "the first error is whole");
+        assert!(!context.left_out.is_empty());
+        assert!(
+            prompt.contains(&format!(
+                "Left out whole to stay within the budget: {} evidence item(s)",
+                context.left_out.len()
+            )),
+            "{prompt}"
+        );
+    }
+}

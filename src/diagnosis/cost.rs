@@ -26,6 +26,8 @@ pub struct TokenCounts {
     pub output: u64,
     pub cache_read: u64,
     pub cache_write: u64,
+    /// The provider's answer had no usage block: the counts are unknown (zeros), and so is the cost.
+    pub unreported: bool,
 }
 
 /// Where a price came from.
@@ -158,6 +160,7 @@ mod tests {
             output: 300,
             cache_read: 1_000,
             cache_write: 400,
+            unreported: false,
         };
         let expected = (2_000.0 * 1.00 + 300.0 * 5.00 + 1_000.0 * 0.10 + 400.0 * 1.25) / 1e6;
         assert!((quote.cost_usd(tokens) - expected).abs() < 1e-12);

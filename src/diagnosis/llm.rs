@@ -62,6 +62,10 @@ pub trait StructuredChat: Send + Sync {
     ) -> Result<ChatAnswer, LlmError>;
 }
 
+/// The most output tokens any wire format asks a model for (Anthropic's `max_tokens`; chat completions ask 800):
+/// the worst case of a call's answer, counted before the call against the incident budget.
+pub const WORST_CASE_OUTPUT_TOKENS: u64 = 1024;
+
 /// The LLM half of the diagnosis chain.
 pub struct LlmDiagnoser {
     pub chat: Box<dyn StructuredChat>,
@@ -91,6 +95,9 @@ impl LlmDiagnoser {
                 context.dropped_tokens
             )
         };
+        if let Some(refusal) = self.over_budget_refusal(&conversation, spent_usd) {
+            return self.unavailable(refusal, usage);
+        }
         let first = match self.chat.ask(&conversation, &schema).await {
             Ok(answer) => answer,
             Err(error) => return self.unavailable(format!("LLM call failed: {error}"), usage),
@@ -103,6 +110,16 @@ impl LlmDiagnoser {
         tracing::warn!(%problem, "LLM answer refused, asking once more");
         let spent_now = spent_usd + usage.iter().map(|u| u.cost_usd).sum::<f64>();
         if spent_now >= self.budget_usd_per_incident {
+            if let Some(hypothesis) = problem.with_policy_default() {
+                return self.found(
+                    hypothesis,
+                    usage,
+                    format!(
+                        "{}; {problem}, so the policy's default was used (no budget for a repair)",
+                        note(1)
+                    ),
+                );
+            }
             return self.unavailable(
                 format!("the LLM's answer was invalid ({problem}) and the incident budget is spent, so no repair was asked"),
                 usage,
@@ -116,6 +133,24 @@ impl LlmDiagnoser {
             role: Role::User,
             text: repair_request(&problem, &presented),
         });
+        if let Some(refusal) = self.over_budget_refusal(&conversation, spent_now) {
+            if let Some(hypothesis) = problem.with_policy_default() {
+                return self.found(
+                    hypothesis,
+                    usage,
+                    format!(
+                        "{}; {problem}, so the policy's default was used ({refusal})",
+                        note(1)
+                    ),
+                );
+            }
+            return self.unavailable(
+                format!(
+                    "the LLM's answer was invalid ({problem}) and no repair was asked: {refusal}"
+                ),
+                usage,
+            );
+        }
         let second = match self.chat.ask(&conversation, &schema).await {
             Ok(answer) => answer,
             Err(error) => {
@@ -128,11 +163,43 @@ impl LlmDiagnoser {
         usage.push(self.usage_of(&second));
         match validate_answer(&second.content, &presented) {
             Ok(hypothesis) => self.found(hypothesis, usage, note(2)),
-            Err(again) => self.unavailable(
-                format!("the LLM's answer was invalid twice: first {problem}; then {again}"),
-                usage,
-            ),
+            Err(again) => match again.with_policy_default() {
+                Some(hypothesis) => self.found(
+                    hypothesis,
+                    usage,
+                    format!(
+                        "{}; after the repair {again}, so the policy's default was used",
+                        note(2)
+                    ),
+                ),
+                None => self.unavailable(
+                    format!("the LLM's answer was invalid twice: first {problem}; then {again}"),
+                    usage,
+                ),
+            },
         }
+    }
+
+    /// Why the next call may not be made: its worst case (the whole prompt plus the most output tokens any wire
+    /// format asks for, at the model's price) would take the incident past its budget.
+    fn over_budget_refusal(&self, conversation: &Conversation, spent_usd: f64) -> Option<String> {
+        let prompt_tokens = super::context::tokens(&conversation.system)
+            + conversation
+                .turns
+                .iter()
+                .map(|turn| super::context::tokens(&turn.text))
+                .sum::<usize>();
+        let worst = self.prices.quote(self.chat.model()).cost_usd(TokenCounts {
+            input: prompt_tokens as u64,
+            output: WORST_CASE_OUTPUT_TOKENS,
+            ..TokenCounts::default()
+        });
+        (spent_usd + worst > self.budget_usd_per_incident).then(|| {
+            format!(
+                "the next call could cost up to ${worst:.4} ({prompt_tokens} prompt tokens and {WORST_CASE_OUTPUT_TOKENS} output tokens), and ${spent_usd:.4} of the incident's ${:.4} is spent; raise [llm] budget_usd_per_incident to allow it",
+                self.budget_usd_per_incident
+            )
+        })
     }
 
     fn usage_of(&self, answer: &ChatAnswer) -> Usage {
@@ -145,7 +212,14 @@ impl LlmDiagnoser {
             cache_read_tokens: answer.tokens.cache_read,
             cache_write_tokens: answer.tokens.cache_write,
             cost_usd: quote.cost_usd(answer.tokens),
-            price: quote.label(),
+            price: if answer.tokens.unreported {
+                format!(
+                    "{}: cost unknown, the provider's answer had no usage block",
+                    self.chat.model()
+                )
+            } else {
+                quote.label()
+            },
             latency_ms: answer.latency_ms,
         }
     }

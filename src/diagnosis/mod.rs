@@ -19,6 +19,7 @@ pub mod llm;
 pub mod openai;
 pub mod project_files;
 pub mod replay;
+pub mod schema;
 pub mod transport;
 
 use std::collections::BTreeMap;

@@ -8,6 +8,7 @@ use super::answer::{AnswerContent, HYPOTHESIS_TOOL_NAME};
 use super::cost::TokenCounts;
 use super::http_chat::{HttpChat, WireFormat, turn_messages};
 use super::llm::Conversation;
+use super::schema::{SchemaDialect, for_dialect};
 use super::transport::{LlmError, RequestHeader};
 
 pub const OPENAI_BASE_URL: &str = "https://api.openai.com/v1";
@@ -41,6 +42,13 @@ pub fn request_body(
 ) -> Value {
     let mut messages = vec![json!({"role": "system", "content": conversation.system})];
     messages.extend(turn_messages(conversation));
+    // OpenAI itself takes only its strict subset; local servers take plain JSON Schema, ranges included.
+    let schema = match dialect {
+        Dialect::OpenAi => for_dialect(schema, SchemaDialect::OpenAiStrict),
+        Dialect::Ollama | Dialect::Compatible => {
+            for_dialect(schema, SchemaDialect::PlainJsonSchema)
+        }
+    };
     let mut body = json!({
         "model": model,
         "messages": messages,
@@ -84,7 +92,16 @@ pub fn parse_response(body: &Value) -> Result<(AnswerContent, TokenCounts), LlmE
             },
         },
     };
-    let usage = body.get("usage").ok_or_else(|| invalid("no `usage`"))?;
+    // A valid answer without a usage block is kept; its tokens and cost are recorded as unknown.
+    let Some(usage) = body.get("usage") else {
+        return Ok((
+            AnswerContent::Text(text),
+            TokenCounts {
+                unreported: true,
+                ..TokenCounts::default()
+            },
+        ));
+    };
     let prompt = usage
         .get("prompt_tokens")
         .and_then(Value::as_u64)
@@ -103,6 +120,7 @@ pub fn parse_response(body: &Value) -> Result<(AnswerContent, TokenCounts), LlmE
                 .unwrap_or(0),
             cache_read: cached,
             cache_write: 0,
+            unreported: false,
         },
     ))
 }
@@ -181,7 +199,8 @@ mod tests {
                 input: 176,
                 output: 80,
                 cache_read: 1024,
-                cache_write: 0
+                cache_write: 0,
+                unreported: false
             }
         );
     }
@@ -197,6 +216,23 @@ mod tests {
             parse_response(&body).unwrap().0,
             AnswerContent::Text("{\"a\":1}".into())
         );
+    }
+
+    #[test]
+    fn the_worst_case_budget_check_covers_the_output_this_format_asks_for() {
+        assert!(u64::from(MAX_TOKENS) <= crate::diagnosis::llm::WORST_CASE_OUTPUT_TOKENS);
+    }
+
+    #[test]
+    fn an_answer_without_usage_is_kept_with_its_usage_unknown() {
+        let body = json!({"choices": [{"message": {"role": "assistant", "content": "{\"a\":1}"}}]});
+        let (content, tokens) = parse_response(&body).unwrap();
+        assert_eq!(content, AnswerContent::Text("{\"a\":1}".into()));
+        assert!(tokens.unreported);
+        assert_eq!((tokens.input, tokens.output), (0, 0));
+        let anthropic = json!({"content": [{"type": "tool_use", "name": "report_hypothesis", "input": {"a": 1}}]});
+        let (_, tokens) = super::super::anthropic::parse_response(&anthropic).unwrap();
+        assert!(tokens.unreported);
     }
 
     #[test]

@@ -39,6 +39,10 @@ pub enum LlmError {
         "the provider's spend limit is reached: {message}; raise the limit or add credit, then re-run (agentlab diagnose --record)"
     )]
     SpendLimit { message: String },
+    #[error(
+        "the provider refused the response schema ({status}): {message}; this is agentlab's schema, not an outage: report it"
+    )]
+    SchemaRefused { status: u16, message: String },
     #[error("gave up after {attempts} attempts: {last}")]
     RetriesExhausted { attempts: u32, last: String },
     #[error("the provider's answer is not the documented shape: {message}")]
@@ -164,6 +168,9 @@ fn judge_status(
         }),
         429 if is_spend_limit(body) => Verdict::Fail(LlmError::SpendLimit { message }),
         400 if is_spend_limit(body) => Verdict::Fail(LlmError::SpendLimit { message }),
+        400 | 422 if is_schema_refusal(&message) => {
+            Verdict::Fail(LlmError::SchemaRefused { status, message })
+        }
         408 | 409 | 429 | 500..=599 => Verdict::Retry {
             wait: policy.wait_capped(retry_after, attempt),
             why: format!("status {status}: {message}"),
@@ -203,6 +210,22 @@ pub fn error_message(body: &str) -> String {
             text
         }
     })
+}
+
+/// A 400 that is about the schema sent ("Invalid schema for response_format ...", "input_schema: ... is not
+/// supported"), not about the model name or the request otherwise.
+fn is_schema_refusal(message: &str) -> bool {
+    let lower = message.to_lowercase();
+    (lower.contains("schema"))
+        && [
+            "invalid",
+            "not permitted",
+            "not supported",
+            "unsupported",
+            "not allowed",
+        ]
+        .iter()
+        .any(|word| lower.contains(word))
 }
 
 /// Anthropic says so in the message of a 429/400; OpenAI uses the code `insufficient_quota`.
@@ -277,6 +300,26 @@ mod tests {
         assert!(matches!(
             judge(400, &anthropic("invalid_request_error", "model: not found")),
             Verdict::Fail(LlmError::BadRequest { .. })
+        ));
+        let openai_schema = serde_json::json!({"error": {"message": "Invalid schema for response_format 'report_hypothesis': In context=('properties', 'root_cause'), 'maxLength' is not permitted.", "type": "invalid_request_error", "param": "response_format", "code": null}}).to_string();
+        match judge(400, &openai_schema) {
+            Verdict::Fail(error @ LlmError::SchemaRefused { .. }) => assert!(
+                error
+                    .to_string()
+                    .starts_with("the provider refused the response schema (400): "),
+                "{error}"
+            ),
+            other => panic!("a schema 400 is a schema refusal, not an outage: {other:?}"),
+        }
+        assert!(matches!(
+            judge(
+                400,
+                &anthropic(
+                    "invalid_request_error",
+                    "tools.0.custom.input_schema: JSON schema is invalid"
+                )
+            ),
+            Verdict::Fail(LlmError::SchemaRefused { .. })
         ));
         assert!(matches!(
             judge(

@@ -88,6 +88,7 @@ impl EvalReport {
                 model.median_latency_ms,
             ));
         }
+        text.push_str(&self.category_accuracy_markdown());
         let failed: Vec<&EvalResult> = self.results.iter().filter(|result| !result.pass).collect();
         if !failed.is_empty() {
             text.push_str("\nWhy results did not pass:\n\n");
@@ -100,6 +101,34 @@ impl EvalReport {
                     result.failures.join("; ")
                 ));
             }
+        }
+        text
+    }
+}
+
+impl EvalReport {
+    /// Per model and expected category: how many runs named the right category. Pass rate alone hides a model
+    /// that names categories well and picks actions badly, or the reverse.
+    fn category_accuracy_markdown(&self) -> String {
+        let mut rows: std::collections::BTreeMap<(&str, &str), (usize, usize)> = Default::default();
+        for result in &self.results {
+            let Some(expected) = result.expected_category.as_deref() else {
+                continue;
+            };
+            let entry = rows.entry((result.model.as_str(), expected)).or_default();
+            entry.1 += 1;
+            if result.category.as_deref() == Some(expected) {
+                entry.0 += 1;
+            }
+        }
+        if rows.is_empty() {
+            return String::new();
+        }
+        let mut text = String::from(
+            "\n| model | expected category | category right | runs |\n|---|---|---:|---:|\n",
+        );
+        for ((model, category), (right, runs)) in rows {
+            text.push_str(&format!("| {model} | {category} | {right} | {runs} |\n"));
         }
         text
     }
@@ -212,6 +241,27 @@ mod tests {
         let markdown = report.to_markdown();
         assert!(markdown.contains("| a | 75% ± 22% |"), "{markdown}");
         assert!(markdown.contains("category unknown instead of network"));
+    }
+
+    #[test]
+    fn the_report_shows_per_category_accuracy() {
+        let with = |model: &str, expected: &str, got: Option<&str>| EvalResult {
+            expected_category: Some(expected.into()),
+            category: got.map(str::to_string),
+            ..result(model, ScenarioKind::Failure, false, 0.0, 0, 1)
+        };
+        let report = EvalReport::from_results(vec![
+            with("m", "network", Some("network")),
+            with("m", "network", Some("transient_lock")),
+            with("m", "state_backend", None),
+            result("m", ScenarioKind::Happy, true, 0.0, 0, 0),
+        ]);
+        let markdown = report.to_markdown();
+        assert!(markdown.contains("| m | network | 1 | 2 |"), "{markdown}");
+        assert!(
+            markdown.contains("| m | state_backend | 0 | 1 |"),
+            "{markdown}"
+        );
     }
 
     #[test]

@@ -202,3 +202,23 @@ fn alternatives_in_terms() {
     ));
     assert!(!mentions("a lock", "parallel|concurren"));
 }
+
+#[test]
+fn terms_match_whole_words_or_stems_and_not_their_negation() {
+    assert!(mentions("VMID 901 already exists on node pmx-01", "exist"));
+    assert!(!mentions("the template does not exist", "exist"));
+    assert!(!mentions("the template doesn't exist", "exist"));
+    assert!(mentions(
+        "it does not exist here, but CT 901 exists there",
+        "exist"
+    ));
+    assert!(mentions("concurrent creates contend", "parallel|concurren"));
+    assert!(!mentions("see the report", "port"));
+    assert!(mentions("nothing accepts port 22", "port"));
+    assert!(mentions(
+        "the telmate provider needs VM.Monitor",
+        "VM.Monitor"
+    ));
+    assert!(mentions("pattern `proxmox_lxc\\.container`", "proxmox_lxc"));
+    assert!(!mentions("the 9015 guest", "901"));
+}

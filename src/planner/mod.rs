@@ -10,6 +10,7 @@
 
 pub mod agents;
 pub mod by_hand;
+pub mod category_policy;
 pub mod dedup;
 pub mod events;
 pub mod machine;

@@ -381,6 +381,41 @@ async fn injected_instructions_cannot_produce_a_remediation_outside_the_enum() {
 }
 
 #[tokio::test]
+async fn a_remediation_the_category_does_not_allow_is_repaired_once_then_the_policy_default_runs() {
+    let mut retry = reduce_to_one();
+    retry.remediation = Remediation::Retry;
+    let mut escalate = reduce_to_one();
+    escalate.remediation = Remediation::Escalate;
+    // Neither answer is in transient_lock's row; the policy's default for it (-parallelism=1) recovers the deploy.
+    let Checked { server, record } = check(
+        Input::new(
+            "anthropic:claude-haiku-5-5",
+            vec![
+                ScriptedResponse::anthropic_hypothesis(&retry, 1_000, 100),
+                ScriptedResponse::anthropic_hypothesis(&escalate, 1_200, 100),
+            ],
+        ),
+        Expect {
+            requests: 2,
+            llm_calls: 2,
+            cost_usd: haiku_5_5(2_200.0, 200.0),
+            ..RECOVERED
+        },
+    )
+    .await;
+    let repair = server.requests()[1].json();
+    let last = repair["messages"].as_array().unwrap().last().unwrap()["content"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        last.contains("must be one of: reduce_parallelism, retry_after"),
+        "the repair request names the allowed actions: {last}"
+    );
+    assert_eq!(record.outcome, Outcome::Success);
+}
+
+#[tokio::test]
 async fn openai_compatible_answers_are_priced_with_the_configured_price() {
     let content = serde_json::to_string(&reduce_to_one()).unwrap();
     let Checked { server, record } = check(
@@ -430,6 +465,23 @@ async fn no_diagnoser_and_a_spent_budget_make_no_call() {
             ..Input::new("anthropic:claude-haiku-5-5", vec![])
         },
         no_call(&["budget"]),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_call_whose_worst_case_would_pass_the_budget_is_not_made() {
+    // claude-haiku-5-5 at $0.50 per million output tokens: 1,024 output tokens alone cost $0.000512, more than
+    // the $0.0005 budget, so not even the first call is made.
+    check(
+        Input {
+            budget_usd_per_incident: Some(0.0005),
+            ..Input::new("anthropic:claude-haiku-5-5", vec![])
+        },
+        Expect {
+            reason_mentions: &["could cost up to $0.0", "1024 output tokens"],
+            ..FAILED_WITHOUT_RETRY
+        },
     )
     .await;
 }

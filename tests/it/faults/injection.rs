@@ -94,8 +94,13 @@ async fn injected_instructions_stay_data_and_change_neither_the_cap_nor_the_budg
             .as_ref()
             .and_then(|d| d.hypothesis.as_ref())
         {
+            // `retry` is outside the `unknown` row of the category policy, so after one repair the policy's
+            // default (`escalate`) is what the run keeps.
             assert!(
-                matches!(hypothesis.remediation, Remediation::Retry),
+                matches!(
+                    hypothesis.remediation,
+                    Remediation::Retry | Remediation::Escalate
+                ),
                 "{:?}",
                 hypothesis.remediation
             );

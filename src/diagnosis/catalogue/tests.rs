@@ -1,7 +1,12 @@
+//! The catalogue's first tests: the eight scenarios' failures and the S3 backend's texts against moto, each with
+//! its source, and the structural rules over failed checks.
+
 use std::path::PathBuf;
 
 use super::*;
-use crate::contracts::{Diagnostic, RunMode, Severity, TerraformPhase, TerraformResult};
+use crate::contracts::{
+    CheckName, CheckStatus, Diagnostic, RunMode, Severity, TerraformPhase, TerraformResult,
+};
 use crate::redact::Redactor;
 
 use super::super::context::DiagnosisContext;

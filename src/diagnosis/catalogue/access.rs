@@ -1,0 +1,56 @@
+//! Permissions and authentication: Proxmox VE privilege checks (including settings only `root@pam` may make),
+//! API token format and existence, tickets and CSRF tokens, rejected credentials, and TLS trust. A person grants,
+//! fixes or trusts; agentlab never retries its way past an access refusal.
+
+use crate::contracts::{Category, Remediation};
+
+use super::Signature;
+
+pub(super) fn signatures() -> Vec<Signature> {
+    vec![
+        Signature {
+            name: "tls-certificate-untrusted",
+            pattern: r"(x509: certificate signed by unknown authority|x509: certificate is valid for [^\n]*|x509: cannot validate certificate for [^\n]*|certificate verify failed)",
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            root_cause: "The TLS certificate of the endpoint is not trusted ($1); add the Proxmox VE CA to the runner's trust store and use the name the certificate was issued for, or set PROXMOX_VE_INSECURE=true for a self-signed homelab certificate.",
+        },
+        Signature {
+            // Proxmox VE lets only root@pam set some options (LXC feature flags, arch, hookscripts, ...), whatever
+            // the token's privileges.
+            name: "proxmox-root-only-setting",
+            pattern: r"(?i)(changing feature flags is only allowed for root@pam|only allowed for root@pam|only root can set '[^']+' config)",
+            category: Category::Permission,
+            remediation: Remediation::Escalate,
+            root_cause: "Proxmox VE refuses this setting to anyone but root@pam ($1), whatever privileges the API token has: drop the setting (e.g. LXC `features` such as nesting) from the project or apply it as root@pam by hand.",
+        },
+        Signature {
+            name: "proxmox-permission-check-failed",
+            pattern: r"Permission check failed \(([^,()]+), ([A-Za-z.]+)\)",
+            category: Category::Permission,
+            remediation: Remediation::Escalate,
+            root_cause: "The API token lacks the $2 privilege on $1; grant it (a privilege-separated token needs the ACL on the token itself).",
+        },
+        Signature {
+            name: "proxmox-api-token-invalid",
+            pattern: r"(?:invalid value for api_token \(Must be a valid API token|no such token '([^']+)' for user '([^']+)')",
+            category: Category::Permission,
+            remediation: Remediation::Escalate,
+            root_cause: "The Proxmox VE API token is malformed or does not exist ($1 $2): it must read USER@REALM!TOKENID=SECRET with the token's name (not its secret) after the `!`; check PROXMOX_VE_API_TOKEN.",
+        },
+        Signature {
+            name: "proxmox-ticket-invalid",
+            pattern: r"(?i)(invalid PVE ticket|invalid csrf token|401:? No ticket)",
+            category: Category::Permission,
+            remediation: Remediation::Escalate,
+            root_cause: "Proxmox VE rejected the session ticket ($1): a password login's ticket expires after two hours and a write needs its CSRF token; use an API token for unattended runs.",
+        },
+        Signature {
+            name: "proxmox-authentication-failed",
+            pattern: r"(?i)(?:HTTP 401 response|401 (?:Unauthorized|No ticket)|authentication failure|Authentication failed!)",
+            category: Category::Permission,
+            remediation: Remediation::Escalate,
+            root_cause: "Proxmox VE rejected the credentials (401): the API token is wrong, expired or deleted; check PROXMOX_VE_API_TOKEN (user@realm!tokenid=secret).",
+        },
+    ]
+}

@@ -1,0 +1,98 @@
+//! State backends on S3-compatible stores: an unreachable endpoint, rejected credentials, a missing bucket or
+//! lock table, checksums the store does not accept, the account-ID lookup an S3-compatible backend must skip, and
+//! a state lock held by another run. The texts are terraform 1.0.3's and 1.11's against moto's S3 and DynamoDB
+//! server (tests/it/s3_state.rs) unless the tests cite otherwise. A person owns the state: never retried blindly.
+
+use crate::contracts::{Category, Remediation};
+
+use super::Signature;
+
+pub(super) fn signatures() -> Vec<Signature> {
+    vec![
+        Signature {
+            // S3-compatible stores (Ceph RGW, MinIO, Linode, B2) reject the checksums newer AWS SDKs send by default.
+            name: "s3-backend-checksum-unsupported",
+            pattern: r"(XAmzContentSHA256Mismatch|'x-amz-content-sha256' header does not match what was computed|MissingContentMD5|Unsupported header 'x-amz-checksum-[a-z]+')",
+            category: Category::StateBackend,
+            remediation: Remediation::Escalate,
+            root_cause: "The S3-compatible store holding the state rejects the checksums Terraform's AWS SDK sends ($1): set skip_s3_checksum = true in the backend, and with Terraform 1.11+ also AWS_REQUEST_CHECKSUM_CALCULATION=when_required and AWS_RESPONSE_CHECKSUM_VALIDATION=when_required; check the state in the store before deploying again.",
+        },
+        Signature {
+            name: "s3-backend-account-id-lookup",
+            pattern: r"Retrieving AWS account details: AWS account ID not previously found",
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            root_cause: "Terraform 1.6 or later asks AWS (IAM, STS) for the account ID before it uses the S3 backend, and an S3-compatible store such as MinIO has no such service; add skip_requesting_account_id = true to the backend settings (with endpoints.s3 and use_path_style).",
+        },
+        Signature {
+            name: "s3-backend-lost-during-apply",
+            pattern: r"(?s)(?:Failed to save state|Failed to persist state|Error saving state)\b.{0,800}?dial tcp ([^\s]+?): (?:connect: )?(connection refused|no route to host|i/o timeout|no such host)",
+            category: Category::StateBackend,
+            remediation: Remediation::Escalate,
+            root_cause: "The S3 state backend at $1 went away during the apply ($2): changes may have been made that the state in the store does not record. Terraform left the new state in errored.tfstate in the project folder, and its state lock stays in the store (the next run names it). When the store is back, check that no run is active, release the lock (`terraform force-unlock ID`), upload that state with `terraform state push errored.tfstate`, then plan to see what was and was not applied. Do not deploy before that.",
+        },
+        Signature {
+            name: "s3-backend-unreachable",
+            pattern: r"(?s)(?:Error refreshing state|Failed to get existing workspaces|Error loading state|Failed to load state|Error acquiring the state lock|Error releasing the state lock)\b.{0,600}?dial tcp ([^\s]+?): (?:connect: )?(connection refused|no route to host|i/o timeout|no such host)",
+            category: Category::StateBackend,
+            remediation: Remediation::Escalate,
+            root_cause: "The S3 state backend at $1 cannot be reached ($2): without state there is no plan; bring the object store (MinIO on the NAS) back or fix the backend endpoint.",
+        },
+        Signature {
+            name: "s3-backend-credentials-rejected",
+            pattern: r"(InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied): ([^\n]+)",
+            category: Category::Permission,
+            remediation: Remediation::Escalate,
+            root_cause: "The object store holding the state rejected the backend's credentials ($1: $2): AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are wrong, or the key was removed or lacks access to the bucket; fix the runner's secrets (a MinIO access key limited to the state bucket).",
+        },
+        Signature {
+            name: "s3-backend-lock-table-missing",
+            pattern: r"(?s)Error acquiring the state lock\b.{0,400}?ResourceNotFoundException: Requested resource not found",
+            category: Category::StateBackend,
+            remediation: Remediation::Escalate,
+            root_cause: "The DynamoDB lock table named by the backend's dynamodb_table does not exist at the lock endpoint, so no run can lock the state; create it (partition key LockID, a string) or fix dynamodb_table.",
+        },
+        Signature {
+            name: "s3-backend-bucket-missing",
+            pattern: r#"(?:S3 bucket( "[^"]+")? does not exist|NoSuchBucket: The specified bucket does not exist)"#,
+            category: Category::StateBackend,
+            remediation: Remediation::Escalate,
+            root_cause: "The state bucket$1 does not exist in the object store: create it (versioning on) or fix the backend's bucket; nothing was planned or changed.",
+        },
+        Signature {
+            // Two runs racing for the DynamoDB lock: the holder deletes its lock between this run's failed
+            // conditional put and its read of the holder's info, and Terraform gives up at once instead of
+            // waiting for -lock-timeout (hashicorp/terraform#32690). Nothing is held any more: run again.
+            name: "terraform-state-lock-released-while-read",
+            pattern: r"(?s)Error acquiring the state lock\b.{0,300}?ConditionalCheckFailedException: The conditional request failed.{0,200}?unexpected end of JSON input",
+            category: Category::StateBackend,
+            remediation: Remediation::RetryAfter { seconds: 10 },
+            root_cause: "Another run released the state lock just as this one tried to take it: Terraform read an empty lock record (unexpected end of JSON input) and stopped without waiting for -lock-timeout. This run changed nothing, and the lock is free again: run it again.",
+        },
+        Signature {
+            // DynamoDB locking answers ConditionalCheckFailedException; use_lockfile (Terraform 1.10+) an HTTP 412
+            // PreconditionFailed. Both print the holder's Lock Info.
+            name: "terraform-state-lock-held-by",
+            pattern: r"(?s)Error acquiring the state lock\b.{0,600}?Lock Info:\s+ID:\s+(\S+)\s+Path:\s+(\S+)\s+Operation:\s+(\S+)\s+Who:\s+(\S+)",
+            category: Category::StateBackend,
+            remediation: Remediation::Escalate,
+            root_cause: "The Terraform state $2 is locked by another run ($3 by $4, lock ID $1). If that run is still active, run the deploy again when it has finished. If it was killed, its lock stays until a person releases it: after checking that no run is active, run `terraform force-unlock $1` in the project's folder. agentlab never releases a lock by itself.",
+        },
+        Signature {
+            // agentlab's own wording (src/terraform/stale_plan.rs): a saved plan went stale and planning again
+            // gave changes that were never reviewed.
+            name: "stale-plan-overtaken",
+            pattern: r"The saved plan was stale and the new plan has changes the saved plan did not",
+            category: Category::StateBackend,
+            remediation: Remediation::Escalate,
+            root_cause: "Another deploy changed the state between this run's plan and its apply, and planning again would now make changes nobody reviewed; nothing was applied. Plan the project again and review the new plan before deploying.",
+        },
+        Signature {
+            name: "terraform-state-lock-held",
+            pattern: r"Error acquiring the state lock",
+            category: Category::StateBackend,
+            remediation: Remediation::Escalate,
+            root_cause: "The Terraform state is locked by another run, or by a run that was killed; a person must check that no run is active and release the lock (terraform force-unlock), which agentlab never does by itself.",
+        },
+    ]
+}

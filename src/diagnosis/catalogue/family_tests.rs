@@ -1,0 +1,198 @@
+//! The catalogue's failure families, each in at least two real wordings copied from public issue trackers (the
+//! source is named beside each text), and agentlab's own wordings of other failures, which no family may claim.
+//! A wording must be recognised by the named signature with that signature's category; the root cause must have
+//! every capture filled in.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::family_wordings::{ACCESS, BACKEND, LOCKS, NETWORK, PROVIDER, TEMPLATES, wordings};
+use super::*;
+use crate::contracts::{
+    CheckName, CheckResult, CheckStatus, Diagnostic, RunMode, Severity, TerraformPhase,
+    TerraformResult, ValidationResult,
+};
+use crate::redact::Redactor;
+
+fn request_with_error(detail: &str) -> DiagnosisRequest {
+    DiagnosisRequest {
+        project: "p".into(),
+        dir: PathBuf::from("/nonexistent"),
+        mode: RunMode::Deploy,
+        attempt: 1,
+        terraform: TerraformResult {
+            ok: false,
+            phase: TerraformPhase::Apply,
+            exit_code: Some(1),
+            cancelled: false,
+            changes: Default::default(),
+            resource_changes: Vec::new(),
+            resource_addresses: Vec::new(),
+            diagnostics: vec![Diagnostic {
+                severity: Severity::Error,
+                summary: "Error".into(),
+                detail: detail.into(),
+                address: None,
+            }],
+            outputs: Default::default(),
+            log_tail: Vec::new(),
+            duration_ms: 1,
+            plan_identity: None,
+            refusal: None,
+        },
+        validation: None,
+        transitions: Vec::new(),
+        previous: Vec::new(),
+        spent_usd: 0.0,
+    }
+}
+
+fn recognised(request: &DiagnosisRequest) -> Option<CatalogueMatch> {
+    let context = DiagnosisContext::assemble(request, &Redactor::new(), 6_000);
+    recognise(request, &context)
+}
+
+#[test]
+fn every_family_is_recognised_in_its_real_wordings() {
+    let mut failures = Vec::new();
+    for wording in wordings() {
+        match recognised(&request_with_error(wording.text)) {
+            Some(found)
+                if found.signature == wording.signature
+                    && found.hypothesis.category == wording.category
+                    && !found.hypothesis.root_cause.contains('$') => {}
+            other => failures.push(format!(
+                "{} ({}): {:?} gave {:?}",
+                wording.family,
+                wording.source,
+                wording.text,
+                other.map(|found| (found.signature, found.hypothesis.category))
+            )),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_family_has_at_least_two_real_wordings_with_a_source() {
+    let mut per_family: BTreeMap<&str, usize> = BTreeMap::new();
+    for wording in wordings() {
+        assert!(!wording.source.is_empty(), "{}", wording.text);
+        *per_family.entry(wording.family).or_default() += 1;
+    }
+    for family in [LOCKS, TEMPLATES, ACCESS, PROVIDER, BACKEND, NETWORK] {
+        let count = per_family.get(family).copied().unwrap_or(0);
+        assert!(count >= 2, "{family} has {count} wordings");
+    }
+}
+
+#[test]
+fn agentlabs_own_wordings_of_other_failures_are_not_claimed() {
+    // The validator's guest-status wording names a lock, but the failure is a guest that is not running: the
+    // lock family must not take it.
+    let own_wordings = [
+        "lxc/901 on pmx-01: status is `stopped`, locked (backup), not `running` (GET /nodes/pmx-01/lxc/901/status/current)",
+        "1 of 2 guests are not running: lxc/901 on pmx-01",
+        "pattern `proxmox_lxc\\.container\\[\\d+\\]` matched nothing (expected 1) in the state; addresses there instead: module.fleet.proxmox_virtual_environment_container.container[0]",
+        "runs after apply: 2 guests do not exist yet",
+    ];
+    for text in own_wordings {
+        assert_eq!(
+            recognised(&request_with_error(text)).map(|found| found.signature),
+            None,
+            "{text}"
+        );
+    }
+}
+
+fn resources_request(mode: RunMode, detail: &str, evidence: Vec<String>) -> DiagnosisRequest {
+    let mut request = request_with_error("");
+    request.mode = mode;
+    request.terraform.ok = true;
+    request.terraform.diagnostics.clear();
+    request.terraform.resource_addresses = vec![
+        "module.fleet.proxmox_virtual_environment_container.container[0]".into(),
+        "module.fleet.proxmox_virtual_environment_container.container[1]".into(),
+    ];
+    request.validation = Some(ValidationResult::from_checks(vec![CheckResult {
+        name: CheckName::Resources,
+        status: CheckStatus::Fail,
+        detail: detail.into(),
+        evidence,
+    }]));
+    request
+}
+
+#[test]
+fn a_resources_check_tells_a_wrong_type_from_a_changed_count_and_a_plan_from_an_apply() {
+    let wrong_type = resources_request(
+        RunMode::Plan,
+        "1 of 1 expected address patterns not as expected in the plan's planned values",
+        vec!["pattern `proxmox_lxc\\.container\\[\\d+\\]` matched nothing (expected 2) in the plan's planned values; addresses there instead: module.fleet.proxmox_virtual_environment_container.container[0]".into()],
+    );
+    let found = recognised(&wrong_type).expect("recognised");
+    assert_eq!(found.signature, "validator-resources-pattern-mismatch");
+    assert!(
+        found
+            .hypothesis
+            .root_cause
+            .starts_with("Terraform planned cleanly"),
+        "{}",
+        found.hypothesis.root_cause
+    );
+    assert!(
+        !found.hypothesis.root_cause.contains("applied"),
+        "{}",
+        found.hypothesis.root_cause
+    );
+
+    let changed_count = resources_request(
+        RunMode::Deploy,
+        "1 of 1 expected address patterns not as expected in the state",
+        vec!["pattern `module\\.fleet\\.proxmox_virtual_environment_container\\.container\\[\\d+\\]` matched 2, expected 3, in the state: module.fleet.proxmox_virtual_environment_container.container[0], module.fleet.proxmox_virtual_environment_container.container[1]".into()],
+    );
+    let found = recognised(&changed_count).expect("recognised");
+    assert_eq!(found.signature, "validator-resources-count-mismatch");
+    assert_eq!(found.hypothesis.category, Category::ValidationMismatch);
+    assert_eq!(found.hypothesis.remediation, Remediation::Escalate);
+    assert!(
+        found
+            .hypothesis
+            .root_cause
+            .starts_with("Terraform applied cleanly"),
+        "{}",
+        found.hypothesis.root_cause
+    );
+    assert!(
+        found
+            .hypothesis
+            .root_cause
+            .contains("matched 2, expected 3"),
+        "{}",
+        found.hypothesis.root_cause
+    );
+    assert!(
+        !found.hypothesis.root_cause.contains("matches none"),
+        "{}",
+        found.hypothesis.root_cause
+    );
+}
+
+#[test]
+fn catalogue_remediations_keep_to_the_policy_table_but_for_the_one_documented_exception() {
+    // A lock that was released while Terraform read it is free again: a retry is right, although the table lets a
+    // model answer nothing but escalate for state_backend.
+    let exceptions = ["terraform-state-lock-released-while-read"];
+    for signature in signatures() {
+        let allowed =
+            crate::planner::category_policy::allows(signature.category, &signature.remediation);
+        assert_eq!(
+            allowed,
+            !exceptions.contains(&signature.name),
+            "{}: {} with {}",
+            signature.name,
+            signature.category.as_str(),
+            signature.remediation.action_name()
+        );
+    }
+}

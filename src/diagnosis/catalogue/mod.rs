@@ -1,0 +1,140 @@
+//! The known-failure catalogue: deterministic signatures of failure families that are well known in the wild,
+//! each with its category, remediation and an explanation. It answers first, costs nothing, and is marked
+//! `source: catalog`; only what it does not recognise goes to an LLM.
+//!
+//! Each signature is data — a regular expression anchored on the stable part of the real wording as providers,
+//! Proxmox VE and Terraform print it (the tests quote the public issue each text comes from), a category, a
+//! remediation and a root-cause template that may use the expression's capture groups. The families live in one
+//! file each; this file only orders them and looks a context up. Signatures look at Terraform's errors, its log
+//! tail and the failed checks, never at the project's source files, whose comments may mention an error without
+//! having it.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::contracts::{Category, DiagnosisRequest, Hypothesis, Remediation};
+
+use super::context::{DiagnosisContext, EvidenceKind};
+
+mod access;
+mod backend;
+mod locks;
+mod network;
+mod provider;
+mod structural;
+mod templates;
+
+/// One well-known failure.
+pub struct Signature {
+    /// A short stable name, used in tests and in the diagnosis detail.
+    pub name: &'static str,
+    pub pattern: &'static str,
+    pub category: Category,
+    pub remediation: Remediation,
+    /// Root cause; `$1`, `$2`, ... are the pattern's capture groups.
+    pub root_cause: &'static str,
+}
+
+/// Confidence of a catalogue answer: a signature match is strong evidence, but not proof.
+pub const CATALOGUE_CONFIDENCE: f64 = 0.9;
+
+/// The signatures, most specific first: the first that matches answers. Families come in an order that keeps a
+/// specific wording ahead of a generic one that shares its words (an S3 backend's `dial tcp` before the generic
+/// connection rule, a 596 with a TLS failure before the generic 596 rule).
+pub fn signatures() -> &'static [Signature] {
+    static SIGNATURES: OnceLock<Vec<Signature>> = OnceLock::new();
+    SIGNATURES.get_or_init(|| {
+        let mut all = provider::before_everything();
+        all.extend(locks::signatures());
+        all.extend(backend::signatures());
+        all.extend(network::guests());
+        all.extend(access::signatures());
+        all.extend(templates::signatures());
+        all.extend(provider::signatures());
+        all.extend(network::signatures());
+        all
+    })
+}
+
+fn compiled() -> &'static [(Regex, &'static Signature)] {
+    static COMPILED: OnceLock<Vec<(Regex, &'static Signature)>> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        signatures()
+            .iter()
+            .map(|signature| {
+                (
+                    Regex::new(signature.pattern).expect("catalogue patterns are valid"),
+                    signature,
+                )
+            })
+            .collect()
+    })
+}
+
+/// A catalogue answer: the hypothesis and the signature that produced it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatalogueMatch {
+    pub signature: &'static str,
+    pub hypothesis: Hypothesis,
+}
+
+/// Looks `context` up in the catalogue; `None` when no signature matches.
+pub fn recognise(request: &DiagnosisRequest, context: &DiagnosisContext) -> Option<CatalogueMatch> {
+    let searchable = || {
+        context.items.iter().filter(|item| {
+            matches!(
+                item.kind,
+                EvidenceKind::TerraformError | EvidenceKind::LogTail | EvidenceKind::FailedCheck
+            )
+        })
+    };
+    for (regex, signature) in compiled() {
+        let mut root_cause = None;
+        let mut evidence = Vec::new();
+        for item in searchable() {
+            if let Some(captures) = regex.captures(&item.text) {
+                evidence.push(item.id.clone());
+                if root_cause.is_none() {
+                    let mut text = String::new();
+                    captures.expand(signature.root_cause, &mut text);
+                    root_cause = Some(text);
+                }
+            }
+        }
+        if let Some(root_cause) = root_cause {
+            return Some(CatalogueMatch {
+                signature: signature.name,
+                hypothesis: Hypothesis {
+                    category: signature.category,
+                    root_cause,
+                    evidence,
+                    remediation: signature.remediation.clone(),
+                    confidence: CATALOGUE_CONFIDENCE,
+                },
+            });
+        }
+    }
+    structural::resources_check_failed(request, context)
+}
+
+/// The resource type of an address: `module.a.module.b.proxmox_x.name[0]` → `proxmox_x` (`data.` kept away).
+pub fn resource_type(address: &str) -> Option<&str> {
+    let mut parts = address.split('.');
+    loop {
+        match parts.next()? {
+            "module" => {
+                parts.next()?;
+            }
+            "data" => return parts.next(),
+            kind => return Some(kind),
+        }
+    }
+}
+
+#[cfg(test)]
+mod family_tests;
+#[cfg(test)]
+mod family_wordings;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,86 @@
+//! Network: DNS failures, the Proxmox VE API (port 8006) refusing or not answering, HTTP 595/596 from a proxied
+//! node, deadlines exceeded, the provider registry out of reach, and guests that never get an address or never
+//! accept the port. A passing outage may be waited out once; a guest that refuses its port needs a person.
+
+use crate::contracts::{Category, Remediation};
+
+use super::Signature;
+
+/// Guest-side signatures: they must answer before the generic connection rules, whose words they share.
+pub(super) fn guests() -> Vec<Signature> {
+    vec![
+        Signature {
+            // The validator's own wording (src/validator/checks.rs): guests run and have addresses, yet the port
+            // refuses. A retry will not start a service.
+            name: "guest-port-refused",
+            pattern: r"do not accept TCP connections on port (\d+)[\s\S]*?connection refused",
+            category: Category::Network,
+            remediation: Remediation::Escalate,
+            root_cause: "The guests run and have addresses, but nothing accepts TCP connections on port $1 (connection refused): the service (sshd) is not running in the guest or a firewall rejects the port; fix the guest image or the firewall rule, a retry cannot help.",
+        },
+        Signature {
+            // The validator's wording when the port does not answer at all, and Terraform's provisioner giving up
+            // on a guest's SSH port.
+            name: "guest-port-unanswered",
+            pattern: r"(?:do not accept TCP connections on port (\d+)|timeout - last error: dial tcp ([^\s]+): (?:connect: )?[a-z /]+)",
+            category: Category::Network,
+            remediation: Remediation::Escalate,
+            root_cause: "The guests never answered on their port $1$2: the guest did not finish booting, got no or another address, or a firewall drops the port; check the guest's console and network settings.",
+        },
+        Signature {
+            name: "qemu-guest-agent-not-answering",
+            pattern: r"(QEMU guest agent is not running|No QEMU guest agent configured|qga command '[^']+' failed - got timeout|timeout while waiting for the QEMU agent)",
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            root_cause: "The VM's QEMU guest agent does not answer ($1), so no IP address can be read; install and enable qemu-guest-agent in the template, or raise agent.timeout.",
+        },
+        Signature {
+            // The validator's wording (checks.rs) and telmate's, for guests that run but report no address.
+            name: "guest-without-address",
+            pattern: r"(?i)(?:guests have no IPv4 address|cannot find any IP address)",
+            category: Category::Network,
+            remediation: Remediation::Escalate,
+            root_cause: "The guests run but never got an IPv4 address: DHCP on their bridge/VLAN does not answer, or the static ip_config is missing; check the guest's network configuration.",
+        },
+    ]
+}
+
+pub(super) fn signatures() -> Vec<Signature> {
+    vec![
+        Signature {
+            name: "provider-registry-unreachable",
+            pattern: r"(?s)(?:could not connect to (registry\.terraform\.io|registry\.opentofu\.org)|could not query\s+provider\s+registry\s+for\s+(\S+?):)",
+            category: Category::Network,
+            remediation: Remediation::RetryAfter { seconds: 60 },
+            root_cause: "terraform init could not reach the provider registry $1$2; this is usually a passing network or registry outage, so wait and run again (a provider mirror avoids it for good).",
+        },
+        Signature {
+            name: "proxmox-node-unreachable",
+            pattern: r"(?:HTTP 59[56] response|\b59[56] (?:No route to host|Connection refused|Connection timed out))",
+            category: Category::Network,
+            remediation: Remediation::RetryAfter { seconds: 60 },
+            root_cause: "The Proxmox VE node the request was proxied to is unreachable (595/596); wait for it to come back, then run again.",
+        },
+        Signature {
+            name: "dns-lookup-failed",
+            pattern: r"(?:dial tcp: lookup ([^\s]+?)(?: on \S+)?: |hostname lookup '([^']+)' failed)",
+            category: Category::Network,
+            remediation: Remediation::Escalate,
+            root_cause: "The name $1$2 could not be resolved: the endpoint's hostname is wrong or the runner's DNS does not know it; use the address or fix the DNS entry.",
+        },
+        Signature {
+            name: "endpoint-connection-failed",
+            pattern: r"dial tcp ([^\s]+): (?:connect: )?(connection refused|no route to host|i/o timeout|connection timed out|network is unreachable)",
+            category: Category::Network,
+            remediation: Remediation::RetryAfter { seconds: 60 },
+            root_cause: "$1 could not be reached ($2): the Proxmox VE API (port 8006) or the endpoint is down, restarting or firewalled; wait once and run again, and check the endpoint's address and port if it persists.",
+        },
+        Signature {
+            name: "request-deadline-exceeded",
+            pattern: r"(context deadline exceeded|Client\.Timeout exceeded while awaiting headers)",
+            category: Category::Network,
+            remediation: Remediation::RetryAfter { seconds: 60 },
+            root_cause: "A request to the API did not answer in time ($1): the Proxmox VE node is overloaded or unreachable; wait once and run again, then check the node if it persists.",
+        },
+    ]
+}

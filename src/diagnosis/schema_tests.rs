@@ -1,0 +1,163 @@
+//! Each provider's documented schema rules, written down with their source, checked against the schema agentlab
+//! sends that provider.
+
+use serde_json::{Value, json};
+
+use super::*;
+use crate::diagnosis::answer::hypothesis_schema;
+
+fn sent(dialect: SchemaDialect) -> Value {
+    for_dialect(&hypothesis_schema(&["E1".into(), "E2".into()]), dialect)
+}
+
+/// Every schema object (the root, each property, each `items`, each `anyOf` branch), with its path.
+fn schema_objects<'a>(value: &'a Value, path: String, out: &mut Vec<(String, &'a Value)>) {
+    let Some(map) = value.as_object() else { return };
+    out.push((path.clone(), value));
+    if let Some(properties) = map.get("properties").and_then(Value::as_object) {
+        for (name, inner) in properties {
+            schema_objects(inner, format!("{path}.properties.{name}"), out);
+        }
+    }
+    if let Some(items) = map.get("items") {
+        schema_objects(items, format!("{path}.items"), out);
+    }
+    for keyword in ["anyOf", "allOf", "oneOf"] {
+        if let Some(branches) = map.get(keyword).and_then(Value::as_array) {
+            for (index, branch) in branches.iter().enumerate() {
+                schema_objects(branch, format!("{path}.{keyword}[{index}]"), out);
+            }
+        }
+    }
+}
+
+fn all_objects(schema: &Value) -> Vec<(String, &Value)> {
+    let mut out = Vec::new();
+    schema_objects(schema, "$".into(), &mut out);
+    out
+}
+
+/// OpenAI strict structured outputs, as documented in "Structured Outputs → Supported schemas"
+/// (https://platform.openai.com/docs/guides/structured-outputs#supported-schemas; summarised in
+/// https://www.developersdigest.tech/blog/structured-outputs-across-ai-apis-2026 and
+/// https://dev.to/dev_in_the_fog/why-llm-structured-output-strict-mode-rejects-valid-json-schema-additionalproperties-required-o54):
+/// - the root is an object, not an `anyOf`;
+/// - every object has `additionalProperties: false`, and every property is in `required`;
+/// - only these keywords: type, properties, required, additionalProperties, items, enum, const, anyOf, $ref,
+///   $defs, description; string lengths (`maxLength`), numeric ranges and formats were outside the subset.
+#[test]
+fn the_openai_schema_keeps_to_the_strict_subset() {
+    let schema = sent(SchemaDialect::OpenAiStrict);
+    assert_eq!(schema["type"], "object");
+    assert!(schema.get("anyOf").is_none());
+    let allowed = [
+        "type",
+        "properties",
+        "required",
+        "additionalProperties",
+        "items",
+        "enum",
+        "const",
+        "anyOf",
+        "$ref",
+        "$defs",
+        "description",
+    ];
+    for (path, object) in all_objects(&schema) {
+        let map = object.as_object().unwrap();
+        for key in map.keys() {
+            assert!(
+                allowed.contains(&key.as_str()),
+                "{path}: `{key}` is outside OpenAI's strict subset"
+            );
+        }
+        if map.get("type") == Some(&json!("object")) {
+            assert_eq!(
+                map.get("additionalProperties"),
+                Some(&json!(false)),
+                "{path}"
+            );
+            let properties: Vec<&String> = map["properties"].as_object().unwrap().keys().collect();
+            let required: Vec<&str> = map["required"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(Value::as_str)
+                .collect();
+            for property in properties {
+                assert!(
+                    required.contains(&property.as_str()),
+                    "{path}: `{property}` is not required"
+                );
+            }
+        }
+    }
+}
+
+/// Anthropic tool use: a tool's `input_schema` is a JSON Schema object whose root has `type: "object"`
+/// (https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/implement-tool-use, "input_schema: a JSON Schema
+/// object defining the expected parameters"; the cross-provider summary at
+/// https://www.developersdigest.tech/blog/structured-outputs-across-ai-apis-2026 advises no numeric or length
+/// constraints, which Anthropic's strict tool use lists as unsupported).
+#[test]
+fn the_anthropic_schema_is_an_object_root_without_length_or_range_keywords() {
+    let schema = sent(SchemaDialect::AnthropicTool);
+    assert_eq!(schema["type"], "object");
+    assert!(schema["properties"].is_object());
+    for (path, object) in all_objects(&schema) {
+        for keyword in CONSTRAINT_KEYWORDS {
+            assert!(object.get(keyword).is_none(), "{path}: `{keyword}`");
+        }
+    }
+}
+
+/// llama.cpp's server converts a `json_schema` response format to a grammar and supports plain JSON Schema,
+/// including string lengths and integer ranges (llama.cpp, grammars/README.md, "JSON Schemas → GBNF"); Ollama
+/// passes the schema to the same converter. They get agentlab's schema unchanged, ranges included.
+#[test]
+fn local_servers_get_the_plain_schema_with_its_ranges() {
+    let schema = sent(SchemaDialect::PlainJsonSchema);
+    assert_eq!(schema, hypothesis_schema(&["E1".into(), "E2".into()]));
+    assert_eq!(schema["properties"]["confidence"]["maximum"], 1);
+    assert!(schema["properties"]["root_cause"]["maxLength"].is_number());
+}
+
+#[test]
+fn a_property_named_like_a_keyword_is_not_dropped() {
+    let plain =
+        json!({"type": "object", "properties": {"format": {"type": "string", "maxLength": 3}}});
+    let stripped = for_dialect(&plain, SchemaDialect::OpenAiStrict);
+    assert_eq!(stripped["properties"]["format"], json!({"type": "string"}));
+}
+
+/// llama.cpp converts a root `anyOf` into an alternation of grammars (grammars/README.md, "JSON Schemas → GBNF"
+/// supports anyOf/oneOf): each category's branch allows exactly its row of the policy table.
+#[test]
+fn compatible_servers_get_one_branch_per_category_with_only_its_allowed_remediations() {
+    use crate::contracts::Category;
+    use crate::planner::category_policy::allowed_actions;
+    let schema = sent(SchemaDialect::PerCategoryBranches);
+    let branches = schema["anyOf"].as_array().expect("a root anyOf");
+    assert_eq!(branches.len(), Category::ALL.len());
+    for (branch, category) in branches.iter().zip(Category::ALL) {
+        assert_eq!(
+            branch["properties"]["category"]["enum"],
+            json!([category.as_str()])
+        );
+        let actions: Vec<&str> = branch["properties"]["remediation"]["anyOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|action| action["properties"]["action"]["enum"][0].as_str().unwrap())
+            .collect();
+        let mut expected: Vec<&str> = allowed_actions(category).to_vec();
+        let mut got = actions.clone();
+        expected.sort();
+        got.sort();
+        assert_eq!(got, expected, "{}", category.as_str());
+        assert_eq!(
+            branch["properties"]["confidence"]["maximum"], 1,
+            "ranges stay for local servers"
+        );
+    }
+}
