@@ -272,6 +272,21 @@ async fn plan_and_deploy_keep_the_state_in_the_bucket_and_a_second_deploy_change
     let comment = std::fs::read_to_string(workspace.path().join("out/s3-fleet.pr-comment.md"))
         .expect("the comment preview");
     assert!(comment.contains("3 to add"), "{comment}");
+    // The comment the same record would get with the local plan in it is the posted one, byte for byte: where
+    // the state lives changes nothing a reviewer reads.
+    let mut with_local_plan = planned.clone();
+    with_local_plan.attempts[0].terraform.resource_changes = local_plan.resource_changes.clone();
+    with_local_plan.attempts[0].terraform.changes = local_plan.changes;
+    let local_comment = match &crate::support::records_outbox(&[with_local_plan]).posts[0] {
+        agentlab::report::Post::Comment(comment) => comment.bodies[0].clone(),
+        other => panic!("the first post of a plan is its comment, not {other:?}"),
+    };
+    let remote_comment =
+        match &crate::support::records_outbox(std::slice::from_ref(&planned)).posts[0] {
+            agentlab::report::Post::Comment(comment) => comment.bodies[0].clone(),
+            other => panic!("the first post of a plan is its comment, not {other:?}"),
+        };
+    assert_eq!(local_comment, remote_comment);
 
     let first = workspace.run("deploy", &["s3-fleet"]).await;
     let deployed = only_record(&first);

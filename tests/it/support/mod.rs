@@ -20,7 +20,7 @@ pub use binary::{
 };
 pub use github::{
     SandboxWithGitHub, assert_done, github_client, publish_to_stand_in, publish_with,
-    script_comment_answer, stand_in_client, stand_in_env,
+    records_outbox, script_comment_answer, stand_in_client, stand_in_env,
 };
 pub use planner::{AppliedTerraform, lxc_fleet_deploy, validated_fleet_deploy};
 pub use proxmox::{
