@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::commands::{CommandContext, CommandError};
 use crate::config::{Config, ProjectConfig, Unreviewed};
-use crate::contracts::{ReviewGate, ReviewStamp, RunMode, RunRecord};
+use crate::contracts::{Outcome, ReviewGate, ReviewStamp, RunMode, RunRecord};
 use crate::github::client::GITHUB_RETRY;
 use crate::github::review::{MergedPullRequest, merged_pull_request_of, plan_comment_body};
 use crate::render::pr_comment_marker;
@@ -136,12 +136,16 @@ async fn project_review(
     Ok(reviewed)
 }
 
-/// Stamps every plan record of a pull request whose saved plan has a keyed fingerprint.
+/// Stamps every plan record of a pull request whose plan succeeded and has a keyed fingerprint. A plan that
+/// failed (its validation, say) is shown to reviewers but vouches for nothing: merging it is not an approval.
 pub fn stamp_plan_records(records: &mut [RunRecord], key: Option<&ReviewKey>) {
     let Some(key) = key else {
         return;
     };
     for record in records {
+        if record.outcome != Outcome::Success {
+            continue;
+        }
         let (Some(_), Some(head)) = (record.context.pull_request, record.context.commit.clone())
         else {
             continue;
@@ -164,4 +168,60 @@ pub fn stamp_plan_records(records: &mut [RunRecord], key: Option<&ReviewKey>) {
 
 fn short(sha: &str) -> &str {
     sha.get(..7).unwrap_or(sha)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contracts::{Outcome, PlanIdentity};
+    use crate::stand_in::records::plan_with_replacements;
+    use secrecy::SecretString;
+
+    #[test]
+    fn only_a_successful_plan_of_a_pull_request_with_a_keyed_fingerprint_is_stamped() {
+        let key = ReviewKey::new(SecretString::from("runner-key".to_string()));
+        let planned = |outcome: Outcome, pull_request: Option<u64>, fingerprint: &str| {
+            let mut record = plan_with_replacements();
+            record.outcome = outcome;
+            record.context.pull_request = pull_request;
+            record.attempts[0].terraform.plan_identity = Some(PlanIdentity {
+                fingerprint: fingerprint.to_string(),
+                digest: Vec::new(),
+            });
+            record
+        };
+        let check = |record: RunRecord, key: Option<&ReviewKey>, stamped: bool| {
+            let mut records = [record];
+            stamp_plan_records(&mut records, key);
+            assert_eq!(
+                records[0].context.review_stamp.is_some(),
+                stamped,
+                "{:?}",
+                records[0].outcome
+            );
+        };
+        check(
+            planned(Outcome::Success, Some(2), "v1:ab"),
+            Some(&key),
+            true,
+        );
+        check(
+            planned(Outcome::Failed, Some(2), "v1:ab"),
+            Some(&key),
+            false,
+        );
+        check(planned(Outcome::Success, None, "v1:ab"), Some(&key), false);
+        check(
+            planned(Outcome::Success, Some(2), "v1-unkeyed:ab"),
+            Some(&key),
+            false,
+        );
+        check(planned(Outcome::Success, Some(2), "v1:ab"), None, false);
+        let mut records = [planned(Outcome::Success, Some(2), "v1:ab")];
+        stamp_plan_records(&mut records, Some(&key));
+        let stamp = records[0].context.review_stamp.clone().unwrap();
+        let head = records[0].context.commit.clone().unwrap();
+        assert_eq!(stamp.head_sha, head);
+        assert!(key.verify(&stamp.mac, &records[0].project, &head, "v1:ab"));
+    }
 }
