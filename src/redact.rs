@@ -20,6 +20,9 @@ pub const PLACEHOLDER: &str = "[REDACTED]";
 /// protect nothing.
 pub const MIN_SECRET_LENGTH: usize = 6;
 
+/// A line of a multi-line secret is known on its own only from this length on.
+const MIN_LINE_OF_SECRET_LENGTH: usize = 16;
+
 /// Environment variables whose values are always treated as secrets when set.
 pub const SECRET_ENV_VARS: &[&str] = &[
     "GITHUB_TOKEN",
@@ -89,18 +92,45 @@ impl Redactor {
     }
 
     /// Adds an exact secret value. A Proxmox token `user@realm!id=SECRET` also adds its secret part alone.
+    ///
+    /// The value is also known in the forms it takes on the way out: each line of a multi-line secret (a comment
+    /// cut to GitHub's size limit may keep only some of its lines), and the value as JSON and Rust's `Debug`
+    /// escape it (`--log-format json`, a `?field` in a log line), where a quote or a newline inside it no longer
+    /// matches the raw value.
     pub fn add_secret(&mut self, value: &str) {
         let value = value.trim();
-        if value.chars().count() < MIN_SECRET_LENGTH
-            || self.values.iter().any(|known| known == value)
-        {
+        if !self.push_value(value) {
             return;
         }
-        self.values.push(value.to_string());
-        self.matcher = OnceLock::new();
+        if value.contains('\n') {
+            // A line alone is only worth knowing when it is long enough not to be common text
+            // (`kind: Config`, a PEM footer).
+            for line in value.lines().map(str::trim) {
+                if line.chars().count() >= MIN_LINE_OF_SECRET_LENGTH {
+                    self.push_value(line);
+                }
+            }
+        }
+        if let Ok(json) = serde_json::to_string(value) {
+            self.push_value(&json[1..json.len() - 1]);
+        }
+        let debug = format!("{value:?}");
+        self.push_value(&debug[1..debug.len() - 1]);
         if let Some((_, secret)) = value.split_once('=') {
             self.add_secret(secret);
         }
+    }
+
+    /// Knows `value` as it is; returns false when it is too short to redact or already known.
+    fn push_value(&mut self, value: &str) -> bool {
+        if value.chars().count() < MIN_SECRET_LENGTH
+            || self.values.iter().any(|known| known == value)
+        {
+            return false;
+        }
+        self.values.push(value.to_string());
+        self.matcher = OnceLock::new();
+        true
     }
 
     /// Adds every string leaf of a JSON value (a sensitive output or variable) as a secret.
@@ -431,6 +461,41 @@ mod tests {
 
     fn check(redactor: &Redactor, input: &str, expected: &str) {
         assert_eq!(redactor.redact(input), expected, "{input}");
+    }
+
+    #[test]
+    fn a_secret_is_hidden_cut_to_some_of_its_lines_and_escaped_as_json_or_debug() {
+        let mut redactor = Redactor::new();
+        let secret = "{\"user\": \"deploy\",\n \"password\": \"correct horse battery\"}";
+        redactor.add_secret(secret);
+        let cut =
+            "the body was cut here:\n \"password\": \"correct horse battery\"}\n(the rest is gone)";
+        assert!(
+            !redactor.redact(cut).contains("correct horse"),
+            "{}",
+            redactor.redact(cut)
+        );
+        let json = serde_json::to_string(secret).unwrap();
+        assert!(
+            !redactor
+                .redact(&format!("log {json}"))
+                .contains("correct horse")
+        );
+        let debug = format!("{secret:?}");
+        assert!(
+            !redactor
+                .redact(&format!("args={debug}"))
+                .contains("correct horse")
+        );
+        // Short lines of a secret are ordinary text and stay readable.
+        let mut redactor = Redactor::new();
+        redactor.add_secret("apiVersion: v1\nclient-key-data: c2VjcmV0LWtleS1kYXRhLWxvbmc=");
+        assert_eq!(redactor.redact("apiVersion: v1"), "apiVersion: v1");
+        assert!(
+            redactor
+                .redact("client-key-data: c2VjcmV0LWtleS1kYXRhLWxvbmc=")
+                .contains("[REDACTED]")
+        );
     }
 
     #[test]

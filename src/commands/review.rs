@@ -9,6 +9,7 @@ use crate::commands::{CommandContext, CommandError};
 use crate::config::{Config, ProjectConfig, Unreviewed};
 use crate::contracts::{Outcome, ReviewGate, ReviewStamp, RunMode, RunRecord};
 use crate::github::client::GITHUB_RETRY;
+use crate::github::event::EventDecision;
 use crate::github::review::{MergedPullRequest, merged_pull_request_of, plan_comment_body};
 use crate::render::pr_comment_marker;
 use crate::render::review::parse_review_line;
@@ -35,14 +36,26 @@ pub async fn review_gates(
             .map(|project| (project.name.clone(), gate.clone()))
             .collect()
     };
-    let run = match context.event_run()? {
-        Some(run) if run.mode == RunMode::Deploy => run,
-        _ => {
+    let event_name = context
+        .environment
+        .get("GITHUB_EVENT_NAME")
+        .unwrap_or("unknown");
+    let run = match &context.event {
+        None => {
             eprintln!(
-                "agentlab: no review was checked: this deploy was not started by a push, so it applies the plan it \
-                 makes"
+                "agentlab: no review was checked: this deploy was started by hand, not by a GitHub event, so it \
+                 applies the plan it makes"
             );
             return Ok(all(ReviewGate::NotChecked));
+        }
+        Some(Ok(EventDecision::Run(run))) if run.mode == RunMode::Deploy => run,
+        // Any other event (a pull request, a push to another branch, a dispatch asking for a plan, an event
+        // agentlab does not know) gives a deploy no merged pull request to check: it is unreviewed.
+        Some(Ok(_)) | Some(Err(_)) => {
+            return Ok(all(missing(format!(
+                "this deploy was started by a `{event_name}` event, not by a push to the default branch or a \
+                 manual deploy run"
+            ))));
         }
     };
     // A person who ran the deploy workflow by hand with allow-unreviewed has looked at what a refused deploy
@@ -150,15 +163,19 @@ pub fn stamp_plan_records(records: &mut [RunRecord], key: Option<&ReviewKey>) {
         else {
             continue;
         };
+        // The plan the comment shows (render::review::review_line): the first attempt that made one.
         let Some(identity) = record
             .attempts
-            .first()
-            .and_then(|attempt| attempt.terraform.plan_identity.as_ref())
+            .iter()
+            .find_map(|attempt| attempt.terraform.plan_identity.as_ref())
             .filter(|identity| identity.fingerprint.starts_with("v1:"))
         else {
             continue;
         };
-        let mac = key.review_mac(&record.project, &head, &identity.fingerprint);
+        let Some(pull_request) = record.context.pull_request else {
+            continue;
+        };
+        let mac = key.review_mac(&record.project, pull_request, &head, &identity.fingerprint);
         record.context.review_stamp = Some(ReviewStamp {
             head_sha: head,
             mac,
@@ -222,6 +239,57 @@ mod tests {
         let stamp = records[0].context.review_stamp.clone().unwrap();
         let head = records[0].context.commit.clone().unwrap();
         assert_eq!(stamp.head_sha, head);
-        assert!(key.verify(&stamp.mac, &records[0].project, &head, "v1:ab"));
+        assert!(key.verify(&stamp.mac, &records[0].project, 2, &head, "v1:ab"));
+        assert!(
+            !key.verify(&stamp.mac, &records[0].project, 3, &head, "v1:ab"),
+            "the stamp of one pull request never counts for another"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_deploy_started_by_any_event_but_a_push_or_a_manual_deploy_is_unreviewed() {
+        use crate::commands::Environment;
+        let fixtures =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/github");
+        let config: Config =
+            toml::from_str("[[project]]\nname = \"lab\"\ndir = \"lab\"\n").unwrap();
+        let projects: Vec<&ProjectConfig> = config.projects.iter().collect();
+        let gate_for = async |event: &str, payload: &str, allow: bool| {
+            let context = CommandContext::new(Environment::from_pairs([
+                ("GITHUB_EVENT_NAME", event.to_string()),
+                (
+                    "GITHUB_EVENT_PATH",
+                    fixtures.join(payload).display().to_string(),
+                ),
+                ("AGENTLAB_REVIEW_KEY", "runner-key".to_string()),
+            ]));
+            review_gates(&context, &config, &projects, allow)
+                .await
+                .unwrap()["lab"]
+                .clone()
+        };
+        for (event, payload) in [
+            ("pull_request", "pull_request.closed.json"),
+            ("push", "push.tag.json"),
+            ("schedule", "push.default-branch.json"),
+        ] {
+            match gate_for(event, payload, false).await {
+                ReviewGate::Refuse { why } => assert!(why.contains(event), "{why}"),
+                other => panic!("{event}: {other:?}"),
+            }
+            assert!(
+                matches!(
+                    gate_for(event, payload, true).await,
+                    ReviewGate::AllowUnreviewed { .. }
+                ),
+                "{event} with --allow-unreviewed"
+            );
+        }
+        // A terminal (no event at all) checks nothing: the person chose to deploy.
+        let terminal = CommandContext::new(Environment::default());
+        let gates = review_gates(&terminal, &config, &projects, false)
+            .await
+            .unwrap();
+        assert_eq!(gates["lab"], ReviewGate::NotChecked);
     }
 }

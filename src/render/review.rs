@@ -18,10 +18,11 @@ const MAX_ENCODED_DIGEST: usize = 3_000;
 pub fn review_line(record: &RunRecord) -> Option<String> {
     let stamp = record.context.review_stamp.as_ref()?;
     let pull_request = record.context.pull_request?;
+    // The plan the comment shows: the first attempt that made one.
     let identity = record
         .attempts
-        .first()
-        .and_then(|attempt| attempt.terraform.plan_identity.as_ref())?;
+        .iter()
+        .find_map(|attempt| attempt.terraform.plan_identity.as_ref())?;
     let encoded = STANDARD.encode(identity.digest.join("\n"));
     let digest = if encoded.len() <= MAX_ENCODED_DIGEST {
         format!(" digest={encoded}")

@@ -43,19 +43,47 @@ impl ReviewKey {
         hex::encode(self.keyed(parts).finalize().into_bytes())
     }
 
-    /// What the pull request's comment carries for `project` planned at `head_sha` with `fingerprint`.
-    pub fn review_mac(&self, project: &str, head_sha: &str, fingerprint: &str) -> String {
-        self.mac(&["agentlab-review-v1", project, head_sha, fingerprint])
+    /// What pull request `pull_request`'s comment carries for `project` planned at `head_sha` with
+    /// `fingerprint`.
+    pub fn review_mac(
+        &self,
+        project: &str,
+        pull_request: u64,
+        head_sha: &str,
+        fingerprint: &str,
+    ) -> String {
+        let pull_request = pull_request.to_string();
+        self.mac(&[
+            "agentlab-review-v2",
+            project,
+            &pull_request,
+            head_sha,
+            fingerprint,
+        ])
     }
 
     /// Whether `mac` is [`ReviewKey::review_mac`] of these, compared in constant time.
-    pub fn verify(&self, mac: &str, project: &str, head_sha: &str, fingerprint: &str) -> bool {
+    pub fn verify(
+        &self,
+        mac: &str,
+        project: &str,
+        pull_request: u64,
+        head_sha: &str,
+        fingerprint: &str,
+    ) -> bool {
         let Ok(given) = hex::decode(mac.trim()) else {
             return false;
         };
-        self.keyed(&["agentlab-review-v1", project, head_sha, fingerprint])
-            .verify_slice(&given)
-            .is_ok()
+        let pull_request = pull_request.to_string();
+        self.keyed(&[
+            "agentlab-review-v2",
+            project,
+            &pull_request,
+            head_sha,
+            fingerprint,
+        ])
+        .verify_slice(&given)
+        .is_ok()
     }
 }
 
@@ -189,10 +217,18 @@ fn reviewed_refusal(
     if key.verify(
         &reviewed.mac,
         project,
+        reviewed.pull_request,
         &reviewed.head_sha,
         &identity.fingerprint,
     ) {
         return None;
+    }
+    if reviewed.digest.is_empty() {
+        return changed(vec![
+            "the reviewed plan was too large to keep its digest in the comment, so the differences cannot be \
+             listed: compare the pull request's plan with this one"
+                .to_string(),
+        ]);
     }
     let mut details = digest_difference(&reviewed.digest, &identity.digest);
     if details.is_empty() {
@@ -220,11 +256,20 @@ pub fn digest_difference(reviewed: &[String], current: &[String]) -> Vec<String>
             similar::ChangeTag::Equal => {}
         }
     }
+    // An address may hold spaces (`x["a b"]`); actions and hashed values never do, so lines split from the right.
     let key_of = |line: &str| -> String {
-        match line.split_once(" = ") {
+        match line.rsplit_once(" = ") {
             Some((attribute, _)) => attribute.to_string(),
-            None => line.split(' ').next().unwrap_or(line).to_string(),
+            None => line
+                .rsplit_once(' ')
+                .map_or(line, |(address, _)| address)
+                .to_string(),
         }
+    };
+    let actions_of = |line: &str| {
+        line.rsplit_once(' ')
+            .map_or("?", |(_, actions)| actions)
+            .to_string()
     };
     let mut lines = Vec::new();
     for line in &added {
@@ -236,8 +281,8 @@ pub fn digest_difference(reviewed: &[String], current: &[String]) -> Vec<String>
             }
             Some(old) => lines.push(format!(
                 "~ {key}: actions {} → {}",
-                old.split(' ').nth(1).unwrap_or("?"),
-                line.split(' ').nth(1).unwrap_or("?")
+                actions_of(old),
+                actions_of(line)
             )),
             None if line.contains(" = ") => lines.push(format!("+ {key}: attribute now planned")),
             None => lines.push(format!("+ {line}: added to the plan")),
@@ -359,7 +404,7 @@ mod tests {
                 digest: identity.digest.clone(),
             })
         };
-        let good_mac = key().review_mac("lxc", "abc123", &identity.fingerprint);
+        let good_mac = key().review_mac("lxc", 7, "abc123", &identity.fingerprint);
         let check = |gate: ReviewGate, key: Option<&ReviewKey>, expected: Option<RefusalKind>| {
             let refusal = review_refusal(&gate, "lxc", Some(&identity), key);
             assert_eq!(
