@@ -6,15 +6,15 @@
 //! No LLM by default: the diagnoser is the known-failure catalogue ($0) unless `--diagnose` asks for the
 //! configured one. Exit 0 when every project is in sync and healthy, else 1.
 
-use std::path::PathBuf;
-
 use futures::StreamExt;
 
 use crate::cli::{CheckArgs, DiagnoserArgs, GlobalArgs};
 use crate::commands::check_run::{ProjectCheck, check_project};
 use crate::commands::projects::named_projects;
 use crate::commands::report::{deliver, mask_known_secrets, run_outbox_with_open_issues};
-use crate::commands::runs::{RunSettings, project_run, write_record};
+use crate::commands::runs::{
+    RunSettings, project_run, run_output_folder, terraform_runner, write_record,
+};
 use crate::commands::{
     CommandContext, CommandError, ExitStatus, configured_diagnoser, export_check_metrics,
     print_stdout, validator_from_config,
@@ -25,7 +25,6 @@ use crate::github::client::GITHUB_RETRY;
 use crate::github::problem_issue::open_problem_issues;
 use crate::planner::agents::Agents;
 use crate::report::OpenProblemIssue;
-use crate::terraform::{Cancellation, TerraformRunner};
 
 /// `agentlab check`.
 pub async fn check(
@@ -58,17 +57,7 @@ pub async fn check(
         }
         return Ok(ExitStatus::Success);
     }
-    let run_id = context.new_run_id();
-    let output_dir = args
-        .posting
-        .output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(".agentlab/runs").join(&run_id));
-    std::fs::create_dir_all(&output_dir).map_err(|source| CommandError::Io {
-        action: "create the output folder",
-        path: output_dir.clone(),
-        source,
-    })?;
+    let (run_id, output_dir) = run_output_folder(context, args.posting.output.as_deref())?;
     context.learn_configured_secrets(&config.config)?;
     mask_known_secrets(context);
 
@@ -83,19 +72,7 @@ pub async fn check(
     };
     let diagnoser = configured_diagnoser(context, &config.config, diagnoser_args)?;
     let validator = validator_from_config(context, &config);
-    let cancellation = Cancellation::new();
-    cancellation
-        .forward_process_signals()
-        .map_err(|source| CommandError::Io {
-            action: "listen for signals on",
-            path: PathBuf::from("SIGINT/SIGTERM"),
-            source,
-        })?;
-    let terraform = TerraformRunner::new(
-        context.terraform_binary(Some(&config.config.defaults.terraform)),
-        context.redactor.clone(),
-        cancellation,
-    );
+    let terraform = terraform_runner(context, &config)?;
     let agents = Agents {
         terraform: &terraform,
         validator: &validator,

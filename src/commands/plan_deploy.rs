@@ -6,13 +6,13 @@
 //! SIGINT and SIGTERM are turned into cancellation requests here, once per process: the Terraform runner forwards
 //! the first to Terraform as SIGINT (it stops and releases the state lock) and kills it on the second.
 
-use std::path::PathBuf;
-
 use crate::cli::{DeployArgs, DiagnoserArgs, GlobalArgs, MetricsArgs, PlanArgs, PostingArgs};
 use crate::commands::projects::choose_projects;
 use crate::commands::report::{deliver, mask_known_secrets, run_outbox};
 use crate::commands::review::{review_gates, stamp_plan_records};
-use crate::commands::runs::{RunSettings, project_run, run_projects, write_record};
+use crate::commands::runs::{
+    RunSettings, project_run, run_output_folder, run_projects, terraform_runner, write_record,
+};
 use crate::commands::{
     CommandContext, CommandError, ExitStatus, configured_diagnoser, export_run_metrics,
     print_stdout, validator_from_config,
@@ -20,7 +20,6 @@ use crate::commands::{
 use crate::config::{LoadedConfig, ProjectConfig};
 use crate::contracts::{Outcome, RunMode};
 use crate::planner::agents::Agents;
-use crate::terraform::{Cancellation, TerraformRunner};
 
 /// `agentlab plan`: init + plan + validation of the plan for each selected project.
 pub async fn plan(
@@ -92,12 +91,7 @@ async fn run_and_report(
         }
         return Ok(ExitStatus::Success);
     }
-    let run_id = context.new_run_id();
-    let output_dir = invocation
-        .posting
-        .output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(".agentlab/runs").join(&run_id));
+    let (run_id, output_dir) = run_output_folder(context, invocation.posting.output.as_deref())?;
     let settings = RunSettings {
         run_id,
         mode: invocation.mode,
@@ -105,31 +99,13 @@ async fn run_and_report(
         max_retries: invocation.max_retries,
         context: context.run_context(),
     };
-    std::fs::create_dir_all(&output_dir).map_err(|source| CommandError::Io {
-        action: "create the output folder",
-        path: output_dir.clone(),
-        source,
-    })?;
 
     context.learn_configured_secrets(&config.config)?;
     mask_known_secrets(context);
     let diagnoser = configured_diagnoser(context, &config.config, invocation.diagnoser)?;
     let validator = validator_from_config(context, config);
-    let cancellation = Cancellation::new();
-    cancellation
-        .forward_process_signals()
-        .map_err(|source| CommandError::Io {
-            action: "listen for signals on",
-            path: PathBuf::from("SIGINT/SIGTERM"),
-            source,
-        })?;
     let review_key = context.review_key();
-    let terraform = TerraformRunner::new(
-        context.terraform_binary(Some(&config.config.defaults.terraform)),
-        context.redactor.clone(),
-        cancellation,
-    )
-    .with_review_key(review_key.clone());
+    let terraform = terraform_runner(context, config)?.with_review_key(review_key.clone());
     let agents = Agents {
         terraform: &terraform,
         validator: &validator,

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use futures::StreamExt;
 
-use crate::commands::CommandError;
+use crate::commands::{CommandContext, CommandError};
 use crate::config::{LoadedConfig, ProjectConfig};
 use crate::contracts::{
     ResourceExpectation, RunContext, RunMode, RunRecord, SCHEMA_VERSION, TerraformRequest,
@@ -14,6 +14,7 @@ use crate::planner::agents::Agents;
 use crate::planner::run::{ProjectRun, run_project};
 use crate::planner::validation_facts::ValidationPlan;
 use crate::redact::Redactor;
+use crate::terraform::{Cancellation, TerraformRunner};
 
 /// What every project of one invocation shares.
 #[derive(Debug, Clone)]
@@ -73,6 +74,45 @@ pub fn project_run(
         context: settings.context.clone(),
         longest_wait: crate::planner::run::LONGEST_WAIT,
     }
+}
+
+/// A new run id and its output folder (`--output`, else `.agentlab/runs/<run_id>`), created.
+pub fn run_output_folder(
+    context: &CommandContext,
+    output: Option<&Path>,
+) -> Result<(String, PathBuf), CommandError> {
+    let run_id = context.new_run_id();
+    let output_dir = output.map_or_else(
+        || PathBuf::from(".agentlab/runs").join(&run_id),
+        Path::to_path_buf,
+    );
+    std::fs::create_dir_all(&output_dir).map_err(|source| CommandError::Io {
+        action: "create the output folder",
+        path: output_dir.clone(),
+        source,
+    })?;
+    Ok((run_id, output_dir))
+}
+
+/// The Terraform agent of a command that runs projects: the configured binary, the invocation's redactor, and
+/// SIGINT/SIGTERM forwarded to Terraform (once per process).
+pub fn terraform_runner(
+    context: &CommandContext,
+    config: &LoadedConfig,
+) -> Result<TerraformRunner, CommandError> {
+    let cancellation = Cancellation::new();
+    cancellation
+        .forward_process_signals()
+        .map_err(|source| CommandError::Io {
+            action: "listen for signals on",
+            path: PathBuf::from("SIGINT/SIGTERM"),
+            source,
+        })?;
+    Ok(TerraformRunner::new(
+        context.terraform_binary(Some(&config.config.defaults.terraform)),
+        context.redactor.clone(),
+        cancellation,
+    ))
 }
 
 /// Runs the projects, at most `concurrency` at once, and returns their records in the order given.
