@@ -26,11 +26,12 @@ struct Issue {
     user: Option<Author>,
 }
 
+/// The body of `POST /repos/{owner}/{repo}/issues`: every issue agentlab opens carries one label.
 #[derive(Serialize)]
-struct NewIssue<'a> {
-    title: &'a str,
-    body: &'a str,
-    labels: [&'a str; 1],
+pub(crate) struct NewIssue<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) body: &'a str,
+    pub(crate) labels: [&'a str; 1],
 }
 
 #[derive(Serialize)]

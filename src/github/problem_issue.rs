@@ -10,16 +10,9 @@ use crate::github::client::{GitHubClient, GitHubError};
 use crate::github::comment::{create_marked_comment, find_comment_by_marker};
 use crate::github::create_once::create_once;
 use crate::github::identity::Author;
-use crate::github::issue::{close_issue, own_open_issues, post_first_accepted};
+use crate::github::issue::{NewIssue, close_issue, own_open_issues, post_first_accepted};
 use crate::render::check::ProblemKind;
 use crate::report::{MarkedComment, OpenProblemIssue, ProblemAction, ProblemIssuePost};
-
-#[derive(Serialize)]
-struct NewIssue<'a> {
-    title: &'a str,
-    body: &'a str,
-    labels: [&'a str; 1],
-}
 
 #[derive(Serialize)]
 struct IssueEdit<'a> {
