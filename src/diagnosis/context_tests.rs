@@ -2,31 +2,17 @@ use std::path::PathBuf;
 
 use super::*;
 use crate::contracts::{
-    CheckName, CheckResult, Diagnostic, RunMode, Severity, StateName, TerraformPhase,
-    TerraformResult, Transition, ValidationResult,
+    CheckName, CheckResult, Diagnostic, RunMode, Severity, StateName, TerraformResult, Transition,
+    ValidationResult,
 };
+use crate::diagnosis::test_fixtures;
 
 fn failed_apply(detail: &str, log: Vec<String>) -> TerraformResult {
-    TerraformResult {
-        ok: false,
-        phase: TerraformPhase::Apply,
-        exit_code: Some(1),
-        cancelled: false,
-        changes: Default::default(),
-        resource_changes: Vec::new(),
-        resource_addresses: Vec::new(),
-        diagnostics: vec![Diagnostic {
-            severity: Severity::Error,
-            summary: "local-exec provisioner error".into(),
-            detail: detail.into(),
-            address: Some("null_resource.container[1]".into()),
-        }],
-        outputs: Default::default(),
-        log_tail: log,
-        duration_ms: 10,
-        plan_identity: None,
-        refusal: None,
-    }
+    let mut terraform = test_fixtures::failed_apply("local-exec provisioner error", detail);
+    terraform.diagnostics[0].address = Some("null_resource.container[1]".into());
+    terraform.log_tail = log;
+    terraform.duration_ms = 10;
+    terraform
 }
 
 pub(crate) fn request(dir: PathBuf, terraform: TerraformResult) -> DiagnosisRequest {

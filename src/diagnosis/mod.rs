@@ -20,6 +20,8 @@ pub mod openai;
 pub mod project_files;
 pub mod replay;
 pub mod schema;
+#[cfg(test)]
+mod test_fixtures;
 pub mod transport;
 
 use std::collections::BTreeMap;

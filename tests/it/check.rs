@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::github_stand_in::{OWNER_REPO, StandIn, TOKEN};
 use crate::support::{
     agentlab, installed_terraform, records_from_stdout, sandbox_proxmox, sandbox_workspace,
-    stderr_of, terraform_cli_config,
+    sandbox_workspace_with_bot_login, stderr_of, terraform_cli_config,
 };
 
 const DRIFT: &str = "agentlab-drift";
@@ -96,11 +96,7 @@ fn set_status(proxmox: &crate::support::ProxmoxStandIn, vmid: u32, status: &str)
 
 #[tokio::test]
 async fn drift_and_a_stopped_guest_open_one_issue_each_updated_then_closed_after_the_fix() {
-    let workspace = sandbox_workspace();
-    let config = workspace.path().join("agentlab-sandbox.toml");
-    let mut text = std::fs::read_to_string(&config).unwrap();
-    text.push_str("\n[github]\nbot_login = \"github-actions[bot]\"\n");
-    std::fs::write(&config, text).unwrap();
+    let workspace = sandbox_workspace_with_bot_login();
     let proxmox = sandbox_proxmox(workspace.path()).await;
     let stand_in = StandIn::start().await;
     let deploy = |env: Vec<(&'static str, String)>| {
@@ -349,11 +345,7 @@ fn the_check_workflow_runs_on_a_schedule_in_the_deploys_concurrency_group_with_l
 
 #[tokio::test]
 async fn check_records_published_later_find_the_open_issue_instead_of_opening_another() {
-    let workspace = sandbox_workspace();
-    let config = workspace.path().join("agentlab-sandbox.toml");
-    let mut text = std::fs::read_to_string(&config).unwrap();
-    text.push_str("\n[github]\nbot_login = \"github-actions[bot]\"\n");
-    std::fs::write(&config, text).unwrap();
+    let workspace = sandbox_workspace_with_bot_login();
     let proxmox = sandbox_proxmox(workspace.path()).await;
     let deploy = agentlab(
         workspace.path(),

@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::github_stand_in::{BOT_LOGIN, StandIn};
 use crate::support::{
     agentlab, assert_done, publish_to_stand_in, publish_with, record_on_disk, sandbox_proxmox,
-    sandbox_workspace, stand_in_client, stand_in_env, stderr_of,
+    sandbox_workspace_with_bot_login, stand_in_client, stand_in_env, stderr_of,
 };
 
 const PULL_REQUEST: u64 = 2;
@@ -292,12 +292,8 @@ async fn posting_as_another_account_than_configured_is_learned_and_reported() {
 
 #[tokio::test]
 async fn a_successful_deploy_by_the_binary_closes_its_projects_incident() {
-    let workspace = sandbox_workspace();
     // The account is configured explicitly, as a user of a GitHub App would (here: the workflow's).
-    let config = workspace.path().join("agentlab-sandbox.toml");
-    let mut text = std::fs::read_to_string(&config).unwrap();
-    text.push_str("\n[github]\nbot_login = \"github-actions[bot]\"\n");
-    std::fs::write(&config, text).unwrap();
+    let workspace = sandbox_workspace_with_bot_login();
     let proxmox = sandbox_proxmox(workspace.path()).await;
     let stand_in = stand_in().await;
     let marker = "<!-- agentlab:incident project=sandbox-ok fingerprint=sandbox-ok/apply/catalogue:proxmox-node-lock-timeout -->";

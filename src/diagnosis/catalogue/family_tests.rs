@@ -4,47 +4,15 @@
 //! every capture filled in.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use super::family_wordings::{ACCESS, BACKEND, LOCKS, NETWORK, PROVIDER, TEMPLATES, wordings};
 use super::*;
-use crate::contracts::{
-    CheckName, CheckResult, CheckStatus, Diagnostic, RunMode, Severity, TerraformPhase,
-    TerraformResult, ValidationResult,
-};
+use crate::contracts::{CheckName, CheckResult, CheckStatus, RunMode, ValidationResult};
+use crate::diagnosis::test_fixtures;
 use crate::redact::Redactor;
 
 fn request_with_error(detail: &str) -> DiagnosisRequest {
-    DiagnosisRequest {
-        project: "p".into(),
-        dir: PathBuf::from("/nonexistent"),
-        mode: RunMode::Deploy,
-        attempt: 1,
-        terraform: TerraformResult {
-            ok: false,
-            phase: TerraformPhase::Apply,
-            exit_code: Some(1),
-            cancelled: false,
-            changes: Default::default(),
-            resource_changes: Vec::new(),
-            resource_addresses: Vec::new(),
-            diagnostics: vec![Diagnostic {
-                severity: Severity::Error,
-                summary: "Error".into(),
-                detail: detail.into(),
-                address: None,
-            }],
-            outputs: Default::default(),
-            log_tail: Vec::new(),
-            duration_ms: 1,
-            plan_identity: None,
-            refusal: None,
-        },
-        validation: None,
-        transitions: Vec::new(),
-        previous: Vec::new(),
-        spent_usd: 0.0,
-    }
+    test_fixtures::request_with_error("Error", detail)
 }
 
 fn recognised(request: &DiagnosisRequest) -> Option<CatalogueMatch> {
@@ -123,6 +91,18 @@ fn resources_request(mode: RunMode, detail: &str, evidence: Vec<String>) -> Diag
     request
 }
 
+/// Asserts that `found`'s root cause starts with `start`, contains each of `present` and none of `absent`.
+fn assert_root_cause(found: &CatalogueMatch, start: &str, present: &[&str], absent: &[&str]) {
+    let root_cause = &found.hypothesis.root_cause;
+    assert!(root_cause.starts_with(start), "{root_cause}");
+    for text in present {
+        assert!(root_cause.contains(text), "{text}: {root_cause}");
+    }
+    for text in absent {
+        assert!(!root_cause.contains(text), "{text}: {root_cause}");
+    }
+}
+
 #[test]
 fn a_resources_check_tells_a_wrong_type_from_a_changed_count_and_a_plan_from_an_apply() {
     let wrong_type = resources_request(
@@ -132,19 +112,7 @@ fn a_resources_check_tells_a_wrong_type_from_a_changed_count_and_a_plan_from_an_
     );
     let found = recognised(&wrong_type).expect("recognised");
     assert_eq!(found.signature, "validator-resources-pattern-mismatch");
-    assert!(
-        found
-            .hypothesis
-            .root_cause
-            .starts_with("Terraform planned cleanly"),
-        "{}",
-        found.hypothesis.root_cause
-    );
-    assert!(
-        !found.hypothesis.root_cause.contains("applied"),
-        "{}",
-        found.hypothesis.root_cause
-    );
+    assert_root_cause(&found, "Terraform planned cleanly", &[], &["applied"]);
 
     let changed_count = resources_request(
         RunMode::Deploy,
@@ -155,26 +123,11 @@ fn a_resources_check_tells_a_wrong_type_from_a_changed_count_and_a_plan_from_an_
     assert_eq!(found.signature, "validator-resources-count-mismatch");
     assert_eq!(found.hypothesis.category, Category::ValidationMismatch);
     assert_eq!(found.hypothesis.remediation, Remediation::Escalate);
-    assert!(
-        found
-            .hypothesis
-            .root_cause
-            .starts_with("Terraform applied cleanly"),
-        "{}",
-        found.hypothesis.root_cause
-    );
-    assert!(
-        found
-            .hypothesis
-            .root_cause
-            .contains("matched 2, expected 3"),
-        "{}",
-        found.hypothesis.root_cause
-    );
-    assert!(
-        !found.hypothesis.root_cause.contains("matches none"),
-        "{}",
-        found.hypothesis.root_cause
+    assert_root_cause(
+        &found,
+        "Terraform applied cleanly",
+        &["matched 2, expected 3"],
+        &["matches none"],
     );
 }
 

@@ -1,48 +1,12 @@
 //! The catalogue's first tests: the eight scenarios' failures and the S3 backend's texts against moto, each with
 //! its source, and the structural rules over failed checks.
 
-use std::path::PathBuf;
-
 use super::*;
-use crate::contracts::{
-    CheckName, CheckStatus, Diagnostic, RunMode, Severity, TerraformPhase, TerraformResult,
-};
+use crate::contracts::{CheckName, CheckStatus};
 use crate::redact::Redactor;
 
 use super::super::context::DiagnosisContext;
-
-fn request_with_error(summary: &str, detail: &str) -> DiagnosisRequest {
-    DiagnosisRequest {
-        project: "p".into(),
-        dir: PathBuf::from("/nonexistent"),
-        mode: RunMode::Deploy,
-        attempt: 1,
-        terraform: TerraformResult {
-            ok: false,
-            phase: TerraformPhase::Apply,
-            exit_code: Some(1),
-            cancelled: false,
-            changes: Default::default(),
-            resource_changes: Vec::new(),
-            resource_addresses: Vec::new(),
-            diagnostics: vec![Diagnostic {
-                severity: Severity::Error,
-                summary: summary.into(),
-                detail: detail.into(),
-                address: None,
-            }],
-            outputs: Default::default(),
-            log_tail: Vec::new(),
-            duration_ms: 1,
-            plan_identity: None,
-            refusal: None,
-        },
-        validation: None,
-        transitions: Vec::new(),
-        previous: Vec::new(),
-        spent_usd: 0.0,
-    }
-}
+use super::super::test_fixtures::request_with_error;
 
 /// Asserts that `text` (as Terraform would show it) is recognised by `signature` with `category`/`remediation`.
 fn check(text: &str, signature: &str, category: Category, remediation: Remediation) {

@@ -78,6 +78,17 @@ pub fn sandbox_workspace() -> tempfile::TempDir {
     copy
 }
 
+/// [`sandbox_workspace`] whose configuration names the posting account, `bot_login = "github-actions[bot]"`, as a
+/// user of a GitHub App (here: the workflow's) would.
+pub fn sandbox_workspace_with_bot_login() -> tempfile::TempDir {
+    let workspace = sandbox_workspace();
+    let config = workspace.path().join("agentlab-sandbox.toml");
+    let mut text = std::fs::read_to_string(&config).expect("read config");
+    text.push_str("\n[github]\nbot_login = \"github-actions[bot]\"\n");
+    std::fs::write(&config, text).expect("write config");
+    workspace
+}
+
 /// A workspace with the fixture `project` and an `agentlab-sandbox.toml` made of `config` plus the project.
 pub fn fixture_workspace(project: &str, config: &str) -> tempfile::TempDir {
     let workspace = tempfile::tempdir().expect("temp dir");
