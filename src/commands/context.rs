@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::contracts::RunContext;
 use crate::diagnosis::{ApiKeys, BASE_URL_VARIABLE};
 use crate::github::event::{
-    EventDecision, EventError, EventRun, detect_from_file, pull_request_from_fork,
+    EventDecision, EventError, EventRun, detect, pull_request_from_fork, read_payload,
 };
 use crate::github::publish::GitHubSettings;
 use crate::redact::{Redactor, SharedRedactor};
@@ -123,15 +123,24 @@ impl CommandContext {
             step_summary: environment.get("GITHUB_STEP_SUMMARY").map(PathBuf::from),
             output: environment.get("GITHUB_OUTPUT").map(PathBuf::from),
         };
-        let event = environment
-            .get("GITHUB_EVENT_NAME")
-            .map(|name| read_event(&environment, name).map_err(|error| error.to_string()));
-        let fork_pull_request = environment.get("GITHUB_EVENT_NAME").is_some_and(|name| {
+        // The payload is read once: the event's decision and the fork check both come from it.
+        let name = environment.get("GITHUB_EVENT_NAME");
+        let payload = name.map(|_| {
+            environment
+                .get("GITHUB_EVENT_PATH")
+                .ok_or(EventError::MissingVariable {
+                    variable: "GITHUB_EVENT_PATH",
+                })
+                .and_then(|path| read_payload(std::path::Path::new(path)))
+        });
+        let event = name.zip(payload.as_ref()).map(|(name, payload)| {
+            let payload = payload.as_ref().map_err(|error| error.to_string())?;
+            decide_event(&environment, name, payload).map_err(|error| error.to_string())
+        });
+        let fork_pull_request = name.is_some_and(|name| {
             pull_request_from_fork(
                 name,
-                environment
-                    .get("GITHUB_EVENT_PATH")
-                    .map(std::path::Path::new),
+                payload.as_ref().and_then(|payload| payload.as_ref().ok()),
             )
         });
         let run_url = match (
@@ -263,7 +272,7 @@ impl CommandContext {
     }
 
     /// `AGENTLAB_ALLOW_FORKS=true` (the action's `allow-forks` input) lets a fork's pull request run.
-    pub fn forks_allowed(&self) -> bool {
+    fn forks_allowed(&self) -> bool {
         self.environment.is_true("AGENTLAB_ALLOW_FORKS")
     }
 
@@ -322,13 +331,13 @@ impl CommandContext {
     }
 }
 
-fn read_event(environment: &Environment, name: &str) -> Result<EventDecision, EventError> {
-    let path = environment
-        .get("GITHUB_EVENT_PATH")
-        .ok_or(EventError::MissingVariable {
-            variable: "GITHUB_EVENT_PATH",
-        })?;
-    let mut decision = detect_from_file(name, std::path::Path::new(path))?;
+/// The event's decision, its commit filled from `GITHUB_SHA` when the payload names none (a dispatch).
+fn decide_event(
+    environment: &Environment,
+    name: &str,
+    payload: &serde_json::Value,
+) -> Result<EventDecision, EventError> {
+    let mut decision = detect(name, payload)?;
     if let EventDecision::Run(run) = &mut decision
         && run.commit.is_empty()
     {

@@ -95,15 +95,19 @@ const PUSH_PAYLOAD_COMMIT_LIMIT: usize = 20;
 
 /// Reads the payload at `path` (`GITHUB_EVENT_PATH`) of the event `event_name` (`GITHUB_EVENT_NAME`).
 pub fn detect_from_file(event_name: &str, path: &Path) -> Result<EventDecision, EventError> {
+    detect(event_name, &read_payload(path)?)
+}
+
+/// The JSON payload the runner wrote for the event.
+pub fn read_payload(path: &Path) -> Result<Value, EventError> {
     let text = std::fs::read_to_string(path).map_err(|source| EventError::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    let payload: Value = serde_json::from_str(&text).map_err(|source| EventError::Json {
+    serde_json::from_str(&text).map_err(|source| EventError::Json {
         path: path.to_path_buf(),
         source,
-    })?;
-    detect(event_name, &payload)
+    })
 }
 
 /// The decision for an event name and its payload.
@@ -119,14 +123,8 @@ pub fn detect(event_name: &str, payload: &Value) -> Result<EventDecision, EventE
 /// Whether `event_name` is a pull request event whose head lives in another repository (a fork), whatever its
 /// action (a closed or labelled fork pull request is still a fork's code). A pull request event whose payload
 /// cannot be read or lacks the repositories counts as a fork: nothing proves otherwise. Other events are not.
-pub fn pull_request_from_fork(event_name: &str, payload_path: Option<&Path>) -> bool {
-    if !event_name.starts_with("pull_request") {
-        return false;
-    }
-    let payload = payload_path
-        .and_then(|path| std::fs::read_to_string(path).ok())
-        .and_then(|text| serde_json::from_str::<Value>(&text).ok());
-    payload.as_ref().is_none_or(head_is_another_repository)
+pub fn pull_request_from_fork(event_name: &str, payload: Option<&Value>) -> bool {
+    event_name.starts_with("pull_request") && payload.is_none_or(head_is_another_repository)
 }
 
 /// The pull request's head repository differs from the base repository; a deleted fork has no head repository

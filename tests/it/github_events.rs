@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use agentlab::contracts::RunMode;
 use agentlab::github::event::{
     ChangedFiles, EventDecision, EventRun, detect, detect_from_file, pull_request_from_fork,
+    read_payload,
 };
 use serde_json::{Value, json};
 
@@ -65,16 +66,18 @@ fn a_closed_pull_request_is_ignored_and_a_fork_is_marked() {
 
 #[test]
 fn only_a_pull_request_event_can_be_a_fork_and_an_unreadable_one_counts_as_one() {
-    let opened = fixture_path("pull_request.opened.json");
+    let opened = fixture("pull_request.opened.json");
     assert!(!pull_request_from_fork("pull_request", Some(&opened)));
+    // An unreadable payload (none, or a file that is not there) proves nothing: it counts as a fork.
     assert!(pull_request_from_fork("pull_request", None));
+    let unreadable = read_payload(Path::new("/nonexistent/event.json")).ok();
     assert!(pull_request_from_fork(
         "pull_request_target",
-        Some(Path::new("/nonexistent/event.json"))
+        unreadable.as_ref()
     ));
     assert!(!pull_request_from_fork(
         "push",
-        Some(&fixture_path("push.default-branch.json"))
+        Some(&fixture("push.default-branch.json"))
     ));
     assert!(!pull_request_from_fork("workflow_dispatch", None));
 }
