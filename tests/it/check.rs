@@ -53,6 +53,24 @@ async fn check(workspace: &Path, env: &[(&str, String)]) -> (Output, RunRecord) 
     (run, record)
 }
 
+/// `agentlab deploy --project sandbox-ok --no-post --output deploy-out`, which must succeed.
+async fn deploy(workspace: &Path, env: &[(&str, String)]) {
+    let run = agentlab(
+        workspace,
+        &[
+            "deploy",
+            "--project",
+            "sandbox-ok",
+            "--no-post",
+            "--output",
+            "deploy-out",
+        ],
+        env,
+    )
+    .await;
+    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+}
+
 fn verdict(record: &RunRecord) -> CheckVerdict {
     record
         .check
@@ -99,26 +117,7 @@ async fn drift_and_a_stopped_guest_open_one_issue_each_updated_then_closed_after
     let workspace = sandbox_workspace_with_bot_login();
     let proxmox = sandbox_proxmox(workspace.path()).await;
     let stand_in = StandIn::start().await;
-    let deploy = |env: Vec<(&'static str, String)>| {
-        let workspace = workspace.path().to_path_buf();
-        async move {
-            let run = agentlab(
-                &workspace,
-                &[
-                    "deploy",
-                    "--project",
-                    "sandbox-ok",
-                    "--no-post",
-                    "--output",
-                    "deploy-out",
-                ],
-                &env,
-            )
-            .await;
-            assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
-        }
-    };
-    deploy(proxmox.env.clone()).await;
+    deploy(workspace.path(), &proxmox.env).await;
 
     // In sync and healthy: exit 0, nothing posted.
     let mut env = proxmox.env.clone();
@@ -231,7 +230,7 @@ async fn drift_and_a_stopped_guest_open_one_issue_each_updated_then_closed_after
     // The fix: the guests are started, the code applied again. Both issues close with a comment.
     set_status(&proxmox, 201, "running");
     set_status(&proxmox, 202, "running");
-    deploy(proxmox.env.clone()).await;
+    deploy(workspace.path(), &proxmox.env).await;
     let mut env = proxmox.env.clone();
     env.extend(github_env(&stand_in, 104));
     let (run, record) = check(workspace.path(), &env).await;
@@ -347,20 +346,7 @@ fn the_check_workflow_runs_on_a_schedule_in_the_deploys_concurrency_group_with_l
 async fn check_records_published_later_find_the_open_issue_instead_of_opening_another() {
     let workspace = sandbox_workspace_with_bot_login();
     let proxmox = sandbox_proxmox(workspace.path()).await;
-    let deploy = agentlab(
-        workspace.path(),
-        &[
-            "deploy",
-            "--project",
-            "sandbox-ok",
-            "--no-post",
-            "--output",
-            "deploy-out",
-        ],
-        &proxmox.env,
-    )
-    .await;
-    assert_eq!(deploy.status.code(), Some(0), "{}", stderr_of(&deploy));
+    deploy(workspace.path(), &proxmox.env).await;
     set_status(&proxmox, 200, "stopped");
     let run = agentlab(
         workspace.path(),
