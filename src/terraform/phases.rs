@@ -327,8 +327,10 @@ impl<'a> RequestRun<'a> {
         };
         match parse_plan_json(&document) {
             Ok(plan) => {
-                self.result.plan_identity =
-                    plan_identity(&document, self.invocation.review_key.as_ref());
+                self.result.plan_identity = Some(plan_identity(
+                    &plan.identity_material,
+                    self.invocation.review_key.as_ref(),
+                ));
                 self.learn_secrets(&plan.sensitive_values);
                 self.result.changes = plan.counts;
                 self.result.resource_changes = plan.resource_changes;

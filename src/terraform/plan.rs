@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde_json::Value;
 
+use super::review::ChangeMaterial;
 use super::sensitive::{SENSITIVE_PLACEHOLDER, SensitiveValues, mask_sensitive_collecting};
 use crate::contracts::{ChangeAction, ChangeCounts, ResourceChange};
 
@@ -41,6 +42,8 @@ pub struct PlanSummary {
     pub prior_outputs: BTreeMap<String, Value>,
     /// Everything masked above, plus the values of variables declared `sensitive`: for the redactor only.
     pub sensitive_values: SensitiveValues,
+    /// What the plan's fingerprint is made of, taken while the changes stream by (`review::plan_identity`).
+    pub identity_material: Vec<ChangeMaterial>,
 }
 
 /// What agentlab keeps of `terraform show -json` (the state).
@@ -183,6 +186,8 @@ struct ChangeDocument {
     before_sensitive: Option<Value>,
     #[serde(default)]
     after_sensitive: Option<Value>,
+    #[serde(default)]
+    after_unknown: Option<Value>,
 }
 
 /// `resource_changes`, read one change at a time. Each change is counted, masked and kept (or dropped, for a
@@ -194,6 +199,8 @@ struct ReadChanges {
     /// Every change except no-ops, in plan order, with sensitive values masked.
     kept: Vec<ResourceChange>,
     sensitive: SensitiveValues,
+    /// What each managed change contributes to the plan's fingerprint, read before its values are masked.
+    identity: Vec<ChangeMaterial>,
     /// The first change whose actions agentlab does not know: the whole plan is refused for it.
     unknown_actions: Option<(String, Vec<String>)>,
 }
@@ -215,6 +222,15 @@ impl ReadChanges {
         }
         if action == ChangeAction::NoOp {
             return;
+        }
+        if change.mode.as_deref() != Some("data") {
+            self.identity.push(ChangeMaterial::new(
+                &change.address,
+                &change.change.actions,
+                change.change.after.as_ref(),
+                change.change.after_unknown.as_ref(),
+                change.change.after_sensitive.as_ref(),
+            ));
         }
         let sensitive = &mut self.sensitive;
         self.kept.push(ResourceChange {
@@ -311,6 +327,7 @@ pub fn parse_plan_json(json: &str) -> Result<PlanSummary, PlanJsonError> {
         counts,
         kept: resource_changes,
         mut sensitive,
+        identity: identity_material,
         unknown_actions,
     } = plan.resource_changes;
     if let Some((address, actions)) = unknown_actions {
@@ -347,6 +364,7 @@ pub fn parse_plan_json(json: &str) -> Result<PlanSummary, PlanJsonError> {
         planned_addresses,
         planned_outputs,
         sensitive_values: sensitive,
+        identity_material,
     })
 }
 

@@ -93,58 +93,83 @@ impl std::fmt::Debug for ReviewKey {
     }
 }
 
-/// The identity of the plan in `document` (`terraform show -json PLANFILE`). `None` when the document has no
-/// readable `resource_changes` (the caller has already refused such a plan).
-pub fn plan_identity(document: &str, key: Option<&ReviewKey>) -> Option<PlanIdentity> {
-    let plan: Value = serde_json::from_str(document).ok()?;
-    let changes = plan.get("resource_changes")?.as_array()?;
-    let hash_value = |value: &Value| -> String {
-        let text = value.to_string();
+/// What one managed resource change contributes to the plan's identity, taken while `show -json` streams by
+/// (`terraform::plan`), before its values are masked: the address, the actions, and for every known top-level
+/// planned attribute its name, a SHA-256 of its JSON and whether Terraform marks it sensitive. The hash of a
+/// sensitive value never leaves the process: it enters the fingerprint only under the review key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeMaterial {
+    address: String,
+    actions: String,
+    attributes: Vec<(String, [u8; 32], bool)>,
+}
+
+impl ChangeMaterial {
+    pub fn new(
+        address: &str,
+        actions: &[String],
+        after: Option<&Value>,
+        after_unknown: Option<&Value>,
+        after_sensitive: Option<&Value>,
+    ) -> Self {
+        let attributes = after
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            // Values Terraform only learns during apply do not count (a `timestamp()` differs every plan).
+            .filter(|(attribute, _)| {
+                after_unknown.and_then(|unknown| unknown.get(*attribute))
+                    != Some(&Value::Bool(true))
+            })
+            .map(|(attribute, value)| {
+                let sensitive = after_sensitive
+                    .and_then(|sensitive| sensitive.get(attribute))
+                    .is_some_and(|marker| marker != &Value::Bool(false) && !marker.is_null());
+                (
+                    attribute.clone(),
+                    Sha256::digest(value.to_string().as_bytes()).into(),
+                    sensitive,
+                )
+            })
+            .collect();
+        Self {
+            address: address.to_string(),
+            actions: actions.join(","),
+            attributes,
+        }
+    }
+}
+
+/// The identity of a saved plan from its changes' material (`PlanSummary::identity_material`).
+pub fn plan_identity(changes: &[ChangeMaterial], key: Option<&ReviewKey>) -> PlanIdentity {
+    let hash_value = |sha256: &[u8; 32]| -> String {
+        let hex = hex::encode(sha256);
         match key {
-            Some(key) => key.mac(&["value", &text])[..12].to_string(),
-            None => hex::encode(Sha256::digest(text.as_bytes()))[..12].to_string(),
+            Some(key) => key.mac(&["value", &hex])[..12].to_string(),
+            None => hex[..12].to_string(),
         }
     };
     let mut lines = Vec::new();
     let mut fingerprint_lines = Vec::new();
     for change in changes {
-        if change.get("mode").and_then(Value::as_str) == Some("data") {
-            continue;
-        }
-        let Some(address) = change.get("address").and_then(Value::as_str) else {
-            continue;
-        };
-        let actions: Vec<&str> = change
-            .pointer("/change/actions")
-            .and_then(Value::as_array)
-            .map(|actions| actions.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        if actions.is_empty() || actions == ["no-op"] {
-            continue;
-        }
-        let actions = actions.join(",");
+        let ChangeMaterial {
+            address,
+            actions,
+            attributes,
+        } = change;
         lines.push(format!("{address} {actions}"));
         fingerprint_lines.push(format!("{address} {actions}"));
-        let after = change.pointer("/change/after").and_then(Value::as_object);
-        let unknown = change.pointer("/change/after_unknown");
-        let sensitive = change.pointer("/change/after_sensitive");
-        for (attribute, value) in after.into_iter().flatten() {
-            if unknown.and_then(|unknown| unknown.get(attribute)) == Some(&Value::Bool(true)) {
-                continue;
-            }
-            let is_sensitive = sensitive
-                .and_then(|sensitive| sensitive.get(attribute))
-                .is_some_and(|marker| marker != &Value::Bool(false) && !marker.is_null());
-            if is_sensitive {
+        for (attribute, sha256, sensitive) in attributes {
+            if *sensitive {
                 lines.push(format!("{address}.{attribute} = (sensitive)"));
                 // Only a keyed hash of a sensitive value may enter the fingerprint: a plain hash of a short secret
                 // can be guessed back. Without a key it does not enter at all.
                 if key.is_some() {
                     fingerprint_lines
-                        .push(format!("{address}.{attribute} = {}", hash_value(value)));
+                        .push(format!("{address}.{attribute} = {}", hash_value(sha256)));
                 }
             } else {
-                let hashed = hash_value(value);
+                let hashed = hash_value(sha256);
                 lines.push(format!("{address}.{attribute} = {hashed}"));
                 fingerprint_lines.push(format!("{address}.{attribute} = {hashed}"));
             }
@@ -160,10 +185,10 @@ pub fn plan_identity(document: &str, key: Option<&ReviewKey>) -> Option<PlanIden
             hex::encode(Sha256::digest(canonical.as_bytes()))
         ),
     };
-    Some(PlanIdentity {
+    PlanIdentity {
         fingerprint,
         digest: lines,
-    })
+    }
 }
 
 /// Whether the saved plan (`identity`) may be applied under `gate`; the refusal when it may not.
@@ -310,6 +335,12 @@ mod tests {
         ReviewKey::new(SecretString::from("runner-only-key".to_string()))
     }
 
+    /// The identity of a `show -json` plan of `changes`, through the same streaming parser a run uses.
+    fn identity_of(document: &str, key: Option<&ReviewKey>) -> PlanIdentity {
+        let plan = crate::terraform::plan::parse_plan_json(document).expect("a plan document");
+        plan_identity(&plan.identity_material, key)
+    }
+
     fn plan(changes: &str) -> String {
         format!(r#"{{"format_version": "1.0", "resource_changes": [{changes}]}}"#)
     }
@@ -323,12 +354,11 @@ mod tests {
 
     #[test]
     fn order_unknowns_and_data_sources_do_not_change_the_fingerprint() {
-        let one = plan_identity(&plan(&format!("{CREATE_A},{CREATE_B}")), Some(&key())).unwrap();
-        let other = plan_identity(
+        let one = identity_of(&plan(&format!("{CREATE_A},{CREATE_B}")), Some(&key()));
+        let other = identity_of(
             &plan(&format!("{READ_DATA},{CREATE_B},{CREATE_A}")),
             Some(&key()),
-        )
-        .unwrap();
+        );
         assert_eq!(one, other);
         assert!(one.fingerprint.starts_with("v1:"));
         assert!(one.digest.contains(&"null_resource.a create".to_string()));
@@ -340,9 +370,9 @@ mod tests {
 
     #[test]
     fn a_changed_value_or_action_changes_the_fingerprint_and_is_listed() {
-        let reviewed = plan_identity(&plan(CREATE_A), Some(&key())).unwrap();
+        let reviewed = identity_of(&plan(CREATE_A), Some(&key()));
         let check = |changes: &str, expected: &[&str]| {
-            let current = plan_identity(&plan(changes), Some(&key())).unwrap();
+            let current = identity_of(&plan(changes), Some(&key()));
             assert_ne!(current.fingerprint, reviewed.fingerprint, "{changes}");
             assert_eq!(
                 digest_difference(&reviewed.digest, &current.digest),
@@ -374,7 +404,7 @@ mod tests {
                 "after_sensitive": {{"password": true}}}}}}"#
             ))
         };
-        let keyed = plan_identity(&secret("hunter2"), Some(&key())).unwrap();
+        let keyed = identity_of(&secret("hunter2"), Some(&key()));
         assert_eq!(
             keyed.digest,
             [
@@ -383,19 +413,19 @@ mod tests {
             ]
         );
         assert!(!format!("{keyed:?}").contains("hunter2"));
-        let other = plan_identity(&secret("hunter3"), Some(&key())).unwrap();
+        let other = identity_of(&secret("hunter3"), Some(&key()));
         assert_ne!(
             keyed.fingerprint, other.fingerprint,
             "a keyed fingerprint sees a changed secret"
         );
-        let unkeyed = plan_identity(&secret("hunter2"), None).unwrap();
-        assert_eq!(unkeyed, plan_identity(&secret("hunter3"), None).unwrap());
+        let unkeyed = identity_of(&secret("hunter2"), None);
+        assert_eq!(unkeyed, identity_of(&secret("hunter3"), None));
         assert!(unkeyed.fingerprint.starts_with("v1-unkeyed:"));
     }
 
     #[test]
     fn the_gate_applies_only_the_reviewed_plan_of_the_reviewed_commit() {
-        let identity = plan_identity(&plan(CREATE_A), Some(&key())).unwrap();
+        let identity = identity_of(&plan(CREATE_A), Some(&key()));
         let reviewed = |head: &str, mac: String| {
             ReviewGate::Reviewed(ReviewedPlan {
                 pull_request: 7,
