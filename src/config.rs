@@ -11,8 +11,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer};
 
+mod default_branch;
 mod policy;
 
+pub use default_branch::{ABSENT_NOTE, DefaultBranchConfig, TrustedSections};
 pub use policy::PolicyConfig;
 
 /// The example configuration shipped with agentlab (the repository's own `agentlab.toml`).
@@ -30,6 +32,23 @@ pub enum ConfigError {
     Parse { path: PathBuf, message: String },
     #[error("invalid configuration {path}: {message}")]
     Invalid { path: PathBuf, message: String },
+    /// What the checks made before Terraform runs found, every problem at once.
+    #[error("{path}: {} before anything runs:{}", problem_count(problems), problem_list(problems))]
+    Problems { path: PathBuf, problems: Vec<String> },
+}
+
+fn problem_count(problems: &[String]) -> String {
+    match problems.len() {
+        1 => "1 problem to fix".to_string(),
+        count => format!("{count} problems to fix"),
+    }
+}
+
+fn problem_list(problems: &[String]) -> String {
+    problems
+        .iter()
+        .map(|problem| format!("\n  - {problem}"))
+        .collect()
 }
 
 /// The whole file.
@@ -268,17 +287,28 @@ pub struct ProjectConfig {
 pub struct ValidateConfig {
     #[serde(default)]
     pub resources: Vec<ResourcePattern>,
-    #[serde(default = "default_guests_output")]
-    pub guests_output: String,
+    /// The output listing the guests; `None` means the default, `guests`, which a project need not declare.
+    #[serde(default)]
+    pub guests_output: Option<String>,
     #[serde(default = "default_port")]
     pub port: u16,
+}
+
+/// The guests output a project reads when `guests_output` is not set.
+pub const DEFAULT_GUESTS_OUTPUT: &str = "guests";
+
+impl ValidateConfig {
+    /// The name of the guests output: the configured one, else `guests`.
+    pub fn guests_output_name(&self) -> &str {
+        self.guests_output.as_deref().unwrap_or(DEFAULT_GUESTS_OUTPUT)
+    }
 }
 
 impl Default for ValidateConfig {
     fn default() -> Self {
         Self {
             resources: Vec::new(),
-            guests_output: default_guests_output(),
+            guests_output: None,
             port: default_port(),
         }
     }
@@ -408,9 +438,6 @@ fn default_token_budget() -> u32 {
 }
 fn default_node() -> String {
     "pmx-01".to_string()
-}
-fn default_guests_output() -> String {
-    "guests".to_string()
 }
 fn default_port() -> u16 {
     22

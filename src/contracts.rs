@@ -614,6 +614,10 @@ pub struct RunContext {
     /// deploy of the merged commit checks before it applies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_stamp: Option<ReviewStamp>,
+    /// Plan mode: what a reader must know about the configuration this plan used (a pull request planned before
+    /// the default branch had an `agentlab.toml`). Markdown, one line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configuration_note: Option<String>,
 }
 
 /// What one project's run leaves on disk, written before anything is posted.

@@ -16,8 +16,8 @@ use crate::commands::runs::{
     RunSettings, project_run, run_output_folder, terraform_runner, write_record,
 };
 use crate::commands::{
-    CommandContext, CommandError, ExitStatus, configured_diagnoser, export_check_metrics,
-    print_stdout, validator_from_config,
+    CommandContext, CommandError, ExitStatus, PreflightScope, check_before_running,
+    configured_diagnoser, export_check_metrics, print_stdout, validator_from_config,
 };
 use crate::config::LoadedConfig;
 use crate::contracts::{CheckVerdict, RunMode};
@@ -50,6 +50,7 @@ pub async fn check(
         context.posting_enabled(args.posting.post, args.posting.no_post),
         &config.config,
     )?;
+    check_before_running(context, &config, &projects, PreflightScope::Run(RunMode::Check))?;
     if projects.is_empty() {
         eprintln!("no project is configured: nothing to check");
         if args.json {

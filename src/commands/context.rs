@@ -200,6 +200,7 @@ impl CommandContext {
                 pull_request: event.pull_request,
                 run_url: self.run_url.clone(),
                 review_stamp: None,
+                configuration_note: None,
             };
         }
         RunContext {
@@ -211,6 +212,7 @@ impl CommandContext {
             pull_request: None,
             run_url: self.run_url.clone(),
             review_stamp: None,
+            configuration_note: None,
         }
     }
 

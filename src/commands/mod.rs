@@ -4,6 +4,7 @@
 
 mod check;
 mod check_run;
+mod configuration;
 mod context;
 mod demo;
 mod demo_checks;
@@ -11,15 +12,19 @@ mod diagnose;
 mod eval;
 mod metrics_export;
 mod plan_deploy;
+mod preflight;
 mod projects;
 mod publish;
 pub mod report;
 mod review;
+mod root_module;
 mod runs;
 mod schema;
 mod validate;
 
+pub use configuration::{DEFAULT_BRANCH_CONFIG_VARIABLE, RunConfiguration, load_run_configuration};
 pub use context::{ActionsRunner, CommandContext, Environment};
+pub use preflight::{PreflightScope, check_before_running, preflight_problems};
 pub use diagnose::{configured_diagnoser, diagnose_record, diagnosis_settings};
 pub use eval::{eval_status, optional_config, run_scenarios, write_report};
 pub use metrics_export::{export_check_metrics, export_eval_metrics, export_run_metrics};
@@ -104,8 +109,8 @@ pub async fn run(cli: Cli, context: CommandContext) -> Result<ExitStatus, Comman
     match cli.command {
         Command::Schema(args) => schema::print_schemas(args.name.as_deref()),
         Command::Plan(args) if args.list_projects => {
-            let config = LoadedConfig::load(&cli.global.config)?;
-            projects::list_projects(context, &config, &args).await
+            let configuration = load_run_configuration(context, &cli.global.config)?;
+            projects::list_projects(context, &configuration.loaded, &args).await
         }
         Command::Plan(args) => plan_deploy::plan(context, &cli.global, &args).await,
         Command::Deploy(args) => plan_deploy::deploy(context, &cli.global, &args).await,

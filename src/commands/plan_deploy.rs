@@ -7,6 +7,8 @@
 //! the first to Terraform as SIGINT (it stops and releases the state lock) and kills it on the second.
 
 use crate::cli::{DeployArgs, DiagnoserArgs, GlobalArgs, MetricsArgs, PlanArgs, PostingArgs};
+use crate::commands::configuration::{RunConfiguration, load_run_configuration};
+use crate::commands::preflight::{PreflightScope, preflight_problems};
 use crate::commands::projects::choose_projects;
 use crate::commands::report::{deliver, mask_known_secrets, run_outbox};
 use crate::commands::review::{review_gates, stamp_plan_records};
@@ -17,8 +19,8 @@ use crate::commands::{
     CommandContext, CommandError, ExitStatus, configured_diagnoser, export_run_metrics,
     print_stdout, validator_from_config,
 };
-use crate::config::{LoadedConfig, ProjectConfig};
-use crate::contracts::{Outcome, RunMode};
+use crate::config::{ConfigError, DefaultBranchConfig, ProjectConfig};
+use crate::contracts::{Outcome, RunContext, RunMode};
 use crate::planner::agents::Agents;
 
 /// `agentlab plan`: init + plan + validation of the plan for each selected project.
@@ -27,8 +29,8 @@ pub async fn plan(
     global: &GlobalArgs,
     args: &PlanArgs,
 ) -> Result<ExitStatus, CommandError> {
-    let config = LoadedConfig::load(&global.config)?;
-    let projects = choose_projects(context, &config, args.into()).await?;
+    let configuration = load_run_configuration(context, &global.config)?;
+    let projects = choose_projects(context, &configuration.loaded, args.into()).await?;
     let invocation = Invocation {
         mode: RunMode::Plan,
         posting: &args.posting,
@@ -38,7 +40,7 @@ pub async fn plan(
         metrics: &args.metrics,
         allow_unreviewed: false,
     };
-    run_and_report(context, &config, projects, invocation).await
+    run_and_report(context, &configuration, projects, invocation).await
 }
 
 /// `agentlab deploy`: init + plan + apply + validation of the live guests for each selected project.
@@ -47,8 +49,8 @@ pub async fn deploy(
     global: &GlobalArgs,
     args: &DeployArgs,
 ) -> Result<ExitStatus, CommandError> {
-    let config = LoadedConfig::load(&global.config)?;
-    let projects = choose_projects(context, &config, args.into()).await?;
+    let configuration = load_run_configuration(context, &global.config)?;
+    let projects = choose_projects(context, &configuration.loaded, args.into()).await?;
     let invocation = Invocation {
         mode: RunMode::Deploy,
         posting: &args.posting,
@@ -58,7 +60,7 @@ pub async fn deploy(
         metrics: &args.metrics,
         allow_unreviewed: args.allow_unreviewed,
     };
-    run_and_report(context, &config, projects, invocation).await
+    run_and_report(context, &configuration, projects, invocation).await
 }
 
 /// What `plan` and `deploy` share of their arguments.
@@ -75,15 +77,33 @@ struct Invocation<'a> {
 
 async fn run_and_report(
     context: &CommandContext,
-    config: &LoadedConfig,
+    configuration: &RunConfiguration,
     projects: Vec<&ProjectConfig>,
     invocation: Invocation<'_>,
 ) -> Result<ExitStatus, CommandError> {
-    // Checked before Terraform runs, so a missing token is bad input (exit 2), not a warning afterwards.
+    let config = &configuration.loaded;
+    // Everything that can be checked before Terraform runs is, for every project, and reported at once: a missing
+    // token, folder or variable is a configuration error (exit 2), not a failed run afterwards.
     let github = context.posting_settings(
         context.posting_enabled(invocation.posting.post, invocation.posting.no_post),
         &config.config,
-    )?;
+    );
+    let mut problems = preflight_problems(
+        context,
+        config,
+        &projects,
+        PreflightScope::Run(invocation.mode),
+    );
+    if let Err(error) = &github {
+        problems.insert(0, error.to_string());
+    }
+    if !problems.is_empty() {
+        return Err(CommandError::Config(ConfigError::Problems {
+            path: config.path.clone(),
+            problems,
+        }));
+    }
+    let github = github?;
     if projects.is_empty() {
         eprintln!("no project is affected: nothing to run");
         if invocation.json {
@@ -97,12 +117,27 @@ async fn run_and_report(
         mode: invocation.mode,
         output_dir: output_dir.clone(),
         max_retries: invocation.max_retries,
-        context: context.run_context(),
+        context: RunContext {
+            configuration_note: configuration.note(),
+            ..context.run_context()
+        },
     };
 
     context.learn_configured_secrets(&config.config)?;
     mask_known_secrets(context);
-    let diagnoser = configured_diagnoser(context, &config.config, invocation.diagnoser)?;
+    // A pull request planned before the default branch has a configuration gets the offline catalogue only:
+    // no default branch says which model the API key may be sent to.
+    let catalogue_only = DiagnoserArgs {
+        llm: Some("catalog".to_string()),
+        no_catalog: false,
+    };
+    let diagnoser_args = match configuration.default_branch {
+        DefaultBranchConfig::Absent => &catalogue_only,
+        DefaultBranchConfig::NotApplicable | DefaultBranchConfig::Sections(_) => {
+            invocation.diagnoser
+        }
+    };
+    let diagnoser = configured_diagnoser(context, &config.config, diagnoser_args)?;
     let validator = validator_from_config(context, config);
     let review_key = context.review_key();
     let terraform = terraform_runner(context, config)?.with_review_key(review_key.clone());

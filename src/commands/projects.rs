@@ -7,7 +7,9 @@ use std::path::Path;
 use globset::{GlobBuilder, GlobSetBuilder};
 
 use crate::cli::{DeployArgs, PlanArgs};
-use crate::commands::{CommandContext, CommandError, ExitStatus, print_stdout};
+use crate::commands::{
+    CommandContext, CommandError, ExitStatus, PreflightScope, check_before_running, print_stdout,
+};
 use crate::config::{LoadedConfig, ProjectConfig};
 use crate::github::changed_files::resolve_changed_files;
 use crate::github::client::GITHUB_RETRY;
@@ -220,8 +222,11 @@ pub async fn list_projects(
     config: &LoadedConfig,
     args: &PlanArgs,
 ) -> Result<ExitStatus, CommandError> {
-    let names: Vec<&str> = choose_projects(context, config, args.into())
-        .await?
+    let chosen = choose_projects(context, config, args.into()).await?;
+    // The folders and files are checked here already, so a typo fails the job that lists the projects, before
+    // any matrix job starts; the credentials belong to those jobs and are checked there.
+    check_before_running(context, config, &chosen, PreflightScope::Files)?;
+    let names: Vec<&str> = chosen
         .iter()
         .map(|project| project.name.as_str())
         .collect();

@@ -65,7 +65,7 @@ pub fn project_run(
                     count: expected.count,
                 })
                 .collect(),
-            guests_output: project.validate.guests_output.clone(),
+            guests_output: project.validate.guests_output_name().to_string(),
             default_node: config.config.proxmox.node.clone(),
             port: project.validate.port,
         },

@@ -97,6 +97,11 @@ pub fn render_record_comment(
     if let Some(note) = left_out_note(level, &options.full_text_location) {
         text.push_str(&note);
     }
+    if record.mode == crate::contracts::RunMode::Plan
+        && let Some(note) = &record.context.configuration_note
+    {
+        text.push_str(&format!("_{}_\n", note.trim()));
+    }
     text.push_str(&footer(record));
     text
 }

@@ -19,6 +19,7 @@ fn context(pull_request: Option<u64>) -> RunContext {
         pull_request,
         run_url: Some("https://github.com/Codertocat/Hello-World/actions/runs/42".to_string()),
         review_stamp: None,
+        configuration_note: None,
     }
 }
 
