@@ -29,10 +29,15 @@ pub async fn eval(
         None => Scenario::built_in(),
     }
     .map_err(|error| CommandError::BadInput(error.to_string()))?;
-    let output = args
-        .output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(".agentlab/eval"));
+    let output = match &args.output {
+        Some(output) => output.clone(),
+        None => {
+            crate::commands::runs::ignored_agentlab_folder(Path::new(
+                crate::commands::runs::AGENTLAB_FOLDER,
+            ))?;
+            PathBuf::from(".agentlab/eval")
+        }
+    };
     let (report, runs) = run_scenarios(
         context,
         &config,

@@ -34,11 +34,19 @@ fn normalise_path(path: &str) -> String {
     path.trim_start_matches("./").to_string()
 }
 
-/// The projects whose `when_modified` globs (or, without globs, whose directory) match a changed path.
+/// The projects whose `when_modified` globs (or, without globs, whose directory) match a changed path. Changed
+/// paths are relative to the repository's root (as GitHub and `git diff --name-only` give them); globs and
+/// project folders are relative to the configuration's folder, so each path is first made relative to that folder
+/// (a path outside it starts with `../`). With `agentlab.toml` at the root the two are the same.
 pub fn affected_projects<'a>(
     config: &'a LoadedConfig,
     changed: &[String],
 ) -> Result<Vec<&'a ProjectConfig>, CommandError> {
+    let config_folder = config_folder_in_repository(&config.base_dir);
+    let changed: Vec<String> = changed
+        .iter()
+        .map(|path| relative_to_config_folder(path, &config_folder))
+        .collect();
     let mut affected = Vec::new();
     for project in &config.config.projects {
         let globs = if project.when_modified.is_empty() {
@@ -75,6 +83,43 @@ pub fn affected_projects<'a>(
         }
     }
     Ok(affected)
+}
+
+/// The configuration's folder relative to the repository's root (the closest folder above it holding `.git`), as
+/// path components; empty when it is the root or no repository is found (then changed paths are taken as they
+/// are).
+fn config_folder_in_repository(base_dir: &Path) -> Vec<String> {
+    let Ok(folder) = base_dir.canonicalize() else {
+        return Vec::new();
+    };
+    let Some(root) = folder
+        .ancestors()
+        .find(|candidate| candidate.join(".git").exists())
+    else {
+        return Vec::new();
+    };
+    folder
+        .strip_prefix(root)
+        .map(|inside| {
+            inside
+                .components()
+                .map(|component| component.as_os_str().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A repository-relative `path` made relative to the configuration's folder (`config_folder`, from the root).
+fn relative_to_config_folder(path: &str, config_folder: &[String]) -> String {
+    let parts: Vec<&str> = path.split('/').filter(|part| !part.is_empty()).collect();
+    let shared = config_folder
+        .iter()
+        .zip(&parts)
+        .take_while(|(folder, part)| folder == *part)
+        .count();
+    let mut relative: Vec<&str> = vec![".."; config_folder.len() - shared];
+    relative.extend(&parts[shared..]);
+    relative.join("/")
 }
 
 /// Resolves `--project` names against the configuration; an unknown name is bad input that lists the known ones.
@@ -290,6 +335,62 @@ dir = "./modules/ubuntu-vm/"
             "no globs: the project folder"
         );
         assert!(affected(&["README.md", "src/main.rs"]).is_empty());
+    }
+
+    #[test]
+    fn a_configuration_in_a_subfolder_matches_repository_paths_against_its_own_folder() {
+        let repository = tempfile::tempdir().unwrap();
+        std::fs::create_dir(repository.path().join(".git")).unwrap();
+        let infra = repository.path().join("infra");
+        std::fs::create_dir(&infra).unwrap();
+        let config = LoadedConfig::parse(
+            r#"
+[[project]]
+name = "dns"
+dir = "modules/dns"
+[[project]]
+name = "lxc"
+dir = "modules/lxc"
+when_modified = ["modules/lxc/**", "../shared/*.tfvars"]
+"#,
+            Path::new("infra/agentlab.toml"),
+            infra,
+        )
+        .unwrap();
+        let affected = |changed: &[&str]| -> Vec<String> {
+            let changed: Vec<String> = changed.iter().map(|path| path.to_string()).collect();
+            affected_projects(&config, &changed)
+                .unwrap()
+                .iter()
+                .map(|project| project.name.clone())
+                .collect()
+        };
+        assert_eq!(affected(&["infra/modules/dns/main.tf"]), ["dns"]);
+        assert_eq!(affected(&["infra/modules/lxc/main.tf"]), ["lxc"]);
+        assert_eq!(
+            affected(&["shared/common.tfvars"]),
+            ["lxc"],
+            "a path outside the folder is reached with ../"
+        );
+        assert!(
+            affected(&["modules/dns/main.tf", "infrastructure/modules/dns/x.tf"]).is_empty(),
+            "paths are the repository's, not the configuration's"
+        );
+    }
+
+    #[test]
+    fn paths_are_made_relative_to_the_configuration_folder() {
+        let folder = vec!["infra".to_string(), "prod".to_string()];
+        assert_eq!(
+            relative_to_config_folder("infra/prod/modules/a.tf", &folder),
+            "modules/a.tf"
+        );
+        assert_eq!(
+            relative_to_config_folder("infra/shared/b.tf", &folder),
+            "../shared/b.tf"
+        );
+        assert_eq!(relative_to_config_folder("README.md", &folder), "../../README.md");
+        assert_eq!(relative_to_config_folder("README.md", &[]), "README.md");
     }
 
     #[test]

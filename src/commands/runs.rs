@@ -76,22 +76,51 @@ pub fn project_run(
     }
 }
 
+/// The folder, in the working directory, that holds run records, previews and eval reports by default.
+pub const AGENTLAB_FOLDER: &str = ".agentlab";
+
 /// A new run id and its output folder (`--output`, else `.agentlab/runs/<run_id>`), created.
 pub fn run_output_folder(
     context: &CommandContext,
     output: Option<&Path>,
 ) -> Result<(String, PathBuf), CommandError> {
     let run_id = context.new_run_id();
-    let output_dir = output.map_or_else(
-        || PathBuf::from(".agentlab/runs").join(&run_id),
-        Path::to_path_buf,
-    );
+    let output_dir = match output {
+        Some(output) => output.to_path_buf(),
+        None => {
+            ignored_agentlab_folder(Path::new(AGENTLAB_FOLDER))?;
+            Path::new(AGENTLAB_FOLDER).join("runs").join(&run_id)
+        }
+    };
     std::fs::create_dir_all(&output_dir).map_err(|source| CommandError::Io {
         action: "create the output folder",
         path: output_dir.clone(),
         source,
     })?;
     Ok((run_id, output_dir))
+}
+
+/// Creates `folder` (the default `.agentlab/`) with a `.gitignore` of `*` in it, so that run records and previews
+/// written inside a checkout are never committed by accident, in any repository, with nothing for its owner to
+/// add. An existing `.gitignore` there is left as it is.
+pub fn ignored_agentlab_folder(folder: &Path) -> Result<(), CommandError> {
+    let io_error = |path: PathBuf| {
+        move |source| CommandError::Io {
+            action: "create the output folder",
+            path,
+            source,
+        }
+    };
+    std::fs::create_dir_all(folder).map_err(io_error(folder.to_path_buf()))?;
+    let ignore = folder.join(".gitignore");
+    if !ignore.exists() {
+        std::fs::write(
+            &ignore,
+            "# Written by agentlab: run records and previews are not part of the repository.\n*\n",
+        )
+        .map_err(io_error(ignore))?;
+    }
+    Ok(())
 }
 
 /// The Terraform agent of a command that runs projects: the configured binary, the invocation's redactor, and
@@ -197,6 +226,21 @@ pub fn write_record(
 mod tests {
     use super::*;
     use crate::contracts::Outcome;
+
+    #[test]
+    fn the_default_folder_ignores_itself_and_keeps_a_gitignore_someone_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join(AGENTLAB_FOLDER);
+        ignored_agentlab_folder(&folder).unwrap();
+        let text = std::fs::read_to_string(folder.join(".gitignore")).unwrap();
+        assert!(text.lines().any(|line| line == "*"), "{text}");
+        std::fs::write(folder.join(".gitignore"), "runs/\n").unwrap();
+        ignored_agentlab_folder(&folder).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(folder.join(".gitignore")).unwrap(),
+            "runs/\n"
+        );
+    }
 
     #[test]
     fn a_record_is_written_redacted_and_whole() {
