@@ -33,8 +33,15 @@ pub enum ConfigError {
     #[error("invalid configuration {path}: {message}")]
     Invalid { path: PathBuf, message: String },
     /// What the checks made before Terraform runs found, every problem at once.
-    #[error("{path}: {} before anything runs:{}", problem_count(problems), problem_list(problems))]
-    Problems { path: PathBuf, problems: Vec<String> },
+    #[error(
+        "{path}: {} before anything runs:{}",
+        problem_count(problems),
+        problem_list(problems)
+    )]
+    Problems {
+        path: PathBuf,
+        problems: Vec<String>,
+    },
 }
 
 fn problem_count(problems: &[String]) -> String {
@@ -300,7 +307,9 @@ pub const DEFAULT_GUESTS_OUTPUT: &str = "guests";
 impl ValidateConfig {
     /// The name of the guests output: the configured one, else `guests`.
     pub fn guests_output_name(&self) -> &str {
-        self.guests_output.as_deref().unwrap_or(DEFAULT_GUESTS_OUTPUT)
+        self.guests_output
+            .as_deref()
+            .unwrap_or(DEFAULT_GUESTS_OUTPUT)
     }
 }
 

@@ -50,7 +50,12 @@ pub async fn check(
         context.posting_enabled(args.posting.post, args.posting.no_post),
         &config.config,
     )?;
-    check_before_running(context, &config, &projects, PreflightScope::Run(RunMode::Check))?;
+    check_before_running(
+        context,
+        &config,
+        &projects,
+        PreflightScope::Run(RunMode::Check),
+    )?;
     if projects.is_empty() {
         eprintln!("no project is configured: nothing to check");
         if args.json {

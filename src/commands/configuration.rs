@@ -124,7 +124,8 @@ resources = [{ pattern = '^a$', count = 4 }]
     }
 
     #[test]
-    fn a_pull_request_keeps_its_projects_and_takes_the_secret_sensitive_sections_from_the_default_branch() {
+    fn a_pull_request_keeps_its_projects_and_takes_the_secret_sensitive_sections_from_the_default_branch()
+     {
         let (run, _dir) = configuration(Some("file"));
         let config = &run.loaded.config;
         assert_eq!(run.loaded.project_names(), ["new-project"]);
@@ -143,7 +144,8 @@ resources = [{ pattern = '^a$', count = 4 }]
     }
 
     #[test]
-    fn without_a_default_branch_config_the_defaults_and_the_catalogue_apply_and_the_comment_says_so() {
+    fn without_a_default_branch_config_the_defaults_and_the_catalogue_apply_and_the_comment_says_so()
+     {
         let (run, _dir) = configuration(Some("none"));
         let config = &run.loaded.config;
         assert_eq!(run.loaded.project_names(), ["new-project"]);
@@ -151,7 +153,10 @@ resources = [{ pattern = '^a$', count = 4 }]
         assert_eq!(config.llm.base_url, None);
         assert_eq!(config.defaults.terraform, "terraform");
         assert_eq!(config.proxmox.node, "pmx-01");
-        assert!(run.note().is_some_and(|note| note.contains("no `agentlab.toml` yet")));
+        assert!(
+            run.note()
+                .is_some_and(|note| note.contains("no `agentlab.toml` yet"))
+        );
     }
 
     #[test]

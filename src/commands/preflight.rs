@@ -104,7 +104,8 @@ pub fn preflight_problems(
             ));
         }
         if let PreflightScope::Run(mode) = scope {
-            for (variable, why) in needed_variables(context, mode, project, &module, &backend_settings)
+            for (variable, why) in
+                needed_variables(context, mode, project, &module, &backend_settings)
             {
                 let entry = missing.entry(variable).or_default();
                 if entry.0.last() != Some(&project.name) {
@@ -134,7 +135,11 @@ pub fn preflight_problems(
                 .map(|name| format!("`{name}`"))
                 .collect::<Vec<_>>()
                 .join(", "),
-            if needed_by.len() == 1 { "needs" } else { "need" },
+            if needed_by.len() == 1 {
+                "needs"
+            } else {
+                "need"
+            },
             why.into_iter().collect::<Vec<_>>().join("; "),
             where_it_comes_from(variable)
         ));

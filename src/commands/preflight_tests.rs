@@ -61,7 +61,10 @@ fn every_missing_folder_file_and_empty_folder_is_listed_at_once_with_its_project
         &[
             ("modules/main.tf", ""),
             ("modules/empty/README.md", "no code here"),
-            ("modules/fine/main.tf", "resource \"null_resource\" \"x\" {}\n"),
+            (
+                "modules/fine/main.tf",
+                "resource \"null_resource\" \"x\" {}\n",
+            ),
         ],
     );
     let problems = problems_of(&config, &context_with(&[]), PreflightScope::Files);
@@ -87,12 +90,19 @@ fn every_missing_folder_file_and_empty_folder_is_listed_at_once_with_its_project
     );
 
     let projects: Vec<&ProjectConfig> = config.config.projects.iter().collect();
-    let error =
-        check_before_running(&context_with(&[]), &config, &projects, PreflightScope::Files)
-            .unwrap_err();
+    let error = check_before_running(
+        &context_with(&[]),
+        &config,
+        &projects,
+        PreflightScope::Files,
+    )
+    .unwrap_err();
     assert_eq!(error.exit_status(), ExitStatus::BadInput);
     let text = error.to_string();
-    assert!(text.contains("3 problems to fix before anything runs"), "{text}");
+    assert!(
+        text.contains("3 problems to fix before anything runs"),
+        "{text}"
+    );
     assert!(
         text.contains("\n  - project `gone`") && text.contains("\n  - project `empty`"),
         "{text}"
@@ -102,9 +112,16 @@ fn every_missing_folder_file_and_empty_folder_is_listed_at_once_with_its_project
 #[test]
 fn a_configuration_without_projects_is_a_problem_whatever_is_selected() {
     let (_dir, config) = repository("[defaults]\nmax_retries = 1\n", &[]);
-    let problems = problems_of(&config, &context_with(&[]), PreflightScope::Run(RunMode::Plan));
+    let problems = problems_of(
+        &config,
+        &context_with(&[]),
+        PreflightScope::Run(RunMode::Plan),
+    );
     assert_eq!(problems.len(), 1);
-    assert!(problems[0].contains("declares no [[project]]"), "{problems:?}");
+    assert!(
+        problems[0].contains("declares no [[project]]"),
+        "{problems:?}"
+    );
 }
 
 #[test]
@@ -126,14 +143,21 @@ dir = "modules/dns"
                 "modules/lxc/main.tf",
                 "output \"guests\" {\n  value = []\n}\noutput \"ids\" {\n  value = []\n}\n",
             ),
-            ("modules/dns/main.tf", "resource \"null_resource\" \"x\" {}\n"),
-            ("modules/backend/minio.s3.tfbackend", "bucket = \"tfstate\"\n"),
+            (
+                "modules/dns/main.tf",
+                "resource \"null_resource\" \"x\" {}\n",
+            ),
+            (
+                "modules/backend/minio.s3.tfbackend",
+                "bucket = \"tfstate\"\n",
+            ),
         ],
     );
     let problems = problems_of(&config, &context_with(&[]), PreflightScope::Files);
     assert_eq!(problems.len(), 2, "{problems:#?}");
     assert!(
-        problems[0].starts_with("project `typo`: backend_config file \"../backend/minio.s3.tfbackends\"")
+        problems[0]
+            .starts_with("project `typo`: backend_config file \"../backend/minio.s3.tfbackends\"")
             && problems[0].contains("it does not exist"),
         "{}",
         problems[0]
@@ -193,7 +217,11 @@ fn proxmox_and_minio() -> (tempfile::TempDir, LoadedConfig) {
 #[test]
 fn each_missing_variable_is_named_once_with_the_projects_that_need_it_and_where_it_comes_from() {
     let (_dir, config) = proxmox_and_minio();
-    let problems = problems_of(&config, &context_with(&[]), PreflightScope::Run(RunMode::Deploy));
+    let problems = problems_of(
+        &config,
+        &context_with(&[]),
+        PreflightScope::Run(RunMode::Deploy),
+    );
     assert_eq!(problems.len(), 4, "{problems:#?}");
     let named = |variable: &str| {
         problems
@@ -222,7 +250,11 @@ fn each_missing_variable_is_named_once_with_the_projects_that_need_it_and_where_
 #[test]
 fn a_plan_needs_no_api_for_guests_the_files_only_scope_no_variables_and_set_ones_are_not_missing() {
     let (_dir, config) = proxmox_and_minio();
-    let plan = problems_of(&config, &context_with(&[]), PreflightScope::Run(RunMode::Plan));
+    let plan = problems_of(
+        &config,
+        &context_with(&[]),
+        PreflightScope::Run(RunMode::Plan),
+    );
     assert!(
         plan.iter()
             .any(|problem| problem.contains("PROXMOX_VE_ENDPOINT is not set; `lxc`, `vm` need it")),
@@ -257,7 +289,12 @@ fn a_provider_block_that_sets_the_endpoint_needs_no_variable_for_it() {
         )],
     );
     assert!(
-        problems_of(&config, &context_with(&[]), PreflightScope::Run(RunMode::Plan)).is_empty()
+        problems_of(
+            &config,
+            &context_with(&[]),
+            PreflightScope::Run(RunMode::Plan)
+        )
+        .is_empty()
     );
 }
 
@@ -274,10 +311,17 @@ fn a_terraform_binary_that_cannot_be_found_is_named() {
     ]);
     let problems = problems_of(&config, &on_path, PreflightScope::Run(RunMode::Plan));
     assert_eq!(problems.len(), 1, "{problems:#?}");
-    assert!(problems[0].contains("`tofu-typo` is not on PATH"), "{}", problems[0]);
+    assert!(
+        problems[0].contains("`tofu-typo` is not on PATH"),
+        "{}",
+        problems[0]
+    );
     let missing_file = context_with(&[("AGENTLAB_TERRAFORM", "/nowhere/terraform")]);
     let problems = problems_of(&config, &missing_file, PreflightScope::Run(RunMode::Plan));
-    assert!(problems[0].contains("/nowhere/terraform is not a file"), "{problems:#?}");
+    assert!(
+        problems[0].contains("/nowhere/terraform is not a file"),
+        "{problems:#?}"
+    );
     assert!(
         problems_of(&config, &on_path, PreflightScope::Files).is_empty(),
         "listing projects runs no Terraform"

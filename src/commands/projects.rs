@@ -271,10 +271,7 @@ pub async fn list_projects(
     // The folders and files are checked here already, so a typo fails the job that lists the projects, before
     // any matrix job starts; the credentials belong to those jobs and are checked there.
     check_before_running(context, config, &chosen, PreflightScope::Files)?;
-    let names: Vec<&str> = chosen
-        .iter()
-        .map(|project| project.name.as_str())
-        .collect();
+    let names: Vec<&str> = chosen.iter().map(|project| project.name.as_str()).collect();
     let text = if args.json {
         serde_json::Value::from(names).to_string()
     } else {
@@ -351,7 +348,7 @@ dir = "modules/dns"
 [[project]]
 name = "lxc"
 dir = "modules/lxc"
-when_modified = ["modules/lxc/**", "../shared/*.tfvars"]
+when_modified = ["modules/lxc/**", "../common/*.tfvars"]
 "#,
             Path::new("infra/agentlab.toml"),
             infra,
@@ -368,7 +365,7 @@ when_modified = ["modules/lxc/**", "../shared/*.tfvars"]
         assert_eq!(affected(&["infra/modules/dns/main.tf"]), ["dns"]);
         assert_eq!(affected(&["infra/modules/lxc/main.tf"]), ["lxc"]);
         assert_eq!(
-            affected(&["shared/common.tfvars"]),
+            affected(&["common/lxc.tfvars"]),
             ["lxc"],
             "a path outside the folder is reached with ../"
         );
@@ -386,10 +383,13 @@ when_modified = ["modules/lxc/**", "../shared/*.tfvars"]
             "modules/a.tf"
         );
         assert_eq!(
-            relative_to_config_folder("infra/shared/b.tf", &folder),
-            "../shared/b.tf"
+            relative_to_config_folder("infra/common/b.tf", &folder),
+            "../common/b.tf"
         );
-        assert_eq!(relative_to_config_folder("README.md", &folder), "../../README.md");
+        assert_eq!(
+            relative_to_config_folder("README.md", &folder),
+            "../../README.md"
+        );
         assert_eq!(relative_to_config_folder("README.md", &[]), "README.md");
     }
 

@@ -110,9 +110,8 @@ static OUTPUT: LazyLock<Regex> = LazyLock::new(|| {
 static BACKEND: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?m)^[ \t]*backend[ \t]+"?([A-Za-z0-9_-]+)"?[ \t]*\{"#).expect("valid")
 });
-static PROXMOX_PROVIDER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)^[ \t]*provider[ \t]+"?proxmox"?[ \t]*\{"#).expect("valid")
-});
+static PROXMOX_PROVIDER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?m)^[ \t]*provider[ \t]+"?proxmox"?[ \t]*\{"#).expect("valid"));
 static ARGUMENT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^[ \t]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=").expect("valid"));
 
@@ -181,7 +180,10 @@ fn read_json_declarations(text: &str, module: &mut RootModule) {
             module.uses_proxmox_provider = true;
         }
     }
-    if let Some(provider) = document.get("provider").and_then(|value| value.get("proxmox")) {
+    if let Some(provider) = document
+        .get("provider")
+        .and_then(|value| value.get("proxmox"))
+    {
         module.uses_proxmox_provider = true;
         for block in blocks(Some(provider)) {
             if let Some(settings) = block.as_object() {
@@ -323,7 +325,11 @@ output "guests" {
         ])
         .unwrap();
         assert_eq!(
-            module.outputs.iter().map(String::as_str).collect::<Vec<_>>(),
+            module
+                .outputs
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
             ["addresses", "guests"]
         );
         assert_eq!(module.backend.as_deref(), Some("s3"));

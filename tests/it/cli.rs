@@ -22,7 +22,9 @@ struct Expect<'a> {
 fn check(input: Input, expect: Expect) -> Output {
     let dir = tempfile::tempdir().unwrap();
     for (name, contents) in input.files {
-        std::fs::write(dir.path().join(name), contents).unwrap();
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
     }
     let mut command = agentlab_in(dir.path());
     command.args(input.args);
@@ -194,6 +196,8 @@ fn list_projects_prints_a_matrix_ready_json_array() {
             "[[project]]\nname = \"a\"\ndir = \"mods/a\"\n[[project]]\nname = \"b\"\ndir = \"mods/b\"\n",
         ),
         ("changed.txt", "mods/b/main.tf\n"),
+        ("mods/a/main.tf", ""),
+        ("mods/b/main.tf", ""),
     ];
     let all: &[&str] = &["plan", "--list-projects", "--json"];
     let changed: &[&str] = &[

@@ -11,7 +11,7 @@ use agentlab::github::event::{
 use serde_json::{Value, json};
 
 use crate::github_stand_in::{OWNER_REPO, StandIn, TOKEN};
-use crate::support::{agentlab_in, fixtures_dir};
+use crate::support::{agentlab_in, config_with_project_folders, fixtures_dir};
 
 fn fixture_path(name: &str) -> PathBuf {
     fixtures_dir().join("github").join(name)
@@ -156,7 +156,7 @@ fn list_projects(
     payload: &Path,
     fork_allowed: bool,
 ) -> std::process::Output {
-    std::fs::write(dir.join("agentlab.toml"), CONFIG).unwrap();
+    config_with_project_folders(dir, CONFIG);
     let mut command = agentlab_in(dir);
     command
         .args(["plan", "--list-projects", "--json"])
@@ -240,7 +240,7 @@ async fn a_fork_pull_request_is_refused_unless_allowed() {
 #[test]
 fn an_event_that_names_no_change_needs_the_projects_named() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("agentlab.toml"), CONFIG).unwrap();
+    config_with_project_folders(dir.path(), CONFIG);
     std::fs::write(dir.path().join("event.json"), "{}").unwrap();
     let run = |args: &[&str]| {
         agentlab_in(dir.path())

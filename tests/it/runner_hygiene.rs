@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::support::{agentlab_in, fixtures_dir, refused_url, stderr_of, text};
+use crate::support::{
+    agentlab_in, config_with_project_folders, fixtures_dir, refused_url, stderr_of, text,
+};
 
 const CONFIG: &str = r#"
 [[project]]
@@ -136,7 +138,7 @@ fn run_in_fork_event(dir: &Path, args: &[&str], event: &Path, allow: bool) -> st
 fn a_fork_pull_request_is_refused_on_every_way_of_naming_projects() {
     for case in &FORK_CASES {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("agentlab.toml"), CONFIG).unwrap();
+        config_with_project_folders(dir.path(), CONFIG);
         std::fs::write(
             dir.path().join("changed.txt"),
             "modules/lxc-fleet/main.tf\n",

@@ -13,7 +13,7 @@ use agentlab::contracts::{
 
 use crate::support::{
     PROXMOX_TOKEN, ProxmoxStandIn, agentlab, proxmox_for, record_errors, record_on_disk,
-    records_from_stdout, sandbox_workspace, stderr_of,
+    records_from_stdout, sandbox_workspace, stderr_of, unreached_proxmox_env,
 };
 
 /// One run on a fresh sandbox workspace: `agentlab COMMAND --project P… --no-post --json --output out` (deploys
@@ -67,10 +67,11 @@ async fn check(input: Input, expect: Expect) -> Checked {
     if input.command == "deploy" {
         args.extend(["--llm", "none"]);
     }
+    // Without a stand-in the deploys fail before the Validator runs; they still need the variables to start.
     let env = proxmox
         .as_ref()
         .map(|proxmox| proxmox.env.clone())
-        .unwrap_or_default();
+        .unwrap_or_else(|| unreached_proxmox_env().to_vec());
     let output = agentlab(workspace.path(), &args, &env).await;
     let records = records_from_stdout(&output);
     assert_eq!(

@@ -17,8 +17,9 @@ use agentlab::terraform::{Cancellation, TerraformRunner};
 use serde_json::json;
 
 use crate::support::{
-    agentlab, fake_terraform, fixture_workspace, installed_terraform, record_on_disk, runner,
-    sandbox_copy, stderr_of, terraform_cli_config, terraform_errors, terraform_request,
+    PROXMOX_TOKEN, agentlab, fake_terraform, fixture_workspace, installed_terraform,
+    record_on_disk, refused_url, runner, sandbox_copy, stderr_of, terraform_cli_config,
+    terraform_errors, terraform_request,
 };
 
 const PROJECT: &str = "fault-healthy-neighbour";
@@ -185,6 +186,8 @@ async fn a_replace_of_a_healthy_guest_asked_by_the_model_or_injected_text_change
             &[
                 ("AGENTLAB_TERRAFORM", terraform.display().to_string()),
                 ("AGENTLAB_LLM_BASE_URL", server.base_url()),
+                ("PROXMOX_VE_ENDPOINT", refused_url()),
+                ("PROXMOX_VE_API_TOKEN", PROXMOX_TOKEN.to_string()),
                 (
                     "ANTHROPIC_API_KEY",
                     "sk-ant-no-destruction-test-not-real".to_string(),

@@ -86,7 +86,7 @@ async fn a_sigterm_mid_deploy_writes_the_record_and_the_next_plan_needs_no_unloc
 }
 
 #[tokio::test]
-async fn a_missing_terraform_fails_the_run_with_the_record_written() {
+async fn a_missing_terraform_is_a_configuration_error_before_anything_runs() {
     let workspace = sandbox_workspace();
     let missing = workspace.path().join("no-terraform-here");
     let output = agentlab(
@@ -96,10 +96,16 @@ async fn a_missing_terraform_fails_the_run_with_the_record_written() {
     )
     .await;
     let stderr = stderr_of(&output);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert_no_panic(&stderr);
-    let record = record_on_disk(&workspace.path().join("out"), "sandbox-ok");
-    assert_failed_because(&record, &["no-terraform-here", "scripts/install-terraform"]);
+    assert!(
+        stderr.contains("no-terraform-here is not a file"),
+        "{stderr}"
+    );
+    assert!(
+        !workspace.path().join("out").exists(),
+        "no run started, so no record"
+    );
 }
 
 /// The largest resident set of the agentlab child, from wait4(2) (kilobytes on Linux).

@@ -12,7 +12,7 @@ mod servers;
 mod services;
 mod terraform;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub use binary::{
     agentlab, agentlab_command, agentlab_in, assert_no_panic, rest_of, spawn_until_provisioning,
@@ -25,7 +25,7 @@ pub use github::{
 pub use planner::{AppliedTerraform, lxc_fleet_deploy, validated_fleet_deploy};
 pub use proxmox::{
     PROXMOX_TOKEN, ProxmoxStandIn, proxmox_for, proxmox_validator, quick_validator_settings,
-    sandbox_proxmox,
+    sandbox_proxmox, unreached_proxmox_env,
 };
 pub use records::{
     assert_failed_because, check_named, record_errors, record_on_disk, records_from_stdout,
@@ -52,4 +52,20 @@ pub fn fixtures_dir() -> PathBuf {
 /// The webhook payload of pull request 2 (GitHub's example), for runs that should comment on it.
 pub fn pull_request_event() -> PathBuf {
     fixtures_dir().join("github/pull_request.opened.json")
+}
+
+/// Writes `config` as `dir/agentlab.toml` and an empty `main.tf` into each project folder it names (`dir = "..."`),
+/// so that the checks made before anything runs find the folders a test's projects only pretend to have.
+pub fn config_with_project_folders(dir: &Path, config: &str) {
+    std::fs::write(dir.join("agentlab.toml"), config).unwrap();
+    for line in config.lines() {
+        if let Some(folder) = line
+            .trim()
+            .strip_prefix("dir = \"")
+            .and_then(|rest| rest.strip_suffix('"'))
+        {
+            std::fs::create_dir_all(dir.join(folder)).unwrap();
+            std::fs::write(dir.join(folder).join("main.tf"), "").unwrap();
+        }
+    }
 }

@@ -111,3 +111,12 @@ pub fn quick_validator_settings(request_timeout: Duration) -> ValidatorSettings 
         ..ValidatorSettings::default()
     }
 }
+
+/// `PROXMOX_VE_ENDPOINT` (a loopback port nothing listens on) and `PROXMOX_VE_API_TOKEN` for deploys that fail
+/// before the Validator runs: a deploy needs both to start at all, and these never reach the API.
+pub fn unreached_proxmox_env() -> [(&'static str, String); 2] {
+    [
+        ("PROXMOX_VE_ENDPOINT", super::refused_url()),
+        ("PROXMOX_VE_API_TOKEN", PROXMOX_TOKEN.to_string()),
+    ]
+}
