@@ -38,10 +38,10 @@ const S3_CREDENTIAL_SETTINGS: [&str; 6] = [
     "assume_role_with_web_identity",
     "assume_role",
 ];
-/// Variables through which the AWS SDK finds credentials without the two keys.
-const S3_CREDENTIAL_VARIABLES: [&str; 5] = [
+/// Variables through which the AWS SDK finds credentials without the two keys (`AWS_SHARED_CREDENTIALS_FILE` counts
+/// only when it names a file with something in it: `/dev/null` is a common way to say "no file").
+const S3_CREDENTIAL_VARIABLES: [&str; 4] = [
     "AWS_PROFILE",
-    "AWS_SHARED_CREDENTIALS_FILE",
     "AWS_WEB_IDENTITY_TOKEN_FILE",
     "AWS_CONTAINER_CREDENTIALS_FULL_URI",
     "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
@@ -79,6 +79,13 @@ pub fn preflight_problems(
                 .to_string(),
         );
         return problems;
+    }
+    // Every project's globs, not only the selected ones': a glob that matches nothing is why a project is not
+    // selected.
+    for project in &config.config.projects {
+        for warning in globs_naming_nothing(config, project) {
+            tracing::warn!("{warning}");
+        }
     }
     // Which variable is missing, for which projects, and why they need it.
     let mut missing: BTreeMap<&'static str, (Vec<String>, BTreeSet<&'static str>)> =
@@ -182,6 +189,30 @@ fn backend_settings(
     settings
 }
 
+/// The `when_modified` globs whose fixed leading folder does not exist under the configuration's folder: most
+/// likely written relative to the repository's root while the configuration sits in a subfolder, so they would
+/// match nothing. A warning, not a problem: a glob may name files that do not exist yet.
+pub fn globs_naming_nothing(config: &LoadedConfig, project: &ProjectConfig) -> Vec<String> {
+    project
+        .when_modified
+        .iter()
+        .filter_map(|glob| {
+            let fixed = glob
+                .find(['*', '?', '[', '{'])
+                .map_or(glob.as_str(), |first_pattern| &glob[..first_pattern]);
+            let folder = fixed.rsplit_once('/').map(|(folder, _)| folder)?;
+            (!folder.is_empty() && !config.base_dir.join(folder).exists()).then(|| {
+                format!(
+                    "project `{}`: when_modified \"{glob}\" can match nothing: {} does not exist (globs are \
+                     relative to the configuration's folder, like `dir`)",
+                    project.name,
+                    config.base_dir.join(folder).display()
+                )
+            })
+        })
+        .collect()
+}
+
 fn error_kind(error: &std::io::Error) -> String {
     match error.kind() {
         std::io::ErrorKind::NotFound => "it does not exist".to_string(),
@@ -247,8 +278,14 @@ fn needed_variables(
             .iter()
             .any(|variable| environment.get(variable).is_some())
         || environment
-            .get("HOME")
-            .is_some_and(|home| Path::new(home).join(".aws/credentials").is_file());
+            .get("AWS_SHARED_CREDENTIALS_FILE")
+            .map(PathBuf::from)
+            .or_else(|| {
+                environment
+                    .get("HOME")
+                    .map(|home| Path::new(home).join(".aws/credentials"))
+            })
+            .is_some_and(|file| has_content(&file));
     if module.backend.as_deref() == Some("s3") && own_store && !other_credentials {
         for variable in S3_KEY_VARIABLES {
             needed.push((variable, "the S3 backend reads it to reach the state store"));
@@ -299,6 +336,10 @@ fn terraform_binary_problem(context: &CommandContext, config: &LoadedConfig) -> 
             binary.display()
         )
     })
+}
+
+fn has_content(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|metadata| metadata.is_file() && metadata.len() > 0)
 }
 
 fn is_executable_file(path: &PathBuf) -> bool {

@@ -277,6 +277,24 @@ fn a_plan_needs_no_api_for_guests_the_files_only_scope_no_variables_and_set_ones
         problems_of(&config, &profile, PreflightScope::Run(RunMode::Deploy)).is_empty(),
         "a profile is another source of S3 credentials"
     );
+    let credentials = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(credentials.path(), "[default]\naws_access_key_id = minio\n").unwrap();
+    let credentials = credentials.path().display().to_string();
+    for (file, keys_needed) in [("/dev/null", true), (credentials.as_str(), false)] {
+        let context = context_with(&[
+            ("PROXMOX_VE_ENDPOINT", "https://pve.lan:8006/"),
+            ("PROXMOX_VE_API_TOKEN", "terraform@pve!agentlab=0000"),
+            ("AWS_SHARED_CREDENTIALS_FILE", file),
+        ]);
+        let problems = problems_of(&config, &context, PreflightScope::Run(RunMode::Deploy));
+        assert_eq!(
+            problems
+                .iter()
+                .any(|problem| problem.starts_with("AWS_ACCESS_KEY_ID")),
+            keys_needed,
+            "{file}: {problems:#?}"
+        );
+    }
 }
 
 #[test]
@@ -326,4 +344,26 @@ fn a_terraform_binary_that_cannot_be_found_is_named() {
         problems_of(&config, &on_path, PreflightScope::Files).is_empty(),
         "listing projects runs no Terraform"
     );
+}
+
+#[test]
+fn a_glob_whose_folder_does_not_exist_is_warned_about() {
+    let (_dir, config) = repository(
+        r#"
+[[project]]
+name = "lxc"
+dir = "modules/lxc"
+when_modified = ["infra/modules/lxc/**", "modules/lxc/**", "modules/backend/*.tfbackend", "*.tfvars"]
+"#,
+        &[("modules/lxc/main.tf", "")],
+    );
+    let warnings = globs_naming_nothing(&config, &config.config.projects[0]);
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    assert!(
+        warnings[0].contains("\"infra/modules/lxc/**\" can match nothing")
+            && warnings[0].contains("infra/modules/lxc does not exist"),
+        "{}",
+        warnings[0]
+    );
+    assert!(warnings[1].contains("modules/backend"), "{}", warnings[1]);
 }
