@@ -8,7 +8,7 @@ use super::terraform::{installed_terraform, terraform_cli_config};
 
 /// Variables agentlab reads that a developer's shell or CI may have set; every run starts without them and a test
 /// sets only what it means to.
-const DEVELOPER_VARIABLES: [&str; 24] = [
+const DEVELOPER_VARIABLES: [&str; 25] = [
     "GITHUB_ACTIONS",
     "GITHUB_EVENT_NAME",
     "GITHUB_EVENT_PATH",
@@ -23,6 +23,7 @@ const DEVELOPER_VARIABLES: [&str; 24] = [
     "GITHUB_OUTPUT",
     "AGENTLAB_CONFIG",
     "AGENTLAB_ALLOW_FORKS",
+    "AGENTLAB_DEFAULT_BRANCH_CONFIG",
     "AGENTLAB_LLM_BASE_URL",
     "AGENTLAB_PROXMOX_CA_FILE",
     "AGENTLAB_PUSHGATEWAY",
