@@ -6,7 +6,7 @@
 //! files; each `backend_config` file exists; an explicitly configured `guests_output` is declared by the root
 //! module; the Terraform binary can be found; `[proxmox] ca_file` exists; and the variables a run needs are set:
 //! `PROXMOX_VE_ENDPOINT` and `PROXMOX_VE_API_TOKEN` when the bpg/proxmox provider reads them or the Validator
-//! checks live guests, `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` when an S3 backend on a store of your own
+//! checks live guests (a guests output that is not the literal empty list), `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` when an S3 backend on a store of your own
 //! (MinIO) names no other source of credentials.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -259,10 +259,11 @@ fn needed_variables(
             needed.push((TOKEN_ENV, "the bpg/proxmox provider reads it"));
         }
     }
+    // A guests output that is the literal empty list names no guest to ask the API about.
+    let guests_output = project.validate.guests_output_name();
     let checks_live_guests = matches!(mode, RunMode::Deploy | RunMode::Check)
-        && module
-            .outputs
-            .contains(project.validate.guests_output_name());
+        && module.outputs.contains(guests_output)
+        && !module.empty_list_outputs.contains(guests_output);
     if checks_live_guests {
         let why = "the Validator checks the live guests through the Proxmox VE API";
         needed.push((ENDPOINT_ENV, why));

@@ -182,6 +182,9 @@ backend_config = ["../backend/minio.s3.tfbackend"]
 [[project]]
 name = "sandbox"
 dir = "sandbox"
+[[project]]
+name = "no-guests-yet"
+dir = "dns"
 "#;
 
 const BPG_MODULE: &str = r#"
@@ -208,7 +211,11 @@ fn proxmox_and_minio() -> (tempfile::TempDir, LoadedConfig) {
             ),
             (
                 "sandbox/main.tf",
-                "resource \"null_resource\" \"x\" {}\noutput \"guests\" { value = [] }\n",
+                "resource \"null_resource\" \"x\" {}\noutput \"guests\" {\n  value = [{ vmid = 100 }]\n}\n",
+            ),
+            (
+                "dns/main.tf",
+                "resource \"null_resource\" \"x\" {}\noutput \"guests\" {\n  value = []\n}\n",
             ),
         ],
     )

@@ -22,6 +22,8 @@ pub const TERRAFORM_FILE_ENDINGS: [&str; 4] = [".tf", ".tf.json", ".tofu", ".tof
 pub struct RootModule {
     /// The outputs declared (`output "NAME" {`).
     pub outputs: BTreeSet<String>,
+    /// The outputs whose value is the literal empty list (`value = []`): a guests output that lists no guest.
+    pub empty_list_outputs: BTreeSet<String>,
     /// The backend type of the `terraform { backend "TYPE" {} }` block, when there is one.
     pub backend: Option<String>,
     /// The arguments set inside that backend block.
@@ -112,6 +114,8 @@ static BACKEND: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PROXMOX_PROVIDER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?m)^[ \t]*provider[ \t]+"?proxmox"?[ \t]*\{"#).expect("valid"));
+static EMPTY_LIST_VALUE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^[ \t]*value[ \t]*=[ \t]*\[[ \t]*\][ \t]*$").expect("valid"));
 static ARGUMENT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^[ \t]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=").expect("valid"));
 
@@ -135,7 +139,12 @@ pub fn argument_names(text: &str) -> BTreeSet<String> {
 fn read_native_declarations(text: &str, module: &mut RootModule) {
     let text = without_comments(text);
     for found in OUTPUT.captures_iter(&text) {
-        module.outputs.insert(found[1].to_string());
+        let name = found[1].to_string();
+        let body_start = found.get(0).map_or(0, |whole| whole.end());
+        if EMPTY_LIST_VALUE.is_match(block_body(&text, body_start)) {
+            module.empty_list_outputs.insert(name.clone());
+        }
+        module.outputs.insert(name);
     }
     if let Some(found) = BACKEND.captures(&text) {
         module.backend = Some(found[1].to_string());
@@ -158,7 +167,12 @@ fn read_json_declarations(text: &str, module: &mut RootModule) {
         return;
     };
     if let Some(outputs) = document.get("output").and_then(|value| value.as_object()) {
-        module.outputs.extend(outputs.keys().cloned());
+        for (name, output) in outputs {
+            if output.get("value") == Some(&serde_json::json!([])) {
+                module.empty_list_outputs.insert(name.clone());
+            }
+            module.outputs.insert(name.clone());
+        }
     }
     let blocks = |value: Option<&serde_json::Value>| -> Vec<serde_json::Value> {
         match value {
@@ -319,8 +333,9 @@ output "guests" {
             ),
             (
                 "outputs.tf.json",
-                r#"{"output": {"addresses": {"value": []}}}"#,
+                r#"{"output": {"addresses": {"value": []}, "ids": {"value": [1]}}}"#,
             ),
+            ("dns.tf", "output \"records\" {\n  value = []\n}\n"),
             ("README.md", "output \"not_terraform\" {"),
         ])
         .unwrap();
@@ -330,7 +345,16 @@ output "guests" {
                 .iter()
                 .map(String::as_str)
                 .collect::<Vec<_>>(),
-            ["addresses", "guests"]
+            ["addresses", "guests", "ids", "records"]
+        );
+        assert_eq!(
+            module
+                .empty_list_outputs
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            ["addresses", "records"],
+            "a list that holds something, or is computed, is not empty"
         );
         assert_eq!(module.backend.as_deref(), Some("s3"));
         assert_eq!(
