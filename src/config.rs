@@ -264,14 +264,43 @@ pub struct ProjectConfig {
 
 /// `[project.validate]`: what the Validator expects.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(from = "ValidateConfigKeys")]
 pub struct ValidateConfig {
-    #[serde(default)]
     pub resources: Vec<ResourcePattern>,
-    #[serde(default = "default_guests_output")]
+    /// The output listing the guests (`guests` unless set).
     pub guests_output: String,
-    #[serde(default = "default_port")]
+    /// True when `guests_output` was set explicitly: then a project without that output fails the live checks
+    /// instead of skipping them.
+    pub guests_output_required: bool,
     pub port: u16,
+    /// How long the live checks wait for a new guest to run, get an address and accept the port.
+    pub settle_seconds: u64,
+}
+
+/// `[project.validate]` as written, before the defaults are filled in.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ValidateConfigKeys {
+    #[serde(default)]
+    resources: Vec<ResourcePattern>,
+    #[serde(default)]
+    guests_output: Option<String>,
+    #[serde(default = "default_port")]
+    port: u16,
+    #[serde(default = "default_settle_seconds")]
+    settle_seconds: u64,
+}
+
+impl From<ValidateConfigKeys> for ValidateConfig {
+    fn from(keys: ValidateConfigKeys) -> Self {
+        Self {
+            resources: keys.resources,
+            guests_output_required: keys.guests_output.is_some(),
+            guests_output: keys.guests_output.unwrap_or_else(default_guests_output),
+            port: keys.port,
+            settle_seconds: keys.settle_seconds,
+        }
+    }
 }
 
 impl Default for ValidateConfig {
@@ -279,7 +308,9 @@ impl Default for ValidateConfig {
         Self {
             resources: Vec::new(),
             guests_output: default_guests_output(),
+            guests_output_required: false,
             port: default_port(),
+            settle_seconds: default_settle_seconds(),
         }
     }
 }
@@ -414,6 +445,10 @@ fn default_guests_output() -> String {
 }
 fn default_port() -> u16 {
     22
+}
+/// Long enough for a new container or VM to boot, get its DHCP lease and start sshd.
+fn default_settle_seconds() -> u64 {
+    180
 }
 
 /// The LLM spec prefixes agentlab knows.

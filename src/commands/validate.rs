@@ -206,6 +206,8 @@ fn terraform_facts(
         duration_ms: 0,
         plan_identity: None,
         refusal: None,
+        unknown_outputs: Vec::new(),
+        facts_source: None,
     })
 }
 

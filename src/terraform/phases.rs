@@ -9,6 +9,7 @@
 
 use std::path::Path;
 
+use super::applied_facts::{ApplyStreamFacts, PlannedFacts, facts_after_apply};
 use super::human::{LogTail, diagnostics_from_human_output};
 use super::invocation::{Invocation, PlanExit};
 use super::plan::{parse_plan_json, parse_state_json};
@@ -17,7 +18,7 @@ use super::review::{plan_identity, review_refusal};
 use super::sensitive::SensitiveValues;
 use super::ui::{UiEventKind, parse_ui_line};
 use crate::contracts::{
-    Diagnostic, RunMode, Severity, TerraformPhase, TerraformRequest, TerraformResult,
+    Diagnostic, FactsSource, RunMode, Severity, TerraformPhase, TerraformRequest, TerraformResult,
 };
 use crate::planner::agents::AgentError;
 use crate::redact::{PrivateKeyLines, SharedRedactor};
@@ -52,6 +53,8 @@ struct CommandOutput {
     unreadable_lines: Vec<String>,
     /// Unreadable lines past [`MAX_UNREADABLE_LINES`], only counted.
     unreadable_lines_dropped: usize,
+    /// What an apply's stream said about what exists now.
+    applied: ApplyStreamFacts,
 }
 
 impl<'a> RequestRun<'a> {
@@ -79,6 +82,8 @@ impl<'a> RequestRun<'a> {
                 duration_ms: 0,
                 plan_identity: None,
                 refusal: None,
+                unknown_outputs: Vec::new(),
+                facts_source: None,
             },
             tail: LogTail::new(log_tail_lines),
         }
@@ -145,7 +150,7 @@ impl<'a> RequestRun<'a> {
             return Ok(());
         }
 
-        let (end, _) = self
+        let (end, output) = self
             .json_stream_command(TerraformPhase::Apply, &self.apply_arguments(plan_file))
             .await?;
         if !end.cancelled && stale_plan::apply_failed_on_a_stale_plan(&self.result.diagnostics) {
@@ -155,7 +160,7 @@ impl<'a> RequestRun<'a> {
             self.finish(&end, false);
             return Ok(());
         }
-        self.read_state_and_outputs(&end).await
+        self.read_state_and_outputs(&end, &output.applied).await
     }
 
     /// The apply guard, between the saved plan and `apply`: the reviewed-plan gate (apply only the plan the pull
@@ -338,10 +343,13 @@ impl<'a> RequestRun<'a> {
                 if request_checks_the_state(self.request.mode) {
                     self.result.resource_addresses = plan.prior_addresses;
                     self.result.outputs = plan.prior_outputs;
+                    self.result.unknown_outputs = Vec::new();
                 } else {
                     self.result.resource_addresses = plan.planned_addresses;
                     self.result.outputs = plan.planned_outputs;
+                    self.result.unknown_outputs = plan.unknown_outputs;
                 }
+                self.result.facts_source = Some(FactsSource::SavedPlan);
                 Ok(true)
             }
             Err(error) => {
@@ -351,11 +359,35 @@ impl<'a> RequestRun<'a> {
         }
     }
 
-    /// After a successful apply: the addresses and the outputs in the state. The state's `show -json` carries the
-    /// root module's outputs with their `sensitive` flags, so the outputs cost no Terraform start of their own (a
-    /// quarter of a second).
-    async fn read_state_and_outputs(&mut self, apply_end: &ProcessEnd) -> Result<(), AgentError> {
+    /// After a successful apply: the addresses and the outputs that exist now. The saved plan and the apply's
+    /// stream answer when every planned change completed (`applied_facts`); only when they cannot (a partial
+    /// apply, an output unknown at plan time and absent from the stream) is the state read with `show -json`,
+    /// whose outputs carry their `sensitive` flags, so the outputs cost no Terraform start of their own.
+    async fn read_state_and_outputs(
+        &mut self,
+        apply_end: &ProcessEnd,
+        applied: &ApplyStreamFacts,
+    ) -> Result<(), AgentError> {
         self.finish(apply_end, true);
+        let planned = PlannedFacts {
+            changes: &self.result.resource_changes,
+            addresses: &self.result.resource_addresses,
+            known_outputs: &self.result.outputs,
+            unknown_outputs: &self.result.unknown_outputs,
+        };
+        let reason = match facts_after_apply(planned, applied) {
+            Ok(facts) => {
+                tracing::info!(project = %self.request.project, "the Validator's facts come from the saved plan and the apply's stream; the state is not read");
+                self.result.resource_addresses = facts.resource_addresses;
+                self.result.outputs = facts.outputs;
+                self.result.unknown_outputs = Vec::new();
+                self.result.facts_source = Some(FactsSource::PlanAndApplyStream);
+                return Ok(());
+            }
+            Err(reason) => reason,
+        };
+        tracing::info!(project = %self.request.project, %reason, "the Validator's facts come from `show -json` of the state");
+        self.result.facts_source = Some(FactsSource::State { reason });
         let show = [
             "show".to_owned(),
             "-json".to_owned(),
@@ -369,6 +401,7 @@ impl<'a> RequestRun<'a> {
                 self.learn_secrets(&state.sensitive_values);
                 self.result.resource_addresses = state.resource_addresses;
                 self.result.outputs = state.outputs;
+                self.result.unknown_outputs = Vec::new();
             }
             Err(error) => self.document_error(error.to_string()),
         }
@@ -479,6 +512,7 @@ impl<'a> RequestRun<'a> {
                     line_number += 1;
                     match parse_ui_line(line_number, &line) {
                         Ok(Some(event)) => {
+                            output.applied.observe(&event.kind);
                             let message = stdout_keys.hide(&event.message);
                             log(&message);
                             tail.push(&message);

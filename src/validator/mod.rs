@@ -109,6 +109,7 @@ impl ProxmoxValidator {
         if request.guests_problem.is_some() || request.guests.is_empty() {
             checks.extend(guest_checks_without_guests(
                 request.guests_problem.as_deref(),
+                request.guests_skip_reason.as_deref(),
                 request.mode,
                 &request.planned_creates,
             ));

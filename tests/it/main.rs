@@ -1,6 +1,7 @@
 //! Integration tests: the real `agentlab` binary, the real terraform, local servers on loopback.
 
 mod action_build;
+mod applied_facts;
 mod architecture;
 mod check;
 mod cli;
