@@ -45,7 +45,13 @@ pub fn validation_request(
         planned_creates: planned_creates(terraform),
         default_node: plan.default_node.clone(),
         port: plan.port,
-        settle_seconds: plan.settle_seconds,
+        // Only right after an apply are guests new enough to be still booting; a plan has none yet and a check
+        // reports them as they are.
+        settle_seconds: if mode == RunMode::Deploy {
+            plan.settle_seconds
+        } else {
+            0
+        },
     }
 }
 

@@ -92,6 +92,11 @@ impl TerraformRunner {
         &self.invocation.binary
     }
 
+    /// The stop requests this runner forwards to Terraform, for the other agents that must stop with it.
+    pub fn cancellation(&self) -> &Cancellation {
+        &self.invocation.cancellation
+    }
+
     /// Runs the request to the end and reports what happened.
     pub async fn run_request(
         &self,

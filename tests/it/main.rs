@@ -29,3 +29,4 @@ mod terraform_planner;
 mod validator;
 mod validator_cli;
 mod validator_in_planner;
+mod validator_settle;
