@@ -29,6 +29,9 @@ const MAX_STDERR_BYTES: usize = 64 * 1024;
 #[path = "stale_plan.rs"]
 mod stale_plan;
 
+#[path = "current_state.rs"]
+mod current_state;
+
 /// Unreadable lines of the JSON UI stream that each become a diagnostic; the rest are counted. A binary that
 /// prints megabytes of garbage must not turn every line into a diagnostic kept in memory and in the record.
 const MAX_UNREADABLE_LINES: usize = 5;
@@ -121,21 +124,10 @@ impl<'a> RequestRun<'a> {
 
     pub(super) async fn all_phases(&mut self, plan_file: &Path) -> Result<(), AgentError> {
         let request = self.request;
-        let mut init = vec![
-            "init".to_owned(),
-            "-input=false".to_owned(),
-            "-no-color".to_owned(),
-        ];
-        if request.reinit_upgrade {
-            init.push("-upgrade".to_owned());
-        }
-        init.extend(
-            request
-                .backend_config
-                .iter()
-                .map(|setting| format!("-backend-config={setting}")),
-        );
-        if !self.text_command(TerraformPhase::Init, &init).await? {
+        if !self
+            .text_command(TerraformPhase::Init, &self.init_arguments())
+            .await?
+        {
             return Ok(());
         }
 
@@ -190,6 +182,25 @@ impl<'a> RequestRun<'a> {
             }
             None => false,
         }
+    }
+
+    /// `init -input=false [-upgrade] [-backend-config=...]`.
+    fn init_arguments(&self) -> Vec<String> {
+        let mut init = vec![
+            "init".to_owned(),
+            "-input=false".to_owned(),
+            "-no-color".to_owned(),
+        ];
+        if self.request.reinit_upgrade {
+            init.push("-upgrade".to_owned());
+        }
+        init.extend(
+            self.request
+                .backend_config
+                .iter()
+                .map(|setting| format!("-backend-config={setting}")),
+        );
+        init
     }
 
     /// `plan -json -detailed-exitcode -out=PLANFILE` with the request's parallelism, lock timeout and replaces.

@@ -261,7 +261,12 @@ fn outputs_known_only_after_apply_are_absent() {
     // Named apart, so "not known yet" is not mistaken for "the project has no such output".
     assert_eq!(
         summary.unknown_outputs,
-        ["interpolated", "interpolated_deep"]
+        [
+            "interpolated",
+            "interpolated_deep",
+            "referenced",
+            "referenced_deep"
+        ]
     );
     let sandbox = plan(fixture!("tf103-sandbox-ok.plan.json"));
     assert_eq!(sandbox.planned_outputs["guests"][2]["name"], "sandbox-2");

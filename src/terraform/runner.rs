@@ -122,6 +122,27 @@ impl TerraformRunner {
     }
 }
 
+impl TerraformRunner {
+    /// What is deployed now, for `agentlab validate --mode live`: `init` when the folder needs it, then `show
+    /// -json` of the state. Plans nothing, applies nothing, takes no lock; a failure is data, as in a run.
+    pub async fn read_state(
+        &self,
+        request: &TerraformRequest,
+    ) -> Result<TerraformResult, AgentError> {
+        let started = Instant::now();
+        let redactor = self.redactor.clone();
+        request
+            .vars
+            .values()
+            .for_each(|value| redactor.add_secret(value));
+        let mut run = RequestRun::new(&self.invocation, request, redactor, LOG_TAIL_LINES);
+        run.read_current_state().await?;
+        let mut result = run.into_result();
+        result.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        Ok(result)
+    }
+}
+
 #[async_trait]
 impl TerraformAgent for TerraformRunner {
     async fn run(&self, request: &TerraformRequest) -> Result<TerraformResult, AgentError> {

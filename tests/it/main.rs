@@ -26,6 +26,7 @@ mod support;
 mod terraform;
 mod terraform_cli;
 mod terraform_planner;
+mod validate_facts;
 mod validator;
 mod validator_cli;
 mod validator_in_planner;
