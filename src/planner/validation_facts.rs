@@ -254,6 +254,19 @@ mod tests {
     }
 
     #[test]
+    fn only_a_deploy_waits_for_its_guests_to_settle() {
+        let terraform = reported(None, &[]);
+        for (mode, settle) in [
+            (RunMode::Deploy, 180),
+            (RunMode::Plan, 0),
+            (RunMode::Check, 0),
+        ] {
+            let request = validation_request("p", mode, &plan(), &terraform);
+            assert_eq!(request.settle_seconds, settle, "{mode:?}");
+        }
+    }
+
+    #[test]
     fn planned_creates_are_the_creates_and_the_replacements() {
         let terraform = reported(
             None,
