@@ -2,8 +2,8 @@
 //! result is assembled from them.
 //!
 //! `init` prints text for humans (its errors become diagnostics through `human`); `plan -json` and `apply -json`
-//! print the machine-readable UI, read line by line through `ui`; `show -json` (of the plan, then of the state)
-//! prints one document, read through `plan`. Each command may be the last: a failure or a cancellation ends the
+//! print the machine-readable UI, read line by line through `ui`; `show -json` (of the plan, and of the state when
+//! `applied_facts` cannot tell what a successful apply left) prints one document, read through `plan`. Each command may be the last: a failure or a cancellation ends the
 //! request with what is known so far, except an apply refused because its saved plan went stale, which plans once
 //! more (`stale_plan`). Between the saved plan and `apply` the apply guard may refuse (`review`).
 
@@ -16,7 +16,7 @@ use super::plan::{parse_plan_json, parse_state_json};
 use super::process::{LineLength, MAX_STREAM_LINE_BYTES, OutputStream, ProcessEnd, run_streaming};
 use super::review::{plan_identity, review_refusal};
 use super::sensitive::SensitiveValues;
-use super::ui::{UiEventKind, parse_ui_line};
+use super::ui::{UiEventKind, parse_ui_line, sensitive_output_values};
 use crate::contracts::{
     Diagnostic, FactsSource, RunMode, Severity, TerraformPhase, TerraformRequest, TerraformResult,
 };
@@ -472,6 +472,7 @@ impl<'a> RequestRun<'a> {
 
         let mut output = CommandOutput::default();
         let tail = &mut self.tail;
+        let redactor = &self.redactor;
         let mut line_number = 0usize;
         let events = invocation.events.as_ref();
         let project = request.project.as_str();
@@ -524,6 +525,11 @@ impl<'a> RequestRun<'a> {
                     match parse_ui_line(line_number, &line) {
                         Ok(Some(event)) => {
                             output.applied.observe(&event.kind);
+                            if matches!(event.kind, UiEventKind::Outputs(_)) {
+                                sensitive_output_values(&line)
+                                    .iter()
+                                    .for_each(|value| redactor.add_secret_json(value));
+                            }
                             let message = stdout_keys.hide(&event.message);
                             log(&message);
                             tail.push(&message);

@@ -3,7 +3,8 @@
 //!
 //! Commands, in order: `init -input=false [-upgrade] [-backend-config=...]`; `plan -json -out=PLANFILE
 //! -detailed-exitcode` with `-parallelism`, `-lock-timeout` and `-replace`; `show -json PLANFILE`; in apply mode
-//! `apply -json PLANFILE`, then `show -json` (the state, with its outputs). All with `-no-color` and
+//! `apply -json PLANFILE`, then `show -json` of the state only when the saved plan and the apply's stream cannot
+//! tell what exists (`applied_facts`). All with `-no-color` and
 //! `TF_IN_AUTOMATION=1`. The plan's exit status says 0 no changes, 2 changes, anything else an error — "changes"
 //! is success. A failed command is data (`ok: false` with Terraform's diagnostics); `Err` means agentlab could not
 //! run Terraform at all. Variables go in as `TF_VAR_*` environment variables, so their values never appear in a
