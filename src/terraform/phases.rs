@@ -9,10 +9,10 @@
 
 use std::path::Path;
 
-use super::applied_facts::{ApplyStreamFacts, PlannedFacts, facts_after_apply};
+use super::applied_facts::ApplyStreamFacts;
 use super::human::{LogTail, diagnostics_from_human_output};
 use super::invocation::{Invocation, PlanExit};
-use super::plan::{parse_plan_json, parse_state_json};
+use super::plan::parse_plan_json;
 use super::process::{LineLength, MAX_STREAM_LINE_BYTES, OutputStream, ProcessEnd, run_streaming};
 use super::review::{plan_identity, review_refusal};
 use super::sensitive::SensitiveValues;
@@ -368,55 +368,6 @@ impl<'a> RequestRun<'a> {
                 Ok(false)
             }
         }
-    }
-
-    /// After a successful apply: the addresses and the outputs that exist now. The saved plan and the apply's
-    /// stream answer when every planned change completed (`applied_facts`); only when they cannot (a partial
-    /// apply, an output unknown at plan time and absent from the stream) is the state read with `show -json`,
-    /// whose outputs carry their `sensitive` flags, so the outputs cost no Terraform start of their own.
-    async fn read_state_and_outputs(
-        &mut self,
-        apply_end: &ProcessEnd,
-        applied: &ApplyStreamFacts,
-    ) -> Result<(), AgentError> {
-        self.finish(apply_end, true);
-        let planned = PlannedFacts {
-            changes: &self.result.resource_changes,
-            addresses: &self.result.resource_addresses,
-            known_outputs: &self.result.outputs,
-            unknown_outputs: &self.result.unknown_outputs,
-        };
-        let reason = match facts_after_apply(planned, applied) {
-            Ok(facts) => {
-                tracing::info!(project = %self.request.project, "the Validator's facts come from the saved plan and the apply's stream; the state is not read");
-                self.result.resource_addresses = facts.resource_addresses;
-                self.result.outputs = facts.outputs;
-                self.result.unknown_outputs = Vec::new();
-                self.result.facts_source = Some(FactsSource::PlanAndApplyStream);
-                return Ok(());
-            }
-            Err(reason) => reason,
-        };
-        tracing::info!(project = %self.request.project, %reason, "the Validator's facts come from `show -json` of the state");
-        self.result.facts_source = Some(FactsSource::State { reason });
-        let show = [
-            "show".to_owned(),
-            "-json".to_owned(),
-            "-no-color".to_owned(),
-        ];
-        let Some(state) = self.document_command(&show).await? else {
-            return Ok(());
-        };
-        match parse_state_json(&state) {
-            Ok(state) => {
-                self.learn_secrets(&state.sensitive_values);
-                self.result.resource_addresses = state.resource_addresses;
-                self.result.outputs = state.outputs;
-                self.result.unknown_outputs = Vec::new();
-            }
-            Err(error) => self.document_error(error.to_string()),
-        }
-        Ok(())
     }
 
     /// Runs a command that prints one JSON document. `None` when it failed (the result says why).
