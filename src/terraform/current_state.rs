@@ -84,9 +84,11 @@ impl RequestRun<'_> {
         self.result.phase = TerraformPhase::Apply;
         let (end, output) = self.command(&show, false).await?;
         let document = if end.exit_code == Some(0) && !end.cancelled {
+            self.finish(&end, true);
             output.stdout_document
         } else if initialised && !end.cancelled {
-            // An initialised folder can still need `init` (a provider or backend changed): once, then once more.
+            // An initialised folder can still need `init` (a provider or the backend changed): run it, then `show`
+            // once more; a second failure is the answer.
             tracing::info!(project = %self.request.project, "`terraform show` failed; running `terraform init` and trying again");
             if !self
                 .text_command(TerraformPhase::Init, &self.init_arguments())
@@ -95,17 +97,18 @@ impl RequestRun<'_> {
                 return Ok(());
             }
             self.result.phase = TerraformPhase::Apply;
-            match self.document_command(&show).await? {
-                Some(document) => document,
-                None => return Ok(()),
-            }
+            let Some(document) = self.document_command(&show).await? else {
+                return Ok(());
+            };
+            self.result.exit_code = Some(0);
+            self.result.ok = true;
+            document
         } else {
             let diagnostics = super::diagnostics_from_human_output(&output.stderr, !end.cancelled);
             self.add_diagnostics(diagnostics);
             self.finish(&end, false);
             return Ok(());
         };
-        self.finish(&end, true);
         match parse_state_json(&document) {
             Ok(state) => {
                 self.learn_secrets(&state.sensitive_values);

@@ -184,6 +184,17 @@ async fn validate_without_state_reads_the_deployed_state_or_a_fresh_plan() {
             .contains("in the state"),
         "{result:?}"
     );
+
+    // An initialised folder that lost its providers: `show` fails, `init` runs, and `show` answers.
+    std::fs::remove_dir_all(project.join(".terraform/providers")).expect("providers removed");
+    let (output, result) = validate(workspace.path(), "sandbox-ok", &[], &proxmox.env).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("running `terraform init` and trying again"),
+        "{}",
+        stderr_of(&output)
+    );
+    assert!(result.ok, "{result:?}");
 }
 
 #[tokio::test]
