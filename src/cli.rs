@@ -57,6 +57,9 @@ pub enum Command {
     /// Plan, apply and validate the projects, diagnosing and retrying failures (merges to main).
     Deploy(DeployArgs),
     /// Run the Validator's four checks for one project.
+    ///
+    /// Without --state it reads Terraform's facts itself: `terraform init` when the folder needs it, then `terraform
+    /// show -json` of the state (--mode live) or of a fresh saved plan (--mode plan). Nothing is applied.
     Validate(ValidateArgs),
     /// Re-diagnose a recorded failed run, for example with another model. Runs no Terraform.
     Diagnose(DiagnoseArgs),
@@ -183,8 +186,8 @@ pub struct ValidateArgs {
     /// plan: check a fresh plan (guests that do not exist yet are skipped); live: check the deployed guests.
     #[arg(long, value_parser = validation_mode_words(), default_value = "live")]
     pub mode: RunMode,
-    /// Terraform's facts about the project: the output of `terraform show -json` (of the state for --mode live,
-    /// of the saved plan for --mode plan). The resource addresses and the guests output are read from it.
+    /// Terraform's facts about the project, when you have them already: the output of `terraform show -json` (of
+    /// the state for --mode live, of the saved plan for --mode plan). Without it agentlab runs Terraform for them.
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
     /// Print the ValidationResult as JSON on stdout.

@@ -280,15 +280,43 @@ pub struct ProjectConfig {
 
 /// `[project.validate]`: what the Validator expects.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(from = "ValidateConfigKeys")]
 pub struct ValidateConfig {
-    #[serde(default)]
     pub resources: Vec<ResourcePattern>,
-    /// The output listing the guests; `None` means the default, `guests`, which a project need not declare.
-    #[serde(default)]
-    pub guests_output: Option<String>,
-    #[serde(default = "default_port")]
+    /// The output listing the guests (`guests` unless set).
+    pub guests_output: String,
+    /// True when `guests_output` was set explicitly: then a project without that output fails the live checks
+    /// instead of skipping them.
+    pub guests_output_required: bool,
     pub port: u16,
+    /// How long the live checks wait for a new guest to run, get an address and accept the port.
+    pub settle_seconds: u64,
+}
+
+/// `[project.validate]` as written, before the defaults are filled in.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ValidateConfigKeys {
+    #[serde(default)]
+    resources: Vec<ResourcePattern>,
+    #[serde(default)]
+    guests_output: Option<String>,
+    #[serde(default = "default_port")]
+    port: u16,
+    #[serde(default = "default_settle_seconds")]
+    settle_seconds: u64,
+}
+
+impl From<ValidateConfigKeys> for ValidateConfig {
+    fn from(keys: ValidateConfigKeys) -> Self {
+        Self {
+            resources: keys.resources,
+            guests_output_required: keys.guests_output.is_some(),
+            guests_output: keys.guests_output.unwrap_or_else(|| DEFAULT_GUESTS_OUTPUT.to_string()),
+            port: keys.port,
+            settle_seconds: keys.settle_seconds,
+        }
+    }
 }
 
 /// The guests output a project reads when `guests_output` is not set.
@@ -297,9 +325,13 @@ pub const DEFAULT_GUESTS_OUTPUT: &str = "guests";
 impl ValidateConfig {
     /// The name of the guests output: the configured one, else `guests`.
     pub fn guests_output_name(&self) -> &str {
-        self.guests_output
-            .as_deref()
-            .unwrap_or(DEFAULT_GUESTS_OUTPUT)
+        &self.guests_output
+    }
+
+    /// The guests output's name when the configuration sets it explicitly (then the root module must declare it).
+    pub fn explicit_guests_output(&self) -> Option<&str> {
+        self.guests_output_required
+            .then_some(self.guests_output.as_str())
     }
 }
 
@@ -307,8 +339,10 @@ impl Default for ValidateConfig {
     fn default() -> Self {
         Self {
             resources: Vec::new(),
-            guests_output: None,
+            guests_output: DEFAULT_GUESTS_OUTPUT.to_string(),
+            guests_output_required: false,
             port: default_port(),
+            settle_seconds: default_settle_seconds(),
         }
     }
 }
@@ -440,6 +474,10 @@ fn default_node() -> String {
 }
 fn default_port() -> u16 {
     22
+}
+/// Long enough for a new container or VM to boot, get its DHCP lease and start sshd.
+fn default_settle_seconds() -> u64 {
+    180
 }
 
 impl fmt::Display for ProjectConfig {

@@ -226,3 +226,42 @@ fn a_missing_file_says_which() {
         .to_string();
     assert!(error.contains("/nonexistent/agentlab.toml"), "{error}");
 }
+
+#[test]
+fn the_guests_output_is_required_only_when_named_and_the_settle_time_defaults_to_180_seconds() {
+    let project = |validate: &str| {
+        parse(&format!(
+            "[[project]]\nname = \"a\"\ndir = \"a\"\n[project.validate]\n{validate}"
+        ))
+        .unwrap()
+        .config
+        .projects[0]
+            .validate
+            .clone()
+    };
+    let defaults = project("");
+    assert_eq!(
+        (
+            defaults.guests_output.as_str(),
+            defaults.guests_output_required,
+            defaults.settle_seconds
+        ),
+        ("guests", false, 180)
+    );
+    let named = project("guests_output = \"guests\"\nsettle_seconds = 30\n");
+    assert_eq!(
+        (
+            named.guests_output.as_str(),
+            named.guests_output_required,
+            named.settle_seconds
+        ),
+        ("guests", true, 30)
+    );
+    // A typo still names its key and line through the keys as written.
+    let error =
+        error_of("[[project]]\nname = \"a\"\ndir = \"a\"\n[project.validate]\nsettle_second = 5\n");
+    assert!(
+        error.contains("settle_second") && error.contains("line 5"),
+        "{error}"
+    );
+}

@@ -171,6 +171,29 @@ pub struct TerraformResult {
     /// Why the agent did not apply a plan it made: a person must look; the run ends without a diagnosis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refusal: Option<Refusal>,
+    /// Root module outputs that exist but whose values are not known until apply (a plan's); together with
+    /// `outputs` they tell an output that is not known yet from one the project does not have.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown_outputs: Vec<String>,
+    /// Where `resource_addresses` and `outputs` were read from, when they were read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facts_source: Option<FactsSource>,
+}
+
+/// Where the facts the Validator reads (`resource_addresses`, `outputs`) came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "source", rename_all = "snake_case", deny_unknown_fields)]
+pub enum FactsSource {
+    /// `show -json` of the saved plan: its planned values (a plan), or the refreshed state it started from (a check).
+    SavedPlan,
+    /// After a successful apply, with no `show -json` of the state: the saved plan's planned values, every planned
+    /// change confirmed by the apply's completion events, and the outputs of the apply's `outputs` message.
+    PlanAndApplyStream,
+    /// `show -json` of the state after apply, because the saved plan and the apply's stream could not answer.
+    State {
+        /// Why they could not.
+        reason: String,
+    },
 }
 
 impl TerraformResult {
@@ -252,10 +275,17 @@ pub struct ValidationRequest {
     /// Addresses of resources the plan creates: in plan mode their guests do not exist yet.
     #[serde(default)]
     pub planned_creates: Vec<String>,
+    /// Why there are no guests to look at although nothing is wrong (the project has no guests output, the
+    /// output is not known until apply, it lists none): the three live checks are `skip` with this reason.
+    #[serde(default)]
+    pub guests_skip_reason: Option<String>,
     /// Node used for guests that name none.
     pub default_node: String,
     /// TCP port of the `reachable` check.
     pub port: u16,
+    /// How long the live checks wait for a guest to run, get an address and accept the port (0: one look).
+    #[serde(default)]
+    pub settle_seconds: u64,
 }
 
 /// The Validator's four checks: resources, guest-status, ip-assigned, reachable.
@@ -307,13 +337,20 @@ pub struct ValidationResult {
     /// True when no check failed (skips allowed).
     pub ok: bool,
     pub checks: Vec<CheckResult>,
+    /// True when agentlab was asked to stop while the live checks waited for the guests to settle.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cancelled: bool,
 }
 
 impl ValidationResult {
     /// Builds a result whose `ok` agrees with its checks by construction.
     pub fn from_checks(checks: Vec<CheckResult>) -> Self {
         let ok = checks.iter().all(|check| check.status != CheckStatus::Fail);
-        Self { ok, checks }
+        Self {
+            ok,
+            checks,
+            cancelled: false,
+        }
     }
 
     pub fn failed_checks(&self) -> impl Iterator<Item = &CheckResult> {

@@ -51,6 +51,8 @@ pub fn ingest_plan(json: &str) -> Result<Ingested, PlanJsonError> {
         duration_ms: 0,
         plan_identity: None,
         refusal: None,
+        unknown_outputs: Vec::new(),
+        facts_source: None,
     });
     // The text that would be posted first, through the one way out: the Outbox renders, fits and redacts it.
     let settings = OutboxSettings::new(

@@ -77,8 +77,9 @@ pub async fn check(
         &catalogue_only
     };
     let diagnoser = configured_diagnoser(context, &config.config, diagnoser_args)?;
-    let validator = validator_from_config(context, &config);
     let terraform = terraform_runner(context, &config)?;
+    let validator =
+        validator_from_config(context, &config).with_cancellation(terraform.cancellation().clone());
     let agents = Agents {
         terraform: &terraform,
         validator: &validator,

@@ -79,8 +79,10 @@ fn check() -> ProjectCheck {
         validation: ValidationPlan {
             resources: Vec::new(),
             guests_output: "guests".into(),
+            guests_output_required: false,
             default_node: "pmx-01".into(),
             port: 22,
+            settle_seconds: 0,
         },
         context: RunContext::default(),
         checked_at_unix: 1_796_134_020,
@@ -106,6 +108,8 @@ fn planned(changes: Vec<ResourceChange>) -> TerraformResult {
         duration_ms: 1200,
         plan_identity: None,
         refusal: None,
+        unknown_outputs: Vec::new(),
+        facts_source: None,
     }
 }
 

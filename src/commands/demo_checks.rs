@@ -159,8 +159,10 @@ async fn deploy_then_check(
                 count: 3,
             }],
             guests_output: "guests".to_string(),
+            guests_output_required: false,
             default_node: node,
             port,
+            settle_seconds: 0,
         },
         context: RunContext::default(),
         checked_at_unix: std::time::SystemTime::now()

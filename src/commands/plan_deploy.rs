@@ -138,9 +138,11 @@ async fn run_and_report(
         }
     };
     let diagnoser = configured_diagnoser(context, &config.config, diagnoser_args)?;
-    let validator = validator_from_config(context, config);
     let review_key = context.review_key();
     let terraform = terraform_runner(context, config)?.with_review_key(review_key.clone());
+    // The same stop request that interrupts Terraform ends the wait for new guests to settle.
+    let validator =
+        validator_from_config(context, config).with_cancellation(terraform.cancellation().clone());
     let agents = Agents {
         terraform: &terraform,
         validator: &validator,

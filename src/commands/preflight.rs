@@ -100,7 +100,7 @@ pub fn preflight_problems(
             }
         };
         let backend_settings = backend_settings(project, &dir, &module, &mut problems);
-        if let Some(name) = &project.validate.guests_output
+        if let Some(name) = project.validate.explicit_guests_output()
             && !module.outputs.contains(name)
         {
             problems.push(format!(

@@ -65,9 +65,11 @@ pub fn project_run(
                     count: expected.count,
                 })
                 .collect(),
-            guests_output: project.validate.guests_output_name().to_string(),
+            guests_output: project.validate.guests_output.clone(),
+            guests_output_required: project.validate.guests_output_required,
             default_node: config.config.proxmox.node.clone(),
             port: project.validate.port,
+            settle_seconds: project.validate.settle_seconds,
         },
         max_retries: settings.max_retries.unwrap_or(defaults.max_retries),
         policy: config.config.policy.remediation_policy(),

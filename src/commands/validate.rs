@@ -1,9 +1,11 @@
-//! `agentlab validate --project NAME [--mode plan|live] --state FILE [--json]`: the Validator's four checks for one
-//! project, printed as a table (or the `ValidationResult` as JSON), exit 0 when none failed and 1 when one did.
+//! `agentlab validate --project NAME [--mode plan|live] [--state FILE] [--json]`: the Validator's four checks for
+//! one project, printed as a table (or the `ValidationResult` as JSON), exit 0 when none failed and 1 when one did.
 //!
 //! The request is built by the same function the Planner uses in VALIDATING, from the project's configuration and
-//! Terraform's facts. Those facts come from a `terraform show -json` document given with `--state`: this command
-//! runs no Terraform itself.
+//! Terraform's facts. Without `--state` the command gets those facts itself through the Terraform agent: `init`
+//! when the folder needs it and `show -json` of the state (live), or `init`, a fresh saved plan and its `show
+//! -json` (plan); nothing is ever applied. With `--state FILE` it reads a `terraform show -json` document the user
+//! already has and runs no Terraform.
 
 use std::path::Path;
 use std::time::Duration;
@@ -12,14 +14,17 @@ use serde_json::Value;
 
 use crate::cli::ValidateArgs;
 use crate::commands::projects::named_projects;
-use crate::commands::runs::{RunSettings, project_run};
+use crate::commands::runs::{RunSettings, project_run, terraform_runner};
 use crate::commands::{CommandContext, CommandError, ExitStatus, print_stdout};
 use crate::config::LoadedConfig;
 use crate::contracts::{
-    CheckStatus, RunContext, RunMode, TerraformPhase, TerraformResult, ValidationResult,
+    CheckStatus, RunContext, RunMode, TerraformPhase, TerraformRequest, TerraformResult,
+    ValidationResult,
 };
+use crate::planner::events::terraform_summary;
 use crate::planner::validation_facts::validation_request;
 use crate::redact::SharedRedactor;
+use crate::terraform::TerraformRunner;
 use crate::terraform::plan::{parse_plan_json, parse_state_json};
 use crate::validator::proxmox::ProxmoxClientSettings;
 use crate::validator::{ProxmoxValidator, ValidatorSettings};
@@ -35,14 +40,6 @@ pub async fn validate(
         .into_iter()
         .next()
         .ok_or_else(|| CommandError::BadInput(format!("no project named `{}`", args.project)))?;
-    let Some(state_path) = &args.state else {
-        return Err(CommandError::BadInput(
-            "`agentlab validate` needs --state FILE: the output of `terraform show -json` (of the state for \
-             --mode live, of the saved plan for --mode plan)"
-                .into(),
-        ));
-    };
-    let terraform = read_terraform_facts(state_path, args.mode, &context.redactor)?;
     let settings = RunSettings {
         run_id: "validate".into(),
         mode: args.mode,
@@ -51,13 +48,35 @@ pub async fn validate(
         context: RunContext::default(),
     };
     let run = project_run(config, project, &settings);
+    let mut validator = validator_from_config(context, config);
+    let terraform = match &args.state {
+        Some(state_path) => read_terraform_facts(state_path, args.mode, &context.redactor)?,
+        None => {
+            let runner = terraform_runner(context, config)?;
+            validator = validator.with_cancellation(runner.cancellation().clone());
+            let facts = terraform_reads_the_facts(&runner, &run.first_request).await?;
+            if !facts.ok {
+                eprintln!(
+                    "{}",
+                    context.redactor.redact(&format!(
+                        "agentlab validate: Terraform could not give the facts of `{}` ({}): {}",
+                        run.first_request.project,
+                        run.first_request.dir.display(),
+                        terraform_summary(&facts)
+                    ))
+                );
+                return Ok(ExitStatus::RunFailed);
+            }
+            facts
+        }
+    };
     let request = validation_request(
         &run.first_request.project,
         run.mode,
         &run.validation,
         &terraform,
     );
-    let result = validator_from_config(context, config).check(&request).await;
+    let result = validator.check(&request).await;
     let text = if args.json {
         serde_json::to_string_pretty(&result)
             .map_err(|error| CommandError::internal("cannot encode the validation result", error))?
@@ -70,6 +89,20 @@ pub async fn validate(
     } else {
         ExitStatus::RunFailed
     })
+}
+
+/// Terraform's facts without `--state`: the deployed state (live), or a fresh saved plan (plan). A live request
+/// is never run as a deploy: only its state is read.
+async fn terraform_reads_the_facts(
+    runner: &TerraformRunner,
+    request: &TerraformRequest,
+) -> Result<TerraformResult, CommandError> {
+    let answer = if request.mode.checks_live_guests() {
+        runner.read_state(request).await
+    } else {
+        runner.run_request(request).await
+    };
+    answer.map_err(|error| CommandError::internal("cannot run terraform for the facts", error))
 }
 
 /// The Validator as configured: `[proxmox] timeout_seconds` and `ca_file` (relative to the configuration file),
@@ -206,6 +239,8 @@ fn terraform_facts(
         duration_ms: 0,
         plan_identity: None,
         refusal: None,
+        unknown_outputs: Vec::new(),
+        facts_source: None,
     })
 }
 

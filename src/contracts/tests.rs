@@ -43,6 +43,8 @@ pub(crate) fn sample_terraform_result() -> TerraformResult {
         duration_ms: 1234,
         plan_identity: None,
         refusal: None,
+        unknown_outputs: Vec::new(),
+        facts_source: None,
     }
 }
 
@@ -163,9 +165,11 @@ fn every_contract_survives_a_json_round_trip() {
             ipv4: Some("10.0.0.5".into()),
         }],
         guests_problem: None,
+        guests_skip_reason: None,
         planned_creates: vec![],
         default_node: "pmx-01".into(),
         port: 22,
+        settle_seconds: 180,
     };
     round_trip(&validation_request);
     // Deploy keeps each contract's own word on the wire, and the run record's.

@@ -28,6 +28,8 @@ pub(crate) fn failed_apply(summary: &str, detail: &str) -> TerraformResult {
         duration_ms: 1,
         plan_identity: None,
         refusal: None,
+        unknown_outputs: Vec::new(),
+        facts_source: None,
     }
 }
 

@@ -15,6 +15,10 @@ use crate::eval::score::{EvalResult, score};
 use crate::planner::agents::{Agents, Diagnoser, TerraformAgent};
 use crate::planner::run::{ProjectRun, run_project};
 use crate::planner::validation_facts::ValidationPlan;
+
+/// How long a scenario's live checks wait for its guests to settle: long enough to show the wait in the evidence,
+/// short enough that an unreachable guest does not hold the eval (and the demo) for minutes.
+const EVAL_SETTLE_SECONDS: u64 = 2;
 use crate::stand_in::proxmox::{AgentState, PveWorld, PveWorldServer, WorldGuest};
 use crate::terraform::version::TerraformVersion;
 use crate::validator::proxmox::{ProxmoxClient, ProxmoxClientSettings, ProxmoxConnection};
@@ -140,8 +144,10 @@ async fn run_scenario(
         validation: ValidationPlan {
             resources: scenario.validate.resources.clone(),
             guests_output: "guests".to_string(),
+            guests_output_required: false,
             default_node: options.node.clone(),
             port,
+            settle_seconds: EVAL_SETTLE_SECONDS,
         },
         max_retries: scenario.max_retries,
         policy: Default::default(),

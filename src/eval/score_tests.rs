@@ -21,6 +21,8 @@ fn terraform(ok: bool) -> TerraformResult {
         duration_ms: 1,
         plan_identity: None,
         refusal: None,
+        unknown_outputs: Vec::new(),
+        facts_source: None,
     }
 }
 

@@ -54,8 +54,12 @@ pub fn terraform_summary(result: &TerraformResult) -> String {
     }
 }
 
-/// A validation result as an event, naming the failed checks.
+/// A validation result as an event, naming the failed checks; cancelled when a stop request ended the wait for
+/// the guests to settle.
 pub fn validation_event(result: &ValidationResult) -> Event {
+    if result.cancelled {
+        return Event::Cancelled;
+    }
     let failed: Vec<&str> = result
         .failed_checks()
         .map(|check| check.name.as_str())

@@ -123,6 +123,11 @@ fn validation_results_name_their_failed_checks() {
         ],
         (false, "guest-status, reachable failed"),
     );
+    // A stop request during the wait for guests to settle ends the run like a stopped Terraform.
+    let mut cancelled =
+        ValidationResult::from_checks(vec![check_result(CheckName::Reachable, CheckStatus::Fail)]);
+    cancelled.cancelled = true;
+    assert_eq!(validation_event(&cancelled), Event::Cancelled);
 }
 
 #[test]

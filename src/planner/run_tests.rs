@@ -170,8 +170,10 @@ pub(super) fn project_run(max_retries: u32) -> ProjectRun {
         validation: ValidationPlan {
             resources: vec![],
             guests_output: "guests".into(),
+            guests_output_required: false,
             default_node: "pmx-01".into(),
             port: 22,
+            settle_seconds: 0,
         },
         max_retries,
         policy: Default::default(),

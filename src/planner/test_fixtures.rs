@@ -51,6 +51,8 @@ pub fn applied() -> TerraformResult {
         duration_ms: 10,
         plan_identity: None,
         refusal: None,
+        unknown_outputs: Vec::new(),
+        facts_source: None,
     }
 }
 

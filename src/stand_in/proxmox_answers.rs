@@ -110,6 +110,8 @@ impl PveWorld {
         if guest.hangs {
             return None;
         }
+        let guest = guest.as_of_now();
+        let guest = guest.as_ref();
         let running = guest.status == "running";
         match (kind, rest) {
             (_, ["status", "current"]) => Some(ok(status_current(guest))),
@@ -140,6 +142,7 @@ impl PveWorld {
             .guests
             .iter()
             .map(|guest| {
+                let guest = guest.as_of_now();
                 let kind = guest.kind.api_segment();
                 json!({
                     "id": format!("{kind}/{}", guest.vmid), "type": kind, "vmid": guest.vmid,

@@ -190,3 +190,23 @@ fn a_hanging_guest_gets_no_answer_and_the_cluster_lists_every_guest() {
     assert_eq!(body["data"][0]["id"], "lxc/101");
     assert_eq!(body["data"][1]["node"], "pmx-02");
 }
+
+#[test]
+fn a_booting_guest_is_stopped_without_an_address_until_its_boot_is_over() {
+    let mut world = PveWorld::new().with_guest(
+        WorldGuest::container("pmx-01", 105, "10.0.0.9/24")
+            .booting_for(std::time::Duration::from_millis(300)),
+    );
+    let status = "/api2/json/nodes/pmx-01/lxc/105/status/current";
+    let interfaces = "/api2/json/nodes/pmx-01/lxc/105/interfaces";
+    assert_eq!(get(&mut world, status).2["data"]["status"], "stopped");
+    assert_eq!(get(&mut world, interfaces).2["data"], Value::Null);
+    assert_eq!(world.cluster_resources()[0]["status"], "stopped");
+    std::thread::sleep(std::time::Duration::from_millis(350));
+    assert_eq!(get(&mut world, status).2["data"]["status"], "running");
+    assert_eq!(
+        get(&mut world, interfaces).2["data"][1]["inet"],
+        "10.0.0.9/24"
+    );
+    assert_eq!(world.cluster_resources()[0]["status"], "running");
+}

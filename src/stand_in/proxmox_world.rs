@@ -3,6 +3,7 @@
 //! it into the API's answers and `proxmox` serves it, so the types sit here, below both.
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use crate::contracts::GuestKind;
 
@@ -48,6 +49,8 @@ pub struct WorldGuest {
     pub agent: AgentState,
     /// Never answers any request about this guest (a hung node daemon).
     pub hangs: bool,
+    /// A guest still coming up: until this instant it is `stopped` and has no address, after it is as described.
+    pub boots_until: Option<Instant>,
 }
 
 impl WorldGuest {
@@ -75,6 +78,7 @@ impl WorldGuest {
             }],
             agent: AgentState::Running,
             hangs: false,
+            boots_until: None,
         }
     }
 
@@ -103,6 +107,22 @@ impl WorldGuest {
     pub fn hanging(mut self) -> Self {
         self.hangs = true;
         self
+    }
+
+    /// A guest that was just created: `stopped`, without an address, for `boot` from now; then running.
+    pub fn booting_for(mut self, boot: Duration) -> Self {
+        self.boots_until = Some(Instant::now() + boot);
+        self
+    }
+
+    /// The guest as it is now: a booting guest is stopped until its boot is over.
+    pub fn as_of_now(&self) -> std::borrow::Cow<'_, WorldGuest> {
+        match self.boots_until {
+            Some(until) if Instant::now() < until => {
+                std::borrow::Cow::Owned(self.clone().stopped())
+            }
+            _ => std::borrow::Cow::Borrowed(self),
+        }
     }
 }
 

@@ -48,6 +48,8 @@ fn terraform_ok(phase: TerraformPhase, changes: Vec<ResourceChange>) -> Terrafor
         duration_ms: 1200,
         plan_identity: None,
         refusal: None,
+        unknown_outputs: Vec::new(),
+        facts_source: None,
     }
 }
 

@@ -2,22 +2,23 @@
 //! result is assembled from them.
 //!
 //! `init` prints text for humans (its errors become diagnostics through `human`); `plan -json` and `apply -json`
-//! print the machine-readable UI, read line by line through `ui`; `show -json` (of the plan, then of the state)
-//! prints one document, read through `plan`. Each command may be the last: a failure or a cancellation ends the
+//! print the machine-readable UI, read line by line through `ui`; `show -json` (of the plan, and of the state when
+//! `applied_facts` cannot tell what a successful apply left) prints one document, read through `plan`. Each command may be the last: a failure or a cancellation ends the
 //! request with what is known so far, except an apply refused because its saved plan went stale, which plans once
 //! more (`stale_plan`). Between the saved plan and `apply` the apply guard may refuse (`review`).
 
 use std::path::Path;
 
+use super::applied_facts::ApplyStreamFacts;
 use super::human::{LogTail, diagnostics_from_human_output};
 use super::invocation::{Invocation, PlanExit};
-use super::plan::{parse_plan_json, parse_state_json};
+use super::plan::parse_plan_json;
 use super::process::{LineLength, MAX_STREAM_LINE_BYTES, OutputStream, ProcessEnd, run_streaming};
 use super::review::{plan_identity, review_refusal};
 use super::sensitive::SensitiveValues;
-use super::ui::{UiEventKind, parse_ui_line};
+use super::ui::{UiEventKind, parse_ui_line, sensitive_output_values};
 use crate::contracts::{
-    Diagnostic, RunMode, Severity, TerraformPhase, TerraformRequest, TerraformResult,
+    Diagnostic, FactsSource, RunMode, Severity, TerraformPhase, TerraformRequest, TerraformResult,
 };
 use crate::planner::agents::AgentError;
 use crate::redact::{PrivateKeyLines, SharedRedactor};
@@ -27,6 +28,9 @@ const MAX_STDERR_BYTES: usize = 64 * 1024;
 
 #[path = "stale_plan.rs"]
 mod stale_plan;
+
+#[path = "current_state.rs"]
+mod current_state;
 
 /// Unreadable lines of the JSON UI stream that each become a diagnostic; the rest are counted. A binary that
 /// prints megabytes of garbage must not turn every line into a diagnostic kept in memory and in the record.
@@ -52,6 +56,8 @@ struct CommandOutput {
     unreadable_lines: Vec<String>,
     /// Unreadable lines past [`MAX_UNREADABLE_LINES`], only counted.
     unreadable_lines_dropped: usize,
+    /// What an apply's stream said about what exists now.
+    applied: ApplyStreamFacts,
 }
 
 impl<'a> RequestRun<'a> {
@@ -79,6 +85,8 @@ impl<'a> RequestRun<'a> {
                 duration_ms: 0,
                 plan_identity: None,
                 refusal: None,
+                unknown_outputs: Vec::new(),
+                facts_source: None,
             },
             tail: LogTail::new(log_tail_lines),
         }
@@ -116,21 +124,10 @@ impl<'a> RequestRun<'a> {
 
     pub(super) async fn all_phases(&mut self, plan_file: &Path) -> Result<(), AgentError> {
         let request = self.request;
-        let mut init = vec![
-            "init".to_owned(),
-            "-input=false".to_owned(),
-            "-no-color".to_owned(),
-        ];
-        if request.reinit_upgrade {
-            init.push("-upgrade".to_owned());
-        }
-        init.extend(
-            request
-                .backend_config
-                .iter()
-                .map(|setting| format!("-backend-config={setting}")),
-        );
-        if !self.text_command(TerraformPhase::Init, &init).await? {
+        if !self
+            .text_command(TerraformPhase::Init, &self.init_arguments())
+            .await?
+        {
             return Ok(());
         }
 
@@ -145,7 +142,7 @@ impl<'a> RequestRun<'a> {
             return Ok(());
         }
 
-        let (end, _) = self
+        let (end, output) = self
             .json_stream_command(TerraformPhase::Apply, &self.apply_arguments(plan_file))
             .await?;
         if !end.cancelled && stale_plan::apply_failed_on_a_stale_plan(&self.result.diagnostics) {
@@ -155,7 +152,7 @@ impl<'a> RequestRun<'a> {
             self.finish(&end, false);
             return Ok(());
         }
-        self.read_state_and_outputs(&end).await
+        self.read_state_and_outputs(&end, &output.applied).await
     }
 
     /// The apply guard, between the saved plan and `apply`: the reviewed-plan gate (apply only the plan the pull
@@ -185,6 +182,25 @@ impl<'a> RequestRun<'a> {
             }
             None => false,
         }
+    }
+
+    /// `init -input=false [-upgrade] [-backend-config=...]`.
+    fn init_arguments(&self) -> Vec<String> {
+        let mut init = vec![
+            "init".to_owned(),
+            "-input=false".to_owned(),
+            "-no-color".to_owned(),
+        ];
+        if self.request.reinit_upgrade {
+            init.push("-upgrade".to_owned());
+        }
+        init.extend(
+            self.request
+                .backend_config
+                .iter()
+                .map(|setting| format!("-backend-config={setting}")),
+        );
+        init
     }
 
     /// `plan -json -detailed-exitcode -out=PLANFILE` with the request's parallelism, lock timeout and replaces.
@@ -338,10 +354,13 @@ impl<'a> RequestRun<'a> {
                 if request_checks_the_state(self.request.mode) {
                     self.result.resource_addresses = plan.prior_addresses;
                     self.result.outputs = plan.prior_outputs;
+                    self.result.unknown_outputs = Vec::new();
                 } else {
                     self.result.resource_addresses = plan.planned_addresses;
                     self.result.outputs = plan.planned_outputs;
+                    self.result.unknown_outputs = plan.unknown_outputs;
                 }
+                self.result.facts_source = Some(FactsSource::SavedPlan);
                 Ok(true)
             }
             Err(error) => {
@@ -349,30 +368,6 @@ impl<'a> RequestRun<'a> {
                 Ok(false)
             }
         }
-    }
-
-    /// After a successful apply: the addresses and the outputs in the state. The state's `show -json` carries the
-    /// root module's outputs with their `sensitive` flags, so the outputs cost no Terraform start of their own (a
-    /// quarter of a second).
-    async fn read_state_and_outputs(&mut self, apply_end: &ProcessEnd) -> Result<(), AgentError> {
-        self.finish(apply_end, true);
-        let show = [
-            "show".to_owned(),
-            "-json".to_owned(),
-            "-no-color".to_owned(),
-        ];
-        let Some(state) = self.document_command(&show).await? else {
-            return Ok(());
-        };
-        match parse_state_json(&state) {
-            Ok(state) => {
-                self.learn_secrets(&state.sensitive_values);
-                self.result.resource_addresses = state.resource_addresses;
-                self.result.outputs = state.outputs;
-            }
-            Err(error) => self.document_error(error.to_string()),
-        }
-        Ok(())
     }
 
     /// Runs a command that prints one JSON document. `None` when it failed (the result says why).
@@ -428,6 +423,7 @@ impl<'a> RequestRun<'a> {
 
         let mut output = CommandOutput::default();
         let tail = &mut self.tail;
+        let redactor = &self.redactor;
         let mut line_number = 0usize;
         let events = invocation.events.as_ref();
         let project = request.project.as_str();
@@ -479,6 +475,12 @@ impl<'a> RequestRun<'a> {
                     line_number += 1;
                     match parse_ui_line(line_number, &line) {
                         Ok(Some(event)) => {
+                            output.applied.observe(&event.kind);
+                            if matches!(event.kind, UiEventKind::Outputs(_)) {
+                                sensitive_output_values(&line)
+                                    .iter()
+                                    .for_each(|value| redactor.add_secret_json(value));
+                            }
                             let message = stdout_keys.hide(&event.message);
                             log(&message);
                             tail.push(&message);

@@ -35,6 +35,8 @@ pub struct PlanSummary {
     /// Planned outputs whose values are known before apply, sensitive ones masked. Outputs that are only known
     /// after apply are absent.
     pub planned_outputs: BTreeMap<String, Value>,
+    /// Names of the planned outputs whose values are only known after apply.
+    pub unknown_outputs: Vec<String>,
     /// The refreshed state the plan started from (`prior_state`): every resource address there, sorted. What a
     /// check validates: the real world as Terraform just read it, not what the code would make of it.
     pub prior_addresses: Vec<String>,
@@ -348,6 +350,18 @@ pub fn parse_plan_json(json: &str) -> Result<PlanSummary, PlanJsonError> {
         }
     }
 
+    let unknown_outputs = plan
+        .planned_values
+        .as_ref()
+        .map(|values| {
+            values
+                .outputs
+                .iter()
+                .filter(|(_, output)| output.value.is_none())
+                .map(|(name, _)| name.clone())
+                .collect()
+        })
+        .unwrap_or_default();
     let (planned_addresses, planned_outputs) =
         addresses_and_outputs(plan.planned_values, &mut sensitive);
     let (prior_addresses, prior_outputs) = addresses_and_outputs(
@@ -363,6 +377,7 @@ pub fn parse_plan_json(json: &str) -> Result<PlanSummary, PlanJsonError> {
         resource_changes,
         planned_addresses,
         planned_outputs,
+        unknown_outputs,
         sensitive_values: sensitive,
         identity_material,
     })

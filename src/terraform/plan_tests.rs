@@ -258,8 +258,19 @@ fn outputs_known_only_after_apply_are_absent() {
     let summary = plan(fixture!("120_basic.plan.json"));
     assert!(!summary.planned_outputs.contains_key("interpolated"));
     assert_eq!(summary.planned_outputs["list"], json!(["foo", "bar"]));
-    let guests = plan(fixture!("tf103-sandbox-ok.plan.json")).planned_outputs;
-    assert_eq!(guests["guests"][2]["name"], "sandbox-2");
+    // Named apart, so "not known yet" is not mistaken for "the project has no such output".
+    assert_eq!(
+        summary.unknown_outputs,
+        [
+            "interpolated",
+            "interpolated_deep",
+            "referenced",
+            "referenced_deep"
+        ]
+    );
+    let sandbox = plan(fixture!("tf103-sandbox-ok.plan.json"));
+    assert_eq!(sandbox.planned_outputs["guests"][2]["name"], "sandbox-2");
+    assert!(sandbox.unknown_outputs.is_empty());
 }
 
 #[test]

@@ -48,6 +48,14 @@ impl Cancellation {
         self.requests() > 0
     }
 
+    /// Resolves once a cancellation is requested (at once when one already was): what a wait selects on, so a
+    /// SIGTERM ends it at once.
+    pub async fn requested(&self) {
+        let mut requests = self.subscribe();
+        // The sender lives in `self`, so the wait can only end with a request.
+        let _ = requests.wait_for(|count| *count > 0).await;
+    }
+
     fn subscribe(&self) -> watch::Receiver<u32> {
         self.requests.subscribe()
     }

@@ -3,7 +3,8 @@
 //!
 //! Commands, in order: `init -input=false [-upgrade] [-backend-config=...]`; `plan -json -out=PLANFILE
 //! -detailed-exitcode` with `-parallelism`, `-lock-timeout` and `-replace`; `show -json PLANFILE`; in apply mode
-//! `apply -json PLANFILE`, then `show -json` (the state, with its outputs). All with `-no-color` and
+//! `apply -json PLANFILE`, then `show -json` of the state only when the saved plan and the apply's stream cannot
+//! tell what exists (`applied_facts`). All with `-no-color` and
 //! `TF_IN_AUTOMATION=1`. The plan's exit status says 0 no changes, 2 changes, anything else an error — "changes"
 //! is success. A failed command is data (`ok: false` with Terraform's diagnostics); `Err` means agentlab could not
 //! run Terraform at all. Variables go in as `TF_VAR_*` environment variables, so their values never appear in a
@@ -92,6 +93,11 @@ impl TerraformRunner {
         &self.invocation.binary
     }
 
+    /// The stop requests this runner forwards to Terraform, for the other agents that must stop with it.
+    pub fn cancellation(&self) -> &Cancellation {
+        &self.invocation.cancellation
+    }
+
     /// Runs the request to the end and reports what happened.
     pub async fn run_request(
         &self,
@@ -111,6 +117,27 @@ impl TerraformRunner {
             let _ = std::fs::remove_dir_all(dir);
         }
         outcome?;
+        let mut result = run.into_result();
+        result.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        Ok(result)
+    }
+}
+
+impl TerraformRunner {
+    /// What is deployed now, for `agentlab validate --mode live`: `init` when the folder needs it, then `show
+    /// -json` of the state. Plans nothing, applies nothing, takes no lock; a failure is data, as in a run.
+    pub async fn read_state(
+        &self,
+        request: &TerraformRequest,
+    ) -> Result<TerraformResult, AgentError> {
+        let started = Instant::now();
+        let redactor = self.redactor.clone();
+        request
+            .vars
+            .values()
+            .for_each(|value| redactor.add_secret(value));
+        let mut run = RequestRun::new(&self.invocation, request, redactor, LOG_TAIL_LINES);
+        run.read_current_state().await?;
         let mut result = run.into_result();
         result.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         Ok(result)

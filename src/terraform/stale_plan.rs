@@ -14,6 +14,7 @@ use std::path::Path;
 use super::RequestRun;
 use crate::contracts::{ChangeAction, Diagnostic, ResourceChange, Severity, TerraformPhase};
 use crate::planner::agents::AgentError;
+use crate::terraform::applied_facts::ApplyStreamFacts;
 use crate::terraform::invocation::PlanExit;
 
 /// Terraform's summary when `apply PLANFILE` finds that the state changed after the plan was made (Terraform
@@ -119,20 +120,23 @@ impl RequestRun<'_> {
         }]);
         self.result.phase = TerraformPhase::Apply;
         if plan_exit == PlanExit::NoChanges {
-            return self.read_state_and_outputs(&end).await;
+            // Nothing to apply: the new plan's planned values are what exists.
+            return self
+                .read_state_and_outputs(&end, &ApplyStreamFacts::default())
+                .await;
         }
         // The new plan is applied only if it is still the reviewed one.
         if self.refused_by_the_guard(&end) {
             return Ok(());
         }
-        let (end, _) = self
+        let (end, output) = self
             .json_stream_command(TerraformPhase::Apply, &self.apply_arguments(plan_file))
             .await?;
         if end.cancelled || end.exit_code != Some(0) {
             self.finish(&end, false);
             return Ok(());
         }
-        self.read_state_and_outputs(&end).await
+        self.read_state_and_outputs(&end, &output.applied).await
     }
 }
 

@@ -366,6 +366,26 @@ pub fn parse_ui_line(line_number: usize, line: &str) -> Result<Option<UiEvent>, 
     }))
 }
 
+/// The values an `outputs` line marks sensitive, in clear, for the redactor to learn (the event itself carries
+/// them masked). Any other line gives none. After a whole apply this is where the redactor learns the sensitive
+/// outputs that were not known at plan time, since the state is not read then.
+pub fn sensitive_output_values(line: &str) -> Vec<Value> {
+    let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(line.trim()) else {
+        return Vec::new();
+    };
+    if fields.get("type").and_then(Value::as_str) != Some("outputs") {
+        return Vec::new();
+    }
+    let Some(Value::Object(outputs)) = fields.get("outputs") else {
+        return Vec::new();
+    };
+    outputs
+        .values()
+        .filter(|output| output.get("sensitive").and_then(Value::as_bool) == Some(true))
+        .filter_map(|output| output.get("value").cloned())
+        .collect()
+}
+
 /// Reads a UI stream from any buffered reader, one line at a time.
 ///
 /// The runner reads Terraform's stdout asynchronously and calls [`parse_ui_line`] itself; this iterator serves

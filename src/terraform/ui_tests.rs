@@ -342,3 +342,25 @@ fn the_state_lock_wait_line_is_a_log_event_not_an_unreadable_line() {
     );
     assert!(parse_ui_line(3, "Acquiring something else").is_err());
 }
+
+#[test]
+fn the_sensitive_values_of_an_outputs_line_are_handed_out_for_the_redactor_only() {
+    let outputs_line = SENSITIVE_APPLY
+        .lines()
+        .find(|line| line.contains(r#""type":"outputs""#))
+        .expect("the apply prints its outputs");
+    assert_eq!(
+        sensitive_output_values(outputs_line),
+        [serde_json::json!("SECRET-TOKEN-VALUE")]
+    );
+    // The event itself keeps it masked, and no other line gives anything.
+    let event = parse_ui_line(1, outputs_line).unwrap().unwrap();
+    assert!(!format!("{event:?}").contains("SECRET-TOKEN-VALUE"));
+    for line in SENSITIVE_APPLY
+        .lines()
+        .filter(|line| !line.contains(r#""type":"outputs""#))
+    {
+        assert!(sensitive_output_values(line).is_empty(), "{line}");
+    }
+    assert!(sensitive_output_values("not json").is_empty());
+}

@@ -209,10 +209,16 @@ fn summarise<'a>(
     check(name, status, detail, evidence)
 }
 
-/// The three guest checks when there are no guests to look at: the output could not be read (a failure, with
-/// its reason as evidence), it is unknown until apply (plan mode), or it lists none.
+/// How a skip reason starts when the guests are only known once the plan is applied; such a skip lists the plan's
+/// creates as its evidence.
+pub const RUNS_AFTER_APPLY: &str = "runs after apply";
+
+/// The three guest checks when there are no guests to look at: the output cannot be used (a failure, with its
+/// reason as evidence), or there is nothing to check (`skip_reason`: no guests output, not known until apply,
+/// an empty list).
 pub fn guest_checks_without_guests(
     guests_problem: Option<&str>,
+    skip_reason: Option<&str>,
     mode: RunMode,
     planned_creates: &[String],
 ) -> Vec<CheckResult> {
@@ -241,21 +247,19 @@ pub fn guest_checks_without_guests(
             skipped(CheckName::Reachable),
         ];
     }
-    let (detail, evidence) = match mode {
-        RunMode::Plan => (
-            "runs after apply: the guests output is not known until apply".to_string(),
-            if planned_creates.is_empty() {
-                Vec::new()
-            } else {
-                vec![format!(
-                    "the plan creates {}",
-                    listed(planned_creates.iter().map(String::as_str))
-                )]
-            },
-        ),
-        RunMode::Deploy | RunMode::Check => {
-            ("the guests output lists no guests".to_string(), Vec::new())
-        }
+    let detail = skip_reason
+        .unwrap_or("the guests output lists no guests")
+        .to_string();
+    let evidence = if mode == RunMode::Plan
+        && detail.starts_with(RUNS_AFTER_APPLY)
+        && !planned_creates.is_empty()
+    {
+        vec![format!(
+            "the plan creates {}",
+            listed(planned_creates.iter().map(String::as_str))
+        )]
+    } else {
+        Vec::new()
     };
     guest_names
         .into_iter()

@@ -187,6 +187,7 @@ fn guests_that_do_not_exist_yet_are_skipped_and_the_rest_still_counts() {
 fn a_guests_problem_fails_guest_status_with_the_problem_as_evidence() {
     let checks = guest_checks_without_guests(
         Some("the `guests` output is not a list"),
+        None,
         RunMode::Deploy,
         &[],
     );
@@ -199,17 +200,45 @@ fn a_guests_problem_fails_guest_status_with_the_problem_as_evidence() {
 
 #[test]
 fn unknown_guests_in_plan_mode_skip_and_name_what_the_plan_creates() {
-    let checks = guest_checks_without_guests(None, RunMode::Plan, &addresses(&["lxc.web[0]"]));
+    let reason = "runs after apply: the `guests` output is not known until apply";
+    let checks = guest_checks_without_guests(
+        None,
+        Some(reason),
+        RunMode::Plan,
+        &addresses(&["lxc.web[0]"]),
+    );
     assert_eq!(checks.len(), 3);
     for check in &checks {
         assert_eq!(check.status, CheckStatus::Skip);
-        assert_eq!(
-            check.detail,
-            "runs after apply: the guests output is not known until apply"
-        );
+        assert_eq!(check.detail, reason);
         assert_eq!(check.evidence, ["the plan creates lxc.web[0]"]);
     }
-    let live = guest_checks_without_guests(None, RunMode::Deploy, &[]);
+    let live = guest_checks_without_guests(None, None, RunMode::Deploy, &[]);
     assert!(live.iter().all(|check| check.status == CheckStatus::Skip));
     assert_eq!(live[0].detail, "the guests output lists no guests");
+}
+
+#[test]
+fn a_project_without_guests_skips_the_three_live_checks_with_the_reason() {
+    let reason = "the project has no `guests` output";
+    for mode in [RunMode::Plan, RunMode::Deploy, RunMode::Check] {
+        let checks =
+            guest_checks_without_guests(None, Some(reason), mode, &addresses(&["dns.record"]));
+        let names: Vec<CheckName> = checks.iter().map(|check| check.name).collect();
+        assert_eq!(
+            names,
+            [
+                CheckName::GuestStatus,
+                CheckName::IpAssigned,
+                CheckName::Reachable
+            ]
+        );
+        for check in &checks {
+            assert_eq!(
+                (check.status, check.detail.as_str()),
+                (CheckStatus::Skip, reason)
+            );
+            assert!(check.evidence.is_empty(), "{mode:?}: {:?}", check.evidence);
+        }
+    }
 }

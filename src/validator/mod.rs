@@ -7,8 +7,10 @@
 //! 4. `reachable`: a TCP connection to each address on the configured port succeeds (`net`).
 //!
 //! A failed check is data (a [`ValidationResult`] with `ok: false` and evidence), never an `Err`: the Planner
-//! moves to DIAGNOSING with it. Guests are examined concurrently with a bound, and each guest has a deadline, so
-//! one dead guest cannot hold the others back. In plan mode the guest checks skip guests that do not exist yet.
+//! moves to DIAGNOSING with it. Guests are watched concurrently, with a bound on the probes running at once; after
+//! an apply each is probed again until it settles or `settle_seconds` pass (`settle`), and each probe has a
+//! deadline, so one dead guest cannot hold the others back. In plan mode the guest checks skip guests that do not
+//! exist yet.
 
 pub mod checks;
 pub mod net;
@@ -16,28 +18,31 @@ mod probe;
 pub mod proxmox;
 mod proxmox_answers;
 mod proxmox_connection;
+pub mod settle;
 
 use std::time::Duration;
 
 use async_trait::async_trait;
-use futures::StreamExt;
+use tokio::sync::Semaphore;
 
 use crate::contracts::{ValidationRequest, ValidationResult};
 use crate::planner::agents::{AgentError, Validator};
+use crate::terraform::Cancellation;
 use crate::validator::checks::{
-    GuestFindings, GuestVerdict, guest_checks, guest_checks_without_guests, resources_check,
+    GuestFindings, guest_checks, guest_checks_without_guests, resources_check,
 };
+use crate::validator::probe::ProbeContext;
 pub use crate::validator::probe::guest_label;
-use crate::validator::probe::{ProbeContext, probe_guest};
 use crate::validator::proxmox::{
     ProxmoxClient, ProxmoxClientSettings, ProxmoxConfigError, ProxmoxConnection,
 };
+use crate::validator::settle::{SettlePolicy, watch_guest};
 
-/// Guests examined at the same time: enough for a fleet, few enough not to flood a small node's API.
+/// Probes running at the same time: enough for a fleet, few enough not to flood a small node's API.
 pub const DEFAULT_CONCURRENCY: usize = 8;
 /// Limit of the `reachable` check's TCP connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// Limit of everything done for one guest: its API calls with their retries and the TCP connection.
+/// Limit of one probe of one guest: its API calls with their retries and the TCP connection.
 pub const DEFAULT_GUEST_DEADLINE: Duration = Duration::from_secs(60);
 
 /// How the Validator paces itself.
@@ -45,7 +50,7 @@ pub const DEFAULT_GUEST_DEADLINE: Duration = Duration::from_secs(60);
 pub struct ValidatorSettings {
     pub client: ProxmoxClientSettings,
     pub connect_timeout: Duration,
-    /// Guests examined at the same time (at least 1).
+    /// Probes running at the same time (at least 1).
     pub concurrency: usize,
     pub guest_deadline: Duration,
 }
@@ -67,6 +72,8 @@ pub struct ProxmoxValidator {
     /// The client, or why there is none; the guest checks report the reason as evidence when they need the API.
     api: Result<ProxmoxClient, String>,
     settings: ValidatorSettings,
+    /// Ends a wait for guests to settle at once when agentlab is asked to stop.
+    cancellation: Option<Cancellation>,
 }
 
 impl ProxmoxValidator {
@@ -74,6 +81,7 @@ impl ProxmoxValidator {
         Self {
             api: Ok(api),
             settings,
+            cancellation: None,
         }
     }
 
@@ -82,7 +90,15 @@ impl ProxmoxValidator {
         Self {
             api: Err(why.into()),
             settings,
+            cancellation: None,
         }
+    }
+
+    /// Ends the wait for guests to settle when `cancellation` is requested (SIGINT/SIGTERM): the result then says
+    /// it was cancelled, and the Planner stops.
+    pub fn with_cancellation(mut self, cancellation: Cancellation) -> Self {
+        self.cancellation = Some(cancellation);
+        self
     }
 
     /// A Validator for a connection read elsewhere; a connection that could not be read becomes the reason the
@@ -106,26 +122,31 @@ impl ProxmoxValidator {
             &request.resource_addresses,
             request.mode,
         )];
-        if request.guests_problem.is_some() || request.guests.is_empty() {
+        let cancelled = if request.guests_problem.is_some() || request.guests.is_empty() {
             checks.extend(guest_checks_without_guests(
                 request.guests_problem.as_deref(),
+                request.guests_skip_reason.as_deref(),
                 request.mode,
                 &request.planned_creates,
             ));
+            false
         } else {
-            let findings = self.probe_all(request).await;
+            let (findings, cancelled) = self.probe_all(request).await;
             checks.extend(guest_checks(&findings, request.port));
-        }
-        let result = ValidationResult::from_checks(checks);
+            cancelled
+        };
+        let mut result = ValidationResult::from_checks(checks);
+        result.cancelled = cancelled;
         for check in result.failed_checks() {
             tracing::info!(project = %request.project, check = check.name.as_str(), detail = %check.detail, "check failed");
         }
         result
     }
 
-    /// Examines every guest, at most `concurrency` at a time, each within the guest deadline; the findings come
-    /// back in the order of the guests output.
-    async fn probe_all(&self, request: &ValidationRequest) -> Vec<GuestFindings> {
+    /// Watches every guest until it settles (`settle`), all at once, with at most `concurrency` probes running at
+    /// a time; the findings come back in the order of the guests output. Also says whether a cancellation ended
+    /// the wait.
+    async fn probe_all(&self, request: &ValidationRequest) -> (Vec<GuestFindings>, bool) {
         let context = ProbeContext {
             api: self.api.as_ref().map_err(String::as_str),
             mode: request.mode,
@@ -133,34 +154,28 @@ impl ProxmoxValidator {
             port: request.port,
             connect_timeout: self.settings.connect_timeout,
         };
-        let deadline = self.settings.guest_deadline;
-        let context = &context;
-        // The futures are built first and streamed second: a closure inside the stream would be generic over
-        // the guest's lifetime, which the `Send` bound of the trait method cannot express.
-        let probes: Vec<_> = request
-            .guests
-            .iter()
-            .enumerate()
-            .map(|(index, guest)| async move {
-                let found = tokio::time::timeout(deadline, probe_guest(guest, context))
-                    .await
-                    .unwrap_or_else(|_| {
-                        let label = guest_label(guest, context.default_node);
-                        let line = format!(
-                            "{label}: no verdict within {} s (the API or the guest is too slow)",
-                            deadline.as_secs_f64()
-                        );
-                        GuestFindings::all(label, GuestVerdict::Fail(line))
-                    });
-                (index, found)
-            })
-            .collect();
-        let mut findings: Vec<(usize, GuestFindings)> = futures::stream::iter(probes)
-            .buffer_unordered(self.settings.concurrency.max(1))
-            .collect()
-            .await;
-        findings.sort_by_key(|(index, _)| *index);
-        findings.into_iter().map(|(_, found)| found).collect()
+        let probes_at_once = Semaphore::new(self.settings.concurrency.max(1));
+        let policy = SettlePolicy {
+            settle: Duration::from_secs(request.settle_seconds),
+            probe_deadline: self.settings.guest_deadline,
+            probes_at_once: &probes_at_once,
+            cancellation: self.cancellation.as_ref(),
+        };
+        let watched = futures::future::join_all(
+            request
+                .guests
+                .iter()
+                .map(|guest| watch_guest(guest, &context, &policy)),
+        )
+        .await;
+        let cancelled = watched.iter().any(|watched| watched.cancelled);
+        (
+            watched
+                .into_iter()
+                .map(|watched| watched.findings)
+                .collect(),
+            cancelled,
+        )
     }
 }
 

@@ -37,14 +37,26 @@ pub fn guest_label(guest: &Guest, default_node: &str) -> String {
     }
 }
 
+/// What one probe found, and whether looking again later may find better.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Probed {
+    pub findings: GuestFindings,
+    /// False when the API cannot be asked, refuses the token, or does not have the guest: no wait changes that.
+    pub waiting_may_help: bool,
+}
+
 /// Runs the three steps for one guest.
-pub async fn probe_guest(guest: &Guest, context: &ProbeContext<'_>) -> GuestFindings {
+pub async fn probe_guest(guest: &Guest, context: &ProbeContext<'_>) -> Probed {
     let label = guest_label(guest, context.default_node);
     let node = guest.node.as_deref().unwrap_or(context.default_node);
+    let mut waiting_may_help = true;
     let status = match context.api {
-        Err(why) => GuestVerdict::Fail(format!(
-            "{label}: the Proxmox VE API cannot be asked: {why}"
-        )),
+        Err(why) => {
+            waiting_may_help = false;
+            GuestVerdict::Fail(format!(
+                "{label}: the Proxmox VE API cannot be asked: {why}"
+            ))
+        }
         Ok(api) => match api.guest_status(node, guest.kind, guest.vmid).await {
             Ok(answer) if answer.status == "running" => GuestVerdict::Pass(format!(
                 "{label}: running{}",
@@ -66,14 +78,20 @@ pub async fn probe_guest(guest: &Guest, context: &ProbeContext<'_>) -> GuestFind
             }
             Err(error) if error.is_missing_guest() && context.mode == RunMode::Plan => {
                 // The plan has not created it yet: nothing to look at until apply.
-                return GuestFindings::all(
-                    label.clone(),
-                    GuestVerdict::Skip(format!(
-                        "{label}: runs after apply (the guest does not exist yet: {error})"
-                    )),
-                );
+                return Probed {
+                    findings: GuestFindings::all(
+                        label.clone(),
+                        GuestVerdict::Skip(format!(
+                            "{label}: runs after apply (the guest does not exist yet: {error})"
+                        )),
+                    ),
+                    waiting_may_help: false,
+                };
             }
-            Err(error) => GuestVerdict::Fail(format!("{label}: {error}")),
+            Err(error) => {
+                waiting_may_help = !error.outlasts_a_wait();
+                GuestVerdict::Fail(format!("{label}: {error}"))
+            }
         },
     };
     let (ip, address) = find_ipv4(guest, node, &label, context).await;
@@ -91,11 +109,14 @@ pub async fn probe_guest(guest: &Guest, context: &ProbeContext<'_>) -> GuestFind
             }
         }
     };
-    GuestFindings {
-        label,
-        status,
-        ip,
-        reach,
+    Probed {
+        findings: GuestFindings {
+            label,
+            status,
+            ip,
+            reach,
+        },
+        waiting_may_help,
     }
 }
 

@@ -86,6 +86,15 @@ impl ProxmoxError {
         matches!(self, Self::Status { status: 500, reason, .. } if reason.contains("does not exist"))
     }
 
+    /// Answers that waiting for a guest to settle will not change: a refused token, a missing privilege, a node
+    /// name that cannot be asked about, a guest the node does not have.
+    pub fn outlasts_a_wait(&self) -> bool {
+        matches!(
+            self,
+            Self::Unauthorized { .. } | Self::Forbidden { .. } | Self::BadSegment { .. }
+        ) || self.is_missing_guest()
+    }
+
     /// Transient failures worth another try: a node that is briefly unreachable, a busy proxy, a lost connection,
     /// or a handler that timed out on a lock. Other 500s (a missing guest, an agent that is not running) will
     /// give the same answer a second later, so they are not retried.

@@ -66,6 +66,8 @@ pub fn ok_result() -> TerraformResult {
         duration_ms: 5,
         plan_identity: None,
         refusal: None,
+        unknown_outputs: Vec::new(),
+        facts_source: None,
     }
 }
 

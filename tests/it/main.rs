@@ -1,6 +1,7 @@
 //! Integration tests: the real `agentlab` binary, the real terraform, local servers on loopback.
 
 mod action_build;
+mod applied_facts;
 mod architecture;
 mod check;
 mod cli;
@@ -27,6 +28,8 @@ mod support;
 mod terraform;
 mod terraform_cli;
 mod terraform_planner;
+mod validate_facts;
 mod validator;
 mod validator_cli;
 mod validator_in_planner;
+mod validator_settle;

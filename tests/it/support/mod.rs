@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 pub use binary::{
     agentlab, agentlab_command, agentlab_in, assert_no_panic, rest_of, spawn_until_provisioning,
-    stderr_of, text, with_installed_terraform,
+    stderr_of, stderr_until, text, with_installed_terraform,
 };
 pub use github::{
     SandboxWithGitHub, assert_done, github_client, publish_to_stand_in, publish_with,

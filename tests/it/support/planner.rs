@@ -28,8 +28,10 @@ pub fn lxc_fleet_deploy(dir: PathBuf) -> ProjectRun {
         validation: ValidationPlan {
             resources: Vec::new(),
             guests_output: "guests".into(),
+            guests_output_required: false,
             default_node: "pmx-01".into(),
             port: 22,
+            settle_seconds: 0,
         },
         max_retries: 3,
         policy: Default::default(),
@@ -66,6 +68,8 @@ impl TerraformAgent for AppliedTerraform {
             duration_ms: 5,
             plan_identity: None,
             refusal: None,
+            unknown_outputs: Vec::new(),
+            facts_source: None,
         })
     }
 }

@@ -36,8 +36,9 @@ pub fn terraform_cli_config() -> PathBuf {
 }
 
 /// The sandbox projects in tests/fixtures/, as declared in tests/fixtures/agentlab-sandbox.toml.
-const SANDBOX_PROJECTS: [&str; 5] = [
+const SANDBOX_PROJECTS: [&str; 6] = [
     "sandbox-ok",
+    "sandbox-no-guests",
     "fault-parallel-lock",
     "fault-permission",
     "fault-backend-offline",

@@ -139,9 +139,11 @@ pub async fn check(input: Input, expect: Expect) -> Checked {
         resource_addresses: vec![ADDRESS.into()],
         guests: input.guests,
         guests_problem: None,
+        guests_skip_reason: None,
         planned_creates: Vec::new(),
         default_node: NODE.into(),
         port,
+        settle_seconds: 0,
     };
     (input.adjust)(&mut request);
     let (server, validator) = match input.world {
