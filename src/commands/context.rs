@@ -200,6 +200,8 @@ impl CommandContext {
                 pull_request: event.pull_request,
                 run_url: self.run_url.clone(),
                 review_stamp: None,
+                started_at: None,
+                finished_at: None,
             };
         }
         RunContext {
@@ -211,6 +213,8 @@ impl CommandContext {
             pull_request: None,
             run_url: self.run_url.clone(),
             review_stamp: None,
+            started_at: None,
+            finished_at: None,
         }
     }
 

@@ -236,6 +236,7 @@ impl LlmDiagnoser {
             detail: Some(note),
             usage,
             catalogue_signature: None,
+            cited_evidence: Vec::new(),
         }
     }
 
@@ -246,6 +247,7 @@ impl LlmDiagnoser {
             detail: Some(detail),
             usage,
             catalogue_signature: None,
+            cited_evidence: Vec::new(),
         }
     }
 }
