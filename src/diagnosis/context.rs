@@ -112,14 +112,7 @@ impl DiagnosisContext {
             .map(|item| CitedEvidence {
                 id: item.id.clone(),
                 title: item.title.clone(),
-                excerpt: crate::render::shorten(
-                    item.text
-                        .lines()
-                        .map(str::trim)
-                        .find(|line| !line.is_empty())
-                        .unwrap_or_default(),
-                    EXCERPT_CHARS,
-                ),
+                excerpt: crate::render::shorten(telling_line(&item.text), EXCERPT_CHARS),
             })
             .collect()
     }
@@ -168,6 +161,16 @@ impl DiagnosisContext {
         }
         prompt
     }
+}
+
+/// The line of an item that says the most: the first that names an error (a log tail opens with "Initializing
+/// the backend..."), else the first that is not empty.
+fn telling_line(text: &str) -> &str {
+    let mut lines = text.lines().map(str::trim).filter(|line| !line.is_empty());
+    let first = lines.clone().next().unwrap_or_default();
+    lines
+        .find(|line| line.to_ascii_lowercase().contains("error"))
+        .unwrap_or(first)
 }
 
 #[derive(Debug, Clone)]

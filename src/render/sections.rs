@@ -70,7 +70,10 @@ pub fn diagnosis_section(attempt: &Attempt, diagnosis: &Diagnosis) -> String {
         diagnosis.llm_calls(),
         if diagnosis.llm_calls() == 1 { "" } else { "s" }
     ));
-    if let Some(detail) = &diagnosis.detail {
+    // A catalogue match's note only names its signature, which the confidence line already shows.
+    let signature_shown =
+        diagnosis.source == DiagnosisSource::Catalog && diagnosis.catalogue_signature.is_some();
+    if let Some(detail) = diagnosis.detail.as_ref().filter(|_| !signature_shown) {
         text.push_str(&format!("- **Note:** {}\n", plain_text(detail)));
     }
     let errors: Vec<String> = attempt

@@ -5,6 +5,7 @@ mod architecture;
 mod check;
 mod cli;
 mod diagnosis;
+mod error_first;
 mod eval;
 mod faults;
 mod fuzz_seeds;
