@@ -88,9 +88,10 @@ impl LlmDiagnoser {
         let mut usage: Vec<Usage> = Vec::new();
         let note = |calls: usize| {
             format!(
-                "{}:{}, {calls} call(s); context {} tokens kept, {} dropped",
+                "{}:{}, {calls} call{}; context {} tokens kept, {} dropped",
                 self.chat.provider(),
                 self.chat.model(),
+                if calls == 1 { "" } else { "s" },
                 context.kept_tokens,
                 context.dropped_tokens
             )

@@ -199,3 +199,95 @@ fn stop_note(record: &RunRecord, reason: &str) -> String {
     }
     format!("**Stopped:** {}\n\n", plain_text(reason))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contracts::{
+        CheckName, CheckResult, CheckStatus, Refusal, RefusalKind, ValidationResult,
+    };
+    use crate::stand_in::records::{deploy_failed, deploy_recovered};
+
+    #[test]
+    fn a_terraform_error_leads_with_phase_summary_address_and_first_detail_line() {
+        let record = deploy_failed();
+        assert_eq!(
+            failure_line(&record).unwrap(),
+            "terraform apply failed: error creating container: can't lock file \
+             '/var/lock/qemu-server/lock-103.conf' - got timeout \
+             (proxmox_virtual_environment_container.container[2]) — The node was busy cloning another guest.; \
+             repeated hypothesis: transient_lock with reduce_parallelism was already tried"
+        );
+        let why = why_paragraphs(&record, "Why");
+        assert!(
+            why.starts_with("**Why:** terraform `apply` failed: `error creating"),
+            "{why}"
+        );
+        assert!(
+            why.contains("\n\n**Stopped:** repeated hypothesis"),
+            "{why}"
+        );
+    }
+
+    #[test]
+    fn a_missing_diagnosis_is_a_note_after_the_error() {
+        let mut record = deploy_failed();
+        record.failure_reason =
+            Some("diagnosis unavailable: LLM call failed: ANTHROPIC_API_KEY is not set".into());
+        let why = why_paragraphs(&record, "Why it stopped");
+        let (error, note) = why.split_once("\n\n").unwrap();
+        assert!(
+            error.starts_with("**Why it stopped:** terraform `apply` failed"),
+            "{why}"
+        );
+        assert!(
+            note.starts_with(
+                "**Note:** diagnosis unavailable: LLM call failed: `ANTHROPIC_API_KEY` is not set."
+            ),
+            "{why}"
+        );
+    }
+
+    #[test]
+    fn a_failed_check_leads_when_terraform_succeeded() {
+        let mut record = deploy_recovered();
+        record.outcome = Outcome::Failed;
+        record.failure_reason = Some("escalated to a human (network): nothing listens".into());
+        let last = record.attempts.last_mut().unwrap();
+        last.validation = Some(ValidationResult::from_checks(vec![CheckResult {
+            name: CheckName::Reachable,
+            status: CheckStatus::Fail,
+            detail: "1 of 3 guests does not accept TCP connections on port 22: lxc/103".into(),
+            evidence: Vec::new(),
+        }]));
+        assert_eq!(
+            failure_lead(&record).unwrap().plain(),
+            "check reachable failed: 1 of 3 guests does not accept TCP connections on port 22: lxc/103"
+        );
+    }
+
+    #[test]
+    fn successes_refusals_and_runs_without_attempts_have_no_lead() {
+        assert_eq!(failure_lead(&deploy_recovered()), None);
+        assert_eq!(why_paragraphs(&deploy_recovered(), "Why"), "");
+        let mut refused = deploy_failed();
+        refused.attempts.last_mut().unwrap().terraform.refusal = Some(Refusal {
+            kind: RefusalKind::Unreviewed,
+            reason: "no reviewed plan for this commit".into(),
+            details: Vec::new(),
+        });
+        refused.failure_reason = Some("no reviewed plan for this commit".into());
+        assert_eq!(failure_lead(&refused), None);
+        assert_eq!(
+            why_paragraphs(&refused, "Why"),
+            "**Why:** no reviewed plan for this commit\n\n"
+        );
+        let mut nothing_ran = deploy_failed();
+        nothing_ran.attempts.clear();
+        nothing_ran.failure_reason = Some("cannot run terraform: not found".into());
+        assert_eq!(
+            failure_line(&nothing_ran).unwrap(),
+            "cannot run terraform: not found"
+        );
+    }
+}
