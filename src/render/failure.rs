@@ -11,7 +11,7 @@ use crate::render::sections::phase_label;
 use crate::render::{inline_code, inline_data, plain_text, shorten};
 
 /// The longest first line of an error's detail a lead carries; the whole detail is in the evidence.
-const DETAIL_CHARS: usize = 200;
+const DETAIL_CHARS: usize = 300;
 
 /// The Planner's stop reason when no diagnosis could be had; it is a note after the error.
 const DIAGNOSIS_UNAVAILABLE: &str = "diagnosis unavailable";
