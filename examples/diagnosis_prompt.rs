@@ -86,6 +86,7 @@ impl Diagnoser for CountingDiagnoser {
         });
         match found {
             Some(found) => Diagnosis {
+                cited_evidence: context.cited(&found.hypothesis.evidence),
                 source: DiagnosisSource::Catalog,
                 hypothesis: Some(found.hypothesis),
                 detail: Some(format!("counted, then the catalogue: {}", found.signature)),

@@ -500,6 +500,22 @@ pub struct Diagnosis {
     /// fingerprint, so the same known failure always lands on the same issue. Absent in older records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalogue_signature: Option<String>,
+    /// The evidence items the hypothesis cites, as the diagnosis was shown them (id, title, a short excerpt), so
+    /// every id a comment prints stands next to what it names. Absent in older records.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cited_evidence: Vec<CitedEvidence>,
+}
+
+/// One numbered evidence item a hypothesis cites (`E2`), with what it was.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CitedEvidence {
+    /// `E1`, `E2`, ...
+    pub id: String,
+    /// What kind of item it was: "Terraform error at ADDRESS", "failing phase", "failed check reachable", ...
+    pub title: String,
+    /// Its first line, shortened, redacted.
+    pub excerpt: String,
 }
 
 impl Diagnosis {
@@ -510,6 +526,7 @@ impl Diagnosis {
             detail: Some(detail.into()),
             usage: Vec::new(),
             catalogue_signature: None,
+            cited_evidence: Vec::new(),
         }
     }
 
@@ -593,6 +610,12 @@ pub struct Attempt {
     pub validation: Option<ValidationResult>,
     #[serde(default)]
     pub diagnosis: Option<Diagnosis>,
+    /// How long the Validator took in this attempt (absent when it did not run, and in older records).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_ms: Option<u64>,
+    /// How long the diagnosis took in this attempt (absent when none was asked, and in older records).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diagnosis_ms: Option<u64>,
 }
 
 // The one mode of agentlab's code: the run's, which the Terraform agent (plan, or plan and apply) and the Validator
@@ -655,6 +678,12 @@ pub struct RunContext {
     /// the default branch had an `agentlab.toml`). Markdown, one line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration_note: Option<String>,
+    /// When the run started and ended, UTC in RFC 3339 (`2026-12-01T17:38:14Z`), stamped by the Planner's driver.
+    /// Absent in older records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<String>,
 }
 
 /// What one project's run leaves on disk, written before anything is posted.

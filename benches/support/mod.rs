@@ -95,6 +95,8 @@ fn plan_record(terraform: TerraformResult) -> RunRecord {
             terraform,
             validation: None,
             diagnosis: None,
+            validation_ms: None,
+            diagnosis_ms: None,
         }],
         held_for_a_person: None,
         check: None,

@@ -50,6 +50,8 @@ pub async fn check_project(check: ProjectCheck, agents: Agents<'_>) -> RunRecord
         terraform,
         validation: None,
         diagnosis: None,
+        validation_ms: None,
+        diagnosis_ms: None,
     };
     if !attempt.terraform.ok {
         let reason = terraform_error(&attempt.terraform);

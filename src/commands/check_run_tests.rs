@@ -55,6 +55,7 @@ impl Diagnoser for CountingDiagnoser {
             detail: Some("known-failure catalogue: nothing matched".into()),
             usage: Vec::new(),
             catalogue_signature: None,
+            cited_evidence: Vec::new(),
         }
     }
 }

@@ -201,6 +201,8 @@ impl CommandContext {
                 run_url: self.run_url.clone(),
                 review_stamp: None,
                 configuration_note: None,
+                started_at: None,
+                finished_at: None,
             };
         }
         RunContext {
@@ -213,6 +215,8 @@ impl CommandContext {
             run_url: self.run_url.clone(),
             review_stamp: None,
             configuration_note: None,
+            started_at: None,
+            finished_at: None,
         }
     }
 

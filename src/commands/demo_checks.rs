@@ -17,7 +17,7 @@ use crate::eval::sandbox::write_sandbox_project;
 use crate::planner::agents::{Agents, TerraformAgent};
 use crate::planner::validation_facts::ValidationPlan;
 use crate::stand_in::proxmox::{PveWorld, PveWorldServer, WorldGuest};
-use crate::terraform::{Cancellation, TerraformRunner};
+use crate::terraform::TerraformRunner;
 use crate::validator::proxmox::{ProxmoxClient, ProxmoxClientSettings, ProxmoxConnection};
 use crate::validator::{ProxmoxValidator, ValidatorSettings};
 
@@ -52,13 +52,9 @@ const DEMO_CHECKS: [DemoCheck; 2] = [
 pub async fn run_demo_checks(
     context: &CommandContext,
     config: &Config,
+    terraform: &TerraformRunner,
     output: &Path,
 ) -> Result<Vec<RunRecord>, CommandError> {
-    let terraform = TerraformRunner::new(
-        context.terraform_binary(Some(&config.defaults.terraform)),
-        context.redactor.clone(),
-        Cancellation::new(),
-    );
     let diagnoser = configured_diagnoser(
         context,
         config,
@@ -75,7 +71,7 @@ pub async fn run_demo_checks(
         }
         write_sandbox_project("sandbox-ok", &dir)
             .map_err(|error| CommandError::internal("cannot write the demo sandbox", error))?;
-        let record = deploy_then_check(case, &dir, config, &terraform, diagnoser.as_ref()).await;
+        let record = deploy_then_check(case, &dir, config, terraform, diagnoser.as_ref()).await;
         // The copy holds an initialised provider and state: tens of megabytes nobody reads again.
         let _ = std::fs::remove_dir_all(&dir);
         records.push(record?);

@@ -107,18 +107,18 @@ pub async fn diagnose_record(
     }
     let summary = match &diagnosis.hypothesis {
         Some(hypothesis) => format!(
-            "{} ({:?}): {} — remediation {} — {} LLM call(s), ${:.6}",
+            "{} ({:?}): {} — remediation {} — {}, ${:.6}",
             hypothesis.category.as_str(),
             diagnosis.source,
             hypothesis.root_cause,
             hypothesis.remediation.action_name(),
-            diagnosis.llm_calls(),
+            llm_calls_words(diagnosis.llm_calls()),
             diagnosis.cost_usd()
         ),
         None => format!(
-            "diagnosis unavailable: {} — {} LLM call(s), ${:.6}",
+            "diagnosis unavailable: {} — {}, ${:.6}",
             diagnosis.detail.as_deref().unwrap_or("no reason given"),
-            diagnosis.llm_calls(),
+            llm_calls_words(diagnosis.llm_calls()),
             diagnosis.cost_usd()
         ),
     };
@@ -127,4 +127,9 @@ pub async fn diagnose_record(
         DiagnosisSource::Unavailable => ExitStatus::RunFailed,
         DiagnosisSource::Catalog | DiagnosisSource::Llm => ExitStatus::Success,
     })
+}
+
+/// "1 LLM call", "2 LLM calls".
+fn llm_calls_words(calls: u32) -> String {
+    format!("{calls} LLM call{}", if calls == 1 { "" } else { "s" })
 }

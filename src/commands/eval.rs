@@ -38,9 +38,11 @@ pub async fn eval(
             PathBuf::from(".agentlab/eval")
         }
     };
+    let terraform = configured_terraform(context, &config);
     let (report, runs) = run_scenarios(
         context,
         &config,
+        &terraform,
         &scenarios,
         &args.models,
         args.repeat,
@@ -84,10 +86,20 @@ pub fn eval_status(report: &EvalReport) -> ExitStatus {
     }
 }
 
-/// Runs the scenarios for every model with the real Terraform agent.
+/// The Terraform agent on the binary `AGENTLAB_TERRAFORM` or `[defaults] terraform` names.
+pub fn configured_terraform(context: &CommandContext, config: &Config) -> TerraformRunner {
+    TerraformRunner::new(
+        context.terraform_binary(Some(&config.defaults.terraform)),
+        context.redactor.clone(),
+        Cancellation::new(),
+    )
+}
+
+/// Runs the scenarios for every model with the real Terraform agent `terraform`.
 pub async fn run_scenarios(
     context: &CommandContext,
     config: &Config,
+    terraform: &TerraformRunner,
     scenarios: &[Scenario],
     models: &[String],
     repeat: u32,
@@ -97,22 +109,41 @@ pub async fn run_scenarios(
         LlmSpec::parse(model).map_err(|error| CommandError::BadInput(error.to_string()))?;
     }
     context.learn_configured_secrets(config)?;
-    let terraform = TerraformRunner::new(
-        context.terraform_binary(Some(&config.defaults.terraform)),
-        context.redactor.clone(),
-        Cancellation::new(),
-    );
     let diagnoser_for = |spec: &str| eval_diagnoser(context, config, spec);
     let options = EvalOptions {
         models: models.to_vec(),
         repeat,
         work_dir: output.join("sandboxes"),
-        terraform: &terraform,
+        terraform,
         terraform_version: terraform.version().await,
         diagnoser_for: &diagnoser_for,
         node: config.proxmox.node.clone(),
     };
     run_eval(scenarios, &options)
+        .await
+        .map_err(|error| CommandError::BadInput(error.to_string()))
+}
+
+/// Every scenario once as a pull request's plan with `model`, on `terraform` (the demo's plan comments).
+pub async fn run_scenario_plans(
+    context: &CommandContext,
+    config: &Config,
+    terraform: &TerraformRunner,
+    scenarios: &[Scenario],
+    model: &str,
+    output: &Path,
+) -> Result<Vec<ScenarioRun>, CommandError> {
+    let diagnoser_for = |spec: &str| eval_diagnoser(context, config, spec);
+    let options = EvalOptions {
+        models: vec![model.to_string()],
+        repeat: 1,
+        work_dir: output.join("sandboxes"),
+        terraform,
+        terraform_version: terraform.version().await,
+        diagnoser_for: &diagnoser_for,
+        node: config.proxmox.node.clone(),
+    };
+    crate::eval::runner::run_plans(scenarios, model, &options)
         .await
         .map_err(|error| CommandError::BadInput(error.to_string()))
 }

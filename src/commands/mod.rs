@@ -25,7 +25,10 @@ mod validate;
 pub use configuration::{DEFAULT_BRANCH_CONFIG_VARIABLE, RunConfiguration, load_run_configuration};
 pub use context::{ActionsRunner, CommandContext, Environment};
 pub use diagnose::{configured_diagnoser, diagnose_record, diagnosis_settings};
-pub use eval::{eval_status, optional_config, run_scenarios, write_report};
+pub use eval::{
+    configured_terraform, eval_status, optional_config, run_scenario_plans, run_scenarios,
+    write_report,
+};
 pub use metrics_export::{export_check_metrics, export_eval_metrics, export_run_metrics};
 pub use preflight::{PreflightScope, check_before_running, preflight_problems};
 pub use projects::{affected_projects, read_changed_files};

@@ -53,7 +53,8 @@ pub async fn publish(
             args.records.clone(),
             context.actions.active,
         )
-    };
+    }
+    .with_repository_root(crate::commands::report::repository_root(context));
     let outbox = outbox(&records, &outbox_settings, &context.redactor.snapshot());
     let report = publish_posts(&client, &outbox.posts).await;
     for line in &report.done {

@@ -4,7 +4,7 @@
 //! redacted here. Nothing here changes the exit status: the run's outcome decides it, and a posting problem is
 //! a warning.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::commands::{CommandContext, CommandError};
 use crate::contracts::RunRecord;
@@ -36,8 +36,21 @@ pub fn run_outbox(
         full_text_location(context, record_dir),
         record_dir.to_path_buf(),
         context.actions.active,
-    );
+    )
+    .with_repository_root(repository_root(context));
     outbox(records, &settings, redactor)
+}
+
+/// The repository a run is about, for showing paths relative to it: `GITHUB_WORKSPACE` inside Actions, else the
+/// nearest folder from the current one up that holds `.git`, else none (paths stay as they are).
+pub fn repository_root(context: &CommandContext) -> Option<PathBuf> {
+    if let Some(workspace) = context.environment.get("GITHUB_WORKSPACE") {
+        return Some(PathBuf::from(workspace));
+    }
+    let here = std::env::current_dir().ok()?;
+    here.ancestors()
+        .find(|folder| folder.join(".git").exists())
+        .map(Path::to_path_buf)
 }
 
 /// The Outbox of a check, which also needs agentlab's open drift and health issues (empty when not posting: the
@@ -56,7 +69,8 @@ pub fn run_outbox_with_open_issues(
             record_dir.to_path_buf(),
             context.actions.active,
         )
-    };
+    }
+    .with_repository_root(repository_root(context));
     outbox(records, &settings, redactor)
 }
 
@@ -132,7 +146,8 @@ pub fn write_previews<'a>(
     let previews = outbox.previews();
     for preview in &previews {
         let path = dir.join(preview.file_name(&name(preview)));
-        std::fs::write(&path, preview.text).map_err(|source| io_error("write", &path, source))?;
+        std::fs::write(&path, preview.file_text())
+            .map_err(|source| io_error("write", &path, source))?;
     }
     Ok(previews.len())
 }

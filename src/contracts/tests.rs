@@ -90,6 +90,7 @@ fn sample_record() -> RunRecord {
             }])),
             diagnosis: Some(Diagnosis {
                 catalogue_signature: None,
+                cited_evidence: Vec::new(),
                 source: DiagnosisSource::Llm,
                 hypothesis: Some(sample_hypothesis()),
                 detail: None,
@@ -105,6 +106,8 @@ fn sample_record() -> RunRecord {
                     latency_ms: 900,
                 }],
             }),
+            validation_ms: Some(420),
+            diagnosis_ms: Some(910),
         }],
         held_for_a_person: None,
         check: None,

@@ -10,10 +10,13 @@
 
 use std::path::Path;
 
-use crate::contracts::{CheckStatus, DiagnosisRequest, Hypothesis};
+use crate::contracts::{CheckStatus, CitedEvidence, DiagnosisRequest, Hypothesis};
 use crate::redact::Redactor;
 
 use super::project_files::{ProjectFile, read_project_files, sensitive_values};
+
+/// The longest excerpt of a cited item kept in the diagnosis: its first line, enough to know which item it was.
+const EXCERPT_CHARS: usize = 160;
 
 /// Tokens are estimated as characters / 4: close enough for English and logs, and needs no tokenizer.
 pub const CHARS_PER_TOKEN: usize = 4;
@@ -101,6 +104,19 @@ impl DiagnosisContext {
         self.items.iter().map(|item| item.id.clone()).collect()
     }
 
+    /// The items `ids` name, each with its title and first line, for the texts that print the ids: an id this
+    /// context never presented is left out (the answer's validation refuses those anyway).
+    pub fn cited(&self, ids: &[String]) -> Vec<CitedEvidence> {
+        ids.iter()
+            .filter_map(|id| self.items.iter().find(|item| &item.id == id))
+            .map(|item| CitedEvidence {
+                id: item.id.clone(),
+                title: item.title.clone(),
+                excerpt: crate::render::shorten(telling_line(&item.text), EXCERPT_CHARS),
+            })
+            .collect()
+    }
+
     /// The user message: every item under its id, the ruled-out hypotheses, and the budget note.
     pub fn render_prompt(&self) -> String {
         let mut prompt = String::from("A Terraform run failed. The numbered evidence follows.\n\n");
@@ -145,6 +161,16 @@ impl DiagnosisContext {
         }
         prompt
     }
+}
+
+/// The line of an item that says the most: the first that names an error (a log tail opens with "Initializing
+/// the backend..."), else the first that is not empty.
+fn telling_line(text: &str) -> &str {
+    let mut lines = text.lines().map(str::trim).filter(|line| !line.is_empty());
+    let first = lines.clone().next().unwrap_or_default();
+    lines
+        .find(|line| line.to_ascii_lowercase().contains("error"))
+        .unwrap_or(first)
 }
 
 #[derive(Debug, Clone)]

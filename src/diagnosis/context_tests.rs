@@ -208,3 +208,38 @@ fn three_hundred_errors_stay_within_the_token_budget_with_the_first_error_whole(
         );
     }
 }
+
+#[test]
+fn a_cited_item_is_kept_with_its_title_and_its_most_telling_line() {
+    let context = DiagnosisContext {
+        items: vec![
+            EvidenceItem {
+                id: "E1".into(),
+                kind: EvidenceKind::Phase,
+                title: "failing phase".into(),
+                text: "project p, deploy run, attempt 1: terraform init failed".into(),
+            },
+            EvidenceItem {
+                id: "E2".into(),
+                kind: EvidenceKind::LogTail,
+                title: "Terraform stderr and log tail".into(),
+                text:
+                    "Initializing the backend...\n\nError: No valid credential sources found\nmore"
+                        .into(),
+            },
+        ],
+        ruled_out: Vec::new(),
+        kept_tokens: 0,
+        dropped_tokens: 0,
+        left_out: Vec::new(),
+    };
+    let cited = context.cited(&["E2".to_string(), "E9".to_string(), "E1".to_string()]);
+    let ids: Vec<&str> = cited.iter().map(|item| item.id.as_str()).collect();
+    assert_eq!(ids, ["E2", "E1"], "an id never presented is left out");
+    assert_eq!(cited[0].title, "Terraform stderr and log tail");
+    assert_eq!(cited[0].excerpt, "Error: No valid credential sources found");
+    assert_eq!(
+        cited[1].excerpt,
+        "project p, deploy run, attempt 1: terraform init failed"
+    );
+}

@@ -88,9 +88,10 @@ impl LlmDiagnoser {
         let mut usage: Vec<Usage> = Vec::new();
         let note = |calls: usize| {
             format!(
-                "{}:{}, {calls} call(s); context {} tokens kept, {} dropped",
+                "{}:{}, {calls} call{}; context {} tokens kept, {} dropped",
                 self.chat.provider(),
                 self.chat.model(),
+                if calls == 1 { "" } else { "s" },
                 context.kept_tokens,
                 context.dropped_tokens
             )
@@ -236,6 +237,7 @@ impl LlmDiagnoser {
             detail: Some(note),
             usage,
             catalogue_signature: None,
+            cited_evidence: Vec::new(),
         }
     }
 
@@ -246,6 +248,7 @@ impl LlmDiagnoser {
             detail: Some(detail),
             usage,
             catalogue_signature: None,
+            cited_evidence: Vec::new(),
         }
     }
 }

@@ -292,7 +292,10 @@ impl Diagnoser for DiagnosisChain {
         }
         let redactor = self.redactor.snapshot();
         let context = DiagnosisContext::assemble(request, &redactor, self.token_budget);
-        let diagnosis = self.diagnose_in_context(request, &context).await;
+        let mut diagnosis = self.diagnose_in_context(request, &context).await;
+        if let Some(hypothesis) = &diagnosis.hypothesis {
+            diagnosis.cited_evidence = context.cited(&hypothesis.evidence);
+        }
         redact_diagnosis(diagnosis, &redactor)
     }
 }
@@ -315,6 +318,7 @@ impl DiagnosisChain {
                     detail: Some(format!("known-failure catalogue: {}", found.signature)),
                     usage: Vec::new(),
                     catalogue_signature: Some(found.signature.to_string()),
+                    cited_evidence: Vec::new(),
                 };
             }
         }
@@ -337,6 +341,10 @@ fn redact_diagnosis(mut diagnosis: Diagnosis, redactor: &crate::redact::Redactor
         }
     }
     diagnosis.detail = diagnosis.detail.map(|detail| redactor.redact(&detail));
+    for item in &mut diagnosis.cited_evidence {
+        item.title = redactor.redact(&item.title);
+        item.excerpt = redactor.redact(&item.excerpt);
+    }
     diagnosis
 }
 

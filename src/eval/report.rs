@@ -9,6 +9,13 @@ use serde::{Deserialize, Serialize};
 use crate::eval::scenario::ScenarioKind;
 use crate::eval::score::EvalResult;
 
+/// What ✅ in the `pass` column means, printed under the table: a failure scenario passes when the run fails (or
+/// recovers) the way the scenario intends and the diagnosis is right.
+pub const PASS_LEGEND: &str = "\n`pass` ✅ means the run did what its scenario expects: a happy path succeeded with no LLM \
+call; a failure scenario ended as intended (`failed` or `recovered`) and its diagnosis named the expected category, \
+cause and remediation. A failed deploy can pass: the failure is the scenario, the diagnosis is what is measured. The \
+pass rate has a spread (±) only when each scenario ran more than once (`--repeat`).\n";
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelSummary {
     pub model: String,
@@ -73,14 +80,21 @@ impl EvalReport {
                 result.latency_ms,
             ));
         }
+        text.push_str(PASS_LEGEND);
+        let repeated = self.results.iter().any(|result| result.repeat > 1);
         text.push_str("\n| model | pass rate | cost per incident | cost per correct diagnosis | median latency |\n");
         text.push_str("|---|---:|---:|---:|---:|\n");
         for model in &self.models {
+            // One run per scenario is one sample: a spread over it would measure nothing.
+            let spread = if repeated {
+                format!(" ± {:.0}%", model.stderr * 100.0)
+            } else {
+                String::new()
+            };
             text.push_str(&format!(
-                "| {} | {:.0}% ± {:.0}% | ${:.6} | {} | {} ms |\n",
+                "| {} | {:.0}%{spread} | ${:.6} | {} | {} ms |\n",
                 model.model,
                 model.pass_rate * 100.0,
-                model.stderr * 100.0,
                 model.cost_per_incident_usd,
                 model
                     .cost_per_correct_usd
@@ -239,8 +253,17 @@ mod tests {
         assert_eq!((b.pass_rate, b.cost_per_correct_usd), (0.0, None));
         assert!(!report.all_passed());
         let markdown = report.to_markdown();
-        assert!(markdown.contains("| a | 75% ± 22% |"), "{markdown}");
+        assert!(
+            markdown.contains("| a | 75% |"),
+            "one run per scenario, no spread: {markdown}"
+        );
         assert!(markdown.contains("category unknown instead of network"));
+        assert!(markdown.contains("A failed deploy can pass"), "{markdown}");
+
+        let mut repeated = report.clone();
+        repeated.results[1].repeat = 2;
+        let markdown = repeated.to_markdown();
+        assert!(markdown.contains("| a | 75% ± 22% |"), "{markdown}");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use tokio::net::TcpListener;
 
-use crate::contracts::{GuestKind, RunContext, RunRecord, TerraformRequest};
+use crate::contracts::{GuestKind, RunContext, RunMode, RunRecord, TerraformRequest};
 use crate::eval::report::EvalReport;
 use crate::eval::sandbox::{SandboxError, sandbox_backend_config, write_sandbox_project};
 use crate::eval::scenario::{Scenario, World};
@@ -94,6 +94,30 @@ pub async fn run_eval(
     Ok((EvalReport::from_results(results), runs))
 }
 
+/// Every scenario once as a pull request's plan (`agentlab plan`) with `model`: what its comment would show
+/// before the merge. Not scored (the expectations are about the deploy); the demo previews these records.
+pub async fn run_plans(
+    scenarios: &[Scenario],
+    model: &str,
+    options: &EvalOptions<'_>,
+) -> Result<Vec<ScenarioRun>, EvalError> {
+    let mut runs = Vec::with_capacity(scenarios.len());
+    for scenario in scenarios {
+        let planned = Scenario {
+            mode: RunMode::Plan,
+            ..scenario.clone()
+        };
+        tracing::info!(scenario = %scenario.name, model, "plan run");
+        runs.push(ScenarioRun {
+            scenario: scenario.name.clone(),
+            model: model.to_string(),
+            repeat: 1,
+            record: run_scenario(&planned, model, 1, options).await?,
+        });
+    }
+    Ok(runs)
+}
+
 async fn run_scenario(
     scenario: &Scenario,
     model: &str,
@@ -104,9 +128,11 @@ async fn run_scenario(
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
-    let dir = options
-        .work_dir
-        .join(format!("{}-{slug}-{repeat}", scenario.name));
+    let dir = options.work_dir.join(format!(
+        "{}-{}-{slug}-{repeat}",
+        scenario.name,
+        scenario.mode.as_str()
+    ));
     if dir.exists() {
         let _ = std::fs::remove_dir_all(&dir);
     }

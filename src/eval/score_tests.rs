@@ -34,6 +34,7 @@ fn diagnosis(
 ) -> Diagnosis {
     Diagnosis {
         catalogue_signature: None,
+        cited_evidence: Vec::new(),
         source: if calls == 0 {
             DiagnosisSource::Catalog
         } else {
@@ -99,6 +100,8 @@ fn attempt(number: u32, ok: bool, diagnosis: Option<Diagnosis>) -> Attempt {
         terraform: terraform(ok),
         validation: None,
         diagnosis,
+        validation_ms: None,
+        diagnosis_ms: None,
     }
 }
 

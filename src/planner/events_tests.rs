@@ -141,6 +141,7 @@ fn diagnoses_become_a_hypothesis_or_a_reason_with_the_failed_addresses() {
     };
     let diagnosis = |hypothesis: Option<Hypothesis>, detail: Option<&str>| Diagnosis {
         catalogue_signature: None,
+        cited_evidence: Vec::new(),
         source: DiagnosisSource::Llm,
         hypothesis,
         detail: detail.map(str::to_string),

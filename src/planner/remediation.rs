@@ -163,6 +163,8 @@ mod tests {
             terraform,
             validation: None,
             diagnosis: None,
+            validation_ms: None,
+            diagnosis_ms: None,
         }
     }
 

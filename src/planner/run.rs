@@ -7,7 +7,7 @@
 //! and returns the [`RunRecord`]. Only the diagnoser ever reaches an LLM, and only when the machine is in
 //! DIAGNOSING. Waiting is the one thing done here that the pure rooms cannot: a `retry_after` is slept out.
 
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::contracts::{
     Attempt, Diagnosis, DiagnosisRequest, HeldRemediation, Outcome, ReviewGate, RunContext,
@@ -44,6 +44,7 @@ pub const LONGEST_WAIT: Duration =
 
 /// Drives one project from INIT to SUCCESS or FAILED and returns its record.
 pub async fn run_project(run: ProjectRun, agents: Agents<'_>) -> RunRecord {
+    let started_at = utc_timestamp(SystemTime::now());
     let mut machine = Machine::with_policy(run.max_retries, run.policy.clone());
     let mut request = run.first_request.clone();
     let mut attempts: Vec<Attempt> = Vec::new();
@@ -88,6 +89,8 @@ pub async fn run_project(run: ProjectRun, agents: Agents<'_>) -> RunRecord {
                             terraform: result,
                             validation: None,
                             diagnosis: None,
+                            validation_ms: None,
+                            diagnosis_ms: None,
                         });
                         event
                     }
@@ -106,10 +109,12 @@ pub async fn run_project(run: ProjectRun, agents: Agents<'_>) -> RunRecord {
                             &run.validation,
                             &current.terraform,
                         );
+                        let validating = Instant::now();
                         match agents.validator.validate(&validation_request).await {
                             Ok(result) => {
                                 let event = validation_event(&result);
                                 current.validation = Some(result);
+                                current.validation_ms = Some(elapsed_ms(validating));
                                 event
                             }
                             Err(error) => Event::Fault {
@@ -143,9 +148,11 @@ pub async fn run_project(run: ProjectRun, agents: Agents<'_>) -> RunRecord {
                             previous: machine.hypotheses().to_vec(),
                             spent_usd,
                         };
+                        let diagnosing = Instant::now();
                         let diagnosis = agents.diagnoser.diagnose(&diagnosis_request).await;
                         let event = diagnosis_event(&diagnosis, &current.terraform);
                         current.diagnosis = Some(diagnosis);
+                        current.diagnosis_ms = Some(elapsed_ms(diagnosing));
                         event
                     }
                     None => Event::Fault {
@@ -155,7 +162,10 @@ pub async fn run_project(run: ProjectRun, agents: Agents<'_>) -> RunRecord {
                 machine.step(event)
             }
             Command::Finish { outcome, reason } => {
-                return finish_record(&run, &request, &machine, attempts, outcome, reason);
+                let mut record = finish_record(&run, &request, &machine, attempts, outcome, reason);
+                record.context.started_at = Some(started_at);
+                record.context.finished_at = Some(utc_timestamp(SystemTime::now()));
+                return record;
             }
             Command::Ignore { why } => machine.step(Event::Fault {
                 reason: format!("internal: {why}"),
@@ -198,6 +208,39 @@ fn finish_record(
         }),
         check: None,
     }
+}
+
+fn elapsed_ms(since: Instant) -> u64 {
+    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+/// `time` as RFC 3339 in UTC to the second (`2026-12-01T17:38:14Z`), the form the record keeps.
+pub fn utc_timestamp(time: SystemTime) -> String {
+    let seconds = time
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs());
+    let (days, second_of_day) = (seconds / 86_400, seconds % 86_400);
+    // Howard Hinnant's days-to-civil conversion, for days since 1970-01-01 (never negative here).
+    let shifted = days + 719_468;
+    let era = shifted / 146_097;
+    let day_of_era = shifted % 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + u64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        second_of_day / 3_600,
+        second_of_day % 3_600 / 60,
+        second_of_day % 60
+    )
 }
 
 #[cfg(test)]

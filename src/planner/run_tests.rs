@@ -139,6 +139,7 @@ pub(super) fn llm_answer(
 ) -> Diagnosis {
     Diagnosis {
         catalogue_signature: None,
+        cited_evidence: Vec::new(),
         source: DiagnosisSource::Llm,
         hypothesis: Some(Hypothesis {
             category,
@@ -464,4 +465,15 @@ async fn a_retry_after_is_waited_out_at_most_for_the_runs_longest_wait() {
         .and_then(|diagnosis| diagnosis.hypothesis.as_ref())
         .map(|hypothesis| hypothesis.remediation.clone());
     assert_eq!(asked, Some(Remediation::RetryAfter { seconds: 600 }));
+}
+
+#[test]
+fn timestamps_are_utc_rfc_3339() {
+    use std::time::{Duration, SystemTime};
+    let at =
+        |seconds: u64| super::utc_timestamp(SystemTime::UNIX_EPOCH + Duration::from_secs(seconds));
+    assert_eq!(at(0), "1970-01-01T00:00:00Z");
+    assert_eq!(at(951_782_400), "2000-02-29T00:00:00Z");
+    assert_eq!(at(1_796_139_494), "2026-12-01T15:38:14Z");
+    assert_eq!(at(4_107_542_399), "2100-02-28T23:59:59Z");
 }

@@ -13,12 +13,24 @@ use crate::contracts::{ChangeAction, ChangeCounts, ResourceChange, TerraformResu
 use crate::redact::PLACEHOLDER;
 use crate::render::{DetailLevel, code_block, inline_code};
 
-/// "Plan: 2 to add, 1 to change, 0 to destroy, 1 to replace."
+/// "**Plan:** 2 to add, 1 to change, 1 to destroy (1 of them a replacement)."
 pub fn counts_line(counts: &ChangeCounts) -> String {
-    format!(
-        "**Plan:** {} to add, {} to change, {} to destroy, {} to replace.",
-        counts.add, counts.change, counts.destroy, counts.replace
-    )
+    format!("**Plan:** {}.", counts_words(counts))
+}
+
+/// The counts as Terraform's own `Plan:` line says them: a replacement is one add and one destroy there, so it is
+/// named inside the destroys ("3 to destroy (1 of them a replacement)"), never as a fourth count.
+pub fn counts_words(counts: &ChangeCounts) -> String {
+    let mut words = format!(
+        "{} to add, {} to change, {} to destroy",
+        counts.add, counts.change, counts.destroy
+    );
+    match counts.replace {
+        0 => {}
+        1 => words.push_str(" (1 of them a replacement)"),
+        many => words.push_str(&format!(" ({many} of them replacements)")),
+    }
+    words
 }
 
 /// Resources with a real change (no-ops and reads are left out).
@@ -103,9 +115,10 @@ fn resource_detail(change: &ResourceChange) -> String {
 }
 
 /// `-`/`+` lines for the attributes that differ between `before` and `after`. Creates show every known attribute
-/// of `after`; deletes show nothing (the address says it all).
+/// of `after`; deletes show nothing (the address says it all). An attribute `after` leaves out is known only after
+/// apply (a replaced resource's `id`): it only disappears from the known values, so it is not shown as a change.
 pub fn attribute_diff(before: Option<&Value>, after: Option<&Value>) -> String {
-    let before_lines = flatten_to_lines(before);
+    let before_lines = flatten_known_after(before, after);
     let after_lines = flatten_to_lines(after);
     if after_lines.is_empty() {
         return String::new();
@@ -139,6 +152,51 @@ fn flatten_to_lines(value: Option<&Value>) -> Vec<String> {
     }
     lines.sort();
     lines
+}
+
+/// `before`'s lines without the attributes `after` does not know yet: an object key `after` leaves out is computed
+/// at apply (Terraform lists it in `after_unknown`); an array that got shorter is a real removal and stays.
+fn flatten_known_after(before: Option<&Value>, after: Option<&Value>) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(before) = before {
+        flatten_known_into(String::new(), before, after, &mut lines);
+    }
+    lines.sort();
+    lines
+}
+
+fn flatten_known_into(
+    path: String,
+    before: &Value,
+    after: Option<&Value>,
+    lines: &mut Vec<String>,
+) {
+    match (before, after) {
+        (Value::Object(map), Some(Value::Object(after_map))) => {
+            for (key, item) in map {
+                let Some(after_item) = after_map.get(key) else {
+                    continue;
+                };
+                let child = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                flatten_known_into(child, item, Some(after_item), lines);
+            }
+        }
+        (Value::Array(items), Some(Value::Array(after_items))) => {
+            for (index, item) in items.iter().enumerate() {
+                flatten_known_into(
+                    format!("{path}[{index}]"),
+                    item,
+                    after_items.get(index),
+                    lines,
+                );
+            }
+        }
+        (value, _) => flatten_into(path, value, lines),
+    }
 }
 
 fn flatten_into(path: String, value: &Value, lines: &mut Vec<String>) {
@@ -224,6 +282,50 @@ mod tests {
             json!({}),
             json!({"initialization": {"password": "[REDACTED]"}}),
             "+ initialization.password = (sensitive)\n",
+        );
+    }
+
+    #[test]
+    fn attributes_known_only_after_apply_do_not_show_as_removed() {
+        // A replacement: the old `id` is gone from `after` (known after apply), `name` really changes.
+        check(
+            json!({"id": "8412", "name": "web", "nested": {"uuid": "u-1", "size": 8}}),
+            json!({"name": "web-2", "nested": {"size": 8}}),
+            "- name = \"web\"\n+ name = \"web-2\"\n",
+        );
+        // A list that got shorter is a real removal.
+        check(
+            json!({"tags": ["a", "b"]}),
+            json!({"tags": ["a"]}),
+            "- tags[1] = \"b\"\n",
+        );
+        // A value set to null is a real removal too.
+        check(
+            json!({"a": 1, "b": 2}),
+            json!({"a": null, "b": 2}),
+            "- a = 1\n",
+        );
+    }
+
+    #[test]
+    fn counts_read_like_terraform_s_plan_line() {
+        let counts = |add, change, destroy, replace| ChangeCounts {
+            add,
+            change,
+            destroy,
+            replace,
+        };
+        assert_eq!(
+            counts_words(&counts(1, 0, 3, 1)),
+            "1 to add, 0 to change, 3 to destroy (1 of them a replacement)"
+        );
+        assert_eq!(
+            counts_words(&counts(2, 0, 2, 2)),
+            "2 to add, 0 to change, 2 to destroy (2 of them replacements)"
+        );
+        assert_eq!(
+            counts_words(&counts(0, 1, 0, 0)),
+            "0 to add, 1 to change, 0 to destroy"
         );
     }
 

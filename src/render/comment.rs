@@ -8,10 +8,9 @@
 use crate::contracts::RunRecord;
 use crate::contracts::{Refusal, RefusalKind};
 use crate::render::changes::{changed_resources_section, counts_line, destroy_banner};
+use crate::render::failure::why_paragraphs;
 use crate::render::sections::{diagnosis_section, footer, validation_table};
-use crate::render::{
-    DetailLevel, RenderOptions, inline_code, inline_data, status_line, table_cell,
-};
+use crate::render::{DetailLevel, RenderOptions, inline_code, inline_data, status_line};
 
 /// The PR comment at one detail level, with `marker` as its first line.
 pub fn render_pr_comment_at(
@@ -42,11 +41,10 @@ pub fn render_record_comment(
     }
     text.push_str(&status_line(record));
     text.push_str("\n\n");
+    // The error first: a failed run says what failed before its timeline and everything else.
+    text.push_str(&why_paragraphs(record, "Why"));
     if let Some(section) = lead_section {
         text.push_str(section);
-    }
-    if let Some(reason) = &record.failure_reason {
-        text.push_str(&format!("**Why:** {}\n\n", table_cell(reason)));
     }
     if let Some(refusal) = record
         .last_attempt()

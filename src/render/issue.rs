@@ -6,8 +6,12 @@
 //! open issue of one failure, or every open issue of one project, without trusting titles people may edit. Each
 //! comment carries a marker naming its run, so a post that may have reached GitHub is looked up, never repeated.
 
-use crate::contracts::{Category, Remediation, RunRecord};
-use crate::render::sections::{attempt_error, remediation_text, retry_history_table, source_label};
+use crate::contracts::{Category, DiagnosisSource, Remediation, RunRecord};
+use crate::render::failure::why_paragraphs;
+use crate::render::sections::{
+    attempt_error, cited_evidence_list, confidence_text, phase_label, remediation_text,
+    retry_history_table, source_label,
+};
 use crate::render::{
     DetailLevel, RenderOptions, code_block, dollars, inline_code, inline_data, marker_safe,
     plain_text, short_sha, shorten, table_cell,
@@ -72,7 +76,22 @@ pub fn recovery_comment_marker(run_id: &str) -> String {
 /// catalogue name, normalised error or check). Mentions in it cannot notify anyone.
 pub fn incident_title(record: &RunRecord, signature: &str) -> String {
     let title = format!("agentlab incident: {} — {signature}", record.project);
-    shorten(&title, TITLE_MAX_CHARS).replace('@', "@\u{2060}")
+    quiet_mentions(&shorten(&title, TITLE_MAX_CHARS))
+}
+
+/// A word joiner after each `@` that starts a word, where GitHub would see a mention; an `@` inside a word
+/// (`terraform@pam!agentlab`, an e-mail address) is no mention and stays as it is, so the name can be copied.
+fn quiet_mentions(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut previous: Option<char> = None;
+    for c in text.chars() {
+        out.push(c);
+        if c == '@' && !previous.is_some_and(|before| before.is_alphanumeric() || before == '_') {
+            out.push('\u{2060}');
+        }
+        previous = Some(c);
+    }
+    out
 }
 
 /// The issue body at one detail level: hypothesis, evidence, remediation, retry history, total cost and the run
@@ -85,17 +104,20 @@ pub fn render_incident_issue_at(
     options: &RenderOptions,
 ) -> String {
     let mut text = format!(
-        "{marker}\n### ❌ agentlab {} of `{}` failed\n\n**Failure signature:** {}\n\n",
+        "{marker}\n### ❌ agentlab {} of `{}` failed\n\n",
         record.mode.as_str(),
         record.project,
-        inline_data(signature)
     );
-    if let Some(reason) = &record.failure_reason {
-        text.push_str(&format!("**Why it stopped:** {}\n\n", table_cell(reason)));
-    }
+    text.push_str(&why_paragraphs(record, "Why it stopped"));
+    text.push_str(&run_line(record));
+    text.push_str(&format!(
+        "\n**Failure signature:** {}\n\n",
+        inline_data(signature)
+    ));
     text.push_str(&hypothesis_block(record));
     text.push_str(&held_for_a_person_block(record));
     text.push_str(&evidence_block(record, level));
+    text.push_str(&steps_block(record));
     text.push_str("#### Retry history\n\n");
     text.push_str(&retry_history_table(record));
     text.push_str(&format!(
@@ -104,7 +126,6 @@ pub fn render_incident_issue_at(
         record.llm_calls,
         if record.llm_calls == 1 { "" } else { "s" }
     ));
-    text.push_str(&run_line(record));
     if level != DetailLevel::Full {
         text.push_str(&format!(
             "\n> [!NOTE]\n> Terraform's error details were shortened to stay under GitHub's size limit. The full text is in {}.\n",
@@ -130,11 +151,14 @@ fn hypothesis_block(record: &RunRecord) -> String {
         );
     };
     format!(
-        "#### Hypothesis\n\n- **Category:** `{}`\n- **Root cause:** {}\n- **Remediation:** {}\n- **Confidence:** {:.0}%\n- **Source:** {}\n\n",
+        "#### Hypothesis\n\n- **Category:** `{}`\n- **Root cause:** {}\n- **Remediation:** {}\n- **Confidence:** {}\n- **Source:** {}\n\n",
         hypothesis.category.as_str(),
         plain_text(&hypothesis.root_cause),
         remediation_text(&hypothesis.remediation),
-        hypothesis.confidence.clamp(0.0, 1.0) * 100.0,
+        diagnosis.map_or_else(
+            || format!("{:.0}%", hypothesis.confidence.clamp(0.0, 1.0) * 100.0),
+            |diagnosis| confidence_text(hypothesis, diagnosis)
+        ),
         diagnosis.map_or("unavailable", |diagnosis| source_label(diagnosis.source)),
     )
 }
@@ -174,15 +198,18 @@ fn held_for_a_person_block(record: &RunRecord) -> String {
 /// [`DetailLevel::Full`], their summaries only below it; failed checks with their evidence).
 fn evidence_block(record: &RunRecord, level: DetailLevel) -> String {
     let mut text = String::from("#### Evidence\n\n");
-    if let Some(hypothesis) = record.final_hypothesis() {
-        let cited: Vec<String> = hypothesis
-            .evidence
-            .iter()
-            .map(|id| inline_code(id))
-            .collect();
-        if !cited.is_empty() {
-            text.push_str(&format!("Cited by the diagnosis: {}\n\n", cited.join(", ")));
-        }
+    let diagnosis = record
+        .attempts
+        .iter()
+        .rev()
+        .find_map(|attempt| attempt.diagnosis.as_ref());
+    if let (Some(hypothesis), Some(diagnosis)) = (record.final_hypothesis(), diagnosis)
+        && !hypothesis.evidence.is_empty()
+    {
+        text.push_str(&format!(
+            "Cited by the diagnosis:{}\n",
+            cited_evidence_list(hypothesis, diagnosis, "")
+        ));
     }
     let Some(attempt) = record.last_attempt() else {
         text.push_str("No attempt ran.\n\n");
@@ -231,7 +258,78 @@ fn run_line(record: &RunRecord) -> String {
     if let Some(number) = record.context.pull_request {
         parts.push(format!("pull request #{number}"));
     }
+    if let Some(started) = &record.context.started_at {
+        parts.push(format!("started {}", readable_time(started)));
+    }
+    if let Some(finished) = &record.context.finished_at {
+        parts.push(format!("ended {}", readable_time(finished)));
+    }
     format!("{}\n", parts.join(" · "))
+}
+
+/// `2026-12-01T17:38:14Z` as `2026-12-01 17:38:14 UTC`; anything else as it is.
+fn readable_time(timestamp: &str) -> String {
+    match timestamp.strip_suffix('Z') {
+        Some(utc) => format!("{} UTC", utc.replacen('T', " ", 1)),
+        None => timestamp.to_string(),
+    }
+}
+
+/// Each attempt's steps with how long they took: Terraform (init to the phase it reached), the checks, the
+/// diagnosis. Steps an older record did not time are named without a duration.
+fn steps_block(record: &RunRecord) -> String {
+    if record.attempts.is_empty() {
+        return String::new();
+    }
+    let mut text = String::from("#### Steps\n\n");
+    for attempt in &record.attempts {
+        let terraform = &attempt.terraform;
+        let reached = phase_label(terraform.phase);
+        let span = if reached == "init" {
+            "init".to_string()
+        } else {
+            format!("init → {reached}")
+        };
+        let verdict = if terraform.ok { "ok" } else { "failed" };
+        let mut steps = vec![format!(
+            "terraform {span} {} ({verdict})",
+            duration_words(terraform.duration_ms)
+        )];
+        if let Some(validation) = &attempt.validation {
+            let verdict = if validation.ok { "ok" } else { "failed" };
+            steps.push(match attempt.validation_ms {
+                Some(ms) => format!("checks {} ({verdict})", duration_words(ms)),
+                None => format!("checks ({verdict})"),
+            });
+        }
+        if let Some(diagnosis) = &attempt.diagnosis {
+            let by = match diagnosis.source {
+                DiagnosisSource::Catalog => "catalogue",
+                DiagnosisSource::Llm => "LLM",
+                DiagnosisSource::Unavailable => "unavailable",
+            };
+            steps.push(match attempt.diagnosis_ms {
+                Some(ms) => format!("diagnosis ({by}) {}", duration_words(ms)),
+                None => format!("diagnosis ({by})"),
+            });
+        }
+        text.push_str(&format!(
+            "- attempt {}: {}\n",
+            attempt.attempt,
+            steps.join(" · ")
+        ));
+    }
+    text.push('\n');
+    text
+}
+
+/// "850 ms", "12.3 s", "4 min 05 s".
+pub fn duration_words(ms: u64) -> String {
+    match ms {
+        0..=999 => format!("{ms} ms"),
+        1_000..=119_999 => format!("{:.1} s", ms as f64 / 1000.0),
+        _ => format!("{} min {:02} s", ms / 60_000, ms % 60_000 / 1000),
+    }
 }
 
 /// The comment added to an open incident issue when the same failure happens again, at one detail level.

@@ -9,12 +9,16 @@
 pub mod changes;
 pub mod check;
 pub mod comment;
+pub mod failure;
 pub mod issue;
+pub mod prose;
 pub mod review;
 pub mod sections;
 #[cfg(test)]
 mod tests;
 pub mod timeline;
+
+pub use prose::{plain_text, shorten};
 
 use crate::contracts::{Outcome, RunRecord};
 
@@ -99,50 +103,6 @@ pub fn table_cell(text: &str) -> String {
     one_line.replace('|', "\\|")
 }
 
-/// Prose from outside agentlab (a model's root cause and note, which Terraform's text can steer; a catalogue
-/// root cause quoting that text) as one line of plain text: Markdown and HTML are escaped, `@mentions` and `#123`
-/// references cannot notify or link anyone, and `https://` or `www.` addresses do not become links.
-pub fn plain_text(text: &str) -> String {
-    const WORD_JOINER: char = '\u{2060}';
-    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut plain = String::with_capacity(one_line.len() + 16);
-    let mut rest = one_line.as_str();
-    while let Some(c) = rest.chars().next() {
-        if rest.starts_with("://") {
-            plain.push(':');
-            plain.push(WORD_JOINER);
-            plain.push_str("//");
-            rest = &rest[3..];
-            continue;
-        }
-        if rest
-            .get(..4)
-            .is_some_and(|head| head.eq_ignore_ascii_case("www."))
-        {
-            plain.push_str(&rest[..3]);
-            plain.push(WORD_JOINER);
-            plain.push('.');
-            rest = &rest[4..];
-            continue;
-        }
-        match c {
-            '<' => plain.push_str("&lt;"),
-            '>' => plain.push_str("&gt;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '!' | '~' => {
-                plain.push('\\');
-                plain.push(c);
-            }
-            '@' | '#' => {
-                plain.push(c);
-                plain.push(WORD_JOINER);
-            }
-            _ => plain.push(c),
-        }
-        rest = &rest[c.len_utf8()..];
-    }
-    plain
-}
-
 /// Inline code that survives backticks inside the text.
 pub fn inline_code(text: &str) -> String {
     let longest_run = longest_backtick_run(text);
@@ -170,15 +130,6 @@ pub fn code_block(language: &str, text: &str) -> String {
 
 fn longest_backtick_run(text: &str) -> usize {
     text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
-}
-
-/// Shortens text to at most `max_chars` characters, marking the cut.
-pub fn shorten(text: &str, max_chars: usize) -> String {
-    if text.chars().count() <= max_chars {
-        return text.to_string();
-    }
-    let kept: String = text.chars().take(max_chars.saturating_sub(1)).collect();
-    format!("{kept}…")
 }
 
 /// Dollars with four decimals: incident costs are fractions of a cent.

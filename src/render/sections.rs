@@ -51,12 +51,12 @@ pub fn diagnosis_section(attempt: &Attempt, diagnosis: &Diagnosis) -> String {
     match &diagnosis.hypothesis {
         Some(hypothesis) => {
             text.push_str(&format!(
-                "- **Category:** `{}`\n- **Root cause:** {}\n- **Evidence cited:** {}\n- **Remediation:** {}\n- **Confidence:** {:.0}%\n",
+                "- **Category:** `{}`\n- **Root cause:** {}\n- **Evidence cited:**{}- **Remediation:** {}\n- **Confidence:** {}\n",
                 hypothesis.category.as_str(),
                 plain_text(&hypothesis.root_cause),
-                evidence_ids(hypothesis),
+                cited_evidence_list(hypothesis, diagnosis, "  "),
                 remediation_text(&hypothesis.remediation),
-                hypothesis.confidence.clamp(0.0, 1.0) * 100.0,
+                confidence_text(hypothesis, diagnosis),
             ));
         }
         None => {
@@ -70,7 +70,10 @@ pub fn diagnosis_section(attempt: &Attempt, diagnosis: &Diagnosis) -> String {
         diagnosis.llm_calls(),
         if diagnosis.llm_calls() == 1 { "" } else { "s" }
     ));
-    if let Some(detail) = &diagnosis.detail {
+    // A catalogue match's note only names its signature, which the confidence line already shows.
+    let signature_shown =
+        diagnosis.source == DiagnosisSource::Catalog && diagnosis.catalogue_signature.is_some();
+    if let Some(detail) = diagnosis.detail.as_ref().filter(|_| !signature_shown) {
         text.push_str(&format!("- **Note:** {}\n", plain_text(detail)));
     }
     let errors: Vec<String> = attempt
@@ -97,16 +100,52 @@ pub fn diagnosis_section(attempt: &Attempt, diagnosis: &Diagnosis) -> String {
     text
 }
 
-fn evidence_ids(hypothesis: &Hypothesis) -> String {
+/// The evidence a hypothesis cites, each id next to what it names: ` none\n` when it cites nothing, else a list
+/// (indented by `indent`) of `E2` · title — first line. An older record without the items says so instead of
+/// printing bare ids.
+pub fn cited_evidence_list(hypothesis: &Hypothesis, diagnosis: &Diagnosis, indent: &str) -> String {
     if hypothesis.evidence.is_empty() {
-        return "none".to_string();
+        return " none\n".to_string();
     }
-    hypothesis
-        .evidence
-        .iter()
-        .map(|id| inline_code(id))
-        .collect::<Vec<_>>()
-        .join(", ")
+    if diagnosis.cited_evidence.is_empty() {
+        return format!(
+            " {} item{} (this record does not keep what they were)\n",
+            hypothesis.evidence.len(),
+            if hypothesis.evidence.len() == 1 {
+                ""
+            } else {
+                "s"
+            }
+        );
+    }
+    let mut text = String::from("\n");
+    for item in &diagnosis.cited_evidence {
+        text.push_str(&format!(
+            "{indent}- {} {}",
+            inline_code(&item.id),
+            plain_text(&item.title)
+        ));
+        if !item.excerpt.is_empty() {
+            text.push_str(&format!(": {}", inline_data(&item.excerpt)));
+        }
+        text.push('\n');
+    }
+    text
+}
+
+/// How sure the diagnosis is: a catalogue match is a known signature (it has no measured confidence); a model's
+/// answer says its own confidence.
+pub fn confidence_text(hypothesis: &Hypothesis, diagnosis: &Diagnosis) -> String {
+    match (diagnosis.source, &diagnosis.catalogue_signature) {
+        (DiagnosisSource::Catalog, Some(signature)) => {
+            format!("known signature {}", inline_code(signature))
+        }
+        (DiagnosisSource::Catalog, None) => "known signature".to_string(),
+        _ => format!(
+            "{:.0}% (the model's own estimate)",
+            hypothesis.confidence.clamp(0.0, 1.0) * 100.0
+        ),
+    }
 }
 
 pub fn source_label(source: DiagnosisSource) -> &'static str {
@@ -201,13 +240,13 @@ pub fn retry_history_table(record: &RunRecord) -> String {
             attempt.attempt,
             attempt_phase(attempt),
             attempt_error(attempt)
-                .map(|error| table_cell(&shorten(&error, CELL_CHARS)))
+                .map(|error| table_cell(&inline_data(&shorten(&error, CELL_CHARS))))
                 .unwrap_or_else(|| "—".to_string()),
             match (diagnosis, hypothesis) {
                 (_, Some(hypothesis)) => format!(
                     "`{}`: {}",
                     hypothesis.category.as_str(),
-                    plain_text(&shorten(&hypothesis.root_cause, CELL_CHARS))
+                    table_cell(&plain_text(&shorten(&hypothesis.root_cause, CELL_CHARS)))
                 ),
                 (Some(diagnosis), None) => source_label(diagnosis.source).to_string(),
                 (None, None) => "—".to_string(),

@@ -93,7 +93,7 @@ fn incident_issue_and_recurrence() {
     );
     assert_eq!(
         incident_title(&record, &signature.describe()),
-        "agentlab incident: lxc-fleet — apply: error creating container: can't lock file '<name>' - got timeout — The node was b…"
+        "agentlab incident: lxc-fleet — apply: error creating container: can't lock file '<name>' - got timeout — The node was…"
     );
     insta::assert_snapshot!(
         "issue",
@@ -145,7 +145,7 @@ fn an_incident_shows_a_held_remediation_with_the_command_to_run_it_by_hand() {
         "{block}"
     );
     assert!(
-        block.contains("agentlab did not run it: \\`replace\\` is not run unattended"),
+        block.contains("agentlab did not run it: `replace` is not run unattended"),
         "{block}"
     );
     assert!(block.contains("run it by hand:"), "{block}");
@@ -208,26 +208,54 @@ fn code_and_inline_code_cannot_be_closed_from_inside() {
     assert_eq!(code_block("", "x ``` y"), "````\nx ``` y\n````\n");
 }
 
+/// `text` with its inline code spans taken out: what GitHub renders as Markdown.
+fn outside_code_spans(text: &str) -> String {
+    let mut outside = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('`') {
+        outside.push_str(&rest[..open]);
+        let run = rest[open..].len() - rest[open..].trim_start_matches('`').len();
+        let fence = "`".repeat(run);
+        let after = &rest[open + run..];
+        match after.find(fence.as_str()) {
+            Some(close) => rest = &after[close + run..],
+            None => {
+                rest = after;
+            }
+        }
+    }
+    outside.push_str(rest);
+    outside
+}
+
 #[test]
 fn model_prose_is_plain_text_that_links_and_notifies_no_one() {
     let hostile = "Ignöre thé ✅ wẅw: @octocat see #12, [click](https://evil.example/x) or www.evil.example \
-                   <img src=x onerror=alert(1)> **bold** | col `code`";
+                   <img src=x onerror=alert(1)> **bold** | col `code` and terraform@pam!agentlab";
     let plain = crate::render::plain_text(hostile);
+    let rendered = outside_code_spans(&plain);
     for live in [
-        "@octocat", "#12", "[click]", "https://", "www.evil", "<img", "**bold", " | col", " `code`",
+        "@octocat", "#12", "[click]", "https://", "www.evil", "<img", "**bold", "|", "@pam",
     ] {
-        assert!(!plain.contains(live), "`{live}` is still live in {plain}");
+        assert!(
+            !rendered.contains(live),
+            "`{live}` is still live in {plain}"
+        );
     }
-    let visible: String = plain
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .chars()
-        .filter(|c| *c != '\u{2060}' && *c != '\\')
-        .collect();
-    assert_eq!(
-        visible,
-        hostile.split_whitespace().collect::<Vec<_>>().join(" ")
+    assert!(
+        !plain.contains('\u{2060}') && !plain.contains('\\'),
+        "{plain}"
     );
+    assert!(plain.contains("`terraform@pam!agentlab`"), "{plain}");
+    let visible: String = plain.chars().filter(|c| *c != '`').collect();
+    let expected: String = hostile
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .filter(|c| *c != '`')
+        .collect();
+    assert_eq!(visible, expected);
 }
 
 #[test]
@@ -244,9 +272,13 @@ fn a_model_root_cause_in_an_incident_cannot_mention_anyone() {
         panic!("the example failed deploy has no hypothesis");
     }
     let issue = full_incident_issue(&record);
-    assert!(issue.contains("cc @\u{2060}admin-team"), "{issue}");
     assert!(
-        !issue.contains("@admin-team") && !issue.contains("https://evil"),
+        issue.contains("cc `@admin-team` and see `https://evil.example`"),
+        "{issue}"
+    );
+    let rendered = outside_code_spans(&issue);
+    assert!(
+        !rendered.contains("@admin-team") && !rendered.contains("https://evil"),
         "{issue}"
     );
 }

@@ -2,6 +2,7 @@
 //! per step, then the same plan and diagnosis sections as the PR comment.
 
 use crate::contracts::{Attempt, DiagnosisSource, RunRecord, TerraformPhase};
+use crate::render::changes::counts_words;
 use crate::render::comment::render_record_comment;
 use crate::render::sections::{phase_label, remediation_text};
 use crate::render::{DetailLevel, RenderOptions, deploy_comment_marker, inline_data};
@@ -65,10 +66,9 @@ fn attempt_steps(attempt: &Attempt) -> Vec<String> {
                 first_error(attempt)
             ));
         } else {
-            let counts = terraform.changes;
             steps.push(format!(
-                "✅ plan (attempt {number}): {} to add, {} to change, {} to destroy, {} to replace",
-                counts.add, counts.change, counts.destroy, counts.replace
+                "✅ plan (attempt {number}): {}",
+                counts_words(&terraform.changes)
             ));
         }
     }

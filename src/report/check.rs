@@ -75,6 +75,14 @@ impl ProblemIssuePost {
         }
     }
 
+    /// The title of the issue the post opens or rewrites; `None` for a closing comment.
+    pub fn opened_title(&self) -> Option<&str> {
+        match &self.action {
+            ProblemAction::Open { title, .. } | ProblemAction::Update { title, .. } => Some(title),
+            ProblemAction::Close { .. } => None,
+        }
+    }
+
     /// The first text the post sends: the issue body, or the closing comment.
     pub fn first_text(&self) -> &str {
         match &self.action {

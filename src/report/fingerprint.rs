@@ -113,7 +113,13 @@ impl FailureSignature {
             SignatureKind::Catalogue(name) => format!("{}: known failure {name}", self.phase),
             SignatureKind::Check(name) => format!("{}: check {name} failed", self.phase),
             SignatureKind::Error(text) | SignatureKind::Reason(text) => {
-                format!("{}: {text}", self.phase)
+                // The normalised text was cut at a length for the fingerprint; people get it cut at a word.
+                let shown = if text.chars().count() >= NORMALISED_MAX_CHARS {
+                    crate::render::shorten(text, NORMALISED_MAX_CHARS - 1)
+                } else {
+                    text.clone()
+                };
+                format!("{}: {shown}", self.phase)
             }
         }
     }

@@ -199,3 +199,21 @@ fn a_catalogue_match_a_failed_check_and_a_fault_have_their_own_signatures() {
         "run: cannot spawn terraform: No such file or directory (os error <n>)"
     );
 }
+
+#[test]
+fn a_long_error_is_described_cut_at_a_word() {
+    let long = format!(
+        "error creating container: {}",
+        "the node answered slowly ".repeat(20)
+    );
+    let signature = FailureSignature {
+        phase: "apply",
+        kind: SignatureKind::Error(normalise_error_text(&long)),
+    };
+    let described = signature.describe();
+    assert!(described.ends_with(" the node…"), "{described}");
+    assert!(
+        described.chars().count() <= "apply: ".len() + 240,
+        "{described}"
+    );
+}

@@ -20,7 +20,7 @@ mod runner_texts;
 #[cfg(test)]
 mod tests;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::contracts::{Outcome, RunMode, RunRecord};
 use crate::redact::Redactor;
@@ -48,6 +48,9 @@ pub struct OutboxSettings {
     /// A check's view of agentlab's own open drift and health issues (read before the Outbox is built); empty
     /// for plans and deploys, and for a check that does not post (its previews show the issues it would open).
     pub open_problem_issues: Vec<OpenProblemIssue>,
+    /// The repository's root: paths under it are shown relative to it in every text meant for people (a
+    /// runner's `/home/runner/work/infra/infra/` is noise on a phone). `None` leaves paths as they are.
+    pub repository_root: Option<PathBuf>,
 }
 
 impl OutboxSettings {
@@ -58,6 +61,15 @@ impl OutboxSettings {
             in_actions,
             budget_chars: COMMENT_BUDGET_CHARS,
             open_problem_issues: Vec::new(),
+            repository_root: None,
+        }
+    }
+
+    /// The same settings, with paths under `root` shown relative to it.
+    pub fn with_repository_root(self, root: Option<PathBuf>) -> Self {
+        Self {
+            repository_root: root,
+            ..self
         }
     }
 }
@@ -160,6 +172,8 @@ pub struct Preview<'a> {
     /// `pr-comment`, `deploy-timeline`, `incident-issue`, `incident-recovery`, or a check's `drift-issue`,
     /// `health-issue`, `drift-resolved`, `health-resolved`.
     pub kind: &'static str,
+    /// The title of an issue the post opens; comments have none.
+    pub title: Option<&'a str>,
     pub text: &'a str,
 }
 
@@ -167,6 +181,15 @@ impl Preview<'_> {
     /// `NAME.KIND.md`, where NAME is the project (or, in the demo, the scenario).
     pub fn file_name(&self, name: &str) -> String {
         format!("{name}.{}.md", self.kind)
+    }
+
+    /// What the preview file holds: the body as posted, under `# TITLE` when the post opens an issue (GitHub
+    /// shows the title above the body).
+    pub fn file_text(&self) -> String {
+        match self.title {
+            Some(title) => format!("# {title}\n\n{}", self.text),
+            None => self.text.to_string(),
+        }
     }
 }
 
@@ -180,33 +203,45 @@ impl Outbox {
                     record_index: comment.record_index,
                     project: &comment.project,
                     kind: comment.kind.as_str(),
+                    title: None,
                     text: &comment.bodies[0],
                 },
                 Post::Incident(incident) => Preview {
                     record_index: incident.record_index,
                     project: &incident.project,
                     kind: "incident-issue",
+                    title: Some(&incident.title),
                     text: &incident.bodies[0],
                 },
                 Post::Recovery(recovery) => Preview {
                     record_index: recovery.record_index,
                     project: &recovery.project,
                     kind: "incident-recovery",
+                    title: None,
                     text: &recovery.body,
                 },
                 Post::Problem(problem) => Preview {
                     record_index: problem.record_index,
                     project: &problem.project,
                     kind: problem.preview_kind(),
+                    title: problem.opened_title(),
                     text: problem.first_text(),
                 },
             })
             .collect()
     }
 
-    /// Every text through `redactor`: the one place where what leaves the process is redacted.
-    pub fn sealed(self, redactor: &Redactor) -> Self {
-        let redact = |text: String| redactor.redact(&text);
+    /// Every text through `redactor`: the one place where what leaves the process is redacted. Paths under
+    /// `repository_root` become relative to it on the way (not in the step outputs, which workflows read).
+    pub fn sealed(self, redactor: &Redactor, repository_root: Option<&Path>) -> Self {
+        let root_prefix = repository_root
+            .map(|root| format!("{}/", root.display().to_string().trim_end_matches('/')))
+            .filter(|prefix| prefix.len() > 1);
+        let relative = |text: String| match &root_prefix {
+            Some(prefix) if text.contains(prefix.as_str()) => text.replace(prefix.as_str(), ""),
+            _ => text,
+        };
+        let redact = |text: String| redactor.redact(&relative(text));
         let redact_all = |texts: Vec<String>| texts.into_iter().map(redact).collect::<Vec<_>>();
         Self {
             posts: self
@@ -231,7 +266,7 @@ impl Outbox {
                 })
                 .collect(),
             step_summary: redact(self.step_summary),
-            step_outputs: redact(self.step_outputs),
+            step_outputs: redactor.redact(&self.step_outputs),
             workflow_commands: redact_all(self.workflow_commands),
             terminal_lines: redact_all(self.terminal_lines),
         }
@@ -299,7 +334,7 @@ pub fn outbox(records: &[RunRecord], settings: &OutboxSettings, redactor: &Redac
         },
         terminal_lines: records.iter().map(runner_texts::terminal_line).collect(),
     }
-    .sealed(redactor)
+    .sealed(redactor, settings.repository_root.as_deref())
 }
 
 /// The plan comment of a plan, the timeline of a deploy; and the full-detail text for the step summary.

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use crate::contracts::{Outcome, RunRecord, sum_dollars};
 use crate::render::cut_to_budget;
+use crate::render::failure::failure_line;
 use crate::report::actions::{error_annotation, log_group, output_file_text};
 
 /// `$GITHUB_STEP_SUMMARY` takes at most 1 MiB per step; a little is kept back for the truncation note.
@@ -71,10 +72,7 @@ pub fn failure_annotation(record: &RunRecord) -> Option<String> {
     if record.outcome != Outcome::Failed {
         return None;
     }
-    let reason = record
-        .failure_reason
-        .clone()
-        .unwrap_or_else(|| "the run failed".to_string());
+    let reason = failure_line(record)?;
     Some(format!(
         "{}\n",
         error_annotation(
@@ -94,24 +92,18 @@ pub fn terminal_line(record: &RunRecord) -> String {
         .last()
         .map(|attempt| attempt.terraform.changes)
         .unwrap_or_default();
-    let counts = format!(
-        "{} to add, {} to change, {} to destroy",
-        changes.add, changes.change, changes.destroy
-    );
+    let counts = crate::render::changes::counts_words(&changes);
     match record.outcome {
         Outcome::Success => format!(
-            "{}: success after {} attempt(s) ({counts})",
+            "{}: success after {} ({counts})",
             record.project,
-            record.attempts.len()
+            attempts_words(record.attempts.len())
         ),
         Outcome::Failed => format!(
-            "{}: FAILED after {} attempt(s): {}",
+            "{}: FAILED after {}: {}",
             record.project,
-            record.attempts.len(),
-            record
-                .failure_reason
-                .as_deref()
-                .unwrap_or("no reason recorded")
+            attempts_words(record.attempts.len()),
+            failure_line(record).unwrap_or_else(|| "no reason recorded".to_string())
         ),
     }
 }
@@ -141,4 +133,9 @@ fn check_terminal_line(record: &RunRecord, findings: &crate::contracts::CheckFin
     } else {
         format!("{}: {words}: {}", record.project, facts.join("; "))
     }
+}
+
+/// "1 attempt", "3 attempts".
+fn attempts_words(count: usize) -> String {
+    format!("{count} attempt{}", if count == 1 { "" } else { "s" })
 }

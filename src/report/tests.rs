@@ -240,3 +240,56 @@ fn step_summary_holds_every_project_in_full() {
     assert!(summary.contains("null_resource.bulk[199]"));
     assert!(summary.contains("#### Timeline"));
 }
+
+/// Paths under the repository read relative to it in every text for people; the step outputs, which a workflow
+/// reads, keep them as they are. An issue's preview carries its title.
+#[test]
+fn paths_under_the_repository_are_relative_and_an_issue_preview_has_its_title() {
+    let root = "/home/runner/work/infra/infra";
+    let mut record = deploy_failed();
+    for attempt in &mut record.attempts {
+        attempt.terraform.diagnostics[0].detail =
+            format!("Failed to read file {root}/modules/lxc-fleet/main.tf; see {root}2/other");
+    }
+    let settings = OutboxSettings::new(
+        "the record".into(),
+        PathBuf::from(format!("{root}/out")),
+        true,
+    )
+    .with_repository_root(Some(PathBuf::from(format!("{root}/"))));
+    let produced = outbox(std::slice::from_ref(&record), &settings, &Redactor::new());
+    let mut texts: Vec<String> = produced
+        .previews()
+        .iter()
+        .map(|preview| preview.file_text())
+        .collect();
+    texts.push(produced.step_summary.clone());
+    texts.extend(produced.workflow_commands.clone());
+    texts.extend(produced.terminal_lines.clone());
+    for text in &texts {
+        assert!(!text.contains(&format!("{root}/")), "{text}");
+    }
+    assert!(
+        texts[0].contains("`Failed to read file modules/lxc-fleet/main.tf; see /home/runner/work/infra/infra2/other`"),
+        "only paths under the root change: {}",
+        texts[0]
+    );
+    assert!(
+        produced.step_outputs.contains(&format!("{root}/out")),
+        "{}",
+        produced.step_outputs
+    );
+    let previews = produced.previews();
+    let issue = previews
+        .iter()
+        .find(|preview| preview.kind == "incident-issue")
+        .expect("an incident");
+    assert!(
+        issue
+            .file_text()
+            .starts_with("# agentlab incident: lxc-fleet — apply: error creating container"),
+        "{}",
+        issue.file_text()
+    );
+    assert!(issue.file_text().ends_with(issue.text));
+}

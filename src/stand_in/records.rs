@@ -6,10 +6,10 @@
 use serde_json::json;
 
 use crate::contracts::{
-    Attempt, Category, ChangeAction, ChangeCounts, CheckName, CheckResult, CheckStatus, Diagnosis,
-    DiagnosisSource, Diagnostic, Hypothesis, Outcome, Remediation, ResourceChange, RunContext,
-    RunMode, RunRecord, SCHEMA_VERSION, Severity, StateName, TerraformPhase, TerraformResult,
-    Transition, Usage, ValidationResult,
+    Attempt, Category, ChangeAction, ChangeCounts, CheckName, CheckResult, CheckStatus,
+    CitedEvidence, Diagnosis, DiagnosisSource, Diagnostic, Hypothesis, Outcome, Remediation,
+    ResourceChange, RunContext, RunMode, RunRecord, SCHEMA_VERSION, Severity, StateName,
+    TerraformPhase, TerraformResult, Transition, Usage, ValidationResult,
 };
 
 fn context(pull_request: Option<u64>) -> RunContext {
@@ -20,6 +20,8 @@ fn context(pull_request: Option<u64>) -> RunContext {
         run_url: Some("https://github.com/Codertocat/Hello-World/actions/runs/42".to_string()),
         review_stamp: None,
         configuration_note: None,
+        started_at: None,
+        finished_at: None,
     }
 }
 
@@ -184,6 +186,22 @@ fn usage(input: u64, output: u64, cost: f64) -> Usage {
     }
 }
 
+/// What the lock hypothesis cites, as the diagnosis was shown it.
+fn lock_evidence() -> Vec<CitedEvidence> {
+    vec![
+        CitedEvidence {
+            id: "E1".to_string(),
+            title: "failing phase".to_string(),
+            excerpt: "project lxc-fleet, deploy run, attempt 1: terraform apply failed (last Terraform phase: apply, exit code 1)".to_string(),
+        },
+        CitedEvidence {
+            id: "E3".to_string(),
+            title: "Terraform stderr and log tail".to_string(),
+            excerpt: "proxmox_virtual_environment_container.container[2]: Creating...".to_string(),
+        },
+    ]
+}
+
 fn lock_hypothesis() -> Hypothesis {
     Hypothesis {
         category: Category::TransientLock,
@@ -204,6 +222,8 @@ fn first_attempt_timed_out(diagnosis: Diagnosis) -> Attempt {
         terraform: lock_timeout_failure(),
         validation: None,
         diagnosis: Some(diagnosis),
+        validation_ms: None,
+        diagnosis_ms: Some(900),
     }
 }
 
@@ -247,6 +267,8 @@ pub fn plan_with_replacements() -> RunRecord {
             terraform: terraform_ok(TerraformPhase::Plan, fleet_changes()),
             validation: Some(plan_validation()),
             diagnosis: None,
+            validation_ms: None,
+            diagnosis_ms: None,
         }],
     );
     record.transitions = transitions(&[
@@ -284,6 +306,7 @@ pub fn deploy_recovered() -> RunRecord {
                 detail: Some("known failure: proxmox lock timeout".to_string()),
                 usage: Vec::new(),
                 catalogue_signature: Some("proxmox-node-lock-timeout".to_string()),
+                cited_evidence: lock_evidence(),
             }),
             Attempt {
                 attempt: 2,
@@ -309,6 +332,8 @@ pub fn deploy_recovered() -> RunRecord {
                     ),
                 ])),
                 diagnosis: None,
+                validation_ms: None,
+                diagnosis_ms: None,
             },
         ],
     )
@@ -322,6 +347,7 @@ pub fn deploy_failed() -> RunRecord {
         detail: None,
         usage: vec![usage(input, output, cost)],
         catalogue_signature: None,
+        cited_evidence: lock_evidence(),
     };
     let mut record = record(
         RunMode::Deploy,
@@ -335,12 +361,16 @@ pub fn deploy_failed() -> RunRecord {
                 terraform: lock_timeout_failure(),
                 validation: None,
                 diagnosis: Some(llm_diagnosis(3400, 170, 0.0043)),
+                validation_ms: None,
+                diagnosis_ms: Some(1_250),
             },
         ],
     );
     record.failure_reason = Some(
         "repeated hypothesis: transient_lock with reduce_parallelism was already tried".to_string(),
     );
+    record.context.started_at = Some("2026-11-30T21:04:09Z".to_string());
+    record.context.finished_at = Some("2026-11-30T21:06:47Z".to_string());
     record
 }
 

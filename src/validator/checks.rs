@@ -128,31 +128,52 @@ fn listed<'a>(addresses: impl Iterator<Item = &'a str>) -> String {
 
 /// `guest-status`, `ip-assigned` and `reachable` from the per-guest findings.
 pub fn guest_checks(findings: &[GuestFindings], port: u16) -> Vec<CheckResult> {
-    let port_phrase_pass = format!("accept TCP connections on port {port}");
-    let port_phrase_fail = format!("do not accept TCP connections on port {port}");
+    let accepts = format!("accepts TCP connections on port {port}");
+    let accept = format!("accept TCP connections on port {port}");
+    let refuses = format!("does not accept TCP connections on port {port}");
+    let refuse = format!("do not accept TCP connections on port {port}");
     vec![
         summarise(
             CheckName::GuestStatus,
             findings.iter().map(|f| (&f.label, &f.status)),
-            ("are running", "are not running"),
+            (
+                ("is running", "are running"),
+                ("is not running", "are not running"),
+            ),
         ),
         summarise(
             CheckName::IpAssigned,
             findings.iter().map(|f| (&f.label, &f.ip)),
-            ("have an IPv4 address", "have no IPv4 address"),
+            (
+                ("has an IPv4 address", "have an IPv4 address"),
+                ("has no IPv4 address", "have no IPv4 address"),
+            ),
         ),
         summarise(
             CheckName::Reachable,
             findings.iter().map(|f| (&f.label, &f.reach)),
-            (port_phrase_pass.as_str(), port_phrase_fail.as_str()),
+            ((&accepts, &accept), (&refuses, &refuse)),
         ),
     ]
+}
+
+/// A verb phrase in the singular and the plural ("is running", "are running").
+type Agreeing<'a> = (&'a str, &'a str);
+
+/// "1 of 1 guest is running", "1 of 2 guests is running", "2 of 2 guests are running": the noun agrees with the
+/// total, the verb with the count.
+fn count_of_guests(count: usize, total: usize, (one, many): Agreeing<'_>) -> String {
+    format!(
+        "{count} of {total} guest{} {}",
+        if total == 1 { "" } else { "s" },
+        if count == 1 { one } else { many }
+    )
 }
 
 fn summarise<'a>(
     name: CheckName,
     verdicts: impl Iterator<Item = (&'a String, &'a GuestVerdict)>,
-    (pass_phrase, fail_phrase): (&str, &str),
+    (pass_phrase, fail_phrase): (Agreeing<'_>, Agreeing<'_>),
 ) -> CheckResult {
     let (mut failed, mut passed, mut skipped) = (Vec::new(), Vec::new(), Vec::new());
     for (label, verdict) in verdicts {
@@ -179,24 +200,24 @@ fn summarise<'a>(
         (
             CheckStatus::Fail,
             format!(
-                "{} of {total} guests {fail_phrase}: {named}{skipped_note}",
-                failed.len()
+                "{}: {named}{skipped_note}",
+                count_of_guests(failed.len(), total, fail_phrase)
             ),
         )
     } else if passed.is_empty() {
         (
             CheckStatus::Skip,
-            format!(
-                "runs after apply: {} guests do not exist yet",
-                skipped.len()
-            ),
+            match skipped.len() {
+                1 => "runs after apply: the guest does not exist yet".to_string(),
+                many => format!("runs after apply: {many} guests do not exist yet"),
+            },
         )
     } else {
         (
             CheckStatus::Pass,
             format!(
-                "{} of {total} guests {pass_phrase}{skipped_note}",
-                passed.len()
+                "{}{skipped_note}",
+                count_of_guests(passed.len(), total, pass_phrase)
             ),
         )
     };

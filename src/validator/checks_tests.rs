@@ -146,12 +146,12 @@ fn guest_checks_fail_naming_the_failing_guests_and_put_their_evidence_first() {
     assert!(checks.iter().all(|check| check.status == CheckStatus::Fail));
     assert_eq!(
         checks[0].detail,
-        "1 of 2 guests are not running: lxc/102 on n"
+        "1 of 2 guests is not running: lxc/102 on n"
     );
     assert_eq!(checks[0].evidence, ["102 stopped", "101 running"]);
     assert_eq!(
         checks[2].detail,
-        "1 of 2 guests do not accept TCP connections on port 22: lxc/102 on n"
+        "1 of 2 guests does not accept TCP connections on port 22: lxc/102 on n"
     );
 }
 
@@ -164,7 +164,10 @@ fn guests_that_do_not_exist_yet_are_skipped_and_the_rest_still_counts() {
     );
     for check in &only_new {
         assert_eq!(check.status, CheckStatus::Skip);
-        assert_eq!(check.detail, "runs after apply: 1 guests do not exist yet");
+        assert_eq!(
+            check.detail,
+            "runs after apply: the guest does not exist yet"
+        );
     }
     let mixed = guest_checks(
         &[
@@ -179,7 +182,7 @@ fn guests_that_do_not_exist_yet_are_skipped_and_the_rest_still_counts() {
     assert_eq!(mixed[0].status, CheckStatus::Pass);
     assert_eq!(
         mixed[0].detail,
-        "1 of 2 guests are running; 1 skipped (not created yet, runs after apply)"
+        "1 of 2 guests is running; 1 skipped (not created yet, runs after apply)"
     );
 }
 

@@ -181,7 +181,12 @@ async fn drift_and_a_stopped_guest_open_one_issue_each_updated_then_closed_after
             .join("check-out/sandbox-ok.health-issue.md"),
     )
     .unwrap();
-    assert_eq!(preview, body(&health));
+    let (title_line, posted) = preview.split_once("\n\n").expect("a title, then the body");
+    assert_eq!(
+        title_line,
+        format!("# {}", health["title"].as_str().unwrap())
+    );
+    assert_eq!(posted, body(&health));
     let since = state_line(&health);
 
     // Unchanged drift, a second guest down: both issues updated in place, a comment on the health issue only.

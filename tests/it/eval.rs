@@ -77,6 +77,76 @@ fn table_row(stdout: &str, scenario: &str) -> Vec<String> {
     rows[0].clone()
 }
 
+/// The demo's previews as a reader meets them: every scenario has its pull request's plan comment and its deploy's
+/// timeline, no recovery comment that would never be posted; every failed deploy's comment and issue start with
+/// the real error (Terraform's, or the failing check); every evidence label stands next to its evidence; the
+/// guide names the folder and the file to open first; the terraform used is named.
+fn assert_previews_read_well(previews: &Path, stderr: &str) {
+    assert!(
+        stderr.contains("agentlab demo: terraform ") && stderr.contains("from AGENTLAB_TERRAFORM"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("open first:  happy-fleet-of-five.pr-comment.md"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("are in demo/previews/:"), "{stderr}");
+    for (scenario, _, _, outcome, ..) in DEMO_ROWS {
+        for kind in ["pr-comment", "deploy-timeline"] {
+            assert!(
+                previews.join(format!("{scenario}.{kind}.md")).is_file(),
+                "{scenario}.{kind}.md"
+            );
+        }
+        assert!(
+            !previews
+                .join(format!("{scenario}.incident-recovery.md"))
+                .exists(),
+            "no open incident, so no recovery would be posted for {scenario}"
+        );
+        if outcome != "failed" {
+            continue;
+        }
+        let timeline =
+            std::fs::read_to_string(previews.join(format!("{scenario}.deploy-timeline.md")))
+                .unwrap();
+        let issue = std::fs::read_to_string(previews.join(format!("{scenario}.incident-issue.md")))
+            .unwrap();
+        assert!(issue.starts_with("# agentlab incident: "), "{issue}");
+        for (text, label) in [(&timeline, "**Why:** "), (&issue, "**Why it stopped:** ")] {
+            let first_paragraph = text
+                .split("\n\n")
+                .find(|paragraph| !paragraph.starts_with('#') && !paragraph.starts_with("<!--"))
+                .unwrap_or_default();
+            assert!(
+                first_paragraph.starts_with(&format!("{label}terraform `"))
+                    || first_paragraph.starts_with(&format!("{label}check `")),
+                "{scenario}: the text must start with the real error:\n{text}"
+            );
+            assert!(!first_paragraph.contains("diagnosis unavailable"), "{text}");
+        }
+    }
+    for entry in std::fs::read_dir(previews).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for (at, _) in text.match_indices("`E") {
+            let label = &text[at + 1..];
+            if !label[1..].starts_with(|c: char| c.is_ascii_digit()) {
+                continue;
+            }
+            let line_start = text[..at].rfind('\n').map_or(0, |newline| newline + 1);
+            assert!(
+                text[line_start..at].trim() == "-",
+                "an evidence label without its evidence:\n{}",
+                &text[line_start..text[at..].find('\n').map_or(text.len(), |end| at + end)]
+            );
+        }
+        assert!(
+            !text.contains('\u{2060}'),
+            "no invisible characters: {text}"
+        );
+    }
+}
+
 #[test]
 fn the_demo_runs_every_built_in_scenario_and_writes_what_it_would_post() {
     let dir = tempfile::tempdir().unwrap();
@@ -166,6 +236,7 @@ fn the_demo_runs_every_built_in_scenario_and_writes_what_it_would_post() {
         incident.contains("resource_conflict") && incident.contains("Retry history"),
         "{incident}"
     );
+    assert_previews_read_well(&previews, &stderr);
     assert!(
         !dir.path()
             .join("demo/sandboxes")
@@ -186,14 +257,15 @@ fn the_demo_runs_every_built_in_scenario_and_writes_what_it_would_post() {
     );
     let drift = std::fs::read_to_string(previews.join("drifted-fleet.drift-issue.md")).unwrap();
     assert!(
-        drift.starts_with("<!-- agentlab:drift project=drifted-fleet -->")
+        drift.starts_with("# agentlab: `drifted-fleet` has drifted")
+            && drift.contains("\n\n<!-- agentlab:drift project=drifted-fleet -->")
             && drift.contains("null_resource.dns_record")
             && drift.contains("LLM calls: 0"),
         "{drift}"
     );
     let health = std::fs::read_to_string(previews.join("stopped-guest.health-issue.md")).unwrap();
     assert!(
-        health.starts_with("<!-- agentlab:health project=stopped-guest -->")
+        health.contains("\n\n<!-- agentlab:health project=stopped-guest -->")
             && health.contains("status is `stopped`, not `running`"),
         "{health}"
     );

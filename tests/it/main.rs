@@ -7,6 +7,7 @@ mod check;
 mod cli;
 mod config_errors;
 mod diagnosis;
+mod error_first;
 mod eval;
 mod faults;
 mod fuzz_seeds;

@@ -56,6 +56,7 @@ impl Diagnoser for LockTimeoutDiagnoser {
         }
         Diagnosis {
             catalogue_signature: None,
+            cited_evidence: Vec::new(),
             source: DiagnosisSource::Catalog,
             hypothesis: Some(Hypothesis {
                 category: Category::TransientLock,

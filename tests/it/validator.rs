@@ -136,7 +136,7 @@ async fn a_stopped_guest_fails_guest_status_with_its_status() {
                 GuestStatus,
                 Fail,
                 vec![
-                    Detail(Is("1 of 2 guests are not running: lxc/102 on pmx-01")),
+                    Detail(Is("1 of 2 guests is not running: lxc/102 on pmx-01")),
                     Evidence(
                         0,
                         Is(
@@ -331,7 +331,7 @@ async fn in_plan_mode_guests_that_do_not_exist_yet_skip_and_existing_ones_are_ch
             Pass,
             vec![
                 Detail(Is(
-                    "1 of 2 guests are running; 1 skipped (not created yet, runs after apply)",
+                    "1 of 2 guests is running; 1 skipped (not created yet, runs after apply)",
                 )),
                 Evidence(
                     1,
@@ -404,7 +404,7 @@ async fn one_hanging_guest_cannot_stall_the_others_past_the_deadline() {
             GuestStatus,
             Fail,
             vec![
-                Detail(Is("1 of 3 guests are not running: lxc/104 on pmx-01")),
+                Detail(Is("1 of 3 guests is not running: lxc/104 on pmx-01")),
                 Evidence(0, Contains("no answer within 300 ms")),
             ],
         )]),

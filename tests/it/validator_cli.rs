@@ -85,9 +85,9 @@ async fn validate_prints_the_four_checks_and_exits_0_when_all_pass() {
     );
     for line in [
         "resources     pass   all 1 expected address patterns found in the state",
-        "guest-status  pass   1 of 1 guests are running",
-        "ip-assigned   pass   1 of 1 guests have an IPv4 address",
-        &format!("reachable     pass   1 of 1 guests accept TCP connections on port {port}"),
+        "guest-status  pass   1 of 1 guest is running",
+        "ip-assigned   pass   1 of 1 guest has an IPv4 address",
+        &format!("reachable     pass   1 of 1 guest accepts TCP connections on port {port}"),
         "    - lxc/101 (web-1) on pmx-01: 127.0.0.1 (from GET /api2/json/nodes/pmx-01/lxc/101/interfaces)",
     ] {
         assert!(stdout.contains(line), "missing `{line}` in:\n{stdout}");

@@ -13,7 +13,7 @@ pub(super) fn guests() -> Vec<Signature> {
             // The validator's own wording (src/validator/checks.rs): guests run and have addresses, yet the port
             // refuses. A retry will not start a service.
             name: "guest-port-refused",
-            pattern: r"do not accept TCP connections on port (\d+)[\s\S]*?connection refused",
+            pattern: r"(?:do|does) not accept TCP connections on port (\d+)[\s\S]*?connection refused",
             category: Category::Network,
             remediation: Remediation::Escalate,
             root_cause: "The guests run and have addresses, but nothing accepts TCP connections on port $1 (connection refused): the service (sshd) is not running in the guest or a firewall rejects the port; fix the guest image or the firewall rule, a retry cannot help.",
@@ -22,7 +22,7 @@ pub(super) fn guests() -> Vec<Signature> {
             // The validator's wording when the port does not answer at all, and Terraform's provisioner giving up
             // on a guest's SSH port.
             name: "guest-port-unanswered",
-            pattern: r"(?:do not accept TCP connections on port (\d+)|timeout - last error: dial tcp ([^\s]+): (?:connect: )?[a-z /]+)",
+            pattern: r"(?:(?:do|does) not accept TCP connections on port (\d+)|timeout - last error: dial tcp ([^\s]+): (?:connect: )?[a-z /]+)",
             category: Category::Network,
             remediation: Remediation::Escalate,
             root_cause: "The guests never answered on their port $1$2: the guest did not finish booting, got no or another address, or a firewall drops the port; check the guest's console and network settings.",
@@ -37,7 +37,7 @@ pub(super) fn guests() -> Vec<Signature> {
         Signature {
             // The validator's wording (checks.rs) and telmate's, for guests that run but report no address.
             name: "guest-without-address",
-            pattern: r"(?i)(?:guests have no IPv4 address|cannot find any IP address)",
+            pattern: r"(?i)(?:guests? (?:have|has) no IPv4 address|cannot find any IP address)",
             category: Category::Network,
             remediation: Remediation::Escalate,
             root_cause: "The guests run but never got an IPv4 address: DHCP on their bridge/VLAN does not answer, or the static ip_config is missing; check the guest's network configuration.",
