@@ -19,7 +19,7 @@ use crate::planner::validation_facts::ValidationPlan;
 /// How long a scenario's live checks wait for its guests to settle: long enough to show the wait in the evidence,
 /// short enough that an unreachable guest does not hold the eval (and the demo) for minutes.
 const EVAL_SETTLE_SECONDS: u64 = 2;
-use crate::stand_in::proxmox::{AgentState, PveWorld, PveWorldServer, WorldGuest};
+use crate::stand_in::proxmox::{AgentState, NodeState, PveWorld, PveWorldServer, WorldGuest};
 use crate::terraform::version::TerraformVersion;
 use crate::validator::proxmox::{ProxmoxClient, ProxmoxClientSettings, ProxmoxConnection};
 
@@ -196,7 +196,10 @@ async fn run_scenario(
 }
 
 fn world_for(world: &World, node: &str) -> PveWorld {
-    let mut pve = PveWorld::new().with_token(WORLD_TOKEN);
+    // The node is online even when no guest lives on it yet: a plan looks for guests the apply has not created.
+    let mut pve = PveWorld::new()
+        .with_token(WORLD_TOKEN)
+        .with_node(node, NodeState::Online);
     for guest in &world.guests {
         let ipv4 = guest.ipv4.clone().map(|ip| {
             if ip.contains('/') {

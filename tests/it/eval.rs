@@ -98,6 +98,12 @@ fn assert_previews_read_well(previews: &Path, stderr: &str) {
                 "{scenario}.{kind}.md"
             );
         }
+        let plan_comment =
+            std::fs::read_to_string(previews.join(format!("{scenario}.pr-comment.md"))).unwrap();
+        assert!(
+            !plan_comment.contains("no such cluster node"),
+            "{scenario}: the plan looks for guests on the node the deploy uses:\n{plan_comment}"
+        );
         assert!(
             !previews
                 .join(format!("{scenario}.incident-recovery.md"))
