@@ -69,7 +69,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// Print the JSON Schema of the contracts (all of them, or the one named).
     Schema(SchemaArgs),
-    /// Post the run records a plan or deploy wrote, when that run could not reach GitHub. Runs no Terraform.
+    /// Post the run records a plan or deploy wrote, when that run could not reach GitHub (or, with --no-post, write
+    /// the previews of what would be posted). Runs no Terraform.
     Publish(PublishArgs),
     /// Find drift and sick guests: a refresh-and-plan that is never applied, and the live checks, per project.
     ///
@@ -265,6 +266,12 @@ pub struct PublishArgs {
     /// The folder a plan or deploy wrote its records to (its --output, or the `record_path` step output).
     #[arg(long, value_name = "DIR")]
     pub records: PathBuf,
+    /// Do not post: write the Markdown previews of what would be posted, byte for byte, to --output.
+    #[arg(long)]
+    pub no_post: bool,
+    /// Folder for the previews of --no-post [default: the --records folder].
+    #[arg(long, value_name = "DIR", requires = "no_post")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -312,6 +319,12 @@ mod tests {
         };
         assert_eq!(eval.models, ["catalog", "openai-compatible:qwen"]);
         assert!(parse("agentlab plan --post --no-post").is_err());
+        let publish = parse("agentlab publish --records out --no-post --output previews").unwrap();
+        assert!(matches!(publish.command, Command::Publish(ref args) if args.no_post));
+        assert!(
+            parse("agentlab publish --records out --output previews").is_err(),
+            "--output only with --no-post"
+        );
         let Command::Check(check) = parse("agentlab drift --project a --post --json")
             .unwrap()
             .command

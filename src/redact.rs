@@ -207,8 +207,14 @@ impl Redactor {
                 if secret.as_str().chars().count() >= MIN_SECRET_LENGTH {
                     found_by_shape.push(secret.as_str());
                 }
-                search_from =
-                    secret.start() + secret.as_str().chars().next().map_or(1, char::len_utf8);
+                // When the shape has context before the secret, the secret's own start is already past this
+                // match's start, and may be where the next header begins (`Bearer Authorization: Bearer y`).
+                let whole_start = captures.get(0).map_or(0, |whole| whole.start());
+                search_from = if secret.start() > whole_start {
+                    secret.start()
+                } else {
+                    secret.start() + secret.as_str().chars().next().map_or(1, char::len_utf8)
+                };
             }
         }
         for secret in found_by_shape {
@@ -666,6 +672,18 @@ mod tests {
             &Redactor::new(),
             "Authorization: Bearer x-Authorization: Bearer second-token rest",
             "Authorization: Bearer [REDACTED] Bearer [REDACTED] rest",
+        );
+    }
+
+    #[test]
+    fn a_header_that_begins_where_the_secret_before_it_begins_is_still_found() {
+        // Found by the fuzz smoke (redactor): an empty `Authorization: Bearer ` took the next header's first word
+        // as its secret, and the search went on one character into it, past the `A` the next match needed.
+        // (`Authorization:`, taken as the first header's secret, is hidden wherever it appears, as any secret.)
+        check(
+            &Redactor::new(),
+            "Authorization: Bearer Authorization: Bearer jklmnopqrs end",
+            "[REDACTED] Bearer [REDACTED] Bearer [REDACTED] end",
         );
     }
 

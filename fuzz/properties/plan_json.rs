@@ -54,15 +54,20 @@ pub fn check(data: &[u8]) {
             &sensitive_output_names(planned),
         );
         for change in &plan.resource_changes {
-            // The parser keeps whatever it was given for `after`; with a marker of `true` it must be masked.
-            let marked_whole = raw_field("resource_changes")
+            // The parser keeps whatever it was given for `after`; with a marker of `true` it must be masked. The
+            // markers are read from the document parsed as a whole, which can fail where the streaming parser
+            // does not (a lone surrogate escape in a part it skips): with no raw change to read, nothing is
+            // known to be marked.
+            let raw_changes: Vec<&Value> = raw_field("resource_changes")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
                 .filter(|raw_change| {
                     raw_change.get("address").and_then(Value::as_str) == Some(&change.address)
                 })
-                .all(|raw_change| {
+                .collect();
+            let marked_whole = !raw_changes.is_empty()
+                && raw_changes.iter().all(|raw_change| {
                     raw_change.pointer("/change/after_sensitive") == Some(&Value::Bool(true))
                 });
             if marked_whole {

@@ -95,7 +95,10 @@ pub async fn deliver(
             // GitHub's answers are not ours: they go through the redactor like any log line.
             let warning = context.redactor.redact(warning);
             tracing::warn!("{warning}");
-            eprintln!("{}", warning_annotation("agentlab: GitHub", &warning));
+            // Workflow commands only where a runner reads them; in a terminal the log line says it.
+            if context.actions.active {
+                eprintln!("{}", warning_annotation("agentlab: GitHub", &warning));
+            }
         }
         if !report.warnings.is_empty() {
             eprintln!("{}", publish_later_hint(record_dir));

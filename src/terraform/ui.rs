@@ -62,6 +62,24 @@ pub enum UiEventKind {
     },
 }
 
+impl UiEventKind {
+    /// Whether the event belongs to the compact progress view a person watches (without `-v`): one line per
+    /// resource change as it is planned, found drifted, made or failed, the change summary and the diagnostics.
+    /// Starts, "still creating" ticks, refreshes, provisioner output and the rest are detail.
+    pub fn shows_progress(&self) -> bool {
+        matches!(
+            self,
+            Self::PlannedChange(_)
+                | Self::ResourceDrift(_)
+                | Self::ApplyComplete(_)
+                | Self::ApplyErrored(_)
+                | Self::ProvisionErrored(_)
+                | Self::ChangeSummary(_)
+                | Self::Diagnostic(_)
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct VersionInfo {
     /// Set when Terraform printed the stream.

@@ -364,3 +364,54 @@ fn the_sensitive_values_of_an_outputs_line_are_handed_out_for_the_redactor_only(
     }
     assert!(sensitive_output_values("not json").is_empty());
 }
+
+#[test]
+fn the_compact_progress_view_is_one_line_per_resource_change_the_summary_and_errors() {
+    let shown = |stream: &str| -> Vec<String> {
+        events(stream)
+            .into_iter()
+            .filter(|event| event.kind.shows_progress())
+            .map(|event| event.message)
+            .collect()
+    };
+    let apply = shown(VMID_CONFLICT_APPLY);
+    let completes = apply
+        .iter()
+        .filter(|line| line.contains("Creation complete"))
+        .count();
+    assert_eq!(completes, 2, "{apply:#?}");
+    assert!(
+        apply.iter().any(|line| line.starts_with("Error: ")),
+        "the error is shown: {apply:#?}"
+    );
+    assert!(
+        !apply.iter().any(|line| line.ends_with("Creating...")
+            || line.contains("Still creating")
+            || line.starts_with("Terraform ")),
+        "starts, ticks and the version are detail: {apply:#?}"
+    );
+    let all_apply = events(VMID_CONFLICT_APPLY).len();
+    assert!(
+        apply.len() < all_apply,
+        "{} of {all_apply} lines",
+        apply.len()
+    );
+    let plan = shown(SANDBOX_PLAN);
+    assert_eq!(
+        plan.iter()
+            .filter(|line| line.ends_with("Plan to create"))
+            .count(),
+        4,
+        "{plan:#?}"
+    );
+    assert!(
+        plan.iter().any(|line| line.starts_with("Plan: 4 to add")),
+        "{plan:#?}"
+    );
+    assert!(
+        shown(SANDBOX_NOCHANGE)
+            .iter()
+            .all(|line| !line.contains("Refreshing")),
+        "refreshes are detail"
+    );
+}

@@ -1,6 +1,7 @@
 //! The CI smoke of the fuzz targets: every committed seed and every regression of a past finding, run through the
-//! same property the fuzzer checks (`fuzz/properties/`), as an ordinary test. Fuzzing itself is `scripts/fuzz`;
-//! this keeps what it found fixed without building the instrumented targets on every CI run.
+//! same property the fuzzer checks (`fuzz/properties/`), as an ordinary test, then (`mutations`) a few seconds of
+//! inputs mutated from them. Coverage-guided fuzzing is `scripts/fuzz`; this keeps what it found fixed without
+//! building the instrumented targets on every CI run.
 
 use std::path::PathBuf;
 
@@ -16,6 +17,8 @@ mod plan_json;
 mod redactor;
 #[path = "../../fuzz/properties/ui_line.rs"]
 mod ui_line;
+
+mod mutations;
 
 /// The inputs of one target: its seeds, its regressions and any extra folders of recorded data.
 fn inputs(target: &str, extra_folders: &[&str]) -> Vec<PathBuf> {

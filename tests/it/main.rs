@@ -21,6 +21,7 @@ mod metrics;
 mod modules;
 mod publishing;
 mod push_deploys;
+mod release_binary;
 mod review_gate;
 mod runner_hygiene;
 mod s3_state;

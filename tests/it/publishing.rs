@@ -1,7 +1,7 @@
 //! Publishing goes through the Outbox: a preview is byte for byte what is posted.
 
 /// A preview is byte for byte what is posted: the same run's preview and the body the GitHub stand-in received,
-/// and a `--no-post` run's preview of the same plan.
+/// a `--no-post` run's preview of the same plan, and `publish --no-post`'s preview of that run's records.
 #[tokio::test]
 async fn a_preview_is_the_body_github_receives() {
     use crate::support::{SandboxWithGitHub, agentlab, pull_request_event, stderr_of};
@@ -54,7 +54,33 @@ async fn a_preview_is_the_body_github_receives() {
         received.starts_with("<!-- agentlab:plan project=sandbox-ok -->"),
         "{received}"
     );
-    for dir in ["previewed", "posted"] {
+    // The records of the --no-post run, previewed again by `publish --no-post` without any GitHub settings.
+    let republished = agentlab(
+        workspace.path(),
+        &[
+            "publish",
+            "--records",
+            "previewed",
+            "--no-post",
+            "--output",
+            "republished",
+        ],
+        &[],
+    )
+    .await;
+    let stderr = stderr_of(&republished);
+    assert_eq!(republished.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr
+            .contains("wrote 1 preview of what would be posted to republished; nothing was posted"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stand_in.comments_on(2).len(),
+        1,
+        "publish --no-post posts nothing"
+    );
+    for dir in ["previewed", "posted", "republished"] {
         let preview =
             std::fs::read_to_string(workspace.path().join(dir).join("sandbox-ok.pr-comment.md"))
                 .unwrap();

@@ -48,6 +48,7 @@ struct Expect {
 struct Checked {
     workspace: tempfile::TempDir,
     records: Vec<RunRecord>,
+    stderr: String,
     _proxmox: Option<ProxmoxStandIn>,
 }
 
@@ -125,6 +126,7 @@ async fn check(input: Input, expect: Expect) -> Checked {
     Checked {
         workspace,
         records,
+        stderr: stderr_of(&output),
         _proxmox: proxmox,
     }
 }
@@ -204,7 +206,10 @@ async fn plan_prints_the_record_with_the_real_change_counts() {
 #[tokio::test]
 async fn deploy_applies_and_validates_the_live_guests() {
     let Checked {
-        workspace, records, ..
+        workspace,
+        records,
+        stderr,
+        ..
     } = check(
         Input {
             command: "deploy",
@@ -237,6 +242,43 @@ async fn deploy_applies_and_validates_the_live_guests() {
             .join("sandbox-ok/terraform.tfstate")
             .exists()
     );
+    // Outside GitHub Actions and without -v: Terraform's lines as a compact view, one per resource change, and no
+    // workflow command.
+    let terraform_lines = |text: &str| stderr.lines().filter(|line| line.contains(text)).count();
+    assert_eq!(terraform_lines("Creation complete"), 4, "{stderr}");
+    assert_eq!(terraform_lines("Creating..."), 0, "{stderr}");
+    assert_eq!(
+        terraform_lines("Initializing"),
+        0,
+        "init's chatter is detail: {stderr}"
+    );
+    assert!(
+        !stderr.lines().any(|line| line.starts_with("::")),
+        "no workflow command outside Actions: {stderr}"
+    );
+}
+
+#[tokio::test]
+async fn with_v_every_line_terraform_prints_is_shown() {
+    let workspace = sandbox_workspace();
+    let output = agentlab(
+        workspace.path(),
+        &[
+            "-v",
+            "plan",
+            "--project",
+            "sandbox-ok",
+            "--no-post",
+            "--output",
+            "out",
+        ],
+        &[],
+    )
+    .await;
+    // (No Proxmox VE here: the plan's live checks fail, which does not matter to what Terraform printed.)
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("Initializing the backend"), "{stderr}");
+    assert!(stderr.contains("Plan to create"), "{stderr}");
 }
 
 #[tokio::test]

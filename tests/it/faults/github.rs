@@ -241,6 +241,10 @@ async fn a_refused_connection_keeps_the_record_and_publish_posts_it_later() {
         stderr.contains("agentlab publish --records out"),
         "the run says how to post later:\n{stderr}"
     );
+    assert!(
+        !stderr.lines().any(|line| line.starts_with("::")),
+        "no workflow command outside Actions:\n{stderr}"
+    );
 
     let stand_in = stand_in_with_pull_request().await;
     let later = agentlab(

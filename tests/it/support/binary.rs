@@ -129,13 +129,18 @@ pub async fn rest_of(mut lines: StderrLines) -> String {
 
 /// Starts [`agentlab_command`] with stderr piped and reads its log until Terraform reports that a provisioner
 /// started (it is inside the apply, holding the state lock): the child, what it printed so far, and the rest of its
-/// stderr.
+/// stderr. Terraform's every line is logged (`AGENTLAB_LOG`): the compact progress view shows no provisioner start.
 pub async fn spawn_until_provisioning(
     workspace: &Path,
     args: &[&str],
     env: &[(&str, String)],
 ) -> (tokio::process::Child, String, StderrLines) {
-    let mut child = agentlab_command(workspace, args, env)
+    let mut env = env.to_vec();
+    env.push((
+        "AGENTLAB_LOG",
+        "agentlab=info,agentlab::terraform=debug".to_string(),
+    ));
+    let mut child = agentlab_command(workspace, args, &env)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()

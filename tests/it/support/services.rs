@@ -1,6 +1,6 @@
 //! Test services that run as processes of their own: a Prometheus Pushgateway on a free loopback port, and the
-//! binaries (the Pushgateway, promtool) that scripts/install-test-services installs. A missing one fails the test
-//! with the command that installs it; nothing is skipped.
+//! binaries (the Pushgateway, promtool) that scripts/install-test-services unpacks into `.tools/bin/`. A missing
+//! one fails the test with the command that installs it; nothing is skipped.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -9,10 +9,11 @@ use std::time::Duration;
 use super::servers::free_loopback_port;
 
 /// How to install the test services.
-pub const INSTALL_HINT: &str = "run scripts/install-test-services \
-     (apt-get update && apt-get install -y prometheus-pushgateway prometheus)";
+pub const INSTALL_HINT: &str = "run scripts/install-test-services (it unpacks the Debian packages \
+     prometheus-pushgateway and prometheus into .tools/, touching nothing else)";
 
-/// A binary from `env_var`, else from PATH, else from `/usr/bin`; a missing one fails the test with the fix.
+/// A binary from `env_var`, else `.tools/bin/NAME` (scripts/install-test-services), else from PATH, else from
+/// `/usr/bin`; a missing one fails the test with the fix.
 pub fn service_binary(env_var: &str, name: &str) -> PathBuf {
     if let Some(path) = std::env::var_os(env_var) {
         let path = PathBuf::from(path);
@@ -22,6 +23,10 @@ pub fn service_binary(env_var: &str, name: &str) -> PathBuf {
             path.display()
         );
         return path;
+    }
+    let installed = super::crate_root().join(".tools/bin").join(name);
+    if installed.is_file() {
+        return installed;
     }
     let on_path = std::env::var_os("PATH")
         .iter()
