@@ -10,6 +10,7 @@
 //! fingerprints a saved plan and holds the reviewed-plan gate; `version` reads which release a binary is. No other
 //! room spawns processes.
 
+pub mod compact;
 pub mod guard;
 pub mod human;
 pub mod invocation;

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde_json::Value;
 
+use super::compact::{ChangeMarkers, attribute_changes};
 use super::review::ChangeMaterial;
 use super::sensitive::{SENSITIVE_PLACEHOLDER, SensitiveValues, mask_sensitive_collecting};
 use crate::contracts::{ChangeAction, ChangeCounts, ResourceChange};
@@ -28,7 +29,8 @@ pub struct PlanSummary {
     /// Counts in Terraform's own sense: a replacement counts once in `add` and once in `destroy` (as in
     /// "Plan: 1 to add, 0 to change, 1 to destroy") and once more in `replace`. Data source reads are not counted.
     pub counts: ChangeCounts,
-    /// Every resource change except no-ops, in plan order, with sensitive values masked.
+    /// Every resource change except no-ops, in plan order, in compact form (`compact`): no values but the
+    /// attribute lines that differ, sensitive ones as markers.
     pub resource_changes: Vec<ResourceChange>,
     /// Every resource address in the planned values, child modules included, sorted.
     pub planned_addresses: Vec<String>,
@@ -196,7 +198,7 @@ struct ChangeDocument {
 #[derive(Default)]
 struct ReadChanges {
     counts: ChangeCounts,
-    /// Every change except no-ops, in plan order, with sensitive values masked.
+    /// Every change except no-ops, in plan order, in compact form.
     kept: Vec<ResourceChange>,
     sensitive: SensitiveValues,
     /// What each managed change contributes to the plan's fingerprint, read before its values are masked.
@@ -232,21 +234,22 @@ impl ReadChanges {
                 change.change.after_sensitive.as_ref(),
             ));
         }
-        let sensitive = &mut self.sensitive;
+        let attributes = attribute_changes(
+            change.change.before.as_ref(),
+            change.change.after.as_ref(),
+            ChangeMarkers {
+                before_sensitive: change.change.before_sensitive.as_ref(),
+                after_sensitive: change.change.after_sensitive.as_ref(),
+                after_unknown: change.change.after_unknown.as_ref(),
+            },
+            &mut self.sensitive,
+        );
+        // The change's values end here: only the compact form is kept.
         self.kept.push(ResourceChange {
             address: change.address,
             action,
             reason: change.action_reason,
-            before: masked(
-                change.change.before,
-                change.change.before_sensitive.as_ref(),
-                sensitive,
-            ),
-            after: masked(
-                change.change.after,
-                change.change.after_sensitive.as_ref(),
-                sensitive,
-            ),
+            attributes,
         });
     }
 }
@@ -313,14 +316,31 @@ impl<'de> Deserialize<'de> for ReadResources {
     }
 }
 
-/// Parses `terraform show -json PLANFILE`.
+const PLAN_DOCUMENT: &str = "plan";
+const STATE_DOCUMENT: &str = "state";
+
+/// Parses `terraform show -json PLANFILE` from a text in memory.
 pub fn parse_plan_json(json: &str) -> Result<PlanSummary, PlanJsonError> {
-    const DOCUMENT: &str = "plan";
-    let plan: PlanDocument =
-        serde_json::from_str(json).map_err(|source| PlanJsonError::Malformed {
-            document: DOCUMENT,
+    let plan = serde_json::from_str(json).map_err(|source| PlanJsonError::Malformed {
+        document: PLAN_DOCUMENT,
+        source,
+    })?;
+    summarize_plan(plan)
+}
+
+/// Reads `terraform show -json PLANFILE` as it streams from `reader` (the pipe from Terraform): each resource
+/// change is reduced to its compact form as soon as it is read, and the document is never held whole.
+pub fn read_plan_json(reader: impl std::io::Read) -> Result<PlanSummary, PlanJsonError> {
+    let plan = serde_json::from_reader(std::io::BufReader::with_capacity(64 * 1024, reader))
+        .map_err(|source| PlanJsonError::Malformed {
+            document: PLAN_DOCUMENT,
             source,
         })?;
+    summarize_plan(plan)
+}
+
+fn summarize_plan(plan: PlanDocument) -> Result<PlanSummary, PlanJsonError> {
+    const DOCUMENT: &str = PLAN_DOCUMENT;
     let format_version = check_format_version(DOCUMENT, plan.format_version)?;
 
     let ReadChanges {
@@ -368,14 +388,27 @@ pub fn parse_plan_json(json: &str) -> Result<PlanSummary, PlanJsonError> {
     })
 }
 
-/// Parses `terraform show -json` of the state.
+/// Parses `terraform show -json` of the state from a text in memory.
 pub fn parse_state_json(json: &str) -> Result<StateSummary, PlanJsonError> {
-    const DOCUMENT: &str = "state";
-    let state: StateDocument =
-        serde_json::from_str(json).map_err(|source| PlanJsonError::Malformed {
-            document: DOCUMENT,
+    let state = serde_json::from_str(json).map_err(|source| PlanJsonError::Malformed {
+        document: STATE_DOCUMENT,
+        source,
+    })?;
+    summarize_state(state)
+}
+
+/// Reads `terraform show -json` of the state as it streams from `reader`, one resource at a time.
+pub fn read_state_json(reader: impl std::io::Read) -> Result<StateSummary, PlanJsonError> {
+    let state = serde_json::from_reader(std::io::BufReader::with_capacity(64 * 1024, reader))
+        .map_err(|source| PlanJsonError::Malformed {
+            document: STATE_DOCUMENT,
             source,
         })?;
+    summarize_state(state)
+}
+
+fn summarize_state(state: StateDocument) -> Result<StateSummary, PlanJsonError> {
+    const DOCUMENT: &str = STATE_DOCUMENT;
     let format_version = check_format_version(DOCUMENT, state.format_version)?;
     let mut sensitive_values = SensitiveValues::default();
     let (resource_addresses, outputs) = addresses_and_outputs(state.values, &mut sensitive_values);
@@ -436,17 +469,6 @@ fn count_action(counts: &mut ChangeCounts, action: ChangeAction) {
         }
         ChangeAction::NoOp | ChangeAction::Read | ChangeAction::Forget => {}
     }
-}
-
-/// Masks a `before`/`after` value; a JSON `null` (nothing before a create, nothing after a delete) stays absent.
-fn masked(
-    value: Option<Value>,
-    marker: Option<&Value>,
-    sensitive: &mut SensitiveValues,
-) -> Option<Value> {
-    value
-        .filter(|value| !value.is_null())
-        .map(|value| mask_sensitive_collecting(&value, marker, sensitive))
 }
 
 fn addresses_and_outputs(
