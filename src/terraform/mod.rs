@@ -15,6 +15,7 @@ pub mod guard;
 pub mod human;
 pub mod invocation;
 mod phases;
+pub mod pipe;
 pub mod plan;
 pub mod process;
 pub mod review;
