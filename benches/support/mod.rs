@@ -13,7 +13,7 @@ use agentlab::contracts::{
 use agentlab::redact::Redactor;
 use agentlab::render::RenderOptions;
 use agentlab::report::{OutboxSettings, Post, outbox};
-use agentlab::terraform::plan::{PlanJsonError, parse_plan_json};
+use agentlab::terraform::plan::{PlanJsonError, PlanSummary, parse_plan_json, read_plan_json};
 use agentlab::terraform::sensitive::redact_resource_changes;
 
 /// What one ingestion produced, for printing and for keeping the optimiser honest.
@@ -28,7 +28,16 @@ pub struct Ingested {
 /// This is the path of a plan run: `terraform::phases` parses the document and teaches the redactor the plan's
 /// sensitive values, `into_result` redacts every before/after, and the reporter renders and redacts the comment.
 pub fn ingest_plan(json: &str) -> Result<Ingested, PlanJsonError> {
-    let plan = parse_plan_json(json)?;
+    Ok(ingest_parsed_plan(parse_plan_json(json)?))
+}
+
+/// [`ingest_plan`] of a document read as it streams from `reader` (a pipe, a file), as the Terraform agent reads
+/// `show -json` from Terraform's stdout: the text is never held whole.
+pub fn ingest_plan_from_reader(reader: impl std::io::Read) -> Result<Ingested, PlanJsonError> {
+    Ok(ingest_parsed_plan(read_plan_json(reader)?))
+}
+
+fn ingest_parsed_plan(plan: PlanSummary) -> Ingested {
     let mut redactor = Redactor::new();
     for value in plan.sensitive_values.iter() {
         redactor.add_secret_json(value);
@@ -67,11 +76,11 @@ pub fn ingest_plan(json: &str) -> Result<Ingested, PlanJsonError> {
         Post::Recovery(recovery) => recovery.body,
         Post::Problem(problem) => problem.first_text().to_string(),
     };
-    Ok(Ingested {
+    Ingested {
         changes,
         counts,
         comment,
-    })
+    }
 }
 
 fn plan_record(terraform: TerraformResult) -> RunRecord {

@@ -240,3 +240,40 @@ fn step_summary_holds_every_project_in_full() {
     assert!(summary.contains("null_resource.bulk[199]"));
     assert!(summary.contains("#### Timeline"));
 }
+
+/// The length the ladder bounds a level by without rendering it is never more than the rendered text's, for plan
+/// comments and deploy timelines, so a level it skips could not have fit.
+#[test]
+fn the_length_bound_of_a_level_never_exceeds_its_rendered_length() {
+    let options = crate::render::RenderOptions::default();
+    let records = [
+        plan_with_many_resources(200, 400),
+        plan_with_many_resources(2000, 10),
+        plan_with_replacements(),
+        plan_without_changes(),
+        deploy_failed(),
+        deploy_recovered(),
+    ];
+    let mut bounded_above_zero = 0;
+    for record in &records {
+        for level in [
+            DetailLevel::Full,
+            DetailLevel::AddressesOnly,
+            DetailLevel::CountsOnly,
+        ] {
+            let rendered = match record.mode {
+                RunMode::Plan => super::render_pr_comment_at(record, "<!-- m -->", level, &options),
+                _ => super::render_deploy_timeline_at(record, level, &options),
+            };
+            let bound = super::listed_addresses_chars(record, level);
+            assert!(
+                bound <= rendered.chars().count(),
+                "{} at {level:?}: bound {bound}, rendered {}",
+                record.project,
+                rendered.chars().count()
+            );
+            bounded_above_zero += usize::from(bound > 0);
+        }
+    }
+    assert!(bounded_above_zero >= 6, "the bound says something");
+}
