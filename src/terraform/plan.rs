@@ -4,8 +4,12 @@
 //! the plan will leave, and the planned outputs. States carry the addresses and outputs after an apply. Formats
 //! 0.1 (Terraform 0.12–1.0.0) to 1.2 (1.5+ and OpenTofu) are read tolerantly; a major version 2 or later is
 //! refused with a clear error, since its meaning may have changed. `show -json` prints sensitive values in clear:
-//! everything this room returns has them replaced by a placeholder, using Terraform's own `*_sensitive` markers,
-//! and hands the masked values back separately ([`SensitiveValues`]) for the redactor.
+//! everything this room returns has them replaced by a placeholder or a marker, using Terraform's own
+//! `*_sensitive` markers, and hands the masked values back separately ([`SensitiveValues`]) for the redactor.
+//!
+//! The document is read as it streams ([`read_plan_json`] from Terraform's pipe): each resource change is reduced
+//! to its compact form (`compact`) and its fingerprint material as soon as it is read, and each planned resource
+//! to its address, so memory follows what is kept, not the size of the JSON.
 
 use std::collections::BTreeMap;
 
