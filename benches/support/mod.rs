@@ -14,6 +14,7 @@ use agentlab::redact::Redactor;
 use agentlab::render::RenderOptions;
 use agentlab::report::{OutboxSettings, Post, outbox};
 use agentlab::terraform::plan::{PlanJsonError, PlanSummary, parse_plan_json, read_plan_json};
+use agentlab::terraform::review::plan_identity;
 use agentlab::terraform::sensitive::redact_resource_changes;
 
 /// What one ingestion produced, for printing and for keeping the optimiser honest.
@@ -25,8 +26,9 @@ pub struct Ingested {
 
 /// `show -json` text → parsed plan → redacted result → run record → budgeted PR comment, redacted.
 ///
-/// This is the path of a plan run: `terraform::phases` parses the document and teaches the redactor the plan's
-/// sensitive values, `into_result` redacts every before/after, and the reporter renders and redacts the comment.
+/// This is the path of a plan run: `terraform::phases` parses the document, takes the plan's identity (unkeyed
+/// here) and teaches the redactor the plan's sensitive values, `into_result` redacts every attribute value, and
+/// the reporter renders and redacts the comment.
 pub fn ingest_plan(json: &str) -> Result<Ingested, PlanJsonError> {
     Ok(ingest_parsed_plan(parse_plan_json(json)?))
 }
@@ -37,7 +39,10 @@ pub fn ingest_plan_from_reader(reader: impl std::io::Read) -> Result<Ingested, P
     Ok(ingest_parsed_plan(read_plan_json(reader)?))
 }
 
-fn ingest_parsed_plan(plan: PlanSummary) -> Ingested {
+fn ingest_parsed_plan(mut plan: PlanSummary) -> Ingested {
+    let plan_identity = plan_identity(&plan.identity_material, None);
+    // The run keeps the identity, not the material it was made of.
+    plan.identity_material = Vec::new();
     let mut redactor = Redactor::new();
     for value in plan.sensitive_values.iter() {
         redactor.add_secret_json(value);
@@ -58,7 +63,7 @@ fn ingest_parsed_plan(plan: PlanSummary) -> Ingested {
         outputs: plan.planned_outputs,
         log_tail: Vec::new(),
         duration_ms: 0,
-        plan_identity: None,
+        plan_identity: Some(plan_identity),
         refusal: None,
     });
     // The text that would be posted first, through the one way out: the Outbox renders, fits and redacts it.

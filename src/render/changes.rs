@@ -107,7 +107,7 @@ pub fn attribute_diff(attributes: &[AttributeChange]) -> String {
     let mut out = String::new();
     for attribute in attributes {
         let value = match &attribute.value {
-            AttributeValue::Known(value) => value.as_str(),
+            AttributeValue::Known(value) => value,
             AttributeValue::Sensitive => "(sensitive)",
             AttributeValue::Unknown => continue,
         };

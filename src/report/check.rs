@@ -162,7 +162,7 @@ fn changed_attribute_names(change: &crate::contracts::ResourceChange) -> String 
         .iter()
         .filter(|attribute| attribute.value != AttributeValue::Unknown)
         .map(|attribute| {
-            let path = attribute.path.as_str();
+            let path: &str = &attribute.path;
             path.find(['.', '[']).map_or(path, |end| &path[..end])
         })
         .collect();

@@ -277,3 +277,23 @@ fn the_length_bound_of_a_level_never_exceeds_its_rendered_length() {
     }
     assert!(bounded_above_zero >= 6, "the bound says something");
 }
+
+/// The step summary of texts past its limit is cut from their head alone, exactly as from the whole joined text.
+#[test]
+fn an_oversized_step_summary_is_the_cut_of_the_whole_text() {
+    use crate::report::runner_texts::{STEP_SUMMARY_BUDGET_BYTES, step_summary};
+    let line = "+ triggers.name = \"guest-ü\"\n";
+    let parts = vec![
+        "## first\n".repeat(10),
+        line.repeat(STEP_SUMMARY_BUDGET_BYTES / line.len() / 2),
+        line.repeat(STEP_SUMMARY_BUDGET_BYTES / line.len()),
+        "## never read\n".to_string(),
+    ];
+    let whole: String = parts.iter().map(|part| format!("{part}\n")).collect();
+    let expected =
+        crate::render::cut_to_budget(&whole, STEP_SUMMARY_BUDGET_BYTES / 4, "the record");
+    assert_eq!(step_summary(&parts, "the record"), expected);
+    assert!(expected.contains("The full text is in the record."));
+    let small = vec!["a\n".to_string(), "b".to_string()];
+    assert_eq!(step_summary(&small, "the record"), "a\n\nb\n");
+}

@@ -41,11 +41,15 @@ impl Leaf {
         let value = if self.sensitive {
             AttributeValue::Sensitive
         } else {
-            AttributeValue::Known(self.text[self.path_bytes + 3..].to_string())
+            AttributeValue::Known(self.text[self.path_bytes + 3..].into())
         };
         let mut path = self.text;
         path.truncate(self.path_bytes);
-        AttributeChange { side, path, value }
+        AttributeChange {
+            side,
+            path: path.into_boxed_str(),
+            value,
+        }
     }
 }
 
@@ -87,10 +91,12 @@ pub fn attribute_changes(
         paths.sort();
         changes.extend(paths.into_iter().map(|path| AttributeChange {
             side: AttributeSide::After,
-            path,
+            path: path.into_boxed_str(),
             value: AttributeValue::Unknown,
         }));
     }
+    // Kept for the life of the plan: no spare capacity.
+    changes.shrink_to_fit();
     changes
 }
 

@@ -133,7 +133,7 @@ fn sensitive_values_are_markers_and_collected_for_the_redactor() {
         changes.last(),
         Some(&AttributeChange {
             side: AttributeSide::After,
-            path: "id".to_string(),
+            path: "id".into(),
             value: AttributeValue::Unknown,
         }),
         "unknown values are marked, after the diff"

@@ -273,6 +273,8 @@ impl<'de> Deserialize<'de> for ReadChanges {
                 while let Some(change) = changes.next_element::<ResourceChangeDocument>()? {
                     read.take(change);
                 }
+                // Kept for the life of the plan: no spare capacity.
+                read.kept.shrink_to_fit();
                 Ok(read)
             }
         }

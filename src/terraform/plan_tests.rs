@@ -155,7 +155,7 @@ fn replacements_keep_their_order_and_reason() {
     // A replacement asked for by hand changes no attribute but the id, which is only known after apply.
     let id = |side, value| crate::contracts::AttributeChange {
         side,
-        path: "id".to_string(),
+        path: "id".into(),
         value,
     };
     assert_eq!(
@@ -163,7 +163,7 @@ fn replacements_keep_their_order_and_reason() {
         [
             id(
                 crate::contracts::AttributeSide::Before,
-                crate::contracts::AttributeValue::Known("\"1282554839218219581\"".to_string())
+                crate::contracts::AttributeValue::Known("\"1282554839218219581\"".into())
             ),
             id(
                 crate::contracts::AttributeSide::After,
