@@ -4,7 +4,8 @@
 //! output); `invocation` is what both share (how each command is started: binary, environment, cancellation; and
 //! the plan's exit status), so the arrows run runner → phases → invocation. `process` spawns one Terraform process
 //! and forwards cancellation to it as SIGINT; `ui` reads the machine-readable UI stream of `plan -json`/`apply
-//! -json` line by line; `plan` reads the JSON of `show -json` (plans and states, with their outputs); `human` reads
+//! -json` line by line; `plan` reads the JSON of `show -json` (plans and states, with their outputs) as it streams
+//! from the pipe (`pipe`), each change reduced to its compact form (`compact`); `human` reads
 //! the error blocks Terraform prints for people; `guard` is the destroy guard a retry's plan must pass before
 //! `apply`; `sensitive` masks what Terraform marks as sensitive, so nothing built here carries a secret; `review`
 //! fingerprints a saved plan and holds the reviewed-plan gate; `version` reads which release a binary is. No other
