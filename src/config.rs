@@ -312,7 +312,9 @@ impl From<ValidateConfigKeys> for ValidateConfig {
         Self {
             resources: keys.resources,
             guests_output_required: keys.guests_output.is_some(),
-            guests_output: keys.guests_output.unwrap_or_else(|| DEFAULT_GUESTS_OUTPUT.to_string()),
+            guests_output: keys
+                .guests_output
+                .unwrap_or_else(|| DEFAULT_GUESTS_OUTPUT.to_string()),
             port: keys.port,
             settle_seconds: keys.settle_seconds,
         }

@@ -100,20 +100,54 @@ impl ChangeAction {
     }
 }
 
-/// One entry of the plan's `resource_changes`. `before`/`after` have sensitive values already replaced by a
-/// placeholder: the plan JSON carries them in clear, this struct never does.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+/// One entry of the plan's `resource_changes`, in compact form: the address, the action, and only the attribute
+/// paths whose value differs (`terraform::compact` builds it while `show -json` streams by). Sensitive values are
+/// never in it: they are [`AttributeValue::Sensitive`] markers. A record written before the compact form carries
+/// whole `before`/`after` values instead; they are ignored when it is read, so it still reads (without its
+/// attribute diffs), which is why this struct alone among the contracts accepts fields it does not know.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ResourceChange {
     pub address: String,
     pub action: ChangeAction,
     /// Terraform's `action_reason`, when it gave one (`replace_because_tainted`, ...).
     #[serde(default)]
     pub reason: Option<String>,
-    #[serde(default)]
-    pub before: Option<serde_json::Value>,
-    #[serde(default)]
-    pub after: Option<serde_json::Value>,
+    /// The attribute values that differ between before and after, in the order a diff shows them: every known
+    /// attribute of a create, removed and added values of an update, nothing for a delete; then the attributes
+    /// only known after apply.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<AttributeChange>,
+}
+
+/// One attribute path of a [`ResourceChange`] with the value it had (`before`) or will have (`after`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttributeChange {
+    pub side: AttributeSide,
+    /// `triggers.name`, `disk[0].size`: object keys joined with dots, list items by index. (`Box<str>`, not
+    /// `String`: a plan holds tens of thousands of these, and a box is a third smaller.)
+    pub path: Box<str>,
+    pub value: AttributeValue,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AttributeSide {
+    /// The value goes away (`-` in a diff).
+    Before,
+    /// The value comes (`+` in a diff).
+    After,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AttributeValue {
+    /// The value as one line of JSON (`"web-0"`, `2`, `true`).
+    Known(Box<str>),
+    /// Terraform marks it sensitive, or it holds a secret agentlab knows: the value is not kept.
+    Sensitive,
+    /// Only known after apply.
+    Unknown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -13,7 +13,8 @@ use agentlab::contracts::{
 use agentlab::redact::Redactor;
 use agentlab::render::RenderOptions;
 use agentlab::report::{OutboxSettings, Post, outbox};
-use agentlab::terraform::plan::{PlanJsonError, parse_plan_json};
+use agentlab::terraform::plan::{PlanJsonError, PlanSummary, parse_plan_json, read_plan_json};
+use agentlab::terraform::review::plan_identity;
 use agentlab::terraform::sensitive::redact_resource_changes;
 
 /// What one ingestion produced, for printing and for keeping the optimiser honest.
@@ -25,10 +26,23 @@ pub struct Ingested {
 
 /// `show -json` text → parsed plan → redacted result → run record → budgeted PR comment, redacted.
 ///
-/// This is the path of a plan run: `terraform::phases` parses the document and teaches the redactor the plan's
-/// sensitive values, `into_result` redacts every before/after, and the reporter renders and redacts the comment.
+/// This is the path of a plan run: `terraform::phases` parses the document, takes the plan's identity (unkeyed
+/// here) and teaches the redactor the plan's sensitive values, `into_result` redacts every attribute value, and
+/// the reporter renders and redacts the comment.
 pub fn ingest_plan(json: &str) -> Result<Ingested, PlanJsonError> {
-    let plan = parse_plan_json(json)?;
+    Ok(ingest_parsed_plan(parse_plan_json(json)?))
+}
+
+/// [`ingest_plan`] of a document read as it streams from `reader` (a pipe, a file), as the Terraform agent reads
+/// `show -json` from Terraform's stdout: the text is never held whole.
+pub fn ingest_plan_from_reader(reader: impl std::io::Read) -> Result<Ingested, PlanJsonError> {
+    Ok(ingest_parsed_plan(read_plan_json(reader)?))
+}
+
+fn ingest_parsed_plan(mut plan: PlanSummary) -> Ingested {
+    let plan_identity = plan_identity(&plan.identity_material, None);
+    // The run keeps the identity, not the material it was made of.
+    plan.identity_material = Vec::new();
     let mut redactor = Redactor::new();
     for value in plan.sensitive_values.iter() {
         redactor.add_secret_json(value);
@@ -49,7 +63,7 @@ pub fn ingest_plan(json: &str) -> Result<Ingested, PlanJsonError> {
         outputs: plan.planned_outputs,
         log_tail: Vec::new(),
         duration_ms: 0,
-        plan_identity: None,
+        plan_identity: Some(plan_identity),
         refusal: None,
         unknown_outputs: Vec::new(),
         facts_source: None,
@@ -69,11 +83,11 @@ pub fn ingest_plan(json: &str) -> Result<Ingested, PlanJsonError> {
         Post::Recovery(recovery) => recovery.body,
         Post::Problem(problem) => problem.first_text().to_string(),
     };
-    Ok(Ingested {
+    Ingested {
         changes,
         counts,
         comment,
-    })
+    }
 }
 
 fn plan_record(terraform: TerraformResult) -> RunRecord {

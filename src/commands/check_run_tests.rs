@@ -169,15 +169,16 @@ async fn drift_names_its_resources_and_is_never_diagnosed() {
         address: "proxmox_virtual_environment_container.web[0]".into(),
         action: ChangeAction::Update,
         reason: None,
-        before: Some(json!({"memory": 1024})),
-        after: Some(json!({"memory": 512})),
+        attributes: crate::terraform::compact::attribute_changes_of(
+            Some(json!({"memory": 1024})).as_ref(),
+            Some(json!({"memory": 512})).as_ref(),
+        ),
     };
     let read = ResourceChange {
         address: "data.proxmox_virtual_environment_nodes.all".into(),
         action: ChangeAction::Read,
         reason: None,
-        before: None,
-        after: None,
+        attributes: crate::terraform::compact::attribute_changes_of(None, None),
     };
     let (record, diagnoses, _) = run(
         Ok(planned(vec![change, read])),

@@ -28,8 +28,10 @@ pub(crate) fn sample_terraform_result() -> TerraformResult {
             address: "null_resource.guest[\"901\"]".into(),
             action: ChangeAction::DeleteCreate,
             reason: Some("replace_because_tainted".into()),
-            before: Some(json!({"id": "1"})),
-            after: None,
+            attributes: crate::terraform::compact::attribute_changes_of(
+                Some(json!({"id": "1"})).as_ref(),
+                None,
+            ),
         }],
         resource_addresses: vec!["null_resource.guest[\"901\"]".into()],
         diagnostics: vec![Diagnostic {

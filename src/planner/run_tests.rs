@@ -94,8 +94,7 @@ pub(super) fn lock_failure() -> TerraformResult {
         address: address.into(),
         action: crate::contracts::ChangeAction::Create,
         reason: None,
-        before: None,
-        after: None,
+        attributes: crate::terraform::compact::attribute_changes_of(None, None),
     };
     TerraformResult {
         ok: false,

@@ -64,8 +64,7 @@ pub fn planned_changes(changes: &[(&str, ChangeAction)]) -> Vec<ResourceChange> 
             address: address.to_string(),
             action: *action,
             reason: None,
-            before: None,
-            after: None,
+            attributes: crate::terraform::compact::attribute_changes_of(None, None),
         })
         .collect()
 }

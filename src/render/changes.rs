@@ -1,16 +1,15 @@
 //! The plan part of a comment: change counts, the banner of resources that will be destroyed, and the changed
 //! resources with attribute-level before/after.
 //!
-//! Attribute diffs flatten both sides of a resource to `path = value` lines and diff those lines with `similar`,
-//! so a reviewer sees only what changes. Sensitive values reach this room already replaced by the redaction
-//! placeholder (the Terraform room does that with the plan's `*_sensitive` markers); they are shown as
-//! `(sensitive)` so nobody mistakes the placeholder for a value.
+//! Attribute diffs arrive as the change's compact form (`terraform::compact` flattened both sides to `path =
+//! value` lines and kept only the lines that differ), so a reviewer sees only what changes. Sensitive values
+//! arrive as markers (the Terraform room applies the plan's `*_sensitive` markers and the redactor); they are shown
+//! as `(sensitive)`.
 
-use serde_json::Value;
-use similar::{ChangeTag, TextDiff};
-
-use crate::contracts::{ChangeAction, ChangeCounts, ResourceChange, TerraformResult};
-use crate::redact::PLACEHOLDER;
+use crate::contracts::{
+    AttributeChange, AttributeSide, AttributeValue, ChangeAction, ChangeCounts, ResourceChange,
+    TerraformResult,
+};
 use crate::render::{DetailLevel, code_block, inline_code};
 
 /// "**Plan:** 2 to add, 1 to change, 1 to destroy (1 of them a replacement)."
@@ -106,7 +105,7 @@ fn resource_detail(change: &ResourceChange) -> String {
         text.push_str(&format!(" ({})", reason.replace('_', " ")));
     }
     text.push_str("\n\n");
-    let diff = attribute_diff(change.before.as_ref(), change.after.as_ref());
+    let diff = attribute_diff(&change.attributes);
     if !diff.is_empty() {
         text.push_str(&code_block("diff", &diff));
         text.push('\n');
@@ -114,119 +113,26 @@ fn resource_detail(change: &ResourceChange) -> String {
     text
 }
 
-/// `-`/`+` lines for the attributes that differ between `before` and `after`. Creates show every known attribute
-/// of `after`; deletes show nothing (the address says it all). An attribute `after` leaves out is known only after
-/// apply (a replaced resource's `id`): it only disappears from the known values, so it is not shown as a change.
-pub fn attribute_diff(before: Option<&Value>, after: Option<&Value>) -> String {
-    let before_lines = flatten_known_after(before, after);
-    let after_lines = flatten_to_lines(after);
-    if after_lines.is_empty() {
-        return String::new();
-    }
-    let before_text: String = before_lines
-        .iter()
-        .map(|line| format!("{line}\n"))
-        .collect();
-    let after_text: String = after_lines.iter().map(|line| format!("{line}\n")).collect();
-    let diff = TextDiff::from_lines(&before_text, &after_text);
+/// `-`/`+` lines for the attributes that differ (the change's compact form, `terraform::compact`): creates show
+/// every known attribute, deletes nothing; values only known after apply are not shown.
+pub fn attribute_diff(attributes: &[AttributeChange]) -> String {
     let mut out = String::new();
-    for change in diff.iter_all_changes() {
-        let sign = match change.tag() {
-            ChangeTag::Delete => "-",
-            ChangeTag::Insert => "+",
-            ChangeTag::Equal => continue,
+    for attribute in attributes {
+        let value = match &attribute.value {
+            AttributeValue::Known(value) => value,
+            AttributeValue::Sensitive => "(sensitive)",
+            AttributeValue::Unknown => continue,
         };
-        out.push_str(sign);
-        out.push(' ');
-        out.push_str(change.value().trim_end_matches('\n'));
+        out.push_str(match attribute.side {
+            AttributeSide::Before => "- ",
+            AttributeSide::After => "+ ",
+        });
+        out.push_str(&attribute.path);
+        out.push_str(" = ");
+        out.push_str(value);
         out.push('\n');
     }
     out
-}
-
-/// `path = value` lines, sorted by path, nulls left out (Terraform's "not set").
-fn flatten_to_lines(value: Option<&Value>) -> Vec<String> {
-    let mut lines = Vec::new();
-    if let Some(value) = value {
-        flatten_into(String::new(), value, &mut lines);
-    }
-    lines.sort();
-    lines
-}
-
-/// `before`'s lines without the attributes `after` does not know yet: an object key `after` leaves out is computed
-/// at apply (Terraform lists it in `after_unknown`); an array that got shorter is a real removal and stays.
-fn flatten_known_after(before: Option<&Value>, after: Option<&Value>) -> Vec<String> {
-    let mut lines = Vec::new();
-    if let Some(before) = before {
-        flatten_known_into(String::new(), before, after, &mut lines);
-    }
-    lines.sort();
-    lines
-}
-
-fn flatten_known_into(
-    path: String,
-    before: &Value,
-    after: Option<&Value>,
-    lines: &mut Vec<String>,
-) {
-    match (before, after) {
-        (Value::Object(map), Some(Value::Object(after_map))) => {
-            for (key, item) in map {
-                let Some(after_item) = after_map.get(key) else {
-                    continue;
-                };
-                let child = if path.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{path}.{key}")
-                };
-                flatten_known_into(child, item, Some(after_item), lines);
-            }
-        }
-        (Value::Array(items), Some(Value::Array(after_items))) => {
-            for (index, item) in items.iter().enumerate() {
-                flatten_known_into(
-                    format!("{path}[{index}]"),
-                    item,
-                    after_items.get(index),
-                    lines,
-                );
-            }
-        }
-        (value, _) => flatten_into(path, value, lines),
-    }
-}
-
-fn flatten_into(path: String, value: &Value, lines: &mut Vec<String>) {
-    match value {
-        Value::Null => {}
-        Value::Object(map) => {
-            for (key, item) in map {
-                let child = if path.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{path}.{key}")
-                };
-                flatten_into(child, item, lines);
-            }
-        }
-        Value::Array(items) => {
-            for (index, item) in items.iter().enumerate() {
-                flatten_into(format!("{path}[{index}]"), item, lines);
-            }
-        }
-        Value::String(text) if text.contains(PLACEHOLDER) => {
-            lines.push(format!("{path} = (sensitive)"));
-        }
-        leaf => lines.push(format!("{path} = {}", one_line(leaf))),
-    }
-}
-
-fn one_line(value: &Value) -> String {
-    // JSON string escaping keeps multi-line values (scripts, keys) on one diff line.
-    value.to_string()
 }
 
 pub fn action_label(action: ChangeAction) -> &'static str {
@@ -256,10 +162,12 @@ fn action_symbol(action: ChangeAction) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::terraform::compact::attribute_changes_of;
+    use serde_json::{Value, json};
 
     fn check(before: Value, after: Value, expected: &str) {
-        assert_eq!(attribute_diff(Some(&before), Some(&after)), expected);
+        let attributes = attribute_changes_of(Some(&before), Some(&after));
+        assert_eq!(attribute_diff(&attributes), expected);
     }
 
     #[test]
@@ -332,6 +240,9 @@ mod tests {
     #[test]
     fn nulls_are_unset_and_deletes_show_nothing() {
         check(json!({"a": null}), json!({"a": 1}), "+ a = 1\n");
-        assert_eq!(attribute_diff(Some(&json!({"a": 1})), None), "");
+        assert_eq!(
+            attribute_diff(&attribute_changes_of(Some(&json!({"a": 1})), None)),
+            ""
+        );
     }
 }

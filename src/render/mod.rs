@@ -155,13 +155,18 @@ pub fn cut_to_budget(text: &str, budget: usize, full_text_location: &str) -> Str
     );
     let room = budget.saturating_sub(note.chars().count() + 16);
     let mut kept = String::new();
+    // Counted as lines are added: counting `kept` again for every line was quadratic in the budget (a second
+    // and more at a step summary's quarter of a million characters).
+    let mut kept_chars = 0;
     let mut open_fence: Option<&str> = None;
     for line in text.lines() {
-        if kept.chars().count() + line.chars().count() + 1 > room {
+        let line_chars = line.chars().count();
+        if kept_chars + line_chars + 1 > room {
             break;
         }
         kept.push_str(line);
         kept.push('\n');
+        kept_chars += line_chars + 1;
         let backticks = line.len() - line.trim_start_matches('`').len();
         if backticks >= 3 {
             match open_fence {

@@ -135,7 +135,7 @@ pub fn problem_digest(kind: ProblemKind, record: &RunRecord) -> String {
                         "{} {:?} {}",
                         change.address,
                         change.action,
-                        changed_attribute_names(change.before.as_ref(), change.after.as_ref())
+                        changed_attribute_names(change)
                     ));
                 }
             }
@@ -155,21 +155,26 @@ pub fn problem_digest(kind: ProblemKind, record: &RunRecord) -> String {
     stable_hash(&parts.into_iter().collect::<Vec<_>>().join("\n"))
 }
 
-fn changed_attribute_names(
-    before: Option<&serde_json::Value>,
-    after: Option<&serde_json::Value>,
-) -> String {
-    let (Some(serde_json::Value::Object(before)), Some(serde_json::Value::Object(after))) =
-        (before, after)
-    else {
+/// The top-level attributes whose value changes, from the change's compact form; none for a create or a delete
+/// (only a change with values on both sides names attributes).
+fn changed_attribute_names(change: &crate::contracts::ResourceChange) -> String {
+    use crate::contracts::{AttributeValue, ChangeAction};
+    if !matches!(
+        change.action,
+        ChangeAction::Update | ChangeAction::DeleteCreate | ChangeAction::CreateDelete
+    ) {
         return String::new();
-    };
-    let names: BTreeSet<&String> = before
-        .keys()
-        .chain(after.keys())
-        .filter(|name| before.get(*name) != after.get(*name))
+    }
+    let names: BTreeSet<&str> = change
+        .attributes
+        .iter()
+        .filter(|attribute| attribute.value != AttributeValue::Unknown)
+        .map(|attribute| {
+            let path: &str = &attribute.path;
+            path.find(['.', '[']).map_or(path, |end| &path[..end])
+        })
         .collect();
-    names.into_iter().cloned().collect::<Vec<_>>().join(",")
+    names.into_iter().collect::<Vec<_>>().join(",")
 }
 
 /// The posts one check record produces, given agentlab's open drift and health issues.

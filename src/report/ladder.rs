@@ -2,7 +2,8 @@
 //! 65,536 characters and counts them in ways its documentation does not pin down, so a text is offered as a list
 //! of bodies, most detailed first: every [`DetailLevel`] that fits the budget, then a short stub that only points
 //! at the full text. The first body is what a preview shows and what is posted first; the posting code moves to
-//! the next only when GitHub answers 422 anyway.
+//! the next only when GitHub answers 422 anyway. The full text is rendered once (the step summary reuses it), and
+//! a smaller level whose length, bounded from below without rendering it, is over the budget is never rendered.
 
 use crate::render::{DetailLevel, cut_to_budget};
 
@@ -21,25 +22,43 @@ pub fn bodies(
     budget_chars: usize,
     full_text_location: &str,
 ) -> Vec<String> {
+    bodies_within(full, render, |_| 0, budget_chars, full_text_location)
+}
+
+/// [`bodies`], where `at_least_chars` says how long a level's text is at least, measured on the sections that
+/// make it long (e.g. every changed resource's address, which both the full and the addresses-only comment list)
+/// without rendering it: a level that cannot fit the budget is never rendered. The smallest level is always
+/// rendered (it is the cut body's and the stub's text), so the bodies are exactly those of [`bodies`].
+pub fn bodies_within(
+    full: &str,
+    render: impl Fn(DetailLevel) -> String,
+    at_least_chars: impl Fn(DetailLevel) -> usize,
+    budget_chars: usize,
+    full_text_location: &str,
+) -> Vec<String> {
     let mut bodies = Vec::new();
-    let mut smallest = full.to_string();
+    if fits(full, budget_chars) {
+        bodies.push(full.to_string());
+    }
+    let mut smallest = None;
     let mut level = DetailLevel::Full;
-    loop {
-        if fits(&smallest, budget_chars) {
-            bodies.push(smallest.clone());
+    while let Some(next) = level.smaller() {
+        level = next;
+        let is_smallest = level.smaller().is_none();
+        if !is_smallest && at_least_chars(level) > budget_chars {
+            continue;
         }
-        match level.smaller() {
-            Some(next) => {
-                level = next;
-                smallest = render(level);
-            }
-            None => break,
+        let text = render(level);
+        if fits(&text, budget_chars) {
+            bodies.push(text.clone());
         }
+        smallest = Some(text);
     }
+    let smallest = smallest.as_deref().unwrap_or(full);
     if bodies.is_empty() {
-        bodies.push(cut_to_budget(&smallest, budget_chars, full_text_location));
+        bodies.push(cut_to_budget(smallest, budget_chars, full_text_location));
     }
-    let stub = cut_to_budget(&smallest, STUB_BUDGET_CHARS, full_text_location);
+    let stub = cut_to_budget(smallest, STUB_BUDGET_CHARS, full_text_location);
     if bodies.last() != Some(&stub) {
         bodies.push(stub);
     }
@@ -82,6 +101,31 @@ mod tests {
         check(5_000, &["full", "addresses", "counts\n"]);
         check(1_500, &["addresses", "counts\n"]);
         check(100, &["counts\n"]);
+    }
+
+    #[test]
+    fn a_level_that_cannot_fit_is_never_rendered_and_the_bodies_stay_the_same() {
+        let rendered = std::cell::RefCell::new(Vec::new());
+        let counting = |level: DetailLevel| {
+            rendered.borrow_mut().push(level);
+            render(level)
+        };
+        let full = render(DetailLevel::Full);
+        let at_least = |level: DetailLevel| match level {
+            DetailLevel::AddressesOnly => 900,
+            _ => 0,
+        };
+        for budget in [5_000, 1_500, 100] {
+            rendered.borrow_mut().clear();
+            let measured = bodies_within(&full, counting, at_least, budget, "the step summary");
+            assert_eq!(measured, bodies(&full, render, budget, "the step summary"));
+            let expected: &[DetailLevel] = if budget < 900 {
+                &[DetailLevel::CountsOnly]
+            } else {
+                &[DetailLevel::AddressesOnly, DetailLevel::CountsOnly]
+            };
+            assert_eq!(rendered.borrow().as_slice(), expected, "budget {budget}");
+        }
     }
 
     #[test]

@@ -369,9 +369,10 @@ fn comment_post(
         CommentKind::DeployTimeline => render_deploy_timeline_at(record, level, options),
     };
     let full = render(DetailLevel::Full);
-    let bodies = ladder::bodies(
+    let bodies = ladder::bodies_within(
         &full,
         render,
+        |level| listed_addresses_chars(record, level),
         settings.budget_chars,
         &settings.full_text_location,
     );
@@ -384,4 +385,25 @@ fn comment_post(
         bodies,
     };
     (post, full)
+}
+
+/// How many characters a record's comment at `level` has at least, without rendering it: above counts only, the
+/// changed resources are listed by address (`render::changes::changed_resources_section`), whichever attempt's
+/// plan the comment shows, so the shortest such list is a lower bound. At 10,000 resources that list alone is
+/// over the budget, and the addresses-only comment is never rendered.
+fn listed_addresses_chars(record: &RunRecord, level: DetailLevel) -> usize {
+    if level == DetailLevel::CountsOnly {
+        return 0;
+    }
+    record
+        .attempts
+        .iter()
+        .map(|attempt| {
+            crate::render::changes::changed_resources(&attempt.terraform)
+                .iter()
+                .map(|change| change.address.chars().count())
+                .sum::<usize>()
+        })
+        .min()
+        .unwrap_or(0)
 }

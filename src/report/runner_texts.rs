@@ -14,10 +14,26 @@ pub const STEP_SUMMARY_BUDGET_BYTES: usize = 1024 * 1024 - 1024;
 
 /// The full-detail texts one after another, cut at a line boundary when they pass the summary's limit.
 pub fn step_summary(full_texts: &[String], full_text_location: &str) -> String {
-    let mut text = String::new();
+    let total: usize = full_texts.iter().map(|part| part.len() + 1).sum();
+    let mut text = String::with_capacity(total.min(STEP_SUMMARY_BUDGET_BYTES + 1));
     for part in full_texts {
-        text.push_str(part);
-        text.push('\n');
+        // Past the limit only the head is kept: the texts are joined up to the end of the line that passes it,
+        // which is all the cut below reads (a plan of thousands of resources is not copied whole to be cut).
+        let room = (STEP_SUMMARY_BUDGET_BYTES + 1).saturating_sub(text.len());
+        if part.len() < room {
+            text.push_str(part);
+            text.push('\n');
+            continue;
+        }
+        let end = part.as_bytes()[room..]
+            .iter()
+            .position(|byte| *byte == b'\n')
+            .map_or(part.len(), |newline| room + newline + 1);
+        text.push_str(&part[..end]);
+        if end == part.len() {
+            text.push('\n');
+        }
+        break;
     }
     if text.len() <= STEP_SUMMARY_BUDGET_BYTES {
         return text;

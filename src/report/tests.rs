@@ -293,3 +293,60 @@ fn paths_under_the_repository_are_relative_and_an_issue_preview_has_its_title() 
     );
     assert!(issue.file_text().ends_with(issue.text));
 }
+
+/// The length the ladder bounds a level by without rendering it is never more than the rendered text's, for plan
+/// comments and deploy timelines, so a level it skips could not have fit.
+#[test]
+fn the_length_bound_of_a_level_never_exceeds_its_rendered_length() {
+    let options = crate::render::RenderOptions::default();
+    let records = [
+        plan_with_many_resources(200, 400),
+        plan_with_many_resources(2000, 10),
+        plan_with_replacements(),
+        plan_without_changes(),
+        deploy_failed(),
+        deploy_recovered(),
+    ];
+    let mut bounded_above_zero = 0;
+    for record in &records {
+        for level in [
+            DetailLevel::Full,
+            DetailLevel::AddressesOnly,
+            DetailLevel::CountsOnly,
+        ] {
+            let rendered = match record.mode {
+                RunMode::Plan => super::render_pr_comment_at(record, "<!-- m -->", level, &options),
+                _ => super::render_deploy_timeline_at(record, level, &options),
+            };
+            let bound = super::listed_addresses_chars(record, level);
+            assert!(
+                bound <= rendered.chars().count(),
+                "{} at {level:?}: bound {bound}, rendered {}",
+                record.project,
+                rendered.chars().count()
+            );
+            bounded_above_zero += usize::from(bound > 0);
+        }
+    }
+    assert!(bounded_above_zero >= 6, "the bound says something");
+}
+
+/// The step summary of texts past its limit is cut from their head alone, exactly as from the whole joined text.
+#[test]
+fn an_oversized_step_summary_is_the_cut_of_the_whole_text() {
+    use crate::report::runner_texts::{STEP_SUMMARY_BUDGET_BYTES, step_summary};
+    let line = "+ triggers.name = \"guest-ü\"\n";
+    let parts = vec![
+        "## first\n".repeat(10),
+        line.repeat(STEP_SUMMARY_BUDGET_BYTES / line.len() / 2),
+        line.repeat(STEP_SUMMARY_BUDGET_BYTES / line.len()),
+        "## never read\n".to_string(),
+    ];
+    let whole: String = parts.iter().map(|part| format!("{part}\n")).collect();
+    let expected =
+        crate::render::cut_to_budget(&whole, STEP_SUMMARY_BUDGET_BYTES / 4, "the record");
+    assert_eq!(step_summary(&parts, "the record"), expected);
+    assert!(expected.contains("The full text is in the record."));
+    let small = vec!["a\n".to_string(), "b".to_string()];
+    assert_eq!(step_summary(&small, "the record"), "a\n\nb\n");
+}

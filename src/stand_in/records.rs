@@ -74,45 +74,40 @@ fn fleet_changes() -> Vec<ResourceChange> {
             address: "proxmox_virtual_environment_container.container[0]".to_string(),
             action: ChangeAction::Create,
             reason: None,
-            before: None,
-            after: Some(json!({"node_name": "pmx-01", "vm_id": 101, "started": true,
-                "initialization": {"hostname": "web-0", "user_account": {"password": "[REDACTED]"}}})),
+            attributes: crate::terraform::compact::attribute_changes_of(None, Some(json!({"node_name": "pmx-01", "vm_id": 101, "started": true,
+                "initialization": {"hostname": "web-0", "user_account": {"password": "[REDACTED]"}}})).as_ref()),
         },
         ResourceChange {
             address: "proxmox_virtual_environment_container.container[1]".to_string(),
             action: ChangeAction::Update,
             reason: None,
-            before: Some(
+            attributes: crate::terraform::compact::attribute_changes_of(Some(
                 json!({"node_name": "pmx-01", "vm_id": 102, "cpu": {"cores": 1}, "tags": ["web"]}),
-            ),
-            after: Some(
+            ).as_ref(), Some(
                 json!({"node_name": "pmx-01", "vm_id": 102, "cpu": {"cores": 2}, "tags": ["web", "prod"]}),
-            ),
+            ).as_ref()),
         },
         ResourceChange {
             address: "proxmox_virtual_environment_container.container[2]".to_string(),
             action: ChangeAction::DeleteCreate,
             reason: Some("replace_because_cannot_update".to_string()),
-            before: Some(
+            attributes: crate::terraform::compact::attribute_changes_of(Some(
                 json!({"node_name": "pmx-01", "vm_id": 103, "operating_system": {"template_file_id": "local:vztmpl/debian-12.tar.zst"}}),
-            ),
-            after: Some(
+            ).as_ref(), Some(
                 json!({"node_name": "pmx-01", "vm_id": 103, "operating_system": {"template_file_id": "local:vztmpl/debian-13.tar.zst"}}),
-            ),
+            ).as_ref()),
         },
         ResourceChange {
             address: "null_resource.old_marker".to_string(),
             action: ChangeAction::Delete,
             reason: None,
-            before: Some(json!({"id": "123"})),
-            after: None,
+            attributes: crate::terraform::compact::attribute_changes_of(Some(json!({"id": "123"})).as_ref(), None),
         },
         ResourceChange {
             address: "data.proxmox_virtual_environment_nodes.all".to_string(),
             action: ChangeAction::Read,
             reason: None,
-            before: None,
-            after: None,
+            attributes: crate::terraform::compact::attribute_changes_of(None, None),
         },
     ]
 }
@@ -386,8 +381,10 @@ pub fn plan_with_many_resources(count: usize, attribute_bytes: usize) -> RunReco
                 ChangeAction::Create
             },
             reason: None,
-            before: None,
-            after: Some(json!({"triggers": {"payload": "x".repeat(attribute_bytes)}})),
+            attributes: crate::terraform::compact::attribute_changes_of(
+                None,
+                Some(json!({"triggers": {"payload": "x".repeat(attribute_bytes)}})).as_ref(),
+            ),
         })
         .collect();
     record.attempts[0].terraform = terraform_ok(TerraformPhase::Plan, changes);

@@ -65,8 +65,7 @@ fn a_partial_apply_needs_the_state() {
             address: format!("null_resource.container[{index}]"),
             action: ChangeAction::Create,
             reason: None,
-            before: None,
-            after: None,
+            attributes: Vec::new(),
         })
         .collect();
     let addresses: Vec<String> = changes.iter().map(|c| c.address.clone()).collect();

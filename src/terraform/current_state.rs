@@ -11,7 +11,7 @@ use super::{ProcessEnd, RequestRun};
 use crate::contracts::{FactsSource, TerraformPhase};
 use crate::planner::agents::AgentError;
 use crate::terraform::applied_facts::{ApplyStreamFacts, PlannedFacts, facts_after_apply};
-use crate::terraform::plan::parse_state_json;
+use crate::terraform::plan::read_state_json;
 
 /// Why the facts came from the state: recorded in the result.
 const READ_BY_VALIDATE: &str = "`agentlab validate --mode live` reads the deployed state";
@@ -51,10 +51,13 @@ impl RequestRun<'_> {
             "-json".to_owned(),
             "-no-color".to_owned(),
         ];
-        let Some(state) = self.document_command(&show).await? else {
+        let Some(state) = self
+            .document_command(&show, |pipe| read_state_json(pipe))
+            .await?
+        else {
             return Ok(());
         };
-        match parse_state_json(&state) {
+        match state {
             Ok(state) => {
                 self.learn_secrets(&state.sensitive_values);
                 self.result.resource_addresses = state.resource_addresses;
@@ -82,10 +85,18 @@ impl RequestRun<'_> {
             return Ok(());
         }
         self.result.phase = TerraformPhase::Apply;
-        let (end, output) = self.command(&show, false).await?;
-        let document = if end.exit_code == Some(0) && !end.cancelled {
+        let (end, stderr, document) = self
+            .run_document(&show, |pipe| read_state_json(pipe))
+            .await?;
+        let state = if end.exit_code == Some(0) && !end.cancelled {
             self.finish(&end, true);
-            output.stdout_document
+            match document {
+                Some(state) => state,
+                None => {
+                    self.document_error("`terraform show -json` printed no document".to_owned());
+                    return Ok(());
+                }
+            }
         } else if initialised && !end.cancelled {
             // An initialised folder can still need `init` (a provider or the backend changed): run it, then `show`
             // once more; a second failure is the answer.
@@ -97,19 +108,22 @@ impl RequestRun<'_> {
                 return Ok(());
             }
             self.result.phase = TerraformPhase::Apply;
-            let Some(document) = self.document_command(&show).await? else {
+            let Some(state) = self
+                .document_command(&show, |pipe| read_state_json(pipe))
+                .await?
+            else {
                 return Ok(());
             };
             self.result.exit_code = Some(0);
             self.result.ok = true;
-            document
+            state
         } else {
-            let diagnostics = super::diagnostics_from_human_output(&output.stderr, !end.cancelled);
+            let diagnostics = super::diagnostics_from_human_output(&stderr, !end.cancelled);
             self.add_diagnostics(diagnostics);
             self.finish(&end, false);
             return Ok(());
         };
-        match parse_state_json(&document) {
+        match state {
             Ok(state) => {
                 self.learn_secrets(&state.sensitive_values);
                 self.result.resource_addresses = state.resource_addresses;

@@ -12,7 +12,8 @@ use std::path::Path;
 use super::applied_facts::ApplyStreamFacts;
 use super::human::{LogTail, diagnostics_from_human_output};
 use super::invocation::{Invocation, PlanExit};
-use super::plan::parse_plan_json;
+use super::pipe::run_reading_document;
+use super::plan::read_plan_json;
 use super::process::{LineLength, MAX_STREAM_LINE_BYTES, OutputStream, ProcessEnd, run_streaming};
 use super::review::{plan_identity, review_refusal};
 use super::sensitive::SensitiveValues;
@@ -50,7 +51,6 @@ pub(super) struct RequestRun<'a> {
 /// What one command printed that the result needs.
 #[derive(Default)]
 struct CommandOutput {
-    stdout_document: String,
     stderr: String,
     diagnostics: Vec<Diagnostic>,
     unreadable_lines: Vec<String>,
@@ -338,10 +338,13 @@ impl<'a> RequestRun<'a> {
             "-no-color".to_owned(),
             plan_file.display().to_string(),
         ];
-        let Some(document) = self.document_command(&args).await? else {
+        let Some(plan) = self
+            .document_command(&args, |pipe| read_plan_json(pipe))
+            .await?
+        else {
             return Ok(false);
         };
-        match parse_plan_json(&document) {
+        match plan {
             Ok(plan) => {
                 self.result.plan_identity = Some(plan_identity(
                     &plan.identity_material,
@@ -370,16 +373,49 @@ impl<'a> RequestRun<'a> {
         }
     }
 
-    /// Runs a command that prints one JSON document. `None` when it failed (the result says why).
-    async fn document_command(&mut self, args: &[String]) -> Result<Option<String>, AgentError> {
-        let (end, output) = self.command(args, false).await?;
+    /// Runs a command that prints one JSON document, which `read` reads as it streams from the pipe (it is never
+    /// held whole). `None` when the command failed (the result says why).
+    async fn document_command<T: Send + 'static>(
+        &mut self,
+        args: &[String],
+        read: fn(&mut dyn std::io::Read) -> T,
+    ) -> Result<Option<T>, AgentError> {
+        let (end, stderr, document) = self.run_document(args, read).await?;
         if end.cancelled || end.exit_code != Some(0) {
-            let diagnostics = diagnostics_from_human_output(&output.stderr, !end.cancelled);
+            let diagnostics = diagnostics_from_human_output(&stderr, !end.cancelled);
             self.add_diagnostics(diagnostics);
             self.finish(&end, false);
             return Ok(None);
         }
-        Ok(Some(output.stdout_document))
+        Ok(document)
+    }
+
+    /// Runs a command that prints one JSON document and gives back how it ended, its stderr, and what `read` made
+    /// of its stdout, leaving the result alone: for a caller that may try again after a failure.
+    async fn run_document<T: Send + 'static>(
+        &mut self,
+        args: &[String],
+        read: fn(&mut dyn std::io::Read) -> T,
+    ) -> Result<(ProcessEnd, String, Option<T>), AgentError> {
+        let invocation = self.invocation;
+        let request = self.request;
+        let mut command = invocation.command(&request.dir);
+        command.args(args);
+        for (name, value) in &request.vars {
+            command.env(format!("TF_VAR_{name}"), value);
+        }
+        tracing::debug!(binary = %invocation.binary.display(), ?args, dir = %request.dir.display(), "running terraform");
+        let mut stderr = String::new();
+        let mut keys = PrivateKeyLines::default();
+        let tail = &mut self.tail;
+        let project = request.project.as_str();
+        let (end, document) =
+            run_reading_document(command, &invocation.cancellation, read, |line| {
+                keep_stderr_line(&mut stderr, tail, &mut keys, project, line)
+            })
+            .await
+            .map_err(|error| invocation.cannot_start(error))?;
+        Ok((end, stderr, document))
     }
 
     fn document_error(&mut self, message: String) {
@@ -415,10 +451,6 @@ impl<'a> RequestRun<'a> {
         for (name, value) in &request.vars {
             command.env(format!("TF_VAR_{name}"), value);
         }
-        let keeps_document = !ui_stream
-            && args
-                .first()
-                .is_some_and(|verb| verb == "show" || verb == "output");
         tracing::debug!(binary = %invocation.binary.display(), ?args, dir = %request.dir.display(), "running terraform");
 
         let mut output = CommandOutput::default();
@@ -427,57 +459,24 @@ impl<'a> RequestRun<'a> {
         let mut line_number = 0usize;
         let events = invocation.events.as_ref();
         let project = request.project.as_str();
-        // Terraform's progress goes to the log as it happens (through the redacting log writer), so a long apply
-        // is seen moving; the result keeps only the tail. Without `-v` only the compact view is shown (one line
-        // per resource change, the summary, errors on stderr); every other line is debug. Inside Actions the
-        // whole tail is also printed in a collapsed group at the end.
-        let log = |text: &str, progress: bool| {
-            let text = text.trim_end();
-            if text.trim().is_empty() {
-                return;
-            }
-            if progress {
-                tracing::info!(target: "agentlab::terraform", project, "{text}");
-            } else {
-                tracing::debug!(target: "agentlab::terraform", project, "{text}");
+        // Terraform's progress goes to the log as it happens (through the redacting log writer), so a CI log
+        // shows a long apply moving; the result keeps only the tail.
+        let log = |text: &str| {
+            if !text.trim().is_empty() {
+                tracing::info!(target: "agentlab::terraform", project, "{}", text.trim_end());
             }
         };
         // A private key printed over several lines is hidden line by line here, before the log or the tail sees
         // it; one tracker per stream, since the streams interleave.
         let mut stderr_keys = PrivateKeyLines::default();
         let mut stdout_keys = PrivateKeyLines::default();
-        let stdout_lines = if keeps_document {
-            LineLength::Whole
-        } else {
-            LineLength::AtMost(MAX_STREAM_LINE_BYTES)
-        };
         let end = run_streaming(
             command,
             &invocation.cancellation,
-            stdout_lines,
+            LineLength::AtMost(MAX_STREAM_LINE_BYTES),
             |stream, line| match stream {
                 OutputStream::Stderr => {
-                    let line = stderr_keys.hide(&line);
-                    if output.stderr.len() < MAX_STDERR_BYTES {
-                        let mut end = line.len().min(MAX_STDERR_BYTES - output.stderr.len());
-                        while !line.is_char_boundary(end) {
-                            end -= 1;
-                        }
-                        output.stderr.push_str(&line[..end]);
-                        output.stderr.push('\n');
-                    }
-                    log(&line, true);
-                    tail.push(&line);
-                }
-                // `show -json` prints its document on one line, megabytes long for a big plan: the first line is moved
-                // in rather than copied, and later lines are joined with the newline before them.
-                OutputStream::Stdout if keeps_document => {
-                    if output.stdout_document.is_empty() {
-                        output.stdout_document = line;
-                    } else {
-                        output.stdout_document.push('\n');
-                        output.stdout_document.push_str(&line);
-                    }
+                    keep_stderr_line(&mut output.stderr, tail, &mut stderr_keys, project, line)
                 }
                 OutputStream::Stdout if ui_stream => {
                     line_number += 1;
@@ -490,7 +489,7 @@ impl<'a> RequestRun<'a> {
                                     .for_each(|value| redactor.add_secret_json(value));
                             }
                             let message = stdout_keys.hide(&event.message);
-                            log(&message, event.kind.shows_progress());
+                            log(&message);
                             tail.push(&message);
                             if let UiEventKind::Diagnostic(diagnostic) = &event.kind {
                                 output.diagnostics.push(Diagnostic {
@@ -521,7 +520,7 @@ impl<'a> RequestRun<'a> {
                 }
                 OutputStream::Stdout => {
                     let line = stdout_keys.hide(&line);
-                    log(&line, false);
+                    log(&line);
                     tail.push(&line);
                 }
             },
@@ -537,6 +536,30 @@ impl<'a> RequestRun<'a> {
         }
         Ok((end, output))
     }
+}
+
+/// Keeps one stderr line: hidden if it is part of a private key, in `stderr` up to [`MAX_STDERR_BYTES`] (for
+/// reading its error blocks), in the log as it happens and in the log tail.
+fn keep_stderr_line(
+    stderr: &mut String,
+    tail: &mut LogTail,
+    keys: &mut PrivateKeyLines,
+    project: &str,
+    line: String,
+) {
+    let line = keys.hide(&line);
+    if stderr.len() < MAX_STDERR_BYTES {
+        let mut end = line.len().min(MAX_STDERR_BYTES - stderr.len());
+        while !line.is_char_boundary(end) {
+            end -= 1;
+        }
+        stderr.push_str(&line[..end]);
+        stderr.push('\n');
+    }
+    if !line.trim().is_empty() {
+        tracing::info!(target: "agentlab::terraform", project, "{}", line.trim_end());
+    }
+    tail.push(&line);
 }
 
 /// Whether a plan-only run reports the refreshed state's addresses and outputs rather than the planned ones: a

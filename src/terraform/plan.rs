@@ -4,8 +4,12 @@
 //! the plan will leave, and the planned outputs. States carry the addresses and outputs after an apply. Formats
 //! 0.1 (Terraform 0.12–1.0.0) to 1.2 (1.5+ and OpenTofu) are read tolerantly; a major version 2 or later is
 //! refused with a clear error, since its meaning may have changed. `show -json` prints sensitive values in clear:
-//! everything this room returns has them replaced by a placeholder, using Terraform's own `*_sensitive` markers,
-//! and hands the masked values back separately ([`SensitiveValues`]) for the redactor.
+//! everything this room returns has them replaced by a placeholder or a marker, using Terraform's own
+//! `*_sensitive` markers, and hands the masked values back separately ([`SensitiveValues`]) for the redactor.
+//!
+//! The document is read as it streams ([`read_plan_json`] from Terraform's pipe): each resource change is reduced
+//! to its compact form (`compact`) and its fingerprint material as soon as it is read, and each planned resource
+//! to its address, so memory follows what is kept, not the size of the JSON.
 
 use std::collections::BTreeMap;
 
@@ -13,6 +17,7 @@ use serde::Deserialize;
 use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde_json::Value;
 
+use super::compact::{ChangeMarkers, attribute_changes};
 use super::review::ChangeMaterial;
 use super::sensitive::{SENSITIVE_PLACEHOLDER, SensitiveValues, mask_sensitive_collecting};
 use crate::contracts::{ChangeAction, ChangeCounts, ResourceChange};
@@ -28,7 +33,8 @@ pub struct PlanSummary {
     /// Counts in Terraform's own sense: a replacement counts once in `add` and once in `destroy` (as in
     /// "Plan: 1 to add, 0 to change, 1 to destroy") and once more in `replace`. Data source reads are not counted.
     pub counts: ChangeCounts,
-    /// Every resource change except no-ops, in plan order, with sensitive values masked.
+    /// Every resource change except no-ops, in plan order, in compact form (`compact`): no values but the
+    /// attribute lines that differ, sensitive ones as markers.
     pub resource_changes: Vec<ResourceChange>,
     /// Every resource address in the planned values, child modules included, sorted.
     pub planned_addresses: Vec<String>,
@@ -198,7 +204,7 @@ struct ChangeDocument {
 #[derive(Default)]
 struct ReadChanges {
     counts: ChangeCounts,
-    /// Every change except no-ops, in plan order, with sensitive values masked.
+    /// Every change except no-ops, in plan order, in compact form.
     kept: Vec<ResourceChange>,
     sensitive: SensitiveValues,
     /// What each managed change contributes to the plan's fingerprint, read before its values are masked.
@@ -234,21 +240,22 @@ impl ReadChanges {
                 change.change.after_sensitive.as_ref(),
             ));
         }
-        let sensitive = &mut self.sensitive;
+        let attributes = attribute_changes(
+            change.change.before.as_ref(),
+            change.change.after.as_ref(),
+            ChangeMarkers {
+                before_sensitive: change.change.before_sensitive.as_ref(),
+                after_sensitive: change.change.after_sensitive.as_ref(),
+                after_unknown: change.change.after_unknown.as_ref(),
+            },
+            &mut self.sensitive,
+        );
+        // The change's values end here: only the compact form is kept.
         self.kept.push(ResourceChange {
             address: change.address,
             action,
             reason: change.action_reason,
-            before: masked(
-                change.change.before,
-                change.change.before_sensitive.as_ref(),
-                sensitive,
-            ),
-            after: masked(
-                change.change.after,
-                change.change.after_sensitive.as_ref(),
-                sensitive,
-            ),
+            attributes,
         });
     }
 }
@@ -268,6 +275,8 @@ impl<'de> Deserialize<'de> for ReadChanges {
                 while let Some(change) = changes.next_element::<ResourceChangeDocument>()? {
                     read.take(change);
                 }
+                // Kept for the life of the plan: no spare capacity.
+                read.kept.shrink_to_fit();
                 Ok(read)
             }
         }
@@ -315,14 +324,31 @@ impl<'de> Deserialize<'de> for ReadResources {
     }
 }
 
-/// Parses `terraform show -json PLANFILE`.
+const PLAN_DOCUMENT: &str = "plan";
+const STATE_DOCUMENT: &str = "state";
+
+/// Parses `terraform show -json PLANFILE` from a text in memory.
 pub fn parse_plan_json(json: &str) -> Result<PlanSummary, PlanJsonError> {
-    const DOCUMENT: &str = "plan";
-    let plan: PlanDocument =
-        serde_json::from_str(json).map_err(|source| PlanJsonError::Malformed {
-            document: DOCUMENT,
+    let plan = serde_json::from_str(json).map_err(|source| PlanJsonError::Malformed {
+        document: PLAN_DOCUMENT,
+        source,
+    })?;
+    summarize_plan(plan)
+}
+
+/// Reads `terraform show -json PLANFILE` as it streams from `reader` (the pipe from Terraform): each resource
+/// change is reduced to its compact form as soon as it is read, and the document is never held whole.
+pub fn read_plan_json(reader: impl std::io::Read) -> Result<PlanSummary, PlanJsonError> {
+    let plan = serde_json::from_reader(std::io::BufReader::with_capacity(64 * 1024, reader))
+        .map_err(|source| PlanJsonError::Malformed {
+            document: PLAN_DOCUMENT,
             source,
         })?;
+    summarize_plan(plan)
+}
+
+fn summarize_plan(plan: PlanDocument) -> Result<PlanSummary, PlanJsonError> {
+    const DOCUMENT: &str = PLAN_DOCUMENT;
     let format_version = check_format_version(DOCUMENT, plan.format_version)?;
 
     let ReadChanges {
@@ -383,14 +409,27 @@ pub fn parse_plan_json(json: &str) -> Result<PlanSummary, PlanJsonError> {
     })
 }
 
-/// Parses `terraform show -json` of the state.
+/// Parses `terraform show -json` of the state from a text in memory.
 pub fn parse_state_json(json: &str) -> Result<StateSummary, PlanJsonError> {
-    const DOCUMENT: &str = "state";
-    let state: StateDocument =
-        serde_json::from_str(json).map_err(|source| PlanJsonError::Malformed {
-            document: DOCUMENT,
+    let state = serde_json::from_str(json).map_err(|source| PlanJsonError::Malformed {
+        document: STATE_DOCUMENT,
+        source,
+    })?;
+    summarize_state(state)
+}
+
+/// Reads `terraform show -json` of the state as it streams from `reader`, one resource at a time.
+pub fn read_state_json(reader: impl std::io::Read) -> Result<StateSummary, PlanJsonError> {
+    let state = serde_json::from_reader(std::io::BufReader::with_capacity(64 * 1024, reader))
+        .map_err(|source| PlanJsonError::Malformed {
+            document: STATE_DOCUMENT,
             source,
         })?;
+    summarize_state(state)
+}
+
+fn summarize_state(state: StateDocument) -> Result<StateSummary, PlanJsonError> {
+    const DOCUMENT: &str = STATE_DOCUMENT;
     let format_version = check_format_version(DOCUMENT, state.format_version)?;
     let mut sensitive_values = SensitiveValues::default();
     let (resource_addresses, outputs) = addresses_and_outputs(state.values, &mut sensitive_values);
@@ -451,17 +490,6 @@ fn count_action(counts: &mut ChangeCounts, action: ChangeAction) {
         }
         ChangeAction::NoOp | ChangeAction::Read | ChangeAction::Forget => {}
     }
-}
-
-/// Masks a `before`/`after` value; a JSON `null` (nothing before a create, nothing after a delete) stays absent.
-fn masked(
-    value: Option<Value>,
-    marker: Option<&Value>,
-    sensitive: &mut SensitiveValues,
-) -> Option<Value> {
-    value
-        .filter(|value| !value.is_null())
-        .map(|value| mask_sensitive_collecting(&value, marker, sensitive))
 }
 
 fn addresses_and_outputs(

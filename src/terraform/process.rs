@@ -56,7 +56,7 @@ impl Cancellation {
         let _ = requests.wait_for(|count| *count > 0).await;
     }
 
-    fn subscribe(&self) -> watch::Receiver<u32> {
+    pub(super) fn subscribe(&self) -> watch::Receiver<u32> {
         self.requests.subscribe()
     }
 
@@ -185,7 +185,7 @@ pub async fn run_streaming(
 /// Reads lines as bytes, so that output which is not UTF-8 (a provider's log on stderr) is shown with
 /// replacement characters instead of ending the stream: a stream nobody reads fills its pipe and blocks Terraform.
 /// A line longer than the limit is cut, and marked so.
-struct LineReader<R> {
+pub(super) struct LineReader<R> {
     reader: BufReader<R>,
     /// The line so far. Kept across calls, and only ever changed together with consuming what was read, which is
     /// what makes reading cancel-safe inside `select!`.
@@ -197,7 +197,7 @@ struct LineReader<R> {
 }
 
 impl<R: AsyncRead + Unpin> LineReader<R> {
-    fn new(reader: R, limit: Option<usize>) -> Self {
+    pub(super) fn new(reader: R, limit: Option<usize>) -> Self {
         Self {
             reader: BufReader::new(reader),
             pending: Vec::new(),
@@ -257,7 +257,9 @@ impl<R: AsyncRead + Unpin> LineReader<R> {
     }
 }
 
-async fn next_line<R: AsyncRead + Unpin>(reader: &mut Option<LineReader<R>>) -> Option<String> {
+pub(super) async fn next_line<R: AsyncRead + Unpin>(
+    reader: &mut Option<LineReader<R>>,
+) -> Option<String> {
     match reader {
         Some(reader) => reader.next_line().await,
         None => None,
@@ -266,7 +268,7 @@ async fn next_line<R: AsyncRead + Unpin>(reader: &mut Option<LineReader<R>>) -> 
 
 /// Sends Terraform what the requests so far call for: SIGINT for the first, SIGKILL to its whole process group
 /// (providers and provisioner commands included) from the second on.
-fn forward(pid: Option<u32>, requests: u32, forwarded: &mut u32, end: &mut ProcessEnd) {
+pub(super) fn forward(pid: Option<u32>, requests: u32, forwarded: &mut u32, end: &mut ProcessEnd) {
     if requests <= *forwarded {
         return;
     }

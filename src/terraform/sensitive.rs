@@ -97,22 +97,14 @@ pub fn mask_sensitive_collecting(
     }
 }
 
-/// Redacts the before and after values of every change with what `redactor` knows: the last step before a plan's
-/// changes leave the Terraform agent (and the step the plan-ingestion benches measure with it).
+/// Redacts the attribute values of every change with what `redactor` knows: the last step before a plan's changes
+/// leave the Terraform agent (and the step the plan-ingestion benches measure with it). See
+/// [`super::compact::redact_attribute_changes`].
 pub fn redact_resource_changes(
     changes: &mut [crate::contracts::ResourceChange],
     redactor: &crate::redact::Redactor,
 ) {
-    for change in changes {
-        change.before = change
-            .before
-            .take()
-            .map(|value| redactor.redact_json(&value));
-        change.after = change
-            .after
-            .take()
-            .map(|value| redactor.redact_json(&value));
-    }
+    super::compact::redact_attribute_changes(changes, redactor);
 }
 
 #[cfg(test)]

@@ -32,8 +32,8 @@ pub(super) fn apply_failed_on_a_stale_plan(diagnostics: &[Diagnostic]) -> bool {
     })
 }
 
-/// The changes of `new_plan` that `saved_plan` did not have (the same address, action and values before and
-/// after), as `address (action)`; empty when the new plan only repeats (part of) the saved one.
+/// The changes of `new_plan` that `saved_plan` did not have (the same address, action and attribute lines, values
+/// before and after), as `address (action)`; empty when the new plan only repeats (part of) the saved one.
 pub fn changes_beyond_the_saved_plan(
     saved_plan: &[ResourceChange],
     new_plan: &[ResourceChange],
@@ -45,8 +45,7 @@ pub fn changes_beyond_the_saved_plan(
             !saved_plan.iter().any(|saved| {
                 saved.address == change.address
                     && saved.action == change.action
-                    && saved.before == change.before
-                    && saved.after == change.after
+                    && saved.attributes == change.attributes
             })
         })
         .map(|change| format!("{} ({})", change.address, action_name(change.action)))
@@ -149,8 +148,7 @@ mod tests {
             address: address.to_owned(),
             action,
             reason: None,
-            before: None,
-            after: None,
+            attributes: Vec::new(),
         }
     }
 
@@ -176,10 +174,14 @@ mod tests {
 
     #[test]
     fn the_same_change_from_another_starting_point_is_refused() {
-        let mut saved = change("null_resource.a", ChangeAction::DeleteCreate);
-        saved.before = Some(serde_json::json!({"triggers": {"revision": "1"}}));
-        let mut new = saved.clone();
-        new.before = Some(serde_json::json!({"triggers": {"revision": "3"}}));
+        let replacement = |before: &str| ResourceChange {
+            attributes: crate::terraform::compact::attribute_changes_of(
+                Some(&serde_json::json!({"triggers": {"revision": before}})),
+                Some(&serde_json::json!({"triggers": {"revision": "4"}})),
+            ),
+            ..change("null_resource.a", ChangeAction::DeleteCreate)
+        };
+        let (saved, new) = (replacement("1"), replacement("3"));
         assert_eq!(
             changes_beyond_the_saved_plan(&[saved], &[new]),
             vec!["null_resource.a (delete_create)".to_owned()]
