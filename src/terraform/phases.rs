@@ -459,11 +459,19 @@ impl<'a> RequestRun<'a> {
         let mut line_number = 0usize;
         let events = invocation.events.as_ref();
         let project = request.project.as_str();
-        // Terraform's progress goes to the log as it happens (through the redacting log writer), so a CI log
-        // shows a long apply moving; the result keeps only the tail.
-        let log = |text: &str| {
-            if !text.trim().is_empty() {
-                tracing::info!(target: "agentlab::terraform", project, "{}", text.trim_end());
+        // Terraform's progress goes to the log as it happens (through the redacting log writer), so a long apply
+        // is seen moving; the result keeps only the tail. Without `-v` only the compact view is shown (one line
+        // per resource change, the summary, errors on stderr); every other line is debug. Inside Actions the
+        // whole tail is also printed in a collapsed group at the end.
+        let log = |text: &str, progress: bool| {
+            let text = text.trim_end();
+            if text.trim().is_empty() {
+                return;
+            }
+            if progress {
+                tracing::info!(target: "agentlab::terraform", project, "{text}");
+            } else {
+                tracing::debug!(target: "agentlab::terraform", project, "{text}");
             }
         };
         // A private key printed over several lines is hidden line by line here, before the log or the tail sees
@@ -489,7 +497,7 @@ impl<'a> RequestRun<'a> {
                                     .for_each(|value| redactor.add_secret_json(value));
                             }
                             let message = stdout_keys.hide(&event.message);
-                            log(&message);
+                            log(&message, event.kind.shows_progress());
                             tail.push(&message);
                             if let UiEventKind::Diagnostic(diagnostic) = &event.kind {
                                 output.diagnostics.push(Diagnostic {
@@ -520,7 +528,7 @@ impl<'a> RequestRun<'a> {
                 }
                 OutputStream::Stdout => {
                     let line = stdout_keys.hide(&line);
-                    log(&line);
+                    log(&line, false);
                     tail.push(&line);
                 }
             },
