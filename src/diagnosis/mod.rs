@@ -18,6 +18,7 @@ pub mod http_chat;
 pub mod llm;
 pub mod openai;
 pub mod project_files;
+pub mod prompt;
 pub mod replay;
 pub mod schema;
 #[cfg(test)]
@@ -303,6 +304,8 @@ impl DiagnosisChain {
         request: &DiagnosisRequest,
         context: &DiagnosisContext,
     ) -> Diagnosis {
+        let mut hinted;
+        let mut context = context;
         if self.catalog {
             if let Some(found) = catalogue::recognise(request, context) {
                 tracing::info!(
@@ -317,6 +320,10 @@ impl DiagnosisChain {
                     catalogue_signature: Some(found.signature.to_string()),
                 };
             }
+            // Not recognised: the closest known failures go to the model as hints.
+            hinted = context.clone();
+            hinted.similar = catalogue::similar_failures(context);
+            context = &hinted;
         }
         match (&self.llm, &self.spec) {
             (Some(llm), _) => llm.diagnose(context, request.spent_usd).await,

@@ -17,11 +17,14 @@ use crate::contracts::{Category, DiagnosisRequest, Hypothesis, Remediation};
 
 use super::context::{DiagnosisContext, EvidenceKind};
 
+pub use similar::similar_failures;
+
 mod access;
 mod backend;
 mod locks;
 mod network;
 mod provider;
+mod similar;
 mod structural;
 mod templates;
 
