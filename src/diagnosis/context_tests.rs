@@ -30,6 +30,7 @@ pub(crate) fn request(dir: PathBuf, terraform: TerraformResult) -> DiagnosisRequ
         }],
         previous: Vec::new(),
         spent_usd: 0.0,
+        spent_tokens: 0,
     }
 }
 

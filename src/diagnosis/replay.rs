@@ -72,6 +72,11 @@ pub fn request_from_record(
         transitions: record.transitions[..cut].to_vec(),
         previous,
         spent_usd: spent_before,
+        spent_tokens: earlier
+            .iter()
+            .filter_map(|attempt| attempt.diagnosis.as_ref())
+            .map(crate::contracts::Diagnosis::tokens)
+            .sum(),
     })
 }
 
@@ -98,5 +103,6 @@ pub fn request_for_first_failure(record: &RunRecord, dir: PathBuf) -> Option<Dia
         transitions: record.transitions[..cut].to_vec(),
         previous: Vec::new(),
         spent_usd: 0.0,
+        spent_tokens: 0,
     })
 }

@@ -3,6 +3,7 @@
 //! truth. Happy paths are there to prove they make no LLM call; failures measure diagnosis.
 
 pub mod citations;
+pub mod records;
 pub mod report;
 pub mod runner;
 pub mod sandbox;

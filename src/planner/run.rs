@@ -130,6 +130,11 @@ pub async fn run_project(run: ProjectRun, agents: Agents<'_>) -> RunRecord {
                         .filter_map(|a| a.diagnosis.as_ref())
                         .map(Diagnosis::cost_usd),
                 );
+                let spent_tokens = attempts
+                    .iter()
+                    .filter_map(|a| a.diagnosis.as_ref())
+                    .map(Diagnosis::tokens)
+                    .sum();
                 let event = match attempts.last_mut() {
                     Some(current) => {
                         let diagnosis_request = DiagnosisRequest {
@@ -142,6 +147,7 @@ pub async fn run_project(run: ProjectRun, agents: Agents<'_>) -> RunRecord {
                             transitions: machine.transitions().to_vec(),
                             previous: machine.hypotheses().to_vec(),
                             spent_usd,
+                            spent_tokens,
                         };
                         let diagnosis = agents.diagnoser.diagnose(&diagnosis_request).await;
                         let event = diagnosis_event(&diagnosis, &current.terraform);

@@ -6,6 +6,7 @@ mod check;
 mod cli;
 mod diagnosis;
 mod eval;
+mod eval_records;
 mod faults;
 mod fuzz_seeds;
 mod github_events;
