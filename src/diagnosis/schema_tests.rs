@@ -47,6 +47,7 @@ fn all_objects(schema: &Value) -> Vec<(String, &Value)> {
 ///   (`minLength`, `maxLength`) are not among them, and fine-tuned models take none of these constraints;
 /// - not supported: `allOf`, `not`, `dependentRequired`, `dependentSchemas`, `if`, `then`, `else`;
 /// - at most 5 levels of nesting.
+///
 /// agentlab sends OpenAI none of the constraint keywords (it checks ranges itself), which keeps to the subset for
 /// every model, fine-tuned ones included.
 #[test]

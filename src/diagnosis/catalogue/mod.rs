@@ -56,6 +56,7 @@ pub fn signatures() -> &'static [Signature] {
         all.extend(templates::signatures());
         all.extend(provider::signatures());
         all.extend(network::signatures());
+        all.extend(access::parameters_refused());
         all
     })
 }
@@ -139,5 +140,7 @@ pub fn resource_type(address: &str) -> Option<&str> {
 mod family_tests;
 #[cfg(test)]
 mod family_wordings;
+#[cfg(test)]
+mod held_out_tests;
 #[cfg(test)]
 mod tests;
