@@ -213,6 +213,10 @@ pub struct EvalArgs {
     /// Folder of scenario files [default: the built-in scenarios].
     #[arg(long, value_name = "DIR")]
     pub scenarios: Option<PathBuf>,
+    /// Folder of saved run records of failed runs and an expected.toml (or expected.json) naming each one's
+    /// category: their failures are diagnosed again by each model and scored, without running Terraform.
+    #[arg(long, value_name = "DIR", conflicts_with = "scenarios")]
+    pub records: Option<PathBuf>,
     /// Comma-separated LLM SPECs, each measured alone.
     #[arg(
         long,

@@ -512,7 +512,7 @@ pub struct Usage {
     #[serde(default)]
     pub cache_write_tokens: u64,
     pub cost_usd: f64,
-    /// Which price produced `cost_usd`, e.g. `claude-haiku-4-5: $1.00 in / $5.00 out per MTok (table 2026-11)`.
+    /// Which price produced `cost_usd`, e.g. `claude-haiku-4-5: $1.00 in / $5.00 out per MTok (table 2026-12)`.
     pub price: String,
     pub latency_ms: u64,
 }
@@ -571,6 +571,19 @@ impl Diagnosis {
     pub fn cost_usd(&self) -> f64 {
         sum_dollars(self.usage.iter().map(|usage| usage.cost_usd))
     }
+
+    /// Every token of every call: input, output, cache reads and writes.
+    pub fn tokens(&self) -> u64 {
+        self.usage
+            .iter()
+            .map(|usage| {
+                usage.input_tokens
+                    + usage.output_tokens
+                    + usage.cache_read_tokens
+                    + usage.cache_write_tokens
+            })
+            .sum()
+    }
 }
 
 /// Everything the diagnosis room is given about one failure.
@@ -593,6 +606,10 @@ pub struct DiagnosisRequest {
     /// LLM spend of this incident so far, for the per-incident budget.
     #[serde(default)]
     pub spent_usd: f64,
+    /// LLM tokens of this incident so far (input, output and cached): what a model without a known price is held
+    /// to instead of dollars.
+    #[serde(default)]
+    pub spent_tokens: u64,
 }
 
 /// The Planner's states, as recorded in transitions.

@@ -235,6 +235,7 @@ async fn diagnose(
         transitions: log.0.clone(),
         previous: Vec::new(),
         spent_usd: 0.0,
+        spent_tokens: 0,
     };
     agents.diagnoser.diagnose(&request).await
 }

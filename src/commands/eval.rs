@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::{DiagnoserArgs, EvalArgs, GlobalArgs};
 use crate::commands::{CommandContext, CommandError, ExitStatus, diagnosis_settings, print_stdout};
-use crate::commands::{export_eval_metrics, write_record};
+use crate::commands::{export_eval_metrics, read_record, write_record};
 use crate::config::{Config, LoadedConfig};
 use crate::diagnosis::{LlmSpec, build_diagnoser};
+use crate::eval::records;
 use crate::eval::report::EvalReport;
 use crate::eval::runner::{EvalOptions, ScenarioRun, run_eval};
 use crate::eval::scenario::{Scenario, ScenarioKind};
@@ -24,6 +25,9 @@ pub async fn eval(
     args: &EvalArgs,
 ) -> Result<ExitStatus, CommandError> {
     let config = optional_config(&global.config)?;
+    if let Some(dir) = &args.records {
+        return eval_records(context, &config, args, dir).await;
+    }
     let scenarios = match &args.scenarios {
         Some(dir) => Scenario::load_dir(dir),
         None => Scenario::built_in(),
@@ -61,6 +65,49 @@ pub async fn eval(
         eprintln!("report written to {}", output.join("report.md").display());
     }
     Ok(eval_status(&report))
+}
+
+/// `agentlab eval --records DIR`: the saved incidents of `dir` diagnosed again by each model, scored against
+/// the folder's expected.toml, reported like the scenario eval (report.md, report.json, the same table).
+async fn eval_records(
+    context: &CommandContext,
+    config: &Config,
+    args: &EvalArgs,
+    dir: &Path,
+) -> Result<ExitStatus, CommandError> {
+    for model in &args.models {
+        LlmSpec::parse(model).map_err(|error| CommandError::BadInput(error.to_string()))?;
+    }
+    let bad = |error: records::RecordsError| CommandError::BadInput(error.to_string());
+    let (_, expectations) = records::read_expectations(dir).map_err(bad)?;
+    let mut incidents = Vec::new();
+    for (file, expect) in expectations {
+        let record = read_record(&dir.join(&file))?;
+        incidents.push(records::SavedIncident {
+            file,
+            record,
+            expect,
+        });
+    }
+    context.learn_configured_secrets(config)?;
+    let diagnoser_for = |spec: &str| eval_diagnoser(context, config, spec);
+    let report = records::run_records_eval(&incidents, &args.models, args.repeat, &diagnoser_for)
+        .await
+        .map_err(bad)?;
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(".agentlab/eval"));
+    write_report(&report, &output)?;
+    if args.json {
+        let text = serde_json::to_string_pretty(&report)
+            .map_err(|error| CommandError::internal("cannot encode the report", error))?;
+        print_stdout(&text)?;
+    } else {
+        print_stdout(&report.to_markdown())?;
+        eprintln!("report written to {}", output.join("report.md").display());
+    }
+    Ok(ExitStatus::Success)
 }
 
 /// The configuration when there is one; the eval and the demo also run from any folder on the defaults.

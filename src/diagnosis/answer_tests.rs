@@ -151,11 +151,14 @@ fn a_remediation_outside_the_categorys_row_is_repaired_naming_the_allowed_action
 #[test]
 fn the_system_prompt_states_each_categorys_allowed_remediations() {
     let prompt = system_prompt();
-    assert!(
-        prompt.contains("transient_lock → reduce_parallelism or retry_after"),
-        "{prompt}"
-    );
-    assert!(prompt.contains("state_backend → escalate"), "{prompt}");
+    for category in crate::contracts::Category::ALL {
+        let line = prompt
+            .lines()
+            .find(|line| line.starts_with(&format!("- {}: ", category.as_str())))
+            .unwrap_or_else(|| panic!("no line for {}", category.as_str()));
+        let allowed = crate::planner::category_policy::allowed_actions(category).join(" or ");
+        assert!(line.contains(&format!("→ {allowed} (")), "{line}");
+    }
 }
 
 #[test]

@@ -14,6 +14,7 @@ use crate::contracts::{CheckStatus, CitedEvidence, DiagnosisRequest, Hypothesis}
 use crate::redact::Redactor;
 
 use super::project_files::{ProjectFile, read_project_files, sensitive_values};
+use super::prompt::{SimilarFailure, answer_rules, similar_failures_block};
 
 /// The longest excerpt of a cited item kept in the diagnosis: its first line, enough to know which item it was.
 const EXCERPT_CHARS: usize = 160;
@@ -54,6 +55,9 @@ pub struct DiagnosisContext {
     pub dropped_tokens: usize,
     /// Titles of the evidence items left out whole to keep the prompt within the budget (the prompt says so).
     pub left_out: Vec<String>,
+    /// The catalogue's closest signatures, set by the diagnosis chain when the catalogue was asked and recognised
+    /// nothing; shown as hints.
+    pub similar: Vec<SimilarFailure>,
 }
 
 impl DiagnosisContext {
@@ -97,6 +101,7 @@ impl DiagnosisContext {
             kept_tokens,
             dropped_tokens: original_tokens.saturating_sub(kept_tokens),
             left_out,
+            similar: Vec::new(),
         }
     }
 
@@ -117,15 +122,57 @@ impl DiagnosisContext {
             .collect()
     }
 
-    /// The user message: every item under its id, the ruled-out hypotheses, and the budget note.
+    /// The first error: the first Terraform error, else the first failed check.
+    pub fn first_error(&self) -> Option<&EvidenceItem> {
+        self.items
+            .iter()
+            .find(|item| item.kind == EvidenceKind::TerraformError)
+            .or_else(|| {
+                self.items
+                    .iter()
+                    .find(|item| item.kind == EvidenceKind::FailedCheck)
+            })
+    }
+
+    /// The user message: the failing phase and the first error first, then every item under its id, the hints,
+    /// the ruled-out hypotheses, the budget note and the answer's rules last.
     pub fn render_prompt(&self) -> String {
-        let mut prompt = String::from("A Terraform run failed. The numbered evidence follows.\n\n");
+        let mut prompt = String::from("A Terraform run failed.\n");
+        if let Some(phase) = self
+            .items
+            .iter()
+            .find(|item| item.kind == EvidenceKind::Phase)
+        {
+            prompt.push_str(&format!("Failing phase ({}): {}\n", phase.id, phase.text));
+        }
+        if let Some(first) = self.first_error() {
+            let errors: Vec<&str> = self
+                .items
+                .iter()
+                .filter(|item| item.kind == first.kind)
+                .map(|item| item.id.as_str())
+                .collect();
+            prompt.push_str(&format!(
+                "First error: {} · {} ({} in all: {})\n{}\n",
+                first.id,
+                first.title,
+                if first.kind == EvidenceKind::TerraformError {
+                    "Terraform errors"
+                } else {
+                    "failed checks"
+                },
+                errors.join(", "),
+                excerpt(&first.text, FIRST_ERROR_EXCERPT_CHARS)
+            ));
+        }
+        prompt.push_str("\nThe numbered evidence follows.\n\n");
         for item in &self.items {
             prompt.push_str(&format!(
                 "=== {} · {} ===\n{}\n\n",
                 item.id, item.title, item.text
             ));
         }
+        prompt.push_str(&similar_failures_block(&self.similar));
         if self.ruled_out.is_empty() {
             prompt.push_str("No hypothesis has been tried yet in this run.\n");
         } else {
@@ -159,6 +206,8 @@ impl DiagnosisContext {
                 if self.left_out.len() > LISTED { "; …" } else { "" }
             ));
         }
+        prompt.push('\n');
+        prompt.push_str(&answer_rules(&self.evidence_ids()));
         prompt
     }
 }
@@ -367,8 +416,29 @@ fn fit_to_budget(drafts: &mut [Draft], budget: usize) -> Vec<String> {
 /// Tokens of an item's header (`=== E12 · … ===` and the blank lines around it), besides its title.
 const ITEM_OVERHEAD_TOKENS: usize = 6;
 
-/// Tokens of the prompt's fixed text: its opening line, the ruled-out list's heading and the budget notes.
-const PROMPT_OVERHEAD_TOKENS: usize = 150;
+/// Tokens of the prompt's fixed text: its opening lines, the first error's excerpt, the hints, the ruled-out
+/// list's heading, the budget notes and the answer's rules.
+const PROMPT_OVERHEAD_TOKENS: usize =
+    150 + FIRST_ERROR_EXCERPT_CHARS / CHARS_PER_TOKEN + HINT_TOKENS + ANSWER_RULES_TOKENS;
+
+/// The first error is quoted at the top of the prompt up to this many characters (it is whole in its item).
+const FIRST_ERROR_EXCERPT_CHARS: usize = 400;
+
+/// The hint block: its heading and at most three signatures' explanations.
+const HINT_TOKENS: usize = 250;
+
+/// The closing rules, with the list of evidence ids.
+const ANSWER_RULES_TOKENS: usize = 100;
+
+/// `text` on one line, cut to `limit` characters.
+fn excerpt(text: &str, limit: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= limit {
+        return flat;
+    }
+    let cut: String = flat.chars().take(limit).collect();
+    format!("{cut}…")
+}
 
 /// `text` cut to at most `max_tokens`, keeping its head: `trim_middle` keeps every error line even past its cap,
 /// and a hard budget may not.

@@ -30,6 +30,7 @@ pub(crate) fn request(dir: PathBuf, terraform: TerraformResult) -> DiagnosisRequ
         }],
         previous: Vec::new(),
         spent_usd: 0.0,
+        spent_tokens: 0,
     }
 }
 
@@ -232,6 +233,7 @@ fn a_cited_item_is_kept_with_its_title_and_its_most_telling_line() {
         kept_tokens: 0,
         dropped_tokens: 0,
         left_out: Vec::new(),
+        similar: Vec::new(),
     };
     let cited = context.cited(&["E2".to_string(), "E9".to_string(), "E1".to_string()]);
     let ids: Vec<&str> = cited.iter().map(|item| item.id.as_str()).collect();

@@ -3,12 +3,13 @@
 //! Prices change, so they live in one table with the date they were read, and `agentlab.toml` may override any
 //! model (`[llm.prices."MODEL"]`). Every cost figure carries a label saying which price produced it, so a record
 //! read a year later still explains its numbers. A model without a known price (a local Ollama model, a new id)
-//! is counted at $0 and the label says so and how to fix it.
+//! is not costed at $0 and forgotten: its label says it has no price, the diagnoser warns once, and its tokens
+//! count against the incident's token budget instead (`llm`).
 
 use std::collections::BTreeMap;
 
 /// When the built-in table was read from the providers' pricing pages.
-pub const PRICE_TABLE_DATE: &str = "2026-11";
+pub const PRICE_TABLE_DATE: &str = "2026-12";
 
 /// USD per million tokens.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -55,7 +56,7 @@ impl PriceQuote {
             + per_token(tokens.cache_write, self.price.cache_write_per_mtok)
     }
 
-    /// `claude-haiku-4-5: $1.00 in / $5.00 out / $0.10 cache read / $1.25 cache write per MTok (table 2026-11)`.
+    /// `claude-haiku-4-5: $1.00 in / $5.00 out / $0.10 cache read / $1.25 cache write per MTok (table 2026-12)`.
     pub fn label(&self) -> String {
         let price = self.price;
         let origin = match self.source {
@@ -63,7 +64,7 @@ impl PriceQuote {
             PriceSource::Config => "agentlab.toml [llm.prices]".to_string(),
             PriceSource::Unknown => {
                 return format!(
-                    "{}: no known price, counted as $0 (set [llm.prices.\"{}\"] in agentlab.toml)",
+                    "{}: no known price, so not costed: its tokens count against the incident's token budget (set [llm.prices.\"{}\"] in agentlab.toml)",
                     self.model, self.model
                 );
             }
@@ -126,6 +127,7 @@ pub fn built_in_price(model: &str) -> Option<Price> {
     };
     const TABLE: &[(&str, [f64; 4])] = &[
         // model, [input, cache write 5m, cache read, output]
+        // Anthropic: the platform pricing page (https://platform.claude.com/docs/en/about-claude/pricing), late 2026.
         ("claude-3-haiku-20240307", [0.25, 0.30, 0.03, 1.25]),
         ("claude-3-5-haiku-20241022", [0.80, 1.00, 0.08, 4.00]),
         ("claude-3-5-haiku-latest", [0.80, 1.00, 0.08, 4.00]),
@@ -133,13 +135,25 @@ pub fn built_in_price(model: &str) -> Option<Price> {
         ("claude-sonnet-4-5", [3.00, 3.75, 0.30, 15.00]),
         ("claude-sonnet-4-6", [3.00, 3.75, 0.30, 15.00]),
         ("claude-haiku-5-5", [0.10, 0.10, 0.10, 0.50]),
+        // OpenAI: the pricing page (https://developers.openai.com/api/docs/pricing) and each model's page
+        // (https://developers.openai.com/api/docs/models/MODEL), read 2026-12. OpenAI charges nothing to write its
+        // prompt cache; "cached input" is the cache-read price.
+        ("gpt-5.5", [5.00, 0.0, 0.50, 30.00]),
+        ("gpt-5.4", [2.50, 0.0, 0.25, 15.00]),
+        ("gpt-5.4-mini", [0.75, 0.0, 0.075, 4.50]),
+        ("gpt-5.4-nano", [0.20, 0.0, 0.02, 1.25]),
+        ("gpt-5-nano", [0.05, 0.0, 0.005, 0.40]),
+        ("gpt-4o-mini", [0.15, 0.0, 0.075, 0.60]),
     ];
     TABLE
         .iter()
         .find(|(id, _)| {
             model == *id
                 || model.strip_prefix(id).is_some_and(|rest| {
-                    rest.starts_with('-') && rest[1..].chars().all(|c| c.is_ascii_digit())
+                    // `-20251001` (Anthropic) or `-2024-07-18` (OpenAI): a date after the alias.
+                    rest.starts_with('-')
+                        && rest[1..].starts_with(|c: char| c.is_ascii_digit())
+                        && rest[1..].chars().all(|c| c.is_ascii_digit() || c == '-')
                 })
         })
         .map(|(_, [input, cache_write, cache_read, output])| {
@@ -165,7 +179,7 @@ mod tests {
         let expected = (2_000.0 * 1.00 + 300.0 * 5.00 + 1_000.0 * 0.10 + 400.0 * 1.25) / 1e6;
         assert!((quote.cost_usd(tokens) - expected).abs() < 1e-12);
         assert!(
-            quote.label().contains("(table 2026-11)"),
+            quote.label().contains("(table 2026-12)"),
             "{}",
             quote.label()
         );
@@ -185,6 +199,12 @@ mod tests {
         check("claude-3-haiku-20240307", 0.25, 1.25);
         check("claude-3-5-haiku-20241022", 0.80, 4.00);
         check("claude-sonnet-4-6", 3.00, 15.00);
+        check("gpt-5.4-mini", 0.75, 4.50);
+        check("gpt-5.4-nano", 0.20, 1.25);
+        check("gpt-5.5", 5.00, 30.00);
+        check("gpt-4o-mini-2024-07-18", 0.15, 0.60);
+        // A dated id takes its alias's price, but a longer name is another model.
+        assert_eq!(built_in_price("gpt-5.4-mini-high"), None);
         assert_eq!(built_in_price("claude-haiku-4-5-preview"), None);
         assert_eq!(built_in_price("qwen2.5-coder:1.5b"), None);
     }

@@ -8,7 +8,18 @@ use crate::contracts::{Diagnosis, DiagnosisSource, Usage};
 
 use super::answer::{AnswerContent, repair_request, system_prompt, validate_answer};
 use super::context::DiagnosisContext;
-use super::cost::{PriceBook, TokenCounts};
+use super::cost::{PriceBook, PriceSource, TokenCounts};
+
+/// What an incident has spent before the next call, and whether the model is held to tokens (no known price).
+struct IncidentSpend {
+    usd: f64,
+    tokens: u64,
+    unpriced: bool,
+}
+
+fn usage_tokens(usage: &Usage) -> u64 {
+    usage.input_tokens + usage.output_tokens + usage.cache_read_tokens + usage.cache_write_tokens
+}
 use super::transport::LlmError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,16 +77,53 @@ pub trait StructuredChat: Send + Sync {
 /// the worst case of a call's answer, counted before the call against the incident budget.
 pub const WORST_CASE_OUTPUT_TOKENS: u64 = 1024;
 
+/// The default token budget of an incident diagnosed by a model without a known price: a few diagnoses with a
+/// repair each at the default prompt budget.
+pub const DEFAULT_UNPRICED_TOKENS_PER_INCIDENT: u64 = 40_000;
+
 /// The LLM half of the diagnosis chain.
 pub struct LlmDiagnoser {
     pub chat: Box<dyn StructuredChat>,
     pub prices: PriceBook,
     pub budget_usd_per_incident: f64,
+    /// What an incident may spend, in tokens, on a model the price book does not know.
+    pub unpriced_tokens_per_incident: u64,
+}
+
+/// Warns once per process and model that a model has no known price.
+fn warn_unpriced_once(model: &str, budget: u64) {
+    static WARNED: std::sync::OnceLock<std::sync::Mutex<std::collections::BTreeSet<String>>> =
+        std::sync::OnceLock::new();
+    let warned = WARNED.get_or_init(Default::default);
+    let first = warned
+        .lock()
+        .map(|mut set| set.insert(model.to_string()))
+        .unwrap_or(false);
+    if first {
+        tracing::warn!(
+            %model,
+            "no known price for this model: its calls are not costed in dollars but counted against a budget of {budget} tokens per incident; set [llm.prices.\"{model}\"] in agentlab.toml to cost them"
+        );
+    }
 }
 
 impl LlmDiagnoser {
     /// Diagnoses with at most two calls (the question and one repair), never past the incident budget.
-    pub async fn diagnose(&self, context: &DiagnosisContext, spent_usd: f64) -> Diagnosis {
+    pub async fn diagnose(
+        &self,
+        context: &DiagnosisContext,
+        spent_usd: f64,
+        spent_tokens: u64,
+    ) -> Diagnosis {
+        let unpriced = self.prices.quote(self.chat.model()).source == PriceSource::Unknown;
+        if unpriced {
+            warn_unpriced_once(self.chat.model(), self.unpriced_tokens_per_incident);
+        }
+        let budget = IncidentSpend {
+            usd: spent_usd,
+            tokens: spent_tokens,
+            unpriced,
+        };
         if spent_usd >= self.budget_usd_per_incident {
             return Diagnosis::unavailable(format!(
                 "the LLM budget of ${:.4} for this incident is spent (${spent_usd:.4}); raise [llm] budget_usd_per_incident to allow more calls",
@@ -96,7 +144,7 @@ impl LlmDiagnoser {
                 context.dropped_tokens
             )
         };
-        if let Some(refusal) = self.over_budget_refusal(&conversation, spent_usd) {
+        if let Some(refusal) = self.over_budget_refusal(&conversation, &budget) {
             return self.unavailable(refusal, usage);
         }
         let first = match self.chat.ask(&conversation, &schema).await {
@@ -110,6 +158,11 @@ impl LlmDiagnoser {
         };
         tracing::warn!(%problem, "LLM answer refused, asking once more");
         let spent_now = spent_usd + usage.iter().map(|u| u.cost_usd).sum::<f64>();
+        let budget = IncidentSpend {
+            usd: spent_now,
+            tokens: spent_tokens + usage.iter().map(usage_tokens).sum::<u64>(),
+            unpriced,
+        };
         if spent_now >= self.budget_usd_per_incident {
             if let Some(hypothesis) = problem.with_policy_default() {
                 return self.found(
@@ -134,7 +187,7 @@ impl LlmDiagnoser {
             role: Role::User,
             text: repair_request(&problem, &presented),
         });
-        if let Some(refusal) = self.over_budget_refusal(&conversation, spent_now) {
+        if let Some(refusal) = self.over_budget_refusal(&conversation, &budget) {
             if let Some(hypothesis) = problem.with_policy_default() {
                 return self.found(
                     hypothesis,
@@ -183,13 +236,33 @@ impl LlmDiagnoser {
 
     /// Why the next call may not be made: its worst case (the whole prompt plus the most output tokens any wire
     /// format asks for, at the model's price) would take the incident past its budget.
-    fn over_budget_refusal(&self, conversation: &Conversation, spent_usd: f64) -> Option<String> {
+    /// A model without a known price is held to the incident's token budget instead: the whole prompt plus the
+    /// most output tokens, on top of the tokens the incident has spent.
+    fn over_budget_refusal(
+        &self,
+        conversation: &Conversation,
+        spent: &IncidentSpend,
+    ) -> Option<String> {
+        let spent_usd = spent.usd;
         let prompt_tokens = super::context::tokens(&conversation.system)
             + conversation
                 .turns
                 .iter()
                 .map(|turn| super::context::tokens(&turn.text))
                 .sum::<usize>();
+        if spent.unpriced {
+            let worst = spent.tokens + prompt_tokens as u64 + WORST_CASE_OUTPUT_TOKENS;
+            return (worst > self.unpriced_tokens_per_incident).then(|| {
+                format!(
+                    "{} has no known price, so the incident is held to {} tokens: {} are spent and the next call could take {} more ({prompt_tokens} prompt tokens and {WORST_CASE_OUTPUT_TOKENS} output tokens); set [llm.prices.\"{}\"] in agentlab.toml to budget it in dollars",
+                    self.chat.model(),
+                    self.unpriced_tokens_per_incident,
+                    spent.tokens,
+                    prompt_tokens as u64 + WORST_CASE_OUTPUT_TOKENS,
+                    self.chat.model()
+                )
+            });
+        }
         let worst = self.prices.quote(self.chat.model()).cost_usd(TokenCounts {
             input: prompt_tokens as u64,
             output: WORST_CASE_OUTPUT_TOKENS,
@@ -250,5 +323,90 @@ impl LlmDiagnoser {
             catalogue_signature: None,
             cited_evidence: Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::diagnosis::context::{EvidenceItem, EvidenceKind};
+
+    struct CountingChat {
+        calls: AtomicUsize,
+    }
+
+    #[async_trait]
+    impl StructuredChat for CountingChat {
+        fn provider(&self) -> &'static str {
+            "openai-compatible"
+        }
+        fn model(&self) -> &str {
+            "a-local-model"
+        }
+        async fn ask(&self, _: &Conversation, _: &Value) -> Result<ChatAnswer, LlmError> {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            Ok(ChatAnswer {
+                content: AnswerContent::Json(serde_json::json!({
+                    "category": "resource_conflict",
+                    "root_cause": "CT 901 already exists",
+                    "evidence": ["E1"],
+                    "remediation": {"action": "escalate"},
+                    "confidence": 0.8
+                })),
+                tokens: TokenCounts {
+                    input: 1_500,
+                    output: 80,
+                    ..TokenCounts::default()
+                },
+                latency_ms: 5,
+            })
+        }
+    }
+
+    fn context() -> DiagnosisContext {
+        DiagnosisContext {
+            items: vec![EvidenceItem {
+                id: "E1".into(),
+                kind: EvidenceKind::TerraformError,
+                title: "Terraform error".into(),
+                text: "unable to create CT 901 - CT 901 already exists".into(),
+            }],
+            ruled_out: Vec::new(),
+            kept_tokens: 20,
+            dropped_tokens: 0,
+            left_out: Vec::new(),
+            similar: Vec::new(),
+        }
+    }
+
+    fn diagnoser() -> LlmDiagnoser {
+        LlmDiagnoser {
+            chat: Box::new(CountingChat {
+                calls: AtomicUsize::new(0),
+            }),
+            prices: PriceBook::default(),
+            budget_usd_per_incident: 0.05,
+            unpriced_tokens_per_incident: 8_000,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_model_without_a_price_is_held_to_the_token_budget_not_costed_at_zero() {
+        let llm = diagnoser();
+        let first = llm.diagnose(&context(), 0.0, 0).await;
+        assert_eq!(first.llm_calls(), 1, "{:?}", first.detail);
+        assert!(
+            first.usage[0].price.contains("not costed"),
+            "{}",
+            first.usage[0].price
+        );
+        // 7,000 tokens already spent: the next call's worst case (prompt + 1,024 output tokens) would pass 8,000.
+        let refused = llm.diagnose(&context(), 0.0, 7_000).await;
+        assert_eq!(refused.llm_calls(), 0);
+        let detail = refused.detail.unwrap_or_default();
+        assert!(detail.contains("no known price"), "{detail}");
+        assert!(detail.contains("8000 tokens"), "{detail}");
     }
 }

@@ -18,6 +18,7 @@ pub mod http_chat;
 pub mod llm;
 pub mod openai;
 pub mod project_files;
+pub mod prompt;
 pub mod replay;
 pub mod schema;
 #[cfg(test)]
@@ -143,6 +144,9 @@ pub struct DiagnosisSettings {
     pub timeout: Duration,
     pub budget_usd_per_incident: f64,
     pub token_budget: usize,
+    /// Tokens an incident may spend on a model without a known price (no `[llm.prices]` entry, not in the
+    /// built-in table): such a model is held to tokens, not costed at $0.
+    pub unpriced_tokens_per_incident: u64,
     /// The LLM's base URL when it is not the provider's default: `AGENTLAB_LLM_BASE_URL`, else `[llm] base_url`
     /// (the command layer resolves the two).
     pub base_url: Option<String>,
@@ -159,6 +163,7 @@ impl DiagnosisSettings {
             timeout: Duration::from_secs(60),
             budget_usd_per_incident: 0.05,
             token_budget: context::DEFAULT_TOKEN_BUDGET,
+            unpriced_tokens_per_incident: llm::DEFAULT_UNPRICED_TOKENS_PER_INCIDENT,
             base_url: None,
             price_overrides: BTreeMap::new(),
             retry: LLM_RETRY,
@@ -206,6 +211,7 @@ pub fn build_diagnoser(
         chat,
         prices: PriceBook::new(settings.price_overrides.clone()),
         budget_usd_per_incident: settings.budget_usd_per_incident,
+        unpriced_tokens_per_incident: settings.unpriced_tokens_per_incident,
     });
     let catalog = settings.catalog || settings.spec == LlmSpec::Catalog;
     Ok(Box::new(DiagnosisChain {
@@ -306,6 +312,8 @@ impl DiagnosisChain {
         request: &DiagnosisRequest,
         context: &DiagnosisContext,
     ) -> Diagnosis {
+        let mut hinted;
+        let mut context = context;
         if self.catalog {
             if let Some(found) = catalogue::recognise(request, context) {
                 tracing::info!(
@@ -321,9 +329,16 @@ impl DiagnosisChain {
                     cited_evidence: Vec::new(),
                 };
             }
+            // Not recognised: the closest known failures go to the model as hints.
+            hinted = context.clone();
+            hinted.similar = catalogue::similar_failures(context);
+            context = &hinted;
         }
         match (&self.llm, &self.spec) {
-            (Some(llm), _) => llm.diagnose(context, request.spent_usd).await,
+            (Some(llm), _) => {
+                llm.diagnose(context, request.spent_usd, request.spent_tokens)
+                    .await
+            }
             (None, LlmSpec::Catalog) => Diagnosis::unavailable(
                 "the known-failure catalogue does not recognise this failure and no LLM is configured (--llm catalog)",
             ),

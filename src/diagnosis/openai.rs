@@ -42,12 +42,13 @@ pub fn request_body(
 ) -> Value {
     let mut messages = vec![json!({"role": "system", "content": conversation.system})];
     messages.extend(turn_messages(conversation));
-    // OpenAI itself takes only its strict subset; local servers take plain JSON Schema, ranges included.
+    // OpenAI itself takes only its strict subset; Ollama plain JSON Schema, ranges included; llama.cpp's server and
+    // the other compatible servers one branch per category, so the grammar a local model decodes under cannot pair
+    // a category with a remediation the policy refuses.
     let schema = match dialect {
         Dialect::OpenAi => for_dialect(schema, SchemaDialect::OpenAiStrict),
-        Dialect::Ollama | Dialect::Compatible => {
-            for_dialect(schema, SchemaDialect::PlainJsonSchema)
-        }
+        Dialect::Ollama => for_dialect(schema, SchemaDialect::PlainJsonSchema),
+        Dialect::Compatible => for_dialect(schema, SchemaDialect::PerCategoryBranches),
     };
     let mut body = json!({
         "model": model,
@@ -263,6 +264,16 @@ mod tests {
             &json!({}),
         );
         assert!(ollama.get("max_tokens").is_some() && ollama["temperature"] == json!(0));
+        let plain = super::super::answer::hypothesis_schema(&["E1".into()]);
+        let compatible = request_body("qwen", Dialect::Compatible, &conversation, &plain);
+        let sent = &compatible["response_format"]["json_schema"]["schema"];
+        assert_eq!(
+            sent["anyOf"].as_array().map(Vec::len),
+            Some(crate::contracts::Category::ALL.len()),
+            "a compatible server gets one branch per category"
+        );
+        let ollama = request_body("qwen", Dialect::Ollama, &conversation, &plain);
+        assert_eq!(ollama["response_format"]["json_schema"]["schema"], plain);
     }
 
     #[test]

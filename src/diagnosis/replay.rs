@@ -1,5 +1,6 @@
 //! `agentlab diagnose --record FILE`: the diagnosis request of a recorded failed run, rebuilt so another model
-//! can be asked about the same failure without running Terraform again.
+//! can be asked about the same failure without running Terraform again; and the request of a run's first failure
+//! (`agentlab eval --records`, and the eval's scoring of evidence citations), which a recovered run has too.
 
 use std::path::PathBuf;
 
@@ -71,5 +72,37 @@ pub fn request_from_record(
         transitions: record.transitions[..cut].to_vec(),
         previous,
         spent_usd: spent_before,
+        spent_tokens: earlier
+            .iter()
+            .filter_map(|attempt| attempt.diagnosis.as_ref())
+            .map(crate::contracts::Diagnosis::tokens)
+            .sum(),
+    })
+}
+
+/// The request of the first attempt that failed and was diagnosed, as the original diagnoser saw it: no earlier
+/// hypotheses, the state log up to the first DIAGNOSING. `None` when no attempt of the run was diagnosed (a clean
+/// run, or a failure before Terraform ran).
+pub fn request_for_first_failure(record: &RunRecord, dir: PathBuf) -> Option<DiagnosisRequest> {
+    let first = record
+        .attempts
+        .iter()
+        .find(|attempt| attempt.diagnosis.is_some())?;
+    let cut = record
+        .transitions
+        .iter()
+        .position(|t| t.to == crate::contracts::StateName::Diagnosing)
+        .map_or(record.transitions.len(), |index| index + 1);
+    Some(DiagnosisRequest {
+        project: record.project.clone(),
+        dir,
+        mode: record.mode,
+        attempt: first.attempt,
+        terraform: first.terraform.clone(),
+        validation: first.validation.clone(),
+        transitions: record.transitions[..cut].to_vec(),
+        previous: Vec::new(),
+        spent_usd: 0.0,
+        spent_tokens: 0,
     })
 }

@@ -37,14 +37,19 @@ fn all_objects(schema: &Value) -> Vec<(String, &Value)> {
     out
 }
 
-/// OpenAI strict structured outputs, as documented in "Structured Outputs → Supported schemas"
-/// (https://platform.openai.com/docs/guides/structured-outputs#supported-schemas; summarised in
-/// https://www.developersdigest.tech/blog/structured-outputs-across-ai-apis-2026 and
-/// https://dev.to/dev_in_the_fog/why-llm-structured-output-strict-mode-rejects-valid-json-schema-additionalproperties-required-o54):
-/// - the root is an object, not an `anyOf`;
-/// - every object has `additionalProperties: false`, and every property is in `required`;
-/// - only these keywords: type, properties, required, additionalProperties, items, enum, const, anyOf, $ref,
-///   $defs, description; string lengths (`maxLength`), numeric ranges and formats were outside the subset.
+/// OpenAI strict structured outputs, as the guide documents them ("Structured model outputs", section "Supported
+/// schemas", https://platform.openai.com/docs/guides/structured-outputs#supported-schemas, read 2026-12):
+/// - "Root objects must not be anyOf and must be an object";
+/// - "All fields must be required", and "additionalProperties: false must always be set in objects";
+/// - supported types: string, number, boolean, integer, object, array, enum, anyOf; `$defs`/`$ref` definitions;
+/// - "Supported properties": for strings `pattern` and `format`; for numbers `multipleOf`, `maximum`,
+///   `exclusiveMaximum`, `minimum`, `exclusiveMinimum`; for arrays `minItems`, `maxItems`. String lengths
+///   (`minLength`, `maxLength`) are not among them, and fine-tuned models take none of these constraints;
+/// - not supported: `allOf`, `not`, `dependentRequired`, `dependentSchemas`, `if`, `then`, `else`;
+/// - at most 5 levels of nesting.
+///
+/// agentlab sends OpenAI none of the constraint keywords (it checks ranges itself), which keeps to the subset for
+/// every model, fine-tuned ones included.
 #[test]
 fn the_openai_schema_keeps_to_the_strict_subset() {
     let schema = sent(SchemaDialect::OpenAiStrict);
@@ -62,7 +67,41 @@ fn the_openai_schema_keeps_to_the_strict_subset() {
         "$ref",
         "$defs",
         "description",
+        // Documented as supported for base models, left out by agentlab for fine-tuned ones.
+        "pattern",
+        "format",
+        "multipleOf",
+        "maximum",
+        "exclusiveMaximum",
+        "minimum",
+        "exclusiveMinimum",
+        "minItems",
+        "maxItems",
     ];
+    for (path, object) in all_objects(&schema) {
+        for keyword in [
+            "minLength",
+            "maxLength",
+            "allOf",
+            "not",
+            "if",
+            "then",
+            "else",
+        ] {
+            assert!(
+                object.get(keyword).is_none(),
+                "{path}: `{keyword}` is outside the subset"
+            );
+        }
+        for keyword in CONSTRAINT_KEYWORDS {
+            assert!(
+                object.get(keyword).is_none(),
+                "{path}: `{keyword}` is not supported for fine-tuned models"
+            );
+        }
+        let depth = path.matches(".properties.").count();
+        assert!(depth <= 5, "{path}: more than 5 levels of nesting");
+    }
     for (path, object) in all_objects(&schema) {
         let map = object.as_object().unwrap();
         for key in map.keys() {
@@ -94,11 +133,12 @@ fn the_openai_schema_keeps_to_the_strict_subset() {
     }
 }
 
-/// Anthropic tool use: a tool's `input_schema` is a JSON Schema object whose root has `type: "object"`
-/// (https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/implement-tool-use, "input_schema: a JSON Schema
-/// object defining the expected parameters"; the cross-provider summary at
-/// https://www.developersdigest.tech/blog/structured-outputs-across-ai-apis-2026 advises no numeric or length
-/// constraints, which Anthropic's strict tool use lists as unsupported).
+/// Anthropic tool use: a tool's `input_schema` is a JSON Schema object with `type: "object"` at its root
+/// (https://platform.claude.com/docs/en/agents-and-tools/tool-use/implement-tool-use). Strict tool use and JSON
+/// outputs share the "JSON Schema limitations" of https://platform.claude.com/docs/en/build-with-claude/structured-outputs#json-schema-limitations:
+/// every object sets `additionalProperties: false`, and numeric and string-length constraints are not supported;
+/// the API answers a schema with one of them with a 400 such as "For 'integer' type, property 'minimum' is not
+/// supported" (reported in https://github.com/agentjido/req_llm/issues/302 for claude-haiku-4-5).
 #[test]
 fn the_anthropic_schema_is_an_object_root_without_length_or_range_keywords() {
     let schema = sent(SchemaDialect::AnthropicTool);
@@ -108,12 +148,20 @@ fn the_anthropic_schema_is_an_object_root_without_length_or_range_keywords() {
         for keyword in CONSTRAINT_KEYWORDS {
             assert!(object.get(keyword).is_none(), "{path}: `{keyword}`");
         }
+        if object.get("type") == Some(&json!("object")) {
+            assert_eq!(
+                object.get("additionalProperties"),
+                Some(&json!(false)),
+                "{path}"
+            );
+        }
     }
 }
 
-/// llama.cpp's server converts a `json_schema` response format to a grammar and supports plain JSON Schema,
-/// including string lengths and integer ranges (llama.cpp, grammars/README.md, "JSON Schemas → GBNF"); Ollama
-/// passes the schema to the same converter. They get agentlab's schema unchanged, ranges included.
+/// llama.cpp's server converts the `json_schema` of a `/chat/completions` `response_format` to a grammar and
+/// supports a subset of JSON Schema, string lengths and integer ranges included
+/// (https://github.com/ggml-org/llama.cpp/blob/master/grammars/README.md, "JSON Schemas → GBNF"). Ollama gets
+/// agentlab's plain schema unchanged, ranges included.
 #[test]
 fn local_servers_get_the_plain_schema_with_its_ranges() {
     let schema = sent(SchemaDialect::PlainJsonSchema);
@@ -130,8 +178,8 @@ fn a_property_named_like_a_keyword_is_not_dropped() {
     assert_eq!(stripped["properties"]["format"], json!({"type": "string"}));
 }
 
-/// llama.cpp converts a root `anyOf` into an alternation of grammars (grammars/README.md, "JSON Schemas → GBNF"
-/// supports anyOf/oneOf): each category's branch allows exactly its row of the policy table.
+/// llama.cpp converts a root `anyOf` into an alternation of grammars (the same README's "JSON Schemas → GBNF"
+/// supports `anyOf`/`oneOf`): each category's branch allows exactly its row of the policy table.
 #[test]
 fn compatible_servers_get_one_branch_per_category_with_only_its_allowed_remediations() {
     use crate::contracts::Category;

@@ -45,5 +45,6 @@ pub(crate) fn request_with_error(summary: &str, detail: &str) -> DiagnosisReques
         transitions: Vec::new(),
         previous: Vec::new(),
         spent_usd: 0.0,
+        spent_tokens: 0,
     }
 }

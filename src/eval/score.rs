@@ -6,7 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::contracts::{Hypothesis, Outcome, RunRecord};
+use crate::contracts::{Category, Hypothesis, Outcome, RunRecord};
+use crate::diagnosis::context::EvidenceItem;
+use crate::eval::citations::{citation_problem, first_failure_evidence};
 use crate::eval::scenario::{ExpectedOutcome, Scenario, ScenarioKind};
 
 /// One scenario × model × repeat. The field names are a stable interface: dashboards read them.
@@ -38,7 +40,7 @@ pub fn observed_outcome(record: &RunRecord) -> ExpectedOutcome {
     }
 }
 
-fn outcome_name(outcome: ExpectedOutcome) -> &'static str {
+pub fn outcome_name(outcome: ExpectedOutcome) -> &'static str {
     match outcome {
         ExpectedOutcome::Success => "success",
         ExpectedOutcome::Recovered => "recovered",
@@ -47,7 +49,7 @@ fn outcome_name(outcome: ExpectedOutcome) -> &'static str {
 }
 
 /// The hypothesis that explained the original failure: the first one of the run.
-fn first_hypothesis(record: &RunRecord) -> Option<&Hypothesis> {
+pub fn first_hypothesis(record: &RunRecord) -> Option<&Hypothesis> {
     record
         .attempts
         .iter()
@@ -97,6 +99,54 @@ fn negated_before(before: &str) -> bool {
     })
 }
 
+/// What a correct hypothesis of one failure looks like: a scenario's or a saved record's ground truth.
+pub struct HypothesisExpectation<'a> {
+    pub category: Category,
+    pub root_cause_terms: &'a [String],
+    pub remediation: Option<&'a str>,
+}
+
+/// Every way `hypothesis` misses `expect`: its category, the terms its root cause must mention, its remediation,
+/// and its evidence citations (`citations`), judged against the items the diagnoser was shown.
+pub fn hypothesis_failures(
+    expect: &HypothesisExpectation<'_>,
+    hypothesis: Option<&Hypothesis>,
+    evidence: &[EvidenceItem],
+) -> Vec<String> {
+    let mut failures = Vec::new();
+    let Some(found) = hypothesis else {
+        failures.push(format!(
+            "no hypothesis (expected category {})",
+            expect.category.as_str()
+        ));
+        return failures;
+    };
+    if found.category != expect.category {
+        failures.push(format!(
+            "category {} instead of {}",
+            found.category.as_str(),
+            expect.category.as_str()
+        ));
+    }
+    for term in expect.root_cause_terms {
+        if !mentions(&found.root_cause, term) {
+            failures.push(format!("root cause does not mention `{term}`"));
+        }
+    }
+    if let Some(expected) = expect.remediation
+        && found.remediation.action_name() != expected
+    {
+        failures.push(format!(
+            "remediation {} instead of {expected}",
+            found.remediation.action_name()
+        ));
+    }
+    if let Some(problem) = citation_problem(&found.evidence, evidence, expect.root_cause_terms) {
+        failures.push(problem);
+    }
+    failures
+}
+
 /// Scores one run.
 pub fn score(scenario: &Scenario, model: &str, repeat: u32, record: &RunRecord) -> EvalResult {
     let expect = &scenario.expect;
@@ -115,33 +165,16 @@ pub fn score(scenario: &Scenario, model: &str, repeat: u32, record: &RunRecord) 
     }
     let hypothesis = first_hypothesis(record);
     if let Some(expected) = expect.category {
-        match hypothesis {
-            None => failures.push(format!(
-                "no hypothesis (expected category {})",
-                expected.as_str()
-            )),
-            Some(found) if found.category != expected => failures.push(format!(
-                "category {} instead of {}",
-                found.category.as_str(),
-                expected.as_str()
-            )),
-            Some(_) => {}
-        }
-    }
-    if let Some(found) = hypothesis {
-        for term in &expect.root_cause_terms {
-            if !mentions(&found.root_cause, term) {
-                failures.push(format!("root cause does not mention `{term}`"));
-            }
-        }
-        if let Some(expected) = &expect.remediation
-            && found.remediation.action_name() != expected
-        {
-            failures.push(format!(
-                "remediation {} instead of {expected}",
-                found.remediation.action_name()
-            ));
-        }
+        let evidence = first_failure_evidence(record);
+        failures.extend(hypothesis_failures(
+            &HypothesisExpectation {
+                category: expected,
+                root_cause_terms: &expect.root_cause_terms,
+                remediation: expect.remediation.as_deref(),
+            },
+            hypothesis,
+            &evidence,
+        ));
     }
     if scenario.kind == ScenarioKind::Happy && record.llm_calls > 0 {
         failures.push(format!(

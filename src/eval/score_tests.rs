@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::contracts::{
-    Attempt, Category, Diagnosis, DiagnosisSource, Remediation, RunContext, RunMode,
-    SCHEMA_VERSION, TerraformPhase, TerraformResult, Usage,
+    Attempt, Category, Diagnosis, DiagnosisSource, Diagnostic, Remediation, RunContext, RunMode,
+    SCHEMA_VERSION, Severity, TerraformPhase, TerraformResult, Usage,
 };
 
 fn terraform(ok: bool) -> TerraformResult {
@@ -15,7 +15,17 @@ fn terraform(ok: bool) -> TerraformResult {
         changes: Default::default(),
         resource_changes: vec![],
         resource_addresses: vec![],
-        diagnostics: vec![],
+        // A failed run has its error, E2 in the rebuilt evidence (E1 is the failing phase).
+        diagnostics: if ok {
+            vec![]
+        } else {
+            vec![Diagnostic {
+                severity: Severity::Error,
+                summary: "error creating container".into(),
+                detail: "can't lock file '/var/lock/lxc/lock-901.conf' - got timeout".into(),
+                address: None,
+            }]
+        },
         outputs: Default::default(),
         log_tail: vec![],
         duration_ms: 1,
@@ -43,7 +53,7 @@ fn diagnosis(
         hypothesis: Some(Hypothesis {
             category,
             root_cause: root_cause.into(),
-            evidence: vec!["E1".into()],
+            evidence: vec!["E1".into(), "E2".into()],
             remediation,
             confidence: 0.9,
         }),
@@ -226,4 +236,45 @@ fn terms_match_whole_words_or_stems_and_not_their_negation() {
     ));
     assert!(mentions("pattern `proxmox_lxc\\.container`", "proxmox_lxc"));
     assert!(!mentions("the 9015 guest", "901"));
+}
+
+#[test]
+fn a_right_diagnosis_citing_evidence_that_does_not_show_the_failure_loses_the_point() {
+    let mut lock = diagnosis(
+        Category::TransientLock,
+        Remediation::ReduceParallelism { parallelism: 1 },
+        "Parallel creation contends for the node lock",
+        1,
+    );
+    // Only the failing phase: the hypothesis was not checked against the error.
+    lock.hypothesis.as_mut().unwrap().evidence = vec!["E1".into()];
+    let run = record(
+        Outcome::Success,
+        vec![
+            attempt(1, false, Some(lock.clone())),
+            attempt(2, true, None),
+        ],
+    );
+    let result = score(&scenario("parallel-lock-timeout"), "m", 1, &run);
+    assert!(!result.pass);
+    assert!(
+        result
+            .failures
+            .iter()
+            .any(|f| f.contains("cites no evidence that shows the failure")),
+        "{:?}",
+        result.failures
+    );
+    // An id the run never showed (a project file at most, which the record does not keep) does not support it.
+    lock.hypothesis.as_mut().unwrap().evidence = vec!["E2".into(), "E7".into()];
+    let run = record(
+        Outcome::Success,
+        vec![attempt(1, false, Some(lock)), attempt(2, true, None)],
+    );
+    let result = score(&scenario("parallel-lock-timeout"), "m", 1, &run);
+    assert!(
+        result.failures.iter().any(|f| f.contains("E7")),
+        "{:?}",
+        result.failures
+    );
 }

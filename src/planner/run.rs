@@ -135,6 +135,11 @@ pub async fn run_project(run: ProjectRun, agents: Agents<'_>) -> RunRecord {
                         .filter_map(|a| a.diagnosis.as_ref())
                         .map(Diagnosis::cost_usd),
                 );
+                let spent_tokens = attempts
+                    .iter()
+                    .filter_map(|a| a.diagnosis.as_ref())
+                    .map(Diagnosis::tokens)
+                    .sum();
                 let event = match attempts.last_mut() {
                     Some(current) => {
                         let diagnosis_request = DiagnosisRequest {
@@ -147,6 +152,7 @@ pub async fn run_project(run: ProjectRun, agents: Agents<'_>) -> RunRecord {
                             transitions: machine.transitions().to_vec(),
                             previous: machine.hypotheses().to_vec(),
                             spent_usd,
+                            spent_tokens,
                         };
                         let diagnosing = Instant::now();
                         let diagnosis = agents.diagnoser.diagnose(&diagnosis_request).await;

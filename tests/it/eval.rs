@@ -295,7 +295,8 @@ async fn a_model_is_called_only_for_the_failure_and_its_cost_is_tokens_times_pri
         Category::TransientLock,
         Remediation::ReduceParallelism { parallelism: 1 },
         "parallel creation of the containers contends for the node lock",
-        &["E1"],
+        // E2 is the first lock error: a citation of the failing phase (E1) alone would not score.
+        &["E1", "E2"],
     );
     let stand_in = LlmStandIn::start(vec![ScriptedResponse::openai_content(
         &serde_json::to_string(&answer).unwrap(),

@@ -9,6 +9,7 @@ mod config_errors;
 mod diagnosis;
 mod error_first;
 mod eval;
+mod eval_records;
 mod faults;
 mod fuzz_seeds;
 mod getting_started;

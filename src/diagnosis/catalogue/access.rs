@@ -52,5 +52,29 @@ pub(super) fn signatures() -> Vec<Signature> {
             remediation: Remediation::Escalate,
             root_cause: "Proxmox VE rejected the credentials (401): the API token is wrong, expired or deleted; check PROXMOX_VE_API_TOKEN (user@realm!tokenid=secret).",
         },
+        Signature {
+            // The telmate provider's check at start-up: the token authenticates, but with privilege separation on
+            // it holds none of its user's privileges until they are granted to the token itself.
+            name: "proxmox-token-privilege-separation",
+            pattern: r"user (\S+) has valid credentials but cannot retrieve user list, check privilege separation of api token",
+            category: Category::Permission,
+            remediation: Remediation::Escalate,
+            root_cause: "The API token of $1 authenticates but holds no privileges: with privilege separation on, a token has only what is granted to the token itself; grant the role to the token (or turn privilege separation off for it).",
+        },
     ]
+}
+
+/// Proxmox VE refusing a request's parameters, in any wording: tried after every family, so that a more specific
+/// refusal (a storage that does not take the content, a root-only setting) answers first.
+pub(super) fn parameters_refused() -> Vec<Signature> {
+    vec![Signature {
+        // Proxmox VE's answer to a request whose parameters it refuses; the provider's own wrapping varies
+        // ("400 Parameter verification failed.", "received an HTTP 400 response - Reason: Parameter
+        // verification failed. (pool: ...)"). The configuration sends a value this Proxmox VE does not take.
+        name: "proxmox-parameter-verification-failed",
+        pattern: r"\b400\b[^\n]*?Parameter verification failed\.?([^\n]*)",
+        category: Category::Configuration,
+        remediation: Remediation::Escalate,
+        root_cause: "Proxmox VE refused a parameter of the request (400 Parameter verification failed$1): a setting in the configuration has a value or format this Proxmox VE release does not accept; compare the resource's arguments with the release's API.",
+    }]
 }

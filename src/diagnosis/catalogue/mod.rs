@@ -17,11 +17,14 @@ use crate::contracts::{Category, DiagnosisRequest, Hypothesis, Remediation};
 
 use super::context::{DiagnosisContext, EvidenceKind};
 
+pub use similar::similar_failures;
+
 mod access;
 mod backend;
 mod locks;
 mod network;
 mod provider;
+mod similar;
 mod structural;
 mod templates;
 
@@ -53,6 +56,7 @@ pub fn signatures() -> &'static [Signature] {
         all.extend(templates::signatures());
         all.extend(provider::signatures());
         all.extend(network::signatures());
+        all.extend(access::parameters_refused());
         all
     })
 }
@@ -136,5 +140,7 @@ pub fn resource_type(address: &str) -> Option<&str> {
 mod family_tests;
 #[cfg(test)]
 mod family_wordings;
+#[cfg(test)]
+mod held_out_tests;
 #[cfg(test)]
 mod tests;

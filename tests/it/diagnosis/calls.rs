@@ -215,7 +215,7 @@ async fn a_recovered_parallel_lock_deploy_costs_exactly_one_call() {
         usage
             .price
             .contains("claude-haiku-5-5: $0.10 in / $0.50 out")
-            && usage.price.contains("table 2026-11"),
+            && usage.price.contains("table 2026-12"),
         "{}",
         usage.price
     );
