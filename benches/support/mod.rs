@@ -13,9 +13,9 @@ use agentlab::contracts::{
 use agentlab::redact::Redactor;
 use agentlab::render::RenderOptions;
 use agentlab::report::{OutboxSettings, Post, outbox};
+use agentlab::terraform::compact::redact_attribute_changes;
 use agentlab::terraform::plan::{PlanJsonError, PlanSummary, parse_plan_json, read_plan_json};
 use agentlab::terraform::review::plan_identity;
-use agentlab::terraform::sensitive::redact_resource_changes;
 
 /// What one ingestion produced, for printing and for keeping the optimiser honest.
 pub struct Ingested {
@@ -48,7 +48,7 @@ fn ingest_parsed_plan(mut plan: PlanSummary) -> Ingested {
         redactor.add_secret_json(value);
     }
     let mut resource_changes = plan.resource_changes;
-    redact_resource_changes(&mut resource_changes, &redactor);
+    redact_attribute_changes(&mut resource_changes, &redactor);
     let changes = resource_changes.len();
     let counts = plan.counts;
     let record = plan_record(TerraformResult {

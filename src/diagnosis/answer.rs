@@ -13,8 +13,7 @@ use crate::contracts::{Category, Hypothesis, Remediation};
 use crate::planner::category_policy;
 use crate::planner::policy::MAX_RETRY_AFTER_SECONDS;
 
-/// The tool / schema name the providers see.
-pub const HYPOTHESIS_TOOL_NAME: &str = "report_hypothesis";
+pub use super::prompt::HYPOTHESIS_TOOL_NAME;
 
 /// Root causes longer than this are cut: a diagnosis is a paragraph, not an essay.
 pub const LONGEST_ROOT_CAUSE_CHARS: usize = 600;

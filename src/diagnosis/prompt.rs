@@ -11,7 +11,8 @@
 use crate::contracts::Category;
 use crate::planner::category_policy;
 
-use super::answer::HYPOTHESIS_TOOL_NAME;
+/// The tool / schema name the providers see.
+pub const HYPOTHESIS_TOOL_NAME: &str = "report_hypothesis";
 
 /// What a category means, a wording that belongs to it, and when to pick which of its remediations.
 pub struct CategoryGuide {

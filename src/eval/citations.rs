@@ -17,7 +17,7 @@ use crate::diagnosis::context::{
 use crate::diagnosis::replay::request_for_first_failure;
 use crate::redact::Redactor;
 
-use super::score::mentions;
+use super::terms::mentions;
 
 /// Words in a row that an item must share with one of the failure's own items to quote it.
 const QUOTED_WORDS: usize = 5;

@@ -9,3 +9,4 @@ pub mod runner;
 pub mod sandbox;
 pub mod scenario;
 pub mod score;
+pub mod terms;

@@ -10,6 +10,7 @@ use crate::contracts::{Category, Hypothesis, Outcome, RunRecord};
 use crate::diagnosis::context::EvidenceItem;
 use crate::eval::citations::{citation_problem, first_failure_evidence};
 use crate::eval::scenario::{ExpectedOutcome, Scenario, ScenarioKind};
+pub use crate::eval::terms::mentions;
 
 /// One scenario × model × repeat. The field names are a stable interface: dashboards read them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,48 +56,6 @@ pub fn first_hypothesis(record: &RunRecord) -> Option<&Hypothesis> {
         .iter()
         .filter_map(|attempt| attempt.diagnosis.as_ref())
         .find_map(|diagnosis| diagnosis.hypothesis.as_ref())
-}
-
-/// Whether `text` mentions `term`; `a|b` accepts either alternative. Case-insensitive, and by whole words or
-/// stems: a term matches where a word starts (`concurren` matches "concurrent", `port` does not match "report"),
-/// and a mention right after a negation ("does not exist", "isn't reachable", "no lock") does not count, so
-/// `exist` is not satisfied by a root cause saying the opposite.
-pub fn mentions(text: &str, term: &str) -> bool {
-    term.split('|')
-        .map(str::trim)
-        .filter(|alternative| !alternative.is_empty())
-        .any(|alternative| mentions_one(text, alternative))
-}
-
-fn mentions_one(text: &str, term: &str) -> bool {
-    let starts_with_word = term
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_alphanumeric() || c == '_');
-    // A number is a whole token: `901` is not "9015".
-    let numeric = term.chars().all(|c| c.is_ascii_digit());
-    let pattern = format!(
-        "(?i){}{}{}",
-        if starts_with_word { r"\b" } else { "" },
-        regex::escape(term),
-        if numeric { r"\b" } else { "" }
-    );
-    let Ok(regex) = regex::Regex::new(&pattern) else {
-        return false;
-    };
-    regex
-        .find_iter(text)
-        .any(|found| !negated_before(&text[..found.start()]))
-}
-
-/// Whether the words just before a mention negate it.
-fn negated_before(before: &str) -> bool {
-    let lower = before.to_lowercase();
-    let words: Vec<&str> = lower.split_whitespace().rev().take(2).collect();
-    words.iter().any(|word| {
-        let word = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'');
-        matches!(word, "not" | "no" | "never" | "without" | "cannot") || word.ends_with("n't")
-    })
 }
 
 /// What a correct hypothesis of one failure looks like: a scenario's or a saved record's ground truth.

@@ -106,7 +106,7 @@ impl<'a> RequestRun<'a> {
             diagnostic.summary = redactor.redact(&diagnostic.summary);
             diagnostic.detail = redactor.redact(&diagnostic.detail);
         }
-        super::sensitive::redact_resource_changes(
+        super::compact::redact_attribute_changes(
             &mut result.resource_changes,
             &redactor.snapshot(),
         );

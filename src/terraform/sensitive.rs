@@ -97,16 +97,6 @@ pub fn mask_sensitive_collecting(
     }
 }
 
-/// Redacts the attribute values of every change with what `redactor` knows: the last step before a plan's changes
-/// leave the Terraform agent (and the step the plan-ingestion benches measure with it). See
-/// [`super::compact::redact_attribute_changes`].
-pub fn redact_resource_changes(
-    changes: &mut [crate::contracts::ResourceChange],
-    redactor: &crate::redact::Redactor,
-) {
-    super::compact::redact_attribute_changes(changes, redactor);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
