@@ -144,9 +144,10 @@ Hypotheses listed as ruled out were tried and did not fix the failure: do not pr
 /// The closing lines of the user message, where a small model looks last before it answers.
 pub fn answer_rules(evidence_ids: &[String]) -> String {
     format!(
-        "Now answer. 1. category: the definition that fits the first error. 2. remediation: one its category \
-allows. 3. root_cause: the cause in the error's own words, with the exact VMID, address, pattern, privilege or \
-endpoint. 4. evidence: ids from {} that show it.\n",
+        "Now answer. 1. category: the definition that fits the first error. 2. remediation: the first one its category \
+lists, unless the evidence names a reason for another the category allows. 3. root_cause: one sentence that names what failed (the provider by its name, the state backend, the lock, the \
+guest's port, the expected resource pattern) and the cause in the error's own words, with the exact VMID, address, \
+pattern, privilege or endpoint. 4. evidence: ids from {} that show it.\n",
         evidence_ids.join(", ")
     )
 }
