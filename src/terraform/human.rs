@@ -94,6 +94,7 @@ pub fn diagnostics_from_human_output(text: &str, command_failed: bool) -> Vec<Di
         }
     }
     finish_detail(diagnostics.last_mut(), &detail_lines);
+    put_init_preamble_last(&mut diagnostics);
 
     let has_error = diagnostics
         .iter()
@@ -113,6 +114,28 @@ pub fn diagnostics_from_human_output(text: &str, command_failed: bool) -> Vec<Di
         }
     }
     diagnostics
+}
+
+/// Terraform 1.9 and later open a failed `init` with a generic error ("Terraform encountered problems during
+/// initialisation, including problems with the configuration, described below.") before the real ones; 1.0 prints
+/// only the real ones. The generic one goes after them, so the first error is the one that says what is wrong.
+fn put_init_preamble_last(diagnostics: &mut Vec<Diagnostic>) {
+    let is_preamble = |diagnostic: &Diagnostic| {
+        diagnostic.severity == Severity::Error
+            && diagnostic
+                .summary
+                .starts_with("Terraform encountered problems during initiali")
+    };
+    let real_errors = diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.severity == Severity::Error && !is_preamble(diagnostic))
+        .count();
+    if real_errors == 0 {
+        return;
+    }
+    let (preambles, mut rest): (Vec<_>, Vec<_>) = diagnostics.drain(..).partition(is_preamble);
+    rest.extend(preambles);
+    *diagnostics = rest;
 }
 
 fn strip_frame(line: &str) -> &str {
@@ -181,6 +204,30 @@ mod tests {
                 .detail
                 .contains("connect: connection refused")
         );
+    }
+
+    /// Terraform 1.11.4's stderr for `init -no-color` of a module whose last block is cut off (run by hand on this
+    /// project's development machine); terraform 1.0.3 prints only the second block, as "Invalid expression".
+    #[test]
+    fn the_generic_init_error_of_newer_terraform_comes_after_the_real_one() {
+        let stderr = "\nError: Terraform encountered problems during initialisation, including problems\n\
+with the configuration, described below.\n\nThe Terraform configuration must be valid before initialization so \
+that\nTerraform can determine which modules and providers need to be installed.\n\n\nError: Missing expression\n\n  \
+on broken.tf line 3, in resource \"null_resource\" \"broken\":\n   3: \n\nExpected the start of an expression, but \
+found the end of the file.\n";
+        let diagnostics = diagnostics_from_human_output(stderr, true);
+        let summaries: Vec<&str> = diagnostics
+            .iter()
+            .map(|diagnostic| diagnostic.summary.as_str())
+            .collect();
+        assert_eq!(summaries[0], "Missing expression", "{summaries:?}");
+        assert!(summaries[1].starts_with("Terraform encountered problems"));
+        // Alone, the generic error is still the error.
+        let alone = diagnostics_from_human_output(
+            "Error: Terraform encountered problems during initialization\n",
+            true,
+        );
+        assert_eq!(alone.len(), 1);
     }
 
     #[test]

@@ -296,8 +296,10 @@ async fn a_check_whose_plan_cannot_run_is_an_error_with_terraforms_error_first()
     assert_eq!(findings.verdict, CheckVerdict::Error);
     let error = findings.error.unwrap();
     assert!(error.starts_with("terraform "), "{error}");
+    // Terraform 1.0 says "Invalid expression"; 1.11 says "Missing expression", after a generic error of its own.
     assert!(
-        error.starts_with("terraform init: Invalid expression"),
+        error.starts_with("terraform init: Invalid expression")
+            || error.starts_with("terraform init: Missing expression"),
         "Terraform's own error, first: {error}"
     );
     assert!(stderr.contains("sandbox-ok: error: terraform "), "{stderr}");
