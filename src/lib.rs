@@ -21,4 +21,5 @@ pub mod render;
 pub mod report;
 pub mod stand_in;
 pub mod terraform;
+pub mod utc;
 pub mod validator;

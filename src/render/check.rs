@@ -102,27 +102,7 @@ pub fn problem_resolved_comment_marker(run_id: &str) -> String {
 
 /// `2026-12-01 15:04 UTC` for Unix seconds (the proleptic Gregorian calendar, days from civil).
 pub fn utc_minute(unix_seconds: u64) -> String {
-    let days = i64::try_from(unix_seconds / 86_400).unwrap_or(i64::MAX / 2);
-    let minute_of_day = unix_seconds % 86_400 / 60;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
-        minute_of_day / 60,
-        minute_of_day % 60
-    )
+    crate::utc::UtcTime::from_unix_seconds(unix_seconds).minute_text()
 }
 
 /// The issue title.
