@@ -104,12 +104,7 @@ impl TerraformRunner {
         request: &TerraformRequest,
     ) -> Result<TerraformResult, AgentError> {
         let started = Instant::now();
-        let redactor = self.redactor.clone();
-        request
-            .vars
-            .values()
-            .for_each(|value| redactor.add_secret(value));
-        let mut run = RequestRun::new(&self.invocation, request, redactor, LOG_TAIL_LINES);
+        let mut run = self.request_run(request);
         let (plan_file, owned_plan_dir) = plan_file_for(request)?;
         let outcome = run.all_phases(&plan_file).await;
         if let Some(dir) = owned_plan_dir {
@@ -124,6 +119,16 @@ impl TerraformRunner {
 }
 
 impl TerraformRunner {
+    /// A run of `request` whose redactor knows the request's variable values (they may be secrets).
+    fn request_run<'a>(&'a self, request: &'a TerraformRequest) -> RequestRun<'a> {
+        let redactor = self.redactor.clone();
+        request
+            .vars
+            .values()
+            .for_each(|value| redactor.add_secret(value));
+        RequestRun::new(&self.invocation, request, redactor, LOG_TAIL_LINES)
+    }
+
     /// What is deployed now, for `agentlab validate --mode live`: `init` when the folder needs it, then `show
     /// -json` of the state. Plans nothing, applies nothing, takes no lock; a failure is data, as in a run.
     pub async fn read_state(
@@ -131,12 +136,7 @@ impl TerraformRunner {
         request: &TerraformRequest,
     ) -> Result<TerraformResult, AgentError> {
         let started = Instant::now();
-        let redactor = self.redactor.clone();
-        request
-            .vars
-            .values()
-            .for_each(|value| redactor.add_secret(value));
-        let mut run = RequestRun::new(&self.invocation, request, redactor, LOG_TAIL_LINES);
+        let mut run = self.request_run(request);
         run.read_current_state().await?;
         let mut result = run.into_result();
         result.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
