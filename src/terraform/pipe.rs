@@ -8,16 +8,12 @@
 //! stopped at an error) is drained, so Terraform never blocks on a full pipe.
 
 use std::io::Read;
-use std::process::{ExitStatus, Stdio};
 
 use tokio::io::AsyncReadExt;
 use tokio::process::{ChildStdout, Command};
 use tokio::runtime::Handle;
-use tokio::sync::watch;
 
-use super::process::{
-    Cancellation, LineReader, MAX_STREAM_LINE_BYTES, ProcessEnd, forward, next_line,
-};
+use super::process::{Cancellation, ProcessEnd, spawn_piped, watch_to_end};
 
 /// The child's stdout as a blocking reader, for a blocking thread only.
 struct BlockingPipe {
@@ -35,19 +31,12 @@ impl Read for BlockingPipe {
 /// line goes to `on_stderr_line`. The result of `read` is `None` when the process had no stdout or the reading
 /// thread failed. Returns `Err` only when the process cannot be started or waited for.
 pub async fn run_reading_document<T: Send + 'static>(
-    mut command: Command,
+    command: Command,
     cancellation: &Cancellation,
     read: impl FnOnce(&mut dyn Read) -> T + Send + 'static,
     mut on_stderr_line: impl FnMut(String),
 ) -> std::io::Result<(ProcessEnd, Option<T>)> {
-    command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .process_group(0);
-    let mut child = command.spawn()?;
-    let pid = child.id();
+    let mut child = spawn_piped(command)?;
     let runtime = Handle::current();
     let reading = child.stdout.take().map(|stdout| {
         tokio::task::spawn_blocking(move || {
@@ -58,39 +47,11 @@ pub async fn run_reading_document<T: Send + 'static>(
             made
         })
     });
-    let mut stderr = child
-        .stderr
-        .take()
-        .map(|reader| LineReader::new(reader, Some(MAX_STREAM_LINE_BYTES)));
-    let mut requests = cancellation.subscribe();
-    let mut forwarded = 0u32;
-    let mut status: Option<ExitStatus> = None;
-    let mut end = ProcessEnd {
-        exit_code: None,
-        cancelled: false,
-        killed: false,
-    };
-    let already = *requests.borrow_and_update();
-    if already > 0 {
-        forward(pid, already, &mut forwarded, &mut end);
-    }
-    while status.is_none() || stderr.is_some() {
-        tokio::select! {
-            line = next_line(&mut stderr), if stderr.is_some() => match line {
-                Some(line) => on_stderr_line(line),
-                None => stderr = None,
-            },
-            exited = child.wait(), if status.is_none() => status = Some(exited?),
-            changed = requests.changed(), if status.is_none() => match changed {
-                Ok(()) => {
-                    let count = *requests.borrow_and_update();
-                    forward(pid, count, &mut forwarded, &mut end);
-                }
-                Err(_) => requests = watch::channel(0).1,
-            },
-        }
-    }
-    end.exit_code = status.and_then(|status| status.code());
+    // Stdout belongs to the reading thread: only stderr comes back as lines.
+    let end = watch_to_end(&mut child, cancellation, None, |_, line| {
+        on_stderr_line(line)
+    })
+    .await?;
     let made = match reading {
         Some(reading) => reading.await.ok(),
         None => None,

@@ -11,7 +11,7 @@ use std::process::{ExitStatus, Stdio};
 use std::sync::Arc;
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
-use tokio::process::Command;
+use tokio::process::{Child, ChildStdout, Command};
 use tokio::sync::watch;
 
 /// Counts cancellation requests: the first asks Terraform to stop gracefully, the second kills it.
@@ -117,27 +117,44 @@ pub enum OutputStream {
 ///
 /// Returns `Err` only when the process cannot be started or waited for.
 pub async fn run_streaming(
-    mut command: Command,
+    command: Command,
     cancellation: &Cancellation,
     stdout_lines: LineLength,
-    mut on_line: impl FnMut(OutputStream, String),
+    on_line: impl FnMut(OutputStream, String),
 ) -> std::io::Result<ProcessEnd> {
+    let mut child = spawn_piped(command)?;
+    let stdout_limit = match stdout_lines {
+        LineLength::Whole => None,
+        LineLength::AtMost(bytes) => Some(bytes),
+    };
+    let stdout = child
+        .stdout
+        .take()
+        .map(|reader| LineReader::new(reader, stdout_limit));
+    watch_to_end(&mut child, cancellation, stdout, on_line).await
+}
+
+/// Spawns `command` with stdin closed and both outputs piped, in a process group of its own (so a signal reaches
+/// Terraform's providers too), killed if agentlab drops it.
+pub(super) fn spawn_piped(mut command: Command) -> std::io::Result<Child> {
     command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true)
         .process_group(0);
-    let mut child = command.spawn()?;
+    command.spawn()
+}
+
+/// Watches `child` to its end: every line of `stdout` (when given) and of its stderr goes to `on_line` as it
+/// arrives, and cancellation requests are forwarded as the module documentation describes.
+pub(super) async fn watch_to_end(
+    child: &mut Child,
+    cancellation: &Cancellation,
+    mut stdout: Option<LineReader<ChildStdout>>,
+    mut on_line: impl FnMut(OutputStream, String),
+) -> std::io::Result<ProcessEnd> {
     let pid = child.id();
-    let stdout_limit = match stdout_lines {
-        LineLength::Whole => None,
-        LineLength::AtMost(bytes) => Some(bytes),
-    };
-    let mut stdout = child
-        .stdout
-        .take()
-        .map(|reader| LineReader::new(reader, stdout_limit));
     let mut stderr = child
         .stderr
         .take()
@@ -257,7 +274,7 @@ impl<R: AsyncRead + Unpin> LineReader<R> {
     }
 }
 
-pub(super) async fn next_line<R: AsyncRead + Unpin>(
+async fn next_line<R: AsyncRead + Unpin>(
     reader: &mut Option<LineReader<R>>,
 ) -> Option<String> {
     match reader {
@@ -268,7 +285,7 @@ pub(super) async fn next_line<R: AsyncRead + Unpin>(
 
 /// Sends Terraform what the requests so far call for: SIGINT for the first, SIGKILL to its whole process group
 /// (providers and provisioner commands included) from the second on.
-pub(super) fn forward(pid: Option<u32>, requests: u32, forwarded: &mut u32, end: &mut ProcessEnd) {
+fn forward(pid: Option<u32>, requests: u32, forwarded: &mut u32, end: &mut ProcessEnd) {
     if requests <= *forwarded {
         return;
     }
