@@ -274,9 +274,7 @@ impl<R: AsyncRead + Unpin> LineReader<R> {
     }
 }
 
-async fn next_line<R: AsyncRead + Unpin>(
-    reader: &mut Option<LineReader<R>>,
-) -> Option<String> {
+async fn next_line<R: AsyncRead + Unpin>(reader: &mut Option<LineReader<R>>) -> Option<String> {
     match reader {
         Some(reader) => reader.next_line().await,
         None => None,
