@@ -28,6 +28,7 @@ use agentlab::diagnosis::cost::{PriceBook, TokenCounts};
 use agentlab::eval::runner::{EvalOptions, run_eval};
 use agentlab::eval::scenario::{Scenario, ScenarioKind};
 use agentlab::planner::agents::Diagnoser;
+use agentlab::planner::category_policy::CategoryTable;
 use agentlab::redact::{Redactor, SharedRedactor};
 use agentlab::terraform::{Cancellation, TerraformRunner};
 use async_trait::async_trait;
@@ -54,13 +55,13 @@ struct CountingDiagnoser {
 impl Diagnoser for CountingDiagnoser {
     async fn diagnose(&self, request: &DiagnosisRequest) -> Diagnosis {
         let context = DiagnosisContext::assemble(request, &Redactor::new(), DEFAULT_TOKEN_BUDGET);
-        let schema = hypothesis_schema(&context.evidence_ids());
+        let schema = hypothesis_schema(&context.evidence_ids(), &CategoryTable::STRICT);
         let tool = json!({
             "name": HYPOTHESIS_TOOL_NAME,
             "description": "Report the single most likely hypothesis for the failure.",
             "input_schema": schema,
         });
-        let input = tokens(&system_prompt())
+        let input = tokens(&system_prompt(&CategoryTable::STRICT))
             + tokens(&context.render_prompt())
             + tokens(&tool.to_string())
             + FORCED_TOOL_SYSTEM_TOKENS;

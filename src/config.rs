@@ -19,7 +19,7 @@ pub use default_branch::{ABSENT_NOTE, DefaultBranchConfig, TrustedSections};
 pub use policy::PolicyConfig;
 pub use values::{LLM_SPEC_KINDS, check_llm_spec, check_terraform_duration};
 use values::{
-    at_least_one, github_login, glob_list, llm_spec, llm_timeout, max_retries,
+    at_least_one, at_least_one_token, github_login, glob_list, llm_spec, llm_timeout, max_retries,
     non_negative_dollars, optional_at_least_one, optional_non_negative_dollars, regex, regex_list,
     terraform_duration,
 };
@@ -162,6 +162,13 @@ pub struct LlmConfig {
     /// Tokens the diagnosis context may use (default 6000).
     #[serde(default = "default_token_budget", deserialize_with = "at_least_one")]
     pub token_budget: u32,
+    /// Tokens an incident may spend on a model without a known price (default 40000): such a model is held to
+    /// tokens instead of being costed at $0.
+    #[serde(
+        default = "default_unpriced_tokens_per_incident",
+        deserialize_with = "at_least_one_token"
+    )]
+    pub unpriced_tokens_per_incident: u64,
     /// Base URL of the LLM API; `AGENTLAB_LLM_BASE_URL` overrides it.
     #[serde(default)]
     pub base_url: Option<String>,
@@ -178,6 +185,7 @@ impl Default for LlmConfig {
             budget_usd_per_incident: default_budget(),
             catalog: true,
             token_budget: default_token_budget(),
+            unpriced_tokens_per_incident: default_unpriced_tokens_per_incident(),
             base_url: None,
             prices: BTreeMap::new(),
         }
@@ -470,6 +478,9 @@ fn default_true() -> bool {
 }
 fn default_token_budget() -> u32 {
     6000
+}
+fn default_unpriced_tokens_per_incident() -> u64 {
+    crate::diagnosis::llm::DEFAULT_UNPRICED_TOKENS_PER_INCIDENT
 }
 fn default_node() -> String {
     "pmx-01".to_string()

@@ -68,6 +68,7 @@ fn an_empty_file_gets_every_documented_default() {
     assert_eq!(config.llm.budget_usd_per_incident, 0.05);
     assert!(config.llm.catalog);
     assert_eq!(config.llm.token_budget, 6000);
+    assert_eq!(config.llm.unpriced_tokens_per_incident, 40_000);
     assert_eq!(config.proxmox.node, "pmx-01");
     assert_eq!(config.proxmox.timeout_seconds, 10);
     assert_eq!(
@@ -141,6 +142,11 @@ fn bad_values_name_their_line_and_say_what_is_allowed() {
             "dollar amount",
         ),
         ("[llm]\ntimeout_seconds = 0\n", "line 2", "outside 1 to 600"),
+        (
+            "[llm]\nunpriced_tokens_per_incident = 0\n",
+            "line 2",
+            "at least 1 token",
+        ),
         (
             "[redact]\npatterns = [\"(open\"]\n",
             "line 2",

@@ -8,9 +8,10 @@
 use agentlab::diagnosis::answer::{
     AnswerContent, LONGEST_ROOT_CAUSE_CHARS, repair_request, validate_answer,
 };
+use agentlab::planner::category_policy::CategoryTable;
 
 fn check_content(content: AnswerContent, presented: &[String]) {
-    match validate_answer(&content, presented) {
+    match validate_answer(&content, presented, &CategoryTable::STRICT) {
         Ok(hypothesis) => {
             assert!(
                 !hypothesis.evidence.is_empty(),
@@ -35,7 +36,7 @@ fn check_content(content: AnswerContent, presented: &[String]) {
             );
         }
         Err(problem) => {
-            let repair = repair_request(&problem, presented);
+            let repair = repair_request(&problem, presented, &CategoryTable::STRICT);
             assert!(repair.contains("E1"));
         }
     }

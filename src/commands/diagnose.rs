@@ -1,4 +1,4 @@
-//! The diagnosis room as the commands see it: the one conversion from `[llm]`, `[redact]` and the `--llm` /
+//! The diagnosis room as the commands see it: the one conversion from `[llm]`, `[policy]`, `[redact]` and the `--llm` /
 //! `--no-catalog` arguments to a configured diagnoser, and `agentlab diagnose --record FILE`, which asks it about
 //! a recorded failure without running Terraform.
 
@@ -8,20 +8,22 @@ use std::time::Duration;
 use crate::cli::{DiagnoseArgs, DiagnoserArgs, GlobalArgs};
 use crate::commands::runs::read_record;
 use crate::commands::{CommandContext, CommandError, ExitStatus, print_stdout};
-use crate::config::{Config, LlmConfig, LoadedConfig};
+use crate::config::{Config, LoadedConfig};
 use crate::contracts::DiagnosisSource;
 use crate::diagnosis::cost::Price;
 use crate::diagnosis::replay::request_from_record;
 use crate::diagnosis::{DiagnosisSettings, LlmSpec, build_diagnoser};
 use crate::planner::agents::Diagnoser;
+use crate::planner::category_policy::CategoryTable;
 
 /// The diagnosis settings of one invocation: `--llm` over `[llm] spec`, `--no-catalog` over `[llm] catalog`,
-/// `AGENTLAB_LLM_BASE_URL` over `[llm] base_url`.
+/// `AGENTLAB_LLM_BASE_URL` over `[llm] base_url`; the category → remediation rows from `[policy] unattended`.
 pub fn diagnosis_settings(
     context: &CommandContext,
-    llm: &LlmConfig,
+    config: &Config,
     args: &DiagnoserArgs,
 ) -> Result<DiagnosisSettings, CommandError> {
+    let llm = &config.llm;
     let spec_text = args.llm.as_deref().unwrap_or(&llm.spec);
     let spec =
         LlmSpec::parse(spec_text).map_err(|error| CommandError::BadInput(error.to_string()))?;
@@ -30,6 +32,8 @@ pub fn diagnosis_settings(
     settings.timeout = Duration::from_secs(llm.timeout_seconds);
     settings.budget_usd_per_incident = llm.budget_usd_per_incident;
     settings.token_budget = usize::try_from(llm.token_budget).unwrap_or(usize::MAX);
+    settings.unpriced_tokens_per_incident = llm.unpriced_tokens_per_incident;
+    settings.category_table = CategoryTable::for_policy(&config.policy.remediation_policy());
     settings.base_url = context.llm_base_url(llm.base_url.as_deref());
     settings.price_overrides = llm
         .prices
@@ -58,7 +62,7 @@ pub fn configured_diagnoser(
     config: &Config,
     args: &DiagnoserArgs,
 ) -> Result<Box<dyn Diagnoser>, CommandError> {
-    let settings = diagnosis_settings(context, &config.llm, args)?;
+    let settings = diagnosis_settings(context, config, args)?;
     build_diagnoser(&settings, context.api_keys(), context.redactor.clone())
         .map_err(|error| CommandError::BadInput(error.to_string()))
 }

@@ -206,7 +206,7 @@ fn eval_diagnoser(
         no_catalog: true,
     };
     let settings =
-        diagnosis_settings(context, &config.llm, &arguments).map_err(|error| error.to_string())?;
+        diagnosis_settings(context, config, &arguments).map_err(|error| error.to_string())?;
     build_diagnoser(&settings, context.api_keys(), context.redactor.clone())
         .map_err(|error| error.to_string())
 }

@@ -88,6 +88,18 @@ pub(super) fn max_retries<'de, D: Deserializer<'de>>(deserializer: D) -> Result<
     })
 }
 
+pub(super) fn at_least_one_token<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<u64, D::Error> {
+    checked(deserializer, |value: &u64| {
+        if *value >= 1 {
+            Ok(())
+        } else {
+            Err("must be at least 1 token".to_string())
+        }
+    })
+}
+
 pub(super) fn at_least_one<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
     checked(deserializer, |value: &u32| {
         if *value >= 1 {

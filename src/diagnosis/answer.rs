@@ -10,7 +10,7 @@
 use serde_json::{Value, json};
 
 use crate::contracts::{Category, Hypothesis, Remediation};
-use crate::planner::category_policy;
+use crate::planner::category_policy::{self, CategoryTable};
 use crate::planner::policy::MAX_RETRY_AFTER_SECONDS;
 
 pub use super::prompt::HYPOTHESIS_TOOL_NAME;
@@ -20,15 +20,15 @@ pub const LONGEST_ROOT_CAUSE_CHARS: usize = 600;
 
 /// The system prompt (`prompt::system_prompt`): the task, the categories with their definitions, examples and
 /// allowed remediations, and the rule that evidence is data.
-pub fn system_prompt() -> String {
-    super::prompt::system_prompt()
+pub fn system_prompt(table: &CategoryTable) -> String {
+    super::prompt::system_prompt(table)
 }
 
 /// The JSON Schema of a hypothesis, with `evidence` restricted to `presented_ids`: plain JSON Schema with lengths
 /// and ranges. Every property is required and no object takes additional properties; `schema::for_dialect` drops
 /// the length and range keywords for the providers whose rules leave them out, and `validate_answer` enforces
-/// them for every provider.
-pub fn hypothesis_schema(presented_ids: &[String]) -> Value {
+/// them for every provider. The remediation union holds only the actions some row of `table` allows.
+pub fn hypothesis_schema(presented_ids: &[String], table: &CategoryTable) -> Value {
     let categories: Vec<&str> = Category::ALL
         .iter()
         .map(|category| category.as_str())
@@ -43,6 +43,33 @@ pub fn hypothesis_schema(presented_ids: &[String]) -> Value {
         }
         json!({"type": "object", "additionalProperties": false, "properties": properties, "required": required})
     };
+    let remediations: Vec<Value> = [
+        action("retry", None),
+        action(
+            "retry_after",
+            Some((
+                "seconds",
+                json!({"type": "integer", "minimum": 0, "maximum": MAX_RETRY_AFTER_SECONDS}),
+            )),
+        ),
+        action(
+            "reduce_parallelism",
+            Some(("parallelism", json!({"type": "integer", "minimum": 1}))),
+        ),
+        action("reinit_upgrade", None),
+        action("replace", Some(("address", json!({"type": "string"})))),
+        action("escalate", None),
+    ]
+    .into_iter()
+    // Only what some row allows (`retry` is in none): the model is never offered an action it would be refused.
+    .filter(|shape| {
+        table.offers(
+            shape["properties"]["action"]["enum"][0]
+                .as_str()
+                .unwrap_or_default(),
+        )
+    })
+    .collect();
     json!({
         "type": "object",
         "additionalProperties": false,
@@ -51,14 +78,7 @@ pub fn hypothesis_schema(presented_ids: &[String]) -> Value {
             "category": {"type": "string", "enum": categories},
             "root_cause": {"type": "string", "maxLength": LONGEST_ROOT_CAUSE_CHARS},
             "evidence": {"type": "array", "items": {"type": "string", "enum": presented_ids}},
-            "remediation": {"anyOf": [
-                action("retry", None),
-                action("retry_after", Some(("seconds", json!({"type": "integer", "minimum": 0, "maximum": MAX_RETRY_AFTER_SECONDS})))),
-                action("reduce_parallelism", Some(("parallelism", json!({"type": "integer", "minimum": 1})))),
-                action("reinit_upgrade", None),
-                action("replace", Some(("address", json!({"type": "string"})))),
-                action("escalate", None),
-            ]},
+            "remediation": {"anyOf": remediations},
             "confidence": {"type": "number", "minimum": 0, "maximum": 1}
         }
     })
@@ -102,9 +122,13 @@ pub enum AnswerProblem {
         "the remediation `{action}` is not allowed for the category `{category}` (allowed: {allowed})",
         category = .hypothesis.category.as_str(),
         action = .hypothesis.remediation.action_name(),
-        allowed = category_policy::allowed_actions(.hypothesis.category).join(", ")
+        allowed = .allowed.join(", ")
     )]
-    RemediationNotAllowed { hypothesis: Box<Hypothesis> },
+    RemediationNotAllowed {
+        hypothesis: Box<Hypothesis>,
+        /// The row of the hypothesis's category in the table in force.
+        allowed: &'static [&'static str],
+    },
 }
 
 impl AnswerProblem {
@@ -112,7 +136,7 @@ impl AnswerProblem {
     /// remediation outside the policy's table (`planner::category_policy`).
     pub fn with_policy_default(&self) -> Option<Hypothesis> {
         match self {
-            Self::RemediationNotAllowed { hypothesis } => {
+            Self::RemediationNotAllowed { hypothesis, .. } => {
                 let mut hypothesis = (**hypothesis).clone();
                 hypothesis.remediation = category_policy::default_remediation(hypothesis.category);
                 Some(hypothesis)
@@ -126,6 +150,7 @@ impl AnswerProblem {
 pub fn validate_answer(
     content: &AnswerContent,
     presented_ids: &[String],
+    table: &CategoryTable,
 ) -> Result<Hypothesis, AnswerProblem> {
     let value = match content {
         AnswerContent::Json(value) => value.clone(),
@@ -175,8 +200,9 @@ pub fn validate_answer(
         ));
     }
     hypothesis.evidence.dedup();
-    if !category_policy::allows(hypothesis.category, &hypothesis.remediation) {
+    if !table.allows(hypothesis.category, &hypothesis.remediation) {
         return Err(AnswerProblem::RemediationNotAllowed {
+            allowed: table.allowed_actions(hypothesis.category),
             hypothesis: Box::new(hypothesis),
         });
     }
@@ -241,21 +267,40 @@ fn preview(text: &str) -> String {
 }
 
 /// The follow-up message of the one repair attempt.
-pub fn repair_request(problem: &AnswerProblem, presented_ids: &[String]) -> String {
-    if let AnswerProblem::RemediationNotAllowed { hypothesis } = problem {
+pub fn repair_request(
+    problem: &AnswerProblem,
+    presented_ids: &[String],
+    table: &CategoryTable,
+) -> String {
+    if let AnswerProblem::RemediationNotAllowed {
+        hypothesis,
+        allowed,
+    } = problem
+    {
         return format!(
             "Your answer was refused: {problem}. Answer again with the same {HYPOTHESIS_TOOL_NAME} schema; for the \
 category `{}` the remediation must be one of: {}. If another category fits the evidence better, use that \
 category and one of its allowed remediations. Evidence ids: {}.",
             hypothesis.category.as_str(),
-            category_policy::allowed_actions(hypothesis.category).join(", "),
+            allowed.join(", "),
             presented_ids.join(", ")
         );
     }
+    let offered: Vec<&str> = [
+        "retry_after",
+        "reduce_parallelism",
+        "reinit_upgrade",
+        "replace",
+        "escalate",
+    ]
+    .into_iter()
+    .filter(|action| table.offers(action))
+    .collect();
     format!(
         "Your answer was refused: {problem}. Answer again with exactly one hypothesis that matches the \
-{HYPOTHESIS_TOOL_NAME} schema: a category from the list, a remediation that is one of retry, retry_after, \
-reduce_parallelism, reinit_upgrade, replace, escalate, and evidence ids from: {}.",
+{HYPOTHESIS_TOOL_NAME} schema: a category from the list, a remediation its category allows (one of {}), and \
+evidence ids from: {}.",
+        offered.join(", "),
         presented_ids.join(", ")
     )
 }

@@ -2,6 +2,7 @@ use serde_json::json;
 
 use super::*;
 use crate::contracts::Remediation;
+use crate::planner::category_policy::CategoryTable;
 
 fn ids() -> Vec<String> {
     vec!["E1".into(), "E2".into()]
@@ -14,14 +15,19 @@ fn valid() -> serde_json::Value {
 
 #[test]
 fn a_valid_answer_becomes_a_hypothesis() {
-    let hypothesis = validate_answer(&AnswerContent::Json(valid()), &ids()).unwrap();
+    let hypothesis = validate_answer(
+        &AnswerContent::Json(valid()),
+        &ids(),
+        &CategoryTable::STRICT,
+    )
+    .unwrap();
     assert_eq!(
         hypothesis.remediation,
         Remediation::ReduceParallelism { parallelism: 1 }
     );
     let fenced = format!("Here you go:\n```json\n{}\n```", valid());
     assert_eq!(
-        validate_answer(&AnswerContent::Text(fenced), &ids()).unwrap(),
+        validate_answer(&AnswerContent::Text(fenced), &ids(), &CategoryTable::STRICT).unwrap(),
         hypothesis
     );
 }
@@ -29,7 +35,7 @@ fn a_valid_answer_becomes_a_hypothesis() {
 #[test]
 fn invalid_answers_are_refused_with_a_reason() {
     let check = |value: serde_json::Value, expected: &str| {
-        let problem = validate_answer(&AnswerContent::Json(value), &ids())
+        let problem = validate_answer(&AnswerContent::Json(value), &ids(), &CategoryTable::STRICT)
             .unwrap_err()
             .to_string();
         assert!(problem.contains(expected), "{problem}");
@@ -52,8 +58,12 @@ fn invalid_answers_are_refused_with_a_reason() {
     let mut huge_confidence = valid();
     huge_confidence["confidence"] = json!(1e15);
     check(huge_confidence, "confidence");
-    let problem =
-        validate_answer(&AnswerContent::Text("I think it is a lock".into()), &ids()).unwrap_err();
+    let problem = validate_answer(
+        &AnswerContent::Text("I think it is a lock".into()),
+        &ids(),
+        &CategoryTable::STRICT,
+    )
+    .unwrap_err();
     assert!(matches!(problem, AnswerProblem::NotJson(_)));
 }
 
@@ -62,7 +72,7 @@ fn a_percent_confidence_is_read_as_percent() {
     let mut answer = valid();
     answer["confidence"] = json!(80);
     assert_eq!(
-        validate_answer(&AnswerContent::Json(answer), &ids())
+        validate_answer(&AnswerContent::Json(answer), &ids(), &CategoryTable::STRICT)
             .unwrap()
             .confidence,
         0.8
@@ -71,22 +81,34 @@ fn a_percent_confidence_is_read_as_percent() {
 
 #[test]
 fn the_schema_closes_the_remediation_union_and_the_evidence_ids() {
-    let schema = hypothesis_schema(&ids());
-    let actions: Vec<String> = schema["properties"]["remediation"]["anyOf"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|option| {
-            option["properties"]["action"]["enum"][0]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
+    let actions_of = |schema: &serde_json::Value| -> Vec<String> {
+        schema["properties"]["remediation"]["anyOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|option| {
+                option["properties"]["action"]["enum"][0]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    // The strict table: only what some row allows (no `retry`, no destructive action).
+    let schema = hypothesis_schema(&ids(), &CategoryTable::STRICT);
     assert_eq!(
-        actions,
+        actions_of(&schema),
+        ["retry_after", "reduce_parallelism", "escalate"]
+    );
+    // `[policy] unattended` with both destructive kinds widens two rows, and the union with them.
+    let widened =
+        CategoryTable::for_policy(&crate::planner::policy::RemediationPolicy::allowing([
+            crate::planner::policy::RemediationKind::Replace,
+            crate::planner::policy::RemediationKind::ReinitUpgrade,
+        ]));
+    assert_eq!(
+        actions_of(&hypothesis_schema(&ids(), &widened)),
         [
-            "retry",
             "retry_after",
             "reduce_parallelism",
             "reinit_upgrade",
@@ -106,12 +128,17 @@ fn a_remediation_outside_the_categorys_row_is_repaired_naming_the_allowed_action
     let mut state_backend_retry = valid();
     state_backend_retry["category"] = json!("state_backend");
     state_backend_retry["remediation"] = json!({"action": "reinit_upgrade"});
-    let problem = validate_answer(&AnswerContent::Json(state_backend_retry), &ids()).unwrap_err();
+    let problem = validate_answer(
+        &AnswerContent::Json(state_backend_retry),
+        &ids(),
+        &CategoryTable::STRICT,
+    )
+    .unwrap_err();
     assert_eq!(
         problem.to_string(),
         "the remediation `reinit_upgrade` is not allowed for the category `state_backend` (allowed: escalate)"
     );
-    let repair = repair_request(&problem, &ids());
+    let repair = repair_request(&problem, &ids(), &CategoryTable::STRICT);
     assert!(
         repair
             .contains("for the category `state_backend` the remediation must be one of: escalate"),
@@ -124,9 +151,14 @@ fn a_remediation_outside_the_categorys_row_is_repaired_naming_the_allowed_action
 
     let mut lock_escalated = valid();
     lock_escalated["remediation"] = json!({"action": "escalate"});
-    let problem = validate_answer(&AnswerContent::Json(lock_escalated), &ids()).unwrap_err();
+    let problem = validate_answer(
+        &AnswerContent::Json(lock_escalated),
+        &ids(),
+        &CategoryTable::STRICT,
+    )
+    .unwrap_err();
     assert!(
-        repair_request(&problem, &ids())
+        repair_request(&problem, &ids(), &CategoryTable::STRICT)
             .contains("must be one of: reduce_parallelism, retry_after"),
         "{problem}"
     );
@@ -140,7 +172,14 @@ fn a_remediation_outside_the_categorys_row_is_repaired_naming_the_allowed_action
     let mut network_wait = valid();
     network_wait["category"] = json!("network");
     network_wait["remediation"] = json!({"action": "retry_after", "seconds": 60});
-    assert!(validate_answer(&AnswerContent::Json(network_wait), &ids()).is_ok());
+    assert!(
+        validate_answer(
+            &AnswerContent::Json(network_wait),
+            &ids(),
+            &CategoryTable::STRICT
+        )
+        .is_ok()
+    );
     assert_eq!(
         AnswerProblem::NoEvidence.with_policy_default(),
         None,
@@ -150,7 +189,7 @@ fn a_remediation_outside_the_categorys_row_is_repaired_naming_the_allowed_action
 
 #[test]
 fn the_system_prompt_states_each_categorys_allowed_remediations() {
-    let prompt = system_prompt();
+    let prompt = system_prompt(&CategoryTable::STRICT);
     for category in crate::contracts::Category::ALL {
         let line = prompt
             .lines()
@@ -166,19 +205,32 @@ fn ranges_left_out_of_a_providers_schema_are_enforced_here() {
     let mut too_long_a_wait = valid();
     too_long_a_wait["remediation"] = json!({"action": "retry_after", "seconds": 601});
     assert_eq!(
-        validate_answer(&AnswerContent::Json(too_long_a_wait), &ids())
-            .unwrap_err()
-            .to_string(),
+        validate_answer(
+            &AnswerContent::Json(too_long_a_wait),
+            &ids(),
+            &CategoryTable::STRICT
+        )
+        .unwrap_err()
+        .to_string(),
         "the remediation is out of range: retry_after 601 s is more than 600 s"
     );
     let mut no_parallelism = valid();
     no_parallelism["remediation"] = json!({"action": "reduce_parallelism", "parallelism": 0});
     assert!(matches!(
-        validate_answer(&AnswerContent::Json(no_parallelism), &ids()),
+        validate_answer(
+            &AnswerContent::Json(no_parallelism),
+            &ids(),
+            &CategoryTable::STRICT
+        ),
         Err(AnswerProblem::OutOfRange(_))
     ));
     let mut long_cause = valid();
     long_cause["root_cause"] = json!("x".repeat(LONGEST_ROOT_CAUSE_CHARS + 50));
-    let cut = validate_answer(&AnswerContent::Json(long_cause), &ids()).unwrap();
+    let cut = validate_answer(
+        &AnswerContent::Json(long_cause),
+        &ids(),
+        &CategoryTable::STRICT,
+    )
+    .unwrap();
     assert_eq!(cut.root_cause.chars().count(), LONGEST_ROOT_CAUSE_CHARS + 1);
 }

@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use serde_json::Value;
 
 use crate::contracts::{Diagnosis, DiagnosisSource, Usage};
+use crate::planner::category_policy::CategoryTable;
 
 use super::answer::{AnswerContent, repair_request, system_prompt, validate_answer};
 use super::context::DiagnosisContext;
@@ -88,6 +89,8 @@ pub struct LlmDiagnoser {
     pub budget_usd_per_incident: f64,
     /// What an incident may spend, in tokens, on a model the price book does not know.
     pub unpriced_tokens_per_incident: u64,
+    /// The category → remediation rows in force (`[policy] unattended` may widen two of them).
+    pub table: CategoryTable,
 }
 
 /// Warns once per process and model that a model has no known price.
@@ -131,8 +134,9 @@ impl LlmDiagnoser {
             ));
         }
         let presented = context.evidence_ids();
-        let schema = super::answer::hypothesis_schema(&presented);
-        let mut conversation = Conversation::new(system_prompt(), context.render_prompt());
+        let schema = super::answer::hypothesis_schema(&presented, &self.table);
+        let mut conversation =
+            Conversation::new(system_prompt(&self.table), context.render_prompt());
         let mut usage: Vec<Usage> = Vec::new();
         let note = |calls: usize| {
             format!(
@@ -152,7 +156,7 @@ impl LlmDiagnoser {
             Err(error) => return self.unavailable(format!("LLM call failed: {error}"), usage),
         };
         usage.push(self.usage_of(&first));
-        let problem = match validate_answer(&first.content, &presented) {
+        let problem = match validate_answer(&first.content, &presented, &self.table) {
             Ok(hypothesis) => return self.found(hypothesis, usage, note(1)),
             Err(problem) => problem,
         };
@@ -185,7 +189,7 @@ impl LlmDiagnoser {
         });
         conversation.turns.push(Turn {
             role: Role::User,
-            text: repair_request(&problem, &presented),
+            text: repair_request(&problem, &presented, &self.table),
         });
         if let Some(refusal) = self.over_budget_refusal(&conversation, &budget) {
             if let Some(hypothesis) = problem.with_policy_default() {
@@ -208,6 +212,16 @@ impl LlmDiagnoser {
         let second = match self.chat.ask(&conversation, &schema).await {
             Ok(answer) => answer,
             Err(error) => {
+                if let Some(hypothesis) = problem.with_policy_default() {
+                    return self.found(
+                        hypothesis,
+                        usage,
+                        format!(
+                            "{}; {problem}, so the policy's default was used (the repair call failed: {error})",
+                            note(1)
+                        ),
+                    );
+                }
                 return self.unavailable(
                     format!("the LLM's answer was invalid ({problem}) and the repair call failed: {error}"),
                     usage,
@@ -215,7 +229,7 @@ impl LlmDiagnoser {
             }
         };
         usage.push(self.usage_of(&second));
-        match validate_answer(&second.content, &presented) {
+        match validate_answer(&second.content, &presented, &self.table) {
             Ok(hypothesis) => self.found(hypothesis, usage, note(2)),
             Err(again) => match again.with_policy_default() {
                 Some(hypothesis) => self.found(
@@ -389,6 +403,7 @@ mod tests {
             prices: PriceBook::default(),
             budget_usd_per_incident: 0.05,
             unpriced_tokens_per_incident: 8_000,
+            table: CategoryTable::STRICT,
         }
     }
 
@@ -408,5 +423,66 @@ mod tests {
         let detail = refused.detail.unwrap_or_default();
         assert!(detail.contains("no known price"), "{detail}");
         assert!(detail.contains("8000 tokens"), "{detail}");
+    }
+
+    /// Answers `replace` for a resource conflict (outside the strict row), then fails the repair call.
+    struct ReplaceThenFail {
+        calls: AtomicUsize,
+    }
+
+    #[async_trait]
+    impl StructuredChat for ReplaceThenFail {
+        fn provider(&self) -> &'static str {
+            "openai-compatible"
+        }
+        fn model(&self) -> &str {
+            "a-local-model"
+        }
+        async fn ask(&self, _: &Conversation, _: &Value) -> Result<ChatAnswer, LlmError> {
+            if self.calls.fetch_add(1, Ordering::SeqCst) > 0 {
+                return Err(LlmError::SpendLimit {
+                    message: "credit exhausted".into(),
+                });
+            }
+            Ok(ChatAnswer {
+                content: AnswerContent::Json(serde_json::json!({
+                    "category": "resource_conflict",
+                    "root_cause": "CT 901 already exists",
+                    "evidence": ["E1"],
+                    "remediation": {"action": "replace", "address": "proxmox_virtual_environment_container.ct"},
+                    "confidence": 0.8
+                })),
+                tokens: TokenCounts {
+                    input: 1_500,
+                    output: 80,
+                    ..TokenCounts::default()
+                },
+                latency_ms: 5,
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failed_repair_call_keeps_the_models_category_with_the_policys_default() {
+        let llm = LlmDiagnoser {
+            chat: Box::new(ReplaceThenFail {
+                calls: AtomicUsize::new(0),
+            }),
+            ..diagnoser()
+        };
+        let diagnosis = llm.diagnose(&context(), 0.0, 0).await;
+        assert_eq!(diagnosis.llm_calls(), 1, "{:?}", diagnosis.detail);
+        let hypothesis = diagnosis.hypothesis.as_ref().expect("a hypothesis");
+        assert_eq!(
+            hypothesis.category,
+            crate::contracts::Category::ResourceConflict
+        );
+        assert_eq!(
+            hypothesis.remediation,
+            crate::contracts::Remediation::Escalate
+        );
+        let detail = diagnosis.detail.unwrap_or_default();
+        assert!(detail.contains("the repair call failed"), "{detail}");
+        assert!(detail.contains("allowed: escalate"), "{detail}");
     }
 }

@@ -34,6 +34,7 @@ use secrecy::SecretString;
 
 use crate::contracts::{Diagnosis, DiagnosisRequest, DiagnosisSource};
 use crate::planner::agents::Diagnoser;
+use crate::planner::category_policy::CategoryTable;
 use crate::redact::SharedRedactor;
 
 use self::context::DiagnosisContext;
@@ -147,6 +148,9 @@ pub struct DiagnosisSettings {
     /// Tokens an incident may spend on a model without a known price (no `[llm.prices]` entry, not in the
     /// built-in table): such a model is held to tokens, not costed at $0.
     pub unpriced_tokens_per_incident: u64,
+    /// The category → remediation rows the model's answer must keep to: the strict table, widened only by what
+    /// `[policy] unattended` runs without a person.
+    pub category_table: CategoryTable,
     /// The LLM's base URL when it is not the provider's default: `AGENTLAB_LLM_BASE_URL`, else `[llm] base_url`
     /// (the command layer resolves the two).
     pub base_url: Option<String>,
@@ -164,6 +168,7 @@ impl DiagnosisSettings {
             budget_usd_per_incident: 0.05,
             token_budget: context::DEFAULT_TOKEN_BUDGET,
             unpriced_tokens_per_incident: llm::DEFAULT_UNPRICED_TOKENS_PER_INCIDENT,
+            category_table: CategoryTable::STRICT,
             base_url: None,
             price_overrides: BTreeMap::new(),
             retry: LLM_RETRY,
@@ -212,6 +217,7 @@ pub fn build_diagnoser(
         prices: PriceBook::new(settings.price_overrides.clone()),
         budget_usd_per_incident: settings.budget_usd_per_incident,
         unpriced_tokens_per_incident: settings.unpriced_tokens_per_incident,
+        table: settings.category_table,
     });
     let catalog = settings.catalog || settings.spec == LlmSpec::Catalog;
     Ok(Box::new(DiagnosisChain {

@@ -264,7 +264,10 @@ mod tests {
             &json!({}),
         );
         assert!(ollama.get("max_tokens").is_some() && ollama["temperature"] == json!(0));
-        let plain = super::super::answer::hypothesis_schema(&["E1".into()]);
+        let plain = super::super::answer::hypothesis_schema(
+            &["E1".into()],
+            &crate::planner::category_policy::CategoryTable::STRICT,
+        );
         let compatible = request_body("qwen", Dialect::Compatible, &conversation, &plain);
         let sent = &compatible["response_format"]["json_schema"]["schema"];
         assert_eq!(

@@ -5,9 +5,13 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::diagnosis::answer::hypothesis_schema;
+use crate::planner::category_policy::CategoryTable;
 
 fn sent(dialect: SchemaDialect) -> Value {
-    for_dialect(&hypothesis_schema(&["E1".into(), "E2".into()]), dialect)
+    for_dialect(
+        &hypothesis_schema(&["E1".into(), "E2".into()], &CategoryTable::STRICT),
+        dialect,
+    )
 }
 
 /// Every schema object (the root, each property, each `items`, each `anyOf` branch), with its path.
@@ -165,7 +169,10 @@ fn the_anthropic_schema_is_an_object_root_without_length_or_range_keywords() {
 #[test]
 fn local_servers_get_the_plain_schema_with_its_ranges() {
     let schema = sent(SchemaDialect::PlainJsonSchema);
-    assert_eq!(schema, hypothesis_schema(&["E1".into(), "E2".into()]));
+    assert_eq!(
+        schema,
+        hypothesis_schema(&["E1".into(), "E2".into()], &CategoryTable::STRICT)
+    );
     assert_eq!(schema["properties"]["confidence"]["maximum"], 1);
     assert!(schema["properties"]["root_cause"]["maxLength"].is_number());
 }

@@ -1,42 +1,93 @@
 //! Remediation by policy, not by guess: which remediations each failure category allows, and the one the policy
 //! falls back to. A model names the category, the root cause and the evidence; the remediation it proposes must be
 //! in its category's row of this table, or the answer is repaired once (naming the allowed actions) and then given
-//! the category's default. This table is checked before `[policy] unattended` (`policy.rs`), which still decides
-//! whether an allowed action runs without a person: `replace` and `reinit_upgrade` appear in no row, and even if a
-//! row allowed them they would need a person by default.
+//! the category's default. The same rows shape the prompt's category list and the per-category schema branches, so
+//! the model is never offered an action that would be refused.
 //!
 //! | category | allowed remediations | default |
 //! |---|---|---|
 //! | `transient_lock` | `reduce_parallelism`, `retry_after` | `reduce_parallelism` (1) |
 //! | `network` | `retry_after`, `escalate` | `escalate` |
-//! | `resource_conflict` | `escalate`, `replace` (a person approves it by default) | `escalate` |
-//! | `provider_incompatibility` | `escalate`, `reinit_upgrade` (a person approves it by default) | `escalate` |
-//! | `state_backend`, `permission`, `configuration`, `missing_template`, `validation_mismatch`, `unknown` | `escalate` | `escalate` |
+//! | `state_backend`, `permission`, `configuration`, `provider_incompatibility`, `resource_conflict`, `missing_template`, `validation_mismatch`, `unknown` | `escalate` | `escalate` |
 //!
 //! `network` allows one wait: a second `retry_after` for the same failure repeats the first hypothesis, and the
 //! Planner's repeated-hypothesis rule ends the run for a person.
+//!
+//! Two rows widen only when the operator lets the action run without a person (`[policy] unattended`, checked in
+//! `policy.rs`): `resource_conflict` also allows `replace` when `replace` is listed there, and
+//! `provider_incompatibility` also allows `reinit_upgrade` when `reinit_upgrade` is. Without that opt-in, a model that
+//! proposed either would only hand a person a command to run, which is what `escalate` does with the evidence; with
+//! it, the destroy guard and the "only a resource whose create or update failed" rule still apply.
 
 use crate::contracts::{Category, Remediation};
+use crate::planner::policy::{RemediationKind, RemediationPolicy};
 
-/// The action names (as `Remediation::action_name` spells them) that `category` allows, most preferred first.
-pub fn allowed_actions(category: Category) -> &'static [&'static str] {
-    match category {
-        Category::TransientLock => &["reduce_parallelism", "retry_after"],
-        Category::Network => &["retry_after", "escalate"],
-        Category::ResourceConflict => &["escalate", "replace"],
-        Category::ProviderIncompatibility => &["escalate", "reinit_upgrade"],
-        Category::StateBackend
-        | Category::Permission
-        | Category::Configuration
-        | Category::MissingTemplate
-        | Category::ValidationMismatch
-        | Category::Unknown => &["escalate"],
+/// The rows in force for one invocation: the strict table, widened by what `[policy] unattended` runs unattended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CategoryTable {
+    /// `resource_conflict` allows `replace`.
+    replace: bool,
+    /// `provider_incompatibility` allows `reinit_upgrade`.
+    reinit_upgrade: bool,
+}
+
+impl CategoryTable {
+    /// The table as the docs state it: no row allows `replace` or `reinit_upgrade`.
+    pub const STRICT: CategoryTable = CategoryTable {
+        replace: false,
+        reinit_upgrade: false,
+    };
+
+    /// The strict table, widened for the actions `policy` runs unattended.
+    pub fn for_policy(policy: &RemediationPolicy) -> Self {
+        Self {
+            replace: policy.allows(RemediationKind::Replace),
+            reinit_upgrade: policy.allows(RemediationKind::ReinitUpgrade),
+        }
+    }
+
+    /// The action names (as `Remediation::action_name` spells them) that `category` allows, most preferred first.
+    pub fn allowed_actions(&self, category: Category) -> &'static [&'static str] {
+        match category {
+            Category::TransientLock => &["reduce_parallelism", "retry_after"],
+            Category::Network => &["retry_after", "escalate"],
+            Category::ResourceConflict if self.replace => &["escalate", "replace"],
+            Category::ProviderIncompatibility if self.reinit_upgrade => {
+                &["escalate", "reinit_upgrade"]
+            }
+            Category::ResourceConflict
+            | Category::ProviderIncompatibility
+            | Category::StateBackend
+            | Category::Permission
+            | Category::Configuration
+            | Category::MissingTemplate
+            | Category::ValidationMismatch
+            | Category::Unknown => &["escalate"],
+        }
+    }
+
+    /// Whether some row allows `action`: the hypothesis schema offers only these.
+    pub fn offers(&self, action: &str) -> bool {
+        Category::ALL
+            .iter()
+            .any(|category| self.allowed_actions(*category).contains(&action))
+    }
+
+    /// Whether `remediation` is one that `category` allows.
+    pub fn allows(&self, category: Category, remediation: &Remediation) -> bool {
+        self.allowed_actions(category)
+            .contains(&remediation.action_name())
     }
 }
 
-/// Whether `remediation` is one that `category` allows.
+/// The strict table's row of `category` (the docs' table).
+pub fn allowed_actions(category: Category) -> &'static [&'static str] {
+    CategoryTable::STRICT.allowed_actions(category)
+}
+
+/// Whether the strict table allows `remediation` for `category`.
 pub fn allows(category: Category, remediation: &Remediation) -> bool {
-    allowed_actions(category).contains(&remediation.action_name())
+    CategoryTable::STRICT.allows(category, remediation)
 }
 
 /// What the policy does for `category` when the model's remediation stays outside the table after the repair.
@@ -84,12 +135,12 @@ mod tests {
             ),
             (
                 Category::ProviderIncompatibility,
-                &["escalate", "reinit_upgrade"],
+                &["escalate"],
                 Remediation::Escalate,
             ),
             (
                 Category::ResourceConflict,
-                &["escalate", "replace"],
+                &["escalate"],
                 Remediation::Escalate,
             ),
             (
@@ -127,7 +178,6 @@ mod tests {
 
     #[test]
     fn replace_and_reinit_upgrade_are_never_a_default_and_need_a_person_under_the_default_policy() {
-        use crate::planner::policy::{RemediationKind, RemediationPolicy};
         for category in Category::ALL {
             let default = default_remediation(category).action_name();
             assert_ne!(default, "replace");
@@ -136,5 +186,52 @@ mod tests {
         let policy = RemediationPolicy::default();
         assert!(!policy.allows(RemediationKind::Replace));
         assert!(!policy.allows(RemediationKind::ReinitUpgrade));
+    }
+
+    /// Only `[policy] unattended` widens a row, and only the one row each action belongs to.
+    #[test]
+    fn unattended_replace_and_reinit_upgrade_widen_their_own_row_and_no_other() {
+        for (kinds, replace, reinit) in [
+            (vec![], false, false),
+            (vec![RemediationKind::Replace], true, false),
+            (vec![RemediationKind::ReinitUpgrade], false, true),
+            (
+                vec![RemediationKind::Replace, RemediationKind::ReinitUpgrade],
+                true,
+                true,
+            ),
+        ] {
+            let table = CategoryTable::for_policy(&RemediationPolicy::allowing(kinds.clone()));
+            let replace_a = Remediation::Replace {
+                address: "a.b".into(),
+            };
+            assert_eq!(
+                table.allows(Category::ResourceConflict, &replace_a),
+                replace,
+                "{kinds:?}"
+            );
+            assert_eq!(
+                table.allows(
+                    Category::ProviderIncompatibility,
+                    &Remediation::ReinitUpgrade
+                ),
+                reinit,
+                "{kinds:?}"
+            );
+            assert_eq!(table.offers("replace"), replace);
+            assert_eq!(table.offers("reinit_upgrade"), reinit);
+            for category in Category::ALL {
+                if category != Category::ResourceConflict {
+                    assert!(!table.allows(category, &replace_a), "{}", category.as_str());
+                }
+                if category != Category::ProviderIncompatibility {
+                    assert!(!table.allows(category, &Remediation::ReinitUpgrade));
+                }
+            }
+        }
+        assert_eq!(
+            CategoryTable::for_policy(&RemediationPolicy::default()),
+            CategoryTable::STRICT
+        );
     }
 }

@@ -107,13 +107,15 @@ async fn a_replace_of_a_healthy_guest_asked_by_the_model_or_injected_text_change
     let allow_replace = "[policy]\nunattended = [\"retry\", \"retry_after\", \"reduce_parallelism\", \"replace\"]\n";
     let cases = vec![
         Case {
-            name: "default policy: replace needs a person",
+            // Under the default policy `resource_conflict`'s row is `escalate` alone: the answer is refused,
+            // repaired once (the model insists) and given the category's default.
+            name: "default policy: replace is outside the category's row and becomes escalate",
             policy: "",
-            answers: vec![replace_healthy()],
+            answers: vec![replace_healthy(), replace_healthy()],
             attempts: 1,
-            reason: "a person must decide on `replace`: `replace` is not run unattended",
+            reason: "escalated to a human",
             replaced: &[],
-            held: true,
+            held: false,
         },
         Case {
             name: "replace allowed: still never a guest whose create or update did not fail",
