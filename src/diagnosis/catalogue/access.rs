@@ -1,5 +1,6 @@
 //! Permissions and authentication: Proxmox VE privilege checks (including settings only `root@pam` may make),
-//! API token format and existence, tickets and CSRF tokens, rejected credentials, and TLS trust. A person grants,
+//! API token format and existence, tickets and CSRF tokens, rejected credentials, TLS trust, and an API endpoint
+//! that is missing or is not the API's path. A person grants,
 //! fixes or trusts; agentlab never retries its way past an access refusal.
 
 use crate::contracts::{Category, Remediation};
@@ -10,10 +11,10 @@ pub(super) fn signatures() -> Vec<Signature> {
     vec![
         Signature {
             name: "tls-certificate-untrusted",
-            pattern: r"(x509: certificate signed by unknown authority|x509: certificate is valid for [^\n]*|x509: cannot validate certificate for [^\n]*|certificate verify failed)",
+            pattern: r"(x509: certificate signed by unknown authority|x509: certificate is valid for [^\n]*|x509: cannot validate certificate for [^\n]*|x509: certificate relies on legacy Common Name field[^\n]*|x509: certificate has expired or is not yet valid[^\n]*|certificate verify failed)",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
-            root_cause: "The TLS certificate of the endpoint is not trusted ($1); add the Proxmox VE CA to the runner's trust store and use the name the certificate was issued for, or set PROXMOX_VE_INSECURE=true for a self-signed homelab certificate.",
+            root_cause: "The TLS certificate of the endpoint is not trusted ($1); add the Proxmox VE CA to the runner's trust store, use the name the certificate was issued for (as a subject alternative name) and renew an expired one, or set PROXMOX_VE_INSECURE=true for a self-signed homelab certificate.",
         },
         Signature {
             // Proxmox VE lets only root@pam set some options (LXC feature flags, arch, hookscripts, ...), whatever
@@ -30,6 +31,15 @@ pub(super) fn signatures() -> Vec<Signature> {
             category: Category::Permission,
             remediation: Remediation::Escalate,
             root_cause: "The API token lacks the $2 privilege on $1; grant it (a privilege-separated token needs the ACL on the token itself).",
+        },
+        Signature {
+            // The same refusal when the client prints only the status and the reason, without the path and the
+            // privilege ("403 Permission check failed", "403 Forbidden: Permission check failed", a JSON body).
+            name: "proxmox-permission-denied",
+            pattern: r"\b403\b[^\n]{0,80}?Permission check failed",
+            category: Category::Permission,
+            remediation: Remediation::Escalate,
+            root_cause: "Proxmox VE refused the request with 403 Permission check failed: the API token or user lacks a privilege the request needs (the message does not say which); grant the role on the path the resource uses (a privilege-separated token needs the ACL on the token itself).",
         },
         Signature {
             name: "proxmox-api-token-invalid",
@@ -62,6 +72,18 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "The API token of $1 authenticates but holds no privileges: with privilege separation on, a token has only what is granted to the token itself; grant the role to the token (or turn privilege separation off for it).",
         },
     ]
+}
+
+/// The provider's way to the API itself: no endpoint at all, or an endpoint whose path is not the API's (Proxmox VE
+/// answers 501 for a path it does not serve, e.g. a telmate `pm_api_url` without `/api2/json`).
+pub(super) fn endpoint() -> Vec<Signature> {
+    vec![Signature {
+        name: "proxmox-api-endpoint-wrong",
+        pattern: r"(?:you must specify an endpoint for the Proxmox Virtual Environment API|\b501 no such file '(/[^']*)'|\b501:? Method '([^']+)' not implemented|Reason:\s+Method '([^']+)' not implemented)",
+        category: Category::Configuration,
+        remediation: Remediation::Escalate,
+        root_cause: "The provider's Proxmox VE API endpoint is missing or does not point at the API ($1$2$3 not served there): telmate's pm_api_url must read https://HOST:8006/api2/json, bpg's endpoint https://HOST:8006/; fix the provider block or its environment variable.",
+    }]
 }
 
 /// Proxmox VE refusing a request's parameters, in any wording: tried after every family, so that a more specific

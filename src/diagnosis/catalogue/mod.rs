@@ -56,7 +56,9 @@ pub fn signatures() -> &'static [Signature] {
         all.extend(templates::signatures());
         all.extend(provider::signatures());
         all.extend(network::signatures());
+        all.extend(access::endpoint());
         all.extend(access::parameters_refused());
+        all.extend(backend::failed_otherwise());
         all
     })
 }
@@ -140,6 +142,8 @@ pub fn resource_type(address: &str) -> Option<&str> {
 mod family_tests;
 #[cfg(test)]
 mod family_wordings;
+#[cfg(test)]
+mod family_wordings_wider;
 #[cfg(test)]
 mod held_out_tests;
 #[cfg(test)]

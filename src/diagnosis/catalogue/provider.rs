@@ -1,6 +1,6 @@
 //! Provider compatibility: the telmate provider on newer Proxmox VE releases, plugin crashes, "Provider produced
-//! inconsistent result", version constraints nothing satisfies and a dependency lock file whose checksums do not
-//! match. These are defects or pins in the toolchain: a person changes the provider or its version.
+//! inconsistent result", version constraints nothing satisfies, a dependency lock file that is inconsistent or
+//! whose checksums do not match, and a provider package that does not match its published checksum. These are defects or pins in the toolchain: a person changes the provider or its version.
 
 use crate::contracts::{Category, Remediation};
 
@@ -21,10 +21,12 @@ pub(super) fn signatures() -> Vec<Signature> {
     vec![
         Signature {
             name: "provider-plugin-crashed",
-            pattern: r"(?:Stack trace from the (terraform-provider-\S+) plugin|Plugin did not respond|The plugin encountered an error, and failed to respond)",
+            // Terraform's words for a plugin that died: its stack trace, "plugin crashed!" (0.15+), the RPC
+            // that was cut (0.12-0.14 print only `transport is closing`), or the call it never answered.
+            pattern: r"(?:Stack trace from the (terraform-provider-\S+) plugin|The (terraform-provider-\S+) plugin crashed!|Plugin did not respond|The plugin encountered an error, and failed to respond|rpc error: code = Unavailable desc = (?:transport|connection) is closing)",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
-            root_cause: "The provider plugin $1 crashed (a panic in the plugin), which is a provider defect or an incompatibility with this Proxmox VE release; pin a provider version that works with it or report the stack trace upstream.",
+            root_cause: "The provider plugin $1$2 crashed (a panic in the plugin), which is a provider defect or an incompatibility with this Proxmox VE release; pin a provider version that works with it or report the stack trace upstream.",
         },
         Signature {
             name: "provider-inconsistent-result",
@@ -39,6 +41,22 @@ pub(super) fn signatures() -> Vec<Signature> {
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
             root_cause: "The provider version constraints cannot be met ($1$2 $3): the project's required_providers, its modules and the dependency lock file disagree; align the constraints, then run `terraform init -upgrade` by hand and commit the new lock file.",
+        },
+        Signature {
+            // terraform init checks a downloaded provider package against the checksums its registry publishes;
+            // a release whose files and checksum list disagree fails for everybody until it is fixed.
+            name: "provider-package-checksum-mismatch",
+            pattern: r"(?:archive has incorrect\s+checksum|checksum list has unexpected\s+SHA-256 hash)",
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            root_cause: "The provider package terraform init downloaded does not match the checksum its registry publishes: usually a broken provider release (or a mirror or proxy that changed the file); pin the previous provider version until a fixed release is out, and check any provider mirror.",
+        },
+        Signature {
+            name: "provider-dependency-lock-file-inconsistent",
+            pattern: r"Inconsistent dependency lock file",
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            root_cause: "The dependency lock file (.terraform.lock.hcl) does not match the providers the configuration requires: a provider was added or its constraint changed without terraform init; run terraform init (with -upgrade when a constraint changed) by hand and commit the lock file.",
         },
         Signature {
             name: "provider-lock-file-checksum-mismatch",
