@@ -78,6 +78,11 @@ fn compiled() -> &'static [(Regex, &'static Signature)] {
     })
 }
 
+/// Signatures that read only Terraform's errors and log, never a failed check: their wording also appears in
+/// agentlab's own check texts for another failure (the guest-status check quotes Proxmox VE's "Configuration file
+/// ... does not exist" for a guest that is missing after an apply, which is not a missing clone template).
+const TERRAFORM_ONLY: &[&str] = &["proxmox-guest-config-missing"];
+
 /// A catalogue answer: the hypothesis and the signature that produced it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CatalogueMatch {
@@ -87,18 +92,17 @@ pub struct CatalogueMatch {
 
 /// Looks `context` up in the catalogue; `None` when no signature matches.
 pub fn recognise(request: &DiagnosisRequest, context: &DiagnosisContext) -> Option<CatalogueMatch> {
-    let searchable = || {
-        context.items.iter().filter(|item| {
-            matches!(
-                item.kind,
-                EvidenceKind::TerraformError | EvidenceKind::LogTail | EvidenceKind::FailedCheck
-            )
+    let searchable = |terraform_only: bool| {
+        context.items.iter().filter(move |item| match item.kind {
+            EvidenceKind::TerraformError | EvidenceKind::LogTail => true,
+            EvidenceKind::FailedCheck => !terraform_only,
+            _ => false,
         })
     };
     for (regex, signature) in compiled() {
         let mut root_cause = None;
         let mut evidence = Vec::new();
-        for item in searchable() {
+        for item in searchable(TERRAFORM_ONLY.contains(&signature.name)) {
             if let Some(captures) = regex.captures(&item.text) {
                 evidence.push(item.id.clone());
                 if root_cause.is_none() {
