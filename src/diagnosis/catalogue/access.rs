@@ -75,14 +75,16 @@ pub(super) fn signatures() -> Vec<Signature> {
 }
 
 /// The provider's way to the API itself: no endpoint at all, or an endpoint whose path is not the API's (Proxmox VE
-/// answers 501 for a path it does not serve, e.g. a telmate `pm_api_url` without `/api2/json`).
+/// answers 501 "no such file" for a path it does not serve, e.g. a telmate `pm_api_url` without `/api2/json`). Its
+/// other 501, "Method '...' not implemented", is left to the LLM: it also means an API call this Proxmox VE release
+/// does not have (a real held-out text: `importdisk` on an older release), which is no endpoint mistake.
 pub(super) fn endpoint() -> Vec<Signature> {
     vec![Signature {
         name: "proxmox-api-endpoint-wrong",
-        pattern: r"(?:you must specify an endpoint for the Proxmox Virtual Environment API|\b501 no such file '(/[^']*)'|\b501:? Method '([^']+)' not implemented|Reason:\s+Method '([^']+)' not implemented)",
+        pattern: r"(?:you must specify an endpoint for the Proxmox Virtual Environment API|\b501 no such file '(/[^']*)')",
         category: Category::Configuration,
         remediation: Remediation::Escalate,
-        root_cause: "The provider's Proxmox VE API endpoint is missing or does not point at the API ($1$2$3 not served there): telmate's pm_api_url must read https://HOST:8006/api2/json, bpg's endpoint https://HOST:8006/; fix the provider block or its environment variable.",
+        root_cause: "The provider's Proxmox VE API endpoint is missing or does not point at the API ($1 not served there): telmate's pm_api_url must read https://HOST:8006/api2/json, bpg's endpoint https://HOST:8006/; fix the provider block or its environment variable.",
     }]
 }
 

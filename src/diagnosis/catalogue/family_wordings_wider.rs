@@ -3,12 +3,36 @@
 //! that a rule anchors on the stable part of a message rather than on one report. None of these texts is in
 //! `eval/held-out/failures.toml`; `family_tests.rs` checks each against the signature named beside it.
 
-use super::family_wordings::{ACCESS, BACKEND, NETWORK, PROVIDER, TEMPLATES, Wording, wording};
+use super::family_wordings::{
+    ACCESS, BACKEND, LOCKS, NETWORK, PROVIDER, TEMPLATES, Wording, wording,
+};
 use crate::contracts::Category;
 
 pub(super) fn wordings() -> Vec<Wording> {
     use Category::*;
     vec![
+        // A task command past its time limit, and a lock timeout printed without the lock's path.
+        wording(
+            LOCKS,
+            "https://github.com/Telmate/terraform-provider-proxmox/issues/467",
+            "Error: 500 command '/usr/bin/qemu-img resize -f raw /mnt/pve/datastore/images/138/vm-138-disk-0.raw 68719476736' failed: got timeout",
+            "proxmox-task-command-timeout",
+            TransientLock,
+        ),
+        wording(
+            LOCKS,
+            "https://github.com/Telmate/terraform-provider-proxmox/issues/90",
+            "Error: 500 command '/usr/bin/qemu-img resize -f qcow2 /mnt/pve/storage-vmpool/images/101/vm-101-disk-0.qcow2 75161927680' failed: got timeout",
+            "proxmox-task-command-timeout",
+            TransientLock,
+        ),
+        wording(
+            LOCKS,
+            "https://github.com/Telmate/terraform-provider-proxmox/issues/173 (its title, the message cut before the path)",
+            "Error: 500 can't lock file",
+            "proxmox-lock-timeout",
+            TransientLock,
+        ),
         // A guest configuration that is not on the node the request named.
         wording(
             TEMPLATES,
@@ -118,20 +142,6 @@ pub(super) fn wordings() -> Vec<Wording> {
             "proxmox-api-endpoint-wrong",
             Configuration,
         ),
-        wording(
-            ACCESS,
-            "https://github.com/Telmate/terraform-provider-proxmox/issues/501",
-            "Error: error creating VM: 501 Method 'POST /nodes/https://192.168.1.250:8006/api2/json/qemu' not implemented, error status: {\"data\":null}",
-            "proxmox-api-endpoint-wrong",
-            Configuration,
-        ),
-        wording(
-            ACCESS,
-            "https://github.com/bpg/terraform-provider-proxmox/issues/679",
-            "Could not create Linux Bridge, unexpected error: failed to create network interface \"vmbr3\" for node \"proxmox\": received an HTTP 501 response - Reason:\nMethod 'POST /api2/json/nodes/proxmox/network' not implemented",
-            "proxmox-api-endpoint-wrong",
-            Configuration,
-        ),
         // Plugin crashes in the wordings of Terraform 0.12-0.14 and 0.15+.
         wording(
             PROVIDER,
@@ -153,6 +163,21 @@ pub(super) fn wordings() -> Vec<Wording> {
             "proxmox_vm_qemu.win10-vm[3]: apply errored, but we're indicating that via the Error pointer rather than returning it: rpc error: code = Unavailable desc = transport is closing",
             "provider-plugin-crashed",
             ProviderIncompatibility,
+        ),
+        // A provider source the registry does not have.
+        wording(
+            PROVIDER,
+            "https://github.com/databricks/terraform-provider-databricks/blob/main/docs/guides/troubleshooting.md",
+            "Error while installing hashicorp/databricks: provider registry\nregistry.terraform.io does not have a provider named\nregistry.terraform.io/hashicorp/databricks",
+            "provider-source-unknown-to-registry",
+            Configuration,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/zscaler/terraform-provider-zpa/blob/master/docs/guides/troubleshooting.md",
+            "Error while installing hashicorp/zpa: provider registry\nregistry.terraform.io does not have a provider named\nregistry.terraform.io/hashicorp/zpa",
+            "provider-source-unknown-to-registry",
+            Configuration,
         ),
         // A provider package that does not match its published checksum, and an inconsistent lock file.
         wording(

@@ -59,6 +59,15 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "The dependency lock file (.terraform.lock.hcl) does not match the providers the configuration requires: a provider was added or its constraint changed without terraform init; run terraform init (with -upgrade when a constraint changed) by hand and commit the lock file.",
         },
         Signature {
+            // A provider address the registry does not serve: most often a module without required_providers,
+            // so Terraform reads `proxmox_...` as hashicorp/proxmox.
+            name: "provider-source-unknown-to-registry",
+            pattern: r"does not have a provider\s+named\s+(\S+)",
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            root_cause: "The registry has no provider $1: the configuration (or one of its modules, which needs its own required_providers block) names a provider source that does not exist, typically hashicorp/proxmox instead of bpg/proxmox or telmate/proxmox; declare the right source in every module, then run terraform init.",
+        },
+        Signature {
             name: "provider-lock-file-checksum-mismatch",
             pattern: r"(?:doesn't|does not)\s+match\s+any\s+of\s+the\s+checksums\s+(?:previously\s+)?recorded\s+in\s+the\s+dependency\s+lock\s+file",
             category: Category::ProviderIncompatibility,

@@ -61,7 +61,7 @@ pub(super) fn signatures() -> Vec<Signature> {
         },
         Signature {
             name: "proxmox-storage-missing",
-            pattern: r"storage '([^']+)' (?:does not exist|is not available on node '([^']+)')",
+            pattern: r"storage '([^']+)' (?:does not exist|is not available on node(?: '([^']+)')?)",
             category: Category::MissingTemplate,
             remediation: Remediation::Escalate,
             root_cause: "The datastore '$1' does not exist on the target node $2; use a storage the node has, or add it.",
