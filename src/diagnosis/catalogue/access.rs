@@ -1,7 +1,7 @@
 //! Permissions and authentication: Proxmox VE privilege checks (including settings only `root@pam` may make),
 //! API token format and existence, tickets and CSRF tokens, rejected credentials, TLS trust, and an API endpoint
-//! that is missing or is not the API's path. A person grants,
-//! fixes or trusts; agentlab never retries its way past an access refusal.
+//! that is missing or is not the API's path. A person grants, fixes or trusts; agentlab never retries its way past
+//! an access refusal.
 
 use crate::contracts::{Category, Remediation};
 

@@ -1,7 +1,8 @@
-//! State backends on S3-compatible stores: an unreachable endpoint, rejected credentials, a missing bucket or
-//! lock table, checksums the store does not accept, the account-ID lookup an S3-compatible backend must skip, and
-//! a state lock held by another run. The texts are terraform 1.0.3's and 1.11's against moto's S3 and DynamoDB
-//! server (tests/it/s3_state.rs) unless the tests cite otherwise. A person owns the state: never retried blindly.
+//! State backends on S3-compatible stores: an unreachable endpoint, missing or rejected credentials, a missing
+//! bucket or lock table, checksums the store does not accept, the account-ID lookup an S3-compatible backend must
+//! skip, a state lock held by another run, and Terraform's own backend wordings as a last resort. The texts are
+//! terraform 1.0.3's and 1.11's against moto's S3 and DynamoDB server (tests/it/s3_state.rs) unless the tests cite
+//! otherwise. A person owns the state: never retried blindly.
 
 use crate::contracts::{Category, Remediation};
 

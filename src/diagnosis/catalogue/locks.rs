@@ -1,6 +1,7 @@
 //! Proxmox VE locks of every kind: a guest's config lock, a storage lock, a guest locked by a running backup,
-//! clone, snapshot or migration, and the provider giving up while it waits for a lock. Contention between
-//! concurrent operations is the usual cause, so the remedy is fewer at once or a later run, never a person's fix.
+//! clone, snapshot or migration, a lock timeout printed without its path, a task command that ran past its time
+//! limit, and the provider giving up while it waits for a lock. Contention between concurrent operations is the
+//! usual cause, so the remedy is fewer at once or a later run, never a person's fix.
 
 use crate::contracts::{Category, Remediation};
 

@@ -1,6 +1,7 @@
-//! Network: DNS failures, the Proxmox VE API (port 8006) refusing or not answering, HTTP 595/596 from a proxied
-//! node, deadlines exceeded, the provider registry out of reach, and guests that never get an address or never
-//! accept the port. A passing outage may be waited out once; a guest that refuses its port needs a person.
+//! Network: DNS failures, the Proxmox VE API (port 8006) refusing, dropping or not answering, HTTP 595/596 from a
+//! proxied node, deadlines exceeded, the provider registry out of reach, and guests that never get an address (an
+//! empty `ipv4_addresses`) or never accept the port. A passing outage may be waited out once; a guest that refuses
+//! its port needs a person.
 
 use crate::contracts::{Category, Remediation};
 

@@ -1,6 +1,8 @@
-//! Provider compatibility: the telmate provider on newer Proxmox VE releases, plugin crashes, "Provider produced
-//! inconsistent result", version constraints nothing satisfies, a dependency lock file that is inconsistent or
-//! whose checksums do not match, and a provider package that does not match its published checksum. These are defects or pins in the toolchain: a person changes the provider or its version.
+//! Provider compatibility: the telmate provider on newer Proxmox VE releases (and its own privilege check), plugin
+//! crashes, "Provider produced inconsistent result", version constraints nothing satisfies, a release without a
+//! package for the runner's platform, a provider source the registry does not have, a dependency lock file that is
+//! inconsistent or whose checksums do not match, and a package that does not match its published checksum. These
+//! are defects or pins in the toolchain: a person changes the provider, its source or its version.
 
 use crate::contracts::{Category, Remediation};
 
