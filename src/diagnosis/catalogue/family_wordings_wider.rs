@@ -233,6 +233,13 @@ pub(super) fn wordings() -> Vec<Wording> {
         ),
         wording(
             PROVIDER,
+            "https://github.com/EfficientIP-Labs/terraform-provider-solidserver/issues/45 (the phrase wrapped mid-way)",
+            "Error: Failed to install provider\n\nError while installing efficientip-labs/solidserver v1.1.21: checksum list\nhas unexpected SHA-256 hash\n9a2b9fcbd41740b9820106f92b7ef6b42fdc2ff38e80034ab20d23318821e427 (expected\nefbcab76085660b600b490c89cd8f786927b877dc1e53cb4d351c226adb3fa8b)",
+            "provider-package-checksum-mismatch",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
             "https://github.com/huaweicloud/terraform-provider-hcs/issues/5 (terraform providers mirror)",
             "Error: Invalid provider package\nFailed to authenticate registry.terraform.io/huaweicloud/hcs v2.4.2 for darwin_arm64: checksum list has unexpected SHA-256 hash\n1c9fb487a87f1d46dd4eb2cae6bcd6f14b563f3c4b596d02deed6da35c6e4b15 (expected 7608037106967e953dccf0fb5cb1f5ea517c0f7dd1d8b013298e13d8cc6679fc).",
             "provider-package-checksum-mismatch",

@@ -59,7 +59,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             // terraform init checks a downloaded provider package against the checksums its registry publishes;
             // a release whose files and checksum list disagree fails for everybody until it is fixed.
             name: "provider-package-checksum-mismatch",
-            pattern: r"(?:archive has incorrect\s+checksum|checksum list has unexpected\s+SHA-256 hash)",
+            pattern: r"(?:archive\s+has\s+incorrect\s+checksum|checksum\s+list\s+has\s+unexpected\s+SHA-256\s+hash)",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
             root_cause: "The provider package terraform init downloaded does not match the checksum its registry publishes: usually a broken provider release (or a mirror or proxy that changed the file); pin the previous provider version until a fixed release is out, and check any provider mirror.",
