@@ -1,6 +1,7 @@
 //! Permissions and authentication: Proxmox VE privilege checks (including settings only `root@pam` may make),
-//! API token format and existence, tickets and CSRF tokens, rejected credentials, and TLS trust. A person grants,
-//! fixes or trusts; agentlab never retries its way past an access refusal.
+//! API token format and existence, tickets and CSRF tokens, rejected credentials, TLS trust, and an API endpoint
+//! that is missing or is not the API's path. A person grants, fixes or trusts; agentlab never retries its way past
+//! an access refusal.
 
 use crate::contracts::{Category, Remediation};
 
@@ -10,16 +11,16 @@ pub(super) fn signatures() -> Vec<Signature> {
     vec![
         Signature {
             name: "tls-certificate-untrusted",
-            pattern: r"(x509: certificate signed by unknown authority|x509: certificate is valid for [^\n]*|x509: cannot validate certificate for [^\n]*|certificate verify failed)",
+            pattern: r"(x509: certificate signed by unknown authority|x509: certificate is valid for [^\n]*|x509: cannot validate certificate for [^\n]*|x509: certificate relies on legacy Common Name field[^\n]*|x509: certificate has expired or is not yet valid[^\n]*|certificate verify failed)",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
-            root_cause: "The TLS certificate of the endpoint is not trusted ($1); add the Proxmox VE CA to the runner's trust store and use the name the certificate was issued for, or set PROXMOX_VE_INSECURE=true for a self-signed homelab certificate.",
+            root_cause: "The TLS certificate of the endpoint is not trusted ($1); add the Proxmox VE CA to the runner's trust store, use the name the certificate was issued for (as a subject alternative name) and renew an expired one, or set PROXMOX_VE_INSECURE=true for a self-signed homelab certificate.",
         },
         Signature {
             // Proxmox VE lets only root@pam set some options (LXC feature flags, arch, hookscripts, ...), whatever
             // the token's privileges.
             name: "proxmox-root-only-setting",
-            pattern: r"(?i)(changing feature flags is only allowed for root@pam|only allowed for root@pam|only root can set '[^']+' config)",
+            pattern: r"(?i)(changing feature flags is only allowed for root@pam|only allowed for root@pam|only root can set '[^']+' config|only root can pass arbitrary filesystem paths)",
             category: Category::Permission,
             remediation: Remediation::Escalate,
             root_cause: "Proxmox VE refuses this setting to anyone but root@pam ($1), whatever privileges the API token has: drop the setting (e.g. LXC `features` such as nesting) from the project or apply it as root@pam by hand.",
@@ -32,8 +33,17 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "The API token lacks the $2 privilege on $1; grant it (a privilege-separated token needs the ACL on the token itself).",
         },
         Signature {
+            // The same refusal when the client prints only the status and the reason, without the path and the
+            // privilege ("403 Permission check failed", "403 Forbidden: Permission check failed", a JSON body).
+            name: "proxmox-permission-denied",
+            pattern: r"\b403\b[^\n]{0,80}?Permission check failed",
+            category: Category::Permission,
+            remediation: Remediation::Escalate,
+            root_cause: "Proxmox VE refused the request with 403 Permission check failed: the API token or user lacks a privilege the request needs (the message does not say which); grant the role on the path the resource uses (a privilege-separated token needs the ACL on the token itself).",
+        },
+        Signature {
             name: "proxmox-api-token-invalid",
-            pattern: r"(?:invalid value for api_token \(Must be a valid API token|no such token '([^']+)' for user '([^']+)')",
+            pattern: r"(?:invalid value for api_token \(Must be a valid API token|no such token '([^']+)' for user '([^']+)'|no tokenid specified)",
             category: Category::Permission,
             remediation: Remediation::Escalate,
             root_cause: "The Proxmox VE API token is malformed or does not exist ($1 $2): it must read USER@REALM!TOKENID=SECRET with the token's name (not its secret) after the `!`; check PROXMOX_VE_API_TOKEN.",
@@ -62,6 +72,20 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "The API token of $1 authenticates but holds no privileges: with privilege separation on, a token has only what is granted to the token itself; grant the role to the token (or turn privilege separation off for it).",
         },
     ]
+}
+
+/// The provider's way to the API itself: no endpoint at all, or an endpoint whose path is not the API's (Proxmox VE
+/// answers 501 "no such file" for a path it does not serve, e.g. a telmate `pm_api_url` without `/api2/json`). Its
+/// other 501, "Method '...' not implemented", is left to the LLM: it also means an API call this Proxmox VE release
+/// does not have (a real held-out text: `importdisk` on an older release), which is no endpoint mistake.
+pub(super) fn endpoint() -> Vec<Signature> {
+    vec![Signature {
+        name: "proxmox-api-endpoint-wrong",
+        pattern: r"(?:you must specify an endpoint for the Proxmox Virtual Environment API|\b501 no such file '(/[^']*)')",
+        category: Category::Configuration,
+        remediation: Remediation::Escalate,
+        root_cause: "The provider's Proxmox VE API endpoint is missing or does not point at the API ($1 not served there): telmate's pm_api_url must read https://HOST:8006/api2/json, bpg's endpoint https://HOST:8006/; fix the provider block or its environment variable.",
+    }]
 }
 
 /// Proxmox VE refusing a request's parameters, in any wording: tried after every family, so that a more specific

@@ -1,7 +1,8 @@
-//! State backends on S3-compatible stores: an unreachable endpoint, rejected credentials, a missing bucket or
-//! lock table, checksums the store does not accept, the account-ID lookup an S3-compatible backend must skip, and
-//! a state lock held by another run. The texts are terraform 1.0.3's and 1.11's against moto's S3 and DynamoDB
-//! server (tests/it/s3_state.rs) unless the tests cite otherwise. A person owns the state: never retried blindly.
+//! State backends on S3-compatible stores: an unreachable endpoint, missing or rejected credentials, a missing
+//! bucket or lock table, checksums the store does not accept, the account-ID lookup an S3-compatible backend must
+//! skip, a state lock held by another run, and Terraform's own backend wordings as a last resort. The texts are
+//! terraform 1.0.3's and 1.11's against moto's S3 and DynamoDB server (tests/it/s3_state.rs) unless the tests cite
+//! otherwise. A person owns the state: never retried blindly.
 
 use crate::contracts::{Category, Remediation};
 
@@ -44,6 +45,14 @@ pub(super) fn signatures() -> Vec<Signature> {
             category: Category::Permission,
             remediation: Remediation::Escalate,
             root_cause: "The object store holding the state rejected the backend's credentials ($1: $2): AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are wrong, or the key was removed or lacks access to the bucket; fix the runner's secrets (a MinIO access key limited to the state bucket).",
+        },
+        Signature {
+            // No credentials at all reached the backend (Terraform's AWS SDK found none in its chain).
+            name: "s3-backend-no-credentials",
+            pattern: r"(?i)(no valid credential sources (?:for S3 Backend )?found|NoCredentialProviders: no valid providers in chain)",
+            category: Category::StateBackend,
+            remediation: Remediation::Escalate,
+            root_cause: "The S3 state backend found no credentials ($1): AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the backend's access_key/secret_key) are not set for the run; give the runner the object store's key for the state bucket. Nothing was planned or changed.",
         },
         Signature {
             name: "s3-backend-lock-table-missing",
@@ -95,4 +104,17 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "The Terraform state is locked by another run, or by a run that was killed; a person must check that no run is active and release the lock (terraform force-unlock), which agentlab never does by itself.",
         },
     ]
+}
+
+/// Terraform's own words for a state backend that failed in a way no signature above knows: tried after every family,
+/// so a network, TLS or credential wording inside the same message answers first. (`Error refreshing state` is left
+/// out: Terraform 0.11 used it for provider refresh errors too.)
+pub(super) fn failed_otherwise() -> Vec<Signature> {
+    vec![Signature {
+        name: "terraform-backend-failed",
+        pattern: r#"(Failed to get existing workspaces|Error loading state|Failed to load state|Error inspecting states in the "[^"]+" backend|error configuring S3 Backend|Error configuring the backend "[^"]+"|Failed to save state|Failed to persist state|Error releasing the state lock)"#,
+        category: Category::StateBackend,
+        remediation: Remediation::Escalate,
+        root_cause: "The Terraform state backend failed ($1): the backend settings, the store or its bucket are not as the configuration expects; check the backend block and the store before running again (a person owns the state).",
+    }]
 }

@@ -63,6 +63,11 @@ fn agentlabs_own_wordings_of_other_failures_are_not_claimed() {
         "1 of 2 guests are not running: lxc/901 on pmx-01",
         "pattern `proxmox_lxc\\.container\\[\\d+\\]` matched nothing (expected 1) in the state; addresses there instead: module.fleet.proxmox_virtual_environment_container.container[0]",
         "runs after apply: 2 guests do not exist yet",
+        // The validator's reachability and address wordings (src/validator/net.rs, probe.rs): no family may claim
+        // them as a dropped API connection or an empty ipv4_addresses.
+        "lxc/901 on pmx-01: no IPv4 address to connect to (see ip-assigned)",
+        "lxc/901 on pmx-01: 10.0.0.5:22: no connection within 3000 ms (guest down, wrong address or dropped by a firewall)",
+        "qemu/300 on pmx-01: lists no IPv4 address on any interface but lo",
     ];
     for text in own_wordings {
         assert_eq!(
@@ -71,6 +76,31 @@ fn agentlabs_own_wordings_of_other_failures_are_not_claimed() {
             "{text}"
         );
     }
+}
+
+#[test]
+fn the_guest_status_checks_missing_guest_is_not_taken_for_a_missing_template() {
+    // The validator's guest-status check (src/validator/probe.rs) quotes Proxmox VE's answer for a guest missing
+    // after an apply; the same words from Terraform mean a clone template on another node.
+    let missing_guest = "lxc/905 on pmx-01: GET /api2/json/nodes/pmx-01/lxc/905/status/current → 500 Configuration file 'nodes/pmx-01/lxc/905.conf' does not exist";
+    let mut request = request_with_error("");
+    request.terraform.ok = true;
+    request.terraform.diagnostics.clear();
+    request.validation = Some(ValidationResult::from_checks(vec![CheckResult {
+        name: CheckName::GuestStatus,
+        status: CheckStatus::Fail,
+        detail: "1 of 1 guests are not running".into(),
+        evidence: vec![missing_guest.into()],
+    }]));
+    assert_eq!(recognised(&request).map(|found| found.signature), None);
+
+    let from_terraform = request_with_error(
+        "Error: 500 Configuration file 'nodes/pmx-01/qemu-server/9000.conf' does not exist",
+    );
+    assert_eq!(
+        recognised(&from_terraform).map(|found| found.signature),
+        Some("proxmox-guest-config-missing")
+    );
 }
 
 fn resources_request(mode: RunMode, detail: &str, evidence: Vec<String>) -> DiagnosisRequest {

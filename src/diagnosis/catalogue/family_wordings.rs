@@ -13,7 +13,7 @@ pub(super) struct Wording {
     pub(super) category: Category,
 }
 
-const fn wording(
+pub(super) const fn wording(
     family: &'static str,
     source: &'static str,
     text: &'static str,
@@ -475,4 +475,7 @@ pub(super) fn wordings() -> Vec<Wording> {
             Configuration,
         ),
     ]
+    .into_iter()
+    .chain(super::family_wordings_wider::wordings())
+    .collect()
 }

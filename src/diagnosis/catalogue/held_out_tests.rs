@@ -24,9 +24,15 @@ struct HeldOutFailure {
     acceptable: Vec<Category>,
 }
 
-/// Acceptable answers the catalogue gave on the held-out texts when this floor was set: 20 of 32 (62 %) on
-/// 2026-12-01, against a goal of 85 %; before the two rules written for the gaps it showed, 18 of 32.
-const ACCEPTABLE_FLOOR: usize = 20;
+/// Acceptable answers the catalogue gave on the held-out texts when this floor was set (2026-12-01): 67 of 79
+/// (85 %), none wrong. The first 32 texts: 31 of 32 after the families were widened from other public wordings
+/// (before: 20). The second batch of 34, found after that widening: 20 of 34 and one wrong at its first run, 25 of
+/// 34 after the rule changes it prompted. The third batch of 13: 7 of 13 and one wrong at its first run, 11 of 13
+/// after. EVAL.md keeps the first-run numbers, which are the honest measure of generalisation.
+const ACCEPTABLE_FLOOR: usize = 67;
+
+/// The held-out file only grows: a text is never dropped to make the rate look better.
+const HELD_OUT_TEXTS_AT_LEAST: usize = 79;
 
 #[test]
 fn the_catalogue_names_an_acceptable_category_or_nothing_on_failures_it_never_saw() {
@@ -67,7 +73,7 @@ fn the_catalogue_names_an_acceptable_category_or_nothing_on_failures_it_never_sa
         acceptable as f64 * 100.0 / total as f64,
         wrong.len()
     );
-    assert!(total >= 30, "{total} held-out texts");
+    assert!(total >= HELD_OUT_TEXTS_AT_LEAST, "{total} held-out texts");
     assert!(wrong.is_empty(), "wrong answers:\n{}", wrong.join("\n"));
     assert!(
         acceptable >= ACCEPTABLE_FLOOR,

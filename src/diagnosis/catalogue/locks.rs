@@ -1,6 +1,7 @@
 //! Proxmox VE locks of every kind: a guest's config lock, a storage lock, a guest locked by a running backup,
-//! clone, snapshot or migration, and the provider giving up while it waits for a lock. Contention between
-//! concurrent operations is the usual cause, so the remedy is fewer at once or a later run, never a person's fix.
+//! clone, snapshot or migration, a lock timeout printed without its path, a task command that ran past its time
+//! limit, and the provider giving up while it waits for a lock. Contention between concurrent operations is the
+//! usual cause, so the remedy is fewer at once or a later run, never a person's fix.
 
 use crate::contracts::{Category, Remediation};
 
@@ -34,12 +35,30 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "The guest ($1$2) is locked by a running $3 task, so Proxmox VE refuses to change it until that task ends; run again when it has finished (a lock left by a killed task needs a person: `qm unlock` / `pct unlock`).",
         },
         Signature {
+            // A Proxmox VE task whose command ran past its time limit (a disk resize or copy on slow or busy
+            // storage), typically while several guests are created at once.
+            name: "proxmox-task-command-timeout",
+            pattern: r"command '([^']+)' failed: got timeout",
+            category: Category::TransientLock,
+            remediation: Remediation::ReduceParallelism { parallelism: 1 },
+            root_cause: "A Proxmox VE task command ran past its time limit (`$1`): the storage was too slow or too busy, usually with several guests created at once; creating them one at a time (-parallelism=1) avoids it, and storage that is slow even then needs a person's look.",
+        },
+        Signature {
             // The providers' own wording when a guest's config stays locked past their wait.
             name: "provider-config-lock-wait-timeout",
             pattern: r#"(?:timeout while waiting for (?:VM|container) "?(\d+)"? configuration to become unlocked|vm locked, could not obtain config)"#,
             category: Category::TransientLock,
             remediation: Remediation::ReduceParallelism { parallelism: 1 },
             root_cause: "The provider waited for a guest's configuration lock ($1) and gave up: another operation (usually a concurrent clone) held it; creating the guests one at a time (-parallelism=1) avoids the contention.",
+        },
+        Signature {
+            // Proxmox VE's lock timeout when the client cut the message before the lock's path (telmate prints
+            // "500 can't lock file" alone); tried after the path-specific rules above.
+            name: "proxmox-lock-timeout",
+            pattern: r"can't lock file(?: '([^']+)')?",
+            category: Category::TransientLock,
+            remediation: Remediation::ReduceParallelism { parallelism: 1 },
+            root_cause: "Proxmox VE could not take a lock it needed ($1) in time: concurrent operations on the node contended for it; creating the guests one at a time (-parallelism=1) avoids the contention.",
         },
     ]
 }

@@ -56,7 +56,9 @@ pub fn signatures() -> &'static [Signature] {
         all.extend(templates::signatures());
         all.extend(provider::signatures());
         all.extend(network::signatures());
+        all.extend(access::endpoint());
         all.extend(access::parameters_refused());
+        all.extend(backend::failed_otherwise());
         all
     })
 }
@@ -76,6 +78,11 @@ fn compiled() -> &'static [(Regex, &'static Signature)] {
     })
 }
 
+/// Signatures that read only Terraform's errors and log, never a failed check: their wording also appears in
+/// agentlab's own check texts for another failure (the guest-status check quotes Proxmox VE's "Configuration file
+/// ... does not exist" for a guest that is missing after an apply, which is not a missing clone template).
+const TERRAFORM_ONLY: &[&str] = &["proxmox-guest-config-missing"];
+
 /// A catalogue answer: the hypothesis and the signature that produced it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CatalogueMatch {
@@ -85,18 +92,17 @@ pub struct CatalogueMatch {
 
 /// Looks `context` up in the catalogue; `None` when no signature matches.
 pub fn recognise(request: &DiagnosisRequest, context: &DiagnosisContext) -> Option<CatalogueMatch> {
-    let searchable = || {
-        context.items.iter().filter(|item| {
-            matches!(
-                item.kind,
-                EvidenceKind::TerraformError | EvidenceKind::LogTail | EvidenceKind::FailedCheck
-            )
+    let searchable = |terraform_only: bool| {
+        context.items.iter().filter(move |item| match item.kind {
+            EvidenceKind::TerraformError | EvidenceKind::LogTail => true,
+            EvidenceKind::FailedCheck => !terraform_only,
+            _ => false,
         })
     };
     for (regex, signature) in compiled() {
         let mut root_cause = None;
         let mut evidence = Vec::new();
-        for item in searchable() {
+        for item in searchable(TERRAFORM_ONLY.contains(&signature.name)) {
             if let Some(captures) = regex.captures(&item.text) {
                 evidence.push(item.id.clone());
                 if root_cause.is_none() {
@@ -140,6 +146,8 @@ pub fn resource_type(address: &str) -> Option<&str> {
 mod family_tests;
 #[cfg(test)]
 mod family_wordings;
+#[cfg(test)]
+mod family_wordings_wider;
 #[cfg(test)]
 mod held_out_tests;
 #[cfg(test)]

@@ -1,6 +1,7 @@
-//! Network: DNS failures, the Proxmox VE API (port 8006) refusing or not answering, HTTP 595/596 from a proxied
-//! node, deadlines exceeded, the provider registry out of reach, and guests that never get an address or never
-//! accept the port. A passing outage may be waited out once; a guest that refuses its port needs a person.
+//! Network: DNS failures, the Proxmox VE API (port 8006) refusing, dropping or not answering, HTTP 595/596 from a
+//! proxied node, deadlines exceeded, the provider registry out of reach, and guests that never get an address (an
+//! empty `ipv4_addresses`) or never accept the port. A passing outage may be waited out once; a guest that refuses
+//! its port needs a person.
 
 use crate::contracts::{Category, Remediation};
 
@@ -42,6 +43,15 @@ pub(super) fn guests() -> Vec<Signature> {
             remediation: Remediation::Escalate,
             root_cause: "The guests run but never got an IPv4 address: DHCP on their bridge/VLAN does not answer, or the static ip_config is missing; check the guest's network configuration.",
         },
+        Signature {
+            // The configuration read a guest's address from the provider's `ipv4_addresses` and found the list
+            // empty: the guest agent reported no address (yet).
+            name: "guest-address-list-empty",
+            pattern: r"(?s)\bipv4_addresses\b.{0,600}?(?:is empty (?:list|tuple)|the collection has no elements|with an empty list)",
+            category: Category::Network,
+            remediation: Remediation::Escalate,
+            root_cause: "The guest's ipv4_addresses was empty when the configuration read it: the guest got no address (DHCP on its bridge/VLAN, a static ip_config) or its guest agent had not reported one yet; check the guest's network and agent, and read the address only once the provider waited for it.",
+        },
     ]
 }
 
@@ -74,6 +84,14 @@ pub(super) fn signatures() -> Vec<Signature> {
             category: Category::Network,
             remediation: Remediation::RetryAfter { seconds: 60 },
             root_cause: "$1 could not be reached ($2): the Proxmox VE API (port 8006) or the endpoint is down, restarting or firewalled; wait once and run again, and check the endpoint's address and port if it persists.",
+        },
+        Signature {
+            // A connection that was opened, then cut or never finished its TLS handshake.
+            name: "endpoint-connection-dropped",
+            pattern: r"(read: connection reset by peer|net/http: TLS handshake timeout|write: broken pipe)",
+            category: Category::Network,
+            remediation: Remediation::RetryAfter { seconds: 60 },
+            root_cause: "The connection to the API was dropped ($1): the Proxmox VE API (port 8006), a proxy, VPN or firewall on the way closed it; wait once and run again, and check what sits between the runner and the endpoint if it persists.",
         },
         Signature {
             name: "request-deadline-exceeded",

@@ -1,30 +1,45 @@
-//! Provider compatibility: the telmate provider on newer Proxmox VE releases, plugin crashes, "Provider produced
-//! inconsistent result", version constraints nothing satisfies and a dependency lock file whose checksums do not
-//! match. These are defects or pins in the toolchain: a person changes the provider or its version.
+//! Provider compatibility: the telmate provider on newer Proxmox VE releases (and its own privilege check), plugin
+//! crashes, "Provider produced inconsistent result", version constraints nothing satisfies, a release without a
+//! package for the runner's platform, a provider source the registry does not have, a dependency lock file that is
+//! inconsistent or whose checksums do not match, and a package that does not match its published checksum. These
+//! are defects or pins in the toolchain: a person changes the provider, its source or its version.
 
 use crate::contracts::{Category, Remediation};
 
 use super::Signature;
 
-/// The one provider signature that must answer before every other family (its text names missing privileges).
+/// The telmate provider's own privilege check, which must answer before every other family (its text names missing
+/// privileges). Only VM.Monitor alone is the Proxmox VE 9 incompatibility; a longer list is a grant that is
+/// missing (a real held-out text: a pool ACL on Proxmox VE 8 listed twenty privileges, VM.Monitor among them).
 pub(super) fn before_everything() -> Vec<Signature> {
-    vec![Signature {
-        name: "telmate-vm-monitor-on-pve9",
-        pattern: r"permissions for user/token (\S+) are not sufficient, please provide also the following permissions that are missing: \[[^\]]*VM\.Monitor",
-        category: Category::ProviderIncompatibility,
-        remediation: Remediation::Escalate,
-        root_cause: "The telmate/proxmox provider insists on the VM.Monitor privilege, which Proxmox VE 9 removed, so no grant to $1 can satisfy it; move the project to the bpg/proxmox provider (or a telmate release that supports PVE 9).",
-    }]
+    vec![
+        Signature {
+            name: "telmate-vm-monitor-on-pve9",
+            pattern: r"permissions for user/token (\S+) are not sufficient, please provide also the following permissions that are missing: \[VM\.Monitor\]",
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            root_cause: "The telmate/proxmox provider insists on the VM.Monitor privilege, which Proxmox VE 9 removed, so no grant to $1 can satisfy it; move the project to the bpg/proxmox provider (or a telmate release that supports PVE 9).",
+        },
+        Signature {
+            name: "telmate-privileges-missing",
+            pattern: r"(?i)permissions for user/token (\S+) are not sufficient, please provide also the following permissions that are missing: \[([^\]]*)\]",
+            category: Category::Permission,
+            remediation: Remediation::Escalate,
+            root_cause: "The telmate/proxmox provider checks the privileges of $1 on / before doing anything and found these missing: $2; grant them on / (a role on a pool or a narrower path does not satisfy this check; with privilege separation the grant goes to the token). On Proxmox VE 9, VM.Monitor no longer exists and cannot be granted.",
+        },
+    ]
 }
 
 pub(super) fn signatures() -> Vec<Signature> {
     vec![
         Signature {
             name: "provider-plugin-crashed",
-            pattern: r"(?:Stack trace from the (terraform-provider-\S+) plugin|Plugin did not respond|The plugin encountered an error, and failed to respond)",
+            // Terraform's words for a plugin that died: its stack trace, "plugin crashed!" (0.15+), the RPC
+            // that was cut (0.12-0.14 print only `transport is closing`), or the call it never answered.
+            pattern: r"(?:Stack trace from the (terraform-provider-\S+) plugin|The (terraform-provider-\S+) plugin crashed!|Plugin did not respond|The plugin encountered an error, and failed to respond|rpc error: code = Unavailable desc = (?:transport|connection) is closing)",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
-            root_cause: "The provider plugin $1 crashed (a panic in the plugin), which is a provider defect or an incompatibility with this Proxmox VE release; pin a provider version that works with it or report the stack trace upstream.",
+            root_cause: "The provider plugin $1$2 crashed (a panic in the plugin), which is a provider defect or an incompatibility with this Proxmox VE release; pin a provider version that works with it or report the stack trace upstream.",
         },
         Signature {
             name: "provider-inconsistent-result",
@@ -39,6 +54,38 @@ pub(super) fn signatures() -> Vec<Signature> {
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
             root_cause: "The provider version constraints cannot be met ($1$2 $3): the project's required_providers, its modules and the dependency lock file disagree; align the constraints, then run `terraform init -upgrade` by hand and commit the new lock file.",
+        },
+        Signature {
+            // terraform init checks a downloaded provider package against the checksums its registry publishes;
+            // a release whose files and checksum list disagree fails for everybody until it is fixed.
+            name: "provider-package-checksum-mismatch",
+            pattern: r"(?:archive\s+has\s+incorrect\s+checksum|checksum\s+list\s+has\s+unexpected\s+SHA-256\s+hash)",
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            root_cause: "The provider package terraform init downloaded does not match the checksum its registry publishes: usually a broken provider release (or a mirror or proxy that changed the file); pin the previous provider version until a fixed release is out, and check any provider mirror.",
+        },
+        Signature {
+            name: "provider-no-package-for-platform",
+            pattern: r"Provider\s+(\S+)\s+(v\S+)\s+does\s+not\s+have\s+a\s+package\s+available\s+for\s+your\s+current\s+platform,\s+([a-z0-9_]+)",
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            root_cause: "The provider $1 $2 publishes no package for the runner's platform ($3): pin a provider version that has one (or run on a platform it supports), then run terraform init by hand and commit the lock file.",
+        },
+        Signature {
+            name: "provider-dependency-lock-file-inconsistent",
+            pattern: r"Inconsistent dependency lock file",
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            root_cause: "The dependency lock file (.terraform.lock.hcl) does not match the providers the configuration requires: a provider was added or its constraint changed without terraform init; run terraform init (with -upgrade when a constraint changed) by hand and commit the lock file.",
+        },
+        Signature {
+            // A provider address the registry does not serve: most often a module without required_providers,
+            // so Terraform reads `proxmox_...` as hashicorp/proxmox.
+            name: "provider-source-unknown-to-registry",
+            pattern: r"does\s+not\s+have\s+a\s+provider\s+named\s+(\S+)",
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            root_cause: "The registry has no provider $1: the configuration (or one of its modules, which needs its own required_providers block) names a provider source that does not exist, typically hashicorp/proxmox instead of bpg/proxmox or telmate/proxmox; declare the right source in every module, then run terraform init.",
         },
         Signature {
             name: "provider-lock-file-checksum-mismatch",

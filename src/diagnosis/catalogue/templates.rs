@@ -1,6 +1,7 @@
 //! Templates, images, storages and guest IDs: a clone template that is missing or lives on another node, an LXC
 //! template volume that does not exist, a storage that does not exist or does not hold the content type, no space
-//! left, and a VMID already taken. Nothing here goes away with a retry: a person fixes the reference or the node.
+//! left, a VMID or a disk volume already taken, a guest configuration missing on the node, and a volume reference
+//! Proxmox VE cannot parse. Nothing here goes away with a retry: a person fixes the reference or the node.
 
 use crate::contracts::{Category, Remediation};
 
@@ -25,6 +26,33 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "The clone template is not on the node the guest is created on ($1$2$3$4): clone on the template's node (clone.node_name / target_node), or keep the template on shared storage or copy it to every node.",
         },
         Signature {
+            // Proxmox VE looked for the guest's configuration on the node the request named and found none: the
+            // clone template (or the guest) lives on another node or is gone. Telmate has printed the path with
+            // and without Proxmox VE's quotes.
+            name: "proxmox-guest-config-missing",
+            pattern: r"(?:Configuration file ')?nodes/([^/'\s]+)/(qemu-server|lxc)/(\d+)\.conf'? does not exist",
+            category: Category::MissingTemplate,
+            remediation: Remediation::Escalate,
+            root_cause: "Node $1 has no configuration for guest $3 ($2): the clone template or the guest is on another node, or no longer exists; clone on the template's node (or keep templates on every node), and check the template's VMID and the node name.",
+        },
+        Signature {
+            // A volume Terraform is about to create is already there: LVM, a directory storage's disk image, ZFS.
+            name: "proxmox-volume-already-exists",
+            pattern: r#"(?:Logical Volume "([^"]+)" already exists|disk image '([^']+)' already exists|volume '([^']+)' already exists|dataset already exists)"#,
+            category: Category::ResourceConflict,
+            remediation: Remediation::Escalate,
+            root_cause: "A disk volume the guest needs already exists ($1$2$3), usually left over by an earlier failed run or a guest removed by hand; after checking that no guest uses it, remove the orphaned volume (or choose another VMID), then run again.",
+        },
+        Signature {
+            // Proxmox VE cannot read a volume reference (a bare storage name where STORAGE:SIZE or
+            // STORAGE:VOLUME is wanted, a volume name a directory storage does not take).
+            name: "proxmox-volume-id-unparsable",
+            pattern: r"unable to parse (?:volume ID|directory volume name|volume filename) '([^']+)'",
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            root_cause: "Proxmox VE cannot parse the volume reference '$1': a disk, mount point or file setting names its storage or volume in a form this storage does not take (a new volume is STORAGE:SIZE, an existing one STORAGE:VOLUME); fix that setting in the configuration.",
+        },
+        Signature {
             name: "proxmox-storage-wrong-content",
             pattern: r#"(?:storage '([^']+)' does not support ([a-z ]+)|datastore "([^"]+)" does not support content type "([^"]+)")"#,
             category: Category::MissingTemplate,
@@ -33,7 +61,7 @@ pub(super) fn signatures() -> Vec<Signature> {
         },
         Signature {
             name: "proxmox-storage-missing",
-            pattern: r"storage '([^']+)' (?:does not exist|is not available on node '([^']+)')",
+            pattern: r"storage '([^']+)' (?:does not exist|is not available on node(?: '([^']+)')?)",
             category: Category::MissingTemplate,
             remediation: Remediation::Escalate,
             root_cause: "The datastore '$1' does not exist on the target node $2; use a storage the node has, or add it.",
