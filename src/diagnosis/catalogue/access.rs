@@ -20,7 +20,9 @@ pub(super) fn signatures() -> Vec<Signature> {
             // Proxmox VE lets only root@pam set some options (LXC feature flags, arch, hookscripts, ...), whatever
             // the token's privileges.
             name: "proxmox-root-only-setting",
-            pattern: r"(?i)(changing feature flags is only allowed for root@pam|only allowed for root@pam|only root can set '[^']+' config|only root can pass arbitrary filesystem paths)",
+            // The bpg provider refuses such a setting itself before Proxmox VE sees it ("the `cpu.architecture` can
+            // only be set by the root account").
+            pattern: r"(?i)(changing feature flags is only allowed for root@pam|only allowed for root@pam|only root can set '[^']+' config|only root can pass arbitrary filesystem paths|(?:the `[^`]+` )?can only be set by the root account)",
             category: Category::Permission,
             remediation: Remediation::Escalate,
             root_cause: "Proxmox VE refuses this setting to anyone but root@pam ($1), whatever privileges the API token has: drop the setting (e.g. LXC `features` such as nesting) from the project or apply it as root@pam by hand.",
@@ -43,7 +45,9 @@ pub(super) fn signatures() -> Vec<Signature> {
         },
         Signature {
             name: "proxmox-api-token-invalid",
-            pattern: r"(?:invalid value for api_token \(Must be a valid API token|no such token '([^']+)' for user '([^']+)'|no tokenid specified)",
+            // The telmate provider checks the token id's form itself at start-up ("your API TokenID username
+            // should contain a !").
+            pattern: r"(?:invalid value for api_token \(Must be a valid API token|no such token '([^']+)' for user '([^']+)'|no tokenid specified|API TokenID username should contain a !)",
             category: Category::Permission,
             remediation: Remediation::Escalate,
             root_cause: "The Proxmox VE API token is malformed or does not exist ($1 $2): it must read USER@REALM!TOKENID=SECRET with the token's name (not its secret) after the `!`; check PROXMOX_VE_API_TOKEN.",

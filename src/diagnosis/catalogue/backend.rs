@@ -11,6 +11,16 @@ use super::Signature;
 pub(super) fn signatures() -> Vec<Signature> {
     vec![
         Signature {
+            // A bucket with S3 Object Lock (a default retention) takes an upload only with a Content-MD5 or
+            // checksum header; stores word it "Content-MD5 HTTP header is required ...", "Content-MD5 OR
+            // x-amz-checksum- HTTP header is required ...", and Terraform wraps the long sentence anywhere.
+            name: "s3-backend-object-lock-needs-checksum",
+            pattern: r"(?i)Content-MD5\b[^.]{0,120}?\bis\s+required\s+for\s+Put\s+Object\s+requests\s+with\s+Object\s+Lock\s+parameters",
+            category: Category::StateBackend,
+            remediation: Remediation::Escalate,
+            root_cause: "The bucket holding the state has S3 Object Lock (a default retention), so the store takes an upload only with a Content-MD5 or checksum header, and this Terraform's S3 backend sent neither: keep the state in a bucket without Object Lock (versioning is enough), or use a Terraform release whose backend sends a checksum (without skip_s3_checksum); check the state in the store before deploying again.",
+        },
+        Signature {
             // S3-compatible stores (Ceph RGW, MinIO, Linode, B2) reject the checksums newer AWS SDKs send by default.
             name: "s3-backend-checksum-unsupported",
             pattern: r"(XAmzContentSHA256Mismatch|'x-amz-content-sha256' header does not match what was computed|MissingContentMD5|Unsupported header 'x-amz-checksum-[a-z]+')",

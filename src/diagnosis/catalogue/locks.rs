@@ -20,10 +20,14 @@ pub(super) fn signatures() -> Vec<Signature> {
         Signature {
             // A clone or disk allocation waits for the storage's cluster-wide lock while other clones hold it.
             name: "proxmox-storage-lock-timeout",
-            pattern: r"(?:can't lock file '/var/lock/pve-manager/pve-storage-([^']+)' - got timeout|cfs-lock 'storage-([^']+)' error: got lock request timeout)",
+            // Proxmox VE's cluster filesystem words the lock's timeouts differently across releases (pve-cluster's
+            // Cluster.pm): waiting for it, "cfs-lock '...' error: got lock request timeout"; a command cut off
+            // while it held it, "error during cfs-locked '...' operation:" or "error with cfs lock '...':" followed
+            // by "got lock timeout - aborting command", and "'...'-locked command timed out - aborting" today.
+            pattern: r"(?:can't lock file '/var/lock/pve-manager/pve-storage-([^']+)' - got timeout|cfs-lock 'storage-([^']+)' error: got lock request timeout|(?:error during cfs-locked|error with cfs lock) 'storage-([^']+)'[^\n]*?got lock timeout|'storage-([^']+)'-locked command timed out)",
             category: Category::TransientLock,
             remediation: Remediation::ReduceParallelism { parallelism: 1 },
-            root_cause: "Several clones or disk allocations at once contended for the lock of storage '$1$2' and timed out; creating the guests one at a time (-parallelism=1) avoids the contention.",
+            root_cause: "Several clones or disk allocations at once contended for the lock of storage '$1$2$3$4' and timed out; creating the guests one at a time (-parallelism=1) avoids the contention.",
         },
         Signature {
             // Proxmox VE refusing to touch a guest a running task has locked ("VM 100 is locked (backup)"). agentlab's own guest-status wording says ", locked (backup)" and is not matched.
@@ -36,9 +40,11 @@ pub(super) fn signatures() -> Vec<Signature> {
         },
         Signature {
             // A Proxmox VE task whose command ran past its time limit (a disk resize or copy on slow or busy
-            // storage), typically while several guests are created at once.
+            // storage), typically while several guests are created at once. Proxmox VE quotes a command's own
+            // arguments inside the outer quotes (`'--preallocation=metadata'`, ssh's `-o 'BatchMode=yes'`), so the
+            // command runs to the last quote before "failed" on its line.
             name: "proxmox-task-command-timeout",
-            pattern: r"command '([^']+)' failed: got timeout",
+            pattern: r"command '([^\n]+?)' failed: got timeout",
             category: Category::TransientLock,
             remediation: Remediation::ReduceParallelism { parallelism: 1 },
             root_cause: "A Proxmox VE task command ran past its time limit (`$1`): the storage was too slow or too busy, usually with several guests created at once; creating them one at a time (-parallelism=1) avoids it, and storage that is slow even then needs a person's look.",

@@ -66,7 +66,10 @@ pub(super) fn signatures() -> Vec<Signature> {
         },
         Signature {
             name: "proxmox-node-unreachable",
-            pattern: r"(?:HTTP 59[56] response|\b59[56] (?:No route to host|Connection refused|Connection timed out))",
+            // Clients that spell the status out print AnyEvent::HTTP's names for it (proxmoxer: "595 Errors during
+            // connection establishment, proxy handshake: No route to host"). A 596 that is a certificate failure is
+            // taken earlier by the TLS rule.
+            pattern: r"(?:HTTP 59[56] response|\b59[56] (?:No route to host|Connection refused|Connection timed out|Errors during (?:connection establishment|TLS negotiation)))",
             category: Category::Network,
             remediation: Remediation::RetryAfter { seconds: 60 },
             root_cause: "The Proxmox VE node the request was proxied to is unreachable (595/596); wait for it to come back, then run again.",

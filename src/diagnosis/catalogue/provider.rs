@@ -50,7 +50,8 @@ pub(super) fn signatures() -> Vec<Signature> {
         },
         Signature {
             name: "provider-version-constraints-unsatisfiable",
-            pattern: r"(?:no available releases match the given constraints ([^\n]+)|locked provider (\S+)\s+(\S+)\s+does not match configured version constraint)",
+            // Terraform wraps the phrase anywhere ("no available\nreleases match", "the given\nconstraints").
+            pattern: r"(?:no\s+available\s+releases\s+match\s+the\s+given\s+constraints[ \t]*([^\n]*)|locked\s+provider\s+(\S+)\s+(\S+)\s+does\s+not\s+match\s+configured\s+version\s+constraint)",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
             root_cause: "The provider version constraints cannot be met ($1$2 $3): the project's required_providers, its modules and the dependency lock file disagree; align the constraints, then run `terraform init -upgrade` by hand and commit the new lock file.",
