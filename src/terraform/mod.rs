@@ -22,6 +22,7 @@ mod phases;
 pub mod pipe;
 pub mod plan;
 pub mod process;
+mod progress;
 pub mod review;
 pub mod runner;
 pub mod sensitive;
