@@ -5,7 +5,8 @@
 //! print the machine-readable UI, read line by line through `ui`; `show -json` (of the plan, and of the state when
 //! `applied_facts` cannot tell what a successful apply left) prints one document, read through `plan`. Each command may be the last: a failure or a cancellation ends the
 //! request with what is known so far, except an apply refused because its saved plan went stale, which plans once
-//! more (`stale_plan`). Between the saved plan and `apply` the apply guard may refuse (`review`).
+//! more (`stale_plan`). Between the saved plan and `apply` the apply guard may refuse (`review`, `guard`); when no
+//! guard reads the plan first, `show` of the saved plan runs beside `apply` instead (`apply_beside_show`).
 
 use std::path::Path;
 use std::sync::Arc;
