@@ -505,7 +505,7 @@ impl<'a> RequestRun<'a> {
                                 text: message.into_owned(),
                                 shown,
                             });
-                            progress.emit(Progress::Event(event));
+                            progress.emit_event(event);
                         }
                         Ok(None) => {}
                         Err(error) => {

@@ -18,8 +18,8 @@ use super::ui::UiEvent;
 pub(super) enum Progress {
     /// A line for the log: `shown` lines at info level (the compact view), the others at debug.
     Line { text: String, shown: bool },
-    /// A UI event for the observer.
-    Event(UiEvent),
+    /// A UI event for the observer (boxed: an event is far larger than a line).
+    Event(Box<UiEvent>),
 }
 
 /// The log and the observer of one request, with what is held back while a saved plan is being read.
@@ -56,11 +56,15 @@ impl ProgressOutlet {
             .for_each(|progress| self.send(progress));
     }
 
+    /// Sends `event` to the observer, or keeps it while holding; nothing when there is no observer.
+    pub(super) fn emit_event(&self, event: UiEvent) {
+        if self.events.is_some() {
+            self.emit(Progress::Event(Box::new(event)));
+        }
+    }
+
     /// Sends `progress` on, or keeps it while holding.
     pub(super) fn emit(&self, progress: Progress) {
-        if matches!(progress, Progress::Event(_)) && self.events.is_none() {
-            return;
-        }
         let mut held = self.held();
         match held.as_mut() {
             Some(held) => held.push(progress),
@@ -87,7 +91,7 @@ impl ProgressOutlet {
             }
             Progress::Event(event) => {
                 if let Some(events) = &self.events {
-                    let _ = events.send(event);
+                    let _ = events.send(*event);
                 }
             }
         }
@@ -116,14 +120,14 @@ mod tests {
     fn held_events_reach_the_observer_only_on_release_and_in_order() {
         let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
         let outlet = ProgressOutlet::new("p", Some(sender));
-        outlet.emit(Progress::Event(event("before")));
+        outlet.emit_event(event("before"));
         outlet.hold();
-        outlet.emit(Progress::Event(event("first")));
+        outlet.emit_event(event("first"));
         outlet.emit(Progress::Line {
             text: "a line".to_owned(),
             shown: true,
         });
-        outlet.emit(Progress::Event(event("second")));
+        outlet.emit_event(event("second"));
         assert_eq!(receiver.try_recv().expect("sent at once").message, "before");
         assert!(receiver.try_recv().is_err(), "nothing leaves while held");
         outlet.release();
@@ -131,7 +135,7 @@ mod tests {
             .map(|event| event.message)
             .collect();
         assert_eq!(released, ["first", "second"]);
-        outlet.emit(Progress::Event(event("after")));
+        outlet.emit_event(event("after"));
         assert_eq!(receiver.try_recv().expect("sent at once").message, "after");
         outlet.release();
         assert!(
