@@ -42,7 +42,7 @@ pub fn ingest_plan_from_reader(reader: impl std::io::Read) -> Result<Ingested, P
 fn ingest_parsed_plan(mut plan: PlanSummary) -> Ingested {
     let plan_identity = plan_identity(&plan.identity_material, None);
     // The run keeps the identity, not the material it was made of.
-    plan.identity_material = Vec::new();
+    plan.identity_material = Default::default();
     let mut redactor = Redactor::new();
     for value in plan.sensitive_values.iter() {
         redactor.add_secret_json(value);

@@ -72,26 +72,38 @@ pub fn destroy_banner(result: &TerraformResult, level: DetailLevel) -> String {
 /// The changed resources inside `<details>`, with attribute diffs at [`DetailLevel::Full`]. Empty at
 /// [`DetailLevel::CountsOnly`] or when nothing changes.
 pub fn changed_resources_section(result: &TerraformResult, level: DetailLevel) -> String {
+    let mut section = String::new();
+    push_changed_resources_section(&mut section, result, level);
+    section
+}
+
+/// [`changed_resources_section`] written at the end of `text`, followed by an empty line when there is a section.
+/// At thousands of resources the section is megabytes: written in place, it is never held twice (once on its
+/// own, once copied into the comment).
+pub fn push_changed_resources_section(
+    text: &mut String,
+    result: &TerraformResult,
+    level: DetailLevel,
+) {
     let changed = changed_resources(result);
     if changed.is_empty() || level == DetailLevel::CountsOnly {
-        return String::new();
+        return;
     }
-    let mut section = format!(
+    text.push_str(&format!(
         "<details><summary>Changed resources ({})</summary>\n\n",
         changed.len()
-    );
+    ));
     for change in changed {
         match level {
-            DetailLevel::Full => section.push_str(&resource_detail(change)),
-            DetailLevel::AddressesOnly | DetailLevel::CountsOnly => section.push_str(&format!(
+            DetailLevel::Full => text.push_str(&resource_detail(change)),
+            DetailLevel::AddressesOnly | DetailLevel::CountsOnly => text.push_str(&format!(
                 "- {} {}\n",
                 action_symbol(change.action),
                 inline_code(&change.address)
             )),
         }
     }
-    section.push_str("\n</details>\n");
-    section
+    text.push_str("\n</details>\n");
 }
 
 fn resource_detail(change: &ResourceChange) -> String {

@@ -7,7 +7,7 @@
 
 use crate::contracts::RunRecord;
 use crate::contracts::{Refusal, RefusalKind};
-use crate::render::changes::{changed_resources_section, counts_line, destroy_banner};
+use crate::render::changes::{counts_line, destroy_banner, push_changed_resources_section};
 use crate::render::failure::why_paragraphs;
 use crate::render::sections::{diagnosis_section, footer, validation_table};
 use crate::render::{DetailLevel, RenderOptions, inline_code, inline_data, status_line};
@@ -73,9 +73,9 @@ pub fn render_record_comment(
             text.push_str(&banner);
             text.push('\n');
         }
-        let changed = changed_resources_section(terraform, level);
-        if !changed.is_empty() {
-            text.push_str(&changed);
+        let before = text.len();
+        push_changed_resources_section(&mut text, terraform, level);
+        if text.len() > before {
             text.push('\n');
         }
     }

@@ -323,9 +323,12 @@ pub fn outbox(records: &[RunRecord], settings: &OutboxSettings, redactor: &Redac
             )));
         }
     }
+    let step_summary = runner_texts::step_summary(&full_texts, &settings.full_text_location);
+    // The full texts are megabytes at thousands of resources: gone before the sealing copies what is kept.
+    drop(full_texts);
     Outbox {
         posts,
-        step_summary: runner_texts::step_summary(&full_texts, &settings.full_text_location),
+        step_summary,
         step_outputs: runner_texts::step_outputs(records, &settings.record_dir),
         workflow_commands: if settings.in_actions {
             runner_texts::workflow_commands(records)

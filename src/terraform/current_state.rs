@@ -44,6 +44,15 @@ impl RequestRun<'_> {
             }
             Err(reason) => reason,
         };
+        self.read_the_state_for_the_facts(reason).await
+    }
+
+    /// After a successful apply whose facts the saved plan and the apply's stream cannot tell (`reason`): `show
+    /// -json` of the state.
+    pub(super) async fn read_the_state_for_the_facts(
+        &mut self,
+        reason: String,
+    ) -> Result<(), AgentError> {
         tracing::info!(project = %self.request.project, %reason, "the Validator's facts come from `show -json` of the state");
         self.result.facts_source = Some(FactsSource::State { reason });
         let show = [

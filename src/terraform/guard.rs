@@ -6,7 +6,19 @@
 //! plan is held against that list, and anything else it would delete or replace refuses the apply. Pure, so the
 //! Terraform agent's only part is to call it after `show -json` and stop.
 
-use crate::contracts::{ApplyGuard, Refusal, RefusalKind, ResourceChange};
+use crate::contracts::{ApplyGuard, Refusal, RefusalKind, ResourceChange, ReviewGate};
+
+/// Whether the apply guard of `guard` must read the saved plan before `apply` may start: the reviewed-plan gate
+/// compares the plan's fingerprint (`Reviewed`) or refuses with it (`Refuse`), and the destroy guard holds the
+/// plan's deletes and replaces against its list. Otherwise nothing between the plan and `apply` looks at the plan,
+/// so its `show -json` may run beside `apply` (see `phases`): the guard could not refuse whatever the plan says.
+pub fn reads_the_plan_before_apply(guard: &ApplyGuard) -> bool {
+    guard.may_destroy.is_some()
+        || match guard.review {
+            ReviewGate::Reviewed(_) | ReviewGate::Refuse { .. } => true,
+            ReviewGate::NotChecked | ReviewGate::AllowUnreviewed { .. } => false,
+        }
+}
 
 /// The refusal to apply a plan whose deletes or replaces go beyond `guard.may_destroy`; `None` when the guard
 /// sets no limit (a first attempt) or the plan stays within it.
@@ -42,6 +54,49 @@ pub fn destroys_outside_review(
 mod tests {
     use super::*;
     use crate::contracts::ChangeAction::{self, *};
+    use crate::contracts::ReviewedPlan;
+    use crate::terraform::review::review_refusal;
+
+    #[test]
+    fn the_plan_is_read_before_apply_whenever_a_guard_could_refuse_it() {
+        let reviewed = ReviewGate::Reviewed(ReviewedPlan {
+            pull_request: 2,
+            head_sha: "ec26c3e".to_owned(),
+            mac: "not-a-mac".to_owned(),
+            digest: Vec::new(),
+        });
+        let refuse = ReviewGate::Refuse {
+            why: "no comment".to_owned(),
+        };
+        let allow = ReviewGate::AllowUnreviewed {
+            why: "no comment".to_owned(),
+        };
+        // Plans a guard would refuse if it looked: a replace of what existed, and one the review never saw.
+        let plans = [
+            plan(&[("null_resource.container[0]", DeleteCreate)]),
+            plan(&[
+                ("null_resource.gone", Delete),
+                ("null_resource.new", Create),
+            ]),
+        ];
+        for review in [ReviewGate::NotChecked, allow, reviewed, refuse] {
+            for may_destroy in [None, Some(&[][..])] {
+                let guard = ApplyGuard {
+                    review: review.clone(),
+                    ..guard(may_destroy)
+                };
+                let could_refuse = plans.iter().any(|changes| {
+                    review_refusal(&guard.review, "p", None, None).is_some()
+                        || destroys_outside_review(&guard, changes).is_some()
+                });
+                assert_eq!(
+                    reads_the_plan_before_apply(&guard),
+                    could_refuse,
+                    "{guard:?}"
+                );
+            }
+        }
+    }
 
     fn plan(changes: &[(&str, ChangeAction)]) -> Vec<ResourceChange> {
         crate::planner::test_fixtures::planned_changes(changes)

@@ -40,6 +40,17 @@ impl LogTail {
         self.lines.push_back(cut_line(line));
     }
 
+    /// An empty tail that keeps as many lines as this one, for a command whose lines join this tail later.
+    pub fn empty_like(&self) -> Self {
+        Self::new(self.max_lines)
+    }
+
+    /// Adds the lines of `other` after these, and counts what `other` dropped.
+    pub fn append(&mut self, other: LogTail) {
+        self.dropped += other.dropped;
+        other.lines.iter().for_each(|line| self.push(line));
+    }
+
     /// The kept lines, oldest first, preceded by a note when earlier lines were dropped.
     pub fn into_lines(self) -> Vec<String> {
         let mut lines = Vec::with_capacity(self.lines.len() + 1);

@@ -1,7 +1,8 @@
 //! The Terraform agent's room: everything that runs `terraform` (or `tofu`) and reads what it prints.
 //!
 //! `runner` is the agent the Planner calls, and `phases` the commands it runs in order (init, plan, show, apply,
-//! output); `invocation` is what both share (how each command is started: binary, environment, cancellation; and
+//! output; `show` beside `apply` when no guard reads the plan first, with the apply's progress held in `progress`
+//! until the plan's secrets are known); `invocation` is what both share (how each command is started: binary, environment, cancellation; and
 //! the plan's exit status), so the arrows run runner → phases → invocation. `process` spawns one Terraform process
 //! and forwards cancellation to it as SIGINT; `ui` reads the machine-readable UI stream of `plan -json`/`apply
 //! -json` line by line; `plan` reads the JSON of `show -json` (plans and states, with their outputs) as it streams
@@ -22,6 +23,7 @@ mod phases;
 pub mod pipe;
 pub mod plan;
 pub mod process;
+mod progress;
 pub mod review;
 pub mod runner;
 pub mod sensitive;

@@ -5,16 +5,20 @@
 //! print the machine-readable UI, read line by line through `ui`; `show -json` (of the plan, and of the state when
 //! `applied_facts` cannot tell what a successful apply left) prints one document, read through `plan`. Each command may be the last: a failure or a cancellation ends the
 //! request with what is known so far, except an apply refused because its saved plan went stale, which plans once
-//! more (`stale_plan`). Between the saved plan and `apply` the apply guard may refuse (`review`).
+//! more (`stale_plan`). Between the saved plan and `apply` the apply guard may refuse (`review`, `guard`); when no
+//! guard reads the plan first, `show` of the saved plan runs beside `apply` instead (`apply_beside_show`).
 
 use std::path::Path;
+use std::sync::Arc;
 
 use super::applied_facts::ApplyStreamFacts;
+use super::guard::reads_the_plan_before_apply;
 use super::human::{LogTail, diagnostics_from_human_output};
 use super::invocation::{Invocation, PlanExit};
 use super::pipe::run_reading_document;
-use super::plan::read_plan_json;
+use super::plan::{PlanSummary, read_plan_json};
 use super::process::{LineLength, MAX_STREAM_LINE_BYTES, OutputStream, ProcessEnd, run_streaming};
+use super::progress::{Progress, ProgressOutlet};
 use super::review::{plan_identity, review_refusal};
 use super::sensitive::SensitiveValues;
 use super::ui::{UiEventKind, parse_ui_line, sensitive_output_values};
@@ -33,6 +37,9 @@ mod stale_plan;
 #[path = "current_state.rs"]
 mod current_state;
 
+#[path = "apply_beside_show.rs"]
+mod apply_beside_show;
+
 /// Unreadable lines of the JSON UI stream that each become a diagnostic; the rest are counted. A binary that
 /// prints megabytes of garbage must not turn every line into a diagnostic kept in memory and in the record.
 const MAX_UNREADABLE_LINES: usize = 5;
@@ -46,6 +53,8 @@ pub(super) struct RequestRun<'a> {
     redactor: SharedRedactor,
     result: TerraformResult,
     tail: LogTail,
+    /// The log and the UI event observer, held back while a saved plan read beside `apply` is not read yet.
+    progress: Arc<ProgressOutlet>,
 }
 
 /// What one command printed that the result needs.
@@ -89,6 +98,10 @@ impl<'a> RequestRun<'a> {
                 facts_source: None,
             },
             tail: LogTail::new(log_tail_lines),
+            progress: Arc::new(ProgressOutlet::new(
+                &request.project,
+                invocation.events.clone(),
+            )),
         }
     }
 
@@ -131,6 +144,9 @@ impl<'a> RequestRun<'a> {
             return Ok(());
         }
 
+        if request.mode.applies() && !reads_the_plan_before_apply(&request.guard) {
+            return self.apply_beside_reading_the_plan(plan_file).await;
+        }
         let Some(end) = self.plan_and_read_plan(plan_file).await? else {
             return Ok(());
         };
@@ -332,38 +348,16 @@ impl<'a> RequestRun<'a> {
 
     /// Runs `show -json PLANFILE` and keeps the changes. Returns whether the plan could be read.
     async fn read_plan(&mut self, plan_file: &Path) -> Result<bool, AgentError> {
-        let args = [
-            "show".to_owned(),
-            "-json".to_owned(),
-            "-no-color".to_owned(),
-            plan_file.display().to_string(),
-        ];
         let Some(plan) = self
-            .document_command(&args, |pipe| read_plan_json(pipe))
+            .document_command(&show_plan_arguments(plan_file), |pipe| read_plan_json(pipe))
             .await?
         else {
             return Ok(false);
         };
         match plan {
             Ok(plan) => {
-                self.result.plan_identity = Some(plan_identity(
-                    &plan.identity_material,
-                    self.invocation.review_key.as_ref(),
-                ));
                 self.learn_secrets(&plan.sensitive_values);
-                self.result.changes = plan.counts;
-                self.result.resource_changes = plan.resource_changes;
-                // A check validates what is there now (the refreshed state); a plan what the code would make.
-                if request_checks_the_state(self.request.mode) {
-                    self.result.resource_addresses = plan.prior_addresses;
-                    self.result.outputs = plan.prior_outputs;
-                    self.result.unknown_outputs = Vec::new();
-                } else {
-                    self.result.resource_addresses = plan.planned_addresses;
-                    self.result.outputs = plan.planned_outputs;
-                    self.result.unknown_outputs = plan.unknown_outputs;
-                }
-                self.result.facts_source = Some(FactsSource::SavedPlan);
+                self.keep_plan(plan);
                 Ok(true)
             }
             Err(error) => {
@@ -371,6 +365,27 @@ impl<'a> RequestRun<'a> {
                 Ok(false)
             }
         }
+    }
+
+    /// Keeps what the result needs of a saved plan whose secrets the redactor already knows.
+    fn keep_plan(&mut self, plan: PlanSummary) {
+        self.result.plan_identity = Some(plan_identity(
+            &plan.identity_material,
+            self.invocation.review_key.as_ref(),
+        ));
+        self.result.changes = plan.counts;
+        self.result.resource_changes = plan.resource_changes;
+        // A check validates what is there now (the refreshed state); a plan what the code would make.
+        if request_checks_the_state(self.request.mode) {
+            self.result.resource_addresses = plan.prior_addresses;
+            self.result.outputs = plan.prior_outputs;
+            self.result.unknown_outputs = Vec::new();
+        } else {
+            self.result.resource_addresses = plan.planned_addresses;
+            self.result.outputs = plan.planned_outputs;
+            self.result.unknown_outputs = plan.unknown_outputs;
+        }
+        self.result.facts_source = Some(FactsSource::SavedPlan);
     }
 
     /// Runs a command that prints one JSON document, which `read` reads as it streams from the pipe (it is never
@@ -398,20 +413,14 @@ impl<'a> RequestRun<'a> {
         read: fn(&mut dyn std::io::Read) -> T,
     ) -> Result<(ProcessEnd, String, Option<T>), AgentError> {
         let invocation = self.invocation;
-        let request = self.request;
-        let mut command = invocation.command(&request.dir);
-        command.args(args);
-        for (name, value) in &request.vars {
-            command.env(format!("TF_VAR_{name}"), value);
-        }
-        tracing::debug!(binary = %invocation.binary.display(), ?args, dir = %request.dir.display(), "running terraform");
+        let command = terraform_command(invocation, self.request, args);
         let mut stderr = String::new();
         let mut keys = PrivateKeyLines::default();
         let tail = &mut self.tail;
-        let project = request.project.as_str();
+        let progress = &*self.progress;
         let (end, document) =
             run_reading_document(command, &invocation.cancellation, read, |line| {
-                keep_stderr_line(&mut stderr, tail, &mut keys, project, line)
+                keep_stderr_line(&mut stderr, tail, &mut keys, progress, line)
             })
             .await
             .map_err(|error| invocation.cannot_start(error))?;
@@ -445,35 +454,16 @@ impl<'a> RequestRun<'a> {
         ui_stream: bool,
     ) -> Result<(ProcessEnd, CommandOutput), AgentError> {
         let invocation = self.invocation;
-        let request = self.request;
-        let mut command = invocation.command(&request.dir);
-        command.args(args);
-        for (name, value) in &request.vars {
-            command.env(format!("TF_VAR_{name}"), value);
-        }
-        tracing::debug!(binary = %invocation.binary.display(), ?args, dir = %request.dir.display(), "running terraform");
-
+        let command = terraform_command(invocation, self.request, args);
         let mut output = CommandOutput::default();
         let tail = &mut self.tail;
         let redactor = &self.redactor;
         let mut line_number = 0usize;
-        let events = invocation.events.as_ref();
-        let project = request.project.as_str();
-        // Terraform's progress goes to the log as it happens (through the redacting log writer), so a long apply
-        // is seen moving; the result keeps only the tail. Without `-v` only the compact view is shown (one line
-        // per resource change, the summary, errors on stderr); every other line is debug. Inside Actions the
-        // whole tail is also printed in a collapsed group at the end.
-        let log = |text: &str, progress: bool| {
-            let text = text.trim_end();
-            if text.trim().is_empty() {
-                return;
-            }
-            if progress {
-                tracing::info!(target: "agentlab::terraform", project, "{text}");
-            } else {
-                tracing::debug!(target: "agentlab::terraform", project, "{text}");
-            }
-        };
+        // Terraform's progress goes to the log as it happens (through the redacting log writer, `progress`), so a
+        // long apply is seen moving; the result keeps only the tail. Without `-v` only the compact view is shown
+        // (one line per resource change, the summary, errors on stderr); every other line is debug. Inside
+        // Actions the whole tail is also printed in a collapsed group at the end.
+        let progress = &*self.progress;
         // A private key printed over several lines is hidden line by line here, before the log or the tail sees
         // it; one tracker per stream, since the streams interleave.
         let mut stderr_keys = PrivateKeyLines::default();
@@ -484,7 +474,7 @@ impl<'a> RequestRun<'a> {
             LineLength::AtMost(MAX_STREAM_LINE_BYTES),
             |stream, line| match stream {
                 OutputStream::Stderr => {
-                    keep_stderr_line(&mut output.stderr, tail, &mut stderr_keys, project, line)
+                    keep_stderr_line(&mut output.stderr, tail, &mut stderr_keys, progress, line)
                 }
                 OutputStream::Stdout if ui_stream => {
                     line_number += 1;
@@ -497,8 +487,8 @@ impl<'a> RequestRun<'a> {
                                     .for_each(|value| redactor.add_secret_json(value));
                             }
                             let message = stdout_keys.hide(&event.message);
-                            log(&message, event.kind.shows_progress());
                             tail.push(&message);
+                            let shown = event.kind.shows_progress();
                             if let UiEventKind::Diagnostic(diagnostic) = &event.kind {
                                 output.diagnostics.push(Diagnostic {
                                     severity: if diagnostic.severity == "warning" {
@@ -511,9 +501,11 @@ impl<'a> RequestRun<'a> {
                                     address: diagnostic.address.clone(),
                                 });
                             }
-                            if let Some(events) = events {
-                                let _ = events.send(event);
-                            }
+                            progress.emit(Progress::Line {
+                                text: message.into_owned(),
+                                shown,
+                            });
+                            progress.emit_event(event);
                         }
                         Ok(None) => {}
                         Err(error) => {
@@ -528,8 +520,11 @@ impl<'a> RequestRun<'a> {
                 }
                 OutputStream::Stdout => {
                     let line = stdout_keys.hide(&line);
-                    log(&line, false);
                     tail.push(&line);
+                    progress.emit(Progress::Line {
+                        text: line.into_owned(),
+                        shown: false,
+                    });
                 }
             },
         )
@@ -552,7 +547,7 @@ fn keep_stderr_line(
     stderr: &mut String,
     tail: &mut LogTail,
     keys: &mut PrivateKeyLines,
-    project: &str,
+    progress: &ProgressOutlet,
     line: String,
 ) {
     let line = keys.hide(&line);
@@ -564,10 +559,36 @@ fn keep_stderr_line(
         stderr.push_str(&line[..end]);
         stderr.push('\n');
     }
-    if !line.trim().is_empty() {
-        tracing::info!(target: "agentlab::terraform", project, "{}", line.trim_end());
-    }
     tail.push(&line);
+    progress.emit(Progress::Line {
+        text: line.into_owned(),
+        shown: true,
+    });
+}
+
+/// `show -json PLANFILE`.
+fn show_plan_arguments(plan_file: &Path) -> [String; 4] {
+    [
+        "show".to_owned(),
+        "-json".to_owned(),
+        "-no-color".to_owned(),
+        plan_file.display().to_string(),
+    ]
+}
+
+/// `terraform ARGS` in the request's folder, with its variables as `TF_VAR_`s.
+fn terraform_command(
+    invocation: &Invocation,
+    request: &TerraformRequest,
+    args: &[String],
+) -> tokio::process::Command {
+    let mut command = invocation.command(&request.dir);
+    command.args(args);
+    for (name, value) in &request.vars {
+        command.env(format!("TF_VAR_{name}"), value);
+    }
+    tracing::debug!(binary = %invocation.binary.display(), ?args, dir = %request.dir.display(), "running terraform");
+    command
 }
 
 /// Whether a plan-only run reports the refreshed state's addresses and outputs rather than the planned ones: a

@@ -18,7 +18,7 @@ use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde_json::Value;
 
 use super::compact::{ChangeMarkers, attribute_changes};
-use super::review::ChangeMaterial;
+use super::review::IdentityMaterial;
 use super::sensitive::{SENSITIVE_PLACEHOLDER, SensitiveValues, mask_sensitive_collecting};
 use crate::contracts::{ChangeAction, ChangeCounts, ResourceChange};
 
@@ -51,7 +51,7 @@ pub struct PlanSummary {
     /// Everything masked above, plus the values of variables declared `sensitive`: for the redactor only.
     pub sensitive_values: SensitiveValues,
     /// What the plan's fingerprint is made of, taken while the changes stream by (`review::plan_identity`).
-    pub identity_material: Vec<ChangeMaterial>,
+    pub identity_material: IdentityMaterial,
 }
 
 /// What agentlab keeps of `terraform show -json` (the state).
@@ -208,7 +208,7 @@ struct ReadChanges {
     kept: Vec<ResourceChange>,
     sensitive: SensitiveValues,
     /// What each managed change contributes to the plan's fingerprint, read before its values are masked.
-    identity: Vec<ChangeMaterial>,
+    identity: IdentityMaterial,
     /// The first change whose actions agentlab does not know: the whole plan is refused for it.
     unknown_actions: Option<(String, Vec<String>)>,
 }
@@ -232,13 +232,13 @@ impl ReadChanges {
             return;
         }
         if change.mode.as_deref() != Some("data") {
-            self.identity.push(ChangeMaterial::new(
+            self.identity.add(
                 &change.address,
                 &change.change.actions,
                 change.change.after.as_ref(),
                 change.change.after_unknown.as_ref(),
                 change.change.after_sensitive.as_ref(),
-            ));
+            );
         }
         let attributes = attribute_changes(
             change.change.before.as_ref(),
@@ -353,14 +353,17 @@ fn summarize_plan(plan: PlanDocument) -> Result<PlanSummary, PlanJsonError> {
 
     let ReadChanges {
         counts,
-        kept: resource_changes,
+        kept: mut resource_changes,
         mut sensitive,
-        identity: identity_material,
+        identity: mut identity_material,
         unknown_actions,
     } = plan.resource_changes;
     if let Some((address, actions)) = unknown_actions {
         return Err(PlanJsonError::UnknownActions { address, actions });
     }
+    // Both lists grew while the changes streamed by and are kept as they are now: no spare room.
+    resource_changes.shrink_to_fit();
+    identity_material.shrink_to_fit();
 
     let declared_sensitive = plan
         .configuration

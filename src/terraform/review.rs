@@ -93,26 +93,64 @@ impl std::fmt::Debug for ReviewKey {
     }
 }
 
-/// What one managed resource change contributes to the plan's identity, taken while `show -json` streams by
-/// (`terraform::plan`), before its values are masked: the address, the actions, and for every known top-level
-/// planned attribute its name, a SHA-256 of its JSON and whether Terraform marks it sensitive. The hash of a
-/// sensitive value never leaves the process: it enters the fingerprint only under the review key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChangeMaterial {
-    address: String,
-    actions: String,
-    attributes: Vec<(String, [u8; 32], bool)>,
+/// What the managed resource changes contribute to the plan's identity, taken while `show -json` streams by
+/// (`terraform::plan`), before their values are masked: for each change the address, the actions, and for every
+/// known top-level planned attribute its name, a SHA-256 of its JSON and whether Terraform marks it sensitive. The
+/// hash of a sensitive value never leaves the process: it enters the fingerprint only under the review key.
+///
+/// Held flat (one text for every name, one list of changes, one of attributes) rather than as a few small
+/// allocations per change: at thousands of resources those cost more than the names themselves.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IdentityMaterial {
+    /// Every change's address and actions and its attributes' names, one after the other.
+    text: String,
+    changes: Vec<MaterialChange>,
+    attributes: Vec<MaterialAttribute>,
 }
 
-impl ChangeMaterial {
-    pub fn new(
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct MaterialChange {
+    /// Where the address ends in `text` (it starts where the previous change's last name ended).
+    address_end: usize,
+    actions_end: usize,
+    /// Where this change's attributes end in `attributes`.
+    attributes_end: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct MaterialAttribute {
+    name_end: usize,
+    sha256: [u8; 32],
+    sensitive: bool,
+}
+
+/// One change of [`IdentityMaterial`]: address, actions (joined by commas) and attributes.
+struct ChangeMaterial<'a> {
+    address: &'a str,
+    actions: &'a str,
+    attributes: Vec<(&'a str, &'a [u8; 32], bool)>,
+}
+
+impl IdentityMaterial {
+    /// Adds one managed resource change, from its planned values as `show -json` prints them.
+    pub fn add(
+        &mut self,
         address: &str,
         actions: &[String],
         after: Option<&Value>,
         after_unknown: Option<&Value>,
         after_sensitive: Option<&Value>,
-    ) -> Self {
-        let attributes = after
+    ) {
+        self.text.push_str(address);
+        let address_end = self.text.len();
+        for (index, action) in actions.iter().enumerate() {
+            if index > 0 {
+                self.text.push(',');
+            }
+            self.text.push_str(action);
+        }
+        let actions_end = self.text.len();
+        let known = after
             .and_then(Value::as_object)
             .into_iter()
             .flatten()
@@ -120,28 +158,61 @@ impl ChangeMaterial {
             .filter(|(attribute, _)| {
                 after_unknown.and_then(|unknown| unknown.get(*attribute))
                     != Some(&Value::Bool(true))
-            })
-            .map(|(attribute, value)| {
-                let sensitive = after_sensitive
-                    .and_then(|sensitive| sensitive.get(attribute))
-                    .is_some_and(|marker| marker != &Value::Bool(false) && !marker.is_null());
-                (
-                    attribute.clone(),
-                    Sha256::digest(value.to_string().as_bytes()).into(),
-                    sensitive,
-                )
-            })
-            .collect();
-        Self {
-            address: address.to_string(),
-            actions: actions.join(","),
-            attributes,
+            });
+        for (attribute, value) in known {
+            let sensitive = after_sensitive
+                .and_then(|sensitive| sensitive.get(attribute))
+                .is_some_and(|marker| marker != &Value::Bool(false) && !marker.is_null());
+            self.text.push_str(attribute);
+            self.attributes.push(MaterialAttribute {
+                name_end: self.text.len(),
+                sha256: Sha256::digest(value.to_string().as_bytes()).into(),
+                sensitive,
+            });
         }
+        self.changes.push(MaterialChange {
+            address_end,
+            actions_end,
+            attributes_end: self.attributes.len(),
+        });
+    }
+
+    /// Gives back the room the lists grew into: the material is kept until the plan's identity is taken.
+    pub fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.changes.shrink_to_fit();
+        self.attributes.shrink_to_fit();
+    }
+
+    /// The changes in the order they were added.
+    fn changes(&self) -> impl Iterator<Item = ChangeMaterial<'_>> {
+        let mut text_start = 0;
+        let mut attributes_start = 0;
+        self.changes.iter().map(move |change| {
+            let address = &self.text[text_start..change.address_end];
+            let actions = &self.text[change.address_end..change.actions_end];
+            let mut name_start = change.actions_end;
+            let attributes = self.attributes[attributes_start..change.attributes_end]
+                .iter()
+                .map(|attribute| {
+                    let name = &self.text[name_start..attribute.name_end];
+                    name_start = attribute.name_end;
+                    (name, &attribute.sha256, attribute.sensitive)
+                })
+                .collect();
+            text_start = name_start;
+            attributes_start = change.attributes_end;
+            ChangeMaterial {
+                address,
+                actions,
+                attributes,
+            }
+        })
     }
 }
 
 /// The identity of a saved plan from its changes' material (`PlanSummary::identity_material`).
-pub fn plan_identity(changes: &[ChangeMaterial], key: Option<&ReviewKey>) -> PlanIdentity {
+pub fn plan_identity(material: &IdentityMaterial, key: Option<&ReviewKey>) -> PlanIdentity {
     let hash_value = |sha256: &[u8; 32]| -> String {
         let hex = hex::encode(sha256);
         match key {
@@ -149,45 +220,75 @@ pub fn plan_identity(changes: &[ChangeMaterial], key: Option<&ReviewKey>) -> Pla
             None => hex[..12].to_string(),
         }
     };
-    let mut lines = Vec::new();
+    // The fingerprint's lines first, hashed as they are joined and then dropped, and the digest's lines after:
+    // a plan of thousands of resources has tens of thousands of each, and they never exist at once.
     let mut fingerprint_lines = Vec::new();
-    for change in changes {
-        let ChangeMaterial {
-            address,
-            actions,
-            attributes,
-        } = change;
-        lines.push(format!("{address} {actions}"));
+    for ChangeMaterial {
+        address,
+        actions,
+        attributes,
+    } in material.changes()
+    {
         fingerprint_lines.push(format!("{address} {actions}"));
         for (attribute, sha256, sensitive) in attributes {
-            if *sensitive {
-                lines.push(format!("{address}.{attribute} = (sensitive)"));
-                // Only a keyed hash of a sensitive value may enter the fingerprint: a plain hash of a short secret
-                // can be guessed back. Without a key it does not enter at all.
-                if key.is_some() {
-                    fingerprint_lines
-                        .push(format!("{address}.{attribute} = {}", hash_value(sha256)));
-                }
-            } else {
-                let hashed = hash_value(sha256);
-                lines.push(format!("{address}.{attribute} = {hashed}"));
-                fingerprint_lines.push(format!("{address}.{attribute} = {hashed}"));
+            // Only a keyed hash of a sensitive value may enter the fingerprint: a plain hash of a short secret
+            // can be guessed back. Without a key it does not enter at all.
+            if !sensitive || key.is_some() {
+                fingerprint_lines.push(format!("{address}.{attribute} = {}", hash_value(sha256)));
             }
         }
     }
-    lines.sort();
     fingerprint_lines.sort();
-    let canonical = fingerprint_lines.join("\n");
-    let fingerprint = match key {
-        Some(key) => format!("v1:{}", key.mac(&["fingerprint", &canonical])),
-        None => format!(
-            "v1-unkeyed:{}",
-            hex::encode(Sha256::digest(canonical.as_bytes()))
-        ),
-    };
+    let fingerprint = fingerprint_of_sorted_lines(&fingerprint_lines, key);
+    drop(fingerprint_lines);
+
+    let mut lines = Vec::new();
+    for ChangeMaterial {
+        address,
+        actions,
+        attributes,
+    } in material.changes()
+    {
+        lines.push(format!("{address} {actions}"));
+        for (attribute, sha256, sensitive) in attributes {
+            lines.push(if sensitive {
+                format!("{address}.{attribute} = (sensitive)")
+            } else {
+                format!("{address}.{attribute} = {}", hash_value(sha256))
+            });
+        }
+    }
+    lines.sort();
     PlanIdentity {
         fingerprint,
         digest: lines,
+    }
+}
+
+/// The fingerprint of the sorted lines joined with newlines (the canonical text), hashed line by line so the
+/// joined text is never built: `v1:` HMAC under the key, `v1-unkeyed:` SHA-256 without.
+fn fingerprint_of_sorted_lines(lines: &[String], key: Option<&ReviewKey>) -> String {
+    fn feed(lines: &[String], mut update: impl FnMut(&[u8])) {
+        for (index, line) in lines.iter().enumerate() {
+            if index > 0 {
+                update(b"\n");
+            }
+            update(line.as_bytes());
+        }
+    }
+    match key {
+        Some(key) => {
+            // The canonical text is the second part of `mac(["fingerprint", canonical])`, ended by its separator.
+            let mut mac = key.keyed(&["fingerprint"]);
+            feed(lines, |bytes| mac.update(bytes));
+            mac.update(&[0]);
+            format!("v1:{}", hex::encode(mac.finalize().into_bytes()))
+        }
+        None => {
+            let mut sha = Sha256::new();
+            feed(lines, |bytes| sha.update(bytes));
+            format!("v1-unkeyed:{}", hex::encode(sha.finalize()))
+        }
     }
 }
 
@@ -328,160 +429,5 @@ pub fn digest_difference(reviewed: &[String], current: &[String]) -> Vec<String>
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn key() -> ReviewKey {
-        ReviewKey::new(SecretString::from("runner-only-key".to_string()))
-    }
-
-    /// The identity of a `show -json` plan of `changes`, through the same streaming parser a run uses.
-    fn identity_of(document: &str, key: Option<&ReviewKey>) -> PlanIdentity {
-        let plan = crate::terraform::plan::parse_plan_json(document).expect("a plan document");
-        plan_identity(&plan.identity_material, key)
-    }
-
-    fn plan(changes: &str) -> String {
-        format!(r#"{{"format_version": "1.0", "resource_changes": [{changes}]}}"#)
-    }
-
-    const CREATE_A: &str = r#"{"address": "null_resource.a", "mode": "managed", "change": {"actions": ["create"],
-        "after": {"triggers": {"n": "1"}, "id": null}, "after_unknown": {"id": true}, "after_sensitive": {}}}"#;
-    const CREATE_B: &str = r#"{"address": "null_resource.b", "mode": "managed", "change": {"actions": ["create"],
-        "after": {"triggers": {"n": "2"}}, "after_unknown": {"id": true}, "after_sensitive": {}}}"#;
-    const READ_DATA: &str = r#"{"address": "data.external.clock", "mode": "data", "change": {"actions": ["read"],
-        "after": {"result": {"now": "12:00"}}}}"#;
-
-    #[test]
-    fn order_unknowns_and_data_sources_do_not_change_the_fingerprint() {
-        let one = identity_of(&plan(&format!("{CREATE_A},{CREATE_B}")), Some(&key()));
-        let other = identity_of(
-            &plan(&format!("{READ_DATA},{CREATE_B},{CREATE_A}")),
-            Some(&key()),
-        );
-        assert_eq!(one, other);
-        assert!(one.fingerprint.starts_with("v1:"));
-        assert!(one.digest.contains(&"null_resource.a create".to_string()));
-        assert!(
-            !one.digest.iter().any(|line| line.contains(".id =")),
-            "unknown values are left out"
-        );
-    }
-
-    #[test]
-    fn a_changed_value_or_action_changes_the_fingerprint_and_is_listed() {
-        let reviewed = identity_of(&plan(CREATE_A), Some(&key()));
-        let check = |changes: &str, expected: &[&str]| {
-            let current = identity_of(&plan(changes), Some(&key()));
-            assert_ne!(current.fingerprint, reviewed.fingerprint, "{changes}");
-            assert_eq!(
-                digest_difference(&reviewed.digest, &current.digest),
-                expected
-            );
-        };
-        check(
-            &CREATE_A.replace(r#""n": "1""#, r#""n": "9""#),
-            &["~ null_resource.a.triggers: planned value changed"],
-        );
-        check(
-            &CREATE_A.replace(r#"["create"]"#, r#"["delete", "create"]"#),
-            &["~ null_resource.a: actions create → delete,create"],
-        );
-        check(
-            &format!("{CREATE_A},{CREATE_B}"),
-            &[
-                "+ null_resource.b create: added to the plan",
-                "+ null_resource.b.triggers: attribute now planned",
-            ],
-        );
-    }
-
-    #[test]
-    fn sensitive_values_are_never_shown_and_enter_the_fingerprint_only_keyed() {
-        let secret = |value: &str| {
-            plan(&format!(
-                r#"{{"address": "null_resource.s", "change": {{"actions": ["create"], "after": {{"password": "{value}"}},
-                "after_sensitive": {{"password": true}}}}}}"#
-            ))
-        };
-        let keyed = identity_of(&secret("hunter2"), Some(&key()));
-        assert_eq!(
-            keyed.digest,
-            [
-                "null_resource.s create",
-                "null_resource.s.password = (sensitive)"
-            ]
-        );
-        assert!(!format!("{keyed:?}").contains("hunter2"));
-        let other = identity_of(&secret("hunter3"), Some(&key()));
-        assert_ne!(
-            keyed.fingerprint, other.fingerprint,
-            "a keyed fingerprint sees a changed secret"
-        );
-        let unkeyed = identity_of(&secret("hunter2"), None);
-        assert_eq!(unkeyed, identity_of(&secret("hunter3"), None));
-        assert!(unkeyed.fingerprint.starts_with("v1-unkeyed:"));
-    }
-
-    #[test]
-    fn the_gate_applies_only_the_reviewed_plan_of_the_reviewed_commit() {
-        let identity = identity_of(&plan(CREATE_A), Some(&key()));
-        let reviewed = |head: &str, mac: String| {
-            ReviewGate::Reviewed(ReviewedPlan {
-                pull_request: 7,
-                head_sha: head.to_string(),
-                mac,
-                digest: identity.digest.clone(),
-            })
-        };
-        let good_mac = key().review_mac("lxc", 7, "abc123", &identity.fingerprint);
-        let check = |gate: ReviewGate, key: Option<&ReviewKey>, expected: Option<RefusalKind>| {
-            let refusal = review_refusal(&gate, "lxc", Some(&identity), key);
-            assert_eq!(
-                refusal.as_ref().map(|refusal| refusal.kind),
-                expected,
-                "{gate:?}"
-            );
-        };
-        check(reviewed("abc123", good_mac.clone()), Some(&key()), None);
-        // The same fingerprint under another commit, project or key never counts as reviewed.
-        let stale = reviewed("0ld5ha", good_mac.clone());
-        check(
-            stale,
-            Some(&key()),
-            Some(RefusalKind::PlanChangedSinceReview),
-        );
-        let other_key = ReviewKey::new(SecretString::from("another".to_string()));
-        check(
-            reviewed("abc123", good_mac.clone()),
-            Some(&other_key),
-            Some(RefusalKind::PlanChangedSinceReview),
-        );
-        check(
-            reviewed("abc123", "not hex".into()),
-            Some(&key()),
-            Some(RefusalKind::PlanChangedSinceReview),
-        );
-        check(
-            reviewed("abc123", good_mac),
-            None,
-            Some(RefusalKind::Unreviewed),
-        );
-        check(
-            ReviewGate::Refuse {
-                why: "direct push".into(),
-            },
-            Some(&key()),
-            Some(RefusalKind::Unreviewed),
-        );
-        check(
-            ReviewGate::AllowUnreviewed {
-                why: "direct push".into(),
-            },
-            None,
-            None,
-        );
-        check(ReviewGate::NotChecked, None, None);
-        assert!(!format!("{:?}", key()).contains("runner-only-key"));
-    }
-}
+#[path = "review_tests.rs"]
+mod tests;

@@ -2,6 +2,7 @@
 
 mod action_build;
 mod applied_facts;
+mod apply_beside_show;
 mod architecture;
 mod check;
 mod cli;
