@@ -2,7 +2,9 @@
 //! not show it has not been checked against the evidence, and loses the point.
 //!
 //! The evidence is the context the diagnoser saw, rebuilt from the record (`diagnosis::replay`): the same items
-//! under the same ids, except the project's files, which a record does not keep. An item supports the hypothesis
+//! under the same ids, with the project's files read again from the project's folder when the scorer has it (the
+//! scenario eval scores a run before its sandbox is removed; a replay of saved records has no project folder, and
+//! neither had its diagnoser). An item supports the hypothesis
 //! when it is one of the failure's own items (a Terraform error or a failed check), when it mentions one of the
 //! expected root-cause terms, or when it repeats five words in a row of one of the failure's own items (a log tail
 //! or a state log quoting the error). The failing-phase item only says which phase failed: citing it is neither
@@ -22,10 +24,10 @@ use super::terms::mentions;
 /// Words in a row that an item must share with one of the failure's own items to quote it.
 const QUOTED_WORDS: usize = 5;
 
-/// The evidence items of the run's first diagnosed failure, as its diagnoser was shown them (without the project's
-/// files); empty when the run was never diagnosed.
-pub fn first_failure_evidence(record: &RunRecord) -> Vec<EvidenceItem> {
-    request_for_first_failure(record, PathBuf::new())
+/// The evidence items of the run's first diagnosed failure, as its diagnoser was shown them, the project's files
+/// read from `project_dir` (an empty path: none); empty when the run was never diagnosed.
+pub fn first_failure_evidence(record: &RunRecord, project_dir: PathBuf) -> Vec<EvidenceItem> {
+    request_for_first_failure(record, project_dir)
         .map(|request| {
             DiagnosisContext::assemble(&request, &Redactor::new(), DEFAULT_TOKEN_BUDGET).items
         })

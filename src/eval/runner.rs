@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use tokio::net::TcpListener;
 
 use crate::contracts::{GuestKind, RunContext, RunMode, RunRecord, TerraformRequest};
+use crate::diagnosis::context::EvidenceItem;
+use crate::eval::citations::first_failure_evidence;
 use crate::eval::report::EvalReport;
 use crate::eval::sandbox::{SandboxError, sandbox_backend_config, write_sandbox_project};
 use crate::eval::scenario::{Scenario, World};
@@ -80,8 +82,8 @@ pub async fn run_eval(
         for scenario in scenarios {
             for repeat in 1..=options.repeat.max(1) {
                 tracing::info!(scenario = %scenario.name, %model, repeat, "eval run");
-                let record = run_scenario(scenario, model, repeat, options).await?;
-                results.push(score(scenario, model, repeat, &record));
+                let (record, evidence) = run_scenario(scenario, model, repeat, options).await?;
+                results.push(score(scenario, model, repeat, &record, &evidence));
                 runs.push(ScenarioRun {
                     scenario: scenario.name.clone(),
                     model: model.clone(),
@@ -112,7 +114,7 @@ pub async fn run_plans(
             scenario: scenario.name.clone(),
             model: model.to_string(),
             repeat: 1,
-            record: run_scenario(&planned, model, 1, options).await?,
+            record: run_scenario(&planned, model, 1, options).await?.0,
         });
     }
     Ok(runs)
@@ -123,7 +125,7 @@ async fn run_scenario(
     model: &str,
     repeat: u32,
     options: &EvalOptions<'_>,
-) -> Result<RunRecord, EvalError> {
+) -> Result<(RunRecord, Vec<EvidenceItem>), EvalError> {
     let slug: String = model
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
@@ -189,10 +191,13 @@ async fn run_scenario(
     if let Some(listener) = listener {
         listener.abort();
     }
+    // What the first diagnosis was shown, the project's files included, read while the sandbox still exists: the
+    // citations are scored against it.
+    let evidence = first_failure_evidence(&record, dir.clone());
     // The copy holds an initialised provider and the run's state: nothing a later run may reuse, and tens of
     // megabytes per run.
     let _ = std::fs::remove_dir_all(&dir);
-    Ok(record)
+    Ok((record, evidence))
 }
 
 fn world_for(world: &World, node: &str) -> PveWorld {

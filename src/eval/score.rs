@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::contracts::{Category, Hypothesis, Outcome, RunRecord};
 use crate::diagnosis::context::EvidenceItem;
-use crate::eval::citations::{citation_problem, first_failure_evidence};
+use crate::eval::citations::citation_problem;
 use crate::eval::scenario::{ExpectedOutcome, Scenario, ScenarioKind};
 pub use crate::eval::terms::mentions;
 
@@ -106,8 +106,14 @@ pub fn hypothesis_failures(
     failures
 }
 
-/// Scores one run.
-pub fn score(scenario: &Scenario, model: &str, repeat: u32, record: &RunRecord) -> EvalResult {
+/// Scores one run; `evidence` is what its first diagnosis was shown (`citations::first_failure_evidence`).
+pub fn score(
+    scenario: &Scenario,
+    model: &str,
+    repeat: u32,
+    record: &RunRecord,
+    evidence: &[EvidenceItem],
+) -> EvalResult {
     let expect = &scenario.expect;
     let mut failures = Vec::new();
     let outcome = observed_outcome(record);
@@ -124,7 +130,6 @@ pub fn score(scenario: &Scenario, model: &str, repeat: u32, record: &RunRecord) 
     }
     let hypothesis = first_hypothesis(record);
     if let Some(expected) = expect.category {
-        let evidence = first_failure_evidence(record);
         failures.extend(hypothesis_failures(
             &HypothesisExpectation {
                 category: expected,
@@ -132,7 +137,7 @@ pub fn score(scenario: &Scenario, model: &str, repeat: u32, record: &RunRecord) 
                 remediation: expect.remediation.as_deref(),
             },
             hypothesis,
-            &evidence,
+            evidence,
         ));
     }
     if scenario.kind == ScenarioKind::Happy && record.llm_calls > 0 {

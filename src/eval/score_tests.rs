@@ -5,6 +5,7 @@ use crate::contracts::{
     Attempt, Category, Diagnosis, DiagnosisSource, Diagnostic, Remediation, RunContext, RunMode,
     SCHEMA_VERSION, Severity, TerraformPhase, TerraformResult, Usage,
 };
+use crate::eval::citations::first_failure_evidence;
 
 fn terraform(ok: bool) -> TerraformResult {
     TerraformResult {
@@ -135,7 +136,13 @@ fn a_recovered_lock_timeout_with_the_right_diagnosis_passes() {
         Outcome::Success,
         vec![attempt(1, false, Some(lock)), attempt(2, true, None)],
     );
-    let result = score(&scenario("parallel-lock-timeout"), "m", 1, &run);
+    let result = score(
+        &scenario("parallel-lock-timeout"),
+        "m",
+        1,
+        &run,
+        &first_failure_evidence(&run, std::path::PathBuf::new()),
+    );
     assert!(result.pass, "{:?}", result.failures);
     assert_eq!(
         (
@@ -157,7 +164,13 @@ fn every_wrong_expectation_is_named() {
         2,
     );
     let run = record(Outcome::Failed, vec![attempt(1, false, Some(wrong))]);
-    let result = score(&scenario("parallel-lock-timeout"), "m", 1, &run);
+    let result = score(
+        &scenario("parallel-lock-timeout"),
+        "m",
+        1,
+        &run,
+        &first_failure_evidence(&run, std::path::PathBuf::new()),
+    );
     assert!(!result.pass);
     let failures = result.failures.join("\n");
     for expected in [
@@ -178,10 +191,25 @@ fn every_wrong_expectation_is_named() {
 #[test]
 fn a_happy_path_with_any_llm_call_fails_hard() {
     let clean = record(Outcome::Success, vec![attempt(1, true, None)]);
-    assert!(score(&scenario("happy-single-lxc"), "m", 1, &clean).pass);
+    assert!(
+        score(
+            &scenario("happy-single-lxc"),
+            "m",
+            1,
+            &clean,
+            &first_failure_evidence(&clean, std::path::PathBuf::new())
+        )
+        .pass
+    );
     let mut costly = clean.clone();
     costly.llm_calls = 1;
-    let result = score(&scenario("happy-single-lxc"), "m", 1, &costly);
+    let result = score(
+        &scenario("happy-single-lxc"),
+        "m",
+        1,
+        &costly,
+        &first_failure_evidence(&costly, std::path::PathBuf::new()),
+    );
     assert!(!result.pass);
     assert!(
         result.failures[0].contains("must make none"),
@@ -200,7 +228,13 @@ fn no_hypothesis_fails_a_failure_scenario() {
             Some(Diagnosis::unavailable("no diagnoser configured")),
         )],
     );
-    let result = score(&scenario("state-backend-offline"), "none", 1, &run);
+    let result = score(
+        &scenario("state-backend-offline"),
+        "none",
+        1,
+        &run,
+        &first_failure_evidence(&run, std::path::PathBuf::new()),
+    );
     assert!(!result.pass);
     assert!(
         result.failures.iter().any(|f| f.contains("no hypothesis")),
@@ -255,7 +289,13 @@ fn a_right_diagnosis_citing_evidence_that_does_not_show_the_failure_loses_the_po
             attempt(2, true, None),
         ],
     );
-    let result = score(&scenario("parallel-lock-timeout"), "m", 1, &run);
+    let result = score(
+        &scenario("parallel-lock-timeout"),
+        "m",
+        1,
+        &run,
+        &first_failure_evidence(&run, std::path::PathBuf::new()),
+    );
     assert!(!result.pass);
     assert!(
         result
@@ -271,10 +311,97 @@ fn a_right_diagnosis_citing_evidence_that_does_not_show_the_failure_loses_the_po
         Outcome::Success,
         vec![attempt(1, false, Some(lock)), attempt(2, true, None)],
     );
-    let result = score(&scenario("parallel-lock-timeout"), "m", 1, &run);
+    let result = score(
+        &scenario("parallel-lock-timeout"),
+        "m",
+        1,
+        &run,
+        &first_failure_evidence(&run, std::path::PathBuf::new()),
+    );
     assert!(
         result.failures.iter().any(|f| f.contains("E7")),
         "{:?}",
         result.failures
+    );
+}
+
+/// The scenario eval scores a run with the project's files its diagnoser was shown: a citation of one of them is
+/// judged by what the file says, not refused as evidence the scorer cannot see.
+#[test]
+fn a_cited_project_file_is_judged_by_its_content_when_the_project_folder_is_given() {
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(
+        project.path().join("main.tf"),
+        "resource \"null_resource\" \"container\" {\n  count = 3 # created in parallel: each create takes the node lock\n}\n",
+    )
+    .unwrap();
+    let without = first_failure_evidence(
+        &record(
+            Outcome::Success,
+            vec![
+                attempt(
+                    1,
+                    false,
+                    Some(diagnosis(
+                        Category::TransientLock,
+                        Remediation::ReduceParallelism { parallelism: 1 },
+                        "Parallel creation contends for the node lock",
+                        1,
+                    )),
+                ),
+                attempt(2, true, None),
+            ],
+        ),
+        std::path::PathBuf::new(),
+    );
+    let mut lock = diagnosis(
+        Category::TransientLock,
+        Remediation::ReduceParallelism { parallelism: 1 },
+        "Parallel creation contends for the node lock",
+        1,
+    );
+    let with = first_failure_evidence(
+        &record(
+            Outcome::Success,
+            vec![
+                attempt(1, false, Some(lock.clone())),
+                attempt(2, true, None),
+            ],
+        ),
+        project.path().to_path_buf(),
+    );
+    let file = with
+        .iter()
+        .find(|item| item.kind == crate::diagnosis::context::EvidenceKind::ProjectFile)
+        .expect("the project's file is among the evidence");
+    assert!(
+        without.iter().all(|item| item.id != file.id),
+        "without the folder, {} is not rebuilt",
+        file.id
+    );
+    // Citing the failure and the file: judged by the file's words ("lock", "parallel").
+    let first_error = with
+        .iter()
+        .find(|item| item.kind == crate::diagnosis::context::EvidenceKind::TerraformError)
+        .map(|item| item.id.clone());
+    lock.hypothesis.as_mut().unwrap().evidence =
+        first_error.into_iter().chain([file.id.clone()]).collect();
+    let cited = record(
+        Outcome::Success,
+        vec![
+            attempt(1, false, Some(lock.clone())),
+            attempt(2, true, None),
+        ],
+    );
+    let scored_with = score(&scenario("parallel-lock-timeout"), "m", 1, &cited, &with);
+    assert!(scored_with.pass, "{:?}", scored_with.failures);
+    let scored_without = score(&scenario("parallel-lock-timeout"), "m", 1, &cited, &without);
+    assert!(
+        scored_without
+            .failures
+            .iter()
+            .any(|failure| failure.contains("not among the evidence the record rebuilds")),
+        "{:?}",
+        scored_without.failures
     );
 }
