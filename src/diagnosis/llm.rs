@@ -347,12 +347,23 @@ mod tests {
     use super::*;
     use crate::diagnosis::context::{EvidenceItem, EvidenceKind};
 
-    struct CountingChat {
+    /// Answers with `remediations` in turn (a resource conflict citing E1); past the last one, every call fails.
+    struct ScriptedChat {
         calls: AtomicUsize,
+        remediations: Vec<Value>,
+    }
+
+    impl ScriptedChat {
+        fn answering(remediations: Vec<Value>) -> Self {
+            Self {
+                calls: AtomicUsize::new(0),
+                remediations,
+            }
+        }
     }
 
     #[async_trait]
-    impl StructuredChat for CountingChat {
+    impl StructuredChat for ScriptedChat {
         fn provider(&self) -> &'static str {
             "openai-compatible"
         }
@@ -360,13 +371,18 @@ mod tests {
             "a-local-model"
         }
         async fn ask(&self, _: &Conversation, _: &Value) -> Result<ChatAnswer, LlmError> {
-            self.calls.fetch_add(1, Ordering::SeqCst);
+            let call = self.calls.fetch_add(1, Ordering::SeqCst);
+            let Some(remediation) = self.remediations.get(call) else {
+                return Err(LlmError::SpendLimit {
+                    message: "credit exhausted".into(),
+                });
+            };
             Ok(ChatAnswer {
                 content: AnswerContent::Json(serde_json::json!({
                     "category": "resource_conflict",
                     "root_cause": "CT 901 already exists",
                     "evidence": ["E1"],
-                    "remediation": {"action": "escalate"},
+                    "remediation": remediation,
                     "confidence": 0.8
                 })),
                 tokens: TokenCounts {
@@ -397,9 +413,10 @@ mod tests {
 
     fn diagnoser() -> LlmDiagnoser {
         LlmDiagnoser {
-            chat: Box::new(CountingChat {
-                calls: AtomicUsize::new(0),
-            }),
+            chat: Box::new(ScriptedChat::answering(vec![
+                serde_json::json!({"action": "escalate"});
+                4
+            ])),
             prices: PriceBook::default(),
             budget_usd_per_incident: 0.05,
             unpriced_tokens_per_incident: 8_000,
@@ -425,49 +442,13 @@ mod tests {
         assert!(detail.contains("8000 tokens"), "{detail}");
     }
 
-    /// Answers `replace` for a resource conflict (outside the strict row), then fails the repair call.
-    struct ReplaceThenFail {
-        calls: AtomicUsize,
-    }
-
-    #[async_trait]
-    impl StructuredChat for ReplaceThenFail {
-        fn provider(&self) -> &'static str {
-            "openai-compatible"
-        }
-        fn model(&self) -> &str {
-            "a-local-model"
-        }
-        async fn ask(&self, _: &Conversation, _: &Value) -> Result<ChatAnswer, LlmError> {
-            if self.calls.fetch_add(1, Ordering::SeqCst) > 0 {
-                return Err(LlmError::SpendLimit {
-                    message: "credit exhausted".into(),
-                });
-            }
-            Ok(ChatAnswer {
-                content: AnswerContent::Json(serde_json::json!({
-                    "category": "resource_conflict",
-                    "root_cause": "CT 901 already exists",
-                    "evidence": ["E1"],
-                    "remediation": {"action": "replace", "address": "proxmox_virtual_environment_container.ct"},
-                    "confidence": 0.8
-                })),
-                tokens: TokenCounts {
-                    input: 1_500,
-                    output: 80,
-                    ..TokenCounts::default()
-                },
-                latency_ms: 5,
-            })
-        }
-    }
-
     #[tokio::test]
     async fn a_failed_repair_call_keeps_the_models_category_with_the_policys_default() {
         let llm = LlmDiagnoser {
-            chat: Box::new(ReplaceThenFail {
-                calls: AtomicUsize::new(0),
-            }),
+            // `replace` is outside the strict row; the repair call then fails.
+            chat: Box::new(ScriptedChat::answering(vec![serde_json::json!(
+                {"action": "replace", "address": "proxmox_virtual_environment_container.ct"}
+            )])),
             ..diagnoser()
         };
         let diagnosis = llm.diagnose(&context(), 0.0, 0).await;
