@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 
 use crate::contracts::Category;
 use crate::planner::category_policy::CategoryTable;
-use crate::planner::policy::{RemediationKind, RemediationPolicy};
 
 /// Which provider's schema rules the schema must keep to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,17 +52,13 @@ pub fn for_dialect(plain: &Value, dialect: SchemaDialect) -> Value {
 /// allowed actions. `plain` already holds only the actions the table in force offers (`hypothesis_schema`), and
 /// each action that a widened table adds belongs to one row, so cutting by the widest rows gives the rows in force.
 fn per_category_branches(plain: &Value) -> Value {
-    let widest = CategoryTable::for_policy(&RemediationPolicy::allowing([
-        RemediationKind::Replace,
-        RemediationKind::ReinitUpgrade,
-    ]));
     let branches: Vec<Value> = Category::ALL
         .iter()
         .map(|category| {
             let mut branch = plain.clone();
             branch["properties"]["category"] =
                 json!({"type": "string", "enum": [category.as_str()]});
-            let allowed = widest.allowed_actions(*category);
+            let allowed = CategoryTable::WIDEST.allowed_actions(*category);
             if let Some(actions) = branch["properties"]["remediation"]["anyOf"].as_array_mut() {
                 actions.retain(|action| {
                     action["properties"]["action"]["enum"][0]

@@ -38,6 +38,12 @@ impl CategoryTable {
         reinit_upgrade: false,
     };
 
+    /// Both rows widened: every action any table in force may offer.
+    pub const WIDEST: CategoryTable = CategoryTable {
+        replace: true,
+        reinit_upgrade: true,
+    };
+
     /// The strict table, widened for the actions `policy` runs unattended.
     pub fn for_policy(policy: &RemediationPolicy) -> Self {
         Self {
