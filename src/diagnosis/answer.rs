@@ -73,12 +73,14 @@ pub fn hypothesis_schema(presented_ids: &[String], table: &CategoryTable) -> Val
     json!({
         "type": "object",
         "additionalProperties": false,
-        "required": ["category", "root_cause", "evidence", "remediation", "confidence"],
+        // In the order a model should write them (`schema::FIELD_ORDER`); the request serialises `properties` in
+        // that order too (`schema::FieldOrdered`).
+        "required": super::schema::FIELD_ORDER,
         "properties": {
             "category": {"type": "string", "enum": categories},
+            "remediation": {"anyOf": remediations},
             "root_cause": {"type": "string", "maxLength": LONGEST_ROOT_CAUSE_CHARS},
             "evidence": {"type": "array", "items": {"type": "string", "enum": presented_ids}},
-            "remediation": {"anyOf": remediations},
             "confidence": {"type": "number", "minimum": 0, "maximum": 1}
         }
     })

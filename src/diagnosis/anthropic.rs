@@ -8,7 +8,7 @@ use super::answer::{AnswerContent, HYPOTHESIS_TOOL_NAME};
 use super::cost::TokenCounts;
 use super::http_chat::{HttpChat, WireFormat, turn_messages};
 use super::llm::Conversation;
-use super::schema::{SchemaDialect, for_dialect};
+use super::schema::{ResponseSchema, SchemaDialect, for_dialect};
 use super::transport::{LlmError, RequestHeader};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
@@ -25,7 +25,7 @@ pub struct AnthropicMessages;
 pub type AnthropicChat = HttpChat<AnthropicMessages>;
 
 /// The request body. No `temperature`: the newest models refuse it, and a forced tool keeps answers tight anyway.
-pub fn request_body(model: &str, conversation: &Conversation, schema: &Value) -> Value {
+pub fn request_body(model: &str, conversation: &Conversation, schema: &ResponseSchema) -> Value {
     let messages: Vec<Value> = turn_messages(conversation).collect();
     json!({
         "model": model,
@@ -111,7 +111,12 @@ impl WireFormat for AnthropicMessages {
         ])
     }
 
-    fn request_body(&self, model: &str, conversation: &Conversation, schema: &Value) -> Value {
+    fn request_body(
+        &self,
+        model: &str,
+        conversation: &Conversation,
+        schema: &ResponseSchema,
+    ) -> Value {
         request_body(model, conversation, schema)
     }
 
@@ -123,6 +128,7 @@ impl WireFormat for AnthropicMessages {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::planner::category_policy::CategoryTable;
 
     #[test]
     fn the_documented_response_gives_the_tool_input_and_all_usage_fields() {
@@ -160,16 +166,17 @@ mod tests {
     #[test]
     fn the_request_forces_the_hypothesis_tool() {
         let conversation = Conversation::new("system text".into(), "evidence".into());
-        let body = request_body(
-            "claude-haiku-5-5",
-            &conversation,
-            &json!({"type": "object"}),
-        );
+        let schema = ResponseSchema::new(&["E1".into()], &CategoryTable::STRICT);
+        let body = request_body("claude-haiku-5-5", &conversation, &schema);
         assert_eq!(
             body["tool_choice"],
             json!({"type": "tool", "name": HYPOTHESIS_TOOL_NAME})
         );
-        assert_eq!(body["tools"][0]["input_schema"], json!({"type": "object"}));
+        assert_eq!(
+            body["tools"][0]["input_schema"],
+            for_dialect(&schema, SchemaDialect::AnthropicTool)
+        );
+        assert_eq!(body["tools"][0]["input_schema"]["type"], "object");
         assert_eq!(body["system"], "system text");
         assert_eq!(
             body["messages"][0],

@@ -11,6 +11,7 @@
 use std::path::Path;
 
 use crate::contracts::{CheckStatus, CitedEvidence, DiagnosisRequest, Hypothesis};
+use crate::planner::category_policy::IncidentFacts;
 use crate::redact::Redactor;
 
 use super::project_files::{ProjectFile, read_project_files, sensitive_values};
@@ -58,6 +59,8 @@ pub struct DiagnosisContext {
     /// The catalogue's closest signatures, set by the diagnosis chain when the catalogue was asked and recognised
     /// nothing; shown as hints.
     pub similar: Vec<SimilarFailure>,
+    /// What the run itself shows, which narrows the category rows the model may answer with.
+    pub facts: IncidentFacts,
 }
 
 impl DiagnosisContext {
@@ -102,6 +105,7 @@ impl DiagnosisContext {
             dropped_tokens: original_tokens.saturating_sub(kept_tokens),
             left_out,
             similar: Vec::new(),
+            facts: incident_facts(request),
         }
     }
 
@@ -207,7 +211,10 @@ impl DiagnosisContext {
             ));
         }
         prompt.push('\n');
-        prompt.push_str(&answer_rules(&self.evidence_ids()));
+        prompt.push_str(&answer_rules(
+            self.first_error().map(|item| item.id.as_str()),
+            &self.evidence_ids(),
+        ));
         prompt
     }
 }
@@ -227,6 +234,28 @@ struct Draft {
     kind: EvidenceKind,
     title: String,
     text: String,
+}
+
+/// What `request` itself shows: whether the validator found the failure after Terraform succeeded, and at how many
+/// distinct resources Terraform failed.
+fn incident_facts(request: &DiagnosisRequest) -> IncidentFacts {
+    let terraform = &request.terraform;
+    let found_by_validator = terraform.ok
+        && request.validation.as_ref().is_some_and(|validation| {
+            validation
+                .checks
+                .iter()
+                .any(|check| check.status == CheckStatus::Fail)
+        });
+    let failed_resources = terraform
+        .errors()
+        .filter_map(|error| error.address.as_deref())
+        .collect::<std::collections::BTreeSet<&str>>()
+        .len();
+    IncidentFacts {
+        found_by_validator,
+        failed_resources,
+    }
 }
 
 fn evidence_drafts(request: &DiagnosisRequest, files: &[ProjectFile]) -> Vec<Draft> {

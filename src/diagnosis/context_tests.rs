@@ -6,6 +6,7 @@ use crate::contracts::{
     ValidationResult,
 };
 use crate::diagnosis::test_fixtures;
+use crate::planner::category_policy::IncidentFacts;
 
 fn failed_apply(detail: &str, log: Vec<String>) -> TerraformResult {
     let mut terraform = test_fixtures::failed_apply("local-exec provisioner error", detail);
@@ -159,6 +160,62 @@ fn failed_checks_list_the_addresses_terraform_reports_and_earlier_hypotheses_are
     );
 }
 
+/// What the run shows is read from the request, not from the model: a failure the validator found after Terraform
+/// succeeded, and the number of distinct resources Terraform failed at (two errors at one resource count once).
+#[test]
+fn the_incident_facts_come_from_the_run_and_the_answer_rules_name_the_first_error() {
+    let mut terraform = failed_apply(
+        "can't lock file '/var/lock/lxc/lock-902.conf' - got timeout",
+        Vec::new(),
+    );
+    let mut second = terraform.diagnostics[0].clone();
+    second.address = Some("null_resource.container[2]".into());
+    let mut again = terraform.diagnostics[0].clone();
+    again.summary = "another error at the same resource".into();
+    terraform.diagnostics.push(second);
+    terraform.diagnostics.push(again);
+    let context = DiagnosisContext::assemble(
+        &request(PathBuf::from("/nonexistent"), terraform),
+        &Redactor::new(),
+        DEFAULT_TOKEN_BUDGET,
+    );
+    assert_eq!(
+        context.facts,
+        IncidentFacts {
+            found_by_validator: false,
+            failed_resources: 2
+        }
+    );
+    let prompt = context.render_prompt();
+    assert!(
+        prompt.contains("4. evidence: E2 (the first error) and any other item from E1, E2,"),
+        "{prompt}"
+    );
+
+    let mut terraform = failed_apply("", Vec::new());
+    terraform.ok = true;
+    terraform.diagnostics.clear();
+    let mut request = request(PathBuf::from("/nonexistent"), terraform);
+    request.validation = Some(ValidationResult::from_checks(vec![CheckResult {
+        name: CheckName::Reachable,
+        status: CheckStatus::Fail,
+        detail: "1 of 1 guests do not accept TCP connections on port 22".into(),
+        evidence: Vec::new(),
+    }]));
+    let context = DiagnosisContext::assemble(&request, &Redactor::new(), DEFAULT_TOKEN_BUDGET);
+    assert!(context.facts.found_by_validator);
+    assert_eq!(context.facts.failed_resources, 0);
+    // A passing validation is not a failure the validator found.
+    request.validation = Some(ValidationResult::from_checks(vec![CheckResult {
+        name: CheckName::Reachable,
+        status: CheckStatus::Pass,
+        detail: "1 of 1 guests accept TCP connections on port 22".into(),
+        evidence: Vec::new(),
+    }]));
+    let context = DiagnosisContext::assemble(&request, &Redactor::new(), DEFAULT_TOKEN_BUDGET);
+    assert!(!context.facts.found_by_validator);
+}
+
 #[test]
 fn trim_middle_keeps_short_texts_whole() {
     assert_eq!(trim_middle("a\nb", 10), "a\nb");
@@ -234,6 +291,7 @@ fn a_cited_item_is_kept_with_its_title_and_its_most_telling_line() {
         dropped_tokens: 0,
         left_out: Vec::new(),
         similar: Vec::new(),
+        facts: Default::default(),
     };
     let cited = context.cited(&["E2".to_string(), "E9".to_string(), "E1".to_string()]);
     let ids: Vec<&str> = cited.iter().map(|item| item.id.as_str()).collect();

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use super::answer::AnswerContent;
 use super::cost::TokenCounts;
 use super::llm::{ChatAnswer, Conversation, Role, StructuredChat};
+use super::schema::ResponseSchema;
 use super::transport::{LlmError, RequestHeader, post_json};
 use crate::http_retry::HttpRetryPolicy;
 
@@ -27,7 +28,12 @@ pub trait WireFormat: Send + Sync {
     /// The headers of a request, the key among them; `Err` when the provider needs a key and there is none.
     fn headers(&self, api_key: Option<&SecretString>) -> Result<Vec<RequestHeader>, LlmError>;
     /// The request body for `conversation`, asking for an answer shaped by `schema`.
-    fn request_body(&self, model: &str, conversation: &Conversation, schema: &Value) -> Value;
+    fn request_body(
+        &self,
+        model: &str,
+        conversation: &Conversation,
+        schema: &ResponseSchema,
+    ) -> Value;
     /// The answer's content and token counts, read from the response body.
     fn parse_response(&self, body: &Value) -> Result<(AnswerContent, TokenCounts), LlmError>;
 }
@@ -55,7 +61,7 @@ impl<Wire: WireFormat> StructuredChat for HttpChat<Wire> {
     async fn ask(
         &self,
         conversation: &Conversation,
-        schema: &Value,
+        schema: &ResponseSchema,
     ) -> Result<ChatAnswer, LlmError> {
         let headers = self.wire.headers(self.api_key.as_ref())?;
         let url = format!(

@@ -2,7 +2,6 @@
 //! every call. The providers sit behind [`StructuredChat`]; this file does not know their wire formats.
 
 use async_trait::async_trait;
-use serde_json::Value;
 
 use crate::contracts::{Diagnosis, DiagnosisSource, Usage};
 use crate::planner::category_policy::CategoryTable;
@@ -10,6 +9,7 @@ use crate::planner::category_policy::CategoryTable;
 use super::answer::{AnswerContent, repair_request, system_prompt, validate_answer};
 use super::context::DiagnosisContext;
 use super::cost::{PriceBook, PriceSource, TokenCounts};
+use super::schema::ResponseSchema;
 
 /// What an incident has spent before the next call, and whether the model is held to tokens (no known price).
 struct IncidentSpend {
@@ -70,7 +70,7 @@ pub trait StructuredChat: Send + Sync {
     async fn ask(
         &self,
         conversation: &Conversation,
-        schema: &Value,
+        schema: &ResponseSchema,
     ) -> Result<ChatAnswer, LlmError>;
 }
 
@@ -134,9 +134,11 @@ impl LlmDiagnoser {
             ));
         }
         let presented = context.evidence_ids();
-        let schema = super::answer::hypothesis_schema(&presented, &self.table);
-        let mut conversation =
-            Conversation::new(system_prompt(&self.table), context.render_prompt());
+        // The rows in force, narrowed by what the run itself shows: the prompt, the schema, the validation and the
+        // repair all read this one table.
+        let table = self.table.for_incident(&context.facts);
+        let schema = ResponseSchema::new(&presented, &table);
+        let mut conversation = Conversation::new(system_prompt(&table), context.render_prompt());
         let mut usage: Vec<Usage> = Vec::new();
         let note = |calls: usize| {
             format!(
@@ -156,7 +158,7 @@ impl LlmDiagnoser {
             Err(error) => return self.unavailable(format!("LLM call failed: {error}"), usage),
         };
         usage.push(self.usage_of(&first));
-        let problem = match validate_answer(&first.content, &presented, &self.table) {
+        let problem = match validate_answer(&first.content, &presented, &table) {
             Ok(hypothesis) => return self.found(hypothesis, usage, note(1)),
             Err(problem) => problem,
         };
@@ -189,7 +191,7 @@ impl LlmDiagnoser {
         });
         conversation.turns.push(Turn {
             role: Role::User,
-            text: repair_request(&problem, &presented, &self.table),
+            text: repair_request(&problem, &presented, &table),
         });
         if let Some(refusal) = self.over_budget_refusal(&conversation, &budget) {
             if let Some(hypothesis) = problem.with_policy_default() {
@@ -229,7 +231,7 @@ impl LlmDiagnoser {
             }
         };
         usage.push(self.usage_of(&second));
-        match validate_answer(&second.content, &presented, &self.table) {
+        match validate_answer(&second.content, &presented, &table) {
             Ok(hypothesis) => self.found(hypothesis, usage, note(2)),
             Err(again) => match again.with_policy_default() {
                 Some(hypothesis) => self.found(
@@ -346,6 +348,7 @@ mod tests {
 
     use super::*;
     use crate::diagnosis::context::{EvidenceItem, EvidenceKind};
+    use serde_json::Value;
 
     /// Answers with `remediations` in turn (a resource conflict citing E1); past the last one, every call fails.
     struct ScriptedChat {
@@ -370,7 +373,7 @@ mod tests {
         fn model(&self) -> &str {
             "a-local-model"
         }
-        async fn ask(&self, _: &Conversation, _: &Value) -> Result<ChatAnswer, LlmError> {
+        async fn ask(&self, _: &Conversation, _: &ResponseSchema) -> Result<ChatAnswer, LlmError> {
             let call = self.calls.fetch_add(1, Ordering::SeqCst);
             let Some(remediation) = self.remediations.get(call) else {
                 return Err(LlmError::SpendLimit {
@@ -408,6 +411,7 @@ mod tests {
             dropped_tokens: 0,
             left_out: Vec::new(),
             similar: Vec::new(),
+            facts: Default::default(),
         }
     }
 

@@ -8,7 +8,7 @@ use super::answer::{AnswerContent, HYPOTHESIS_TOOL_NAME};
 use super::cost::TokenCounts;
 use super::http_chat::{HttpChat, WireFormat, turn_messages};
 use super::llm::Conversation;
-use super::schema::{SchemaDialect, for_dialect};
+use super::schema::{ResponseSchema, SchemaDialect, for_dialect};
 use super::transport::{LlmError, RequestHeader};
 
 pub const OPENAI_BASE_URL: &str = "https://api.openai.com/v1";
@@ -38,7 +38,7 @@ pub fn request_body(
     model: &str,
     dialect: Dialect,
     conversation: &Conversation,
-    schema: &Value,
+    schema: &ResponseSchema,
 ) -> Value {
     let mut messages = vec![json!({"role": "system", "content": conversation.system})];
     messages.extend(turn_messages(conversation));
@@ -166,7 +166,12 @@ impl WireFormat for ChatCompletions {
             .collect())
     }
 
-    fn request_body(&self, model: &str, conversation: &Conversation, schema: &Value) -> Value {
+    fn request_body(
+        &self,
+        model: &str,
+        conversation: &Conversation,
+        schema: &ResponseSchema,
+    ) -> Value {
         request_body(model, self.dialect, conversation, schema)
     }
 
@@ -239,12 +244,11 @@ mod tests {
     #[test]
     fn the_request_carries_a_strict_json_schema_and_the_dialects_token_limit() {
         let conversation = Conversation::new("sys".into(), "evidence".into());
-        let openai = request_body(
-            "gpt-4o-mini",
-            Dialect::OpenAi,
-            &conversation,
-            &json!({"type": "object"}),
+        let schema = ResponseSchema::new(
+            &["E1".into()],
+            &crate::planner::category_policy::CategoryTable::STRICT,
         );
+        let openai = request_body("gpt-4o-mini", Dialect::OpenAi, &conversation, &schema);
         assert_eq!(
             openai["response_format"]["json_schema"]["strict"],
             json!(true)
@@ -261,22 +265,21 @@ mod tests {
             "qwen2.5-coder:1.5b",
             Dialect::Ollama,
             &conversation,
-            &json!({}),
+            &schema,
         );
         assert!(ollama.get("max_tokens").is_some() && ollama["temperature"] == json!(0));
-        let plain = super::super::answer::hypothesis_schema(
-            &["E1".into()],
-            &crate::planner::category_policy::CategoryTable::STRICT,
-        );
-        let compatible = request_body("qwen", Dialect::Compatible, &conversation, &plain);
+        let compatible = request_body("qwen", Dialect::Compatible, &conversation, &schema);
         let sent = &compatible["response_format"]["json_schema"]["schema"];
         assert_eq!(
             sent["anyOf"].as_array().map(Vec::len),
             Some(crate::contracts::Category::ALL.len()),
             "a compatible server gets one branch per category"
         );
-        let ollama = request_body("qwen", Dialect::Ollama, &conversation, &plain);
-        assert_eq!(ollama["response_format"]["json_schema"]["schema"], plain);
+        let ollama = request_body("qwen", Dialect::Ollama, &conversation, &schema);
+        assert_eq!(
+            ollama["response_format"]["json_schema"]["schema"],
+            schema.plain
+        );
     }
 
     #[test]

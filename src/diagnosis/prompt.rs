@@ -25,6 +25,9 @@ pub struct CategoryGuide {
 
 /// One guide per category, in the order the prompt lists them. The examples are the real wordings of Proxmox VE,
 /// the providers and Terraform for each family, shortened; none is agentlab's own wording of another failure.
+/// The categories with a narrow tell (a lock, the state, the validator's pattern, the provider) come before the broad
+/// ones (network, configuration), and each broad one says what it is not: a small model reads the list top down,
+/// and with `network` first it took a refused connection to the state backend for a network failure (EVAL.md).
 pub const CATEGORY_GUIDES: [CategoryGuide; 10] = [
     CategoryGuide {
         category: Category::TransientLock,
@@ -34,26 +37,22 @@ pub const CATEGORY_GUIDES: [CategoryGuide; 10] = [
 reduce_parallelism with parallelism 1; one long task (a backup, a migration) holding the lock: retry_after",
     },
     CategoryGuide {
-        category: Category::Network,
-        definition: "something could not be reached over the network: a DNS failure, a connection refused or timed \
-out to the Proxmox VE API, a guest that runs but does not accept connections on its port, a guest without an address",
-        example: "dial tcp 192.168.1.10:8006: connect: connection refused; guests do not accept TCP connections on port 22",
-        remediation_note: "escalate when a person must fix the guest, its service or a firewall; retry_after only \
-when the Proxmox VE API itself was briefly unreachable and may come back",
-    },
-    CategoryGuide {
         category: Category::StateBackend,
         definition: "the Terraform state backend (S3, MinIO, DynamoDB) is unreachable, refuses the credentials, \
-lacks its bucket or lock table, or its state lock is held",
-        example: "Error refreshing state: RequestError: send request failed; Error acquiring the state lock",
+or lacks its bucket or table: any error that names the state (Error refreshing state, Error loading state, \
+.tfstate), even a connection refused or a timeout",
+        example: "Error refreshing state: RequestError: send request failed; Failed to get existing workspaces: \
+NoSuchBucket",
         remediation_note: "escalate: a person must bring the backend back or fix its settings",
     },
     CategoryGuide {
-        category: Category::Permission,
-        definition: "the API token or user lacks a privilege, or authentication or TLS trust failed",
-        example: "403 Permission check failed (/vms/101, VM.Allocate); 401 authentication failure; x509: certificate \
-signed by unknown authority",
-        remediation_note: "escalate: a person grants the privilege or fixes the token",
+        category: Category::ValidationMismatch,
+        definition: "the validator check `resources` failed: Terraform succeeded but agentlab's validator \
+expectation does not fit what the project manages: an address pattern that matches nothing (often an old \
+resource type) or a different count",
+        example: "pattern `^proxmox_vm_qemu\\.db\\[\\d+\\]$` matched nothing (expected 3); addresses there instead: \
+proxmox_virtual_environment_vm.db[0]",
+        remediation_note: "escalate: a person corrects the expectation (name the pattern and its resource type)",
     },
     CategoryGuide {
         category: Category::ProviderIncompatibility,
@@ -66,7 +65,7 @@ re-resolves the lock file's provider versions",
     },
     CategoryGuide {
         category: Category::ResourceConflict,
-        definition: "what Terraform creates already exists outside its state",
+        definition: "what Terraform creates already exists outside its state (\"already exists\")",
         example: "unable to create CT 105 - CT 105 already exists on node 'pve'; VM 100 already exists",
         remediation_note: "escalate: a person picks another id or imports the existing guest",
     },
@@ -78,16 +77,25 @@ for that content, or is full",
         remediation_note: "escalate: a person uploads the template or fixes the storage",
     },
     CategoryGuide {
-        category: Category::ValidationMismatch,
-        definition: "Terraform succeeded but agentlab's validator expectation does not fit what the project \
-manages: an address pattern that matches nothing (often an old resource type) or a different count",
-        example: "pattern `^proxmox_vm_qemu\\.db\\[\\d+\\]$` matched nothing (expected 3); addresses there instead: \
-proxmox_virtual_environment_vm.db[0]",
-        remediation_note: "escalate: a person corrects the expectation (name the pattern and its resource type)",
+        category: Category::Permission,
+        definition: "the API token or user lacks a privilege, or authentication or TLS trust failed",
+        example: "403 Permission check failed (/vms/101, VM.Allocate); 401 authentication failure; x509: certificate \
+signed by unknown authority",
+        remediation_note: "escalate: a person grants the privilege or fixes the token",
+    },
+    CategoryGuide {
+        category: Category::Network,
+        definition: "something other than the state backend could not be reached over the network: a DNS failure, \
+a connection refused or timed out to the Proxmox VE API, a guest that runs but does not accept connections on its \
+port, a guest without an address",
+        example: "dial tcp 192.168.1.10:8006: connect: connection refused; guests do not accept TCP connections on port 22",
+        remediation_note: "escalate when a person must fix the guest, its service or a firewall; retry_after only \
+when the Proxmox VE API itself was briefly unreachable and may come back",
     },
     CategoryGuide {
         category: Category::Configuration,
-        definition: "a mistake in the project's own Terraform code or variables",
+        definition: "Terraform reports a mistake in the project's own Terraform code or variables (never a failed \
+validator check)",
         example: "Unsupported argument; Missing required argument; Invalid value for variable",
         remediation_note: "escalate: a person fixes the code",
     },
@@ -125,7 +133,9 @@ category allows, and nothing else is accepted:\n"
             guide.definition,
             guide.example,
             table.allowed_actions(guide.category).join(" or "),
-            guide.remediation_note
+            table
+                .narrowing_reason(guide.category)
+                .unwrap_or(guide.remediation_note)
         ));
     }
     let mut remediations = vec![
@@ -145,22 +155,36 @@ category allows, and nothing else is accepted:\n"
         remediations.join("; ")
     ));
     prompt.push_str(
-        "Fields: category; root_cause: one or two sentences in the error's own words (\"already exists\", \"connection \
-refused\", \"can't lock file\") naming the exact VMID, resource address, pattern, privilege, port or endpoint; \
-evidence: the ids of the items that show it; remediation; confidence from 0.0 to 1.0.\n\
+        "Fields, in this order: category; remediation; root_cause: one or two sentences in the error's own words \
+(\"already exists\", \"connection refused\", \"can't lock file\") naming the exact VMID, resource address, pattern, \
+privilege, port or endpoint; evidence: the ids of the items that show it; confidence from 0.0 to 1.0.\n\
 Hypotheses listed as ruled out were tried and did not fix the failure: do not propose them again.",
     );
     prompt
 }
 
-/// The closing lines of the user message, where a small model looks last before it answers.
-pub fn answer_rules(evidence_ids: &[String]) -> String {
+/// The closing lines of the user message, where a small model looks last before it answers, in the order the
+/// schema asks for the fields (a model writes them in that order, so it names the category before it explains).
+/// `first_error` is the id of the first error, which the evidence rule names: a small model otherwise cites every
+/// item, the log and the project's files among them.
+pub fn answer_rules(first_error: Option<&str>, evidence_ids: &[String]) -> String {
+    let evidence = match first_error {
+        Some(id) => format!(
+            "{id} (the first error) and any other item from {} that shows the same error; not the failing phase, the \
+log or a project file unless the cause is in it",
+            evidence_ids.join(", ")
+        ),
+        None => format!(
+            "the ids from {} that show the failure",
+            evidence_ids.join(", ")
+        ),
+    };
     format!(
         "Now answer. 1. category: the definition that fits the first error. 2. remediation: the first one its category \
-lists, unless the evidence names a reason for another the category allows. 3. root_cause: one sentence that names what failed (the provider by its name, the state backend, the lock, the \
-guest's port, the expected resource pattern) and the cause in the error's own words, with the exact VMID, address, \
-pattern, privilege or endpoint. 4. evidence: ids from {} that show it.\n",
-        evidence_ids.join(", ")
+lists, unless the evidence names a reason for another the category allows. 3. root_cause: one sentence in your own \
+words that names what failed (the provider by its name, the state backend, the lock, the guest's port, the expected \
+resource pattern) and why, quoting the error's key words and the exact VMID, address, pattern, privilege or \
+endpoint; not the category's definition. 4. evidence: {evidence}.\n"
     )
 }
 
@@ -263,6 +287,27 @@ mod tests {
             "{prompt}"
         );
         assert!(!prompt.contains("reinit_upgrade"), "{prompt}");
+    }
+
+    /// A narrowed row says why in the prompt instead of the general note, which would name an action the row no
+    /// longer allows.
+    #[test]
+    fn a_row_narrowed_by_the_incident_gives_its_reason() {
+        use crate::planner::category_policy::IncidentFacts;
+        let table = CategoryTable::STRICT.for_incident(&IncidentFacts {
+            found_by_validator: true,
+            failed_resources: 0,
+        });
+        let prompt = system_prompt(&table);
+        assert!(
+            prompt.contains("→ escalate (escalate: the validator already waited for the guests"),
+            "{prompt}"
+        );
+        assert!(
+            !prompt.contains("retry_after only when the Proxmox VE API"),
+            "{prompt}"
+        );
+        assert!(prompt.contains("→ reduce_parallelism or retry_after (several lock errors"));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! it is refused with a 400 before the model says anything; so those two get the same shape without the length
 //! and range keywords, and agentlab enforces lengths and ranges itself when it validates the answer (`answer`).
 
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
 
 use crate::contracts::Category;
@@ -39,26 +40,85 @@ pub const CONSTRAINT_KEYWORDS: [&str; 10] = [
     "maxItems",
 ];
 
-/// `plain` (agentlab's own schema) as `dialect` accepts it.
-pub fn for_dialect(plain: &Value, dialect: SchemaDialect) -> Value {
+/// The hypothesis fields in the order a model should write them: models write the fields in the order the schema
+/// lists them (llama.cpp's grammar and OpenAI's structured outputs both follow it), so the order is part of the
+/// prompt. The category comes first, as the prompt asks, then the remediation its row allows, then the explanation
+/// and the citations.
+pub const FIELD_ORDER: [&str; 5] = [
+    "category",
+    "remediation",
+    "root_cause",
+    "evidence",
+    "confidence",
+];
+
+/// A JSON value serialised with the hypothesis fields first, in `FIELD_ORDER`, wherever an object holds them (the
+/// schema's `properties`); every other key keeps its place. `serde_json`'s own maps are sorted by key, which would
+/// put `confidence` first and the category after the explanation.
+pub struct FieldOrdered<'a>(pub &'a Value);
+
+impl Serialize for FieldOrdered<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                // A stable sort: the hypothesis fields move to the front, the rest keep their order.
+                keys.sort_by_key(|key| {
+                    FIELD_ORDER
+                        .iter()
+                        .position(|field| field == key)
+                        .unwrap_or(FIELD_ORDER.len())
+                });
+                let mut out = serializer.serialize_map(Some(keys.len()))?;
+                for key in keys {
+                    out.serialize_entry(key, &FieldOrdered(&map[key]))?;
+                }
+                out.end()
+            }
+            Value::Array(items) => serializer.collect_seq(items.iter().map(FieldOrdered)),
+            other => other.serialize(serializer),
+        }
+    }
+}
+
+/// The answer's schema for one call: agentlab's own schema (`answer::hypothesis_schema`) and the category rows in
+/// force for this incident, which cut the per-category branches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseSchema {
+    pub plain: Value,
+    pub table: CategoryTable,
+}
+
+impl ResponseSchema {
+    /// The schema of an answer citing `presented_ids`, under the rows of `table`.
+    pub fn new(presented_ids: &[String], table: &CategoryTable) -> Self {
+        Self {
+            plain: super::answer::hypothesis_schema(presented_ids, table),
+            table: *table,
+        }
+    }
+}
+
+/// `schema` as `dialect` accepts it.
+pub fn for_dialect(schema: &ResponseSchema, dialect: SchemaDialect) -> Value {
+    let plain = &schema.plain;
     match dialect {
         SchemaDialect::PlainJsonSchema => plain.clone(),
-        SchemaDialect::PerCategoryBranches => per_category_branches(plain),
+        SchemaDialect::PerCategoryBranches => per_category_branches(plain, &schema.table),
         SchemaDialect::OpenAiStrict | SchemaDialect::AnthropicTool => without_constraints(plain),
     }
 }
 
-/// One copy of `plain` per category, its `category` fixed and its `remediation` branches cut to that category's
-/// allowed actions. `plain` already holds only the actions the table in force offers (`hypothesis_schema`), and
-/// each action that a widened table adds belongs to one row, so cutting by the widest rows gives the rows in force.
-fn per_category_branches(plain: &Value) -> Value {
+/// One copy of `plain` per category, its `category` fixed and its `remediation` branches cut to the actions that
+/// category's row in `table` allows.
+fn per_category_branches(plain: &Value, table: &CategoryTable) -> Value {
     let branches: Vec<Value> = Category::ALL
         .iter()
         .map(|category| {
             let mut branch = plain.clone();
             branch["properties"]["category"] =
                 json!({"type": "string", "enum": [category.as_str()]});
-            let allowed = CategoryTable::WIDEST.allowed_actions(*category);
+            let allowed = table.allowed_actions(*category);
             if let Some(actions) = branch["properties"]["remediation"]["anyOf"].as_array_mut() {
                 actions.retain(|action| {
                     action["properties"]["action"]["enum"][0]

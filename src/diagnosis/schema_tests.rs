@@ -9,7 +9,7 @@ use crate::planner::category_policy::CategoryTable;
 
 fn sent(dialect: SchemaDialect) -> Value {
     for_dialect(
-        &hypothesis_schema(&["E1".into(), "E2".into()], &CategoryTable::STRICT),
+        &ResponseSchema::new(&["E1".into(), "E2".into()], &CategoryTable::STRICT),
         dialect,
     )
 }
@@ -181,7 +181,13 @@ fn local_servers_get_the_plain_schema_with_its_ranges() {
 fn a_property_named_like_a_keyword_is_not_dropped() {
     let plain =
         json!({"type": "object", "properties": {"format": {"type": "string", "maxLength": 3}}});
-    let stripped = for_dialect(&plain, SchemaDialect::OpenAiStrict);
+    let stripped = for_dialect(
+        &ResponseSchema {
+            plain,
+            table: CategoryTable::STRICT,
+        },
+        SchemaDialect::OpenAiStrict,
+    );
     assert_eq!(stripped["properties"]["format"], json!({"type": "string"}));
 }
 
@@ -215,4 +221,84 @@ fn compatible_servers_get_one_branch_per_category_with_only_its_allowed_remediat
             "ranges stay for local servers"
         );
     }
+}
+
+/// Models write the fields in the schema's order, so the order is part of the prompt: the category first, then the
+/// remediation its row allows, then the root cause, the citations and the confidence. What every dialect sends
+/// keeps it.
+#[test]
+fn every_dialect_sends_the_fields_category_first_and_the_explanation_after_the_remediation() {
+    let order = [
+        "category",
+        "remediation",
+        "root_cause",
+        "evidence",
+        "confidence",
+    ];
+    assert_eq!(FIELD_ORDER, order);
+    let positions = |text: &str| -> Vec<usize> {
+        order
+            .iter()
+            .map(|key| text.find(&format!("\"{key}\":")).expect(key))
+            .collect()
+    };
+    for dialect in [
+        SchemaDialect::OpenAiStrict,
+        SchemaDialect::AnthropicTool,
+        SchemaDialect::PlainJsonSchema,
+        SchemaDialect::PerCategoryBranches,
+    ] {
+        let schema = sent(dialect);
+        let text = serde_json::to_string(&FieldOrdered(&schema)).unwrap();
+        let at = positions(&text);
+        assert!(at.is_sorted(), "{dialect:?}: {text}");
+        // Only the order changed: the text reads back as the same schema.
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), schema);
+        let required = if dialect == SchemaDialect::PerCategoryBranches {
+            &schema["anyOf"][0]["required"]
+        } else {
+            &schema["required"]
+        };
+        assert_eq!(required, &json!(order), "{dialect:?}");
+    }
+    // Without the ordering, serde_json's sorted maps would put the confidence first.
+    let plain = serde_json::to_string(&sent(SchemaDialect::PlainJsonSchema)).unwrap();
+    assert!(!positions(&plain).is_sorted());
+}
+
+/// The branches follow the rows in force for the incident, not the docs' table: after the validator's wait a
+/// network answer may only escalate, and a lock at several resources may only reduce parallelism.
+#[test]
+fn the_branches_follow_the_rows_narrowed_by_the_incident() {
+    use crate::contracts::Category;
+    use crate::planner::category_policy::IncidentFacts;
+    let table = CategoryTable::STRICT.for_incident(&IncidentFacts {
+        found_by_validator: true,
+        failed_resources: 3,
+    });
+    let schema = for_dialect(
+        &ResponseSchema::new(&["E1".into()], &table),
+        SchemaDialect::PerCategoryBranches,
+    );
+    let actions_of = |category: Category| -> Vec<String> {
+        schema["anyOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|branch| branch["properties"]["category"]["enum"][0] == category.as_str())
+            .unwrap()["properties"]["remediation"]["anyOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|action| {
+                action["properties"]["action"]["enum"][0]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    assert_eq!(actions_of(Category::Network), ["escalate"]);
+    assert_eq!(actions_of(Category::TransientLock), ["reduce_parallelism"]);
+    assert_eq!(actions_of(Category::StateBackend), ["escalate"]);
 }

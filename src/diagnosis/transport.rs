@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 
+use super::schema::FieldOrdered;
 use crate::error_chain::error_chain;
 use crate::http_retry::{HttpRetryPolicy, retry_after_seconds};
 
@@ -89,7 +90,7 @@ pub async fn post_json(
         let sent = client
             .post(url)
             .headers(header_map.clone())
-            .json(body)
+            .json(&FieldOrdered(body))
             .send()
             .await;
         let verdict = match sent {

@@ -13,6 +13,11 @@
 //! `network` allows one wait: a second `retry_after` for the same failure repeats the first hypothesis, and the
 //! Planner's repeated-hypothesis rule ends the run for a person.
 //!
+//! Two rows narrow by what the run itself shows (`IncidentFacts`), so that a model is not asked to guess what the
+//! run already knows: a failure the validator found after Terraform succeeded has had its wait (the checks waited
+//! for the guests, `[project.validate] settle_seconds`), so `network` allows `escalate` only; Terraform failing at several resources
+//! at once means the run's own operations contend, so `transient_lock` allows `reduce_parallelism` only.
+//!
 //! Two rows widen only when the operator lets the action run without a person (`[policy] unattended`, checked in
 //! `policy.rs`): `resource_conflict` also allows `replace` when `replace` is listed there, and
 //! `provider_incompatibility` also allows `reinit_upgrade` when `reinit_upgrade` is. Without that opt-in, a model that
@@ -29,6 +34,19 @@ pub struct CategoryTable {
     replace: bool,
     /// `provider_incompatibility` allows `reinit_upgrade`.
     reinit_upgrade: bool,
+    /// `network` allows `escalate` only: the validator found the failure after its wait.
+    waited: bool,
+    /// `transient_lock` allows `reduce_parallelism` only: Terraform failed at several resources at once.
+    contended: bool,
+}
+
+/// What the failed run itself shows about the failure, before any model reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct IncidentFacts {
+    /// Terraform succeeded and the validator's checks failed (after waiting for the guests, on a deploy).
+    pub found_by_validator: bool,
+    /// How many distinct resources Terraform reported an error at.
+    pub failed_resources: usize,
 }
 
 impl CategoryTable {
@@ -36,12 +54,16 @@ impl CategoryTable {
     pub const STRICT: CategoryTable = CategoryTable {
         replace: false,
         reinit_upgrade: false,
+        waited: false,
+        contended: false,
     };
 
     /// Both rows widened: every action any table in force may offer.
     pub const WIDEST: CategoryTable = CategoryTable {
         replace: true,
         reinit_upgrade: true,
+        waited: false,
+        contended: false,
     };
 
     /// The strict table, widened for the actions `policy` runs unattended.
@@ -49,13 +71,38 @@ impl CategoryTable {
         Self {
             replace: policy.allows(RemediationKind::Replace),
             reinit_upgrade: policy.allows(RemediationKind::ReinitUpgrade),
+            ..Self::STRICT
+        }
+    }
+
+    /// These rows, narrowed by what the run shows (`facts`).
+    pub fn for_incident(self, facts: &IncidentFacts) -> Self {
+        Self {
+            waited: facts.found_by_validator,
+            contended: facts.failed_resources >= 2,
+            ..self
+        }
+    }
+
+    /// Why `category`'s row is narrower than the docs' table for this incident, when it is.
+    pub fn narrowing_reason(&self, category: Category) -> Option<&'static str> {
+        match category {
+            Category::Network if self.waited => Some(
+                "escalate: the validator already waited for the guests, so a person fixes the guest, its service or a firewall",
+            ),
+            Category::TransientLock if self.contended => Some(
+                "reduce_parallelism with parallelism 1: Terraform failed at several resources at once, so the run's own operations contend for the lock",
+            ),
+            _ => None,
         }
     }
 
     /// The action names (as `Remediation::action_name` spells them) that `category` allows, most preferred first.
     pub fn allowed_actions(&self, category: Category) -> &'static [&'static str] {
         match category {
+            Category::TransientLock if self.contended => &["reduce_parallelism"],
             Category::TransientLock => &["reduce_parallelism", "retry_after"],
+            Category::Network if self.waited => &["escalate"],
             Category::Network => &["retry_after", "escalate"],
             Category::ResourceConflict if self.replace => &["escalate", "replace"],
             Category::ProviderIncompatibility if self.reinit_upgrade => {
@@ -239,5 +286,80 @@ mod tests {
             CategoryTable::for_policy(&RemediationPolicy::default()),
             CategoryTable::STRICT
         );
+    }
+
+    /// What the run shows narrows exactly two rows, each to one action, and nothing else in the table.
+    #[test]
+    fn the_runs_own_facts_narrow_network_after_the_validators_wait_and_locks_at_several_resources()
+    {
+        let by_validator = IncidentFacts {
+            found_by_validator: true,
+            failed_resources: 0,
+        };
+        let several = IncidentFacts {
+            found_by_validator: false,
+            failed_resources: 2,
+        };
+        let one = IncidentFacts {
+            found_by_validator: false,
+            failed_resources: 1,
+        };
+        for (facts, network, lock) in [
+            (
+                IncidentFacts::default(),
+                &["retry_after", "escalate"][..],
+                &["reduce_parallelism", "retry_after"][..],
+            ),
+            (
+                by_validator,
+                &["escalate"][..],
+                &["reduce_parallelism", "retry_after"][..],
+            ),
+            (
+                several,
+                &["retry_after", "escalate"][..],
+                &["reduce_parallelism"][..],
+            ),
+            (
+                one,
+                &["retry_after", "escalate"][..],
+                &["reduce_parallelism", "retry_after"][..],
+            ),
+        ] {
+            for base in [CategoryTable::STRICT, CategoryTable::WIDEST] {
+                let table = base.for_incident(&facts);
+                assert_eq!(
+                    table.allowed_actions(Category::Network),
+                    network,
+                    "{facts:?}"
+                );
+                assert_eq!(
+                    table.allowed_actions(Category::TransientLock),
+                    lock,
+                    "{facts:?}"
+                );
+                for category in Category::ALL {
+                    if !matches!(category, Category::Network | Category::TransientLock) {
+                        assert_eq!(
+                            table.allowed_actions(category),
+                            base.allowed_actions(category),
+                            "{}",
+                            category.as_str()
+                        );
+                        assert_eq!(table.narrowing_reason(category), None);
+                    }
+                    // The policy's default is always in the narrowed row.
+                    assert!(table.allows(category, &default_remediation(category)));
+                }
+                assert_eq!(
+                    table.narrowing_reason(Category::Network).is_some(),
+                    facts.found_by_validator
+                );
+                assert_eq!(
+                    table.narrowing_reason(Category::TransientLock).is_some(),
+                    facts.failed_resources >= 2
+                );
+            }
+        }
     }
 }

@@ -169,6 +169,7 @@ mod tests {
             dropped_tokens: 0,
             left_out: Vec::new(),
             similar: Vec::new(),
+            facts: Default::default(),
         }
     }
 
