@@ -147,6 +147,8 @@ mod family_tests;
 #[cfg(test)]
 mod family_wordings;
 #[cfg(test)]
+mod family_wordings_generalised;
+#[cfg(test)]
 mod family_wordings_wider;
 #[cfg(test)]
 mod held_out_tests;

@@ -1,0 +1,97 @@
+//! The real wordings the families were generalised from for agentlab issue 16 ("a catalogue of failure families, not
+//! of scenarios"): more public reports of each family, from the trackers of the Proxmox VE providers, Packer's
+//! Proxmox plugin, Terraform, OpenTofu and the tools around them, in the phrasings no earlier rule anticipated (a bare
+//! 403, a 599, QEMU refusing to start a VM, the cluster filesystem's other locks, S3-compatible stores refusing a
+//! checksum trailer, a region or STS, a plugin protocol, an unsigned provider release, Go's `EOF`). Each rule
+//! anchors on the stable part of the message; none of these texts is in `eval/held-out/failures.toml`.
+//! `family_tests.rs` checks each against the signature named beside it.
+
+use super::family_wordings::{LOCKS, TEMPLATES, Wording, wording};
+use crate::contracts::Category;
+
+pub(super) fn wordings() -> Vec<Wording> {
+    use Category::*;
+    vec![
+        // Locks: the cluster filesystem's locks that are not a storage's, its wordings for a storage's in real
+        // reports, and lock paths no path-specific rule knows.
+        wording(
+            LOCKS,
+            "https://github.com/lae/ansible-role-proxmox/issues/265 (pveceph mon create)",
+            "cfs-lock 'file-ceph_conf' error: got lock request timeout",
+            "proxmox-lock-timeout",
+            TransientLock,
+        ),
+        wording(
+            LOCKS,
+            "https://github.com/LINBIT/linstor-proxmox/issues/73 (parallel clones, Proxmox VE 9)",
+            "clone failed: cfs-lock 'storage-<storeid>' error: got lock request timeout",
+            "proxmox-storage-lock-timeout",
+            TransientLock,
+        ),
+        wording(
+            LOCKS,
+            "https://github.com/boomshankerx/proxmox-truenas/issues/123 (today's cfs_lock wording in a real clone)",
+            "TrueNAS [ERROR] : Receive failed: 'storage-TNStore'-locked command timed out - aborting",
+            "proxmox-storage-lock-timeout",
+            TransientLock,
+        ),
+        wording(
+            LOCKS,
+            "https://github.com/ionos-cloud/cluster-api-provider-proxmox/issues/389 (the task log of a clone)",
+            "end task UPID:pve-mp:00000ACD:00006AE8:679A423B:qmclone:112:capmox@pve!capi: clone failed: can't lock file '/var/lock/pve-manager/pve-storage-local-lvm' - got timeout",
+            "proxmox-storage-lock-timeout",
+            TransientLock,
+        ),
+        wording(
+            LOCKS,
+            "https://github.com/The-Network-Crew/Proxmox-VE-for-WHMCS/issues/83 (a PHP client's wrapping)",
+            "PVE2 API: This API Request Failed.\nHTTP CODE: 500,\nHTTP ERROR: HTTP/1.1 500 can't lock file '/var/lock/qemu-server/lock-203.conf' - got timeout,\nREPLY INFO: {\"data\":null}",
+            "proxmox-node-lock-timeout",
+            TransientLock,
+        ),
+        wording(
+            LOCKS,
+            "https://github.com/rsletta/til/issues/13 (the VMID left as a placeholder)",
+            "trying to acquire lock...\nTASK ERROR: can't lock file '/var/lock/qemu-server/lock-<VM id>.conf' - got timeout",
+            "proxmox-lock-timeout",
+            TransientLock,
+        ),
+        wording(
+            LOCKS,
+            "https://github.com/TheGrandWazoo/freenas-proxmox/issues/82 (a storage command cut off under the storage's cfs lock)",
+            "error during cfs-locked 'storage-FreeNAS-iSCSI' operation: command '/usr/bin/ssh -o 'BatchMode=yes' -i /etc/pve/priv/zfs/172.17.0.1_id_rsa root@172.17.0.1 zfs list -o name,volsize,origin,type,refquota -t volume,filesystem -Hrp' failed: got timeout",
+            "proxmox-task-command-timeout",
+            TransientLock,
+        ),
+        // A VM whose hardware settings QEMU refuses at start; the start task's "trying to acquire lock... OK" is
+        // no lock failure.
+        wording(
+            TEMPLATES,
+            "https://github.com/ChristianLempa/boilerplates/issues/61 (packer-plugin-proxmox)",
+            "Build 'ubuntu-server-jammy.proxmox.ubuntu-server-jammy' errored after 16 seconds 326 milliseconds: Error starting VM: start failed: QEMU exited with code 1",
+            "proxmox-qemu-start-refused",
+            Configuration,
+        ),
+        wording(
+            TEMPLATES,
+            "https://github.com/pimox/pimox7/issues/118 (the task log)",
+            "trying to acquire lock...\n OK\nkvm: -device ide-cd,bus=ide.1,unit=0,drive=drive-ide2,id=ide2: Bus 'ide.1' not found\nTASK ERROR: start failed: QEMU exited with code 1",
+            "proxmox-qemu-start-refused",
+            Configuration,
+        ),
+        wording(
+            TEMPLATES,
+            "https://github.com/bpg/terraform-provider-proxmox/issues/502 (the task log of a VM the provider created)",
+            "trying to acquire lock...\n OK\ngenerating cloud-init ISO\nkvm: warning: Spice: ../server/reds.cpp:2591:reds_init_socket: listen: Address already in use\nkvm: warning: Spice: ../server/reds.cpp:3442:do_spice_init: Failed to open SPICE sockets\nkvm: failed to initialize spice server\nTASK ERROR: start failed: QEMU exited with code 1",
+            "proxmox-qemu-start-refused",
+            Configuration,
+        ),
+        wording(
+            TEMPLATES,
+            "https://github.com/tteck/Proxmox/issues/1613 (qm start on a node without hardware virtualisation)",
+            "KVM virtualisation configured, but not available. Either disable in VM configuration or enable in BIOS.",
+            "proxmox-qemu-start-refused",
+            Configuration,
+        ),
+    ]
+}
