@@ -6,7 +6,7 @@
 //! anchors on the stable part of the message; none of these texts is in `eval/held-out/failures.toml`.
 //! `family_tests.rs` checks each against the signature named beside it.
 
-use super::family_wordings::{LOCKS, TEMPLATES, Wording, wording};
+use super::family_wordings::{ACCESS, LOCKS, TEMPLATES, Wording, wording};
 use crate::contracts::Category;
 
 pub(super) fn wordings() -> Vec<Wording> {
@@ -92,6 +92,56 @@ pub(super) fn wordings() -> Vec<Wording> {
             "KVM virtualisation configured, but not available. Either disable in VM configuration or enable in BIOS.",
             "proxmox-qemu-start-refused",
             Configuration,
+        ),
+        // Access: a bare 403, an endpoint that is not https, tickets in other clients' wrappings, Packer's 403.
+        wording(
+            ACCESS,
+            "https://github.com/Telmate/terraform-provider-proxmox/issues/804 (a disk resize)",
+            "Error: 403 Forbidden",
+            "proxmox-forbidden",
+            Permission,
+        ),
+        wording(
+            ACCESS,
+            "https://github.com/Telmate/terraform-provider-proxmox/issues/1071 (its title)",
+            "Unable to create LXC: 403 Forbidden",
+            "proxmox-forbidden",
+            Permission,
+        ),
+        wording(
+            ACCESS,
+            "https://github.com/danitso/terraform-provider-proxmox/issues/3 (an http:// endpoint)",
+            "Error: You must specify a secure endpoint for the Proxmox Virtual Environment API (valid: https://host:port/)",
+            "proxmox-api-endpoint-wrong",
+            Configuration,
+        ),
+        wording(
+            ACCESS,
+            "https://github.com/danitso/terraform-provider-proxmox/issues/82",
+            "Error: Received an HTTP 401 response - Reason: No ticket",
+            "proxmox-ticket-invalid",
+            Permission,
+        ),
+        wording(
+            ACCESS,
+            "https://github.com/takala-jp/zabbix-proxmox/issues/25 (proxmoxer; the nodes' clocks had drifted apart)",
+            "proxmoxer.core.ResourceException: 401 Unauthorized: permission denied - invalid PVE ticket - b''",
+            "proxmox-ticket-invalid",
+            Permission,
+        ),
+        wording(
+            ACCESS,
+            "https://github.com/The-Network-Crew/Proxmox-VE-for-WHMCS/issues/53",
+            "PVE2 API: This API Request Failed. \nHTTP CODE: 401, \nHTTP ERROR: HTTP/1.1 401 No ticket, \nREPLY INFO:",
+            "proxmox-ticket-invalid",
+            Permission,
+        ),
+        wording(
+            ACCESS,
+            "https://github.com/c0depool/c0depool-iac/issues/2 (packer-plugin-proxmox)",
+            "Error creating VM: error creating VM: 403 Permission check failed, error status: {\"data\":null} (params: map[agent:1 cores:2 cpu:host description:Packer ephemeral build VM ide2:local:iso/archlinux-2024.06.01-x86_64.iso,media=cdrom kvm:true memory:2048 name:packer-671e3e30-58a9-ecbc-102b-19691c87cf21 net0:virtio=06:00:EC:C3:04:B6,bridge=vmbr0 numa:false onboot:false ostype:other scsi0:local:0.001,cache=writethrough,format=raw,iothread=1,replicate=0 scsihw:virtio-scsi-single sockets:1 tags: vmid:9700])",
+            "proxmox-permission-denied",
+            Permission,
         ),
     ]
 }

@@ -58,6 +58,7 @@ pub fn signatures() -> &'static [Signature] {
         all.extend(network::signatures());
         all.extend(access::endpoint());
         all.extend(access::parameters_refused());
+        all.extend(access::forbidden_without_reason());
         all.extend(backend::failed_otherwise());
         all
     })
