@@ -6,7 +6,7 @@
 //! anchors on the stable part of the message; none of these texts is in `eval/held-out/failures.toml`.
 //! `family_tests.rs` checks each against the signature named beside it.
 
-use super::family_wordings::{ACCESS, LOCKS, TEMPLATES, Wording, wording};
+use super::family_wordings::{ACCESS, LOCKS, NETWORK, TEMPLATES, Wording, wording};
 use crate::contracts::Category;
 
 pub(super) fn wordings() -> Vec<Wording> {
@@ -142,6 +142,50 @@ pub(super) fn wordings() -> Vec<Wording> {
             "Error creating VM: error creating VM: 403 Permission check failed, error status: {\"data\":null} (params: map[agent:1 cores:2 cpu:host description:Packer ephemeral build VM ide2:local:iso/archlinux-2024.06.01-x86_64.iso,media=cdrom kvm:true memory:2048 name:packer-671e3e30-58a9-ecbc-102b-19691c87cf21 net0:virtio=06:00:EC:C3:04:B6,bridge=vmbr0 numa:false onboot:false ostype:other scsi0:local:0.001,cache=writethrough,format=raw,iothread=1,replicate=0 scsihw:virtio-scsi-single sockets:1 tags: vmid:9700])",
             "proxmox-permission-denied",
             Permission,
+        ),
+        // Network: a 599 from a busy node, Go's EOF and closed connections, a 596 with a timeout, and a checksum
+        // file the registry could not fetch in time (not a broken release).
+        wording(
+            NETWORK,
+            "https://github.com/Telmate/terraform-provider-proxmox/issues/981",
+            "Error: 599 Too many redirections",
+            "proxmox-node-unreachable",
+            Network,
+        ),
+        wording(
+            NETWORK,
+            "https://github.com/bpg/terraform-provider-proxmox/issues/1413",
+            "to complete: error retrieving task status: received an HTTP 599 response - Reason: Too many redirections",
+            "proxmox-node-unreachable",
+            Network,
+        ),
+        wording(
+            NETWORK,
+            "https://github.com/Telmate/terraform-provider-proxmox/issues/761",
+            "Error: Get \"http://xxxxx:8006/api2/json/cluster/resources?type=vm\": EOF",
+            "endpoint-connection-dropped",
+            Network,
+        ),
+        wording(
+            NETWORK,
+            "https://github.com/nanovms/ops/issues/1388 (an upload to the API)",
+            "Post \"https://172.16.41.133:8006/api2/json/nodes/pve/storage/local/upload\": write tcp 172.16.41.1:49449->172.16.41.133:8006: use of closed network connection",
+            "endpoint-connection-dropped",
+            Network,
+        ),
+        wording(
+            NETWORK,
+            "https://github.com/takala-jp/zabbix-proxmox/issues/32 (proxmoxer)",
+            "proxmoxer.core.ResourceException: 596 Errors during TLS negotiation, request sending and header processing: Connection timed out - b''",
+            "proxmox-node-unreachable",
+            Network,
+        ),
+        wording(
+            NETWORK,
+            "https://github.com/opentofu/opentofu/issues/3121 (OpenTofu 1.10)",
+            "Error while installing hashicorp/random v3.6.3: could not query provider\nregistry for registry.opentofu.org/hashicorp/random: failed to retrieve\nauthentication checksums for provider: the request failed after 2 attempts,\nplease try again later: Get\n\"https://github.com/opentofu/terraform-provider-random/releases/download/v3.6.3/terraform-provider-random_3.6.3_SHA256SUMS\":\nnet/http: request canceled while waiting for connection (Client.Timeout\nexceeded while awaiting headers)",
+            "provider-registry-unreachable",
+            Network,
         ),
     ]
 }
