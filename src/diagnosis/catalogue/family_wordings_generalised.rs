@@ -6,7 +6,7 @@
 //! anchors on the stable part of the message; none of these texts is in `eval/held-out/failures.toml`.
 //! `family_tests.rs` checks each against the signature named beside it.
 
-use super::family_wordings::{ACCESS, LOCKS, NETWORK, TEMPLATES, Wording, wording};
+use super::family_wordings::{ACCESS, BACKEND, LOCKS, NETWORK, TEMPLATES, Wording, wording};
 use crate::contracts::Category;
 
 pub(super) fn wordings() -> Vec<Wording> {
@@ -186,6 +186,65 @@ pub(super) fn wordings() -> Vec<Wording> {
             "Error while installing hashicorp/random v3.6.3: could not query provider\nregistry for registry.opentofu.org/hashicorp/random: failed to retrieve\nauthentication checksums for provider: the request failed after 2 attempts,\nplease try again later: Get\n\"https://github.com/opentofu/terraform-provider-random/releases/download/v3.6.3/terraform-provider-random_3.6.3_SHA256SUMS\":\nnet/http: request canceled while waiting for connection (Client.Timeout\nexceeded while awaiting headers)",
             "provider-registry-unreachable",
             Network,
+        ),
+        // S3-compatible state backends: Cloudflare R2 and OCI refusing the checksum trailer, a 403 without a body,
+        // a region the store does not take, STS an S3-compatible store does not have, and Ceph and MinIO in
+        // Terraform 1.10+'s SDK wording.
+        wording(
+            BACKEND,
+            "https://github.com/hashicorp/terraform/issues/33847 (Cloudflare R2, Terraform 1.6)",
+            "Error saving state: failed to upload state: operation error S3: PutObject,\nhttps response error StatusCode: 501, RequestID: , HostID: , api error\nNotImplemented: STREAMING-UNSIGNED-PAYLOAD-TRAILER not implemented",
+            "s3-backend-checksum-unsupported",
+            StateBackend,
+        ),
+        wording(
+            BACKEND,
+            "https://github.com/hashicorp/terraform/issues/34053 (OCI Object Storage, Terraform 1.7, wrapped)",
+            "Error saving state: failed to upload state: operation error S3: PutObject, https response error StatusCode: 400, RequestID:\niad-1:B9UETKCkS7JqOriMsjfljnZXgJ_Nh6nqtl3R-VgJB5zhfj6mZueR-Vm_xviWX-e1, HostID: , api error InvalidArgument: x-amz-content-sha256\nmust be UNSIGNED-PAYLOAD or a valid sha256 value.",
+            "s3-backend-checksum-unsupported",
+            StateBackend,
+        ),
+        wording(
+            BACKEND,
+            "https://github.com/hashicorp/terraform/issues/37130 (Ceph RGW, Terraform 1.11.2)",
+            "Error: failed to upload state: operation error S3: PutObject, https response error StatusCode: 400, RequestID: tx00000a93590afd2885bfb-0068232994-e806fab1-cloud-ceph-objectstore-prod-brno, HostID: e806fab1-cloud-ceph-objectstore-prod-brno-cloud-ceph-objectstore-prod-brno, api error XAmzContentSHA256Mismatch: UnknownError",
+            "s3-backend-checksum-unsupported",
+            StateBackend,
+        ),
+        wording(
+            BACKEND,
+            "https://github.com/patrickchugh/terravision/issues/105 (Terraform 1.9; a HeadObject 403 has no body)",
+            "Error: Error refreshing state: Unable to access object \"terraform.tfstate\" in S3 bucket \"mybucketname\": operation error S3: HeadObject, https response error StatusCode: 403, RequestID: PJ504JFXJXCCR8N5, HostID: n0ykDpMOL5v4Qpg8vZe3AJqUVUeiIc9teLUI9YLIdbeaHlcZPV5AnHbB+Qskpw2M1l9MChNlIZOIBBhuCoEacxyA5+lIF2OK, api error Forbidden: Forbidden",
+            "s3-backend-credentials-rejected",
+            Permission,
+        ),
+        wording(
+            BACKEND,
+            "https://github.com/hashicorp/terraform/issues/36301 (MinIO, Terraform 1.10)",
+            "Error: Error inspecting states in the \"local\" backend:\n    Unable to list objects in S3 bucket \"vinitfstate\" with prefix \"env:/\": operation error S3: ListObjectsV2, https response error StatusCode: 403, RequestID: xxxxxxxxxx, HostID: xxxxxxxx, api error SignatureDoesNotMatch: The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+            "s3-backend-credentials-rejected",
+            Permission,
+        ),
+        wording(
+            BACKEND,
+            "https://github.com/hashicorp/terraform/issues/18843 (Terraform 0.11)",
+            "Error inspecting states in the \"s3\" backend:\n    AuthorizationHeaderMalformed: The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'us-west-2'",
+            "s3-backend-region-mismatch",
+            Configuration,
+        ),
+        wording(
+            BACKEND,
+            "https://github.com/Altinity/clickhouse-backup/issues/1110 (MinIO through aws-sdk-go-v2, the SDK Terraform 1.6+ uses)",
+            "operation error S3: ListObjectsV2, https response error StatusCode: 400, RequestID: 182C9C5F625C5973, HostID: dd9025bab4ad464b049177c95eb6ebf374d3b3fd1af9251148b658df7ac2e3e8, api error AuthorizationHeaderMalformed: The authorization header is malformed; the region is wrong; expecting 'minio'.",
+            "s3-backend-region-mismatch",
+            Configuration,
+        ),
+        wording(
+            BACKEND,
+            "https://github.com/terrakube-io/terrakube/issues/2768 (MinIO, the backend without skip_credentials_validation)",
+            "Error: validating provider credentials: retrieving caller identity from STS: operation error STS: GetCallerIdentity, https response error StatusCode: 400, RequestID: 187F4916A75BBAF3, api error InvalidParameterValue: Unsupported action GetCallerIdentity",
+            "s3-backend-credentials-validation",
+            Configuration,
         ),
     ]
 }
