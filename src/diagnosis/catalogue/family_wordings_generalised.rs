@@ -6,7 +6,9 @@
 //! anchors on the stable part of the message; none of these texts is in `eval/held-out/failures.toml`.
 //! `family_tests.rs` checks each against the signature named beside it.
 
-use super::family_wordings::{ACCESS, BACKEND, LOCKS, NETWORK, TEMPLATES, Wording, wording};
+use super::family_wordings::{
+    ACCESS, BACKEND, LOCKS, NETWORK, PROVIDER, TEMPLATES, Wording, wording,
+};
 use crate::contracts::Category;
 
 pub(super) fn wordings() -> Vec<Wording> {
@@ -245,6 +247,57 @@ pub(super) fn wordings() -> Vec<Wording> {
             "Error: validating provider credentials: retrieving caller identity from STS: operation error STS: GetCallerIdentity, https response error StatusCode: 400, RequestID: 187F4916A75BBAF3, api error InvalidParameterValue: Unsupported action GetCallerIdentity",
             "s3-backend-credentials-validation",
             Configuration,
+        ),
+        // Providers: a plugin protocol this Terraform does not speak, a release that is unsigned or has no
+        // checksums, OpenTofu's checksum wording, and a shared cache that does not match the lock file.
+        wording(
+            PROVIDER,
+            "https://github.com/kevholditch/terraform-provider-kong/issues/83 (Terraform 0.12 with a 0.11 provider)",
+            "Failed to instantiate provider \"kong\" to obtain schema: Incompatible API version with plugin. Plugin version: 4, Client versions: [5]",
+            "provider-plugin-protocol-incompatible",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/hashicorp/terraform/issues/16077 (Terraform 0.10)",
+            "* provider.bigip: Incompatible API version with plugin. Plugin version: 2, Ours: 4",
+            "provider-plugin-protocol-incompatible",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/PrefectHQ/terraform-provider-prefect/issues/653 (OpenTofu, a key its registry does not know)",
+            "Error while installing prefecthq/prefect v2.92.8: the provider is not\nsigned with a valid signing key; please contact the provider author\n(authentication signature from unknown issuer)",
+            "provider-package-checksum-mismatch",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/okta/terraform-provider-okta/issues/229 (Terraform 0.13)",
+            "Error while installing oktadeveloper/okta v3.6.1: could not query provider\nregistry for registry.terraform.io/oktadeveloper/okta: failed to retrieve\nauthentication checksums for provider: 404 Not Found",
+            "provider-package-checksum-mismatch",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/pinecone-io/terraform-provider-pinecone/issues/11",
+            "Error while installing skyscrapr/pinecone v0.6.0: could not query provider\nregistry for registry.terraform.io/skyscrapr/pinecone: failed to retrieve\nauthentication checksums for provider: 404 Not Found returned from\ngithub.com",
+            "provider-package-checksum-mismatch",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/microsoft/terraform-provider-fabric/issues/910 (OpenTofu 1.11, wrapped)",
+            "Error while installing microsoft/fabric v1.9.0: checksum list has unexpected\nSHA-256 hash e27e18631a4a509f7071f080255342bf8faea2925a928e237a16e8db798b4a84\n(expected 290e8cc112237fbfda16b013c837d4a26bc682d15ee3710fb05cf912de8dcdfb)",
+            "provider-package-checksum-mismatch",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/opensearch-project/terraform-provider-opensearch/issues/204 (the shared plugin cache)",
+            "Error while importing opensearch-project/opensearch v2.0.0 from the shared\ncache directory: the provider cache at .terraform/providers has a copy of\nregistry.terraform.io/opensearch-project/opensearch 2.0.0 that doesn't match\nany of the checksums recorded in the dependency lock file.",
+            "provider-lock-file-checksum-mismatch",
+            ProviderIncompatibility,
         ),
     ]
 }
