@@ -71,13 +71,15 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "Terraform's S3 backend validated its credentials with AWS STS (GetCallerIdentity), which an S3-compatible store such as MinIO does not offer; add skip_credentials_validation = true (with skip_requesting_account_id, endpoints.s3 and use_path_style) to the backend settings. Nothing was planned or changed.",
         },
         Signature {
-            // AWS and MinIO refuse a request signed for another region than the bucket's, with or without the
-            // region the request used.
+            // The backend's region does not fit the store: AWS and MinIO refuse a request signed for another
+            // region than the bucket's (with or without the region the request used), the AWS SDK v1 says the
+            // bucket is not in the region it asked, and the backend's own check refuses a region AWS does not have
+            // (an S3-compatible store's own region name) unless skip_region_validation is set.
             name: "s3-backend-region-mismatch",
-            pattern: r"AuthorizationHeaderMalformed:?\s+The\s+authorization\s+header\s+is\s+malformed;\s+the\s+region\s+(?:'[^']*'\s+)?is\s+wrong;\s+expecting\s+'([^']*)'",
+            pattern: r"(?:AuthorizationHeaderMalformed:?\s+The\s+authorization\s+header\s+is\s+malformed;\s+the\s+region\s+(?:'[^']*'\s+)?is\s+wrong;\s+(expecting\s+'[^']*')|BucketRegionError:\s+incorrect\s+region,\s+(the\s+bucket\s+is\s+not\s+in\s+'[^']*'\s+region)|(Invalid\s+AWS\s+Region:\s+\S+|Not\s+a\s+valid\s+region:\s+\S+))",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
-            root_cause: "The object store holding the state expects requests signed for region '$1' and refused the backend's signature: set the backend's region to \"$1\" (an S3-compatible store such as MinIO takes the region it was configured with); nothing was planned or changed.",
+            root_cause: "The S3 backend's region does not fit the store holding the state ($1$2$3): set the backend's region to the bucket's region (an S3-compatible store such as MinIO takes the region it was configured with, and one AWS does not know needs skip_region_validation = true); nothing was planned or changed.",
         },
         Signature {
             // No credentials at all reached the backend (Terraform's AWS SDK found none in its chain).

@@ -95,6 +95,13 @@ pub(super) fn wordings() -> Vec<Wording> {
             "proxmox-qemu-start-refused",
             Configuration,
         ),
+        wording(
+            TEMPLATES,
+            "https://github.com/saihgupr/frigate-proxmox-script/issues/28 (pve-container's wording for a mount point on a storage without rootdir)",
+            "Adding recordings disk: 200GB on cctv_recordings\nstorage 'cctv_recordings' does not allow content type 'rootdir' (Container)\nERROR Failed to add recordings disk",
+            "proxmox-storage-wrong-content",
+            MissingTemplate,
+        ),
         // Access: a bare 403, an endpoint that is not https, tickets in other clients' wrappings, Packer's 403.
         wording(
             ACCESS,
@@ -189,6 +196,20 @@ pub(super) fn wordings() -> Vec<Wording> {
             "provider-registry-unreachable",
             Network,
         ),
+        wording(
+            NETWORK,
+            "https://github.com/sergelogvinov/proxmox-csi-plugin/issues/108 (the node's resolver not answering)",
+            "GRPC error: rpc error: code = Internal desc = 500 hostname lookup 'default' failed - failed to get address info for: default: Temporary failure in name resolution",
+            "dns-lookup-failed",
+            Network,
+        ),
+        wording(
+            NETWORK,
+            "https://github.com/emersonfelipesp/netbox-proxbox/issues/31 (Python's requests against the API)",
+            "HTTPSConnectionPool(host='https', port=8006): Max retries exceeded with url: /api2/json/cluster/status (Caused by NewConnectionError('<urllib3.connection.HTTPSConnection object at 0x7fc702b2bdf0>: Failed to establish a new connection: [Errno -3] Temporary failure in name resolution'))",
+            "dns-lookup-failed",
+            Network,
+        ),
         // S3-compatible state backends: Cloudflare R2 and OCI refusing the checksum trailer, a 403 without a body,
         // a region the store does not take, STS an S3-compatible store does not have, and Ceph and MinIO in
         // Terraform 1.10+'s SDK wording.
@@ -248,6 +269,34 @@ pub(super) fn wordings() -> Vec<Wording> {
             "s3-backend-credentials-validation",
             Configuration,
         ),
+        wording(
+            BACKEND,
+            "https://github.com/hashicorp/terraform/issues/23787 (Terraform 0.12, the AWS SDK v1)",
+            "Error: Error loading state:\n    BucketRegionError: incorrect region, the bucket is not in 'us-east-2' region at endpoint ''\n\tstatus code: 301, request id: , host id: \n\nTerraform failed to load the default state from the \"s3\" backend.",
+            "s3-backend-region-mismatch",
+            Configuration,
+        ),
+        wording(
+            BACKEND,
+            "https://github.com/fedekau/terraform-with-circleci-example/issues/14 (Terraform 0.11)",
+            "Error loading state: BucketRegionError: incorrect region, the bucket is not in 'us-west-1' region\n\tstatus code: 301, request id: , host id: ",
+            "s3-backend-region-mismatch",
+            Configuration,
+        ),
+        wording(
+            BACKEND,
+            "https://github.com/hashicorp/terraform/issues/23039 (Terraform 0.12, an S3-compatible store's own region name)",
+            "Error: Invalid AWS Region: eu-west-0",
+            "s3-backend-region-mismatch",
+            Configuration,
+        ),
+        wording(
+            BACKEND,
+            "https://github.com/hashicorp/terraform-provider-aws/issues/8616 (Terraform 0.11)",
+            "Error configuring the backend \"s3\": Not a valid region: us-gov-east-1",
+            "s3-backend-region-mismatch",
+            Configuration,
+        ),
         // Providers: a plugin protocol this Terraform does not speak, a release that is unsigned or has no
         // checksums, OpenTofu's checksum wording, and a shared cache that does not match the lock file.
         wording(
@@ -297,6 +346,20 @@ pub(super) fn wordings() -> Vec<Wording> {
             "https://github.com/opensearch-project/terraform-provider-opensearch/issues/204 (the shared plugin cache)",
             "Error while importing opensearch-project/opensearch v2.0.0 from the shared\ncache directory: the provider cache at .terraform/providers has a copy of\nregistry.terraform.io/opensearch-project/opensearch 2.0.0 that doesn't match\nany of the checksums recorded in the dependency lock file.",
             "provider-lock-file-checksum-mismatch",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/bpg/terraform-provider-proxmox/issues/881 (Terraform 1.6)",
+            "Error: Provider produced invalid plan\n\nProvider \"registry.terraform.io/bpg/proxmox\" planned an invalid value for\nmodule.services-consul.proxmox_virtual_environment_file.cloud-config.source_raw[0].resize: planned value\ncty.NumberIntVal(0) for a non-computed attribute.\n\nThis is a bug in the provider, which should be reported in the provider's own issue tracker.",
+            "provider-inconsistent-result",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/fitbeard/terraform-provider-radosgw/issues/93 (OpenTofu's wording)",
+            "Error: Provider returned invalid result object after apply\n\nAfter the apply operation, the provider still indicated an unknown value for\nradosgw_s3_bucket.bucket_test.creation_time. All values must be known after apply, so this is always a bug in the\nprovider and should be reported in the provider's own repository. OpenTofu will still save the other known object\nvalues in the state.",
+            "provider-inconsistent-result",
             ProviderIncompatibility,
         ),
     ]

@@ -77,10 +77,12 @@ pub(super) fn signatures() -> Vec<Signature> {
         },
         Signature {
             name: "dns-lookup-failed",
-            pattern: r"(?:dial tcp: lookup ([^\s]+?)(?: on \S+)?: |hostname lookup '([^']+)' failed)",
+            // Go's resolver ("dial tcp: lookup HOST on DNS: "), Proxmox VE's ("hostname lookup 'HOST' failed"), and
+            // the C library's words other clients print (Python's "[Errno -3] Temporary failure in name resolution").
+            pattern: r"(?:dial tcp: lookup ([^\s]+?)(?: on \S+)?: |hostname lookup '([^']+)' failed|(Temporary failure in name resolution|Name or service not known))",
             category: Category::Network,
             remediation: Remediation::Escalate,
-            root_cause: "The name $1$2 could not be resolved: the endpoint's hostname is wrong or the runner's DNS does not know it; use the address or fix the DNS entry.",
+            root_cause: "A name could not be resolved ($1$2$3): the endpoint's hostname is wrong, or the runner's (or the node's) DNS does not know it or does not answer; use the address or fix the DNS entry.",
         },
         Signature {
             name: "endpoint-connection-failed",

@@ -53,10 +53,12 @@ pub(super) fn signatures() -> Vec<Signature> {
         },
         Signature {
             name: "provider-inconsistent-result",
-            pattern: r"Provider produced inconsistent (result after apply|final plan)",
+            // Terraform's words for a provider that broke its own contract: an inconsistent result or final plan,
+            // an invalid plan ("planned an invalid value"), and OpenTofu's "returned invalid result object".
+            pattern: r"Provider (?:produced inconsistent (result after apply|final plan)|produced (invalid plan)|returned (invalid result object after apply))",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
-            root_cause: "The provider produced an inconsistent $1, which Terraform reports as a bug in the provider: the real object may exist while the state says otherwise; check the guest in Proxmox VE, then pin another provider version or report it upstream.",
+            root_cause: "The provider produced an inconsistent or invalid $1$2$3, which Terraform reports as a bug in the provider: the real object may exist while the state says otherwise; check the guest in Proxmox VE, then pin another provider version or report it upstream.",
         },
         Signature {
             name: "provider-version-constraints-unsatisfiable",

@@ -55,10 +55,11 @@ pub(super) fn signatures() -> Vec<Signature> {
         },
         Signature {
             name: "proxmox-storage-wrong-content",
-            pattern: r#"(?:storage '([^']+)' does not support ([a-z ]+)|datastore "([^"]+)" does not support content type "([^"]+)")"#,
+            // pve-container words it "storage '...' does not allow content type 'rootdir' (Container)".
+            pattern: r#"(?:storage '([^']+)' does not (?:support ([a-z ]+)|allow content type '([^']+)')|datastore "([^"]+)" does not support content type "([^"]+)")"#,
             category: Category::MissingTemplate,
             remediation: Remediation::Escalate,
-            root_cause: "The storage $1$3 is not enabled for that content ($2$4): pick a storage whose content types include it, or enable the content type on the storage (Datacenter → Storage → Content).",
+            root_cause: "The storage $1$4 is not enabled for that content ($2$3$5): pick a storage whose content types include it, or enable the content type on the storage (Datacenter → Storage → Content).",
         },
         Signature {
             name: "proxmox-storage-missing",
