@@ -47,7 +47,9 @@ pub(super) fn signatures() -> Vec<Signature> {
             name: "proxmox-api-token-invalid",
             // The telmate provider checks the token id's form itself at start-up ("your API TokenID username
             // should contain a !").
-            pattern: r"(?:invalid value for api_token \(Must be a valid API token|no such token '([^']+)' for user '([^']+)'|no tokenid specified|API TokenID username should contain a !)",
+            // Proxmox VE's own refusal of a token id used as a user name for a ticket: "value 'USER@REALM!TOKENID'
+            // does not look like a valid user name".
+            pattern: r"(?:invalid value for api_token \(Must be a valid API token|no such token '([^']+)' for user '([^']+)'|no tokenid specified|API TokenID username should contain a !|value '[^']*![^']*' does not look like a valid user name)",
             category: Category::Permission,
             remediation: Remediation::Escalate,
             root_cause: "The Proxmox VE API token is malformed or does not exist ($1 $2): it must read USER@REALM!TOKENID=SECRET with the token's name (not its secret) after the `!`; check PROXMOX_VE_API_TOKEN.",

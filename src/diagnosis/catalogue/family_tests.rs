@@ -86,6 +86,12 @@ fn words_a_widened_rule_shares_with_another_failure_do_not_make_it_answer() {
     let texts = [
         ("* proxmox_vm_qemu.test: unexpected EOF", None),
         ("trying to acquire lock...\n OK", None),
+        // A lock file that cannot be opened is a missing lock directory, not contention
+        // (https://github.com/yuhongwei380/Promox-docs/issues/12).
+        (
+            "can't lock file '/var/lock/pve-manager/vzdump* - can't open file - No such file or directory (500)",
+            None,
+        ),
         (
             "failed to retrieve authentication checksums for provider: the request failed after 2 attempts",
             None,

@@ -152,6 +152,34 @@ pub(super) fn wordings() -> Vec<Wording> {
             "proxmox-permission-denied",
             Permission,
         ),
+        wording(
+            ACCESS,
+            "https://github.com/Telmate/terraform-provider-proxmox/issues/175 (a 596: the node the request was proxied to has a certificate the first node does not trust)",
+            "Error: Error creating VM: 596 tls_process_server_certificate: certificate verify failed, error status:  (params: map[agent:1 bios:seabios boot:cdn cores:4 cpu:kvm64 description:testing terraform deployment hotplug:network,disk,usb ide2:ISOs1/terraform-ubuntu-16.04.6-server-amd64.iso,media=cdrom memory:4096 name:terraform_test1 net0:virtIO=AE:05:4A:A4:2F:B5,bridge=vmbr1,tag=110 numa:false onboot:true ostype:l26 sockets:1 vmid:108])",
+            "tls-certificate-untrusted",
+            Configuration,
+        ),
+        wording(
+            ACCESS,
+            "https://github.com/bpg/terraform-provider-proxmox/issues/1731 (OpenSSL 3's wording behind the 596)",
+            "Error: error creating container: received an HTTP 596 response - Reason: error:0A000086:SSL routines::certificate verify failed",
+            "tls-certificate-untrusted",
+            Configuration,
+        ),
+        wording(
+            ACCESS,
+            "https://github.com/dougiteixeira/proxmoxve/issues/75 (pvedaemon's log: a token id sent as a user name for a ticket)",
+            "pvedaemon[1230]: authentication failure; rhost=::ffff:192.xxx.xxx.xx user=homeassistant@pve!hass msg=value 'homeassistant@pve!hass' does not look like a valid user name",
+            "proxmox-api-token-invalid",
+            Permission,
+        ),
+        wording(
+            ACCESS,
+            "https://github.com/Telmate/terraform-provider-proxmox/issues/484",
+            "Error: your API TokenID username should contain a !, check your API credentials",
+            "proxmox-api-token-invalid",
+            Permission,
+        ),
         // Network: a 599 from a busy node, Go's EOF and closed connections, a 596 with a timeout, and a checksum
         // file the registry could not fetch in time (not a broken release).
         wording(

@@ -61,9 +61,11 @@ pub(super) fn signatures() -> Vec<Signature> {
             // Proxmox VE's lock timeout when the client cut the message before the lock's path (telmate prints
             // "500 can't lock file" alone), a lock path no rule above knows, and the cluster filesystem's lock
             // timeouts for a lock that is not a storage's ('file-ceph_conf', 'file-replication_cfg', ...), in the
-            // wordings of pve-cluster's Cluster.pm across releases; tried after the path-specific rules above.
+            // wordings of pve-cluster's Cluster.pm across releases; tried after the path-specific rules above. A
+            // lock file that cannot even be opened ("can't lock file '...vzdump* - can't open file - No such file or
+            // directory", a missing lock directory) is no contention, and is left alone.
             name: "proxmox-lock-timeout",
-            pattern: r"(?:can't lock file(?: '([^']+)')?|cfs-lock '([^']+)' error: got lock request timeout|(?:error during cfs-locked|error with cfs lock) '([^']+)'[^\n]*?got lock timeout|'([^']+)'-locked command timed out)",
+            pattern: r"(?m)(?:can't lock file(?: '([^']+)' - got timeout|[ \t]*$|[^\s'])|cfs-lock '([^']+)' error: got lock request timeout|(?:error during cfs-locked|error with cfs lock) '([^']+)'[^\n]*?got lock timeout|'([^']+)'-locked command timed out)",
             category: Category::TransientLock,
             remediation: Remediation::ReduceParallelism { parallelism: 1 },
             root_cause: "Proxmox VE could not take a lock it needed ($1$2$3$4) in time: concurrent operations on the node or the cluster contended for it; creating the guests one at a time (-parallelism=1) avoids the contention.",
