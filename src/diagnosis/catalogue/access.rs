@@ -1,7 +1,7 @@
-//! Permissions and authentication: Proxmox VE privilege checks (including settings only `root@pam` may make),
-//! API token format and existence, tickets and CSRF tokens, rejected credentials, TLS trust, and an API endpoint
-//! that is missing or is not the API's path. A person grants, fixes or trusts; agentlab never retries its way past
-//! an access refusal.
+//! Permissions and authentication: Proxmox VE privilege checks (including settings only `root@pam` may make, and a
+//! bare 403 without a reason), API token format and existence, tickets and CSRF tokens, rejected credentials, TLS
+//! trust, and an API endpoint that is missing, not https or not the API's path. A person grants, fixes or trusts;
+//! agentlab never retries its way past an access refusal.
 
 use crate::contracts::{Category, Remediation};
 
@@ -47,14 +47,17 @@ pub(super) fn signatures() -> Vec<Signature> {
             name: "proxmox-api-token-invalid",
             // The telmate provider checks the token id's form itself at start-up ("your API TokenID username
             // should contain a !").
-            pattern: r"(?:invalid value for api_token \(Must be a valid API token|no such token '([^']+)' for user '([^']+)'|no tokenid specified|API TokenID username should contain a !)",
+            // Proxmox VE's own refusal of a token id used as a user name for a ticket: "value 'USER@REALM!TOKENID'
+            // does not look like a valid user name".
+            pattern: r"(?:invalid value for api_token \(Must be a valid API token|no such token '([^']+)' for user '([^']+)'|no tokenid specified|API TokenID username should contain a !|value '[^']*![^']*' does not look like a valid user name)",
             category: Category::Permission,
             remediation: Remediation::Escalate,
             root_cause: "The Proxmox VE API token is malformed or does not exist ($1 $2): it must read USER@REALM!TOKENID=SECRET with the token's name (not its secret) after the `!`; check PROXMOX_VE_API_TOKEN.",
         },
         Signature {
             name: "proxmox-ticket-invalid",
-            pattern: r"(?i)(invalid PVE ticket|invalid csrf token|401:? No ticket)",
+            // "401 No ticket", "401: No ticket" and bpg's "HTTP 401 response - Reason: No ticket".
+            pattern: r"(?i)(invalid PVE ticket|invalid csrf token|401\b[^\n]{0,30}?No ticket)",
             category: Category::Permission,
             remediation: Remediation::Escalate,
             root_cause: "Proxmox VE rejected the session ticket ($1): a password login's ticket expires after two hours and a write needs its CSRF token; use an API token for unattended runs.",
@@ -85,10 +88,12 @@ pub(super) fn signatures() -> Vec<Signature> {
 pub(super) fn endpoint() -> Vec<Signature> {
     vec![Signature {
         name: "proxmox-api-endpoint-wrong",
-        pattern: r"(?:you must specify an endpoint for the Proxmox Virtual Environment API|\b501 no such file '(/[^']*)')",
+        // bpg words a missing endpoint "you must specify an endpoint ..." and one that is not https (its earlier
+        // releases) "You must specify a secure endpoint ...".
+        pattern: r"(?:(?i:you must specify (?:an|a secure) endpoint for the Proxmox Virtual Environment API)|\b501 no such file '(/[^']*)')",
         category: Category::Configuration,
         remediation: Remediation::Escalate,
-        root_cause: "The provider's Proxmox VE API endpoint is missing or does not point at the API ($1 not served there): telmate's pm_api_url must read https://HOST:8006/api2/json, bpg's endpoint https://HOST:8006/; fix the provider block or its environment variable.",
+        root_cause: "The provider's Proxmox VE API endpoint is missing, not https, or does not point at the API ($1 not served there): telmate's pm_api_url must read https://HOST:8006/api2/json, bpg's endpoint https://HOST:8006/; fix the provider block or its environment variable.",
     }]
 }
 
@@ -104,5 +109,18 @@ pub(super) fn parameters_refused() -> Vec<Signature> {
         category: Category::Configuration,
         remediation: Remediation::Escalate,
         root_cause: "Proxmox VE refused a parameter of the request (400 Parameter verification failed$1): a setting in the configuration has a value or format this Proxmox VE release does not accept; compare the resource's arguments with the release's API.",
+    }]
+}
+
+/// Proxmox VE refusing a request with a bare 403 and no reason ("403 Forbidden", "HTTP 403 response"): tried after
+/// every family but the backend's last resort, so that the provider registry's or an object store's 403, which name
+/// their own cause, answer first. The privilege is missing, whatever the path.
+pub(super) fn forbidden_without_reason() -> Vec<Signature> {
+    vec![Signature {
+        name: "proxmox-forbidden",
+        pattern: r"(\b403 Forbidden\b|\bHTTP 403 response\b)",
+        category: Category::Permission,
+        remediation: Remediation::Escalate,
+        root_cause: "Proxmox VE refused the request ($1) without naming the privilege: the API token or user lacks a privilege this resource needs on its path (VM.Allocate, Datastore.AllocateSpace, SDN.Use, ...); compare the role with the provider's documented privileges and grant what is missing (a privilege-separated token needs the ACL on the token itself).",
     }]
 }

@@ -1,8 +1,9 @@
 //! State backends on S3-compatible stores: an unreachable endpoint, missing or rejected credentials, a missing
-//! bucket or lock table, checksums the store does not accept, the account-ID lookup an S3-compatible backend must
-//! skip, a state lock held by another run, and Terraform's own backend wordings as a last resort. The texts are
-//! terraform 1.0.3's and 1.11's against moto's S3 and DynamoDB server (tests/it/s3_state.rs) unless the tests cite
-//! otherwise. A person owns the state: never retried blindly.
+//! bucket or lock table, checksums the store does not accept, a region the store does not take, the account-ID
+//! lookup and credential validation an S3-compatible backend must skip, a state lock held by another run, and
+//! Terraform's own backend wordings as a last resort. The texts are terraform 1.0.3's and 1.11's against moto's S3
+//! and DynamoDB server (tests/it/s3_state.rs) unless the tests cite otherwise. A person owns the state: never
+//! retried blindly.
 
 use crate::contracts::{Category, Remediation};
 
@@ -21,9 +22,10 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "The bucket holding the state has S3 Object Lock (a default retention), so the store takes an upload only with a Content-MD5 or checksum header, and this Terraform's S3 backend sent neither: keep the state in a bucket without Object Lock (versioning is enough), or use a Terraform release whose backend sends a checksum (without skip_s3_checksum); check the state in the store before deploying again.",
         },
         Signature {
-            // S3-compatible stores (Ceph RGW, MinIO, Linode, B2) reject the checksums newer AWS SDKs send by default.
+            // S3-compatible stores (Ceph RGW, MinIO, Linode, B2, Cloudflare R2, OCI) reject the checksums newer AWS
+            // SDKs send by default, or the streaming trailer that carries them; Terraform wraps the long ones.
             name: "s3-backend-checksum-unsupported",
-            pattern: r"(XAmzContentSHA256Mismatch|'x-amz-content-sha256' header does not match what was computed|MissingContentMD5|Unsupported header 'x-amz-checksum-[a-z]+')",
+            pattern: r"(XAmzContentSHA256Mismatch|'x-amz-content-sha256' header does not match what was computed|MissingContentMD5|Unsupported header 'x-amz-checksum-[a-z]+'|STREAMING-UNSIGNED-PAYLOAD-TRAILER\s+not\s+implemented|x-amz-content-sha256\s+must\s+be\s+UNSIGNED-PAYLOAD)",
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
             root_cause: "The S3-compatible store holding the state rejects the checksums Terraform's AWS SDK sends ($1): set skip_s3_checksum = true in the backend, and with Terraform 1.11+ also AWS_REQUEST_CHECKSUM_CALCULATION=when_required and AWS_RESPONSE_CHECKSUM_VALIDATION=when_required; check the state in the store before deploying again.",
@@ -50,11 +52,34 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "The S3 state backend at $1 cannot be reached ($2): without state there is no plan; bring the object store (MinIO on the NAS) back or fix the backend endpoint.",
         },
         Signature {
+            // The store's error code, or the SDK's "api error Forbidden: Forbidden" for a 403 without a body (a
+            // HeadObject), which must not take Proxmox VE's "403 Forbidden: Permission check failed".
             name: "s3-backend-credentials-rejected",
-            pattern: r"(InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied): ([^\n]+)",
+            pattern: r"(?:\b(InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied|InvalidClientTokenId)|api error (Forbidden)): ([^\n]+)",
             category: Category::Permission,
             remediation: Remediation::Escalate,
-            root_cause: "The object store holding the state rejected the backend's credentials ($1: $2): AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are wrong, or the key was removed or lacks access to the bucket; fix the runner's secrets (a MinIO access key limited to the state bucket).",
+            root_cause: "The object store holding the state rejected the backend's credentials ($1$2: $3): AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are wrong, or the key was removed or lacks access to the bucket; fix the runner's secrets (a MinIO access key limited to the state bucket).",
+        },
+        Signature {
+            // Terraform's backend validates its credentials with AWS STS unless told not to; an S3-compatible store
+            // has no STS (MinIO: "Unsupported action GetCallerIdentity"), or its name does not resolve. A rejected
+            // key is taken by the rule above first.
+            name: "s3-backend-credentials-validation",
+            pattern: r"validating\s+provider\s+credentials:\s+retrieving\s+caller\s+identity\s+from\s+STS",
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            root_cause: "Terraform's S3 backend validated its credentials with AWS STS (GetCallerIdentity), which an S3-compatible store such as MinIO does not offer; add skip_credentials_validation = true (with skip_requesting_account_id, endpoints.s3 and use_path_style) to the backend settings. Nothing was planned or changed.",
+        },
+        Signature {
+            // The backend's region does not fit the store: AWS and MinIO refuse a request signed for another
+            // region than the bucket's (with or without the region the request used), the AWS SDK v1 says the
+            // bucket is not in the region it asked, and the backend's own check refuses a region AWS does not have
+            // (an S3-compatible store's own region name) unless skip_region_validation is set.
+            name: "s3-backend-region-mismatch",
+            pattern: r"(?:AuthorizationHeaderMalformed:?\s+The\s+authorization\s+header\s+is\s+malformed;\s+the\s+region\s+(?:'[^']*'\s+)?is\s+wrong;\s+(expecting\s+'[^']*')|BucketRegionError:\s+incorrect\s+region,\s+(the\s+bucket\s+is\s+not\s+in\s+'[^']*'\s+region)|(Invalid\s+AWS\s+Region:\s+\S+|Not\s+a\s+valid\s+region:\s+\S+))",
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            root_cause: "The S3 backend's region does not fit the store holding the state ($1$2$3): set the backend's region to the bucket's region (an S3-compatible store such as MinIO takes the region it was configured with, and one AWS does not know needs skip_region_validation = true); nothing was planned or changed.",
         },
         Signature {
             // No credentials at all reached the backend (Terraform's AWS SDK found none in its chain).

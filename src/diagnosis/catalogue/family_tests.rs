@@ -79,6 +79,38 @@ fn agentlabs_own_wordings_of_other_failures_are_not_claimed() {
 }
 
 #[test]
+fn words_a_widened_rule_shares_with_another_failure_do_not_make_it_answer() {
+    // Terraform 0.11's words for a plugin that died are no dropped API connection (Telmate/terraform-provider-proxmox
+    // issue 5): Go's EOF answers only after a request's URL. A start task's "trying to acquire lock... OK" took its
+    // lock. A checksum file the registry could not fetch in time is the network's, not a broken release's.
+    let texts = [
+        ("* proxmox_vm_qemu.test: unexpected EOF", None),
+        ("trying to acquire lock...\n OK", None),
+        // A lock file that cannot be opened is a missing lock directory, not contention
+        // (https://github.com/yuhongwei380/Promox-docs/issues/12).
+        (
+            "can't lock file '/var/lock/pve-manager/vzdump* - can't open file - No such file or directory (500)",
+            None,
+        ),
+        (
+            "failed to retrieve authentication checksums for provider: the request failed after 2 attempts",
+            None,
+        ),
+        (
+            "Error: 403 Forbidden: Permission check failed",
+            Some("proxmox-permission-denied"),
+        ),
+    ];
+    for (text, expected) in texts {
+        assert_eq!(
+            recognised(&request_with_error(text)).map(|found| found.signature),
+            expected,
+            "{text}"
+        );
+    }
+}
+
+#[test]
 fn the_guest_status_checks_missing_guest_is_not_taken_for_a_missing_template() {
     // The validator's guest-status check (src/validator/probe.rs) quotes Proxmox VE's answer for a guest missing
     // after an apply; the same words from Terraform mean a clone template on another node.

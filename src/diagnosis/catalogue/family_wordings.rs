@@ -477,5 +477,6 @@ pub(super) fn wordings() -> Vec<Wording> {
     ]
     .into_iter()
     .chain(super::family_wordings_wider::wordings())
+    .chain(super::family_wordings_generalised::wordings())
     .collect()
 }

@@ -1,7 +1,7 @@
-//! Proxmox VE locks of every kind: a guest's config lock, a storage lock, a guest locked by a running backup,
-//! clone, snapshot or migration, a lock timeout printed without its path, a task command that ran past its time
-//! limit, and the provider giving up while it waits for a lock. Contention between concurrent operations is the
-//! usual cause, so the remedy is fewer at once or a later run, never a person's fix.
+//! Proxmox VE locks of every kind: a guest's config lock, a storage lock, any other cluster filesystem lock, a guest
+//! locked by a running backup, clone, snapshot or migration, a lock timeout printed without its path, a task command
+//! that ran past its time limit, and the provider giving up while it waits for a lock. Contention between concurrent
+//! operations is the usual cause, so the remedy is fewer at once or a later run, never a person's fix.
 
 use crate::contracts::{Category, Remediation};
 
@@ -59,12 +59,16 @@ pub(super) fn signatures() -> Vec<Signature> {
         },
         Signature {
             // Proxmox VE's lock timeout when the client cut the message before the lock's path (telmate prints
-            // "500 can't lock file" alone); tried after the path-specific rules above.
+            // "500 can't lock file" alone), a lock path no rule above knows, and the cluster filesystem's lock
+            // timeouts for a lock that is not a storage's ('file-ceph_conf', 'file-replication_cfg', ...), in the
+            // wordings of pve-cluster's Cluster.pm across releases; tried after the path-specific rules above. A
+            // lock file that cannot even be opened ("can't lock file '...vzdump* - can't open file - No such file or
+            // directory", a missing lock directory) is no contention, and is left alone.
             name: "proxmox-lock-timeout",
-            pattern: r"can't lock file(?: '([^']+)')?",
+            pattern: r"(?m)(?:can't lock file(?: '([^']+)' - got timeout|[ \t]*$|[^\s'])|cfs-lock '([^']+)' error: got lock request timeout|(?:error during cfs-locked|error with cfs lock) '([^']+)'[^\n]*?got lock timeout|'([^']+)'-locked command timed out)",
             category: Category::TransientLock,
             remediation: Remediation::ReduceParallelism { parallelism: 1 },
-            root_cause: "Proxmox VE could not take a lock it needed ($1) in time: concurrent operations on the node contended for it; creating the guests one at a time (-parallelism=1) avoids the contention.",
+            root_cause: "Proxmox VE could not take a lock it needed ($1$2$3$4) in time: concurrent operations on the node or the cluster contended for it; creating the guests one at a time (-parallelism=1) avoids the contention.",
         },
     ]
 }

@@ -58,6 +58,7 @@ pub fn signatures() -> &'static [Signature] {
         all.extend(network::signatures());
         all.extend(access::endpoint());
         all.extend(access::parameters_refused());
+        all.extend(access::forbidden_without_reason());
         all.extend(backend::failed_otherwise());
         all
     })
@@ -146,6 +147,8 @@ pub fn resource_type(address: &str) -> Option<&str> {
 mod family_tests;
 #[cfg(test)]
 mod family_wordings;
+#[cfg(test)]
+mod family_wordings_generalised;
 #[cfg(test)]
 mod family_wordings_wider;
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Network: DNS failures, the Proxmox VE API (port 8006) refusing, dropping or not answering, HTTP 595/596 from a
-//! proxied node, deadlines exceeded, the provider registry out of reach, and guests that never get an address (an
-//! empty `ipv4_addresses`) or never accept the port. A passing outage may be waited out once; a guest that refuses
-//! its port needs a person.
+//! proxied node, 599 from a busy one, deadlines exceeded, the provider registry out of reach, and guests that never
+//! get an address (an empty `ipv4_addresses`) or never accept the port. A passing outage may be waited out once; a
+//! guest that refuses its port needs a person.
 
 use crate::contracts::{Category, Remediation};
 
@@ -68,18 +68,21 @@ pub(super) fn signatures() -> Vec<Signature> {
             name: "proxmox-node-unreachable",
             // Clients that spell the status out print AnyEvent::HTTP's names for it (proxmoxer: "595 Errors during
             // connection establishment, proxy handshake: No route to host"). A 596 that is a certificate failure is
-            // taken earlier by the TLS rule.
-            pattern: r"(?:HTTP 59[56] response|\b59[56] (?:No route to host|Connection refused|Connection timed out|Errors during (?:connection establishment|TLS negotiation)))",
+            // taken earlier by the TLS rule. AnyEvent::HTTP's 599 "Too many redirections" is pveproxy losing its
+            // connection to the API daemon behind it, typically while the node is busy with many tasks at once.
+            pattern: r"(?:HTTP (59[569]) response|\b(59[56]) (?:No route to host|Connection refused|Connection timed out|Errors during (?:connection establishment|TLS negotiation))|\b(599) Too many redirections)",
             category: Category::Network,
             remediation: Remediation::RetryAfter { seconds: 60 },
-            root_cause: "The Proxmox VE node the request was proxied to is unreachable (595/596); wait for it to come back, then run again.",
+            root_cause: "The Proxmox VE API answered $1$2$3: the node the request was proxied to, or the API daemon behind pveproxy, did not answer (595/596: unreachable; 599: the connection broke, usually while the node was busy); wait for it to come back, then run again.",
         },
         Signature {
             name: "dns-lookup-failed",
-            pattern: r"(?:dial tcp: lookup ([^\s]+?)(?: on \S+)?: |hostname lookup '([^']+)' failed)",
+            // Go's resolver ("dial tcp: lookup HOST on DNS: "), Proxmox VE's ("hostname lookup 'HOST' failed"), and
+            // the C library's words other clients print (Python's "[Errno -3] Temporary failure in name resolution").
+            pattern: r"(?:dial tcp: lookup ([^\s]+?)(?: on \S+)?: |hostname lookup '([^']+)' failed|(Temporary failure in name resolution|Name or service not known))",
             category: Category::Network,
             remediation: Remediation::Escalate,
-            root_cause: "The name $1$2 could not be resolved: the endpoint's hostname is wrong or the runner's DNS does not know it; use the address or fix the DNS entry.",
+            root_cause: "A name could not be resolved ($1$2$3): the endpoint's hostname is wrong, or the runner's (or the node's) DNS does not know it or does not answer; use the address or fix the DNS entry.",
         },
         Signature {
             name: "endpoint-connection-failed",
@@ -89,9 +92,11 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "$1 could not be reached ($2): the Proxmox VE API (port 8006) or the endpoint is down, restarting or firewalled; wait once and run again, and check the endpoint's address and port if it persists.",
         },
         Signature {
-            // A connection that was opened, then cut or never finished its TLS handshake.
+            // A connection that was opened, then cut or never finished its TLS handshake; Go's `EOF` after the
+            // request's URL is the server closing the connection without an answer (a bare "unexpected EOF" is a
+            // plugin that died, and is not taken here).
             name: "endpoint-connection-dropped",
-            pattern: r"(read: connection reset by peer|net/http: TLS handshake timeout|write: broken pipe)",
+            pattern: r#"(read: connection reset by peer|net/http: TLS handshake timeout|write: broken pipe|use of closed network connection|(?:Get|Post|Put|Delete|Head) "?https?://[^\s"]+"?: (?:unexpected )?EOF)"#,
             category: Category::Network,
             remediation: Remediation::RetryAfter { seconds: 60 },
             root_cause: "The connection to the API was dropped ($1): the Proxmox VE API (port 8006), a proxy, VPN or firewall on the way closed it; wait once and run again, and check what sits between the runner and the endpoint if it persists.",

@@ -1,8 +1,9 @@
 //! Provider compatibility: the telmate provider on newer Proxmox VE releases (and its own privilege check), plugin
-//! crashes, "Provider produced inconsistent result", version constraints nothing satisfies, a release without a
-//! package for the runner's platform, a provider source the registry does not have, a dependency lock file that is
-//! inconsistent or whose checksums do not match, and a package that does not match its published checksum. These
-//! are defects or pins in the toolchain: a person changes the provider, its source or its version.
+//! crashes, a plugin protocol this Terraform does not speak, "Provider produced inconsistent result", version
+//! constraints nothing satisfies, a release without a package for the runner's platform, a provider source the
+//! registry does not have, a dependency lock file that is inconsistent or whose checksums do not match, and a
+//! package that does not match its published checksum or signature. These are defects or pins in the toolchain: a
+//! person changes the provider, its source or its version.
 
 use crate::contracts::{Category, Remediation};
 
@@ -42,11 +43,22 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "The provider plugin $1$2 crashed (a panic in the plugin), which is a provider defect or an incompatibility with this Proxmox VE release; pin a provider version that works with it or report the stack trace upstream.",
         },
         Signature {
-            name: "provider-inconsistent-result",
-            pattern: r"Provider produced inconsistent (result after apply|final plan)",
+            // A provider built for another plugin protocol than this Terraform speaks: 0.12+ against a provider
+            // built for 0.11 ("Plugin version: 4, Client versions: [5]"), or the older "Ours: 4".
+            name: "provider-plugin-protocol-incompatible",
+            pattern: r"Incompatible\s+API\s+version\s+with\s+plugin\.\s+Plugin\s+version:\s+(\d+),\s+(?:Client\s+versions:\s+\[([^\]]*)\]|Ours:\s+(\d+))",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
-            root_cause: "The provider produced an inconsistent $1, which Terraform reports as a bug in the provider: the real object may exist while the state says otherwise; check the guest in Proxmox VE, then pin another provider version or report it upstream.",
+            root_cause: "The provider plugin speaks plugin protocol $1, and this Terraform speaks $2$3: the provider release was built for another Terraform generation; pin a provider release built for this Terraform (or run the Terraform release the provider supports), then run terraform init.",
+        },
+        Signature {
+            name: "provider-inconsistent-result",
+            // Terraform's words for a provider that broke its own contract: an inconsistent result or final plan,
+            // an invalid plan ("planned an invalid value"), and OpenTofu's "returned invalid result object".
+            pattern: r"Provider (?:produced inconsistent (result after apply|final plan)|produced (invalid plan)|returned (invalid result object after apply))",
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            root_cause: "The provider produced an inconsistent or invalid $1$2$3, which Terraform reports as a bug in the provider: the real object may exist while the state says otherwise; check the guest in Proxmox VE, then pin another provider version or report it upstream.",
         },
         Signature {
             name: "provider-version-constraints-unsatisfiable",
@@ -60,10 +72,12 @@ pub(super) fn signatures() -> Vec<Signature> {
             // terraform init checks a downloaded provider package against the checksums its registry publishes;
             // a release whose files and checksum list disagree fails for everybody until it is fixed.
             name: "provider-package-checksum-mismatch",
-            pattern: r"(?:archive\s+has\s+incorrect\s+checksum|checksum\s+list\s+has\s+unexpected\s+SHA-256\s+hash)",
+            // Its relatives: a release signed with a key the registry does not know, and a release whose checksum
+            // file is gone (404; a timeout fetching it is a network failure, taken by the registry rule).
+            pattern: r"(?:archive\s+has\s+incorrect\s+checksum|checksum\s+list\s+has\s+unexpected\s+SHA-256\s+hash|provider\s+is\s+not\s+signed\s+with\s+a\s+valid\s+signing\s+key|failed\s+to\s+retrieve\s+authentication\s+checksums\s+for\s+provider:\s+404\b)",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
-            root_cause: "The provider package terraform init downloaded does not match the checksum its registry publishes: usually a broken provider release (or a mirror or proxy that changed the file); pin the previous provider version until a fixed release is out, and check any provider mirror.",
+            root_cause: "The provider package terraform init downloaded does not match the checksum or signature its registry publishes, or the registry has none for it: usually a broken provider release (or a mirror or proxy that changed the file); pin the previous provider version until a fixed release is out, and check any provider mirror.",
         },
         Signature {
             name: "provider-no-package-for-platform",

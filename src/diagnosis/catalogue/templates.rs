@@ -1,7 +1,8 @@
 //! Templates, images, storages and guest IDs: a clone template that is missing or lives on another node, an LXC
 //! template volume that does not exist, a storage that does not exist or does not hold the content type, no space
-//! left, a VMID or a disk volume already taken, a guest configuration missing on the node, and a volume reference
-//! Proxmox VE cannot parse. Nothing here goes away with a retry: a person fixes the reference or the node.
+//! left, a VMID or a disk volume already taken, a guest configuration missing on the node, a volume reference
+//! Proxmox VE cannot parse, and a VM whose hardware settings QEMU refuses at start. Nothing here goes away with a
+//! retry: a person fixes the reference, the setting or the node.
 
 use crate::contracts::{Category, Remediation};
 
@@ -54,10 +55,11 @@ pub(super) fn signatures() -> Vec<Signature> {
         },
         Signature {
             name: "proxmox-storage-wrong-content",
-            pattern: r#"(?:storage '([^']+)' does not support ([a-z ]+)|datastore "([^"]+)" does not support content type "([^"]+)")"#,
+            // pve-container words it "storage '...' does not allow content type 'rootdir' (Container)".
+            pattern: r#"(?:storage '([^']+)' does not (?:support ([a-z ]+)|allow content type '([^']+)')|datastore "([^"]+)" does not support content type "([^"]+)")"#,
             category: Category::MissingTemplate,
             remediation: Remediation::Escalate,
-            root_cause: "The storage $1$3 is not enabled for that content ($2$4): pick a storage whose content types include it, or enable the content type on the storage (Datacenter → Storage → Content).",
+            root_cause: "The storage $1$4 is not enabled for that content ($2$3$5): pick a storage whose content types include it, or enable the content type on the storage (Datacenter → Storage → Content).",
         },
         Signature {
             name: "proxmox-storage-missing",
@@ -79,6 +81,17 @@ pub(super) fn signatures() -> Vec<Signature> {
             category: Category::MissingTemplate,
             remediation: Remediation::Escalate,
             root_cause: "The target storage $1 is full: free space on it, or put the guest's disks on another storage; a retry cannot help.",
+        },
+        Signature {
+            // Proxmox VE's start task when QEMU itself refuses the VM: a device on a bus the machine type does not
+            // have, KVM asked for on a node without it, a port another guest holds. The lines QEMU printed before
+            // ("kvm: -device ...: Bus 'ide.1' not found") name the setting; tried last in this family, so a full
+            // or missing storage in the same task log answers first.
+            name: "proxmox-qemu-start-refused",
+            pattern: r"(QEMU exited with code \d+|KVM virtualisation configured, but not available)",
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            root_cause: "Proxmox VE could not start the VM ($1): QEMU refused the VM's hardware configuration — typically a disk or CD drive on a bus the machine type does not have, KVM enabled on a node without hardware virtualisation (nested virtualisation off, or disabled in the BIOS), or a display port another guest holds; the task log's lines before the error name the device. Fix that setting in the configuration; a retry cannot help.",
         },
     ]
 }
