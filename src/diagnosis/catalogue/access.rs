@@ -100,16 +100,29 @@ pub(super) fn endpoint() -> Vec<Signature> {
 /// Proxmox VE refusing a request's parameters, in any wording: tried after every family, so that a more specific
 /// refusal (a storage that does not take the content, a root-only setting) answers first.
 pub(super) fn parameters_refused() -> Vec<Signature> {
-    vec![Signature {
-        // Proxmox VE's answer to a request whose parameters it refuses; the provider's own wrapping varies
-        // ("400 Parameter verification failed.", "received an HTTP 400 response - Reason: Parameter
-        // verification failed. (pool: ...)"). The configuration sends a value this Proxmox VE does not take.
-        name: "proxmox-parameter-verification-failed",
-        pattern: r"\b400\b[^\n]*?Parameter verification failed\.?([^\n]*)",
-        category: Category::Configuration,
-        remediation: Remediation::Escalate,
-        root_cause: "Proxmox VE refused a parameter of the request (400 Parameter verification failed$1): a setting in the configuration has a value or format this Proxmox VE release does not accept; compare the resource's arguments with the release's API.",
-    }]
+    vec![
+        Signature {
+            // Proxmox VE's answer to a request whose parameters it refuses; the provider's own wrapping varies
+            // ("400 Parameter verification failed.", "received an HTTP 400 response - Reason: Parameter
+            // verification failed. (pool: ...)"). The configuration sends a value this Proxmox VE does not take.
+            name: "proxmox-parameter-verification-failed",
+            pattern: r"\b400\b[^\n]*?Parameter verification failed\.?([^\n]*)",
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            root_cause: "Proxmox VE refused a parameter of the request (400 Parameter verification failed$1): a setting in the configuration has a value or format this Proxmox VE release does not accept; compare the resource's arguments with the release's API.",
+        },
+        Signature {
+            // Terraform's own check of the configuration against the provider's (or a module's) schema, before any
+            // request: "Unsupported argument" with "An argument named \"X\" is not expected here", the same words
+            // from Terraform 0.12 to 1.11 and OpenTofu, wrapped at any space. Often an argument a provider release
+            // renamed or removed (or has not added yet).
+            name: "terraform-argument-unsupported",
+            pattern: r#"An\s+argument\s+named\s+"([^"]+)"\s+is\s+not\s+expected\s+here"#,
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            root_cause: "Terraform refused the configuration before calling anything: the argument \"$1\" is not in the schema of the block it is written in. Fix the .tf code: check the spelling and whether it belongs in a nested block, and compare it with the documentation of the provider (or module) version the lock file pins; a provider upgrade may have renamed or removed it.",
+        },
+    ]
 }
 
 /// Proxmox VE refusing a request with a bare 403 and no reason ("403 Forbidden", "HTTP 403 response"): tried after

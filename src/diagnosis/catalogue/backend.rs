@@ -39,17 +39,28 @@ pub(super) fn signatures() -> Vec<Signature> {
         },
         Signature {
             name: "s3-backend-lost-during-apply",
-            pattern: r"(?s)(?:Failed to save state|Failed to persist state|Error saving state)\b.{0,800}?dial tcp ([^\s]+?): (?:connect: )?(connection refused|no route to host|i/o timeout|no such host)",
+            pattern: r"(?s)(?:Failed to save state|Failed to persist state|Error saving state)\b.{0,800}?dial tcp:? (?:lookup )?([^\s]+?)(?: on [^\s]+?)?: ?(?:connect: )?(connection refused|no route to host|i/o timeout|no such host)",
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
             root_cause: "The S3 state backend at $1 went away during the apply ($2): changes may have been made that the state in the store does not record. Terraform left the new state in errored.tfstate in the project folder, and its state lock stays in the store (the next run names it). When the store is back, check that no run is active, release the lock (`terraform force-unlock ID`), upload that state with `terraform state push errored.tfstate`, then plan to see what was and was not applied. Do not deploy before that.",
         },
         Signature {
             name: "s3-backend-unreachable",
-            pattern: r"(?s)(?:Error refreshing state|Failed to get existing workspaces|Error loading state|Failed to load state|Error acquiring the state lock|Error releasing the state lock)\b.{0,600}?dial tcp ([^\s]+?): (?:connect: )?(connection refused|no route to host|i/o timeout|no such host)",
+            pattern: r"(?s)(?:Error refreshing state|Failed to get existing workspaces|Error loading state|Failed to load state|Error acquiring the state lock|Error releasing the state lock)\b.{0,600}?dial tcp:? (?:lookup )?([^\s]+?)(?: on [^\s]+?)?: ?(?:connect: )?(connection refused|no route to host|i/o timeout|no such host)",
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
-            root_cause: "The S3 state backend at $1 cannot be reached ($2): without state there is no plan; bring the object store (MinIO on the NAS) back or fix the backend endpoint.",
+            root_cause: "The state backend at $1 cannot be reached ($2): without state there is no plan; bring the object store (MinIO on the NAS) back or fix the backend endpoint.",
+        },
+        Signature {
+            // The backend fails while Terraform sets it up, before any state is read: a call it makes at start-up
+            // (the store itself, or AWS STS/IAM when the credentials check is not skipped) gets no connection.
+            // Terraform 0.11 says "Error configuring the backend \"s3\"", later releases "error configuring S3
+            // Backend"; the failure is Go's dial error, with or without an address, or a TLS handshake timeout.
+            name: "s3-backend-setup-unreachable",
+            pattern: r#"(?s)(?:Error configuring the backend "s3"|error configuring S3 Backend):.{0,600}?caused by: \w+ "?([^\s"]+)"?: (dial tcp[^\n]*?: ?(?:connection refused|no route to host|i/o timeout|no such host)|net/http: TLS handshake timeout)"#,
+            category: Category::StateBackend,
+            remediation: Remediation::Escalate,
+            root_cause: "Terraform could not set up the S3 state backend: its call to $1 got no connection ($2), so no state was read and nothing was planned. Check the backend's endpoint and region and the runner's DNS and network; an S3-compatible store such as MinIO also needs skip_credentials_validation = true (and skip_requesting_account_id) so that Terraform does not call AWS itself.",
         },
         Signature {
             // The store's error code, or the SDK's "api error Forbidden: Forbidden" for a 403 without a body (a
@@ -95,6 +106,16 @@ pub(super) fn signatures() -> Vec<Signature> {
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
             root_cause: "The DynamoDB lock table named by the backend's dynamodb_table does not exist at the lock endpoint, so no run can lock the state; create it (partition key LockID, a string) or fix dynamodb_table.",
+        },
+        Signature {
+            // The S3 backend keeps an MD5 of the last state it wrote in the DynamoDB lock table and compares it
+            // with the object it reads; a state written without the table (or changed by hand), or a write cut off
+            // half-way, leaves the two apart, and every run refuses the state until they agree.
+            name: "s3-backend-state-digest-mismatch",
+            pattern: r"state data in S3 does not have the expected content",
+            category: Category::StateBackend,
+            remediation: Remediation::Escalate,
+            root_cause: "The state in the object store does not match the checksum (Digest) the backend recorded in its DynamoDB lock table: a state written without the lock table or by hand, or a write that was cut off. Nothing was planned. Check that no run is active and that the stored state is the one you expect, then set the table's Digest item to the value Terraform printed (or remove it), and plan again.",
         },
         Signature {
             name: "s3-backend-bucket-missing",

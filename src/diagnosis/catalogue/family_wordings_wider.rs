@@ -383,6 +383,74 @@ pub(super) fn wordings() -> Vec<Wording> {
             "s3-backend-object-lock-needs-checksum",
             StateBackend,
         ),
+        // Terraform refusing an argument the provider's schema does not have (often a provider release that renamed
+        // or removed it), in several releases' layouts.
+        wording(
+            PROVIDER,
+            "https://github.com/CrowdStrike/terraform-provider-crowdstrike/issues/423 (an older provider release)",
+            "Error: Unsupported argument\n\n  on .terraform/modules/crowdstrike.crowdstrike_registration/main.tf line 51, in resource \"crowdstrike_cloud_google_registration\" \"main\":\n  51:   dspm = {\n\nAn argument named \"dspm\" is not expected here.",
+            "terraform-argument-unsupported",
+            Configuration,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/Telmate/terraform-provider-proxmox/issues/250 (Terraform 0.13.5, its one-line form)",
+            "Unsupported argument: An argument named \"storage\" is not expected here",
+            "terraform-argument-unsupported",
+            Configuration,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/vmware/terraform-provider-avi/issues/20 (wrapped, with a hint)",
+            "Error: Unsupported argument\n  on cloud.tf line 6, in resource \"avi_cloud\" \"vcenter\":\n   6:   vcenter_configuration = \"${var.vcenter_configuration}\"\nAn argument named \"vcenter_configuration\" is not expected here. Did you mean\nto define a block of type \"vcenter_configuration\"?",
+            "terraform-argument-unsupported",
+            Configuration,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/GoogleCloudPlatform/emblem/issues/814 (Terraform 1.0.0, a module argument)",
+            "Error: Unsupported argument\n\n  on main.tf line 4, in module \"quizrd_ops\":\n   4:   region          = var.region\n\nAn argument named \"region\" is not expected here.",
+            "terraform-argument-unsupported",
+            Configuration,
+        ),
+        // The state object and the checksum the lock table keeps for it disagree.
+        wording(
+            BACKEND,
+            "https://github.com/AlexsLemonade/refinebio/pull/1326 (a lock table added to a project whose state already existed)",
+            "Error refreshing state: state data in S3 does not have the expected content.\n\nThis may be caused by unusually long delays in S3 processing a previous state\nupdate.  Please wait for a minute or two and try again. If this problem\npersists, and neither S3 nor DynamoDB are experiencing an outage, you may need\nto manually verify the remote state and update the Digest value stored in the\nDynamoDB table to the following value: 607b05b86830c4676a6a84a7abea8cb5",
+            "s3-backend-state-digest-mismatch",
+            StateBackend,
+        ),
+        // The backend fails while it is being set up (a start-up call gets no connection), and Go's resolver
+        // wording of a name that does not resolve, under a state lead.
+        wording(
+            BACKEND,
+            "https://github.com/hashicorp/terraform/issues/10779 (Terraform 0.11.7)",
+            "Error configuring the backend \"s3\": RequestError: send request failed\ncaused by: Post https://sts.amazonaws.com/: dial tcp: i/o timeout\n\nPlease update the configuration in your Terraform files to fix this error\nthen run this command again.",
+            "s3-backend-setup-unreachable",
+            StateBackend,
+        ),
+        wording(
+            BACKEND,
+            "https://github.com/dfds/infrastructure-modules/issues/72 (through terragrunt)",
+            "Failed to load backend: \nError configuring the backend \"s3\": RequestError: send request failed\ncaused by: Post https://sts.amazonaws.com/: net/http: TLS handshake timeout\nPlease update the configuration in your Terraform files to fix this error.",
+            "s3-backend-setup-unreachable",
+            StateBackend,
+        ),
+        wording(
+            BACKEND,
+            "https://github.com/tfxor/terrahub/issues/299",
+            "Failed to load backend: \n\nError configuring the backend \"s3\": RequestError: send request failed\ncaused by: Post https://sts.amazonaws.com/: net/http: TLS handshake timeout\n\nPlease update the configuration in your Terraform files to fix this error.",
+            "s3-backend-setup-unreachable",
+            StateBackend,
+        ),
+        wording(
+            BACKEND,
+            "https://github.com/MicrosoftDocs/azure-dev-docs/issues/558 (an azurerm backend; Go's resolver wording, no space before the reason)",
+            "Error: Failed to get existing workspaces: containers.Client#ListBlobs: Failure sending request: StatusCode=0 -- Original Error: Get \"https://tfbackendmne7fhxxg.blob.core.windows.net/terraform-backend-container?comp=list&prefix=terraform.tfstateenv%3A&restype=container\": dial tcp: lookup tfbackendmne7fhxxg.blob.core.windows.net on 168.63.129.16:53:no such host",
+            "s3-backend-unreachable",
+            StateBackend,
+        ),
         wording(
             NETWORK,
             "https://github.com/agnon/proxmoxbmc/pull/4 (proxmoxer)",
