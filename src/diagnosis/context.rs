@@ -170,10 +170,30 @@ impl DiagnosisContext {
             ));
         }
         prompt.push_str("\nThe numbered evidence follows.\n\n");
+        // The items that carry the error itself: Terraform's errors, else the failed checks.
+        let carriers: Vec<&str> = self.first_error().map_or_else(Vec::new, |first| {
+            self.items
+                .iter()
+                .filter(|item| item.kind == first.kind)
+                .map(|item| item.id.as_str())
+                .collect()
+        });
         for item in &self.items {
+            // When other items carry the error, the log tail around it (init, plan, "Creating...") only repeats
+            // it at length, and a small model reads the noise instead of the error. It stays in the context (the
+            // catalogue reads it) and in the run record; only the prompt leaves it out.
+            let text = if item.kind == EvidenceKind::LogTail && !carriers.is_empty() {
+                format!(
+                    "(not repeated here: {} log lines; the error is in {} above)",
+                    item.text.lines().count(),
+                    carriers.join(", ")
+                )
+            } else {
+                item.text.clone()
+            };
             prompt.push_str(&format!(
                 "=== {} · {} ===\n{}\n\n",
-                item.id, item.title, item.text
+                item.id, item.title, text
             ));
         }
         prompt.push_str(&similar_failures_block(&self.similar));
@@ -211,6 +231,9 @@ impl DiagnosisContext {
             ));
         }
         prompt.push('\n');
+        if let Some(words) = self.first_error().and_then(|first| own_words(&first.text)) {
+            prompt.push_str(&format!("The first error in its own words: {words}\n"));
+        }
         prompt.push_str(&answer_rules(
             self.first_error().map(|item| item.id.as_str()),
             &self.evidence_ids(),
@@ -445,10 +468,12 @@ fn fit_to_budget(drafts: &mut [Draft], budget: usize) -> Vec<String> {
 /// Tokens of an item's header (`=== E12 · … ===` and the blank lines around it), besides its title.
 const ITEM_OVERHEAD_TOKENS: usize = 6;
 
-/// Tokens of the prompt's fixed text: its opening lines, the first error's excerpt, the hints, the ruled-out
-/// list's heading, the budget notes and the answer's rules.
-const PROMPT_OVERHEAD_TOKENS: usize =
-    150 + FIRST_ERROR_EXCERPT_CHARS / CHARS_PER_TOKEN + HINT_TOKENS + ANSWER_RULES_TOKENS;
+/// Tokens of the prompt's fixed text: its opening lines, the first error's excerpt and its own words, the hints,
+/// the ruled-out list's heading, the budget notes and the answer's rules.
+const PROMPT_OVERHEAD_TOKENS: usize = 150
+    + (FIRST_ERROR_EXCERPT_CHARS + OWN_WORDS_CHARS) / CHARS_PER_TOKEN
+    + HINT_TOKENS
+    + ANSWER_RULES_TOKENS;
 
 /// The first error is quoted at the top of the prompt up to this many characters (it is whole in its item).
 const FIRST_ERROR_EXCERPT_CHARS: usize = 400;
@@ -458,6 +483,23 @@ const HINT_TOKENS: usize = 250;
 
 /// The closing rules, with the list of evidence ids.
 const ANSWER_RULES_TOKENS: usize = 100;
+
+/// What a wrapped error says itself: the text after the last "Output: " (a command run by a provisioner) or
+/// "Reason: " (an HTTP error the provider wraps), on one line and cut to `OWN_WORDS_CHARS`; `None` when the error
+/// is not wrapped (the first error's line already says it). A small model quotes these words in its root cause
+/// instead of the wrapper, or of the category's definition.
+pub(crate) fn own_words(text: &str) -> Option<String> {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let start = ["Output: ", "Reason: "]
+        .iter()
+        .filter_map(|marker| flat.rfind(marker).map(|at| at + marker.len()))
+        .max()?;
+    let words = flat[start..].trim();
+    (!words.is_empty()).then(|| excerpt(words, OWN_WORDS_CHARS))
+}
+
+/// The longest "in its own words" line.
+const OWN_WORDS_CHARS: usize = 200;
 
 /// `text` on one line, cut to `limit` characters.
 fn excerpt(text: &str, limit: usize) -> String {

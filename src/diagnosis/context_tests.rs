@@ -303,3 +303,80 @@ fn a_cited_item_is_kept_with_its_title_and_its_most_telling_line() {
         "project p, deploy run, attempt 1: terraform init failed"
     );
 }
+
+#[test]
+fn the_prompt_leaves_out_the_log_tail_when_other_items_carry_the_error_and_quotes_its_own_words() {
+    let log = vec![
+        "Initializing the backend...".to_string(),
+        "null_resource.container[1]: Creating...".to_string(),
+        "null_resource.container[1]: (local-exec): received an HTTP 500 response".to_string(),
+    ];
+    let terraform = failed_apply(
+        "Error running command 'sh ./create-container.sh 902': exit status 1. Output: error creating container: \
+received an HTTP 500 response - Reason: can't lock file '/var/lock/lxc/lock-902.conf' - got timeout",
+        log.clone(),
+    );
+    let context = DiagnosisContext::assemble(
+        &request(PathBuf::from("/nonexistent"), terraform),
+        &Redactor::new(),
+        DEFAULT_TOKEN_BUDGET,
+    );
+    // The catalogue still reads the whole log tail: only the prompt leaves it out.
+    let tail = context
+        .items
+        .iter()
+        .find(|item| item.kind == EvidenceKind::LogTail)
+        .unwrap();
+    assert!(tail.text.contains("Creating..."));
+    let prompt = context.render_prompt();
+    assert!(!prompt.contains("Creating..."), "{prompt}");
+    assert!(
+        prompt.contains(&format!(
+            "=== {} · Terraform stderr and log tail ===\n(not repeated here: 3 log lines; the error is in E2 above)",
+            tail.id
+        )),
+        "{prompt}"
+    );
+    assert!(
+        prompt.contains(
+            "The first error in its own words: can't lock file '/var/lock/lxc/lock-902.conf' - got timeout\n"
+        ),
+        "{prompt}"
+    );
+
+    // With nothing else carrying the error (Terraform failed without a parsed error), the log is the evidence.
+    let mut terraform = failed_apply("", log);
+    terraform.diagnostics.clear();
+    let context = DiagnosisContext::assemble(
+        &request(PathBuf::from("/nonexistent"), terraform),
+        &Redactor::new(),
+        DEFAULT_TOKEN_BUDGET,
+    );
+    let prompt = context.render_prompt();
+    assert!(
+        prompt.contains("null_resource.container[1]: Creating..."),
+        "{prompt}"
+    );
+    assert!(!prompt.contains("not repeated here"), "{prompt}");
+    assert!(!prompt.contains("in its own words"), "{prompt}");
+}
+
+#[test]
+fn own_words_are_what_a_wrapped_error_says_itself() {
+    assert_eq!(
+        own_words("local-exec provisioner error\nError running command 'x': exit status 1. Output: unable to create CT 901 - CT 901 already exists on node 'pmx-01'").as_deref(),
+        Some("unable to create CT 901 - CT 901 already exists on node 'pmx-01'")
+    );
+    assert_eq!(
+        own_words("error updating VM: received an HTTP 500 response - Reason: can't lock file\n'/var/lock/qemu-server/lock-101.conf' - got timeout").as_deref(),
+        Some("can't lock file '/var/lock/qemu-server/lock-101.conf' - got timeout")
+    );
+    // Not wrapped, or wrapped around nothing: the first error's line already says it.
+    assert_eq!(
+        own_words("Error refreshing state: RequestError: send request failed"),
+        None
+    );
+    assert_eq!(own_words("exit status 1. Output: "), None);
+    let long = format!("Output: {}", "x".repeat(500));
+    assert!(own_words(&long).unwrap().chars().count() <= OWN_WORDS_CHARS + 1);
+}

@@ -41,8 +41,9 @@ reduce_parallelism with parallelism 1; one long task (a backup, a migration) hol
         definition: "the Terraform state backend (S3, MinIO, DynamoDB) is unreachable, refuses the credentials, \
 or lacks its bucket or table: any error that names the state (Error refreshing state, Error loading state, \
 .tfstate), even a connection refused or a timeout",
-        example: "Error refreshing state: RequestError: send request failed; Failed to get existing workspaces: \
-NoSuchBucket",
+        example: "Error refreshing state: RequestError: send request failed caused by: Get \
+\"http://nas.lan:9000/tfstate/app.tfstate\": dial tcp 10.0.0.5:9000: connect: connection refused; Failed to get \
+existing workspaces: NoSuchBucket",
         remediation_note: "escalate: a person must bring the backend back or fix its settings",
     },
     CategoryGuide {
@@ -88,7 +89,7 @@ signed by unknown authority",
         definition: "something other than the state backend could not be reached over the network: a DNS failure, \
 a connection refused or timed out to the Proxmox VE API, a guest that runs but does not accept connections on its \
 port, a guest without an address",
-        example: "dial tcp 192.168.1.10:8006: connect: connection refused; guests do not accept TCP connections on port 22",
+        example: "Post \"https://pve.lan:8006/api2/json/nodes\": context deadline exceeded; guests do not accept TCP connections on port 22",
         remediation_note: "escalate when a person must fix the guest, its service or a firewall; retry_after only \
 when the Proxmox VE API itself was briefly unreachable and may come back",
     },
@@ -181,10 +182,10 @@ log or a project file unless the cause is in it",
     };
     format!(
         "Now answer. 1. category: the definition that fits the first error. 2. remediation: the first one its category \
-lists, unless the evidence names a reason for another the category allows. 3. root_cause: one sentence in your own \
-words that names what failed (the provider by its name, the state backend, the lock, the guest's port, the expected \
-resource pattern) and why, quoting the error's key words and the exact VMID, address, pattern, privilege or \
-endpoint; not the category's definition. 4. evidence: {evidence}.\n"
+lists, unless the evidence names a reason for another the category allows. 3. root_cause: one sentence that quotes \
+the first error's own words above and names what failed (the provider by its name, the state backend, the lock, the \
+guest's port, the expected resource pattern) with the exact VMID, address, pattern, privilege or endpoint; not the \
+category's definition. 4. evidence: {evidence}.\n"
     )
 }
 

@@ -91,7 +91,7 @@ impl CategoryTable {
                 "escalate: the validator already waited for the guests, so a person fixes the guest, its service or a firewall",
             ),
             Category::TransientLock if self.contended => Some(
-                "reduce_parallelism with parallelism 1: Terraform failed at several resources at once, so the run's own operations contend for the lock",
+                "reduce_parallelism with parallelism 1: Terraform failed at several resources at once, so the run's own parallel operations contend for the lock",
             ),
             _ => None,
         }
