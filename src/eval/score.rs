@@ -92,6 +92,12 @@ pub fn hypothesis_failures(
             failures.push(format!("root cause does not mention `{term}`"));
         }
     }
+    if let Some(copied) = copied_guide_text(&found.root_cause) {
+        failures.push(format!(
+            "root cause repeats the prompt's guide to `{}` instead of describing this failure",
+            copied.as_str()
+        ));
+    }
     if let Some(expected) = expect.remediation
         && found.remediation.action_name() != expected
     {
@@ -181,3 +187,37 @@ pub fn score(
 #[cfg(test)]
 #[path = "score_tests.rs"]
 mod tests;
+
+/// The category whose definition or example `root_cause` repeats: a small model sometimes answers with the prompt's
+/// text ("the Terraform provider does not work with this Proxmox VE or Terraform release: ...") instead of the
+/// failure's, which can carry the expected terms without saying anything about this run. A clause of the guide
+/// (between `;`, `:` or the ends) counts when it is at least `COPIED_CLAUSE_CHARS` long and the root cause holds its
+/// opening `COPIED_CLAUSE_CHARS` characters; a quote of the real error does not, unless the error reads like the
+/// example to the character (the examples' ids and paths are not the eval's).
+pub fn copied_guide_text(root_cause: &str) -> Option<Category> {
+    let flat = |text: &str| {
+        text.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let root_cause = flat(root_cause);
+    crate::diagnosis::prompt::CATEGORY_GUIDES
+        .iter()
+        .find(|guide| {
+            guide
+                .definition
+                .split([';', ':'])
+                .chain(guide.example.split([';', ':']))
+                .map(flat)
+                .filter(|clause| clause.chars().count() >= COPIED_CLAUSE_CHARS)
+                .any(|clause| {
+                    let opening: String = clause.chars().take(COPIED_CLAUSE_CHARS).collect();
+                    root_cause.contains(opening.trim())
+                })
+        })
+        .map(|guide| guide.category)
+}
+
+/// How much of a guide's clause a root cause must repeat to count as a copy.
+const COPIED_CLAUSE_CHARS: usize = 40;

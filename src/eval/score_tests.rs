@@ -405,3 +405,54 @@ fn a_cited_project_file_is_judged_by_its_content_when_the_project_folder_is_give
         scored_without.failures
     );
 }
+
+#[test]
+fn a_root_cause_that_repeats_the_prompts_guide_loses_the_point() {
+    // Qwen2.5-Coder-1.5B's answer to the provider scenario before root causes quoted the error: the definition,
+    // which mentions `provider` and (through the example) `VM.Monitor`, so the terms alone would pass it.
+    let copied = "The Terraform provider does not work with this Proxmox VE or Terraform release: it crashes, \
+demands a privilege the release no longer has. Example: the telmate provider on Proxmox VE 9 demands VM.Monitor.";
+    assert_eq!(
+        copied_guide_text(copied),
+        Some(Category::ProviderIncompatibility)
+    );
+    let mut hypothesis = diagnosis(
+        Category::ProviderIncompatibility,
+        Remediation::Escalate,
+        copied,
+        1,
+    )
+    .hypothesis
+    .unwrap();
+    hypothesis.evidence = vec!["E2".into()];
+    let terms = vec!["VM.Monitor".to_string(), "telmate|provider|bpg".to_string()];
+    let failures = hypothesis_failures(
+        &HypothesisExpectation {
+            category: Category::ProviderIncompatibility,
+            root_cause_terms: &terms,
+            remediation: Some("escalate"),
+        },
+        Some(&hypothesis),
+        &[],
+    );
+    assert!(
+        failures.contains(
+            &"root cause repeats the prompt's guide to `provider_incompatibility` instead of describing this failure"
+                .to_string()
+        ),
+        "{failures:?}"
+    );
+    // Quoting the run's own error, or saying it in other words, is not a copy.
+    for own in [
+        "permissions for user/token terraform@pam!agentlab are not sufficient, please provide also the following \
+permissions that are missing: [VM.Monitor]",
+        "Unable to create CT 901 - CT 901 already exists on node 'pmx-01'",
+        "can't lock file '/var/lock/lxc/lock-903.conf' - got timeout",
+        "Error refreshing state: RequestError: send request failed caused by: Get \
+\"http://127.0.0.1:1/tfstate/lxc-fleet/terraform.tfstate\": dial tcp 127.0.0.1:1: connect: connection refused",
+        "pattern `^proxmox_lxc\\.container\\[\\d+\\]$` matched nothing (expected 2) in the state",
+        "The telmate provider asks for VM.Monitor, which Proxmox VE 9 no longer has.",
+    ] {
+        assert_eq!(copied_guide_text(own), None, "{own}");
+    }
+}
