@@ -92,7 +92,7 @@ pub fn hypothesis_failures(
             failures.push(format!("root cause does not mention `{term}`"));
         }
     }
-    if let Some(copied) = copied_guide_text(&found.root_cause) {
+    if let Some(copied) = copied_guide_text(&found.root_cause, evidence) {
         failures.push(format!(
             "root cause repeats the prompt's guide to `{}` instead of describing this failure",
             copied.as_str()
@@ -191,10 +191,11 @@ mod tests;
 /// The category whose definition or example `root_cause` repeats: a small model sometimes answers with the prompt's
 /// text ("the Terraform provider does not work with this Proxmox VE or Terraform release: ...") instead of the
 /// failure's, which can carry the expected terms without saying anything about this run. A clause of the guide
-/// (between `;`, `:` or the ends) counts when it is at least `COPIED_CLAUSE_CHARS` long and the root cause holds its
-/// opening `COPIED_CLAUSE_CHARS` characters; a quote of the real error does not, unless the error reads like the
-/// example to the character (the examples' ids and paths are not the eval's).
-pub fn copied_guide_text(root_cause: &str) -> Option<Category> {
+/// (between `;`, `:` or the ends) counts when it is at least `COPIED_CLAUSE_CHARS` long, the root cause holds its
+/// opening `COPIED_CLAUSE_CHARS` characters, and no evidence item the diagnoser was shown holds them: a quote of the
+/// run's own error is not a copy even where an example uses the same words (the `network` example is the
+/// validator's own wording of a closed port).
+pub fn copied_guide_text(root_cause: &str, evidence: &[EvidenceItem]) -> Option<Category> {
     let flat = |text: &str| {
         text.split_whitespace()
             .collect::<Vec<_>>()
@@ -202,6 +203,7 @@ pub fn copied_guide_text(root_cause: &str) -> Option<Category> {
             .to_lowercase()
     };
     let root_cause = flat(root_cause);
+    let shown: Vec<String> = evidence.iter().map(|item| flat(&item.text)).collect();
     crate::diagnosis::prompt::CATEGORY_GUIDES
         .iter()
         .find(|guide| {
@@ -213,7 +215,8 @@ pub fn copied_guide_text(root_cause: &str) -> Option<Category> {
                 .filter(|clause| clause.chars().count() >= COPIED_CLAUSE_CHARS)
                 .any(|clause| {
                     let opening: String = clause.chars().take(COPIED_CLAUSE_CHARS).collect();
-                    root_cause.contains(opening.trim())
+                    let opening = opening.trim();
+                    root_cause.contains(opening) && !shown.iter().any(|text| text.contains(opening))
                 })
         })
         .map(|guide| guide.category)

@@ -413,7 +413,7 @@ fn a_root_cause_that_repeats_the_prompts_guide_loses_the_point() {
     let copied = "The Terraform provider does not work with this Proxmox VE or Terraform release: it crashes, \
 demands a privilege the release no longer has. Example: the telmate provider on Proxmox VE 9 demands VM.Monitor.";
     assert_eq!(
-        copied_guide_text(copied),
+        copied_guide_text(copied, &[]),
         Some(Category::ProviderIncompatibility)
     );
     let mut hypothesis = diagnosis(
@@ -453,6 +453,20 @@ permissions that are missing: [VM.Monitor]",
         "pattern `^proxmox_lxc\\.container\\[\\d+\\]$` matched nothing (expected 2) in the state",
         "The telmate provider asks for VM.Monitor, which Proxmox VE 9 no longer has.",
     ] {
-        assert_eq!(copied_guide_text(own), None, "{own}");
+        assert_eq!(copied_guide_text(own, &[]), None, "{own}");
     }
+    // The validator's own wording of a closed port is also the `network` example: quoting it from the evidence
+    // the diagnoser was shown is describing this failure, not copying the guide.
+    let quote =
+        "2 of 2 guests do not accept TCP connections on port 37275: lxc/901 (sandbox-0) on pmx-01";
+    assert_eq!(copied_guide_text(quote, &[]), Some(Category::Network));
+    let shown = EvidenceItem {
+        id: "E2".into(),
+        kind: crate::diagnosis::context::EvidenceKind::FailedCheck,
+        title: "failed validator check `reachable`".into(),
+        text: "2 of 2 guests do not accept TCP connections on port 37275: lxc/901 (sandbox-0) on pmx-01, \
+lxc/902 (sandbox-1) on pmx-01"
+            .into(),
+    };
+    assert_eq!(copied_guide_text(quote, &[shown]), None);
 }
