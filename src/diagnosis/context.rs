@@ -149,13 +149,16 @@ impl DiagnosisContext {
         {
             prompt.push_str(&format!("Failing phase ({}): {}\n", phase.id, phase.text));
         }
-        if let Some(first) = self.first_error() {
-            let errors: Vec<&str> = self
-                .items
+        let first = self.first_error();
+        // The items that carry the error itself: Terraform's errors, else the failed checks.
+        let carriers: Vec<&str> = first.map_or_else(Vec::new, |first| {
+            self.items
                 .iter()
                 .filter(|item| item.kind == first.kind)
                 .map(|item| item.id.as_str())
-                .collect();
+                .collect()
+        });
+        if let Some(first) = first {
             prompt.push_str(&format!(
                 "First error: {} · {} ({} in all: {})\n{}\n",
                 first.id,
@@ -165,19 +168,11 @@ impl DiagnosisContext {
                 } else {
                     "failed checks"
                 },
-                errors.join(", "),
+                carriers.join(", "),
                 excerpt(&first.text, FIRST_ERROR_EXCERPT_CHARS)
             ));
         }
         prompt.push_str("\nThe numbered evidence follows.\n\n");
-        // The items that carry the error itself: Terraform's errors, else the failed checks.
-        let carriers: Vec<&str> = self.first_error().map_or_else(Vec::new, |first| {
-            self.items
-                .iter()
-                .filter(|item| item.kind == first.kind)
-                .map(|item| item.id.as_str())
-                .collect()
-        });
         for item in &self.items {
             // When other items carry the error, the log tail around it (init, plan, "Creating...") only repeats
             // it at length, and a small model reads the noise instead of the error. It stays in the context (the
@@ -231,11 +226,11 @@ impl DiagnosisContext {
             ));
         }
         prompt.push('\n');
-        if let Some(words) = self.first_error().and_then(|first| own_words(&first.text)) {
+        if let Some(words) = first.and_then(|first| own_words(&first.text)) {
             prompt.push_str(&format!("The first error in its own words: {words}\n"));
         }
         prompt.push_str(&answer_rules(
-            self.first_error().map(|item| item.id.as_str()),
+            first.map(|item| item.id.as_str()),
             &self.evidence_ids(),
         ));
         prompt
@@ -489,13 +484,13 @@ const ANSWER_RULES_TOKENS: usize = 100;
 /// is not wrapped (the first error's line already says it). A small model quotes these words in its root cause
 /// instead of the wrapper, or of the category's definition.
 pub(crate) fn own_words(text: &str) -> Option<String> {
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = one_line(text);
     let start = ["Output: ", "Reason: "]
         .iter()
         .filter_map(|marker| flat.rfind(marker).map(|at| at + marker.len()))
         .max()?;
     let words = flat[start..].trim();
-    (!words.is_empty()).then(|| excerpt(words, OWN_WORDS_CHARS))
+    (!words.is_empty()).then(|| cut(words, OWN_WORDS_CHARS))
 }
 
 /// The longest "in its own words" line.
@@ -503,12 +498,21 @@ const OWN_WORDS_CHARS: usize = 200;
 
 /// `text` on one line, cut to `limit` characters.
 fn excerpt(text: &str, limit: usize) -> String {
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= limit {
-        return flat;
+    cut(&one_line(text), limit)
+}
+
+/// `text` on one line: every run of whitespace, line breaks included, as one space.
+pub(crate) fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `line` cut to `limit` characters, with an ellipsis when it was longer.
+fn cut(line: &str, limit: usize) -> String {
+    if line.chars().count() <= limit {
+        return line.to_string();
     }
-    let cut: String = flat.chars().take(limit).collect();
-    format!("{cut}…")
+    let head: String = line.chars().take(limit).collect();
+    format!("{head}…")
 }
 
 /// `text` cut to at most `max_tokens`, keeping its head: `trim_middle` keeps every error line even past its cap,

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::contracts::{Category, Hypothesis, Outcome, RunRecord};
-use crate::diagnosis::context::EvidenceItem;
+use crate::diagnosis::context::{EvidenceItem, one_line};
 use crate::eval::citations::citation_problem;
 use crate::eval::scenario::{ExpectedOutcome, Scenario, ScenarioKind};
 pub use crate::eval::terms::mentions;
@@ -196,12 +196,7 @@ mod tests;
 /// run's own error is not a copy even where an example uses the same words (the `network` example is the
 /// validator's own wording of a closed port).
 pub fn copied_guide_text(root_cause: &str, evidence: &[EvidenceItem]) -> Option<Category> {
-    let flat = |text: &str| {
-        text.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
-    };
+    let flat = |text: &str| one_line(text).to_lowercase();
     let root_cause = flat(root_cause);
     let shown: Vec<String> = evidence.iter().map(|item| flat(&item.text)).collect();
     crate::diagnosis::prompt::CATEGORY_GUIDES

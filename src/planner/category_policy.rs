@@ -15,8 +15,9 @@
 //!
 //! Two rows narrow by what the run itself shows (`IncidentFacts`), so that a model is not asked to guess what the
 //! run already knows: a failure the validator found after Terraform succeeded has had its wait (the checks waited
-//! for the guests, `[project.validate] settle_seconds`), so `network` allows `escalate` only; Terraform failing at several resources
-//! at once means the run's own operations contend, so `transient_lock` allows `reduce_parallelism` only.
+//! for the guests, `[project.validate] settle_seconds`), so `network` allows `escalate` only; Terraform failing at
+//! several resources at once means the run's own operations contend, so `transient_lock` allows
+//! `reduce_parallelism` only.
 //!
 //! Two rows widen only when the operator lets the action run without a person (`[policy] unattended`, checked in
 //! `policy.rs`): `resource_conflict` also allows `replace` when `replace` is listed there, and
@@ -54,14 +55,6 @@ impl CategoryTable {
     pub const STRICT: CategoryTable = CategoryTable {
         replace: false,
         reinit_upgrade: false,
-        waited: false,
-        contended: false,
-    };
-
-    /// Both rows widened: every action any table in force may offer.
-    pub const WIDEST: CategoryTable = CategoryTable {
-        replace: true,
-        reinit_upgrade: true,
         waited: false,
         contended: false,
     };
@@ -304,6 +297,12 @@ mod tests {
             found_by_validator: false,
             failed_resources: 1,
         };
+        // Both rows the operator may widen, widened.
+        let widest = CategoryTable {
+            replace: true,
+            reinit_upgrade: true,
+            ..CategoryTable::STRICT
+        };
         for (facts, network, lock) in [
             (
                 IncidentFacts::default(),
@@ -326,7 +325,7 @@ mod tests {
                 &["reduce_parallelism", "retry_after"][..],
             ),
         ] {
-            for base in [CategoryTable::STRICT, CategoryTable::WIDEST] {
+            for base in [CategoryTable::STRICT, widest] {
                 let table = base.for_incident(&facts);
                 assert_eq!(
                     table.allowed_actions(Category::Network),
