@@ -35,6 +35,11 @@ pub(crate) fn request(dir: PathBuf, terraform: TerraformResult) -> DiagnosisRequ
     }
 }
 
+/// The context of `request` with the default budget and no secrets beyond the project's own.
+fn assembled(request: &DiagnosisRequest) -> DiagnosisContext {
+    DiagnosisContext::assemble(request, &Redactor::new(), DEFAULT_TOKEN_BUDGET)
+}
+
 #[test]
 fn items_are_numbered_redacted_and_include_the_project_files() {
     let dir = tempfile::tempdir().unwrap();
@@ -139,7 +144,7 @@ fn failed_checks_list_the_addresses_terraform_reports_and_earlier_hypotheses_are
         remediation: crate::contracts::Remediation::Retry,
         confidence: 0.3,
     }];
-    let context = DiagnosisContext::assemble(&request, &Redactor::new(), DEFAULT_TOKEN_BUDGET);
+    let context = assembled(&request);
     let check = context
         .items
         .iter()
@@ -174,11 +179,7 @@ fn the_incident_facts_come_from_the_run_and_the_answer_rules_name_the_first_erro
     again.summary = "another error at the same resource".into();
     terraform.diagnostics.push(second);
     terraform.diagnostics.push(again);
-    let context = DiagnosisContext::assemble(
-        &request(PathBuf::from("/nonexistent"), terraform),
-        &Redactor::new(),
-        DEFAULT_TOKEN_BUDGET,
-    );
+    let context = assembled(&request(PathBuf::from("/nonexistent"), terraform));
     assert_eq!(
         context.facts,
         IncidentFacts {
@@ -202,7 +203,7 @@ fn the_incident_facts_come_from_the_run_and_the_answer_rules_name_the_first_erro
         detail: "1 of 1 guests do not accept TCP connections on port 22".into(),
         evidence: Vec::new(),
     }]));
-    let context = DiagnosisContext::assemble(&request, &Redactor::new(), DEFAULT_TOKEN_BUDGET);
+    let context = assembled(&request);
     assert!(context.facts.found_by_validator);
     assert_eq!(context.facts.failed_resources, 0);
     // A passing validation is not a failure the validator found.
@@ -212,7 +213,7 @@ fn the_incident_facts_come_from_the_run_and_the_answer_rules_name_the_first_erro
         detail: "1 of 1 guests accept TCP connections on port 22".into(),
         evidence: Vec::new(),
     }]));
-    let context = DiagnosisContext::assemble(&request, &Redactor::new(), DEFAULT_TOKEN_BUDGET);
+    let context = assembled(&request);
     assert!(!context.facts.found_by_validator);
 }
 
@@ -316,11 +317,7 @@ fn the_prompt_leaves_out_the_log_tail_when_other_items_carry_the_error_and_quote
 received an HTTP 500 response - Reason: can't lock file '/var/lock/lxc/lock-902.conf' - got timeout",
         log.clone(),
     );
-    let context = DiagnosisContext::assemble(
-        &request(PathBuf::from("/nonexistent"), terraform),
-        &Redactor::new(),
-        DEFAULT_TOKEN_BUDGET,
-    );
+    let context = assembled(&request(PathBuf::from("/nonexistent"), terraform));
     // The catalogue still reads the whole log tail: only the prompt leaves it out.
     let tail = context
         .items
@@ -347,11 +344,7 @@ received an HTTP 500 response - Reason: can't lock file '/var/lock/lxc/lock-902.
     // With nothing else carrying the error (Terraform failed without a parsed error), the log is the evidence.
     let mut terraform = failed_apply("", log);
     terraform.diagnostics.clear();
-    let context = DiagnosisContext::assemble(
-        &request(PathBuf::from("/nonexistent"), terraform),
-        &Redactor::new(),
-        DEFAULT_TOKEN_BUDGET,
-    );
+    let context = assembled(&request(PathBuf::from("/nonexistent"), terraform));
     let prompt = context.render_prompt();
     assert!(
         prompt.contains("null_resource.container[1]: Creating..."),

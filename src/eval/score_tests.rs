@@ -335,41 +335,24 @@ fn a_cited_project_file_is_judged_by_its_content_when_the_project_folder_is_give
         "resource \"null_resource\" \"container\" {\n  count = 3 # created in parallel: each create takes the node lock\n}\n",
     )
     .unwrap();
-    let without = first_failure_evidence(
-        &record(
-            Outcome::Success,
-            vec![
-                attempt(
-                    1,
-                    false,
-                    Some(diagnosis(
-                        Category::TransientLock,
-                        Remediation::ReduceParallelism { parallelism: 1 },
-                        "Parallel creation contends for the node lock",
-                        1,
-                    )),
-                ),
-                attempt(2, true, None),
-            ],
-        ),
-        std::path::PathBuf::new(),
-    );
     let mut lock = diagnosis(
         Category::TransientLock,
         Remediation::ReduceParallelism { parallelism: 1 },
         "Parallel creation contends for the node lock",
         1,
     );
-    let with = first_failure_evidence(
-        &record(
+    // The lock scenario's run: diagnosed once, then a clean apply.
+    let recovered = |diagnosed: &crate::contracts::Diagnosis| {
+        record(
             Outcome::Success,
             vec![
-                attempt(1, false, Some(lock.clone())),
+                attempt(1, false, Some(diagnosed.clone())),
                 attempt(2, true, None),
             ],
-        ),
-        project.path().to_path_buf(),
-    );
+        )
+    };
+    let without = first_failure_evidence(&recovered(&lock), std::path::PathBuf::new());
+    let with = first_failure_evidence(&recovered(&lock), project.path().to_path_buf());
     let file = with
         .iter()
         .find(|item| item.kind == crate::diagnosis::context::EvidenceKind::ProjectFile)
@@ -386,13 +369,7 @@ fn a_cited_project_file_is_judged_by_its_content_when_the_project_folder_is_give
         .map(|item| item.id.clone());
     lock.hypothesis.as_mut().unwrap().evidence =
         first_error.into_iter().chain([file.id.clone()]).collect();
-    let cited = record(
-        Outcome::Success,
-        vec![
-            attempt(1, false, Some(lock.clone())),
-            attempt(2, true, None),
-        ],
-    );
+    let cited = recovered(&lock);
     let scored_with = score(&scenario("parallel-lock-timeout"), "m", 1, &cited, &with);
     assert!(scored_with.pass, "{:?}", scored_with.failures);
     let scored_without = score(&scenario("parallel-lock-timeout"), "m", 1, &cited, &without);
