@@ -89,7 +89,8 @@ signed by unknown authority",
         definition: "something other than the state backend could not be reached over the network: a DNS failure, \
 a connection refused or timed out to the Proxmox VE API, a guest that runs but does not accept connections on its \
 port, a guest without an address",
-        example: "Post \"https://pve.lan:8006/api2/json/nodes\": context deadline exceeded; guests do not accept TCP connections on port 22",
+        example: "Post \"https://pve.lan:8006/api2/json/nodes\": context deadline exceeded; guests do not accept \
+TCP connections on port 22",
         remediation_note: "escalate when a person must fix the guest, its service or a firewall; retry_after only \
 when the Proxmox VE API itself was briefly unreachable and may come back",
     },

@@ -1,14 +1,14 @@
 //! Scoring a hypothesis's evidence citations: a diagnosis that names the right cause but cites evidence that does
 //! not show it has not been checked against the evidence, and loses the point.
 //!
-//! The evidence is the context the diagnoser saw, rebuilt from the record (`diagnosis::replay`): the same items
-//! under the same ids, with the project's files read again from the project's folder when the scorer has it (the
-//! scenario eval scores a run before its sandbox is removed; a replay of saved records has no project folder, and
-//! neither had its diagnoser). An item supports the hypothesis
-//! when it is one of the failure's own items (a Terraform error or a failed check), when it mentions one of the
-//! expected root-cause terms, or when it repeats five words in a row of one of the failure's own items (a log tail
-//! or a state log quoting the error). The failing-phase item only says which phase failed: citing it is neither
-//! right nor wrong. A hypothesis must cite at least one supporting item and nothing that does not support it.
+//! The evidence is the context the diagnoser saw, rebuilt from the record (`diagnosis::replay`): the same items under
+//! the same ids, with the project's files read again from the project's folder when the scorer has it (the scenario
+//! eval scores a run before its sandbox is removed; a replay of saved records has no project folder, and neither had
+//! its diagnoser). An item supports the hypothesis when it is one of the failure's own items (a Terraform error or a
+//! failed check), when it mentions one of the expected root-cause terms, or when it repeats five words in a row of one
+//! of the failure's own items (a log tail or a state log quoting the error). The failing-phase item only says which
+//! phase failed: citing it is neither right nor wrong. A hypothesis must cite at least one supporting item and nothing
+//! that does not support it.
 
 use std::path::PathBuf;
 
