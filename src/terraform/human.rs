@@ -149,7 +149,8 @@ fn put_init_preamble_last(diagnostics: &mut Vec<Diagnostic>) {
     *diagnostics = rest;
 }
 
-fn strip_frame(line: &str) -> &str {
+/// `line` without the `╷ │ ╵` frame Terraform draws around a diagnostic.
+pub(crate) fn strip_frame(line: &str) -> &str {
     let trimmed = line.trim_start();
     for frame in ["│ ", "│", "╷", "╵"] {
         if let Some(rest) = trimmed.strip_prefix(frame) {

@@ -5,6 +5,7 @@
 mod calls;
 mod canaries;
 mod replay_cli;
+mod wrapped;
 
 use std::path::PathBuf;
 use std::sync::Mutex;

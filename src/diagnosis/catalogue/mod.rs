@@ -16,6 +16,7 @@ use regex::Regex;
 use crate::contracts::{Category, DiagnosisRequest, Hypothesis, Remediation};
 
 use super::context::{DiagnosisContext, EvidenceKind};
+use crate::terraform::human::strip_frame;
 
 pub use similar::similar_failures;
 
@@ -93,18 +94,30 @@ pub struct CatalogueMatch {
 
 /// Looks `context` up in the catalogue; `None` when no signature matches.
 pub fn recognise(request: &DiagnosisRequest, context: &DiagnosisContext) -> Option<CatalogueMatch> {
+    let unwrapped: Vec<Option<String>> = context
+        .items
+        .iter()
+        .map(|item| unwrapped(&item.text))
+        .collect();
     let searchable = |terraform_only: bool| {
-        context.items.iter().filter(move |item| match item.kind {
-            EvidenceKind::TerraformError | EvidenceKind::LogTail => true,
-            EvidenceKind::FailedCheck => !terraform_only,
-            _ => false,
-        })
+        context
+            .items
+            .iter()
+            .zip(&unwrapped)
+            .filter(move |(item, _)| match item.kind {
+                EvidenceKind::TerraformError | EvidenceKind::LogTail => true,
+                EvidenceKind::FailedCheck => !terraform_only,
+                _ => false,
+            })
     };
     for (regex, signature) in compiled() {
         let mut root_cause = None;
         let mut evidence = Vec::new();
-        for item in searchable(TERRAFORM_ONLY.contains(&signature.name)) {
-            if let Some(captures) = regex.captures(&item.text) {
+        for (item, unwrapped) in searchable(TERRAFORM_ONLY.contains(&signature.name)) {
+            let captures = regex
+                .captures(&item.text)
+                .or_else(|| unwrapped.as_deref().and_then(|text| regex.captures(text)));
+            if let Some(captures) = captures {
                 evidence.push(item.id.clone());
                 if root_cause.is_none() {
                     let mut text = String::new();
@@ -127,6 +140,37 @@ pub fn recognise(request: &DiagnosisRequest, context: &DiagnosisContext) -> Opti
         }
     }
     structural::resources_check_failed(request, context)
+}
+
+/// `text` with the line breaks inside each paragraph undone, or `None` when it has none.
+///
+/// Terraform's human-readable output wraps a diagnostic's detail at 78 columns when it does not write to a
+/// terminal, as on a runner, and frames it with `│`: an init or backend error read from that output can break a
+/// provider's message anywhere, `... lock-101.conf' -` on one line and `got timeout` on the next. A signature
+/// that misses the text as printed is tried again on its paragraphs, each on one line (frames gone, blank lines
+/// kept as breaks), so it matches the message, not the terminal's width.
+fn unwrapped(text: &str) -> Option<String> {
+    if !text.contains('\n') {
+        return None;
+    }
+    let mut joined = String::with_capacity(text.len());
+    let mut in_paragraph = false;
+    for line in text.lines() {
+        let line = strip_frame(line).trim();
+        if line.is_empty() {
+            if !joined.is_empty() {
+                joined.push('\n');
+            }
+            in_paragraph = false;
+            continue;
+        }
+        if in_paragraph {
+            joined.push(' ');
+        }
+        joined.push_str(line);
+        in_paragraph = true;
+    }
+    (joined != text).then_some(joined)
 }
 
 /// The resource type of an address: `module.a.module.b.proxmox_x.name[0]` → `proxmox_x` (`data.` kept away).

@@ -1,0 +1,92 @@
+//! Terraform's human-readable output wraps a diagnostic's detail at 78 columns when it does not write to a
+//! terminal, as on a runner. The real terraform 1.0.3 prints a provider's lock message that way here (carried by a
+//! variable's validation message, the one error text a configuration can choose), agentlab's reader of that
+//! output turns it into a diagnostic, and the catalogue still knows the lock: it matches the message, not the width
+//! it was printed at. The message is bpg/terraform-provider-proxmox#995's wording, which the catalogue's own tests
+//! cite.
+
+use std::process::Command;
+
+use agentlab::contracts::{Category, DiagnosisRequest, RunMode, TerraformPhase, TerraformResult};
+use agentlab::diagnosis::catalogue::recognise;
+use agentlab::diagnosis::context::DiagnosisContext;
+use agentlab::redact::Redactor;
+use agentlab::terraform::human::diagnostics_from_human_output;
+
+use crate::support::{installed_terraform, terraform_cli_config};
+
+const LOCK_MESSAGE: &str = "Error updating VM: received an HTTP 500 response - Reason: can't lock file \
+'/var/lock/qemu-server/lock-101.conf' - got timeout.";
+
+#[test]
+fn a_lock_message_that_terraform_wrapped_is_still_a_lock() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        format!(
+            "variable \"vm\" {{\n  default = \"a\"\n  validation {{\n    condition     = var.vm == \"b\"\n    \
+             error_message = \"{LOCK_MESSAGE}\"\n  }}\n}}\n"
+        ),
+    )
+    .expect("writes main.tf");
+    let output = Command::new(installed_terraform())
+        .current_dir(dir.path())
+        .env("TF_CLI_CONFIG_FILE", terraform_cli_config())
+        .env("TF_IN_AUTOMATION", "1")
+        .args(["plan", "-input=false", "-no-color"])
+        .output()
+        .expect("terraform runs");
+    assert!(
+        !output.status.success(),
+        "the validation rule fails the plan"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    let diagnostics = diagnostics_from_human_output(&stderr, true);
+    let detail = &diagnostics.first().expect("one diagnostic").detail;
+    assert!(
+        detail.contains("can't lock file\n'/var/lock/qemu-server/lock-101.conf'"),
+        "terraform wrapped the message inside the lock wording: {detail}"
+    );
+
+    let request = DiagnosisRequest {
+        project: "homelab".into(),
+        dir: dir.path().to_path_buf(),
+        mode: RunMode::Deploy,
+        attempt: 1,
+        terraform: TerraformResult {
+            ok: false,
+            phase: TerraformPhase::Plan,
+            exit_code: output.status.code(),
+            cancelled: false,
+            changes: Default::default(),
+            resource_changes: Vec::new(),
+            resource_addresses: Vec::new(),
+            diagnostics,
+            outputs: Default::default(),
+            log_tail: Vec::new(),
+            duration_ms: 1,
+            plan_identity: None,
+            refusal: None,
+            unknown_outputs: Vec::new(),
+            facts_source: None,
+        },
+        validation: None,
+        transitions: Vec::new(),
+        previous: Vec::new(),
+        spent_usd: 0.0,
+        spent_tokens: 0,
+    };
+    let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
+    let found = recognise(&request, &context).expect("the catalogue knows the wrapped lock");
+    assert_eq!(found.signature, "proxmox-node-lock-timeout");
+    assert_eq!(found.hypothesis.category, Category::TransientLock);
+    assert!(
+        found
+            .hypothesis
+            .root_cause
+            .contains("/var/lock/qemu-server/lock-101.conf"),
+        "{}",
+        found.hypothesis.root_cause
+    );
+}
