@@ -173,11 +173,13 @@ impl DiagnosisContext {
             ));
         }
         prompt.push_str("\nThe numbered evidence follows.\n\n");
+        let mut not_repeated_tokens = 0;
         for item in &self.items {
             // When other items carry the error, the log tail around it (init, plan, "Creating...") only repeats
             // it at length, and a small model reads the noise instead of the error. It stays in the context (the
             // catalogue reads it) and in the run record; only the prompt leaves it out.
             let text = if item.kind == EvidenceKind::LogTail && !carriers.is_empty() {
+                not_repeated_tokens += tokens(&item.text);
                 format!(
                     "(not repeated here: {} log lines; the error is in {} above)",
                     item.text.lines().count(),
@@ -206,9 +208,16 @@ impl DiagnosisContext {
                 ));
             }
         }
+        // The budget line counts what this prompt shows: a log tail it does not repeat is in neither number.
         prompt.push_str(&format!(
-            "\nContext budget: {} tokens kept, {} tokens dropped (long logs and files lost their middle; error lines were kept).\n",
-            self.kept_tokens, self.dropped_tokens
+            "\nContext budget: {} tokens kept, {} tokens dropped (long logs and files lost their middle; error lines were kept){}.\n",
+            self.kept_tokens.saturating_sub(not_repeated_tokens),
+            self.dropped_tokens,
+            if not_repeated_tokens > 0 {
+                format!("; the log tail ({not_repeated_tokens} tokens) is not repeated")
+            } else {
+                String::new()
+            }
         ));
         if !self.left_out.is_empty() {
             const LISTED: usize = 5;

@@ -340,6 +340,16 @@ received an HTTP 500 response - Reason: can't lock file '/var/lock/lxc/lock-902.
         ),
         "{prompt}"
     );
+    // The budget line counts what the prompt shows, and says the log tail was not repeated.
+    let tail_tokens = tokens(&tail.text);
+    assert!(
+        prompt.contains(&format!(
+            "Context budget: {} tokens kept, 0 tokens dropped (long logs and files lost their middle; error lines were \
+kept); the log tail ({tail_tokens} tokens) is not repeated.\n",
+            context.kept_tokens - tail_tokens
+        )),
+        "{prompt}"
+    );
 
     // With nothing else carrying the error (Terraform failed without a parsed error), the log is the evidence.
     let mut terraform = failed_apply("", log);
@@ -351,6 +361,14 @@ received an HTTP 500 response - Reason: can't lock file '/var/lock/lxc/lock-902.
         "{prompt}"
     );
     assert!(!prompt.contains("not repeated here"), "{prompt}");
+    assert!(!prompt.contains("is not repeated"), "{prompt}");
+    assert!(
+        prompt.contains(&format!(
+            "Context budget: {} tokens kept",
+            context.kept_tokens
+        )),
+        "{prompt}"
+    );
     assert!(!prompt.contains("in its own words"), "{prompt}");
 }
 
