@@ -17,12 +17,27 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "The TLS certificate of the endpoint is not trusted ($1); add the Proxmox VE CA to the runner's trust store, use the name the certificate was issued for (as a subject alternative name) and renew an expired one, or set PROXMOX_VE_INSECURE=true for a self-signed homelab certificate.",
         },
         Signature {
+            // pve-storage's check_volume_access takes a value that is not a storage volume id for a filesystem
+            // path, and pve-container does the same for a bind or device mount point: only root@pam may pass one.
+            // Behind it is almost always a value written in the wrong form (an ISO or template by path or bare
+            // name, a disk size without its storage), so this is the project's configuration, not a privilege to
+            // grant.
+            name: "proxmox-volume-given-as-path",
+            pattern: r"(?i)(only root can pass arbitrary filesystem paths)",
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            root_cause: "Proxmox VE read a value as a filesystem path, which only root@pam may pass ($1): a template, ISO, \
+disk or import source given as a path, a bare name or a bare size instead of a storage volume id \
+(`local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst`, `local:iso/NAME.iso`, `local-lvm:8`); give the volume id, \
+or add a bind or device mount point as root@pam.",
+        },
+        Signature {
             // Proxmox VE lets only root@pam set some options (LXC feature flags, arch, hookscripts, ...), whatever
             // the token's privileges.
             name: "proxmox-root-only-setting",
             // The bpg provider refuses such a setting itself before Proxmox VE sees it ("the `cpu.architecture` can
             // only be set by the root account").
-            pattern: r"(?i)(changing feature flags is only allowed for root@pam|only allowed for root@pam|only root can set '[^']+' config|only root can pass arbitrary filesystem paths|(?:the `[^`]+` )?can only be set by the root account)",
+            pattern: r"(?i)(changing feature flags is only allowed for root@pam|only allowed for root@pam|only root can set '[^']+' config|(?:the `[^`]+` )?can only be set by the root account)",
             category: Category::Permission,
             remediation: Remediation::Escalate,
             root_cause: "Proxmox VE refuses this setting to anyone but root@pam ($1), whatever privileges the API token has: drop the setting (e.g. LXC `features` such as nesting) from the project or apply it as root@pam by hand.",

@@ -472,7 +472,7 @@ pub(super) fn wordings() -> Vec<Wording> {
             "https://github.com/Telmate/terraform-provider-proxmox/issues/1413",
             "{\"data\":null,\"message\":\"QEMU guest agent is not running\\n\"}",
             "qemu-guest-agent-not-answering",
-            Configuration,
+            Network,
         ),
     ]
     .into_iter()

@@ -176,8 +176,15 @@ pub(super) fn wordings() -> Vec<Wording> {
             ACCESS,
             "https://github.com/ezra-buckingham/terry-the-terraformer/issues/57",
             "Error: error creating LXC container: 500 Only root can pass arbitrary filesystem paths. at /usr/share/perl5/PVE/Storage.pm line 541., error status: {\"data\":null}",
-            "proxmox-root-only-setting",
-            Permission,
+            "proxmox-volume-given-as-path",
+            Configuration,
+        ),
+        wording(
+            ACCESS,
+            "https://github.com/Telmate/terraform-provider-proxmox/issues/461 (comment of 2023-02-14; the issue deploys from an ISO given by its path)",
+            "Error: error creating VM: 500 Only root can pass arbitrary filesystem paths.",
+            "proxmox-volume-given-as-path",
+            Configuration,
         ),
         wording(
             ACCESS,

@@ -29,9 +29,11 @@ pub(super) fn guests() -> Vec<Signature> {
             root_cause: "The guests never answered on their port $1$2: the guest did not finish booting, got no or another address, or a firewall drops the port; check the guest's console and network settings.",
         },
         Signature {
+            // A guest whose agent does not answer is a guest without an address to anyone who reads it: the same
+            // family as a guest that never reports one (`network`), though the fix is usually in the template.
             name: "qemu-guest-agent-not-answering",
             pattern: r"(QEMU guest agent is not running|No QEMU guest agent configured|qga command '[^']+' failed - got timeout|timeout while waiting for the QEMU agent)",
-            category: Category::Configuration,
+            category: Category::Network,
             remediation: Remediation::Escalate,
             root_cause: "The VM's QEMU guest agent does not answer ($1), so no IP address can be read; install and enable qemu-guest-agent in the template, or raise agent.timeout.",
         },

@@ -250,7 +250,7 @@ fn proxmox_refusals() {
     check(
         "{\"data\":null,\"message\":\"QEMU guest agent is not running\\n\"}",
         "qemu-guest-agent-not-answering",
-        Category::Configuration,
+        Category::Network,
         Remediation::Escalate,
     );
     check(
