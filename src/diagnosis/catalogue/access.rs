@@ -79,10 +79,38 @@ or add a bind or device mount point as root@pam.",
         },
         Signature {
             name: "proxmox-authentication-failed",
-            pattern: r"(?i)(?:HTTP 401 response|401 (?:Unauthorized|No ticket)|authentication failure|Authentication failed!)",
+            pattern: r"(?i)(?:HTTP 401 response|401 (?:Unauthorized|No ticket)|authentication failure|Authentication failed!|Couldn't authenticate user: )",
             category: Category::Permission,
             remediation: Remediation::Escalate,
             root_cause: "Proxmox VE rejected the credentials (401): the API token is wrong, expired or deleted; check PROXMOX_VE_API_TOKEN (user@realm!tokenid=secret).",
+        },
+        Signature {
+            // The bpg provider reaches the node over SSH as well as the API (disk imports, snippets, uploads). Its
+            // "unable to authenticate user ... over SSH" wrapper is printed for any SSH failure, so the rules
+            // anchor on what SSH itself said: a host key that changed first, then a login the node refused
+            // (`failed to dial HOST:22: ssh: handshake failed: ...` before v0.109, `failed SSH handshake to ...`
+            // after).
+            name: "proxmox-ssh-host-key-changed",
+            pattern: r"(REMOTE HOST IDENTIFICATION HAS CHANGED for host (\S+?)!)",
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            root_cause: "The node's SSH host key is not the one the runner knows ($1): the node was reinstalled or its address now belongs to another machine; after checking which, remove the stale entry (ssh-keygen -R HOST) from the runner's known_hosts.",
+        },
+        Signature {
+            name: "proxmox-ssh-login-refused",
+            pattern: r"ssh: handshake failed: (ssh: unable to authenticate, attempted methods \[[^\]]*\], no supported methods remain)",
+            category: Category::Permission,
+            remediation: Remediation::Escalate,
+            root_cause: "The node refused the provider's SSH login ($1): with an API token the SSH password is not inherited, so load an authorised key into the runner's ssh-agent (ssh-add -L lists it) or set the provider's ssh username and password or private key for the node.",
+        },
+        Signature {
+            // The bpg provider could not tell which address to reach a node's SSH on: the API listed no usable
+            // static address for it and its name did not resolve from the runner.
+            name: "proxmox-ssh-node-address-unknown",
+            pattern: r#"(?i)failed to determine the IP address of node "([^"]+)""#,
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            root_cause: "The provider could not find an address to reach node $1 over SSH (the API lists no static address for it, and its name does not resolve from the runner); give it in the provider's ssh block (node name and address), or make the node's name resolve.",
         },
         Signature {
             // The telmate provider's check at start-up: the token authenticates, but with privilege separation on

@@ -102,7 +102,7 @@ pub(super) fn signatures() -> Vec<Signature> {
         },
         Signature {
             name: "s3-backend-lock-table-missing",
-            pattern: r"(?s)Error acquiring the state lock\b.{0,400}?ResourceNotFoundException: Requested resource not found",
+            pattern: r"(?s)(?:Error acquiring the state lock|failed to lock s3 state)\b.{0,400}?ResourceNotFoundException: Requested resource not found",
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
             root_cause: "The DynamoDB lock table named by the backend's dynamodb_table does not exist at the lock endpoint, so no run can lock the state; create it (partition key LockID, a string) or fix dynamodb_table.",

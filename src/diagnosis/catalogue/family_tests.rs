@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use super::family_wordings::{ACCESS, BACKEND, LOCKS, NETWORK, PROVIDER, TEMPLATES, wordings};
+use super::family_wordings::{
+    ACCESS, BACKEND, CONFLICTS, LOCKS, NETWORK, PROVIDER, TEMPLATES, wordings,
+};
 use super::*;
 use crate::contracts::{CheckName, CheckResult, CheckStatus, RunMode, ValidationResult};
 use crate::diagnosis::test_fixtures;
@@ -48,7 +50,9 @@ fn every_family_has_at_least_two_real_wordings_with_a_source() {
         assert!(!wording.source.is_empty(), "{}", wording.text);
         *per_family.entry(wording.family).or_default() += 1;
     }
-    for family in [LOCKS, TEMPLATES, ACCESS, PROVIDER, BACKEND, NETWORK] {
+    for family in [
+        LOCKS, TEMPLATES, ACCESS, PROVIDER, BACKEND, NETWORK, CONFLICTS,
+    ] {
         let count = per_family.get(family).copied().unwrap_or(0);
         assert!(count >= 2, "{family} has {count} wordings");
     }

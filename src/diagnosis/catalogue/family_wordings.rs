@@ -35,6 +35,7 @@ pub(super) const ACCESS: &str = "permissions and authentication";
 pub(super) const PROVIDER: &str = "provider compatibility";
 pub(super) const BACKEND: &str = "S3-compatible state backends";
 pub(super) const NETWORK: &str = "network";
+pub(super) const CONFLICTS: &str = "resources that already exist";
 
 pub(super) fn wordings() -> Vec<Wording> {
     use Category::*;
@@ -478,5 +479,6 @@ pub(super) fn wordings() -> Vec<Wording> {
     .into_iter()
     .chain(super::family_wordings_wider::wordings())
     .chain(super::family_wordings_generalised::wordings())
+    .chain(super::family_wordings_toolchain::wordings())
     .collect()
 }

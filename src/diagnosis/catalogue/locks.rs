@@ -50,9 +50,19 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "A Proxmox VE task command ran past its time limit (`$1`): the storage was too slow or too busy, usually with several guests created at once; creating them one at a time (-parallelism=1) avoids it, and storage that is slow even then needs a person's look.",
         },
         Signature {
+            // The bpg provider's wait for a Proxmox VE task (v0.20's `on node "..."`, later without): the task
+            // outlived the wait, on slow storage, with a large disk, or behind a lock; the task may go on and
+            // finish the guest outside the state.
+            name: "provider-task-wait-timeout",
+            pattern: r#"timeout while waiting for task "(UPID:[^"]*?)"(?: on node "[^"]*")? to complete"#,
+            category: Category::TransientLock,
+            remediation: Remediation::ReduceParallelism { parallelism: 1 },
+            root_cause: "A Proxmox VE task ($1) outlived the provider's wait: slow or busy storage, a large disk, or a lock another task held kept it running; create the guests one at a time (-parallelism=1), raise the resource's timeout_create or timeout_clone, and check that the task did not finish a guest Terraform no longer tracks.",
+        },
+        Signature {
             // The providers' own wording when a guest's config stays locked past their wait.
             name: "provider-config-lock-wait-timeout",
-            pattern: r#"(?:timeout while waiting for (?:VM|container) "?(\d+)"? configuration to become unlocked|vm locked, could not obtain config)"#,
+            pattern: r#"(?:timeout while waiting for (?:VM|container) "?(\d+)"?(?: configuration)? to become unlocked|vm locked, could not obtain config)"#,
             category: Category::TransientLock,
             remediation: Remediation::ReduceParallelism { parallelism: 1 },
             root_cause: "The provider waited for a guest's configuration lock ($1) and gave up: another operation (usually a concurrent clone) held it; creating the guests one at a time (-parallelism=1) avoids the contention.",

@@ -22,6 +22,7 @@ pub use similar::similar_failures;
 
 mod access;
 mod backend;
+mod conflicts;
 mod locks;
 mod network;
 mod provider;
@@ -55,6 +56,7 @@ pub fn signatures() -> &'static [Signature] {
         all.extend(network::guests());
         all.extend(access::signatures());
         all.extend(templates::signatures());
+        all.extend(conflicts::signatures());
         all.extend(provider::signatures());
         all.extend(network::signatures());
         all.extend(access::endpoint());
@@ -193,6 +195,8 @@ mod family_tests;
 mod family_wordings;
 #[cfg(test)]
 mod family_wordings_generalised;
+#[cfg(test)]
+mod family_wordings_toolchain;
 #[cfg(test)]
 mod family_wordings_wider;
 #[cfg(test)]

@@ -88,7 +88,7 @@ pub(super) fn signatures() -> Vec<Signature> {
         },
         Signature {
             name: "endpoint-connection-failed",
-            pattern: r"dial tcp ([^\s]+): (?:connect: )?(connection refused|no route to host|i/o timeout|connection timed out|network is unreachable)",
+            pattern: r"dial tcp ([^\s]+): (?:connect: |getsockopt: )?(connection refused|no route to host|i/o timeout|connection timed out|network is unreachable)",
             category: Category::Network,
             remediation: Remediation::RetryAfter { seconds: 60 },
             root_cause: "$1 could not be reached ($2): the Proxmox VE API (port 8006) or the endpoint is down, restarting or firewalled; wait once and run again, and check the endpoint's address and port if it persists.",
@@ -109,6 +109,16 @@ pub(super) fn signatures() -> Vec<Signature> {
             category: Category::Network,
             remediation: Remediation::RetryAfter { seconds: 60 },
             root_cause: "A request to the API did not answer in time ($1): the Proxmox VE node is overloaded or unreachable; wait once and run again, then check the node if it persists.",
+        },
+        Signature {
+            // The bpg provider (and danitso's before it) when its login request got no answer at all: the
+            // transport failed (the cause follows after a colon from v0.21 on, and a more specific rule above
+            // takes it), never a wrong password, which is a 401.
+            name: "provider-login-unanswered",
+            pattern: r"(?i)(failed to retrieve authentication response)",
+            category: Category::Network,
+            remediation: Remediation::RetryAfter { seconds: 60 },
+            root_cause: "The provider's login to the Proxmox VE API got no answer ($1): the endpoint's address or port (8006) is wrong, or the API is down or not reachable from the runner; check PROXMOX_VE_ENDPOINT, wait once and run again.",
         },
     ]
 }

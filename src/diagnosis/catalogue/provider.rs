@@ -109,5 +109,34 @@ pub(super) fn signatures() -> Vec<Signature> {
             remediation: Remediation::Escalate,
             root_cause: "The provider package does not match the checksums in .terraform.lock.hcl (usually a lock file recorded on another platform, or a cached package that changed); run `terraform providers lock -platform=linux_amd64` (and the runner's platforms) and commit the lock file.",
         },
+        Signature {
+            // `required_version` that the running binary does not satisfy, in Terraform 0.11's words (no summary),
+            // the 0.12-1.x and OpenTofu 1.6-1.11 summary, and OpenTofu 1.12's "Incompatible module". A version pin
+            // in the toolchain, like a provider's: the runner's binary or the constraint changes.
+            name: "terraform-core-version-unsupported",
+            pattern: r"(?:Unsupported (Terraform|OpenTofu) Core version|currently running version of (Terraform) doesn't meet\s+the\s+version requirements|This module is not compatible with (OpenTofu) v[0-9])",
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            root_cause: "The configuration's required_version (or a module's) does not admit the $1$2$3 release the runner has: install a release the constraint allows (agentlab runs the binary named by AGENTLAB_TERRAFORM) or change the constraint, then run again.",
+        },
+        Signature {
+            // Terraform 0.14 and later (and OpenTofu) for a provider named without its namespace, in the
+            // configuration or in a state written before 0.13; the wrap may fall anywhere in the sentence.
+            name: "terraform-legacy-provider-address",
+            pattern: r#"refers\s+to\s+the\s+unqualified\s+provider\s+"([^"]+)""#,
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            root_cause: "The configuration or its state names the provider \"$1\" without a source (a pre-0.13 address): declare its source in required_providers, and move the state with `terraform state replace-provider registry.terraform.io/-/$1 NAMESPACE/$1`.",
+        },
+        Signature {
+            // Proxmox VE refusing to start a guest that runs (or stop one that does not), which providers do after
+            // their own create already started it (telmate 3.0.1-rc5's LXC start, its VM update flow). pve-container
+            // says "VM N not running" for a container's reboot, so both kinds are taken in either word.
+            name: "proxmox-guest-power-state-conflict",
+            pattern: r"\b((?:CT|VM) \d+ (?:already running|not running))\b",
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            root_cause: "Proxmox VE refused a start or stop the guest did not need ($1): the provider asked for a power state the guest was already in, as some provider releases do after creating a guest with start enabled; the guest itself may be fine. Check it, then move to a provider release without the double start or stop (or leave starting to one setting).",
+        },
     ]
 }

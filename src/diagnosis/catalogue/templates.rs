@@ -70,10 +70,27 @@ pub(super) fn signatures() -> Vec<Signature> {
         },
         Signature {
             name: "proxmox-template-missing",
-            pattern: r"(?i)(?:volume '([^']+)' does not exist|vm '([^']+)' not found)",
+            pattern: r"(?i)(?:volume '([^']+)' does not exist|vm '([^']+)' not found|no guest with name '([^']+)' found|VM with name = (\S+) does not exist in cluster)",
             category: Category::MissingTemplate,
             remediation: Remediation::Escalate,
-            root_cause: "The template or template file $1$2 does not exist on the node; download the template or fix the reference.",
+            root_cause: "The template or template file $1$2$3$4 does not exist on the node, or the API user cannot see it; download or create the template, fix the reference, or grant the user VM.Audit on it.",
+        },
+        Signature {
+            // pve-storage's LVM-thin plugin for a thin pool that is configured (local-lvm) but absent on the node.
+            name: "proxmox-logical-volume-missing",
+            pattern: r"no such logical volume (\S+)",
+            category: Category::MissingTemplate,
+            remediation: Remediation::Escalate,
+            root_cause: "A storage points at an LVM volume this node does not have ($1), typically local-lvm on a node installed without its thin pool; restrict the storage to the nodes that have it, or use a storage this node has.",
+        },
+        Signature {
+            // The disk format the storage cannot hold: LVM-thin, ZFS and (before Proxmox VE 9) thick LVM take raw
+            // only. The Perl location that follows the message changes with the release, so it is not matched.
+            name: "proxmox-disk-format-unsupported",
+            pattern: r"unsupported format '([^']+)'",
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            root_cause: "The storage cannot hold a disk in the format '$1' (LVM-thin and ZFS take raw only); set the disk's format to raw (file_format) or put the disk on a file storage that takes $1.",
         },
         Signature {
             name: "proxmox-storage-full",
