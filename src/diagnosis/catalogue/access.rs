@@ -10,9 +10,20 @@ use super::Signature;
 pub(super) fn signatures() -> Vec<Signature> {
     vec![
         Signature {
+            // A 596 with a certificate failure is Proxmox VE's own connection failing TLS (AnyEvent::HTTP's 596:
+            // errors during TLS negotiation), never the runner's: pveproxy forwarding the request to the node the
+            // URL names, or the node fetching a download URL with verification on. The runner's trust store and
+            // its insecure setting play no part, so the advice differs from the rule below.
+            name: "proxmox-node-tls-failed",
+            pattern: r"\b596\b[^\n]{0,80}?((?:error:[0-9A-F]+:)?SSL routines[^\n]*?certificate verify failed|(?:tls_process|ssl3_get)_server_certificate: certificate verify failed)",
+            category: Category::Network,
+            remediation: Remediation::Escalate,
+            root_cause: "Proxmox VE's own TLS connection failed (596: $1): the node forwarded the request to the node the URL names, or fetched a download URL, and could not verify that certificate. Use the node's exact name as Proxmox VE lists it, refresh the cluster's node certificates (pvecm updatecerts) after a reinstall or a new certificate, or give the download a URL whose certificate verifies; the runner's own trust settings do not change this.",
+        },
+        Signature {
             name: "tls-certificate-untrusted",
             pattern: r"(x509: certificate signed by unknown authority|x509: certificate is valid for [^\n]*|x509: cannot validate certificate for [^\n]*|x509: certificate relies on legacy Common Name field[^\n]*|x509: certificate has expired or is not yet valid[^\n]*|certificate verify failed)",
-            category: Category::Configuration,
+            category: Category::Permission,
             remediation: Remediation::Escalate,
             root_cause: "The TLS certificate of the endpoint is not trusted ($1); add the Proxmox VE CA to the runner's trust store, use the name the certificate was issued for (as a subject alternative name) and renew an expired one, or set PROXMOX_VE_INSECURE=true for a self-signed homelab certificate.",
         },

@@ -67,7 +67,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             // HeadObject), which must not take Proxmox VE's "403 Forbidden: Permission check failed".
             name: "s3-backend-credentials-rejected",
             pattern: r"(?:\b(InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied|InvalidClientTokenId)|api error (Forbidden)): ([^\n]+)",
-            category: Category::Permission,
+            category: Category::StateBackend,
             remediation: Remediation::Escalate,
             root_cause: "The object store holding the state rejected the backend's credentials ($1$2: $3): AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are wrong, or the key was removed or lacks access to the bucket; fix the runner's secrets (a MinIO access key limited to the state bucket).",
         },

@@ -302,14 +302,14 @@ pub(super) fn wordings() -> Vec<Wording> {
             "https://github.com/Telmate/proxmox-api-go/issues/217",
             "Post \"https://192.168.200.211:8006/api2/json/access/ticket\": x509: certificate signed by unknown authority",
             "tls-certificate-untrusted",
-            Configuration,
+            Permission,
         ),
         wording(
-            ACCESS,
+            NETWORK,
             "https://github.com/rgl/terraform-proxmox-talos/issues/2",
             "error listing files from datastore local: received an HTTP 596 response - Reason: error:0A000086:SSL routines::certificate verify failed",
-            "tls-certificate-untrusted",
-            Configuration,
+            "proxmox-node-tls-failed",
+            Network,
         ),
         // Provider compatibility.
         wording(

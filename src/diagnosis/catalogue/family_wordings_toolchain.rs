@@ -146,6 +146,14 @@ pub(super) fn wordings() -> Vec<Wording> {
             "endpoint-connection-failed",
             Network,
         ),
+        // Proxmox VE's own TLS connection (596): the node a request was forwarded to, not the runner.
+        wording(
+            NETWORK,
+            "https://github.com/chriswayg/packer-proxmox-templates/issues/10 (Packer; the node name given was not the node's; params cut)",
+            "==> proxmox: Error creating VM: 596 tls_process_server_certificate: certificate verify failed, error status:  (params: map[agent:1 boot:cdn cores:2 cpu:kvm64",
+            "proxmox-node-tls-failed",
+            Network,
+        ),
         // The bpg (and danitso) provider's login that got no answer.
         wording(
             NETWORK,

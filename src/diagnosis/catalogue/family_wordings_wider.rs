@@ -112,14 +112,14 @@ pub(super) fn wordings() -> Vec<Wording> {
             "https://github.com/linkerd/linkerd2/issues/4945 (Go 1.15+, the TLS stack both providers use)",
             "x509: certificate relies on legacy Common Name field, use SANs or temporarily enable Common Name matching with GODEBUG=x509ignoreCN=0",
             "tls-certificate-untrusted",
-            Configuration,
+            Permission,
         ),
         wording(
             ACCESS,
             "https://github.com/portainer/portainer/issues/5580 (the same Go wording behind an HTTPS request)",
             "Get \"https://oralce-arm:2376/_ping\": x509: certificate relies on legacy Common Name field, use SANs or temporarily enable Common Name matching with GODEBUG=x509ignoreCN=0",
             "tls-certificate-untrusted",
-            Configuration,
+            Permission,
         ),
         wording(
             ACCESS,

@@ -122,7 +122,7 @@ fn s3_backend_failures_on_an_s3_compatible_store() {
     check(
         "Error refreshing state: InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records.\n\tstatus code: 403, request id: P5LjljAYWuK9nUDt4JnuVg5JDP7EaWMW6r4OBwijwdwFvqJ0Wu91, host id: ",
         "s3-backend-credentials-rejected",
-        Category::Permission,
+        Category::StateBackend,
         Remediation::Escalate,
     );
     // terraform 1.0.3, two deploys racing for the DynamoDB lock (the racing-deploy test here; also
@@ -192,14 +192,14 @@ fn registry_and_tls_failures() {
     check(
         "Post \"https://192.168.200.211:8006/api2/json/access/ticket\": x509: certificate signed by unknown authority",
         "tls-certificate-untrusted",
-        Category::Configuration,
+        Category::Permission,
         Remediation::Escalate,
     );
     // https://github.com/rgl/terraform-proxmox-talos/issues/2
     check(
         "error listing files from datastore local: received an HTTP 596 response - Reason: error:0A000086:SSL routines::certificate verify failed",
-        "tls-certificate-untrusted",
-        Category::Configuration,
+        "proxmox-node-tls-failed",
+        Category::Network,
         Remediation::Escalate,
     );
 }

@@ -85,7 +85,7 @@ async fn a_missing_lock_table_fails_before_anything_changes() {
 }
 
 #[tokio::test]
-async fn credentials_the_store_does_not_know_fail_init_as_a_permission_problem() {
+async fn credentials_the_store_does_not_know_fail_init_as_a_state_backend_problem() {
     let server = MotoServer::ready_checking_credentials().await;
     let record = fleet_deploy_on(&server).await;
     assert_eq!(record.outcome, Outcome::Failed, "{record:#?}");
@@ -98,7 +98,7 @@ async fn credentials_the_store_does_not_know_fail_init_as_a_permission_problem()
         record_errors(&record)
     );
     let hypothesis = record.final_hypothesis().expect("diagnosed");
-    assert_eq!(hypothesis.category, Category::Permission);
+    assert_eq!(hypothesis.category, Category::StateBackend);
     assert!(
         hypothesis.root_cause.contains("AWS_ACCESS_KEY_ID"),
         "{}",
