@@ -38,3 +38,15 @@ pub(super) fn signatures() -> Vec<Signature> {
         },
     ]
 }
+
+/// The category's own definition as a last resort: anything that says it "already exists", when no rule above
+/// named it better (a VMID, a disk volume, a state lock). Tried after every other family.
+pub(super) fn already_exists() -> Vec<Signature> {
+    vec![Signature {
+        name: "resource-already-exists",
+        pattern: r"(?i)((?:[^\s:]+\s+){0,3}already exists)\b",
+        category: Category::ResourceConflict,
+        remediation: Remediation::Escalate,
+        root_cause: "Something the run creates already exists outside this state (\"$1\"): made by hand, by another project, or by an earlier run whose state was lost; after checking it is not in use, import it or remove it, or give the new one another name or id.",
+    }]
+}

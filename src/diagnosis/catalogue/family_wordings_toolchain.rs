@@ -333,5 +333,28 @@ pub(super) fn wordings() -> Vec<Wording> {
             "proxmox-datastore-file-exists",
             ResourceConflict,
         ),
+        // A disk volume in a storage plugin's words, and anything else that "already exists", as the category
+        // defines it.
+        wording(
+            CONFLICTS,
+            "https://github.com/boomshankerx/proxmox-truenas/issues/117 (a TrueNAS storage plugin for Proxmox VE)",
+            "Failed to create dataset: cannot create 'DELL_RZ3/vm-5566-disk-0': dataset already exists",
+            "proxmox-volume-already-exists",
+            ResourceConflict,
+        ),
+        wording(
+            CONFLICTS,
+            "https://github.com/bpg/terraform-provider-proxmox/blob/main/fwprovider/cluster/acme/resource_acme_account.go (`ACME account '%s' already exists`, filled in)",
+            "Error: ACME account 'default' already exists",
+            "resource-already-exists",
+            ResourceConflict,
+        ),
+        wording(
+            CONFLICTS,
+            "https://github.com/sergelogvinov/proxmox-csi-plugin/issues/598",
+            "500 Dataset rpool/data/vm-9999-pvc-8b8b0d4a already exists and name pattern cannot be auto-incremented",
+            "resource-already-exists",
+            ResourceConflict,
+        ),
     ]
 }
