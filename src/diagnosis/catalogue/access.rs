@@ -115,6 +115,15 @@ or add a bind or device mount point as root@pam.",
             root_cause: "The node refused the provider's SSH login ($1): with an API token the SSH password is not inherited, so load an authorised key into the runner's ssh-agent (ssh-add -L lists it) or set the provider's ssh username and password or private key for the node.",
         },
         Signature {
+            // The bpg provider writing a snippet or file over SSH/SFTP as a user that may not write there (before
+            // v0.46.2 without sudo, later with a sudoers rule that does not cover the path).
+            name: "proxmox-ssh-file-write-refused",
+            pattern: r"(failed to (?:create|open remote) file (\S+?): permission denied|the SSH user '[^']+' does not have required permissions|sudo: a password is required)",
+            category: Category::Permission,
+            remediation: Remediation::Escalate,
+            root_cause: "The provider's SSH user may not write the file on the node ($1): connect as root, or give the user a passwordless sudo rule for `tee` on the storage's path (and the storage's directory must exist on that node).",
+        },
+        Signature {
             // The bpg provider could not tell which address to reach a node's SSH on: the API listed no usable
             // static address for it and its name did not resolve from the runner.
             name: "proxmox-ssh-node-address-unknown",

@@ -29,10 +29,20 @@ pub(super) fn guests() -> Vec<Signature> {
             root_cause: "The guests never answered on their port $1$2: the guest did not finish booting, got no or another address, or a firewall drops the port; check the guest's console and network settings.",
         },
         Signature {
+            // Packer's communicator step (packer-plugin-sdk) when the build's guest never accepted SSH or WinRM
+            // before ssh_timeout/winrm_timeout: the installer or boot command did not finish, the guest reported
+            // no address, or the credentials or a firewall kept the communicator out.
+            name: "packer-communicator-timeout",
+            pattern: r"(Timeout waiting for (?:SSH|WinRM))\.",
+            category: Category::Network,
+            remediation: Remediation::Escalate,
+            root_cause: "The build's guest never accepted a connection before the communicator's timeout ($1): the installer or boot command did not finish (check the guest's console), the guest reported no address (install and start qemu-guest-agent in it, or set the host), or the username, password or a firewall kept the connection out; a retry repeats the same build.",
+        },
+        Signature {
             // A guest whose agent does not answer is a guest without an address to anyone who reads it: the same
             // family as a guest that never reports one (`network`), though the fix is usually in the template.
             name: "qemu-guest-agent-not-answering",
-            pattern: r"(QEMU guest agent is not running|No QEMU guest agent configured|qga command '[^']+' failed - got timeout|timeout while waiting for the QEMU agent)",
+            pattern: r"(QEMU guest agent is not running|No QEMU guest agent configured|(?:qga|qmp) command 'guest-[^']+' failed - got timeout|qga command '[^']+' failed - got timeout|timeout while waiting for the QEMU agent|error waiting for agent: (?:error waiting for agent: )?the operation has timed out)",
             category: Category::Network,
             remediation: Remediation::Escalate,
             root_cause: "The VM's QEMU guest agent does not answer ($1), so no IP address can be read; install and enable qemu-guest-agent in the template, or raise agent.timeout.",

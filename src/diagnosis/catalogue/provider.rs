@@ -129,6 +129,26 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "The configuration or its state names the provider \"$1\" without a source (a pre-0.13 address): declare its source in required_providers, and move the state with `terraform state replace-provider registry.terraform.io/-/$1 NAMESPACE/$1`.",
         },
         Signature {
+            // Proxmox VE refusing to destroy a guest that still runs (qemu-server's "VM N is running - destroy
+            // failed", pve-container's "unable to destroy CT N - container is running") or that HA still manages
+            // without `purge`: the provider deleted without stopping it first, or without removing it from HA.
+            name: "proxmox-destroy-refused",
+            pattern: r"((?:VM|CT) (?:\d+|<id>) is running - destroy failed|unable to destroy CT \d+ - container is running|unable to remove (?:VM|CT) \d+ - used in HA resources)",
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            root_cause: "Proxmox VE refused to destroy the guest ($1): it still runs, or HA still manages it, and the provider asked for the delete without stopping it (or without purging it from HA) first; stop the guest or remove it from HA by hand and run again, and move to a provider release that stops and purges before it deletes.",
+        },
+        Signature {
+            // A task that ended "WARNINGS: N" is a success to Proxmox VE (exit code 0), but some provider releases
+            // count it as a failure (bpg before 0.58 for VM clones and before 0.99 for containers, telmate before
+            // proxmox-api-go's fix): the guest usually exists.
+            name: "provider-task-warnings-as-failure",
+            pattern: r"failed to complete with (?:exit code|error): (WARNINGS: \d+)",
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            root_cause: "Proxmox VE finished the task with warnings ($1), which it counts as a success, but this provider release counts it as a failure, so the guest it made is usually there without being in the state; read the task log's WARN lines, upgrade the provider, and import or remove the guest.",
+        },
+        Signature {
             // Proxmox VE refusing to start a guest that runs (or stop one that does not), which providers do after
             // their own create already started it (telmate 3.0.1-rc5's LXC start, its VM update flow). pve-container
             // says "VM N not running" for a container's reboot, so both kinds are taken in either word.

@@ -39,10 +39,10 @@ pub(super) fn signatures() -> Vec<Signature> {
         Signature {
             // A volume Terraform is about to create is already there: LVM, a directory storage's disk image, ZFS.
             name: "proxmox-volume-already-exists",
-            pattern: r#"(?:Logical Volume "([^"]+)" already exists|disk image '([^']+)' already exists|volume '([^']+)' already exists|dataset already exists)"#,
+            pattern: r#"(?:Logical Volume "([^"]+)" already exists|disk image '([^']+)' already exists|volume '([^']+)' already exists|dataset already exists|rbd create '?([^'\s]+?)'? error: rbd: create error: \(17\) File exists)"#,
             category: Category::ResourceConflict,
             remediation: Remediation::Escalate,
-            root_cause: "A disk volume the guest needs already exists ($1$2$3), usually left over by an earlier failed run or a guest removed by hand; after checking that no guest uses it, remove the orphaned volume (or choose another VMID), then run again.",
+            root_cause: "A disk volume the guest needs already exists ($1$2$3$4), usually left over by an earlier failed run or a guest removed by hand; after checking that no guest uses it, remove the orphaned volume (or choose another VMID), then run again.",
         },
         Signature {
             // Proxmox VE cannot read a volume reference (a bare storage name where STORAGE:SIZE or
@@ -74,6 +74,15 @@ pub(super) fn signatures() -> Vec<Signature> {
             category: Category::MissingTemplate,
             remediation: Remediation::Escalate,
             root_cause: "The template or template file $1$2$3$4 does not exist on the node, or the API user cannot see it; download or create the template, fix the reference, or grant the user VM.Audit on it.",
+        },
+        Signature {
+            // cluster-api-provider-proxmox (capmox) choosing its template by tags: exactly one template must carry
+            // exactly those tags; none (or two, one per node) fails.
+            name: "capmox-template-not-found",
+            pattern: r#"VM template not found: (found \d+ VM templates with tags \\?"[^"\\]*\\?")"#,
+            category: Category::MissingTemplate,
+            remediation: Remediation::Escalate,
+            root_cause: "No single VM template carries exactly the tags the machine asks for ($1): the tags must match one template one to one, with no extra tags, and a template kept on each node's local storage counts twice; fix the tags or keep one template on shared storage.",
         },
         Signature {
             // pve-storage's LVM-thin plugin for a thin pool that is configured (local-lvm) but absent on the node.
