@@ -55,3 +55,29 @@ fn setup_and_test_call_their_scripts_without_asking_whether_they_are_executable(
         );
     }
 }
+
+/// The scripts that run the sandbox projects (the demo, the benchmarks, the local-model eval, the tests) point
+/// Terraform at the project's CLI config, whose filesystem mirror holds the null provider: a TF_CLI_CONFIG_FILE
+/// the machine already sets (a ~/.terraformrc without that mirror) made every init reach for the registry and
+/// fail offline, so `scripts/demo` failed on its first run there.
+#[test]
+fn the_scripts_that_run_the_sandbox_use_the_projects_terraform_cli_config_whatever_the_environment_says()
+ {
+    for script in [
+        "scripts/demo",
+        "scripts/bench",
+        "scripts/local-llm",
+        "scripts/test",
+    ] {
+        let text = std::fs::read_to_string(crate_root().join(script)).expect("script readable");
+        assert!(
+            !text.contains("${TF_CLI_CONFIG_FILE:-$repo_root"),
+            "{script} keeps a TF_CLI_CONFIG_FILE from the environment"
+        );
+        assert!(
+            text.contains("export TF_CLI_CONFIG_FILE=\"$repo_root/.tools/terraformrc\"")
+                || text.contains("export TF_CLI_CONFIG_FILE=\"$project_cli_config\""),
+            "{script} does not export the project's CLI config"
+        );
+    }
+}
