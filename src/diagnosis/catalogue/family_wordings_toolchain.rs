@@ -450,6 +450,28 @@ pub(super) fn wordings() -> Vec<Wording> {
             "proxmox-volume-already-exists",
             ResourceConflict,
         ),
+        // A parameter Proxmox VE's schema does not define for the call the provider made.
+        wording(
+            PROVIDER,
+            "https://github.com/Telmate/terraform-provider-proxmox/issues/995 (telmate 3.x sends `pool` in the VM update)",
+            "│ Error: error updating VM: 400 Parameter verification failed., error status: {\"data\":null,\"errors\":{\"pool\":\"property is not defined in schema and the schema does not allow additional properties\"}} (params: map[agent:1 bios:seabios boot:order=scsi0 cores:2 cpu:host",
+            "proxmox-parameter-not-in-schema",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/Telmate/terraform-provider-proxmox/issues/424 (`hagroup` sent in a container create)",
+            "Error: Error creating LXC container: 400 Parameter verification failed., error status: {\"data\":null,\"errors\":{\"hagroup\":\"property is not defined in schema and the schema does not allow additional properties\"}} (params: {\"arch\":\"amd64\",\"cmode\":\"tty\"",
+            "proxmox-parameter-not-in-schema",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/Telmate/proxmox-api-go/issues/13 (an SDK's stray `_root` parameter)",
+            "response: &{400 Parameter verification failed. 400 HTTP/1.1 1 1 map[Content-Length:[120] Content-Type:[application/json;charset=UTF-8]] {{\"errors\":{\"_root\":\"property is not defined in schema and the schema does not allow additional properties\"},\"data\":null}} 120 [] true false map[] 0xc000228e00 0xc00028e8f0}",
+            "proxmox-parameter-not-in-schema",
+            ProviderIncompatibility,
+        ),
         wording(
             TEMPLATES,
             "https://github.com/ionos-cloud/cluster-api-provider-proxmox/blob/main/pkg/proxmox/goproxmox/api_client.go (`%w: found %d VM templates with tags %q`, filled in)",

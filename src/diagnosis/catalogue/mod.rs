@@ -88,6 +88,30 @@ fn compiled() -> &'static [(Regex, &'static Signature)] {
 /// ... does not exist" for a guest that is missing after an apply, which is not a missing clone template).
 const TERRAFORM_ONLY: &[&str] = &["proxmox-guest-config-missing"];
 
+/// Signatures that do not answer for an item whose text also says this: the words of a different situation around
+/// the same message. Proxmox VE's "Configuration file 'nodes/N/qemu-server/ID.conf' does not exist" is a clone
+/// template on another node while a guest is created; while a guest the state already holds is read or updated it
+/// means the guest moved (a migration still running), or its VMID went to another machine, which no category here
+/// fits as a whole, so the catalogue stays silent.
+const NOT_WHEN: &[(&str, &str)] = &[(
+    "proxmox-guest-config-missing",
+    r"(?i)error (?:updating|retrieving|reading|refreshing) (?:VM|container|LXC)|: Modifying\.\.\.|cannot find vm with id|error trying to locate vm",
+)];
+
+fn exclusion(signature: &str) -> Option<&'static Regex> {
+    static COMPILED: OnceLock<Vec<(&'static str, Regex)>> = OnceLock::new();
+    COMPILED
+        .get_or_init(|| {
+            NOT_WHEN
+                .iter()
+                .map(|(name, pattern)| (*name, Regex::new(pattern).expect("exclusions are valid")))
+                .collect()
+        })
+        .iter()
+        .find(|(name, _)| *name == signature)
+        .map(|(_, regex)| regex)
+}
+
 /// A catalogue answer: the hypothesis and the signature that produced it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CatalogueMatch {
@@ -116,7 +140,11 @@ pub fn recognise(request: &DiagnosisRequest, context: &DiagnosisContext) -> Opti
     for (regex, signature) in compiled() {
         let mut root_cause = None;
         let mut evidence = Vec::new();
+        let unless = exclusion(signature.name);
         for (item, unwrapped) in searchable(TERRAFORM_ONLY.contains(&signature.name)) {
+            if unless.is_some_and(|unless| unless.is_match(&item.text)) {
+                continue;
+            }
             let captures = regex
                 .captures(&item.text)
                 .or_else(|| unwrapped.as_deref().and_then(|text| regex.captures(text)));

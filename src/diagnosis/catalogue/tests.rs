@@ -272,6 +272,34 @@ fn unknown_failures_and_source_comments_are_not_recognised() {
 }
 
 #[test]
+fn a_guest_configuration_missing_while_a_guest_is_read_or_updated_is_not_a_missing_template() {
+    let recognised = |text: &str| {
+        let request = request_with_error("Error", text);
+        let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
+        recognise(&request, &context).map(|found| found.signature)
+    };
+    // While a guest is cloned or created, the message means the template is on another node
+    // (https://github.com/teamzuzu/kopsrox/issues/50).
+    assert_eq!(
+        recognised(
+            "proxmoxer.core.ResourceException: 500 Internal Server Error: Configuration file 'nodes/dustbin/qemu-server/550.conf' does not exist"
+        ),
+        Some("proxmox-guest-config-missing")
+    );
+    // While a guest is looked up, read or updated, it moved or its VMID went elsewhere: no category fits as a
+    // whole, and the catalogue says nothing. capmox looking for a VM whose clone had failed
+    // (https://github.com/ionos-cloud/cluster-api-provider-proxmox/issues/389), and the bpg provider reading a VM
+    // (`error retrieving VM %d: %w` in proxmox/nodes/vms/vms.go, filled in).
+    for text in [
+        "\"unable to find vm\" err=\"cannot find vm with id 117: 500 Configuration file 'nodes/pve-mp/qemu-server/117.conf' does not exist\"",
+        "Error: error retrieving VM 100: received an HTTP 500 response - Reason: Configuration file 'nodes/pve1/qemu-server/100.conf' does not exist",
+        "Error: error updating VM: 500 Configuration file 'nodes/pve2/qemu-server/227.conf' does not exist, error status: {\"data\":null}",
+    ] {
+        assert_eq!(recognised(text), None, "{text}");
+    }
+}
+
+#[test]
 fn a_resources_pattern_for_another_provider_is_a_validation_mismatch() {
     let mut request = request_with_error("", "");
     request.terraform.ok = true;
