@@ -5,7 +5,7 @@
 mod calls;
 mod canaries;
 mod replay_cli;
-mod wrapped;
+mod terraform_words;
 
 use std::path::PathBuf;
 use std::sync::Mutex;

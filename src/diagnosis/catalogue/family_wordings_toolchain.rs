@@ -479,5 +479,28 @@ pub(super) fn wordings() -> Vec<Wording> {
             "capmox-template-not-found",
             MissingTemplate,
         ),
+        // The categories' tells: a Go crash outside Terraform's plugin frame, and Python's words for a refused
+        // connection to the Proxmox VE API.
+        wording(
+            PROVIDER,
+            "https://github.com/Telmate/terraform-provider-proxmox/issues/136 (the provider's debug log, Proxmox VE 6.1)",
+            "2019-12-25T00:24:20.942-0500 [DEBUG] plugin.terraform-provider-proxmox: panic: runtime error: invalid memory address or nil pointer dereference\n2019-12-25T00:24:20.942-0500 [DEBUG] plugin.terraform-provider-proxmox: [signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0xe5e589]",
+            "go-runtime-panic",
+            ProviderIncompatibility,
+        ),
+        wording(
+            NETWORK,
+            "https://github.com/prometheus-pve/prometheus-pve-exporter/issues/276 (PVE 8.2; container log prefix kept)",
+            "pve-exporter  | urllib3.exceptions.NewConnectionError: <urllib3.connection.HTTPSConnection object at 0x7aca965efe90>: Failed to establish a new connection: [Errno 111] Connection refused",
+            "connection-failure-words",
+            Network,
+        ),
+        wording(
+            NETWORK,
+            "https://github.com/prometheus-pve/prometheus-pve-exporter/issues/73",
+            "<p>HTTPSConnectionPool(host='localhost', port=8006): Max retries exceeded with url: /api2/json/access/ticket (Caused by NewConnectionError('&lt;urllib3.connection.VerifiedHTTPSConnection object at 0x74f8f7b9c550&gt;: Failed to establish a new connection: [Errno 111] Connection refused',))</p>",
+            "connection-failure-words",
+            Network,
+        ),
     ]
 }

@@ -28,6 +28,7 @@ mod network;
 mod provider;
 mod similar;
 mod structural;
+mod tells;
 mod templates;
 
 /// One well-known failure.
@@ -64,6 +65,7 @@ pub fn signatures() -> &'static [Signature] {
         all.extend(access::forbidden_without_reason());
         all.extend(backend::failed_otherwise());
         all.extend(conflicts::already_exists());
+        all.extend(tells::signatures());
         all
     })
 }
@@ -93,10 +95,16 @@ const TERRAFORM_ONLY: &[&str] = &["proxmox-guest-config-missing"];
 /// template on another node while a guest is created; while a guest the state already holds is read or updated it
 /// means the guest moved (a migration still running), or its VMID went to another machine, which no category here
 /// fits as a whole, so the catalogue stays silent.
-const NOT_WHEN: &[(&str, &str)] = &[(
-    "proxmox-guest-config-missing",
-    r"(?i)error (?:updating|retrieving|reading|refreshing) (?:VM|container|LXC)|: Modifying\.\.\.|cannot find vm with id|error trying to locate vm",
-)];
+const NOT_WHEN: &[(&str, &str)] = &[
+    ("connection-failure-words", STATE_BACKEND_WORDS),
+    (
+        "proxmox-guest-config-missing",
+        r"(?i)error (?:updating|retrieving|reading|refreshing) (?:VM|container|LXC)|: Modifying\.\.\.|cannot find vm with id|error trying to locate vm",
+    ),
+];
+
+/// The words that name the state backend: the network tell leaves such a text to the backend's rules or an LLM.
+const STATE_BACKEND_WORDS: &str = r"(?i)tfstate|\bstate (?:lock|file|data|snapshot)|\bremote state|\bbucket\b|dynamodb|\bs3\b|\bbackend\b";
 
 fn exclusion(signature: &str) -> Option<&'static Regex> {
     static COMPILED: OnceLock<Vec<(&'static str, Regex)>> = OnceLock::new();

@@ -263,9 +263,10 @@ fn proxmox_refusals() {
 
 #[test]
 fn unknown_failures_and_source_comments_are_not_recognised() {
+    // A provider's own failure with no telling words (a gRPC error of unknown code).
     let request = request_with_error(
-        "Error: Invalid reference",
-        "A reference to a resource type must be followed by at least one attribute access",
+        "Error: Plugin error",
+        "The plugin returned an unexpected error from plugin.(*GRPCProvider).ApplyResourceChange: rpc error: code = Unknown desc = unexpected response from the server",
     );
     let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
     assert_eq!(recognise(&request, &context), None);

@@ -1,0 +1,133 @@
+//! What the real terraform 1.0.3 prints, read by agentlab's reader of its human output and looked up in the
+//! catalogue. Terraform wraps a diagnostic's detail at 78 columns when it does not write to a terminal, as on a
+//! runner: a provider's lock message (carried here by a variable's validation message, the one error text a
+//! configuration can choose) is broken inside its own words, and the catalogue still knows the lock, because it
+//! matches the message, not the width it was printed at. The message is bpg/terraform-provider-proxmox#995's
+//! wording, which the catalogue's own tests cite. And Terraform's own verdicts on a configuration, in its own words,
+//! are a configuration mistake at $0.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use agentlab::contracts::{
+    Category, DiagnosisRequest, Diagnostic, RunMode, TerraformPhase, TerraformResult,
+};
+use agentlab::diagnosis::catalogue::recognise;
+use agentlab::diagnosis::context::DiagnosisContext;
+use agentlab::redact::Redactor;
+use agentlab::terraform::human::diagnostics_from_human_output;
+
+use crate::support::{installed_terraform, terraform_cli_config};
+
+const LOCK_MESSAGE: &str = "Error updating VM: received an HTTP 500 response - Reason: can't lock file \
+'/var/lock/qemu-server/lock-101.conf' - got timeout.";
+
+fn terraform(dir: &Path, args: &[&str]) -> Output {
+    Command::new(installed_terraform())
+        .current_dir(dir)
+        .env("TF_CLI_CONFIG_FILE", terraform_cli_config())
+        .env("TF_IN_AUTOMATION", "1")
+        .args(args)
+        .output()
+        .expect("terraform runs")
+}
+
+/// The failed plan of project `homelab` in `dir` whose errors are `diagnostics`.
+fn failed_plan(dir: &Path, output: &Output, diagnostics: Vec<Diagnostic>) -> DiagnosisRequest {
+    DiagnosisRequest {
+        project: "homelab".into(),
+        dir: dir.to_path_buf(),
+        mode: RunMode::Deploy,
+        attempt: 1,
+        terraform: TerraformResult {
+            ok: false,
+            phase: TerraformPhase::Plan,
+            exit_code: output.status.code(),
+            resource_addresses: Vec::new(),
+            diagnostics,
+            ..super::ok_result()
+        },
+        validation: None,
+        transitions: Vec::new(),
+        previous: Vec::new(),
+        spent_usd: 0.0,
+        spent_tokens: 0,
+    }
+}
+
+#[test]
+fn a_lock_message_that_terraform_wrapped_is_still_a_lock() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        format!(
+            "variable \"vm\" {{\n  default = \"a\"\n  validation {{\n    condition     = var.vm == \"b\"\n    \
+             error_message = \"{LOCK_MESSAGE}\"\n  }}\n}}\n"
+        ),
+    )
+    .expect("writes main.tf");
+    let output = terraform(dir.path(), &["plan", "-input=false", "-no-color"]);
+    assert!(
+        !output.status.success(),
+        "the validation rule fails the plan"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    let diagnostics = diagnostics_from_human_output(&stderr, true);
+    let detail = &diagnostics.first().expect("one diagnostic").detail;
+    assert!(
+        detail.contains("can't lock file\n'/var/lock/qemu-server/lock-101.conf'"),
+        "terraform wrapped the message inside the lock wording: {detail}"
+    );
+
+    let request = failed_plan(dir.path(), &output, diagnostics);
+    let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
+    let found = recognise(&request, &context).expect("the catalogue knows the wrapped lock");
+    assert_eq!(found.signature, "proxmox-node-lock-timeout");
+    assert_eq!(found.hypothesis.category, Category::TransientLock);
+    assert!(
+        found
+            .hypothesis
+            .root_cause
+            .contains("/var/lock/qemu-server/lock-101.conf"),
+        "{}",
+        found.hypothesis.root_cause
+    );
+}
+
+#[test]
+fn terraforms_own_verdicts_on_a_configuration_are_a_configuration_mistake() {
+    for (config, summary) in [
+        (
+            "output \"a\" { value = local.nope }",
+            "Reference to undeclared local value",
+        ),
+        (
+            "output \"a\" { value = nofunc(1) }",
+            "Call to unknown function",
+        ),
+        ("output \"a\" { value = 1 + }", "Invalid expression"),
+    ] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("main.tf"), format!("{config}\n")).expect("writes main.tf");
+        let output = terraform(dir.path(), &["validate", "-no-color"]);
+        assert!(!output.status.success(), "{config} is refused");
+        let diagnostics =
+            diagnostics_from_human_output(&String::from_utf8_lossy(&output.stderr), true);
+        assert_eq!(diagnostics[0].summary, summary, "{config}");
+
+        let request = failed_plan(dir.path(), &output, diagnostics);
+        let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
+        let found = recognise(&request, &context).expect("the catalogue knows Terraform's verdict");
+        assert_eq!(
+            found.signature, "terraform-configuration-invalid",
+            "{config}"
+        );
+        assert_eq!(found.hypothesis.category, Category::Configuration);
+        assert!(
+            found.hypothesis.root_cause.contains(summary),
+            "{}",
+            found.hypothesis.root_cause
+        );
+    }
+}
