@@ -167,9 +167,10 @@ pub(super) fn parameters_refused() -> Vec<Signature> {
         Signature {
             // Proxmox VE's schema has no such parameter for this call at all: the provider sent one the release does
             // not define (telmate 3.0.1's `pool` on a VM update, its `hagroup` on a container create, an SDK's stray
-            // `_root`), which the configuration can only avoid by leaving the argument out.
+            // `_root`), which the configuration can only avoid by leaving the argument out. A provider's debug log
+            // quotes the answer inside its own string, so the quotes may come escaped.
             name: "proxmox-parameter-not-in-schema",
-            pattern: r#""([^"]+)"\s*:\s*"property is not defined in schema and the schema does not allow additional properties""#,
+            pattern: r#"\\?"([^"\\]+)\\?"\s*:\s*\\?"property is not defined in schema and the schema does not allow additional properties"#,
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
             root_cause: "Proxmox VE's API does not define the parameter \"$1\" for the call the provider made, so the provider release and this Proxmox VE release do not match on it; leave the argument out for now (and set it another way), or move to a provider release that sends it where Proxmox VE takes it.",

@@ -172,13 +172,6 @@ pub(super) fn wordings() -> Vec<Wording> {
         ),
         wording(
             TEMPLATES,
-            "https://github.com/bpg/terraform-provider-proxmox/issues/1599",
-            "volume 'Pure-NFS:115/vm-115-disk-0.raw' does not exist",
-            "proxmox-template-missing",
-            MissingTemplate,
-        ),
-        wording(
-            TEMPLATES,
             "https://github.com/danitso/terraform-provider-proxmox/issues/2",
             "TASK ERROR: unable to create VM 2040 - storage 'local-lvm' does not exist",
             "proxmox-storage-missing",

@@ -250,6 +250,13 @@ pub(super) fn wordings() -> Vec<Wording> {
         ),
         wording(
             TEMPLATES,
+            "https://github.com/proxmox/pve-manager/blob/master/PVE/API2/Nodes.pm (the appliance download's `raise_param_exc({ template => \"no such template\" })`, as the API answers it)",
+            "400 Parameter verification failed.\ntemplate: no such template",
+            "proxmox-template-missing",
+            MissingTemplate,
+        ),
+        wording(
+            TEMPLATES,
             "https://github.com/molecule-proxmox/molecule-proxmox/issues/39 (community.general 11.2.0)",
             "[ERROR]: Task failed: Module failed: VM with name = debian13-template does not exist in cluster",
             "proxmox-template-missing",
@@ -462,6 +469,13 @@ pub(super) fn wordings() -> Vec<Wording> {
             PROVIDER,
             "https://github.com/Telmate/terraform-provider-proxmox/issues/424 (`hagroup` sent in a container create)",
             "Error: Error creating LXC container: 400 Parameter verification failed., error status: {\"data\":null,\"errors\":{\"hagroup\":\"property is not defined in schema and the schema does not allow additional properties\"}} (params: {\"arch\":\"amd64\",\"cmode\":\"tty\"",
+            "proxmox-parameter-not-in-schema",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/Telmate/terraform-provider-proxmox/issues/995's answer as a provider's TF_LOG line quotes a diagnostic (`diagnostic_summary=\"...\"`, escaped quotes)",
+            "2024-04-25T10:00:00.000Z [ERROR] provider.terraform-provider-proxmox_v3.0.1-rc1: Response contains error diagnostic: diagnostic_severity=ERROR diagnostic_summary=\"error updating VM: 400 Parameter verification failed., error status: {\\\"data\\\":null,\\\"errors\\\":{\\\"pool\\\":\\\"property is not defined in schema and the schema does not allow additional properties\\\"}}\"",
             "proxmox-parameter-not-in-schema",
             ProviderIncompatibility,
         ),

@@ -97,6 +97,12 @@ const TERRAFORM_ONLY: &[&str] = &["proxmox-guest-config-missing"];
 /// fits as a whole, so the catalogue stays silent.
 const NOT_WHEN: &[(&str, &str)] = &[
     ("connection-failure-words", STATE_BACKEND_WORDS),
+    // A guest's own disk (vm-ID-disk-N, its cloud-init drive) is no template: missing, it is a clone or resize that
+    // has not finished, or a disk removed behind the provider's back.
+    (
+        "proxmox-template-missing",
+        r"volume '[^']*\bvm-\d+-(?:disk-\d+|cloudinit)[^']*' does not exist",
+    ),
     (
         "proxmox-guest-config-missing",
         r"(?i)error (?:updating|retrieving|reading|refreshing) (?:VM|container|LXC)|: Modifying\.\.\.|cannot find vm with id|error trying to locate vm",

@@ -70,10 +70,10 @@ pub(super) fn signatures() -> Vec<Signature> {
         },
         Signature {
             name: "proxmox-template-missing",
-            pattern: r"(?i)(?:volume '([^']+)' does not exist|vm '([^']+)' not found|no guest with name '([^']+)' found|VM with name = (\S+) does not exist in cluster)",
+            pattern: r"(?i)(?:volume '([^']+)' does not exist|vm '([^']+)' not found|no guest with name '([^']+)' found|VM with name = (\S+) does not exist in cluster|template: (no such template))",
             category: Category::MissingTemplate,
             remediation: Remediation::Escalate,
-            root_cause: "The template or template file $1$2$3$4 does not exist on the node, or the API user cannot see it; download or create the template, fix the reference, or grant the user VM.Audit on it.",
+            root_cause: "The template or template file $1$2$3$4$5 does not exist on the node, or the API user cannot see it; download or create the template, fix the reference, or grant the user VM.Audit on it.",
         },
         Signature {
             // cluster-api-provider-proxmox (capmox) choosing its template by tags: exactly one template must carry

@@ -301,6 +301,33 @@ fn a_guest_configuration_missing_while_a_guest_is_read_or_updated_is_not_a_missi
 }
 
 #[test]
+fn a_guests_own_disk_that_does_not_exist_is_not_a_missing_template() {
+    let recognised = |text: &str| {
+        let request = request_with_error("Error", text);
+        let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
+        recognise(&request, &context).map(|found| found.signature)
+    };
+    // A template volume, as `proxmox_refusals` checks it.
+    assert_eq!(
+        recognised(
+            "received an HTTP 500 response - Reason: volume 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst' does not exist"
+        ),
+        Some("proxmox-template-missing")
+    );
+    // The guest's own disk or cloud-init drive, in Proxmox VE's volume names (`vm-ID-disk-N`, `vm-ID-cloudinit`):
+    // https://github.com/bpg/terraform-provider-proxmox/issues/1599 was a provider regression resizing a clone's disk
+    // before the clone had it, labelled so upstream.
+    for text in [
+        "volume 'Pure-NFS:115/vm-115-disk-0.raw' does not exist",
+        "Error: volume 'local-lvm:vm-100-disk-0' does not exist",
+        "Error: volume 'nfs:100/vm-100-disk-0.qcow2' does not exist",
+        "Error: volume 'local-zfs:vm-101-cloudinit' does not exist",
+    ] {
+        assert_eq!(recognised(text), None, "{text}");
+    }
+}
+
+#[test]
 fn a_resources_pattern_for_another_provider_is_a_validation_mismatch() {
     let mut request = request_with_error("", "");
     request.terraform.ok = true;
