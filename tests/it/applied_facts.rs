@@ -4,17 +4,14 @@
 //! (the partial-apply faults), the plan and the stream refuse to answer and the state is read. A deploy of
 //! `sandbox-ok` runs `show -json` once, counted by a terraform wrapper.
 
-use std::path::Path;
-use std::process::Command;
-
 use agentlab::contracts::{FactsSource, RunMode};
 use agentlab::terraform::applied_facts::{ApplyStreamFacts, PlannedFacts, facts_after_apply};
 use agentlab::terraform::plan::{parse_plan_json, parse_state_json};
 use agentlab::terraform::ui::UiEventReader;
 
 use crate::support::{
-    agentlab, fake_terraform, installed_terraform, records_from_stdout, runner, sandbox_copy,
-    sandbox_workspace, stderr_of, terraform_cli_config, terraform_request,
+    agentlab, fake_terraform, installed_terraform, records_from_stdout, run_terraform, runner,
+    sandbox_copy, sandbox_workspace, stderr_of, terraform_request,
 };
 use agentlab::terraform::Cancellation;
 
@@ -79,16 +76,6 @@ const CASES: &[Case] = &[
     },
 ];
 
-fn terraform(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(installed_terraform())
-        .current_dir(dir)
-        .env("TF_CLI_CONFIG_FILE", terraform_cli_config())
-        .env("TF_IN_AUTOMATION", "1")
-        .args(args)
-        .output()
-        .expect("terraform runs")
-}
-
 fn succeeded(output: &std::process::Output, what: &str) -> String {
     assert!(
         output.status.success(),
@@ -104,16 +91,16 @@ fn the_plan_and_the_apply_stream_give_the_facts_the_state_gives_on_every_sandbox
         let copy = sandbox_copy(case.project);
         let dir = copy.path();
         let label = format!("{} {:?}", case.project, case.args);
-        succeeded(&terraform(dir, &["init", "-input=false"]), &label);
+        succeeded(&run_terraform(dir, &["init", "-input=false"]), &label);
         let mut plan = vec!["plan", "-input=false", "-out=saved.tfplan"];
         plan.extend(
             case.args
                 .iter()
                 .filter(|arg| !arg.starts_with("-parallelism")),
         );
-        succeeded(&terraform(dir, &plan), &label);
+        succeeded(&run_terraform(dir, &plan), &label);
         let saved = parse_plan_json(&succeeded(
-            &terraform(dir, &["show", "-json", "saved.tfplan"]),
+            &run_terraform(dir, &["show", "-json", "saved.tfplan"]),
             &label,
         ))
         .expect("the plan reads");
@@ -124,14 +111,14 @@ fn the_plan_and_the_apply_stream_give_the_facts_the_state_gives_on_every_sandbox
                 .filter(|arg| arg.starts_with("-parallelism")),
         );
         apply.push("saved.tfplan");
-        let applied = terraform(dir, &apply);
+        let applied = run_terraform(dir, &apply);
         assert_eq!(applied.status.success(), case.applies, "{label}");
         let mut stream = ApplyStreamFacts::default();
         for event in UiEventReader::new(applied.stdout.as_slice()) {
             stream.observe(&event.expect("a readable line").kind);
         }
         let state =
-            parse_state_json(&succeeded(&terraform(dir, &["show", "-json"]), &label)).unwrap();
+            parse_state_json(&succeeded(&run_terraform(dir, &["show", "-json"]), &label)).unwrap();
 
         let planned = PlannedFacts {
             changes: &saved.resource_changes,
@@ -168,7 +155,7 @@ async fn the_agent_reads_no_state_after_a_whole_apply_and_says_where_its_facts_c
     assert!(result.ok, "{:?}", result.diagnostics);
     assert_eq!(result.facts_source, Some(FactsSource::PlanAndApplyStream));
     let state = parse_state_json(&succeeded(
-        &terraform(copy.path(), &["show", "-json"]),
+        &run_terraform(copy.path(), &["show", "-json"]),
         "state",
     ))
     .unwrap();

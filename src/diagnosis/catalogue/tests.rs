@@ -8,6 +8,13 @@ use crate::redact::Redactor;
 use super::super::context::DiagnosisContext;
 use super::super::test_fixtures::request_with_error;
 
+/// The signature that recognises `text` (as Terraform would show it), if any.
+fn recognised(text: &str) -> Option<&'static str> {
+    let request = request_with_error("Error", text);
+    let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
+    recognise(&request, &context).map(|found| found.signature)
+}
+
 /// Asserts that `text` (as Terraform would show it) is recognised by `signature` with `category`/`remediation`.
 fn check(text: &str, signature: &str, category: Category, remediation: Remediation) {
     let request = request_with_error("Error", text);
@@ -274,11 +281,6 @@ fn unknown_failures_and_source_comments_are_not_recognised() {
 
 #[test]
 fn a_guest_configuration_missing_while_a_guest_is_read_or_updated_is_not_a_missing_template() {
-    let recognised = |text: &str| {
-        let request = request_with_error("Error", text);
-        let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
-        recognise(&request, &context).map(|found| found.signature)
-    };
     // While a guest is cloned or created, the message means the template is on another node
     // (https://github.com/teamzuzu/kopsrox/issues/50).
     assert_eq!(
@@ -302,11 +304,6 @@ fn a_guest_configuration_missing_while_a_guest_is_read_or_updated_is_not_a_missi
 
 #[test]
 fn a_guests_own_disk_that_does_not_exist_is_not_a_missing_template() {
-    let recognised = |text: &str| {
-        let request = request_with_error("Error", text);
-        let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
-        recognise(&request, &context).map(|found| found.signature)
-    };
     // A template volume, as `proxmox_refusals` checks it.
     assert_eq!(
         recognised(

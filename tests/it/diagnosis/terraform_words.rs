@@ -7,7 +7,7 @@
 //! are a configuration mistake at $0.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use agentlab::contracts::{
     Category, DiagnosisRequest, Diagnostic, RunMode, TerraformPhase, TerraformResult,
@@ -17,20 +17,10 @@ use agentlab::diagnosis::context::DiagnosisContext;
 use agentlab::redact::Redactor;
 use agentlab::terraform::human::diagnostics_from_human_output;
 
-use crate::support::{installed_terraform, terraform_cli_config};
+use crate::support::run_terraform;
 
 const LOCK_MESSAGE: &str = "Error updating VM: received an HTTP 500 response - Reason: can't lock file \
 '/var/lock/qemu-server/lock-101.conf' - got timeout.";
-
-fn terraform(dir: &Path, args: &[&str]) -> Output {
-    Command::new(installed_terraform())
-        .current_dir(dir)
-        .env("TF_CLI_CONFIG_FILE", terraform_cli_config())
-        .env("TF_IN_AUTOMATION", "1")
-        .args(args)
-        .output()
-        .expect("terraform runs")
-}
 
 /// The failed plan of project `homelab` in `dir` whose errors are `diagnostics`.
 fn failed_plan(dir: &Path, output: &Output, diagnostics: Vec<Diagnostic>) -> DiagnosisRequest {
@@ -66,7 +56,7 @@ fn a_lock_message_that_terraform_wrapped_is_still_a_lock() {
         ),
     )
     .expect("writes main.tf");
-    let output = terraform(dir.path(), &["plan", "-input=false", "-no-color"]);
+    let output = run_terraform(dir.path(), &["plan", "-input=false", "-no-color"]);
     assert!(
         !output.status.success(),
         "the validation rule fails the plan"
@@ -110,7 +100,7 @@ fn terraforms_own_verdicts_on_a_configuration_are_a_configuration_mistake() {
     ] {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::write(dir.path().join("main.tf"), format!("{config}\n")).expect("writes main.tf");
-        let output = terraform(dir.path(), &["validate", "-no-color"]);
+        let output = run_terraform(dir.path(), &["validate", "-no-color"]);
         assert!(!output.status.success(), "{config} is refused");
         let diagnostics =
             diagnostics_from_human_output(&String::from_utf8_lossy(&output.stderr), true);

@@ -34,9 +34,9 @@ pub use records::{
 pub use servers::{free_loopback_port, listening_port, refused_url, silent_server};
 pub use services::{INSTALL_HINT, PushgatewayProcess, service_binary};
 pub use terraform::{
-    fake_terraform, fixture_workspace, installed_terraform, runner, runner_with_redactor,
-    sandbox_copy, sandbox_workspace, sandbox_workspace_with_bot_login, terraform_cli_config,
-    terraform_request,
+    fake_terraform, fixture_workspace, installed_terraform, run_terraform, runner,
+    runner_with_redactor, sandbox_copy, sandbox_workspace, sandbox_workspace_with_bot_login,
+    terraform_cli_config, terraform_request,
 };
 
 /// The crate's checkout: fixtures, scripts, modules and `.tools/` (where scripts/install-terraform puts its tools).

@@ -35,6 +35,18 @@ pub fn terraform_cli_config() -> PathBuf {
     config
 }
 
+/// Runs the installed terraform in `dir` with the checkout's CLI config, as a runner would (no terminal, in
+/// automation), and returns what it printed.
+pub fn run_terraform(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(installed_terraform())
+        .current_dir(dir)
+        .env("TF_CLI_CONFIG_FILE", terraform_cli_config())
+        .env("TF_IN_AUTOMATION", "1")
+        .args(args)
+        .output()
+        .expect("terraform runs")
+}
+
 /// The sandbox projects in tests/fixtures/, as declared in tests/fixtures/agentlab-sandbox.toml.
 const SANDBOX_PROJECTS: [&str; 6] = [
     "sandbox-ok",
