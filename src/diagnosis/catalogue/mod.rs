@@ -92,9 +92,9 @@ const TERRAFORM_ONLY: &[&str] = &["proxmox-guest-config-missing"];
 
 /// Signatures that do not answer for an item whose text also says this: the words of a different situation around
 /// the same message. Proxmox VE's "Configuration file 'nodes/N/qemu-server/ID.conf' does not exist" is a clone
-/// template on another node while a guest is created; while a guest the state already holds is read or updated it
-/// means the guest moved (a migration still running), or its VMID went to another machine, which no category here
-/// fits as a whole, so the catalogue stays silent.
+/// template on another node while a guest is created; while a guest the state already holds is read, updated or
+/// started it means the guest moved (a migration still running), its VMID went to another machine, or its create
+/// failed earlier, which no category here fits as a whole, so the catalogue stays silent.
 const NOT_WHEN: &[(&str, &str)] = &[
     ("connection-failure-words", STATE_BACKEND_WORDS),
     // A guest's own disk (vm-ID-disk-N, its cloud-init drive) is no template: missing, it is a clone or resize that
@@ -105,7 +105,7 @@ const NOT_WHEN: &[(&str, &str)] = &[
     ),
     (
         "proxmox-guest-config-missing",
-        r"(?i)error (?:updating|retrieving|reading|refreshing) (?:VM|container|LXC)|: Modifying\.\.\.|cannot find vm with id|error trying to locate vm",
+        r"(?i)error (?:updating|retrieving|reading|refreshing|starting) (?:VM|container|LXC)|: Modifying\.\.\.|cannot find vm with id|error trying to locate vm|Starting (?:LXC )?Container|\b(?:pct|qm) start\b",
     ),
 ];
 

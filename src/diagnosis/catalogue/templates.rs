@@ -46,9 +46,12 @@ pub(super) fn signatures() -> Vec<Signature> {
         },
         Signature {
             // Proxmox VE cannot read a volume reference (a bare storage name where STORAGE:SIZE or
-            // STORAGE:VOLUME is wanted, a volume name a directory storage does not take).
+            // STORAGE:VOLUME is wanted, a volume name a directory storage does not take). Its "unable to parse
+            // volume filename" is not taken: those file names were made by a tool (Packer's SDK writing
+            // `vm-101-disk-0.<nil>` for a disk without a format, a script's EFI disk, a Proxmox VE 6.1 clone of a
+            // cloud-init drive), and the message alone does not tell the configuration's fault from the tool's.
             name: "proxmox-volume-id-unparsable",
-            pattern: r"unable to parse (?:volume ID|directory volume name|volume filename) '([^']+)'",
+            pattern: r"unable to parse (?:volume ID|directory volume name) '([^']+)'",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
             root_cause: "Proxmox VE cannot parse the volume reference '$1': a disk, mount point or file setting names its storage or volume in a form this storage does not take (a new volume is STORAGE:SIZE, an existing one STORAGE:VOLUME); fix that setting in the configuration.",
