@@ -32,7 +32,8 @@ struct HeldOutFailure {
 /// 33 of 47 and three wrong at its first run (two of them a list widened afterwards, as for the first batch), 39
 /// of 47 and none wrong after. The sixth batch of 45: 24 of 45 and three wrong at its first run, 27 of 45 after
 /// three lists were widened (no rule changed). Matching a message across Terraform's 78-column wrap (a behaviour of
-/// the real binary, tested in tests/it/diagnosis/wrapped.rs) then added two texts wrapped inside a known wording.
+/// the real binary, tested in tests/it/diagnosis/terraform_words.rs) then added two texts wrapped inside a known
+/// wording.
 /// The seventh batch of 31 (14 more the finder brought were cited by rule tests, so they were left out): 14 of 31
 /// and two wrong at its first run, 16 of 31 after two rules were re-read. The fourth widening
 /// (family_wordings_toolchain.rs, written from other public reports and the providers' and Proxmox VE's sources for
