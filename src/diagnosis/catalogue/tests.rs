@@ -393,3 +393,22 @@ fn a_guest_port_that_refuses_is_a_network_problem_for_a_person() {
         found.hypothesis.root_cause
     );
 }
+
+/// The side tables that change how a signature reads (`TERRAFORM_ONLY`, `NOT_WHEN`) name signatures by name: a name
+/// that no signature has (a typo, a renamed rule) would silently change nothing.
+#[test]
+fn every_signature_the_side_tables_name_exists() {
+    let names: Vec<&str> = signatures()
+        .iter()
+        .map(|signature| signature.name)
+        .collect();
+    for name in TERRAFORM_ONLY
+        .iter()
+        .chain(NOT_WHEN.iter().map(|(name, _)| name))
+    {
+        assert!(names.contains(name), "no signature is named {name}");
+    }
+    for (name, _) in NOT_WHEN {
+        assert!(exclusion(name).is_some(), "{name}'s exclusion compiles");
+    }
+}
