@@ -1,10 +1,11 @@
-//! The fourth widening's real wordings: the toolchain around the providers (Terraform's and OpenTofu's own
-//! version and provider-address refusals, Go's pre-1.9 dial errors), the bpg provider's SSH side and its task
-//! waits, Proxmox VE's storage and power-state refusals, and resources that already exist in other providers'
-//! words. Each text is copied from the public report named beside it; where no report outside the held-out set
-//! quoted a message, the source file that prints it is named instead and the text is that format string filled
-//! in. None of these texts is in `eval/held-out/failures.toml`. `family_tests.rs` checks each against the
-//! signature named beside it.
+//! The real wordings of the fourth and fifth widenings and of the categories' tells: the toolchain around the
+//! providers (Terraform's and OpenTofu's own version and provider-address refusals, Go's pre-1.9 dial errors and its
+//! crashes), the bpg provider's SSH side, task waits and file writes, Proxmox VE's storage, schema, destroy and
+//! power-state refusals, Packer's communicator timeout, capmox's template lookup, Python's refused connections, and
+//! resources that already exist in other providers' words. Each text is copied from the public report named beside
+//! it; where no report outside the held-out set quoted a message, the source file that prints it is named instead
+//! and the text is that format string filled in. None of these texts is in `eval/held-out/failures.toml`.
+//! `family_tests.rs` checks each against the signature named beside it.
 
 use super::family_wordings::{
     ACCESS, BACKEND, CONFLICTS, LOCKS, NETWORK, PROVIDER, TEMPLATES, Wording, wording,
