@@ -184,10 +184,6 @@ pub fn score(
     }
 }
 
-#[cfg(test)]
-#[path = "score_tests.rs"]
-mod tests;
-
 /// The category whose definition or example `root_cause` repeats: a small model sometimes answers with the prompt's
 /// text ("the Terraform provider does not work with this Proxmox VE or Terraform release: ...") instead of the
 /// failure's, which can carry the expected terms without saying anything about this run. A clause of the guide
@@ -219,3 +215,7 @@ pub fn copied_guide_text(root_cause: &str, evidence: &[EvidenceItem]) -> Option<
 
 /// How much of a guide's clause a root cause must repeat to count as a copy.
 const COPIED_CLAUSE_CHARS: usize = 40;
+
+#[cfg(test)]
+#[path = "score_tests.rs"]
+mod tests;
