@@ -59,7 +59,8 @@ fn setup_and_test_call_their_scripts_without_asking_whether_they_are_executable(
 /// The scripts that run the sandbox projects (the demo, the benchmarks, the local-model eval, the tests) point
 /// Terraform at the project's CLI config, whose filesystem mirror holds the null provider: a TF_CLI_CONFIG_FILE
 /// the machine already sets (a ~/.terraformrc without that mirror) made every init reach for the registry and
-/// fail offline, so `scripts/demo` failed on its first run there.
+/// fail offline, so `scripts/demo` failed on its first run there. All four take it from one sourced file, which is
+/// run here with a foreign TF_CLI_CONFIG_FILE.
 #[test]
 fn the_scripts_that_run_the_sandbox_use_the_projects_terraform_cli_config_whatever_the_environment_says()
  {
@@ -71,13 +72,34 @@ fn the_scripts_that_run_the_sandbox_use_the_projects_terraform_cli_config_whatev
     ] {
         let text = std::fs::read_to_string(crate_root().join(script)).expect("script readable");
         assert!(
-            !text.contains("${TF_CLI_CONFIG_FILE:-$repo_root"),
-            "{script} keeps a TF_CLI_CONFIG_FILE from the environment"
+            text.contains("source \"$repo_root/scripts/bundled-terraform-env\""),
+            "{script} does not take its Terraform from scripts/bundled-terraform-env"
         );
         assert!(
-            text.contains("export TF_CLI_CONFIG_FILE=\"$repo_root/.tools/terraformrc\"")
-                || text.contains("export TF_CLI_CONFIG_FILE=\"$project_cli_config\""),
-            "{script} does not export the project's CLI config"
+            !text.contains("TF_CLI_CONFIG_FILE"),
+            "{script} sets TF_CLI_CONFIG_FILE itself"
         );
     }
+    let output = std::process::Command::new("bash")
+        .args([
+            "-c",
+            "source scripts/bundled-terraform-env scripts/demo && printf '%s\\n' \"$TF_CLI_CONFIG_FILE\"",
+        ])
+        .current_dir(crate_root())
+        .env("TF_CLI_CONFIG_FILE", "/nonexistent/.terraformrc")
+        .output()
+        .expect("bash runs");
+    assert!(output.status.success(), "{output:?}");
+    let project_config = crate_root().join(".tools/terraformrc");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        project_config.display().to_string()
+    );
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains(&format!(
+            "scripts/demo: using {} (its offline provider mirror) instead of TF_CLI_CONFIG_FILE=/nonexistent/.terraformrc",
+            project_config.display()
+        )),
+        "{output:?}"
+    );
 }
