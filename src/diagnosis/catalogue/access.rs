@@ -149,15 +149,27 @@ or add a bind or device mount point as root@pam.",
 /// other 501, "Method '...' not implemented", is left to the LLM: it also means an API call this Proxmox VE release
 /// does not have (a real held-out text: `importdisk` on an older release), which is no endpoint mistake.
 pub(super) fn endpoint() -> Vec<Signature> {
-    vec![Signature {
-        name: "proxmox-api-endpoint-wrong",
-        // bpg words a missing endpoint "you must specify an endpoint ..." and one that is not https (its earlier
-        // releases) "You must specify a secure endpoint ...".
-        pattern: r"(?:(?i:you must specify (?:an|a secure) endpoint for the Proxmox Virtual Environment API)|\b501 no such file '(/[^']*)')",
-        category: Category::Configuration,
-        remediation: Remediation::Escalate,
-        root_cause: "The provider's Proxmox VE API endpoint is missing, not https, or does not point at the API ($1 not served there): telmate's pm_api_url must read https://HOST:8006/api2/json, bpg's endpoint https://HOST:8006/; fix the provider block or its environment variable.",
-    }]
+    vec![
+        Signature {
+            name: "proxmox-api-endpoint-wrong",
+            // bpg words a missing endpoint "you must specify an endpoint ..." and one that is not https (its earlier
+            // releases) "You must specify a secure endpoint ...".
+            pattern: r"(?:(?i:you must specify (?:an|a secure) endpoint for the Proxmox Virtual Environment API)|\b501 no such file '(/[^']*)')",
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            root_cause: "The provider's Proxmox VE API endpoint is missing, not https, or does not point at the API ($1 not served there): telmate's pm_api_url must read https://HOST:8006/api2/json, bpg's endpoint https://HOST:8006/; fix the provider block or its environment variable.",
+        },
+        Signature {
+            // Go's JSON decoder meeting an HTML page where an API's JSON answer belongs: the URL points at a web page,
+            // a login portal or a proxy's error page rather than at the API (a path left out of the URL, the wrong
+            // port). The state backend's own words are left to its rules (NOT_WHEN).
+            name: "api-answered-with-a-web-page",
+            pattern: r"invalid character '<' looking for beginning of value",
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            root_cause: "The API answered with a web page instead of JSON (\"invalid character '<' looking for beginning of value\"): the provider's URL points at a web page, a login portal or a proxy rather than at the API. Check the endpoint in the provider block: for Proxmox VE, https://HOST:8006/api2/json for telmate and https://HOST:8006/ for bpg.",
+        },
+    ]
 }
 
 /// Proxmox VE refusing a request's parameters, in any wording: tried after every family, so that a more specific

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::family_wordings::{
-    ACCESS, BACKEND, CONFLICTS, LOCKS, NETWORK, PROVIDER, TEMPLATES, wordings,
+    ACCESS, BACKEND, CONFIGURATION, CONFLICTS, LOCKS, NETWORK, PROVIDER, TEMPLATES, wordings,
 };
 use super::*;
 use crate::contracts::{CheckName, CheckResult, CheckStatus, RunMode, ValidationResult};
@@ -51,7 +51,14 @@ fn every_family_has_at_least_two_real_wordings_with_a_source() {
         *per_family.entry(wording.family).or_default() += 1;
     }
     for family in [
-        LOCKS, TEMPLATES, ACCESS, PROVIDER, BACKEND, NETWORK, CONFLICTS,
+        LOCKS,
+        TEMPLATES,
+        ACCESS,
+        PROVIDER,
+        BACKEND,
+        NETWORK,
+        CONFLICTS,
+        CONFIGURATION,
     ] {
         let count = per_family.get(family).copied().unwrap_or(0);
         assert!(count >= 2, "{family} has {count} wordings");

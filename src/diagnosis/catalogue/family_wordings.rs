@@ -36,6 +36,7 @@ pub(super) const PROVIDER: &str = "provider compatibility";
 pub(super) const BACKEND: &str = "S3-compatible state backends";
 pub(super) const NETWORK: &str = "network";
 pub(super) const CONFLICTS: &str = "resources that already exist";
+pub(super) const CONFIGURATION: &str = "configuration mistakes";
 
 pub(super) fn wordings() -> Vec<Wording> {
     use Category::*;
@@ -473,5 +474,6 @@ pub(super) fn wordings() -> Vec<Wording> {
     .chain(super::family_wordings_wider::wordings())
     .chain(super::family_wordings_generalised::wordings())
     .chain(super::family_wordings_toolchain::wordings())
+    .chain(super::family_wordings_refusals::wordings())
     .collect()
 }

@@ -97,6 +97,7 @@ const TERRAFORM_ONLY: &[&str] = &["proxmox-guest-config-missing"];
 /// failed earlier, which no category here fits as a whole, so the catalogue stays silent.
 const NOT_WHEN: &[(&str, &str)] = &[
     ("connection-failure-words", STATE_BACKEND_WORDS),
+    ("api-answered-with-a-web-page", STATE_BACKEND_WORDS),
     // A guest's own disk (vm-ID-disk-N, its cloud-init drive) is no template: missing, it is a clone or resize that
     // has not finished, or a disk removed behind the provider's back.
     (
@@ -238,6 +239,8 @@ mod family_tests;
 mod family_wordings;
 #[cfg(test)]
 mod family_wordings_generalised;
+#[cfg(test)]
+mod family_wordings_refusals;
 #[cfg(test)]
 mod family_wordings_toolchain;
 #[cfg(test)]

@@ -52,6 +52,16 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "The provider plugin speaks plugin protocol $1, and this Terraform speaks $2$3: the provider release was built for another Terraform generation; pin a provider release built for this Terraform (or run the Terraform release the provider supports), then run terraform init.",
         },
         Signature {
+            // Go's JSON decoder refusing Proxmox VE's answer: a field the provider's release declares as one type
+            // comes back as another ("cannot unmarshal string into Go struct field GetStatusResponseData.data.pid
+            // of type int"), which Proxmox VE releases change between them and which no configuration chooses.
+            name: "provider-response-undecodable",
+            pattern: r"json: cannot unmarshal (\w+) into Go (?:struct field|value of type) ([\w.\-\[\]]+)(?: of type ([\w.\[\]*]+))?",
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            root_cause: "The provider could not read Proxmox VE's answer: it got a JSON $1 for $2, where its release expects $3. The provider release and this Proxmox VE release disagree on the answer's shape (or the guest holds a setting the provider does not model); move to a provider release that reads it, or report the field upstream.",
+        },
+        Signature {
             name: "provider-inconsistent-result",
             // Terraform's words for a provider that broke its own contract: an inconsistent result or final plan,
             // an invalid plan ("planned an invalid value"), and OpenTofu's "returned invalid result object".

@@ -12,12 +12,26 @@ pub(super) fn signatures() -> Vec<Signature> {
     vec![
         Signature {
             // Terraform's diagnostics for a mistake in the configuration itself (hashicorp/terraform's configs and
-            // lang packages), before any provider call.
+            // lang packages, and HCL's parser), before any provider call: what `validate` or `plan` says of the
+            // code, its variables and its expressions, each summary printed alike by 1.0 and 1.11.
             name: "terraform-configuration-invalid",
-            pattern: r"(?m)^(?:[│\s]*Error: )?(Missing required argument|Unsupported block type|Missing required block|Too many [a-z_]+ blocks|Invalid value for (?:input )?variable|Reference to undeclared (?:resource|input variable|local value|module)|Invalid reference|Unsupported attribute|Incorrect attribute value type|Invalid function argument|Call to unknown function|Error in function call|Duplicate (?:resource|data resource|module call|variable declaration|output definition) \S*\s*(?:configuration|call|declaration|definition)|Argument or block definition required|Missing newline after argument|Invalid expression|Invalid template interpolation value|Unsuitable value type|Invalid count argument|Invalid for_each argument|Variables not allowed|Unsupported argument)\s*$",
+            pattern: r"(?m)^(?:[│\s]*Error: )?(Missing required argument|Unsupported block type|Missing required block|Too many [a-z_]+ blocks|Invalid value for (?:input )?variable|Reference to undeclared (?:resource|input variable|local value|module)|Invalid reference|Unsupported attribute|Incorrect attribute value type|Invalid function argument|Call to unknown function|Error in function call|Duplicate (?:resource|data resource|module call|variable declaration|output definition) \S*\s*(?:configuration|call|declaration|definition)|Argument or block definition required|Missing newline after argument|Invalid expression|Invalid template interpolation value|Unsuitable value type|Invalid count argument|Invalid for_each argument|Variables not allowed|Unsupported argument|Cycle: [^\n]+|No value for required variable|Value for undeclared variable|Invalid default value for variable|Attempt to get attribute from null value|Invalid index|Missing resource instance key|Inconsistent conditional result types|Output refers to sensitive values|Module not installed|Attribute redefined|Missing item separator|Missing expression|Invalid character|Invalid single-argument block definition|Unclosed configuration block)\s*$",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
             root_cause: "Terraform refused the configuration itself (\"$1\"): a mistake in the project's .tf code or variables, before any call to Proxmox VE; fix the line Terraform names and run terraform validate.",
+        },
+        Signature {
+            // A provider's own check of an argument's value, before any call to Proxmox VE, in the words of the two
+            // plugin libraries providers are built on: the framework's validators ("Invalid Attribute Value Match"
+            // with "Attribute X value must be one of: [...], got: ...", terraform-plugin-framework-validators'
+            // helpers/validatordiag/diag.go, which the bpg provider uses) and the older SDK's ("expected X to be in
+            // the range (1 - 128), got 0", its helper/validation; "Conflicting configuration arguments" and
+            // "Invalid combination of arguments", its helper/schema).
+            name: "provider-argument-value-refused",
+            pattern: r#"(?m)^(?:[│\s]*Error: )?(Invalid Attribute (?:Value(?: Match| Length)?|Combination|Type)|Invalid Block|Conflicting configuration arguments|Invalid combination of arguments)\s*$|\b(expected (?:length of )?\S+ to be (?:in the range \(|one of |at least |at most |divisible by |a valid )[^\n]*)"#,
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            root_cause: "The provider refused an argument's value before calling Proxmox VE (\"$1$2\"): the configuration gives a value outside what the provider's schema allows; fix the value the message names (if Proxmox VE itself takes that value, the provider's list is out of date, and pinning or upgrading the provider is the way round it).",
         },
         Signature {
             // A Go program's crash (a provider, its SDK, or Terraform), which no configuration causes on purpose.

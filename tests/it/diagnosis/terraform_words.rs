@@ -97,27 +97,80 @@ fn terraforms_own_verdicts_on_a_configuration_are_a_configuration_mistake() {
             "Call to unknown function",
         ),
         ("output \"a\" { value = 1 + }", "Invalid expression"),
+        (
+            "locals {\n  a = local.b\n  b = local.a\n}\noutput \"a\" { value = local.a }",
+            "Cycle: local.b (expand), local.a (expand)",
+        ),
+        (
+            "module \"lxc\" { source = \"./lxc\" }",
+            "Module not installed",
+        ),
+        (
+            "variable \"n\" {\n  type    = number\n  default = \"two\"\n}",
+            "Invalid default value for variable",
+        ),
+        (
+            "variable \"b\" { default = true }\noutput \"a\" { value = var.b ? \"a\" : [\"b\"] }",
+            "Inconsistent conditional result types",
+        ),
+        ("locals { l = [\"a\" \"b\"] }", "Missing item separator"),
+        ("locals {\n  a = 1\n  a = 2\n}", "Attribute redefined"),
+        ("locals { a = 1 ; b = 2 }", "Invalid character"),
     ] {
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::write(dir.path().join("main.tf"), format!("{config}\n")).expect("writes main.tf");
-        let output = run_terraform(dir.path(), &["validate", "-no-color"]);
-        assert!(!output.status.success(), "{config} is refused");
-        let diagnostics =
-            diagnostics_from_human_output(&String::from_utf8_lossy(&output.stderr), true);
-        assert_eq!(diagnostics[0].summary, summary, "{config}");
-
-        let request = failed_plan(dir.path(), &output, diagnostics);
-        let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
-        let found = recognise(&request, &context).expect("the catalogue knows Terraform's verdict");
-        assert_eq!(
-            found.signature, "terraform-configuration-invalid",
-            "{config}"
-        );
-        assert_eq!(found.hypothesis.category, Category::Configuration);
-        assert!(
-            found.hypothesis.root_cause.contains(summary),
-            "{}",
-            found.hypothesis.root_cause
-        );
+        terraform_refuses(config, "validate", summary);
     }
+}
+
+#[test]
+fn terraforms_verdicts_while_planning_are_a_configuration_mistake_too() {
+    for (config, summary) in [
+        (
+            "variable \"token\" {}\noutput \"a\" { value = var.token }",
+            "No value for required variable",
+        ),
+        (
+            "variable \"o\" {\n  type    = object({ a = string })\n  default = null\n}\noutput \"a\" { value = var.o.a }",
+            "Attempt to get attribute from null value",
+        ),
+        (
+            "locals { l = [] }\noutput \"a\" { value = local.l[2] }",
+            "Invalid index",
+        ),
+        (
+            "variable \"s\" {\n  default   = \"x\"\n  sensitive = true\n}\noutput \"a\" { value = var.s }",
+            "Output refers to sensitive values",
+        ),
+    ] {
+        terraform_refuses(config, "plan", summary);
+    }
+}
+
+/// Runs `terraform <command>` on a one-file configuration, which must fail with `summary` as its first error, and
+/// checks that the catalogue reads that verdict as a configuration mistake and names it.
+fn terraform_refuses(config: &str, command: &str, summary: &str) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("main.tf"), format!("{config}\n")).expect("writes main.tf");
+    // `validate` takes no -input flag; `plan` must not wait for a variable's value on a terminal.
+    let args: &[&str] = match command {
+        "plan" => &["plan", "-input=false", "-no-color"],
+        _ => &[command, "-no-color"],
+    };
+    let output = run_terraform(dir.path(), args);
+    assert!(!output.status.success(), "{config} is refused");
+    let diagnostics = diagnostics_from_human_output(&String::from_utf8_lossy(&output.stderr), true);
+    assert_eq!(diagnostics[0].summary, summary, "{config}");
+
+    let request = failed_plan(dir.path(), &output, diagnostics);
+    let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
+    let found = recognise(&request, &context).expect("the catalogue knows Terraform's verdict");
+    assert_eq!(
+        found.signature, "terraform-configuration-invalid",
+        "{config}"
+    );
+    assert_eq!(found.hypothesis.category, Category::Configuration);
+    assert!(
+        found.hypothesis.root_cause.contains(summary),
+        "{}",
+        found.hypothesis.root_cause
+    );
 }
