@@ -96,6 +96,12 @@ const TERRAFORM_ONLY: &[&str] = &["proxmox-guest-config-missing"];
 /// started it means the guest moved (a migration still running), its VMID went to another machine, or its create
 /// failed earlier, which no category here fits as a whole, so the catalogue stays silent.
 const NOT_WHEN: &[(&str, &str)] = &[
+    // A connection to the state backend that failed is the backend's failure, by the category's own definition:
+    // the network rules leave a text that names the state to the backend's rules, and to its last resort.
+    ("dns-lookup-failed", STATE_BACKEND_WORDS),
+    ("endpoint-connection-failed", STATE_BACKEND_WORDS),
+    ("endpoint-connection-dropped", STATE_BACKEND_WORDS),
+    ("request-deadline-exceeded", STATE_BACKEND_WORDS),
     ("connection-failure-words", STATE_BACKEND_WORDS),
     ("api-answered-with-a-web-page", STATE_BACKEND_WORDS),
     // A guest's own disk (vm-ID-disk-N, its cloud-init drive) is no template: missing, it is a clone or resize that
@@ -111,7 +117,7 @@ const NOT_WHEN: &[(&str, &str)] = &[
 ];
 
 /// The words that name the state backend: the network tell leaves such a text to the backend's rules or an LLM.
-const STATE_BACKEND_WORDS: &str = r"(?i)tfstate|\bstate (?:lock|file|data|snapshot)|\bremote state|\bbucket\b|dynamodb|\bs3\b|\bbackend\b";
+const STATE_BACKEND_WORDS: &str = r"(?i)tfstate|\bstate (?:lock|file|data|snapshot)|\bremote state|\b(?:save|saving|persist|load|loading|upload) state\b|existing workspaces|\bbucket\b|dynamodb|\bs3\b|\bbackend\b";
 
 fn exclusion(signature: &str) -> Option<&'static Regex> {
     static COMPILED: OnceLock<Vec<(&'static str, Regex)>> = OnceLock::new();

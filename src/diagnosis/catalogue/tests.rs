@@ -76,6 +76,22 @@ fn state_backend_failures() {
         Category::StateBackend,
         Remediation::Escalate,
     );
+    // Printed by terraform 1.0.3 on a machine without a route to AWS, with an S3 backend that does not skip the
+    // credentials check.
+    check(
+        "Error: error configuring S3 Backend: error validating provider credentials: error calling sts:GetCallerIdentity: RequestError: send request failed\ncaused by: Post \"https://sts.amazonaws.com/\": dial tcp: lookup sts.amazonaws.com on 10.255.255.53:53: no such host",
+        "s3-backend-setup-unreachable",
+        Category::StateBackend,
+        Remediation::Escalate,
+    );
+    // A connection to the backend that failed in words only the network rules know (the AWS SDK's timeout) is still
+    // the backend's failure: the network rules leave a text that names the state to the backend's last resort.
+    check(
+        "Error: Failed to save state\n\nError saving state: failed to upload state: RequestCanceled: request context canceled\ncaused by: context deadline exceeded",
+        "terraform-backend-failed",
+        Category::StateBackend,
+        Remediation::Escalate,
+    );
     // https://github.com/Genaker/TerraformMagentoCloud/issues/22 and hashicorp/terraform#22410
     check(
         "Error acquiring the state lock\n\nError message: ConditionalCheckFailedException: The conditional request failed\nLock Info:\n  ID:        f9763602-b03f-e35c-da30-4083cdbb99ae",
