@@ -24,8 +24,8 @@ struct HeldOutFailure {
     acceptable: Vec<Category>,
 }
 
-/// Acceptable answers the catalogue gave on the held-out texts when this floor was set (2026-12-02): 303 of 372
-/// (81 %), none wrong. The first 32 texts: 31 of 32 after the families were widened from other public wordings
+/// Acceptable answers the catalogue gave on the held-out texts when this floor was set (2026-12-02): 328 of 412
+/// (80 %), none wrong. The first 32 texts: 31 of 32 after the families were widened from other public wordings
 /// (before: 20). The second batch of 34, found after that widening: 20 of 34 and one wrong at its first run, 25 of
 /// 34 after the rule changes it prompted. The third batch of 13: 7 of 13 and one wrong at its first run, 11 of 13
 /// after. The fourth batch of 30: 22 of 30 and none wrong at its first run, 29 of 30 after. The fifth batch of 47:
@@ -47,12 +47,18 @@ struct HeldOutFailure {
 /// 268. The tenth batch of 40: 30 of 40 and three wrong at its first run, 31 of 40 after two rules read what they
 /// had missed and one was narrowed (which silenced two earlier texts; no list changed). The eleventh batch of 20,
 /// mostly from tools around Proxmox VE: 7 of 20 and two wrong at its first run, 7 of 20 and none wrong after two
-/// rules were narrowed (which silenced one earlier text). EVAL.md keeps the first-run numbers, which are the honest
-/// measure of generalisation.
-const ACCEPTABLE_FLOOR: usize = 303;
+/// rules were narrowed (which silenced one earlier text). The sixth widening (Terraform's own verdicts run against
+/// the real binary, the plugin libraries' refusals, undecodable answers; family_wordings_refusals.rs) then took the
+/// whole set to 304. The twelfth batch of 40: 24 of 40 and none wrong at its first run; more rules written afterwards
+/// from other public reports (a parameter's value refused without the 400 line, a missing bridge or cluster node, a
+/// cluster without quorum, full LVM or ZFS storage, a skewed clock) answered none of its silent texts, and the
+/// parameter rule at first took one earlier text (a list element of Proxmox VE's own answer) wrongly, until it was
+/// made to leave list elements alone. EVAL.md keeps the first-run numbers, which are the honest measure of
+/// generalisation.
+const ACCEPTABLE_FLOOR: usize = 328;
 
 /// The held-out file only grows: a text is never dropped to make the rate look better.
-const HELD_OUT_TEXTS_AT_LEAST: usize = 372;
+const HELD_OUT_TEXTS_AT_LEAST: usize = 412;
 
 #[test]
 fn the_catalogue_names_an_acceptable_category_or_nothing_on_failures_it_never_saw() {

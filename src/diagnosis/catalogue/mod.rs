@@ -104,6 +104,13 @@ const NOT_WHEN: &[(&str, &str)] = &[
     ("request-deadline-exceeded", STATE_BACKEND_WORDS),
     ("connection-failure-words", STATE_BACKEND_WORDS),
     ("api-answered-with-a-web-page", STATE_BACKEND_WORDS),
+    // Proxmox VE checking its own answer against its schema ("Result verification failed", each fault named by
+    // the list element it is in, "[6].value: type check ('string') failed"): a fault of the node or of a tool's
+    // request, not a value the configuration gave.
+    (
+        "proxmox-parameter-value-refused",
+        r"Result verification failed|\[\d+\]\.[\w-]+\\?\x22?\s*:",
+    ),
     // A guest's own disk (vm-ID-disk-N, its cloud-init drive) is no template: missing, it is a clone or resize that
     // has not finished, or a disk removed behind the provider's back.
     (
