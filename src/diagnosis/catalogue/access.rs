@@ -198,6 +198,28 @@ pub(super) fn parameters_refused() -> Vec<Signature> {
             root_cause: "Proxmox VE refused a parameter of the request (400 Parameter verification failed$1): a setting in the configuration has a value or format this Proxmox VE release does not accept; compare the resource's arguments with the release's API.",
         },
         Signature {
+            // Proxmox VE's own check of one parameter, in the words of its schema (pve-common's JSONSchema.pm) or of
+            // the guest configuration's parser (qemu-server's "vm N - unable to parse value of 'vga'"), printed
+            // without the "400 Parameter verification failed." above them when a task, `qm` or a provider's log
+            // shows only the parameter's line. A value the configuration gives in a form this release does not take.
+            // (Proxmox VE checking its own answer, "Result verification failed" with faults named by list element, is
+            // left alone: NOT_WHEN.)
+            name: "proxmox-parameter-value-refused",
+            pattern: r"(unable to parse value of '[^']+'|value '[^']*' does not have a value in the enumeration '[^']*'|\binvalid format - [^\n]+|type check \('\w+'\) failed - got [^\n]+|value does not match the regex pattern|value must have a (?:minimum|maximum) value of -?\d+|value must be at least \d+ characters long|value may only be \d+ characters long|property is missing and it is not optional)",
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            root_cause: "Proxmox VE refused a parameter's value (\"$1\"): a setting in the configuration has a value or format this Proxmox VE release does not accept; compare the argument named there with the release's API and its allowed values.",
+        },
+        Signature {
+            // A node name that is not a member of the cluster (pve-cluster's "no such cluster node 'x'"): a typing
+            // mistake, a host name where the node name belongs, or a node that was renamed.
+            name: "proxmox-cluster-node-unknown",
+            pattern: r"no such cluster node '([^']+)'",
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            root_cause: "The configuration names the node '$1', which is not a member of this Proxmox VE cluster: use the node's name as `pvecm nodes` lists it (not its host name or address) in node_name or target_node.",
+        },
+        Signature {
             // Terraform's own check of the configuration against the provider's (or a module's) schema, before any
             // request: "Unsupported argument" with "An argument named \"X\" is not expected here", the same words
             // from Terraform 0.12 to 1.11 and OpenTofu, wrapped at any space. Often an argument a provider release

@@ -93,6 +93,16 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "The S3 backend's region does not fit the store holding the state ($1$2$3): set the backend's region to the bucket's region (an S3-compatible store such as MinIO takes the region it was configured with, and one AWS does not know needs skip_region_validation = true); nothing was planned or changed.",
         },
         Signature {
+            // The store refuses a request signed at a time too far from its own clock (AWS S3: "...and the current
+            // time is too large"; MinIO, minio/minio's cmd/api-errors.go: "...and the server's time is too large"):
+            // the runner's or the store's clock is wrong, and a signature made with it cannot pass.
+            name: "s3-backend-clock-skewed",
+            pattern: r"RequestTimeTooSkewed:?\s+The difference between the request time and the (?:server's|current) time is too large",
+            category: Category::StateBackend,
+            remediation: Remediation::Escalate,
+            root_cause: "The state store refused the request because the runner's clock and the store's clock differ by more than the signature allows (RequestTimeTooSkewed): set both clocks right (NTP on the runner and on the MinIO host), then run again; a retry with the same clock fails the same way.",
+        },
+        Signature {
             // No credentials at all reached the backend (Terraform's AWS SDK found none in its chain).
             name: "s3-backend-no-credentials",
             pattern: r"(?i)(no valid credential sources (?:for S3 Backend )?found|NoCredentialProviders: no valid providers in chain)",

@@ -1,12 +1,16 @@
 //! The real wordings of the sixth widening: what the providers' plugin libraries refuse in a configuration before
 //! any call (the framework's validators and the older SDK's), what a provider cannot read in Proxmox VE's answer (Go's
-//! JSON decoder), and an API that answered with a web page. Each text is copied from the public report named beside
+//! JSON decoder), an API that answered with a web page, Proxmox VE's refusal of one parameter's value without the
+//! "400" line above it, a bridge or a cluster node that does not exist, a cluster without quorum, storage layers
+//! that are full (LVM, LVM-thin, ZFS), and a state store whose clock disagrees with the runner's. Each text is copied from the public report named beside
 //! it; where no report outside the held-out set quoted a message, the source file that prints it is named instead and
 //! the text is that format string filled in. None of these texts is in `eval/held-out/failures.toml`.
 //! `family_tests.rs` checks each against the signature named beside it; Terraform's own verdicts on a configuration
 //! are checked against the real binary in tests/it/diagnosis/terraform_words.rs instead.
 
-use super::family_wordings::{CONFIGURATION, PROVIDER, Wording, wording};
+use super::family_wordings::{
+    BACKEND, CONFIGURATION, NETWORK, PROVIDER, TEMPLATES, Wording, wording,
+};
 use crate::contracts::Category;
 
 pub(super) fn wordings() -> Vec<Wording> {
@@ -70,6 +74,109 @@ pub(super) fn wordings() -> Vec<Wording> {
             "invalid character '<' looking for beginning of value",
             "api-answered-with-a-web-page",
             Configuration,
+        ),
+        // Proxmox VE's refusal of one parameter, without the "400 Parameter verification failed." line.
+        wording(
+            CONFIGURATION,
+            "https://www.reddit.com/r/homelab/comments/b5xpua/the_ultimate_beginners_guide_to_gpu_passthrough/ (comment; Proxmox VE 5, `vga: none` set by hand)",
+            "root@pve:/etc/pve/qemu-server# qm start 110\nvm 110 - unable to parse value of 'vga' - format error\ntype: value 'none' does not have a value in the enumeration 'cirrus, qxl, qxl2, qxl3, qxl4, serial0, serial1, serial2, serial3, std, virtio, vmware'",
+            "proxmox-parameter-value-refused",
+            Configuration,
+        ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/Telmate/terraform-provider-proxmox/issues/1004 (telmate 2.9.14 on a cluster)",
+            "{\"errors\":{\"target\":\"invalid format - value does not look like a valid node name\\n\"},\"data\":null}: timestamp=\"2024-05-10T22:42:58.595+0700\"",
+            "proxmox-parameter-value-refused",
+            Configuration,
+        ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/Telmate/terraform-provider-proxmox/issues/123 (Terraform 0.12.17, Proxmox VE 6.1)",
+            "2019-12-06T02:00:51.145Z [DEBUG] plugin.terraform-provider-proxmox: {\"data\":null,\"errors\":{\"vcpus\":\"value must have a minimum value of 1\"}}",
+            "proxmox-parameter-value-refused",
+            Configuration,
+        ),
+        // A bridge, or a cluster node, that does not exist.
+        wording(
+            CONFIGURATION,
+            "https://github.com/SaumonNet/proxmox-nixos/issues/132 (pve-qemu-server 8.2.1; the bridge existed only in a file the host did not read)",
+            "bridge 'vmbr0' does not exist\nqemu-kvm: -netdev type=tap,id=net0,ifname=tap101i0,script=/nix/store/5n55y9adxyndm8pn9w2bh07pgxz0ljhq-pve-qemu-server-8.2.1/lib/qemu-server/pve-bridge,downscript=/nix/store/5n55y9adxyndm8pn9w2bh07pgxz0ljhq-pve-qemu-server-8.2.1/lib/qemu-server/pve-bridgedown,vhost=on: network script /nix/store/5n55y9adxyndm8pn9w2bh07pgxz0ljhq-pve-qemu-server-8.2.1/lib/qemu-server/pve-bridge failed with status 512\nTASK ERROR: start failed: QEMU exited with code 1",
+            "proxmox-bridge-missing",
+            Configuration,
+        ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/truenas/truenas-proxmox-plugin/issues/67 (a test VM that names vmbr0)",
+            "TASK ERROR: bridge 'vmbr0' does not exist",
+            "proxmox-bridge-missing",
+            Configuration,
+        ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/PegaProx/project-pegaprox/issues/378 (ha-manager on a node given by a name the cluster does not know)",
+            "no such cluster node 'mnl3-proxmox01'",
+            "proxmox-cluster-node-unknown",
+            Configuration,
+        ),
+        // A cluster that lost quorum.
+        wording(
+            NETWORK,
+            "https://github.com/community-scripts/ProxmoxVE/issues/1163 (a two-node cluster with one node down)",
+            "cluster not ready - no quorum?\nbash: line 201: exit: A problem occured while trying to create a container.: numeric argument required",
+            "proxmox-cluster-without-quorum",
+            Network,
+        ),
+        wording(
+            NETWORK,
+            "https://forum.proxmox.com/threads/another-cluster-not-ready-no-quorum-500-case.56104/ (the thread's title)",
+            "Another cluster not ready - no quorum? (500) case",
+            "proxmox-cluster-without-quorum",
+            Network,
+        ),
+        // Storage layers that are full.
+        wording(
+            TEMPLATES,
+            "https://github.com/QubesOS/qubes-issues/issues/7124 (an over-provisioned LVM thin pool; the same lvm2 words as on Proxmox VE's local-lvm)",
+            "Dec 15 12:11:41 dom0 qubesd[2303]: vm.Vault: Start failed:   Cannot create new thin volume, free space in thin pool qubes_dom0/vm-pool reached threshold.\nDec 15 12:11:44 dom0 lvm[1116]: Insufficient free space: 41183 extents needed, but only 24498 available",
+            "proxmox-storage-full",
+            MissingTemplate,
+        ),
+        wording(
+            TEMPLATES,
+            "https://github.com/openzfs/zfs/issues/9849 (a Proxmox VE host, zfs 0.8.5-pve1; the pool filled during a backup)",
+            "# zfs set primarycache=none zpool1/proxmox/local/vm-301-disk-1\ncannot set property for 'zpool1/proxmox/local/vm-301-disk-1': out of space",
+            "proxmox-storage-full",
+            MissingTemplate,
+        ),
+        wording(
+            TEMPLATES,
+            "https://github.com/openzfs/zfs/issues/7312 (a zvol larger than the pool could hold)",
+            "$ zfs create -V $((61890744320/8192*8192)) -o checksum=edonr root/root\ncannot create 'root/root': out of space",
+            "proxmox-storage-full",
+            MissingTemplate,
+        ),
+        // A state store whose clock disagrees with the runner's.
+        wording(
+            BACKEND,
+            "https://github.com/hashicorp/terraform/issues/19622 (Terraform 0.11.10, S3 backend; the host clock jumped during an apply)",
+            "Failed to save state: failed to upload state: RequestTimeTooSkewed: The difference between the request time and the current time is too large.\n\tstatus code: 403, request id: 0B0026E03C66248C, host id: n4DuSL4lWCUY0uXCLecwNtOyszV/Pr6ucFMZYxr4TjMuPWNHz2UYtuziy5dysFpJncWdwss1XTo=",
+            "s3-backend-clock-skewed",
+            StateBackend,
+        ),
+        wording(
+            BACKEND,
+            "https://github.com/crytic/cloudexec/issues/48 (aws-sdk-go against DigitalOcean Spaces; the local clock was wrong)",
+            "Failed to list buckets: Failed to list buckets: RequestTimeTooSkewed: The difference between the request time and the server's time is too large.\n\tstatus code: 403, request id: 08b6b7c1-f5e7-5618419, host id:",
+            "s3-backend-clock-skewed",
+            StateBackend,
+        ),
+        wording(
+            BACKEND,
+            "https://github.com/longhorn/longhorn/issues/3436 (a MinIO target whose clock was not in sync)",
+            "AWS Error: RequestTimeTooSkewed The difference between the request time and the server's time is too large.",
+            "s3-backend-clock-skewed",
+            StateBackend,
         ),
     ]
 }

@@ -77,6 +77,15 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "terraform init could not reach the provider registry $1$2; this is usually a passing network or registry outage, so wait and run again (a provider mirror avoids it for good).",
         },
         Signature {
+            // pve-cluster's refusal to write while the cluster has lost quorum (a node of a small cluster is down or
+            // cut off): /etc/pve is read-only until the nodes see each other again.
+            name: "proxmox-cluster-without-quorum",
+            pattern: r"cluster not ready - no quorum\?",
+            category: Category::Network,
+            remediation: Remediation::RetryAfter { seconds: 60 },
+            root_cause: "The Proxmox VE cluster has lost quorum (\"cluster not ready - no quorum?\"): a node is down or the nodes cannot reach each other, and the cluster file system refuses every change until they do; bring the missing node or its link back, then run again.",
+        },
+        Signature {
             name: "proxmox-node-unreachable",
             // Clients that spell the status out print AnyEvent::HTTP's names for it (proxmoxer: "595 Errors during
             // connection establishment, proxy handshake: No route to host"). A 596 that is a certificate failure is

@@ -106,10 +106,23 @@ pub(super) fn signatures() -> Vec<Signature> {
         },
         Signature {
             name: "proxmox-storage-full",
-            pattern: r#"(?:No space left on device|Volume group "([^"]+)" has insufficient free space|can't allocate space in \S+ storage|not enough space on (?:storage|datastore))"#,
+            // Proxmox VE's and the kernel's words, and those of the storage layers under it: LVM ("Insufficient free
+            // space: N extents needed", a thin pool past its threshold, lvm2's lib/metadata/lv_manip.c) and ZFS
+            // ("cannot create 'pool/...': out of space").
+            pattern: r#"(?:No space left on device|Volume group "([^"]+)" has insufficient free space|can't allocate space in \S+ storage|not enough space on (?:storage|datastore)|Insufficient free space: \d+ extents needed, but only \d+ available|free space in thin pool (\S+) reached threshold|cannot (?:create|set property for) '([^'/]+)[^']*': out of space)"#,
             category: Category::MissingTemplate,
             remediation: Remediation::Escalate,
-            root_cause: "The target storage $1 is full: free space on it, or put the guest's disks on another storage; a retry cannot help.",
+            root_cause: "The target storage $1$2$3 is full: free space on it, or put the guest's disks on another storage; a retry cannot help.",
+        },
+        Signature {
+            // A guest's network device on a bridge the node does not have (pve-common's Network.pm, when the guest
+            // starts; pve-manager's API for an OVS port). Ahead of the start-refused rule below, which reads the
+            // same start task's last line ("QEMU exited with code 1") without its cause.
+            name: "proxmox-bridge-missing",
+            pattern: r"\bbridge '([^']+)' does not exist",
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            root_cause: "The guest's network device names the bridge '$1', which the node does not have: use a bridge the node defines (ip link / its network settings), or create '$1' on the node first.",
         },
         Signature {
             // Proxmox VE's start task when QEMU itself refuses the VM: a device on a bus the machine type does not
