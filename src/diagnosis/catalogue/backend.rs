@@ -63,13 +63,14 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "Terraform could not set up the S3 state backend: its call to $1 got no connection ($2), so no state was read and nothing was planned. Check the backend's endpoint and region and the runner's DNS and network; an S3-compatible store such as MinIO also needs skip_credentials_validation = true (and skip_requesting_account_id) so that Terraform does not call AWS itself.",
         },
         Signature {
-            // The store's error code, or the SDK's "api error Forbidden: Forbidden" for a 403 without a body (a
-            // HeadObject), which must not take Proxmox VE's "403 Forbidden: Permission check failed".
+            // The store's error code (DynamoDB's is AccessDeniedException, for a lock table the key may not write),
+            // or the SDK's "api error Forbidden: Forbidden" for a 403 without a body (a HeadObject), which must not
+            // take Proxmox VE's "403 Forbidden: Permission check failed".
             name: "s3-backend-credentials-rejected",
-            pattern: r"(?:\b(InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied|InvalidClientTokenId)|api error (Forbidden)): ([^\n]+)",
+            pattern: r"(?:\b(InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied(?:Exception)?|InvalidClientTokenId)|api error (Forbidden)): ([^\n]+)",
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
-            root_cause: "The object store holding the state rejected the backend's credentials ($1$2: $3): AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are wrong, or the key was removed or lacks access to the bucket; fix the runner's secrets (a MinIO access key limited to the state bucket).",
+            root_cause: "The object store holding the state rejected the backend's credentials ($1$2: $3): AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are wrong, or the key was removed or lacks access to the bucket or the lock table; fix the runner's secrets (a MinIO access key limited to the state bucket).",
         },
         Signature {
             // Terraform's backend validates its credentials with AWS STS unless told not to; an S3-compatible store

@@ -178,5 +178,42 @@ pub(super) fn wordings() -> Vec<Wording> {
             "s3-backend-clock-skewed",
             StateBackend,
         ),
+        // Python's words for an answer that never came.
+        wording(
+            NETWORK,
+            "https://github.com/xezpeleta/Ansible-Proxmox-inventory/issues/38 (the issue's title)",
+            "Error: socket.timeout: The read operation timed out",
+            "connection-failure-words",
+            Network,
+        ),
+        wording(
+            NETWORK,
+            "https://github.com/gyptazy/ProxLB/issues/91 (the issue's title; a cluster of about 100 guests answered slower than the client waited)",
+            "Cannot get it to work - TimeoutError: The read operation timed out",
+            "connection-failure-words",
+            Network,
+        ),
+        wording(
+            NETWORK,
+            "https://github.com/emersonfelipesp/netbox-proxbox/issues/649",
+            "netbox gunicorn[3176]: Proxmox status request failed on attempt 3: HTTPConnectionPool(host='netbox.srv', port=8800): Read timed out. (read timeout=5)",
+            "connection-failure-words",
+            Network,
+        ),
+        // DynamoDB refusing the lock table to the backend's key.
+        wording(
+            BACKEND,
+            "https://github.com/cds-snc/scan-websites/issues/283 (a read-only role used for plan, which still writes the lock)",
+            "> AccessDeniedException: User:\narn:aws:sts::***:assumed-role/gh_plan_role/TFApply is not authorized\nto perform: dynamodb:PutItem on resource:",
+            "s3-backend-credentials-rejected",
+            StateBackend,
+        ),
+        wording(
+            BACKEND,
+            "https://github.com/ministryofjustice/modernisation-platform/pull/5630 (the lock table's encryption key was not granted to the role)",
+            "api error AccessDeniedException: KMS key access denied\nUnable to retrieve item from DynamoDB table \"modernisation-platform-terraform-state-lock\": operation error DynamoDB: GetItem",
+            "s3-backend-credentials-rejected",
+            StateBackend,
+        ),
     ]
 }

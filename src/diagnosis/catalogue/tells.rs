@@ -42,9 +42,10 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "A Go program crashed (panic: $1): a defect of the provider (or the tool running it) met by this configuration or this Proxmox VE release; pin the last release that worked or upgrade to one that fixes it, and report the stack trace.",
         },
         Signature {
-            // The C library's and Python's words for a connection that failed (Go's have their own rules above).
+            // The C library's and Python's words for a connection that failed or an answer that never came (urllib3's
+            // "Read timed out.", the ssl module's "The read operation timed out"); Go's have their own rules above.
             name: "connection-failure-words",
-            pattern: r"(\[Errno 111\] Connection refused|Failed to establish a new connection|Max retries exceeded with url|curl: \(\d+\) (?:Failed to connect|Could not resolve host)[^\n]*|Connection refused|Connection timed out|No route to host|Network is unreachable)",
+            pattern: r"(\[Errno 111\] Connection refused|Failed to establish a new connection|Max retries exceeded with url|curl: \(\d+\) (?:Failed to connect|Could not resolve host)[^\n]*|Connection refused|Connection timed out|No route to host|Network is unreachable|Read timed out\.(?: \(read timeout=[\d.]+\))?|The read operation timed out)",
             category: Category::Network,
             remediation: Remediation::RetryAfter { seconds: 60 },
             root_cause: "A connection failed (\"$1\"): the endpoint is down, restarting, firewalled or its address is wrong; wait once and run again, and check the address and port if it persists.",
