@@ -104,6 +104,8 @@ const NOT_WHEN: &[(&str, &str)] = &[
     ("request-deadline-exceeded", STATE_BACKEND_WORDS),
     ("connection-failure-words", STATE_BACKEND_WORDS),
     ("api-answered-with-a-web-page", STATE_BACKEND_WORDS),
+    // Go's decoder failing on the state itself (a state file that is not Terraform's JSON) is the backend's.
+    ("provider-response-undecodable", STATE_BACKEND_WORDS),
     // Proxmox VE checking its own answer against its schema ("Result verification failed", each fault named by
     // the list element it is in, "[6].value: type check ('string') failed"): a fault of the node or of a tool's
     // request, not a value the configuration gave.

@@ -92,6 +92,13 @@ fn state_backend_failures() {
         Category::StateBackend,
         Remediation::Escalate,
     );
+    // Go's JSON decoder failing on the state object, not on a provider's answer, is the backend's failure.
+    check(
+        "Error: Error loading state: json: cannot unmarshal string into Go value of type map[string]interface {}",
+        "terraform-backend-failed",
+        Category::StateBackend,
+        Remediation::Escalate,
+    );
     // https://github.com/Genaker/TerraformMagentoCloud/issues/22 and hashicorp/terraform#22410
     check(
         "Error acquiring the state lock\n\nError message: ConditionalCheckFailedException: The conditional request failed\nLock Info:\n  ID:        f9763602-b03f-e35c-da30-4083cdbb99ae",
