@@ -24,8 +24,8 @@ struct HeldOutFailure {
     acceptable: Vec<Category>,
 }
 
-/// Acceptable answers the catalogue gave on the held-out texts when this floor was set (2026-12-02): 328 of 412
-/// (80 %), none wrong. The first 32 texts: 31 of 32 after the families were widened from other public wordings
+/// Acceptable answers the catalogue gave on the held-out texts when this floor was set (2026-12-02): 351 of 452
+/// (78 %), none wrong. The first 32 texts: 31 of 32 after the families were widened from other public wordings
 /// (before: 20). The second batch of 34, found after that widening: 20 of 34 and one wrong at its first run, 25 of
 /// 34 after the rule changes it prompted. The third batch of 13: 7 of 13 and one wrong at its first run, 11 of 13
 /// after. The fourth batch of 30: 22 of 30 and none wrong at its first run, 29 of 30 after. The fifth batch of 47:
@@ -53,12 +53,15 @@ struct HeldOutFailure {
 /// from other public reports (a parameter's value refused without the 400 line, a missing bridge or cluster node, a
 /// cluster without quorum, full LVM or ZFS storage, a skewed clock) answered none of its silent texts, and the
 /// parameter rule at first took one earlier text (a list element of Proxmox VE's own answer) wrongly, until it was
-/// made to leave list elements alone. EVAL.md keeps the first-run numbers, which are the honest measure of
-/// generalisation.
-const ACCEPTABLE_FLOOR: usize = 328;
+/// made to leave list elements alone; the seventh widening (Python's read timeouts, DynamoDB's access refusal) took the
+/// whole set to 332. The thirteenth batch of 40, heavy on provider regressions: 18 of 40 and four wrong at its first
+/// run, 20 of 40 after a rule for the privilege Proxmox VE 9 dropped, "already exists" left to the conflict rule, and
+/// tool-made volume names left alone (which silenced one earlier text; no list changed). EVAL.md keeps the first-run
+/// numbers, which are the honest measure of generalisation.
+const ACCEPTABLE_FLOOR: usize = 351;
 
 /// The held-out file only grows: a text is never dropped to make the rate look better.
-const HELD_OUT_TEXTS_AT_LEAST: usize = 412;
+const HELD_OUT_TEXTS_AT_LEAST: usize = 452;
 
 #[test]
 fn the_catalogue_names_an_acceptable_category_or_nothing_on_failures_it_never_saw() {

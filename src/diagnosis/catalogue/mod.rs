@@ -104,14 +104,22 @@ const NOT_WHEN: &[(&str, &str)] = &[
     ("request-deadline-exceeded", STATE_BACKEND_WORDS),
     ("connection-failure-words", STATE_BACKEND_WORDS),
     ("api-answered-with-a-web-page", STATE_BACKEND_WORDS),
+    // Proxmox VE refusing a parameter because what it names "already exists" (pve-firewall's alias or IP set
+    // names, raised as a parameter error) is a conflict: the last-resort conflict rule answers it.
+    (
+        "proxmox-parameter-verification-failed",
+        ALREADY_EXISTS_OR_TOOL_MADE_VOLUME,
+    ),
+    ("proxmox-volume-id-unparsable", TOOL_MADE_VOLUME),
     // Go's decoder failing on the state itself (a state file that is not Terraform's JSON) is the backend's.
     ("provider-response-undecodable", STATE_BACKEND_WORDS),
     // Proxmox VE checking its own answer against its schema ("Result verification failed", each fault named by
     // the list element it is in, "[6].value: type check ('string') failed"): a fault of the node or of a tool's
     // request, not a value the configuration gave.
+    // The same rule also leaves "already exists" and a tool-made volume name alone, as the 400 rule does.
     (
         "proxmox-parameter-value-refused",
-        r"Result verification failed|\[\d+\]\.[\w-]+\\?\x22?\s*:",
+        r"Result verification failed|\[\d+\]\.[\w-]+\\?\x22?\s*:|\balready exists\b|'(?:[\w.-]+:)?(?:\d+/)?vm-\d+-disk-\d+(?:\.\w+)?'",
     ),
     // A guest's own disk (vm-ID-disk-N, its cloud-init drive) is no template: missing, it is a clone or resize that
     // has not finished, or a disk removed behind the provider's back.
@@ -124,6 +132,16 @@ const NOT_WHEN: &[(&str, &str)] = &[
         r"(?i)error (?:updating|retrieving|reading|refreshing|starting) (?:VM|container|LXC)|: Modifying\.\.\.|cannot find vm with id|error trying to locate vm|Starting (?:LXC )?Container|\b(?:pct|qm) start\b",
     ),
 ];
+
+/// A refused volume reference that quotes a name Proxmox VE itself gives a guest's disks (`vm-310-disk-1`,
+/// `hdd:vm-310-disk-1`, `120/vm-120-disk-0.qcow2`): a configuration names a storage and a size, never such a name,
+/// so the reference was assembled by the provider or tool, and the message alone does not tell whether the
+/// configuration or the tool is at fault (the same reason "unable to parse volume filename" is not taken).
+const TOOL_MADE_VOLUME: &str = r"'(?:[\w.-]+:)?(?:\d+/)?vm-\d+-disk-\d+(?:\.\w+)?'";
+
+/// "Already exists" or a tool-made volume name, for the rules that read Proxmox VE's parameter refusals.
+const ALREADY_EXISTS_OR_TOOL_MADE_VOLUME: &str =
+    r"\balready exists\b|'(?:[\w.-]+:)?(?:\d+/)?vm-\d+-disk-\d+(?:\.\w+)?'";
 
 /// The words that name the state backend: the network tell leaves such a text to the backend's rules or an LLM.
 const STATE_BACKEND_WORDS: &str = r"(?i)tfstate|\bstate (?:lock|file|data|snapshot)|\bremote state|\b(?:save|saving|persist|load|loading|upload) state\b|existing workspaces|\bbucket\b|dynamodb|\bs3\b|\bbackend\b";
