@@ -177,6 +177,16 @@ pub(super) fn endpoint() -> Vec<Signature> {
 pub(super) fn parameters_refused() -> Vec<Signature> {
     vec![
         Signature {
+            // A role or ACL that names VM.Monitor, the privilege Proxmox VE 9 dropped (in favour of Sys.Audit and
+            // the VM.GuestAgent.* privileges): pve-access-control refuses it as "invalid privilege 'VM.Monitor'".
+            // The role was written for Proxmox VE 8 (a provider's or tool's documented role, or a module's).
+            name: "proxmox-privilege-dropped-in-pve9",
+            pattern: r"invalid privilege '(VM\.Monitor)'",
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            root_cause: "The role names $1, a privilege Proxmox VE 9 removed (Sys.Audit and the VM.GuestAgent.* privileges replace it): the role was written for Proxmox VE 8; drop $1 from it, and move to a provider release that no longer asks for it.",
+        },
+        Signature {
             // Proxmox VE's schema has no such parameter for this call at all: the provider sent one the release does
             // not define (telmate 3.0.1's `pool` on a VM update, its `hagroup` on a container create, an SDK's stray
             // `_root`), which the configuration can only avoid by leaving the argument out. A provider's debug log

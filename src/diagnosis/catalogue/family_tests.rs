@@ -111,6 +111,30 @@ fn words_a_widened_rule_shares_with_another_failure_do_not_make_it_answer() {
             "Error: 403 Forbidden: Permission check failed",
             Some("proxmox-permission-denied"),
         ),
+        // A refused volume reference that quotes a name Proxmox VE gives a guest's disks was assembled by the
+        // provider or tool, not written in the configuration, and the words alone do not say whose fault it is
+        // (Telmate/terraform-provider-proxmox issue 158, lnxbil/docker-machine-driver-proxmox-ve issue 19).
+        (
+            "Error: 500 unable to parse directory volume name 'vm-106-disk-1'",
+            None,
+        ),
+        (
+            "invalid format - unable to parse volume ID 'vm-104-disk-1'",
+            None,
+        ),
+        // The same reference's refusal by Proxmox VE's parameter check: a tool's volume id in a field that takes
+        // a format (pve-common's JSONSchema.pm enumeration wording, filled in).
+        (
+            "received an HTTP 400 response - Reason: Parameter verification failed. (scsi0: invalid format - format error\nscsi0.format: value 'local-lvm:vm-101-disk-0' does not have a value in the enumeration 'raw, cow, qcow, qed, qcow2, vmdk, cloop')",
+            None,
+        ),
+        // A name that already exists, refused as a parameter (pve-firewall's src/PVE/API2/Firewall/Aliases.pm
+        // raises "alias '...' already exists" as a parameter error; the bpg provider's wording of a 400, filled
+        // in), is a conflict, not a value to fix.
+        (
+            "Error: error creating alias: received an HTTP 400 response - Reason: Parameter verification failed. (name: alias 'dmz' already exists)",
+            Some("resource-already-exists"),
+        ),
     ];
     for (text, expected) in texts {
         assert_eq!(

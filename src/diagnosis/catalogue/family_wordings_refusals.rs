@@ -215,5 +215,20 @@ pub(super) fn wordings() -> Vec<Wording> {
             "s3-backend-credentials-rejected",
             StateBackend,
         ),
+        // A role that names the privilege Proxmox VE 9 dropped.
+        wording(
+            PROVIDER,
+            "https://github.com/NX211/traefik-proxmox-provider/issues/28 (the documented role, on Proxmox VE 9)",
+            "pveum role add traefik-provider -privs \"VM.Audit,VM.Monitor,Sys.Audit,Datastore.Audit\"\n400 Parameter verification failed.\nprivs: invalid format - invalid privilege 'VM.Monitor'",
+            "proxmox-privilege-dropped-in-pve9",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/proxmox/pve-access-control/blob/master/src/PVE/AccessControl.pm (`invalid privilege '$priv'`, filled in with the privilege Proxmox VE 9 dropped, as the bpg provider's 400 wording)",
+            "Error: error creating role: received an HTTP 400 response - Reason: Parameter verification failed. (privs: invalid format - invalid privilege 'VM.Monitor')",
+            "proxmox-privilege-dropped-in-pve9",
+            ProviderIncompatibility,
+        ),
     ]
 }

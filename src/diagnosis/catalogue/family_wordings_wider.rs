@@ -78,20 +78,6 @@ pub(super) fn wordings() -> Vec<Wording> {
             "proxmox-volume-id-unparsable",
             Configuration,
         ),
-        wording(
-            TEMPLATES,
-            "https://github.com/Telmate/terraform-provider-proxmox/issues/158",
-            "Error: 500 unable to parse directory volume name 'vm-106-disk-1'",
-            "proxmox-volume-id-unparsable",
-            Configuration,
-        ),
-        wording(
-            TEMPLATES,
-            "https://github.com/lnxbil/docker-machine-driver-proxmox-ve/issues/19",
-            "invalid format - unable to parse volume ID 'vm-104-disk-1'",
-            "proxmox-volume-id-unparsable",
-            Configuration,
-        ),
         // A bare 403 refusal, TLS trust in Go's newer wordings, and an API endpoint that is missing or wrong.
         wording(
             ACCESS,

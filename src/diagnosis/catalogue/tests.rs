@@ -434,4 +434,12 @@ fn every_signature_the_side_tables_name_exists() {
     for (name, _) in NOT_WHEN {
         assert!(exclusion(name).is_some(), "{name}'s exclusion compiles");
     }
+    // One exclusion per signature: only the first entry for a name is ever read, so a second would be dead.
+    let mut seen = std::collections::BTreeSet::new();
+    for (name, _) in NOT_WHEN {
+        assert!(
+            seen.insert(*name),
+            "{name} has more than one NOT_WHEN entry"
+        );
+    }
 }
