@@ -281,6 +281,4 @@ mod family_wordings_wider;
 #[cfg(test)]
 mod held_out_tests;
 #[cfg(test)]
-mod probe_tests;
-#[cfg(test)]
 mod tests;
