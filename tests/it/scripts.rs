@@ -103,3 +103,31 @@ fn the_scripts_that_run_the_sandbox_use_the_projects_terraform_cli_config_whatev
         "{output:?}"
     );
 }
+
+/// `scripts/local-llm --records DIR` measures the local model on saved incidents; its arguments are checked before
+/// anything is installed or built, and the EVAL.md section (the built-in scenarios' measurement) is never written
+/// from a records run.
+#[test]
+fn the_local_model_script_checks_its_records_arguments_before_installing_anything() {
+    let run = |args: &[&str]| {
+        std::process::Command::new("bash")
+            .arg("scripts/local-llm")
+            .args(args)
+            .current_dir(crate_root())
+            .output()
+            .expect("bash runs")
+    };
+    let missing = run(&["--records", "/nonexistent/records"]);
+    assert_eq!(missing.status.code(), Some(2), "{missing:?}");
+    assert!(
+        String::from_utf8_lossy(&missing.stderr)
+            .contains("--records /nonexistent/records is not a directory"),
+        "{missing:?}"
+    );
+    let with_eval_md = run(&["--records", "eval/records", "--write-eval-md"]);
+    assert_eq!(with_eval_md.status.code(), Some(2), "{with_eval_md:?}");
+    assert!(
+        String::from_utf8_lossy(&with_eval_md.stderr).contains("does not go with --records"),
+        "{with_eval_md:?}"
+    );
+}
