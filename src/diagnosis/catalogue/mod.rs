@@ -90,6 +90,21 @@ fn compiled() -> &'static [(Regex, &'static Signature)] {
 /// ... does not exist" for a guest that is missing after an apply, which is not a missing clone template).
 const TERRAFORM_ONLY: &[&str] = &["proxmox-guest-config-missing"];
 
+/// A refused volume reference that quotes a name Proxmox VE itself gives a guest's disks (`vm-310-disk-1`,
+/// `hdd:vm-310-disk-1`, `120/vm-120-disk-0.qcow2`): a configuration names a storage and a size, never such a name,
+/// so the reference was assembled by the provider or tool, and the message alone does not tell whether the
+/// configuration or the tool is at fault (the same reason "unable to parse volume filename" is not taken).
+macro_rules! tool_made_volume {
+    () => {
+        r"'(?:[\w.-]+:)?(?:\d+/)?vm-\d+-disk-\d+(?:\.\w+)?'"
+    };
+}
+const TOOL_MADE_VOLUME: &str = tool_made_volume!();
+
+/// "Already exists" or a tool-made volume name, for the rules that read Proxmox VE's parameter refusals.
+const ALREADY_EXISTS_OR_TOOL_MADE_VOLUME: &str =
+    concat!(r"\balready exists\b|", tool_made_volume!());
+
 /// Signatures that do not answer for an item whose text also says this: the words of a different situation around
 /// the same message. Proxmox VE's "Configuration file 'nodes/N/qemu-server/ID.conf' does not exist" is a clone
 /// template on another node while a guest is created; while a guest the state already holds is read, updated or
@@ -119,7 +134,10 @@ const NOT_WHEN: &[(&str, &str)] = &[
     // The same rule also leaves "already exists" and a tool-made volume name alone, as the 400 rule does.
     (
         "proxmox-parameter-value-refused",
-        r"Result verification failed|\[\d+\]\.[\w-]+\\?\x22?\s*:|\balready exists\b|'(?:[\w.-]+:)?(?:\d+/)?vm-\d+-disk-\d+(?:\.\w+)?'",
+        concat!(
+            r"Result verification failed|\[\d+\]\.[\w-]+\\?\x22?\s*:|\balready exists\b|",
+            tool_made_volume!()
+        ),
     ),
     // A guest's own disk (vm-ID-disk-N, its cloud-init drive) is no template: missing, it is a clone or resize that
     // has not finished, or a disk removed behind the provider's back.
@@ -132,16 +150,6 @@ const NOT_WHEN: &[(&str, &str)] = &[
         r"(?i)error (?:updating|retrieving|reading|refreshing|starting) (?:VM|container|LXC)|: Modifying\.\.\.|cannot find vm with id|error trying to locate vm|Starting (?:LXC )?Container|\b(?:pct|qm) start\b",
     ),
 ];
-
-/// A refused volume reference that quotes a name Proxmox VE itself gives a guest's disks (`vm-310-disk-1`,
-/// `hdd:vm-310-disk-1`, `120/vm-120-disk-0.qcow2`): a configuration names a storage and a size, never such a name,
-/// so the reference was assembled by the provider or tool, and the message alone does not tell whether the
-/// configuration or the tool is at fault (the same reason "unable to parse volume filename" is not taken).
-const TOOL_MADE_VOLUME: &str = r"'(?:[\w.-]+:)?(?:\d+/)?vm-\d+-disk-\d+(?:\.\w+)?'";
-
-/// "Already exists" or a tool-made volume name, for the rules that read Proxmox VE's parameter refusals.
-const ALREADY_EXISTS_OR_TOOL_MADE_VOLUME: &str =
-    r"\balready exists\b|'(?:[\w.-]+:)?(?:\d+/)?vm-\d+-disk-\d+(?:\.\w+)?'";
 
 /// The words that name the state backend: the network tell leaves such a text to the backend's rules or an LLM.
 const STATE_BACKEND_WORDS: &str = r"(?i)tfstate|\bstate (?:lock|file|data|snapshot)|\bremote state|\b(?:save|saving|persist|load|loading|upload) state\b|existing workspaces|\bbucket\b|dynamodb|\bs3\b|\bbackend\b";
