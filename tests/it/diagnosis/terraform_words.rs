@@ -99,7 +99,8 @@ fn terraforms_own_verdicts_on_a_configuration_are_a_configuration_mistake() {
         ("output \"a\" { value = 1 + }", "Invalid expression"),
         (
             "locals {\n  a = local.b\n  b = local.a\n}\noutput \"a\" { value = local.a }",
-            "Cycle: local.b (expand), local.a (expand)",
+            // The order of the cycle's members varies from run to run (Go's map order): the prefix is checked.
+            "Cycle: ",
         ),
         (
             "module \"lxc\" { source = \"./lxc\" }",
@@ -145,7 +146,7 @@ fn terraforms_verdicts_while_planning_are_a_configuration_mistake_too() {
     }
 }
 
-/// Runs `terraform <command>` on a one-file configuration, which must fail with `summary` as its first error, and
+/// Runs `terraform <command>` on a one-file configuration, which must fail with `summary` opening its first error, and
 /// checks that the catalogue reads that verdict as a configuration mistake and names it.
 fn terraform_refuses(config: &str, command: &str, summary: &str) {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -158,7 +159,11 @@ fn terraform_refuses(config: &str, command: &str, summary: &str) {
     let output = run_terraform(dir.path(), args);
     assert!(!output.status.success(), "{config} is refused");
     let diagnostics = diagnostics_from_human_output(&String::from_utf8_lossy(&output.stderr), true);
-    assert_eq!(diagnostics[0].summary, summary, "{config}");
+    assert!(
+        diagnostics[0].summary.starts_with(summary),
+        "{config}: {}",
+        diagnostics[0].summary
+    );
 
     let request = failed_plan(dir.path(), &output, diagnostics);
     let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
