@@ -80,7 +80,13 @@ pub fn hypothesis_schema(presented_ids: &[String], table: &CategoryTable) -> Val
             "category": {"type": "string", "enum": categories},
             "remediation": {"anyOf": remediations},
             "root_cause": {"type": "string", "maxLength": LONGEST_ROOT_CAUSE_CHARS},
-            "evidence": {"type": "array", "items": {"type": "string", "enum": presented_ids}},
+            // At most one citation per presented item: without a bound, a small model decoding under llama.cpp's
+            // grammar has repeated `"E1", ` until its output limit cut the answer off (EVAL.md, held-out replay).
+            "evidence": {
+                "type": "array",
+                "items": {"type": "string", "enum": presented_ids},
+                "maxItems": presented_ids.len().max(1)
+            },
             "confidence": {"type": "number", "minimum": 0, "maximum": 1}
         }
     })
@@ -186,6 +192,10 @@ pub fn validate_answer(
         }
         _ => {}
     }
+    // The same item cited twice says nothing more: keep the first citation of each (a provider whose schema
+    // carries no item bound may repeat one).
+    let mut cited = std::collections::BTreeSet::new();
+    hypothesis.evidence.retain(|id| cited.insert(id.clone()));
     if hypothesis.evidence.is_empty() {
         return Err(AnswerProblem::NoEvidence);
     }

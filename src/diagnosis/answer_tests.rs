@@ -120,7 +120,26 @@ fn the_schema_closes_the_remediation_union_and_the_evidence_ids() {
         schema["properties"]["evidence"]["items"]["enum"],
         json!(["E1", "E2"])
     );
+    // At most one citation per item shown: unbounded, Qwen2.5-Coder-1.5B under llama.cpp's grammar repeated
+    // `"E1", ` until its 800-token limit cut the answer off.
+    assert_eq!(schema["properties"]["evidence"]["maxItems"], json!(2));
     assert_eq!(schema["additionalProperties"], json!(false));
+}
+
+#[test]
+fn an_item_cited_twice_is_kept_once_in_the_order_first_cited() {
+    let mut repeated = valid();
+    repeated["evidence"] = json!(["E2", "E1", "E2", "E2", "E1"]);
+    let hypothesis = validate_answer(
+        &AnswerContent::Json(repeated),
+        &ids(),
+        &CategoryTable::STRICT,
+    )
+    .unwrap();
+    assert_eq!(
+        hypothesis.evidence,
+        vec!["E2".to_string(), "E1".to_string()]
+    );
 }
 
 #[test]
