@@ -18,6 +18,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"\b596\b[^\n]{0,80}?((?:error:[0-9A-F]+:)?SSL routines[^\n]*?certificate verify failed|(?:tls_process|ssl3_get)_server_certificate: certificate verify failed)",
             category: Category::Network,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "Proxmox VE's own TLS connection failed (596: $1): the node forwarded the request to the node the URL names, or fetched a download URL, and could not verify that certificate. Use the node's exact name as Proxmox VE lists it, refresh the cluster's node certificates (pvecm updatecerts) after a reinstall or a new certificate, or give the download a URL whose certificate verifies; the runner's own trust settings do not change this.",
         },
         Signature {
@@ -25,6 +26,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(x509: certificate signed by unknown authority|x509: certificate is valid for [^\n]*|x509: cannot validate certificate for [^\n]*|x509: certificate relies on legacy Common Name field[^\n]*|x509: certificate has expired or is not yet valid[^\n]*|certificate verify failed)",
             category: Category::Permission,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The TLS certificate of the endpoint is not trusted ($1); add the Proxmox VE CA to the runner's trust store, use the name the certificate was issued for (as a subject alternative name) and renew an expired one, or set PROXMOX_VE_INSECURE=true for a self-signed homelab certificate.",
         },
         Signature {
@@ -37,6 +39,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?i)(only root can pass arbitrary filesystem paths)",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "Proxmox VE read a value as a filesystem path, which only root@pam may pass ($1): a template, ISO, \
 disk or import source given as a path, a bare name or a bare size instead of a storage volume id \
 (`local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst`, `local:iso/NAME.iso`, `local-lvm:8`); give the volume id, \
@@ -51,6 +54,7 @@ or add a bind or device mount point as root@pam.",
             pattern: r"(?i)(changing feature flags is only allowed for root@pam|only allowed for root@pam|only root can set '[^']+' config|(?:the `[^`]+` )?can only be set by the root account)",
             category: Category::Permission,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "Proxmox VE refuses this setting to anyone but root@pam ($1), whatever privileges the API token has: drop the setting (e.g. LXC `features` such as nesting) from the project or apply it as root@pam by hand.",
         },
         Signature {
@@ -58,6 +62,7 @@ or add a bind or device mount point as root@pam.",
             pattern: r"Permission check failed \(([^,()]+), ([A-Za-z.]+)\)",
             category: Category::Permission,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The API token lacks the $2 privilege on $1; grant it (a privilege-separated token needs the ACL on the token itself).",
         },
         Signature {
@@ -67,6 +72,7 @@ or add a bind or device mount point as root@pam.",
             pattern: r"\b403\b[^\n]{0,80}?Permission check failed",
             category: Category::Permission,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "Proxmox VE refused the request with 403 Permission check failed: the API token or user lacks a privilege the request needs (the message does not say which); grant the role on the path the resource uses (a privilege-separated token needs the ACL on the token itself).",
         },
         Signature {
@@ -78,6 +84,7 @@ or add a bind or device mount point as root@pam.",
             pattern: r"(?:invalid value for api_token \(Must be a valid API token|no such token '([^']+)' for user '([^']+)'|no tokenid specified|API TokenID username should contain a !|value '[^']*![^']*' does not look like a valid user name)",
             category: Category::Permission,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The Proxmox VE API token is malformed or does not exist ($1 $2): it must read USER@REALM!TOKENID=SECRET with the token's name (not its secret) after the `!`; check PROXMOX_VE_API_TOKEN.",
         },
         Signature {
@@ -86,6 +93,7 @@ or add a bind or device mount point as root@pam.",
             pattern: r"(?i)(invalid PVE ticket|invalid csrf token|401\b[^\n]{0,30}?No ticket)",
             category: Category::Permission,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "Proxmox VE rejected the session ticket ($1): a password login's ticket expires after two hours and a write needs its CSRF token; use an API token for unattended runs.",
         },
         Signature {
@@ -93,6 +101,7 @@ or add a bind or device mount point as root@pam.",
             pattern: r"(?i)(?:HTTP 401 response|401 (?:Unauthorized|No ticket)|authentication failure|Authentication failed!|Couldn't authenticate user: )",
             category: Category::Permission,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "Proxmox VE rejected the credentials (401): the API token is wrong, expired or deleted; check PROXMOX_VE_API_TOKEN (user@realm!tokenid=secret).",
         },
         Signature {
@@ -105,6 +114,7 @@ or add a bind or device mount point as root@pam.",
             pattern: r"(REMOTE HOST IDENTIFICATION HAS CHANGED for host (\S+?)!)",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The node's SSH host key is not the one the runner knows ($1): the node was reinstalled or its address now belongs to another machine; after checking which, remove the stale entry (ssh-keygen -R HOST) from the runner's known_hosts.",
         },
         Signature {
@@ -112,6 +122,7 @@ or add a bind or device mount point as root@pam.",
             pattern: r"ssh: handshake failed: (ssh: unable to authenticate, attempted methods \[[^\]]*\], no supported methods remain)",
             category: Category::Permission,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The node refused the provider's SSH login ($1): with an API token the SSH password is not inherited, so load an authorised key into the runner's ssh-agent (ssh-add -L lists it) or set the provider's ssh username and password or private key for the node.",
         },
         Signature {
@@ -121,6 +132,7 @@ or add a bind or device mount point as root@pam.",
             pattern: r"(failed to (?:create|open remote) file (\S+?): permission denied|the SSH user '[^']+' does not have required permissions|sudo: a password is required)",
             category: Category::Permission,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The provider's SSH user may not write the file on the node ($1): connect as root, or give the user a passwordless sudo rule for `tee` on the storage's path (and the storage's directory must exist on that node).",
         },
         Signature {
@@ -130,6 +142,7 @@ or add a bind or device mount point as root@pam.",
             pattern: r#"(?i)failed to determine the IP address of node "([^"]+)""#,
             category: Category::Configuration,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The provider could not find an address to reach node $1 over SSH (the API lists no static address for it, and its name does not resolve from the runner); give it in the provider's ssh block (node name and address), or make the node's name resolve.",
         },
         Signature {
@@ -139,6 +152,7 @@ or add a bind or device mount point as root@pam.",
             pattern: r"user (\S+) has valid credentials but cannot retrieve user list, check privilege separation of api token",
             category: Category::Permission,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The API token of $1 authenticates but holds no privileges: with privilege separation on, a token has only what is granted to the token itself; grant the role to the token (or turn privilege separation off for it).",
         },
     ]
@@ -157,16 +171,18 @@ pub(super) fn endpoint() -> Vec<Signature> {
             pattern: r"(?:(?i:you must specify (?:an|a secure) endpoint for the Proxmox Virtual Environment API)|\b501 no such file '(/[^']*)')",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The provider's Proxmox VE API endpoint is missing, not https, or does not point at the API ($1 not served there): telmate's pm_api_url must read https://HOST:8006/api2/json, bpg's endpoint https://HOST:8006/; fix the provider block or its environment variable.",
         },
         Signature {
             // Go's JSON decoder meeting an HTML page where an API's JSON answer belongs: the URL points at a web page,
             // a login portal or a proxy's error page rather than at the API (a path left out of the URL, the wrong
-            // port). The state backend's own words are left to its rules (NOT_WHEN).
+            // port). The state backend's own words are left to its rules (its `unless`).
             name: "api-answered-with-a-web-page",
             pattern: r"invalid character '<' looking for beginning of value",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
+            unless: Some(super::STATE_BACKEND_WORDS),
             root_cause: "The API answered with a web page instead of JSON (\"invalid character '<' looking for beginning of value\"): the provider's URL points at a web page, a login portal or a proxy rather than at the API. Check the endpoint in the provider block: for Proxmox VE, https://HOST:8006/api2/json for telmate and https://HOST:8006/ for bpg.",
         },
     ]
@@ -184,6 +200,7 @@ pub(super) fn parameters_refused() -> Vec<Signature> {
             pattern: r"invalid privilege '(VM\.Monitor)'",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The role names $1, a privilege Proxmox VE 9 removed (Sys.Audit and the VM.GuestAgent.* privileges replace it): the role was written for Proxmox VE 8; drop $1 from it, and move to a provider release that no longer asks for it.",
         },
         Signature {
@@ -195,6 +212,7 @@ pub(super) fn parameters_refused() -> Vec<Signature> {
             pattern: r#"\\?"([^"\\]+)\\?"\s*:\s*\\?"property is not defined in schema and the schema does not allow additional properties"#,
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "Proxmox VE's API does not define the parameter \"$1\" for the call the provider made, so the provider release and this Proxmox VE release do not match on it; leave the argument out for now (and set it another way), or move to a provider release that sends it where Proxmox VE takes it.",
         },
         Signature {
@@ -205,6 +223,7 @@ pub(super) fn parameters_refused() -> Vec<Signature> {
             pattern: r"\b400\b[^\n]*?Parameter verification failed\.?([^\n]*)",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
+            unless: Some(super::NOT_OURS_TO_FIX),
             root_cause: "Proxmox VE refused a parameter of the request (400 Parameter verification failed$1): a setting in the configuration has a value or format this Proxmox VE release does not accept; compare the resource's arguments with the release's API.",
         },
         Signature {
@@ -213,11 +232,12 @@ pub(super) fn parameters_refused() -> Vec<Signature> {
             // without the "400 Parameter verification failed." above them when a task, `qm` or a provider's log
             // shows only the parameter's line. A value the configuration gives in a form this release does not take.
             // (Proxmox VE checking its own answer, "Result verification failed" with faults named by list element, is
-            // left alone: NOT_WHEN.)
+            // left alone: its `unless`.)
             name: "proxmox-parameter-value-refused",
             pattern: r"(unable to parse value of '[^']+'|value '[^']*' does not have a value in the enumeration '[^']*'|\binvalid format - [^\n]+|type check \('\w+'\) failed - got [^\n]+|value does not match the regex pattern|value must have a (?:minimum|maximum) value of -?\d+|value must be at least \d+ characters long|value may only be \d+ characters long|property is missing and it is not optional)",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
+            unless: Some(super::PROXMOX_CHECKING_ITS_OWN_ANSWER_OR_NOT_OURS_TO_FIX),
             root_cause: "Proxmox VE refused a parameter's value (\"$1\"): a setting in the configuration has a value or format this Proxmox VE release does not accept; compare the argument named there with the release's API and its allowed values.",
         },
         Signature {
@@ -227,6 +247,7 @@ pub(super) fn parameters_refused() -> Vec<Signature> {
             pattern: r"no such cluster node '([^']+)'",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The configuration names the node '$1', which is not a member of this Proxmox VE cluster: use the node's name as `pvecm nodes` lists it (not its host name or address) in node_name or target_node.",
         },
         Signature {
@@ -238,6 +259,7 @@ pub(super) fn parameters_refused() -> Vec<Signature> {
             pattern: r#"An\s+argument\s+named\s+"([^"]+)"\s+is\s+not\s+expected\s+here"#,
             category: Category::Configuration,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "Terraform refused the configuration before calling anything: the argument \"$1\" is not in the schema of the block it is written in. Fix the .tf code: check the spelling and whether it belongs in a nested block, and compare it with the documentation of the provider (or module) version the lock file pins; a provider upgrade may have renamed or removed it.",
         },
     ]
@@ -252,6 +274,7 @@ pub(super) fn forbidden_without_reason() -> Vec<Signature> {
         pattern: r"(\b403 Forbidden\b|\bHTTP 403 response\b)",
         category: Category::Permission,
         remediation: Remediation::Escalate,
+        unless: None,
         root_cause: "Proxmox VE refused the request ($1) without naming the privilege: the API token or user lacks a privilege this resource needs on its path (VM.Allocate, Datastore.AllocateSpace, SDN.Use, ...); compare the role with the provider's documented privileges and grant what is missing (a privilege-separated token needs the ACL on the token itself).",
     }]
 }

@@ -19,6 +19,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?i)Content-MD5\b[^.]{0,120}?\bis\s+required\s+for\s+Put\s+Object\s+requests\s+with\s+Object\s+Lock\s+parameters",
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The bucket holding the state has S3 Object Lock (a default retention), so the store takes an upload only with a Content-MD5 or checksum header, and this Terraform's S3 backend sent neither: keep the state in a bucket without Object Lock (versioning is enough), or use a Terraform release whose backend sends a checksum (without skip_s3_checksum); check the state in the store before deploying again.",
         },
         Signature {
@@ -28,6 +29,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(XAmzContentSHA256Mismatch|'x-amz-content-sha256' header does not match what was computed|MissingContentMD5|Unsupported header 'x-amz-checksum-[a-z]+'|STREAMING-UNSIGNED-PAYLOAD-TRAILER\s+not\s+implemented|x-amz-content-sha256\s+must\s+be\s+UNSIGNED-PAYLOAD)",
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The S3-compatible store holding the state rejects the checksums Terraform's AWS SDK sends ($1): set skip_s3_checksum = true in the backend, and with Terraform 1.11+ also AWS_REQUEST_CHECKSUM_CALCULATION=when_required and AWS_RESPONSE_CHECKSUM_VALIDATION=when_required; check the state in the store before deploying again.",
         },
         Signature {
@@ -35,6 +37,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"Retrieving AWS account details: AWS account ID not previously found",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "Terraform 1.6 or later asks AWS (IAM, STS) for the account ID before it uses the S3 backend, and an S3-compatible store such as MinIO has no such service; add skip_requesting_account_id = true to the backend settings (with endpoints.s3 and use_path_style).",
         },
         Signature {
@@ -42,6 +45,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?s)(?:Failed to save state|Failed to persist state|Error saving state)\b.{0,800}?dial tcp:? (?:lookup )?([^\s]+?)(?: on [^\s]+?)?: ?(?:connect: )?(connection refused|no route to host|i/o timeout|no such host)",
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The S3 state backend at $1 went away during the apply ($2): changes may have been made that the state in the store does not record. Terraform left the new state in errored.tfstate in the project folder, and its state lock stays in the store (the next run names it). When the store is back, check that no run is active, release the lock (`terraform force-unlock ID`), upload that state with `terraform state push errored.tfstate`, then plan to see what was and was not applied. Do not deploy before that.",
         },
         Signature {
@@ -49,6 +53,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?s)(?:Error refreshing state|Failed to get existing workspaces|Error loading state|Failed to load state|Error acquiring the state lock|Error releasing the state lock)\b.{0,600}?dial tcp:? (?:lookup )?([^\s]+?)(?: on [^\s]+?)?: ?(?:connect: )?(connection refused|no route to host|i/o timeout|no such host)",
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The state backend at $1 cannot be reached ($2): without state there is no plan; bring the object store (MinIO on the NAS) back or fix the backend endpoint.",
         },
         Signature {
@@ -60,6 +65,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r#"(?s)(?:Error configuring the backend "s3"|error configuring S3 Backend):.{0,600}?caused by: \w+ "?([^\s"]+)"?: (dial tcp[^\n]*?: ?(?:connection refused|no route to host|i/o timeout|no such host)|net/http: TLS handshake timeout)"#,
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "Terraform could not set up the S3 state backend: its call to $1 got no connection ($2), so no state was read and nothing was planned. Check the backend's endpoint and region and the runner's DNS and network; an S3-compatible store such as MinIO also needs skip_credentials_validation = true (and skip_requesting_account_id) so that Terraform does not call AWS itself.",
         },
         Signature {
@@ -70,6 +76,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?:\b(InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied(?:Exception)?|InvalidClientTokenId)|api error (Forbidden)): ([^\n]+)",
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The object store holding the state rejected the backend's credentials ($1$2: $3): AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are wrong, or the key was removed or lacks access to the bucket or the lock table; fix the runner's secrets (a MinIO access key limited to the state bucket).",
         },
         Signature {
@@ -80,6 +87,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"validating\s+provider\s+credentials:\s+retrieving\s+caller\s+identity\s+from\s+STS",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "Terraform's S3 backend validated its credentials with AWS STS (GetCallerIdentity), which an S3-compatible store such as MinIO does not offer; add skip_credentials_validation = true (with skip_requesting_account_id, endpoints.s3 and use_path_style) to the backend settings. Nothing was planned or changed.",
         },
         Signature {
@@ -91,6 +99,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?:AuthorizationHeaderMalformed:?\s+The\s+authorization\s+header\s+is\s+malformed;\s+the\s+region\s+(?:'[^']*'\s+)?is\s+wrong;\s+(expecting\s+'[^']*')|BucketRegionError:\s+incorrect\s+region,\s+(the\s+bucket\s+is\s+not\s+in\s+'[^']*'\s+region)|(Invalid\s+AWS\s+Region:\s+\S+|Not\s+a\s+valid\s+region:\s+\S+))",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The S3 backend's region does not fit the store holding the state ($1$2$3): set the backend's region to the bucket's region (an S3-compatible store such as MinIO takes the region it was configured with, and one AWS does not know needs skip_region_validation = true); nothing was planned or changed.",
         },
         Signature {
@@ -101,6 +110,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"RequestTimeTooSkewed:?\s+The difference between the request time and the (?:server's|current) time is too large",
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The state store refused the request because the runner's clock and the store's clock differ by more than the signature allows (RequestTimeTooSkewed): set both clocks right (NTP on the runner and on the MinIO host), then run again; a retry with the same clock fails the same way.",
         },
         Signature {
@@ -109,6 +119,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?i)(no valid credential sources (?:for S3 Backend )?found|NoCredentialProviders: no valid providers in chain)",
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The S3 state backend found no credentials ($1): AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the backend's access_key/secret_key) are not set for the run; give the runner the object store's key for the state bucket. Nothing was planned or changed.",
         },
         Signature {
@@ -116,6 +127,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?s)(?:Error acquiring the state lock|failed to lock s3 state)\b.{0,400}?ResourceNotFoundException: Requested resource not found",
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The DynamoDB lock table named by the backend's dynamodb_table does not exist at the lock endpoint, so no run can lock the state; create it (partition key LockID, a string) or fix dynamodb_table.",
         },
         Signature {
@@ -126,6 +138,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"state data in S3 does not have the expected content",
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The state in the object store does not match the checksum (Digest) the backend recorded in its DynamoDB lock table: a state written without the lock table or by hand, or a write that was cut off. Nothing was planned. Check that no run is active and that the stored state is the one you expect, then set the table's Digest item to the value Terraform printed (or remove it), and plan again.",
         },
         Signature {
@@ -133,6 +146,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r#"(?:S3 bucket( "[^"]+")? does not exist|NoSuchBucket: The specified bucket does not exist)"#,
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The state bucket$1 does not exist in the object store: create it (versioning on) or fix the backend's bucket; nothing was planned or changed.",
         },
         Signature {
@@ -143,6 +157,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?s)Error acquiring the state lock\b.{0,300}?ConditionalCheckFailedException: The conditional request failed.{0,200}?unexpected end of JSON input",
             category: Category::StateBackend,
             remediation: Remediation::RetryAfter { seconds: 10 },
+            unless: None,
             root_cause: "Another run released the state lock just as this one tried to take it: Terraform read an empty lock record (unexpected end of JSON input) and stopped without waiting for -lock-timeout. This run changed nothing, and the lock is free again: run it again.",
         },
         Signature {
@@ -152,6 +167,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?s)Error acquiring the state lock\b.{0,600}?Lock Info:\s+ID:\s+(\S+)\s+Path:\s+(\S+)\s+Operation:\s+(\S+)\s+Who:\s+(\S+)",
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The Terraform state $2 is locked by another run ($3 by $4, lock ID $1). If that run is still active, run the deploy again when it has finished. If it was killed, its lock stays until a person releases it: after checking that no run is active, run `terraform force-unlock $1` in the project's folder. agentlab never releases a lock by itself.",
         },
         Signature {
@@ -161,6 +177,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"The saved plan was stale and the new plan has changes the saved plan did not",
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "Another deploy changed the state between this run's plan and its apply, and planning again would now make changes nobody reviewed; nothing was applied. Plan the project again and review the new plan before deploying.",
         },
         Signature {
@@ -168,6 +185,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"Error acquiring the state lock",
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The Terraform state is locked by another run, or by a run that was killed; a person must check that no run is active and release the lock (terraform force-unlock), which agentlab never does by itself.",
         },
     ]
@@ -182,6 +200,7 @@ pub(super) fn failed_otherwise() -> Vec<Signature> {
         pattern: r#"(Failed to get existing workspaces|Error loading state|Failed to load state|Error inspecting states in the "[^"]+" backend|error configuring S3 Backend|Error configuring the backend "[^"]+"|Failed to save state|Failed to persist state|Error releasing the state lock)"#,
         category: Category::StateBackend,
         remediation: Remediation::Escalate,
+        unless: None,
         root_cause: "The Terraform state backend failed ($1): the backend settings, the store or its bucket are not as the configuration expects; check the backend block and the store before running again (a person owns the state).",
     }]
 }

@@ -16,6 +16,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r#"(?i)a resource with the ID "([^"]+)" already exists - to be managed via Terraform\s+this\s+resource\s+needs\s+to\s+be\s+imported"#,
             category: Category::ResourceConflict,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The resource $1 already exists outside this state (created by hand or by an earlier run whose state was lost); import it with `terraform import` (or an import block), or remove it, then run again.",
         },
         Signature {
@@ -25,6 +26,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?:\b(EntityAlreadyExists|BucketAlreadyOwnedByYou|BucketAlreadyExists)\b|googleapi: Error (409): [^\n]*?already exists)",
             category: Category::ResourceConflict,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The provider's API says the resource already exists ($1$2): it was created outside this state (by hand, or by a run whose state was lost), or its name is taken (bucket names are global); import it, or choose another name.",
         },
         Signature {
@@ -34,6 +36,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r#"(?:File already exists in (?:a|the) datastore: [`']([^`']+)[`']|\bfile "([^"]+)" already exists)"#,
             category: Category::ResourceConflict,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The file $1$2 is already in the datastore, put there outside this state (by hand, or by another project or workspace that downloads the same file); import it, let the resource overwrite unmanaged files (overwrite_unmanaged), or give this project's file another name.",
         },
     ]
@@ -47,6 +50,7 @@ pub(super) fn already_exists() -> Vec<Signature> {
         pattern: r"(?i)((?:[^\s:]+\s+){0,3}already exists)\b",
         category: Category::ResourceConflict,
         remediation: Remediation::Escalate,
+        unless: None,
         root_cause: "Something the run creates already exists outside this state (\"$1\"): made by hand, by another project, or by an earlier run whose state was lost; after checking it is not in use, import it or remove it, or give the new one another name or id.",
     }]
 }

@@ -15,6 +15,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"can't lock file '(/(?:var|run)/lock/[^']*?(?:lock-\d+\.conf|pve-config-\d+\.lock))' - got timeout",
             category: Category::TransientLock,
             remediation: Remediation::ReduceParallelism { parallelism: 1 },
+            unless: None,
             root_cause: "Concurrent operations on the Proxmox node contended for the guest lock $1 and timed out; creating the guests one at a time (-parallelism=1) avoids the contention.",
         },
         Signature {
@@ -27,6 +28,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?:can't lock file '/var/lock/pve-manager/pve-storage-([^']+)' - got timeout|cfs-lock 'storage-([^']+)' error: got lock request timeout|(?:error during cfs-locked|error with cfs lock) 'storage-([^']+)'[^\n]*?got lock timeout|'storage-([^']+)'-locked command timed out)",
             category: Category::TransientLock,
             remediation: Remediation::ReduceParallelism { parallelism: 1 },
+            unless: None,
             root_cause: "Several clones or disk allocations at once contended for the lock of storage '$1$2$3$4' and timed out; creating the guests one at a time (-parallelism=1) avoids the contention.",
         },
         Signature {
@@ -36,6 +38,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"\b(VM|CT)( \d+)? is locked \((backup|clone|snapshot|snapshot-delete|migrate|rollback|create|disk|copy|mounted|suspending|suspended|fstrim)\)",
             category: Category::TransientLock,
             remediation: Remediation::RetryAfter { seconds: 300 },
+            unless: None,
             root_cause: "The guest ($1$2) is locked by a running $3 task, so Proxmox VE refuses to change it until that task ends; run again when it has finished (a lock left by a killed task needs a person: `qm unlock` / `pct unlock`).",
         },
         Signature {
@@ -47,6 +50,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"command '([^\n]+?)' failed: got timeout",
             category: Category::TransientLock,
             remediation: Remediation::ReduceParallelism { parallelism: 1 },
+            unless: None,
             root_cause: "A Proxmox VE task command ran past its time limit (`$1`): the storage was too slow or too busy, usually with several guests created at once; creating them one at a time (-parallelism=1) avoids it, and storage that is slow even then needs a person's look.",
         },
         Signature {
@@ -57,6 +61,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r#"timeout while waiting for task "(UPID:[^"]*?)"(?: on node "[^"]*")? to complete"#,
             category: Category::TransientLock,
             remediation: Remediation::ReduceParallelism { parallelism: 1 },
+            unless: None,
             root_cause: "A Proxmox VE task ($1) outlived the provider's wait: slow or busy storage, a large disk, or a lock another task held kept it running; create the guests one at a time (-parallelism=1), raise the resource's timeout_create or timeout_clone, and check that the task did not finish a guest Terraform no longer tracks.",
         },
         Signature {
@@ -65,6 +70,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r#"(?:timeout while waiting for (?:VM|container) "?(\d+)"?(?: configuration)? to become unlocked|vm locked, could not obtain config)"#,
             category: Category::TransientLock,
             remediation: Remediation::ReduceParallelism { parallelism: 1 },
+            unless: None,
             root_cause: "The provider waited for a guest's configuration lock ($1) and gave up: another operation (usually a concurrent clone) held it; creating the guests one at a time (-parallelism=1) avoids the contention.",
         },
         Signature {
@@ -78,6 +84,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?m)(?:can't lock file(?: '([^']+)' - got timeout|[ \t]*$|[^\s'])|cfs-lock '([^']+)' error: got lock request timeout|(?:error during cfs-locked|error with cfs lock) '([^']+)'[^\n]*?got lock timeout|'([^']+)'-locked command timed out)",
             category: Category::TransientLock,
             remediation: Remediation::ReduceParallelism { parallelism: 1 },
+            unless: None,
             root_cause: "Proxmox VE could not take a lock it needed ($1$2$3$4) in time: concurrent operations on the node or the cluster contended for it; creating the guests one at a time (-parallelism=1) avoids the contention.",
         },
     ]

@@ -38,6 +38,9 @@ pub struct Signature {
     pub pattern: &'static str,
     pub category: Category,
     pub remediation: Remediation,
+    /// The words of a different situation around the same message: an evidence item whose text also matches them
+    /// is not read by this signature (the exclusions below name each situation).
+    pub unless: Option<&'static str>,
     /// Root cause; `$1`, `$2`, ... are the pattern's capture groups.
     pub root_cause: &'static str,
 }
@@ -70,16 +73,24 @@ pub fn signatures() -> &'static [Signature] {
     })
 }
 
-fn compiled() -> &'static [(Regex, &'static Signature)] {
-    static COMPILED: OnceLock<Vec<(Regex, &'static Signature)>> = OnceLock::new();
+/// A signature with its pattern and its exclusion compiled.
+struct Compiled {
+    pattern: Regex,
+    unless: Option<Regex>,
+    signature: &'static Signature,
+}
+
+fn compiled() -> &'static [Compiled] {
+    static COMPILED: OnceLock<Vec<Compiled>> = OnceLock::new();
     COMPILED.get_or_init(|| {
         signatures()
             .iter()
-            .map(|signature| {
-                (
-                    Regex::new(signature.pattern).expect("catalogue patterns are valid"),
-                    signature,
-                )
+            .map(|signature| Compiled {
+                pattern: Regex::new(signature.pattern).expect("catalogue patterns are valid"),
+                unless: signature
+                    .unless
+                    .map(|unless| Regex::new(unless).expect("catalogue exclusions are valid")),
+                signature,
             })
             .collect()
     })
@@ -89,6 +100,11 @@ fn compiled() -> &'static [(Regex, &'static Signature)] {
 /// agentlab's own check texts for another failure (the guest-status check quotes Proxmox VE's "Configuration file
 /// ... does not exist" for a guest that is missing after an apply, which is not a missing clone template).
 const TERRAFORM_ONLY: &[&str] = &["proxmox-guest-config-missing"];
+
+/// The words that name the state backend. A connection to the backend that failed is the backend's failure, by
+/// the category's own definition, and Go's decoder failing on the state itself is too: the network rules and the
+/// undecodable-answer rule leave such a text to the backend's rules, and to its last resort.
+const STATE_BACKEND_WORDS: &str = r"(?i)tfstate|\bstate (?:lock|file|data|snapshot)|\bremote state|\b(?:save|saving|persist|load|loading|upload) state\b|existing workspaces|\bbucket\b|dynamodb|\bs3\b|\bbackend\b";
 
 /// A refused volume reference that quotes a name Proxmox VE itself gives a guest's disks (`vm-310-disk-1`,
 /// `hdd:vm-310-disk-1`, `120/vm-120-disk-0.qcow2`): a configuration names a storage and a size, never such a name,
@@ -101,72 +117,34 @@ macro_rules! tool_made_volume {
 }
 const TOOL_MADE_VOLUME: &str = tool_made_volume!();
 
-/// "Already exists" or a tool-made volume name, for the rules that read Proxmox VE's parameter refusals.
-const ALREADY_EXISTS_OR_TOOL_MADE_VOLUME: &str =
-    concat!(r"\balready exists\b|", tool_made_volume!());
-
-/// Signatures that do not answer for an item whose text also says this: the words of a different situation around
-/// the same message. Proxmox VE's "Configuration file 'nodes/N/qemu-server/ID.conf' does not exist" is a clone
-/// template on another node while a guest is created; while a guest the state already holds is read, updated or
-/// started it means the guest moved (a migration still running), its VMID went to another machine, or its create
-/// failed earlier, which no category here fits as a whole, so the catalogue stays silent.
-const NOT_WHEN: &[(&str, &str)] = &[
-    // A connection to the state backend that failed is the backend's failure, by the category's own definition:
-    // the network rules leave a text that names the state to the backend's rules, and to its last resort.
-    ("dns-lookup-failed", STATE_BACKEND_WORDS),
-    ("endpoint-connection-failed", STATE_BACKEND_WORDS),
-    ("endpoint-connection-dropped", STATE_BACKEND_WORDS),
-    ("request-deadline-exceeded", STATE_BACKEND_WORDS),
-    ("connection-failure-words", STATE_BACKEND_WORDS),
-    ("api-answered-with-a-web-page", STATE_BACKEND_WORDS),
-    // Proxmox VE refusing a parameter because what it names "already exists" (pve-firewall's alias or IP set
-    // names, raised as a parameter error) is a conflict: the last-resort conflict rule answers it.
-    (
-        "proxmox-parameter-verification-failed",
-        ALREADY_EXISTS_OR_TOOL_MADE_VOLUME,
-    ),
-    ("proxmox-volume-id-unparsable", TOOL_MADE_VOLUME),
-    // Go's decoder failing on the state itself (a state file that is not Terraform's JSON) is the backend's.
-    ("provider-response-undecodable", STATE_BACKEND_WORDS),
-    // Proxmox VE checking its own answer against its schema ("Result verification failed", each fault named by
-    // the list element it is in, "[6].value: type check ('string') failed"): a fault of the node or of a tool's
-    // request, not a value the configuration gave.
-    // The same rule also leaves "already exists" and a tool-made volume name alone, as the 400 rule does.
-    (
-        "proxmox-parameter-value-refused",
-        concat!(
-            r"Result verification failed|\[\d+\]\.[\w-]+\\?\x22?\s*:|\balready exists\b|",
-            tool_made_volume!()
-        ),
-    ),
-    // A guest's own disk (vm-ID-disk-N, its cloud-init drive) is no template: missing, it is a clone or resize that
-    // has not finished, or a disk removed behind the provider's back.
-    (
-        "proxmox-template-missing",
-        r"volume '[^']*\bvm-\d+-(?:disk-\d+|cloudinit)[^']*' does not exist",
-    ),
-    (
-        "proxmox-guest-config-missing",
-        r"(?i)error (?:updating|retrieving|reading|refreshing|starting) (?:VM|container|LXC)|: Modifying\.\.\.|cannot find vm with id|error trying to locate vm|Starting (?:LXC )?Container|\b(?:pct|qm) start\b",
-    ),
-];
-
-/// The words that name the state backend: the network tell leaves such a text to the backend's rules or an LLM.
-const STATE_BACKEND_WORDS: &str = r"(?i)tfstate|\bstate (?:lock|file|data|snapshot)|\bremote state|\b(?:save|saving|persist|load|loading|upload) state\b|existing workspaces|\bbucket\b|dynamodb|\bs3\b|\bbackend\b";
-
-fn exclusion(signature: &str) -> Option<&'static Regex> {
-    static COMPILED: OnceLock<Vec<(&'static str, Regex)>> = OnceLock::new();
-    COMPILED
-        .get_or_init(|| {
-            NOT_WHEN
-                .iter()
-                .map(|(name, pattern)| (*name, Regex::new(pattern).expect("exclusions are valid")))
-                .collect()
-        })
-        .iter()
-        .find(|(name, _)| *name == signature)
-        .map(|(_, regex)| regex)
+/// What Proxmox VE's parameter refusals may say that is no value of the configuration's to fix: a name that
+/// "already exists" (pve-firewall raises an alias or IP set that exists as a parameter error; the last-resort
+/// conflict rule answers it), or a volume name only a tool builds.
+macro_rules! not_ours_to_fix {
+    () => {
+        concat!(r"\balready exists\b|", tool_made_volume!())
+    };
 }
+const NOT_OURS_TO_FIX: &str = not_ours_to_fix!();
+
+/// The same, and Proxmox VE checking its own answer against its schema ("Result verification failed", each fault
+/// named by the list element it is in, "[6].value: type check ('string') failed"): a fault of the node or of a
+/// tool's request, not a value the configuration gave.
+const PROXMOX_CHECKING_ITS_OWN_ANSWER_OR_NOT_OURS_TO_FIX: &str = concat!(
+    r"Result verification failed|\[\d+\]\.[\w-]+\\?\x22?\s*:|",
+    not_ours_to_fix!()
+);
+
+/// A guest's own disk (vm-ID-disk-N, its cloud-init drive) is no template: missing, it is a clone or resize that has
+/// not finished, or a disk removed behind the provider's back.
+const GUESTS_OWN_DISK_MISSING: &str =
+    r"volume '[^']*\bvm-\d+-(?:disk-\d+|cloudinit)[^']*' does not exist";
+
+/// Proxmox VE's "Configuration file 'nodes/N/qemu-server/ID.conf' does not exist" is a clone template on another
+/// node while a guest is created; while a guest the state already holds is read, updated or started it means the
+/// guest moved (a migration still running), its VMID went to another machine, or its create failed earlier, which
+/// no category here fits as a whole, so the catalogue stays silent.
+const GUEST_IN_STATE_TOUCHED: &str = r"(?i)error (?:updating|retrieving|reading|refreshing|starting) (?:VM|container|LXC)|: Modifying\.\.\.|cannot find vm with id|error trying to locate vm|Starting (?:LXC )?Container|\b(?:pct|qm) start\b";
 
 /// A catalogue answer: the hypothesis and the signature that produced it.
 #[derive(Debug, Clone, PartialEq)]
@@ -193,17 +171,24 @@ pub fn recognise(request: &DiagnosisRequest, context: &DiagnosisContext) -> Opti
                 _ => false,
             })
     };
-    for (regex, signature) in compiled() {
+    for Compiled {
+        pattern,
+        unless,
+        signature,
+    } in compiled()
+    {
         let mut root_cause = None;
         let mut evidence = Vec::new();
-        let unless = exclusion(signature.name);
         for (item, unwrapped) in searchable(TERRAFORM_ONLY.contains(&signature.name)) {
-            if unless.is_some_and(|unless| unless.is_match(&item.text)) {
+            if unless
+                .as_ref()
+                .is_some_and(|unless| unless.is_match(&item.text))
+            {
                 continue;
             }
-            let captures = regex
+            let captures = pattern
                 .captures(&item.text)
-                .or_else(|| unwrapped.as_deref().and_then(|text| regex.captures(text)));
+                .or_else(|| unwrapped.as_deref().and_then(|text| pattern.captures(text)));
             if let Some(captures) = captures {
                 evidence.push(item.id.clone());
                 if root_cause.is_none() {

@@ -17,6 +17,7 @@ pub(super) fn guests() -> Vec<Signature> {
             pattern: r"(?:do|does) not accept TCP connections on port (\d+)[\s\S]*?connection refused",
             category: Category::Network,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The guests run and have addresses, but nothing accepts TCP connections on port $1 (connection refused): the service (sshd) is not running in the guest or a firewall rejects the port; fix the guest image or the firewall rule, a retry cannot help.",
         },
         Signature {
@@ -26,6 +27,7 @@ pub(super) fn guests() -> Vec<Signature> {
             pattern: r"(?:(?:do|does) not accept TCP connections on port (\d+)|timeout - last error: dial tcp ([^\s]+): (?:connect: )?[a-z /]+)",
             category: Category::Network,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The guests never answered on their port $1$2: the guest did not finish booting, got no or another address, or a firewall drops the port; check the guest's console and network settings.",
         },
         Signature {
@@ -36,6 +38,7 @@ pub(super) fn guests() -> Vec<Signature> {
             pattern: r"(Timeout waiting for (?:SSH|WinRM))\.",
             category: Category::Network,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The build's guest never accepted a connection before the communicator's timeout ($1): the installer or boot command did not finish (check the guest's console), the guest reported no address (install and start qemu-guest-agent in it, or set the host), or the username, password or a firewall kept the connection out; a retry repeats the same build.",
         },
         Signature {
@@ -45,6 +48,7 @@ pub(super) fn guests() -> Vec<Signature> {
             pattern: r"(QEMU guest agent is not running|No QEMU guest agent configured|(?:qga|qmp) command 'guest-[^']+' failed - got timeout|qga command '[^']+' failed - got timeout|timeout while waiting for the QEMU agent|error waiting for agent: (?:error waiting for agent: )?the operation has timed out)",
             category: Category::Network,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The VM's QEMU guest agent does not answer ($1), so no IP address can be read; install and enable qemu-guest-agent in the template, or raise agent.timeout.",
         },
         Signature {
@@ -53,6 +57,7 @@ pub(super) fn guests() -> Vec<Signature> {
             pattern: r"(?i)(?:guests? (?:have|has) no IPv4 address|cannot find any IP address)",
             category: Category::Network,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The guests run but never got an IPv4 address: DHCP on their bridge/VLAN does not answer, or the static ip_config is missing; check the guest's network configuration.",
         },
         Signature {
@@ -62,6 +67,7 @@ pub(super) fn guests() -> Vec<Signature> {
             pattern: r"(?s)\bipv4_addresses\b.{0,600}?(?:is empty (?:list|tuple)|the collection has no elements|with an empty list)",
             category: Category::Network,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The guest's ipv4_addresses was empty when the configuration read it: the guest got no address (DHCP on its bridge/VLAN, a static ip_config) or its guest agent had not reported one yet; check the guest's network and agent, and read the address only once the provider waited for it.",
         },
     ]
@@ -74,6 +80,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?s)(?:could not connect to (registry\.terraform\.io|registry\.opentofu\.org)|could not query\s+provider\s+registry\s+for\s+(\S+?):)",
             category: Category::Network,
             remediation: Remediation::RetryAfter { seconds: 60 },
+            unless: None,
             root_cause: "terraform init could not reach the provider registry $1$2; this is usually a passing network or registry outage, so wait and run again (a provider mirror avoids it for good).",
         },
         Signature {
@@ -83,6 +90,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"cluster not ready - no quorum\?",
             category: Category::Network,
             remediation: Remediation::RetryAfter { seconds: 60 },
+            unless: None,
             root_cause: "The Proxmox VE cluster has lost quorum (\"cluster not ready - no quorum?\"): a node is down or the nodes cannot reach each other, and the cluster file system refuses every change until they do; bring the missing node or its link back, then run again.",
         },
         Signature {
@@ -94,6 +102,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?:HTTP (59[569]) response|\b(59[56]) (?:No route to host|Connection refused|Connection timed out|Errors during (?:connection establishment|TLS negotiation))|\b(599) Too many redirections)",
             category: Category::Network,
             remediation: Remediation::RetryAfter { seconds: 60 },
+            unless: None,
             root_cause: "The Proxmox VE API answered $1$2$3: the node the request was proxied to, or the API daemon behind pveproxy, did not answer (595/596: unreachable; 599: the connection broke, usually while the node was busy); wait for it to come back, then run again.",
         },
         Signature {
@@ -103,6 +112,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?:dial tcp: lookup ([^\s]+?)(?: on \S+)?: |hostname lookup '([^']+)' failed|(Temporary failure in name resolution|Name or service not known))",
             category: Category::Network,
             remediation: Remediation::Escalate,
+            unless: Some(super::STATE_BACKEND_WORDS),
             root_cause: "A name could not be resolved ($1$2$3): the endpoint's hostname is wrong, or the runner's (or the node's) DNS does not know it or does not answer; use the address or fix the DNS entry.",
         },
         Signature {
@@ -110,6 +120,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"dial tcp ([^\s]+): (?:connect: |getsockopt: )?(connection refused|no route to host|i/o timeout|connection timed out|network is unreachable)",
             category: Category::Network,
             remediation: Remediation::RetryAfter { seconds: 60 },
+            unless: Some(super::STATE_BACKEND_WORDS),
             root_cause: "$1 could not be reached ($2): the Proxmox VE API (port 8006) or the endpoint is down, restarting or firewalled; wait once and run again, and check the endpoint's address and port if it persists.",
         },
         Signature {
@@ -120,6 +131,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r#"(read: connection reset by peer|net/http: TLS handshake timeout|write: broken pipe|use of closed network connection|(?:Get|Post|Put|Delete|Head) "?https?://[^\s"]+"?: (?:unexpected )?EOF)"#,
             category: Category::Network,
             remediation: Remediation::RetryAfter { seconds: 60 },
+            unless: Some(super::STATE_BACKEND_WORDS),
             root_cause: "The connection to the API was dropped ($1): the Proxmox VE API (port 8006), a proxy, VPN or firewall on the way closed it; wait once and run again, and check what sits between the runner and the endpoint if it persists.",
         },
         Signature {
@@ -127,6 +139,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(context deadline exceeded|Client\.Timeout exceeded while awaiting headers)",
             category: Category::Network,
             remediation: Remediation::RetryAfter { seconds: 60 },
+            unless: Some(super::STATE_BACKEND_WORDS),
             root_cause: "A request to the API did not answer in time ($1): the Proxmox VE node is overloaded or unreachable; wait once and run again, then check the node if it persists.",
         },
         Signature {
@@ -137,6 +150,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?i)(failed to retrieve authentication response)",
             category: Category::Network,
             remediation: Remediation::RetryAfter { seconds: 60 },
+            unless: None,
             root_cause: "The provider's login to the Proxmox VE API got no answer ($1): the endpoint's address or port (8006) is wrong, or the API is down or not reachable from the runner; check PROXMOX_VE_ENDPOINT, wait once and run again.",
         },
     ]

@@ -19,6 +19,7 @@ pub(super) fn before_everything() -> Vec<Signature> {
             pattern: r"permissions for user/token (\S+) are not sufficient, please provide also the following permissions that are missing: \[VM\.Monitor\]",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The telmate/proxmox provider insists on the VM.Monitor privilege, which Proxmox VE 9 removed, so no grant to $1 can satisfy it; move the project to the bpg/proxmox provider (or a telmate release that supports PVE 9).",
         },
         Signature {
@@ -26,6 +27,7 @@ pub(super) fn before_everything() -> Vec<Signature> {
             pattern: r"(?i)permissions for user/token (\S+) are not sufficient, please provide also the following permissions that are missing: \[([^\]]*)\]",
             category: Category::Permission,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The telmate/proxmox provider checks the privileges of $1 on / before doing anything and found these missing: $2; grant them on / (a role on a pool or a narrower path does not satisfy this check; with privilege separation the grant goes to the token). On Proxmox VE 9, VM.Monitor no longer exists and cannot be granted.",
         },
     ]
@@ -40,6 +42,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?:Stack trace from the (terraform-provider-\S+) plugin|The (terraform-provider-\S+) plugin crashed!|Plugin did not respond|The plugin encountered an error, and failed to respond|rpc error: code = Unavailable desc = (?:transport|connection) is closing)",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The provider plugin $1$2 crashed (a panic in the plugin), which is a provider defect or an incompatibility with this Proxmox VE release; pin a provider version that works with it or report the stack trace upstream.",
         },
         Signature {
@@ -49,6 +52,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"Incompatible\s+API\s+version\s+with\s+plugin\.\s+Plugin\s+version:\s+(\d+),\s+(?:Client\s+versions:\s+\[([^\]]*)\]|Ours:\s+(\d+))",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The provider plugin speaks plugin protocol $1, and this Terraform speaks $2$3: the provider release was built for another Terraform generation; pin a provider release built for this Terraform (or run the Terraform release the provider supports), then run terraform init.",
         },
         Signature {
@@ -59,6 +63,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"json: cannot unmarshal (\w+) into Go (?:struct field|value of type) ([\w.\-\[\]]+)(?: of type ([\w.\[\]*]+))?",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
+            unless: Some(super::STATE_BACKEND_WORDS),
             root_cause: "The provider could not read Proxmox VE's answer: it got a JSON $1 for $2, where its release expects $3. The provider release and this Proxmox VE release disagree on the answer's shape (or the guest holds a setting the provider does not model); move to a provider release that reads it, or report the field upstream.",
         },
         Signature {
@@ -68,6 +73,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"Provider (?:produced inconsistent (result after apply|final plan)|produced (invalid plan)|returned (invalid result object after apply))",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The provider produced an inconsistent or invalid $1$2$3, which Terraform reports as a bug in the provider: the real object may exist while the state says otherwise; check the guest in Proxmox VE, then pin another provider version or report it upstream.",
         },
         Signature {
@@ -76,6 +82,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?:no\s+available\s+releases\s+match\s+the\s+given\s+constraints[ \t]*([^\n]*)|locked\s+provider\s+(\S+)\s+(\S+)\s+does\s+not\s+match\s+configured\s+version\s+constraint)",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The provider version constraints cannot be met ($1$2 $3): the project's required_providers, its modules and the dependency lock file disagree; align the constraints, then run `terraform init -upgrade` by hand and commit the new lock file.",
         },
         Signature {
@@ -87,6 +94,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?:archive\s+has\s+incorrect\s+checksum|checksum\s+list\s+has\s+unexpected\s+SHA-256\s+hash|provider\s+is\s+not\s+signed\s+with\s+a\s+valid\s+signing\s+key|failed\s+to\s+retrieve\s+authentication\s+checksums\s+for\s+provider:\s+404\b)",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The provider package terraform init downloaded does not match the checksum or signature its registry publishes, or the registry has none for it: usually a broken provider release (or a mirror or proxy that changed the file); pin the previous provider version until a fixed release is out, and check any provider mirror.",
         },
         Signature {
@@ -94,6 +102,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"Provider\s+(\S+)\s+(v\S+)\s+does\s+not\s+have\s+a\s+package\s+available\s+for\s+your\s+current\s+platform,\s+([a-z0-9_]+)",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The provider $1 $2 publishes no package for the runner's platform ($3): pin a provider version that has one (or run on a platform it supports), then run terraform init by hand and commit the lock file.",
         },
         Signature {
@@ -101,6 +110,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"Inconsistent dependency lock file",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The dependency lock file (.terraform.lock.hcl) does not match the providers the configuration requires: a provider was added or its constraint changed without terraform init; run terraform init (with -upgrade when a constraint changed) by hand and commit the lock file.",
         },
         Signature {
@@ -110,6 +120,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"does\s+not\s+have\s+a\s+provider\s+named\s+(\S+)",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The registry has no provider $1: the configuration (or one of its modules, which needs its own required_providers block) names a provider source that does not exist, typically hashicorp/proxmox instead of bpg/proxmox or telmate/proxmox; declare the right source in every module, then run terraform init.",
         },
         Signature {
@@ -117,6 +128,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?:doesn't|does not)\s+match\s+any\s+of\s+the\s+checksums\s+(?:previously\s+)?recorded\s+in\s+the\s+dependency\s+lock\s+file",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The provider package does not match the checksums in .terraform.lock.hcl (usually a lock file recorded on another platform, or a cached package that changed); run `terraform providers lock -platform=linux_amd64` (and the runner's platforms) and commit the lock file.",
         },
         Signature {
@@ -127,6 +139,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?:Unsupported (Terraform|OpenTofu) Core version|currently running version of (Terraform) doesn't meet\s+the\s+version requirements|This module is not compatible with (OpenTofu) v[0-9])",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The configuration's required_version (or a module's) does not admit the $1$2$3 release the runner has: install a release the constraint allows (agentlab runs the binary named by AGENTLAB_TERRAFORM) or change the constraint, then run again.",
         },
         Signature {
@@ -136,6 +149,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r#"refers\s+to\s+the\s+unqualified\s+provider\s+"([^"]+)""#,
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The configuration or its state names the provider \"$1\" without a source (a pre-0.13 address): declare its source in required_providers, and move the state with `terraform state replace-provider registry.terraform.io/-/$1 NAMESPACE/$1`.",
         },
         Signature {
@@ -146,6 +160,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"((?:VM|CT) (?:\d+|<id>) is running - destroy failed|unable to destroy CT \d+ - container is running|unable to remove (?:VM|CT) \d+ - used in HA resources)",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "Proxmox VE refused to destroy the guest ($1): it still runs, or HA still manages it, and the provider asked for the delete without stopping it (or without purging it from HA) first; stop the guest or remove it from HA by hand and run again, and move to a provider release that stops and purges before it deletes.",
         },
         Signature {
@@ -156,6 +171,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"failed to complete with (?:exit code|error): (WARNINGS: \d+)",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "Proxmox VE finished the task with warnings ($1), which it counts as a success, but this provider release counts it as a failure, so the guest it made is usually there without being in the state; read the task log's WARN lines, upgrade the provider, and import or remove the guest.",
         },
         Signature {
@@ -166,6 +182,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"\b((?:CT|VM) \d+ (?:already running|not running))\b",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "Proxmox VE refused a start or stop the guest did not need ($1): the provider asked for a power state the guest was already in, as some provider releases do after creating a guest with start enabled; the guest itself may be fine. Check it, then move to a provider release without the double start or stop (or leave starting to one setting).",
         },
     ]

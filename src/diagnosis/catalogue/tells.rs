@@ -18,6 +18,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?m)^(?:[│\s]*Error: )?(Missing required argument|Unsupported block type|Missing required block|Too many [a-z_]+ blocks|Invalid value for (?:input )?variable|Reference to undeclared (?:resource|input variable|local value|module)|Invalid reference|Unsupported attribute|Incorrect attribute value type|Invalid function argument|Call to unknown function|Error in function call|Duplicate (?:resource|data resource|module call|variable declaration|output definition) \S*\s*(?:configuration|call|declaration|definition)|Argument or block definition required|Missing newline after argument|Invalid expression|Invalid template interpolation value|Unsuitable value type|Invalid count argument|Invalid for_each argument|Variables not allowed|Unsupported argument|Cycle: [^\n]+|No value for required variable|Value for undeclared variable|Invalid default value for variable|Attempt to get attribute from null value|Invalid index|Missing resource instance key|Inconsistent conditional result types|Output refers to sensitive values|Module not installed|Attribute redefined|Missing item separator|Missing expression|Invalid character|Invalid single-argument block definition|Unclosed configuration block)\s*$",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "Terraform refused the configuration itself (\"$1\"): a mistake in the project's .tf code or variables, before any call to Proxmox VE; fix the line Terraform names and run terraform validate.",
         },
         Signature {
@@ -31,6 +32,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r#"(?m)^(?:[│\s]*Error: )?(Invalid Attribute (?:Value(?: Match| Length)?|Combination|Type)|Invalid Block|Conflicting configuration arguments|Invalid combination of arguments)\s*$|\b(expected (?:length of )?\S+ to be (?:in the range \(|one of |at least |at most |divisible by |a valid )[^\n]*)"#,
             category: Category::Configuration,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The provider refused an argument's value before calling Proxmox VE (\"$1$2\"): the configuration gives a value outside what the provider's schema allows; fix the value the message names (if Proxmox VE itself takes that value, the provider's list is out of date, and pinning or upgrading the provider is the way round it).",
         },
         Signature {
@@ -39,6 +41,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"\bpanic: (runtime error: [^\n]+|interface conversion: [^\n]+|assignment to entry in nil map)",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "A Go program crashed (panic: $1): a defect of the provider (or the tool running it) met by this configuration or this Proxmox VE release; pin the last release that worked or upgrade to one that fixes it, and report the stack trace.",
         },
         Signature {
@@ -48,6 +51,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(\[Errno 111\] Connection refused|Failed to establish a new connection|Max retries exceeded with url|curl: \(\d+\) (?:Failed to connect|Could not resolve host)[^\n]*|Connection refused|Connection timed out|No route to host|Network is unreachable|Read timed out\.(?: \(read timeout=[\d.]+\))?|The read operation timed out)",
             category: Category::Network,
             remediation: Remediation::RetryAfter { seconds: 60 },
+            unless: Some(super::STATE_BACKEND_WORDS),
             root_cause: "A connection failed (\"$1\"): the endpoint is down, restarting, firewalled or its address is wrong; wait once and run again, and check the address and port if it persists.",
         },
     ]

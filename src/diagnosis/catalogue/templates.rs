@@ -15,6 +15,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"unable to create (?:CT|VM) (\d+) - (?:CT|VM) \d+ already exists on node '([^']+)'",
             category: Category::ResourceConflict,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "VMID $1 is already taken on node $2 by a guest Terraform does not manage; choose a free vm_id or import or remove the existing guest.",
         },
         Signature {
@@ -24,6 +25,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?:unable to find configuration file for VM (\d+) on node '([^']+)'|can't clone VM to node '([^']+)' \(VM uses local storage\)|can't clone to non-shared storage '([^']+)')",
             category: Category::MissingTemplate,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The clone template is not on the node the guest is created on ($1$2$3$4): clone on the template's node (clone.node_name / target_node), or keep the template on shared storage or copy it to every node.",
         },
         Signature {
@@ -34,6 +36,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?:Configuration file ')?nodes/([^/'\s]+)/(qemu-server|lxc)/(\d+)\.conf'? does not exist",
             category: Category::MissingTemplate,
             remediation: Remediation::Escalate,
+            unless: Some(super::GUEST_IN_STATE_TOUCHED),
             root_cause: "Node $1 has no configuration for guest $3 ($2): the clone template or the guest is on another node, or no longer exists; clone on the template's node (or keep templates on every node), and check the template's VMID and the node name.",
         },
         Signature {
@@ -42,6 +45,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r#"(?:Logical Volume "([^"]+)" already exists|disk image '([^']+)' already exists|volume '([^']+)' already exists|dataset already exists|rbd create '?([^'\s]+?)'? error: rbd: create error: \(17\) File exists)"#,
             category: Category::ResourceConflict,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "A disk volume the guest needs already exists ($1$2$3$4), usually left over by an earlier failed run or a guest removed by hand; after checking that no guest uses it, remove the orphaned volume (or choose another VMID), then run again.",
         },
         Signature {
@@ -54,6 +58,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"unable to parse (?:volume ID|directory volume name) '([^']+)'",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
+            unless: Some(super::TOOL_MADE_VOLUME),
             root_cause: "Proxmox VE cannot parse the volume reference '$1': a disk, mount point or file setting names its storage or volume in a form this storage does not take (a new volume is STORAGE:SIZE, an existing one STORAGE:VOLUME); fix that setting in the configuration.",
         },
         Signature {
@@ -62,6 +67,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r#"(?:storage '([^']+)' does not (?:support ([a-z ]+)|allow content type '([^']+)')|datastore "([^"]+)" does not support content type "([^"]+)")"#,
             category: Category::MissingTemplate,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The storage $1$4 is not enabled for that content ($2$3$5): pick a storage whose content types include it, or enable the content type on the storage (Datacenter → Storage → Content).",
         },
         Signature {
@@ -69,6 +75,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"storage '([^']+)' (?:does not exist|is not available on node(?: '([^']+)')?)",
             category: Category::MissingTemplate,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The datastore '$1' does not exist on the target node $2; use a storage the node has, or add it.",
         },
         Signature {
@@ -76,6 +83,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?i)(?:volume '([^']+)' does not exist|vm '([^']+)' not found|no guest with name '([^']+)' found|VM with name = (\S+) does not exist in cluster|template: (no such template))",
             category: Category::MissingTemplate,
             remediation: Remediation::Escalate,
+            unless: Some(super::GUESTS_OWN_DISK_MISSING),
             root_cause: "The template or template file $1$2$3$4$5 does not exist on the node, or the API user cannot see it; download or create the template, fix the reference, or grant the user VM.Audit on it.",
         },
         Signature {
@@ -85,6 +93,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r#"VM template not found: (found \d+ VM templates with tags \\?"[^"\\]*\\?")"#,
             category: Category::MissingTemplate,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "No single VM template carries exactly the tags the machine asks for ($1): the tags must match one template one to one, with no extra tags, and a template kept on each node's local storage counts twice; fix the tags or keep one template on shared storage.",
         },
         Signature {
@@ -93,6 +102,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"no such logical volume (\S+)",
             category: Category::MissingTemplate,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "A storage points at an LVM volume this node does not have ($1), typically local-lvm on a node installed without its thin pool; restrict the storage to the nodes that have it, or use a storage this node has.",
         },
         Signature {
@@ -102,6 +112,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"unsupported format '([^']+)'",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The storage cannot hold a disk in the format '$1' (LVM-thin and ZFS take raw only); set the disk's format to raw (file_format) or put the disk on a file storage that takes $1.",
         },
         Signature {
@@ -112,6 +123,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r#"(?:No space left on device|Volume group "([^"]+)" has insufficient free space|can't allocate space in \S+ storage|not enough space on (?:storage|datastore)|Insufficient free space: \d+ extents needed, but only \d+ available|free space in thin pool (\S+) reached threshold|cannot (?:create|set property for) '([^'/]+)[^']*': out of space)"#,
             category: Category::MissingTemplate,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The target storage $1$2$3 is full: free space on it, or put the guest's disks on another storage; a retry cannot help.",
         },
         Signature {
@@ -122,6 +134,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"\bbridge '([^']+)' does not exist",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "The guest's network device names the bridge '$1', which the node does not have: use a bridge the node defines (ip link / its network settings), or create '$1' on the node first.",
         },
         Signature {
@@ -133,6 +146,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(QEMU exited with code \d+|KVM virtualisation configured, but not available)",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
+            unless: None,
             root_cause: "Proxmox VE could not start the VM ($1): QEMU refused the VM's hardware configuration — typically a disk or CD drive on a bus the machine type does not have, KVM enabled on a node without hardware virtualisation (nested virtualisation off, or disabled in the BIOS), or a display port another guest holds; the task log's lines before the error name the device. Fix that setting in the configuration; a retry cannot help.",
         },
     ]
