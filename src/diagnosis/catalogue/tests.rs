@@ -8,18 +8,21 @@ use crate::redact::Redactor;
 use super::super::context::DiagnosisContext;
 use super::super::test_fixtures::request_with_error;
 
-/// The signature that recognises `text` (as Terraform would show it), if any.
-fn recognised(text: &str) -> Option<&'static str> {
+/// The catalogue's answer for a failed apply whose error is `text` (as Terraform would show it), if any.
+fn answer(text: &str) -> Option<CatalogueMatch> {
     let request = request_with_error("Error", text);
     let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
-    recognise(&request, &context).map(|found| found.signature)
+    recognise(&request, &context)
+}
+
+/// The signature that recognises `text`, if any.
+fn recognised(text: &str) -> Option<&'static str> {
+    answer(text).map(|found| found.signature)
 }
 
 /// Asserts that `text` (as Terraform would show it) is recognised by `signature` with `category`/`remediation`.
 fn check(text: &str, signature: &str, category: Category, remediation: Remediation) {
-    let request = request_with_error("Error", text);
-    let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
-    let found = recognise(&request, &context).unwrap_or_else(|| panic!("not recognised: {text}"));
+    let found = answer(text).unwrap_or_else(|| panic!("not recognised: {text}"));
     assert_eq!(found.signature, signature, "{text}");
     assert_eq!(found.hypothesis.category, category, "{text}");
     assert_eq!(found.hypothesis.remediation, remediation, "{text}");
