@@ -160,8 +160,8 @@ or add a bind or device mount point as root@pam.",
 
 /// The provider's way to the API itself: no endpoint at all, or an endpoint whose path is not the API's (Proxmox VE
 /// answers 501 "no such file" for a path it does not serve, e.g. a telmate `pm_api_url` without `/api2/json`). Its
-/// other 501, "Method '...' not implemented", is left to the LLM: it also means an API call this Proxmox VE release
-/// does not have (a real held-out text: `importdisk` on an older release), which is no endpoint mistake.
+/// other 501, "Method '...' not implemented", is no endpoint mistake but an API method this Proxmox VE release does
+/// not have: the provider family answers it (`proxmox-api-method-missing`).
 pub(super) fn endpoint() -> Vec<Signature> {
     vec![
         Signature {

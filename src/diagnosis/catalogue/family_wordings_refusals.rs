@@ -2,7 +2,8 @@
 //! any call (the framework's validators and the older SDK's), what a provider cannot read in Proxmox VE's answer (Go's
 //! JSON decoder), an API that answered with a web page, Proxmox VE's refusal of one parameter's value without the
 //! "400" line above it, a bridge or a cluster node that does not exist, a cluster without quorum, storage layers
-//! that are full (LVM, LVM-thin, ZFS), and a state store whose clock disagrees with the runner's. Each text is copied from the public report named beside
+//! that are full (LVM, LVM-thin, ZFS), a state store whose clock disagrees with the runner's, a disk asked to shrink,
+//! and an API method the node's Proxmox VE release does not have. Each text is copied from the public report named beside
 //! it; where no report outside the held-out set quoted a message, the source file that prints it is named instead and
 //! the text is that format string filled in. None of these texts is in `eval/held-out/failures.toml`.
 //! `family_tests.rs` checks each against the signature named beside it; Terraform's own verdicts on a configuration
@@ -228,6 +229,57 @@ pub(super) fn wordings() -> Vec<Wording> {
             "https://github.com/proxmox/pve-access-control/blob/master/src/PVE/AccessControl.pm (`invalid privilege '$priv'`, filled in with the privilege Proxmox VE 9 dropped, as the bpg provider's 400 wording)",
             "Error: error creating role: received an HTTP 400 response - Reason: Parameter verification failed. (privs: invalid format - invalid privilege 'VM.Monitor')",
             "proxmox-privilege-dropped-in-pve9",
+            ProviderIncompatibility,
+        ),
+        // A disk asked to be smaller than it is.
+        wording(
+            TEMPLATES,
+            "https://github.com/Telmate/terraform-provider-proxmox/issues/240 (telmate 2.6.2; the issue's title)",
+            "Unable to successfully complete terraform apply; ERROR: Proxmox does not support decreasing disk size.",
+            "proxmox-disk-shrink-refused",
+            Configuration,
+        ),
+        wording(
+            TEMPLATES,
+            "https://github.com/Telmate/terraform-provider-proxmox/blob/master/proxmox/resource_vm_qemu.go (the provider's `Proxmox does not support decreasing disk size. Disk '%v' wanted to go from '%vG' to '%vG'`, filled in)",
+            "Error: Proxmox does not support decreasing disk size. Disk 'scsi0' wanted to go from '32G' to '20G'\n\n  with proxmox_vm_qemu.k3s[0],\n  on main.tf line 1, in resource \"proxmox_vm_qemu\" \"k3s\":",
+            "proxmox-disk-shrink-refused",
+            Configuration,
+        ),
+        wording(
+            TEMPLATES,
+            "https://github.com/proxmox/qemu-server/blob/master/src/PVE/API2/Qemu.pm (resize_vm's `shrinking disks is not supported`, as a resize task's end)",
+            "TASK ERROR: shrinking disks is not supported",
+            "proxmox-disk-shrink-refused",
+            Configuration,
+        ),
+        wording(
+            TEMPLATES,
+            "https://github.com/proxmox/pve-container/blob/master/src/PVE/API2/LXC.pm (resize_vm's `unable to shrink disk size`, as the bpg provider's 500 wording)",
+            "Error: error resizing container disk: received an HTTP 500 response - Reason: unable to shrink disk size",
+            "proxmox-disk-shrink-refused",
+            Configuration,
+        ),
+        // An API method the node's Proxmox VE release does not serve.
+        wording(
+            PROVIDER,
+            "https://github.com/Corsinvest/cv4pve-report/issues/20 (a report tool asking for directory mappings, an endpoint of a later Proxmox VE release)",
+            "StatusCode: NotImplemented ReasonPhrase: Method 'GET /cluster/mapping/dir' not implemented IsSuccessStatusCode: False Duration: 4ms",
+            "proxmox-api-method-missing",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/pimox/repo/issues/4 (a Proxmox VE port without the backup defaults endpoint)",
+            "Method 'GET /nodes/node3/vzdump/defaults' not implemented (501)",
+            "proxmox-api-method-missing",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/The-Network-Crew/Proxmox-VE-for-WHMCS/issues/104 (a billing module that built the path without the guest type)",
+            "PVE2_Exception: PVE2 API: This API Request Failed.\nHTTP CODE: 501,\nHTTP ERROR: HTTP/1.1 501 Method 'GET /nodes/proxmox-my-s001//2/config' not implemented,\nREPLY INFO: {\"data\":null,\"message\":\"Method 'GET /nodes/proxmox-my-s001//2/config' not implemented\"}",
+            "proxmox-api-method-missing",
             ProviderIncompatibility,
         ),
     ]

@@ -2,8 +2,9 @@
 //! crashes, a plugin protocol this Terraform does not speak, "Provider produced inconsistent result", version
 //! constraints nothing satisfies, a release without a package for the runner's platform, a provider source the
 //! registry does not have, a dependency lock file that is inconsistent or whose checksums do not match, and a
-//! package that does not match its published checksum or signature. These are defects or pins in the toolchain: a
-//! person changes the provider, its source or its version.
+//! package that does not match its published checksum or signature, and an API method the node's Proxmox VE release
+//! does not have. These are defects or pins in the toolchain: a person changes the provider, its source or its
+//! version.
 
 use crate::contracts::{Category, Remediation};
 
@@ -173,6 +174,19 @@ pub(super) fn signatures() -> Vec<Signature> {
             remediation: Remediation::Escalate,
             unless: None,
             root_cause: "Proxmox VE finished the task with warnings ($1), which it counts as a success, but this provider release counts it as a failure, so the guest it made is usually there without being in the state; read the task log's WARN lines, upgrade the provider, and import or remove the guest.",
+        },
+        Signature {
+            // Proxmox VE's API router answering 501 "Method 'VERB /path' not implemented" for a path it does not
+            // serve: the provider or tool calls a method this release does not have (one added in a later release,
+            // or removed, as openvz was), or builds the path wrong (an empty segment where a guest type belongs). A
+            // URL inside the path is a node or host setting that holds an address instead of a name, which is the
+            // project's configuration, so this rule leaves it (its `unless`).
+            name: "proxmox-api-method-missing",
+            pattern: r"Method '((?:GET|POST|PUT|DELETE) /[^']*)' not implemented",
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            unless: Some(r"Method '(?:GET|POST|PUT|DELETE) /[^']*://"),
+            root_cause: "Proxmox VE has no API method $1 (501 not implemented): the provider or tool calls a path this Proxmox VE release does not serve, one added in a later release or removed in an earlier one, or a path it built wrong; match the provider's release to the node's Proxmox VE release (upgrade one of them) and report a malformed path to the provider.",
         },
         Signature {
             // Proxmox VE refusing to start a guest that runs (or stop one that does not), which providers do after

@@ -1,7 +1,7 @@
 //! Templates, images, storages and guest IDs: a clone template that is missing or lives on another node, an LXC
 //! template volume that does not exist, a storage that does not exist or does not hold the content type, no space
 //! left, a VMID or a disk volume already taken, a guest configuration missing on the node, a volume reference
-//! Proxmox VE cannot parse, and a VM whose hardware settings QEMU refuses at start. Nothing here goes away with a
+//! Proxmox VE cannot parse, a disk asked to shrink, and a VM whose hardware settings QEMU refuses at start. Nothing here goes away with a
 //! retry: a person fixes the reference, the setting or the node.
 
 use crate::contracts::{Category, Remediation};
@@ -114,6 +114,18 @@ pub(super) fn signatures() -> Vec<Signature> {
             remediation: Remediation::Escalate,
             unless: None,
             root_cause: "The storage cannot hold a disk in the format '$1' (LVM-thin and ZFS take raw only); set the disk's format to raw (file_format) or put the disk on a file storage that takes $1.",
+        },
+        Signature {
+            // A disk asked to be smaller than it is: Proxmox VE never shrinks one (qemu-server's "shrinking disks is
+            // not supported", and "unable to shrink disk size" from pve-container and older qemu-server releases),
+            // and the telmate provider refuses it itself. Behind it is a configured size below the disk of the
+            // template or image the guest was cloned or imported from, or a size lowered after creation.
+            name: "proxmox-disk-shrink-refused",
+            pattern: r"(?i)(shrinking disks is not supported|unable to shrink disk size|does not support decreasing disk size(?:\. Disk '[^']+' wanted to go from '[^']+' to '[^']+')?)",
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "Proxmox VE cannot make a disk smaller ($1): the configuration asks for a size below the disk's current size, usually below the disk of the template or image it was cloned or imported from; set the size to at least the current one (or leave it unset on a clone), because a smaller disk means a new disk and moving the data by hand.",
         },
         Signature {
             name: "proxmox-storage-full",

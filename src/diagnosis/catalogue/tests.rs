@@ -329,6 +329,26 @@ fn a_guest_configuration_missing_while_a_guest_is_read_or_updated_is_not_a_missi
 }
 
 #[test]
+fn an_api_method_the_release_lacks_is_the_providers_but_an_address_in_its_path_is_not() {
+    // Proxmox VE's router for a path it does not serve (bpg's 501 wording around pve-http-server's
+    // `Method '%s %s' not implemented`, filled in).
+    assert_eq!(
+        recognised(
+            "Error: error retrieving mappings: received an HTTP 501 response - Reason: Method 'GET /cluster/mapping/dir' not implemented"
+        ),
+        Some("proxmox-api-method-missing")
+    );
+    // A node setting that holds the API's address instead of the node's name puts a URL in the path: the project's
+    // configuration, which this rule leaves to others (and here nobody answers).
+    assert_eq!(
+        recognised(
+            "Error: received an HTTP 501 response - Reason: Method 'GET /nodes/https://pve.lan:8006/qemu/100/config' not implemented"
+        ),
+        None
+    );
+}
+
+#[test]
 fn a_guests_own_disk_that_does_not_exist_is_not_a_missing_template() {
     // A template volume, as `proxmox_refusals` checks it.
     assert_eq!(
