@@ -252,15 +252,16 @@ pub(super) fn parameters_refused() -> Vec<Signature> {
         },
         Signature {
             // Terraform's own check of the configuration against the provider's (or a module's) schema, before any
-            // request: "Unsupported argument" with "An argument named \"X\" is not expected here", the same words
-            // from Terraform 0.12 to 1.11 and OpenTofu, wrapped at any space. Often an argument a provider release
-            // renamed or removed (or has not added yet).
+            // request: "Unsupported argument" with "An argument named \"X\" is not expected here" and "Unsupported
+            // block type" with "Blocks of type \"X\" are not expected here", the same words from Terraform 0.12 to
+            // 1.11 and OpenTofu, wrapped at any space. Often an argument or block a provider release renamed or
+            // removed (or has not added yet).
             name: "terraform-argument-unsupported",
-            pattern: r#"An\s+argument\s+named\s+"([^"]+)"\s+is\s+not\s+expected\s+here"#,
+            pattern: r#"(?:An\s+argument\s+named|Blocks\s+of\s+type)\s+"([^"]+)"\s+(?:is|are)\s+not\s+expected\s+here"#,
             category: Category::Configuration,
             remediation: Remediation::Escalate,
             unless: None,
-            root_cause: "Terraform refused the configuration before calling anything: the argument \"$1\" is not in the schema of the block it is written in. Fix the .tf code: check the spelling and whether it belongs in a nested block, and compare it with the documentation of the provider (or module) version the lock file pins; a provider upgrade may have renamed or removed it.",
+            root_cause: "Terraform refused the configuration before calling anything: the argument or block \"$1\" is not in the schema of the block it is written in. Fix the .tf code: check the spelling and whether it belongs in a nested block, and compare it with the documentation of the provider (or module) version the lock file pins; a provider upgrade may have renamed or removed it.",
         },
     ]
 }

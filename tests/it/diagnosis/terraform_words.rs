@@ -146,6 +146,59 @@ fn terraforms_verdicts_while_planning_are_a_configuration_mistake_too() {
     }
 }
 
+#[test]
+fn hcls_detail_alone_is_still_a_configuration_mistake() {
+    // A report, a CI log or a wrapper often quotes Terraform's detail without the "Error: ..." line above it.
+    for (config, detail, signature, named) in [
+        (
+            "variable \"a\" { nope = 1 }",
+            "An argument named \"nope\" is not expected here.",
+            "terraform-argument-unsupported",
+            "\"nope\"",
+        ),
+        (
+            "variable \"a\" {\n  cloudinit {}\n}",
+            "Blocks of type \"cloudinit\" are not expected here.",
+            "terraform-argument-unsupported",
+            "\"cloudinit\"",
+        ),
+        (
+            "variable \"a\" {\n  validation {}\n}",
+            "The argument \"condition\" is required, but no definition was found.",
+            "terraform-configuration-invalid",
+            "The argument \"condition\" is required",
+        ),
+    ] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("main.tf"), format!("{config}\n")).expect("writes main.tf");
+        let output = run_terraform(dir.path(), &["validate", "-no-color"]);
+        assert!(!output.status.success(), "{config} is refused");
+        let printed = diagnostics_from_human_output(&String::from_utf8_lossy(&output.stderr), true);
+        assert!(
+            printed[0].detail.contains(detail),
+            "{config}: {:?}",
+            printed[0]
+        );
+
+        // The same detail, relayed without its summary.
+        let relayed = vec![Diagnostic {
+            summary: detail.to_string(),
+            detail: String::new(),
+            ..printed[0].clone()
+        }];
+        let request = failed_plan(dir.path(), &output, relayed);
+        let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
+        let found = recognise(&request, &context).expect("the catalogue knows HCL's detail");
+        assert_eq!(found.signature, signature, "{config}");
+        assert_eq!(found.hypothesis.category, Category::Configuration);
+        assert!(
+            found.hypothesis.root_cause.contains(named),
+            "{}",
+            found.hypothesis.root_cause
+        );
+    }
+}
+
 /// Runs `terraform <command>` on a one-file configuration, which must fail with `summary` opening its first error, and
 /// checks that the catalogue reads that verdict as a configuration mistake and names it.
 fn terraform_refuses(config: &str, command: &str, summary: &str) {
