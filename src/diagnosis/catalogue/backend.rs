@@ -195,12 +195,25 @@ pub(super) fn signatures() -> Vec<Signature> {
 /// so a network, TLS or credential wording inside the same message answers first. (`Error refreshing state` is left
 /// out: Terraform 0.11 used it for provider refresh errors too.)
 pub(super) fn failed_otherwise() -> Vec<Signature> {
-    vec![Signature {
-        name: "terraform-backend-failed",
-        pattern: r#"(Failed to get existing workspaces|Error loading state|Failed to load state|Error inspecting states in the "[^"]+" backend|error configuring S3 Backend|Error configuring the backend "[^"]+"|Failed to save state|Failed to persist state|Error releasing the state lock)"#,
-        category: Category::StateBackend,
-        remediation: Remediation::Escalate,
-        unless: None,
-        root_cause: "The Terraform state backend failed ($1): the backend settings, the store or its bucket are not as the configuration expects; check the backend block and the store before running again (a person owns the state).",
-    }]
+    vec![
+        Signature {
+            // Terraform (and OpenTofu, naming its own command) finding the working directory initialised for
+            // another backend configuration than the one written, or for none: the backend block or its -backend-config
+            // changed since the last init. Its "Reason:" line says what changed.
+            name: "terraform-backend-init-required",
+            pattern: r#"Backend (?:re)?initialization required[,.:]? [Pp]lease run "(?:terraform|tofu) init"(?:\s*Reason: ([^\n]+))?"#,
+            category: Category::StateBackend,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "Terraform's working directory was initialised for another backend configuration than the one written ($1): the backend block or its settings changed; run terraform init -reconfigure, or -migrate-state to carry the state over, after checking which store holds the real state.",
+        },
+        Signature {
+            name: "terraform-backend-failed",
+            pattern: r#"(Failed to get existing workspaces|Error loading state|Failed to load state|Error inspecting states in the "[^"]+" backend|error configuring S3 Backend|Error configuring the backend "[^"]+"|Failed to save state|Failed to persist state|Error releasing the state lock)"#,
+            category: Category::StateBackend,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "The Terraform state backend failed ($1): the backend settings, the store or its bucket are not as the configuration expects; check the backend block and the store before running again (a person owns the state).",
+        },
+    ]
 }

@@ -28,7 +28,7 @@ struct HeldOutFailure {
 /// (78 %), none wrong. The floor only says that a rule change lost no ground; it is coverage, not generalisation.
 /// Each batch's first, blind run (the honest measure) and what its misses changed are recorded once, in the batch's
 /// header in `eval/held-out/failures.toml` and in EVAL.md's table.
-const ACCEPTABLE_FLOOR: usize = 357;
+const ACCEPTABLE_FLOOR: usize = 358;
 
 /// The held-out file only grows: a text is never dropped to make the rate look better.
 const HELD_OUT_TEXTS_AT_LEAST: usize = 452;

@@ -115,6 +115,17 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "The dependency lock file (.terraform.lock.hcl) does not match the providers the configuration requires: a provider was added or its constraint changed without terraform init; run terraform init (with -upgrade when a constraint changed) by hand and commit the lock file.",
         },
         Signature {
+            // Terraform 0.13 to 1.0's words for a provider the working directory does not have installed (or not in
+            // the version the lock file pins): "Could not load plugin" with "Plugin reinitialization required.
+            // Please run "terraform init"."; later releases say "Inconsistent dependency lock file" (above).
+            name: "provider-plugins-not-installed",
+            pattern: r#"Plugin reinitialization required\. Please run "(?:terraform|tofu) init""#,
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "The providers the configuration needs are not installed in the working directory, or not in the versions the lock file pins: a provider was added or its constraint changed without terraform init; run terraform init (with -upgrade when a constraint changed) and commit the lock file.",
+        },
+        Signature {
             // A provider address the registry does not serve: most often a module without required_providers,
             // so Terraform reads `proxmox_...` as hashicorp/proxmox.
             name: "provider-source-unknown-to-registry",

@@ -199,6 +199,36 @@ fn hcls_detail_alone_is_still_a_configuration_mistake() {
     }
 }
 
+#[test]
+fn a_working_directory_that_needs_init_is_the_backends_or_the_providers() {
+    for (config, signature, category) in [
+        (
+            "terraform {\n  backend \"local\" {}\n}",
+            "terraform-backend-init-required",
+            Category::StateBackend,
+        ),
+        (
+            "terraform {\n  required_providers {\n    null = { source = \"hashicorp/null\" }\n  }\n}\nresource \"null_resource\" \"a\" {}",
+            "provider-plugins-not-installed",
+            Category::ProviderIncompatibility,
+        ),
+    ] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("main.tf"), format!("{config}\n")).expect("writes main.tf");
+        // No `terraform init` first: what a run in a directory initialised for another configuration meets.
+        let output = run_terraform(dir.path(), &["plan", "-input=false", "-no-color"]);
+        assert!(!output.status.success(), "{config} needs init");
+        let diagnostics =
+            diagnostics_from_human_output(&String::from_utf8_lossy(&output.stderr), true);
+        let request = failed_plan(dir.path(), &output, diagnostics);
+        let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
+        let found =
+            recognise(&request, &context).expect("the catalogue knows a directory that needs init");
+        assert_eq!(found.signature, signature, "{config}");
+        assert_eq!(found.hypothesis.category, category);
+    }
+}
+
 /// Runs `terraform <command>` on a one-file configuration, which must fail with `summary` opening its first error, and
 /// checks that the catalogue reads that verdict as a configuration mistake and names it.
 fn terraform_refuses(config: &str, command: &str, summary: &str) {
