@@ -126,6 +126,16 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "The providers the configuration needs are not installed in the working directory, or not in the versions the lock file pins: a provider was added or its constraint changed without terraform init; run terraform init (with -upgrade when a constraint changed) and commit the lock file.",
         },
         Signature {
+            // The state holds an object written by a newer release of its provider than the one now selected (a
+            // version constraint or lock file that went back): Terraform cannot read it with the older schema.
+            name: "provider-older-than-its-state",
+            pattern: r"Resource\s+instance\s+managed\s+by\s+newer\s+provider\s+version",
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "The state was written by a newer release of the provider than the one this run selected (the version constraint or the lock file went back): select that release again, or a later one, in required_providers and the lock file; an older release cannot read the newer schema.",
+        },
+        Signature {
             // A provider address the registry does not serve: most often a module without required_providers,
             // so Terraform reads `proxmox_...` as hashicorp/proxmox.
             name: "provider-source-unknown-to-registry",

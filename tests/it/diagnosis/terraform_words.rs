@@ -229,6 +229,93 @@ fn a_working_directory_that_needs_init_is_the_backends_or_the_providers() {
     }
 }
 
+#[test]
+fn a_state_that_outlived_its_provider_or_its_provider_configuration_is_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "terraform {\n  required_providers {\n    null = { source = \"hashicorp/null\" }\n  }\n}\nresource \"null_resource\" \"a\" {}\n",
+    )
+    .expect("writes main.tf");
+    for args in [
+        &["init", "-input=false", "-no-color"][..],
+        &["apply", "-input=false", "-no-color", "-auto-approve"][..],
+    ] {
+        let output = run_terraform(dir.path(), args);
+        assert!(output.status.success(), "{args:?}: {output:?}");
+    }
+    let state_path = dir.path().join("terraform.tfstate");
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&state_path).expect("state")).expect("state JSON");
+
+    // The object as a newer release of the provider would have written it (a schema version it does not know).
+    let mut newer = written.clone();
+    newer["resources"][0]["instances"][0]["schema_version"] = serde_json::json!(7);
+    newer["serial"] = serde_json::json!(written["serial"].as_u64().expect("serial") + 1);
+    // An object whose provider configuration (an alias) the configuration no longer has.
+    let mut orphaned = written.clone();
+    let mut orphan = written["resources"][0].clone();
+    orphan["name"] = serde_json::json!("gone");
+    orphan["provider"] =
+        serde_json::json!("provider[\"registry.terraform.io/hashicorp/null\"].other");
+    orphaned["resources"]
+        .as_array_mut()
+        .expect("resources")
+        .push(orphan);
+    orphaned["serial"] = serde_json::json!(written["serial"].as_u64().expect("serial") + 1);
+
+    for (state, summary, signature, category) in [
+        (
+            newer,
+            "Resource instance managed by newer provider version",
+            "provider-older-than-its-state",
+            Category::ProviderIncompatibility,
+        ),
+        (
+            orphaned,
+            "Provider configuration not present",
+            "terraform-configuration-invalid",
+            Category::Configuration,
+        ),
+    ] {
+        std::fs::write(&state_path, serde_json::to_vec(&state).expect("JSON")).expect("state");
+        let output = run_terraform(dir.path(), &["plan", "-input=false", "-no-color"]);
+        assert!(!output.status.success(), "{summary}");
+        let diagnostics =
+            diagnostics_from_human_output(&String::from_utf8_lossy(&output.stderr), true);
+        assert_eq!(diagnostics[0].summary, summary);
+        let request = failed_plan(dir.path(), &output, diagnostics);
+        let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
+        let found = recognise(&request, &context).expect("the catalogue knows it");
+        assert_eq!(found.signature, signature, "{summary}");
+        assert_eq!(found.hypothesis.category, category);
+    }
+}
+
+#[test]
+fn a_variables_file_that_is_not_there_is_a_configuration_mistake() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("main.tf"), "output \"a\" { value = 1 }\n")
+        .expect("writes main.tf");
+    let output = run_terraform(
+        dir.path(),
+        &[
+            "plan",
+            "-input=false",
+            "-no-color",
+            "-var-file=homelab.tfvars",
+        ],
+    );
+    assert!(!output.status.success());
+    let diagnostics = diagnostics_from_human_output(&String::from_utf8_lossy(&output.stderr), true);
+    assert_eq!(diagnostics[0].summary, "Failed to read variables file");
+    let request = failed_plan(dir.path(), &output, diagnostics);
+    let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
+    let found = recognise(&request, &context).expect("the catalogue knows it");
+    assert_eq!(found.signature, "terraform-configuration-invalid");
+    assert_eq!(found.hypothesis.category, Category::Configuration);
+}
+
 /// Runs `terraform <command>` on a one-file configuration, which must fail with `summary` opening its first error, and
 /// checks that the catalogue reads that verdict as a configuration mistake and names it.
 fn terraform_refuses(config: &str, command: &str, summary: &str) {
