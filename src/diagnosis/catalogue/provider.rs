@@ -136,6 +136,17 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "The state was written by a newer release of the provider than the one this run selected (the version constraint or the lock file went back): select that release again, or a later one, in required_providers and the lock file; an older release cannot read the newer schema.",
         },
         Signature {
+            // A runner whose provider installation is a local mirror or plugin directory (an offline runner, a
+            // `provider_installation` block in the CLI configuration) that lacks the provider: Terraform lists the
+            // places it looked.
+            name: "provider-missing-from-installation-sources",
+            pattern: r"provider\s+(\S+)\s+was\s+not\s+found\s+in\s+any\s+of\s+the\s+search\s+locations",
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "Terraform found the provider $1 in none of the places the runner's CLI configuration lets it install from (a filesystem mirror or plugin directory): add the provider's package for this platform there (terraform providers mirror DIR on a machine with access), or let that provider come from its registry.",
+        },
+        Signature {
             // A provider address the registry does not serve: most often a module without required_providers,
             // so Terraform reads `proxmox_...` as hashicorp/proxmox.
             name: "provider-source-unknown-to-registry",

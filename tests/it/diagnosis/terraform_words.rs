@@ -316,6 +316,41 @@ fn a_variables_file_that_is_not_there_is_a_configuration_mistake() {
     assert_eq!(found.hypothesis.category, Category::Configuration);
 }
 
+#[test]
+fn a_provider_the_runners_mirror_lacks_is_named() {
+    // The test machine installs providers from a filesystem mirror that holds only hashicorp/null, as an offline
+    // runner's CLI configuration would.
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "terraform {\n  required_providers {\n    proxmox = { source = \"bpg/proxmox\" }\n  }\n}\n",
+    )
+    .expect("writes main.tf");
+    let output = run_terraform(dir.path(), &["init", "-input=false", "-no-color"]);
+    assert!(!output.status.success());
+    let diagnostics = diagnostics_from_human_output(&String::from_utf8_lossy(&output.stderr), true);
+    assert_eq!(
+        diagnostics[0].summary,
+        "Failed to query available provider packages"
+    );
+    let request = failed_plan(dir.path(), &output, diagnostics);
+    let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
+    let found = recognise(&request, &context).expect("the catalogue knows it");
+    assert_eq!(
+        found.signature,
+        "provider-missing-from-installation-sources"
+    );
+    assert_eq!(found.hypothesis.category, Category::ProviderIncompatibility);
+    assert!(
+        found
+            .hypothesis
+            .root_cause
+            .contains("registry.terraform.io/bpg/proxmox"),
+        "{}",
+        found.hypothesis.root_cause
+    );
+}
+
 /// Runs `terraform <command>` on a one-file configuration, which must fail with `summary` opening its first error, and
 /// checks that the catalogue reads that verdict as a configuration mistake and names it.
 fn terraform_refuses(config: &str, command: &str, summary: &str) {
