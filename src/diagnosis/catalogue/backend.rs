@@ -35,7 +35,7 @@ pub(super) fn signatures() -> Vec<Signature> {
         Signature {
             name: "s3-backend-account-id-lookup",
             pattern: r"Retrieving AWS account details: AWS account ID not previously found",
-            category: Category::Configuration,
+            category: Category::StateBackend,
             remediation: Remediation::Escalate,
             unless: None,
             root_cause: "Terraform 1.6 or later asks AWS (IAM, STS) for the account ID before it uses the S3 backend, and an S3-compatible store such as MinIO has no such service; add skip_requesting_account_id = true to the backend settings (with endpoints.s3 and use_path_style).",
@@ -85,7 +85,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             // key is taken by the rule above first.
             name: "s3-backend-credentials-validation",
             pattern: r"validating\s+provider\s+credentials:\s+retrieving\s+caller\s+identity\s+from\s+STS",
-            category: Category::Configuration,
+            category: Category::StateBackend,
             remediation: Remediation::Escalate,
             unless: None,
             root_cause: "Terraform's S3 backend validated its credentials with AWS STS (GetCallerIdentity), which an S3-compatible store such as MinIO does not offer; add skip_credentials_validation = true (with skip_requesting_account_id, endpoints.s3 and use_path_style) to the backend settings. Nothing was planned or changed.",
@@ -97,7 +97,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             // (an S3-compatible store's own region name) unless skip_region_validation is set.
             name: "s3-backend-region-mismatch",
             pattern: r"(?:AuthorizationHeaderMalformed:?\s+The\s+authorization\s+header\s+is\s+malformed;\s+the\s+region\s+(?:'[^']*'\s+)?is\s+wrong;\s+(expecting\s+'[^']*')|BucketRegionError:\s+incorrect\s+region,\s+(the\s+bucket\s+is\s+not\s+in\s+'[^']*'\s+region)|(Invalid\s+AWS\s+Region:\s+\S+|Not\s+a\s+valid\s+region:\s+\S+))",
-            category: Category::Configuration,
+            category: Category::StateBackend,
             remediation: Remediation::Escalate,
             unless: None,
             root_cause: "The S3 backend's region does not fit the store holding the state ($1$2$3): set the backend's region to the bucket's region (an S3-compatible store such as MinIO takes the region it was configured with, and one AWS does not know needs skip_region_validation = true); nothing was planned or changed.",

@@ -57,13 +57,6 @@ pub(super) fn wordings() -> Vec<Wording> {
             "proxmox-parameter-verification-failed",
             Configuration,
         ),
-        wording(
-            ACCESS,
-            "https://github.com/danitso/terraform-provider-proxmox/issues/2",
-            "Error: Received an HTTP 400 response - Reason: Parameter verification failed. (pool: invalid format - pool name '' contains invalid characters)",
-            "proxmox-parameter-verification-failed",
-            Configuration,
-        ),
         // Proxmox VE locks.
         wording(
             LOCKS,
@@ -396,7 +389,7 @@ pub(super) fn wordings() -> Vec<Wording> {
             "https://github.com/hashicorp/terraform/issues/33983",
             "Retrieving AWS account details: AWS account ID not previously found and failed retrieving via all available methods.",
             "s3-backend-account-id-lookup",
-            Configuration,
+            StateBackend,
         ),
         wording(
             BACKEND,

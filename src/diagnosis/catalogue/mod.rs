@@ -117,12 +117,29 @@ macro_rules! tool_made_volume {
 }
 const TOOL_MADE_VOLUME: &str = tool_made_volume!();
 
+/// A refused value no configuration writes as such: an empty one ("storage ID '' contains illegal characters",
+/// "got ''"), or a property string whose syntax is broken ("missing key in comma-separated list property", "value
+/// without key"). Providers and tools assemble these strings from structured arguments and fill in empty values for
+/// lookups that failed or arguments left unset, so the message alone does not tell whose fault it is: the telmate
+/// provider sent an empty storage ID when the node name was an address it could not look up (its issue 187), a
+/// hosting module sent a `net0` without a key, and a conversion script sent empty options for a mistyped command line.
+macro_rules! tool_assembled_value {
+    () => {
+        r"'' contains (?:invalid|illegal) characters|got ''|missing key in comma-separated list property|value without key, but schema does not define a default key"
+    };
+}
+
 /// What Proxmox VE's parameter refusals may say that is no value of the configuration's to fix: a name that
 /// "already exists" (pve-firewall raises an alias or IP set that exists as a parameter error; the last-resort
-/// conflict rule answers it), or a volume name only a tool builds.
+/// conflict rule answers it), a volume name only a tool builds, or a value a tool assembled.
 macro_rules! not_ours_to_fix {
     () => {
-        concat!(r"\balready exists\b|", tool_made_volume!())
+        concat!(
+            r"\balready exists\b|",
+            tool_made_volume!(),
+            "|",
+            tool_assembled_value!()
+        )
     };
 }
 const NOT_OURS_TO_FIX: &str = not_ours_to_fix!();

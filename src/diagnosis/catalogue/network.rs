@@ -80,7 +80,9 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?s)(?:could not connect to (registry\.terraform\.io|registry\.opentofu\.org)|could not query\s+provider\s+registry\s+for\s+(\S+?):)",
             category: Category::Network,
             remediation: Remediation::RetryAfter { seconds: 60 },
-            unless: None,
+            // A registry (or the release host it sends Terraform to) that answered "404 Not Found" was reached: the
+            // provider, its namespace or the version is not there, which no wait brings back.
+            unless: Some(r"\b404 Not Found\b"),
             root_cause: "terraform init could not reach the provider registry $1$2; this is usually a passing network or registry outage, so wait and run again (a provider mirror avoids it for good).",
         },
         Signature {

@@ -200,7 +200,7 @@ fn s3_backend_failures_on_an_s3_compatible_store() {
     check(
         "Retrieving AWS account details: AWS account ID not previously found and failed retrieving via all available methods.\n\nSee https://www.terraform.io/docs/providers/aws/index.html#skip_requesting_account_id for workaround and implications.\nErrors: 3 errors occurred:\n\t* retrieving account information via iam:GetUser: operation error IAM: GetUser, https response error StatusCode: 0, RequestID: , request send failed, Post \"https://iam.amazonaws.com/\": dial tcp: lookup iam.amazonaws.com on 10.255.255.53:53: no such host",
         "s3-backend-account-id-lookup",
-        Category::Configuration,
+        Category::StateBackend,
         Remediation::Escalate,
     );
 }
@@ -345,6 +345,32 @@ fn an_api_method_the_release_lacks_is_the_providers_but_an_address_in_its_path_i
             "Error: received an HTTP 501 response - Reason: Method 'GET /nodes/https://pve.lan:8006/qemu/100/config' not implemented"
         ),
         None
+    );
+}
+
+#[test]
+fn a_refused_value_a_tool_assembled_is_not_read_as_the_configurations() {
+    // An empty value or a property string with broken syntax: a provider, module or script built it, and whether
+    // from a mistake of the user's or its own the message does not say. A conversion script run with a command line
+    // that broke at a stray `\ ` (https://github.com/my5t3ry/machine-to-proxmox-lxc-ct-converter/issues/5), and a
+    // hosting module's `net0` (https://github.com/The-Network-Crew/Proxmox-VE-for-WHMCS/issues/122). And an early
+    // bpg (danitso) release that sent an empty `pool` for every VM without `pool_id`
+    // (https://github.com/danitso/terraform-provider-proxmox/issues/2, a provider defect as its issue 41 says): this
+    // text was once a rule test expecting `configuration`, which was wrong.
+    for text in [
+        "Error: Received an HTTP 400 response - Reason: Parameter verification failed. (pool: invalid format - pool name '' contains invalid characters)",
+        "400 Parameter verification failed.\nrootfs: invalid format - format error\nrootfs.volume: property is missing and it is not optional\n\nmemory: type check ('integer') failed - got ''\nvmid: type check ('integer') failed - got ''\nnet0: invalid format - missing key in comma-separated list property\n\nstorage: invalid format - storage ID '' contains illegal characters",
+        "PVE2 API: This API Request Failed.\nHTTP CODE: 400,\nHTTP ERROR: HTTP/1.1 400 Parameter verification failed.,\nREPLY INFO: {\"message\":\"Parameter verification failed.\\n\",\"errors\":{\"net0\":\"invalid format - value without key, but schema does not define a default key\\n\"},\"data\":null}",
+    ] {
+        assert_eq!(recognised(text), None, "{text}");
+    }
+    // A value the configuration wrote is still the configuration's.
+    assert_eq!(
+        recognised(
+            "Error: received an HTTP 400 response - Reason: Parameter verification failed. (cpu: value 'kvm65' does not have a value in the enumeration 'host, kvm64, x86-64-v2')"
+        )
+        .map(|name| name.starts_with("proxmox-parameter")),
+        Some(true)
     );
 }
 
