@@ -81,11 +81,22 @@ or add a bind or device mount point as root@pam.",
             // should contain a !").
             // Proxmox VE's own refusal of a token id used as a user name for a ticket: "value 'USER@REALM!TOKENID'
             // does not look like a valid user name".
-            pattern: r"(?:invalid value for api_token \(Must be a valid API token|no such token '([^']+)' for user '([^']+)'|no tokenid specified|API TokenID username should contain a !|value '[^']*![^']*' does not look like a valid user name)",
+            pattern: r"(?:invalid value for api_token \(Must be a valid API token|no such token '([^']+)' for user '([^']+)'|no tokenid specified|API TokenID username should contain a !|value '[^']*![^']*' does not look like a valid user name|the API token must be in the format 'USER@REALM!TOKENID=UUID')",
             category: Category::Permission,
             remediation: Remediation::Escalate,
             unless: None,
             root_cause: "The Proxmox VE API token is malformed or does not exist ($1 $2): it must read USER@REALM!TOKENID=SECRET with the token's name (not its secret) after the `!`; check PROXMOX_VE_API_TOKEN.",
+        },
+        Signature {
+            // The bpg provider's client given no credentials at all (proxmox/api/client.go and credentials.go):
+            // neither the token nor a user and password reached it, typically an environment variable the job does
+            // not set (a secret missing in the workflow, or not passed to the step).
+            name: "proxmox-credentials-missing",
+            pattern: r"(must provide either (?:user credentials|username and password), an API token, or a ticket)",
+            category: Category::Permission,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "No Proxmox VE credentials reached the provider ($1): the API token (PROXMOX_VE_API_TOKEN, or api_token in the provider block) is not set in the environment the run had; pass the secret to the step that runs Terraform.",
         },
         Signature {
             name: "proxmox-ticket-invalid",
@@ -124,6 +135,16 @@ or add a bind or device mount point as root@pam.",
             remediation: Remediation::Escalate,
             unless: None,
             root_cause: "The node refused the provider's SSH login ($1): with an API token the SSH password is not inherited, so load an authorised key into the runner's ssh-agent (ssh-add -L lists it) or set the provider's ssh username and password or private key for the node.",
+        },
+        Signature {
+            // The bpg provider told to use an SSH agent (`agent = true` in its ssh block) on a runner without one:
+            // SSH_AUTH_SOCK is not set (proxmox/ssh/client_notwindows.go).
+            name: "proxmox-ssh-agent-missing",
+            pattern: r"(failed connecting to SSH agent socket: the socket file is not defined)",
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "The provider's ssh block asks for an SSH agent, but the runner has none ($1: SSH_AUTH_SOCK is not set); start an agent and add the key in the job before Terraform runs, or give the provider the private key (ssh.private_key) instead.",
         },
         Signature {
             // The bpg provider writing a snippet or file over SSH/SFTP as a user that may not write there (before

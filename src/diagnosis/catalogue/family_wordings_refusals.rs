@@ -3,14 +3,15 @@
 //! JSON decoder), an API that answered with a web page, Proxmox VE's refusal of one parameter's value without the
 //! "400" line above it, a bridge or a cluster node that does not exist, a cluster without quorum, storage layers
 //! that are full (LVM, LVM-thin, ZFS), a state store whose clock disagrees with the runner's, a disk asked to shrink,
-//! and an API method the node's Proxmox VE release does not have. Each text is copied from the public report named beside
+//! an API method the node's Proxmox VE release does not have, and the bpg provider's own words for a name it resolved
+//! itself, a token in the wrong form, no credentials, no SSH agent and a lock still held after a migration. Each text is copied from the public report named beside
 //! it; where no report outside the held-out set quoted a message, the source file that prints it is named instead and
 //! the text is that format string filled in. None of these texts is in `eval/held-out/failures.toml`.
 //! `family_tests.rs` checks each against the signature named beside it; Terraform's own verdicts on a configuration
 //! are checked against the real binary in tests/it/diagnosis/terraform_words.rs instead.
 
 use super::family_wordings::{
-    BACKEND, CONFIGURATION, NETWORK, PROVIDER, TEMPLATES, Wording, wording,
+    ACCESS, BACKEND, CONFIGURATION, LOCKS, NETWORK, PROVIDER, TEMPLATES, Wording, wording,
 };
 use crate::contracts::Category;
 
@@ -281,6 +282,63 @@ pub(super) fn wordings() -> Vec<Wording> {
             "PVE2_Exception: PVE2 API: This API Request Failed.\nHTTP CODE: 501,\nHTTP ERROR: HTTP/1.1 501 Method 'GET /nodes/proxmox-my-s001//2/config' not implemented,\nREPLY INFO: {\"data\":null,\"message\":\"Method 'GET /nodes/proxmox-my-s001//2/config' not implemented\"}",
             "proxmox-api-method-missing",
             ProviderIncompatibility,
+        ),
+        // The bpg provider's own words (its source files named, the format strings filled in).
+        wording(
+            NETWORK,
+            "https://github.com/bpg/terraform-provider-proxmox/blob/main/fwprovider/provider.go (`failed to resolve node %q via DNS: %w`, with Go's DNSError)",
+            "Error: failed to resolve node \"pve2\" via DNS: lookup pve2 on 127.0.0.53:53: no such host",
+            "dns-lookup-failed",
+            Network,
+        ),
+        wording(
+            NETWORK,
+            "https://github.com/golang/go/blob/master/src/net/net.go (DNSError's `lookup NAME on SERVER: ERR`, as a client that resolves before it dials prints it)",
+            "Get node address: lookup pve.home.arpa on 192.168.1.1:53: server misbehaving",
+            "dns-lookup-failed",
+            Network,
+        ),
+        wording(
+            ACCESS,
+            "https://github.com/bpg/terraform-provider-proxmox/blob/main/proxmox/api/credentials.go (ErrInvalidAPIToken)",
+            "Error: the API token must be in the format 'USER@REALM!TOKENID=UUID'",
+            "proxmox-api-token-invalid",
+            Permission,
+        ),
+        wording(
+            ACCESS,
+            "https://github.com/bpg/terraform-provider-proxmox/blob/main/proxmox/api/client.go (NewClient's refusal without credentials)",
+            "Error: failed to create Proxmox VE API client: must provide either user credentials, an API token, or a ticket",
+            "proxmox-credentials-missing",
+            Permission,
+        ),
+        wording(
+            ACCESS,
+            "https://github.com/bpg/terraform-provider-proxmox/blob/main/proxmox/api/credentials.go (NewCredentials' refusal without credentials)",
+            "│ Error: must provide either username and password, an API token, or a ticket",
+            "proxmox-credentials-missing",
+            Permission,
+        ),
+        wording(
+            ACCESS,
+            "https://github.com/bpg/terraform-provider-proxmox/blob/main/proxmox/ssh/client_notwindows.go (the agent socket check)",
+            "Error: failed to open SSH client: failed connecting to SSH agent socket: the socket file is not defined, authentication will fall back to password",
+            "proxmox-ssh-agent-missing",
+            Configuration,
+        ),
+        wording(
+            ACCESS,
+            "https://github.com/bpg/terraform-provider-proxmox/blob/main/proxmox/ssh/client_notwindows.go (the same check, as an upload over SSH reports it)",
+            "│ Error: failed to upload file: failed connecting to SSH agent socket: the socket file is not defined, authentication will fall back to password",
+            "proxmox-ssh-agent-missing",
+            Configuration,
+        ),
+        wording(
+            LOCKS,
+            "https://github.com/bpg/terraform-provider-proxmox/blob/main/proxmoxtf/resource/vm/vm.go (the wait after an HA migration, `VM %d on node %s but still locked after timeout`)",
+            "Error: VM 105 on node pve2 but still locked after timeout",
+            "provider-config-lock-wait-timeout",
+            TransientLock,
         ),
     ]
 }

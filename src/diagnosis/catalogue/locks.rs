@@ -65,13 +65,14 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "A Proxmox VE task ($1) outlived the provider's wait: slow or busy storage, a large disk, or a lock another task held kept it running; create the guests one at a time (-parallelism=1), raise the resource's timeout_create or timeout_clone, and check that the task did not finish a guest Terraform no longer tracks.",
         },
         Signature {
-            // The providers' own wording when a guest's config stays locked past their wait.
+            // The providers' own wording when a guest's config stays locked past their wait (bpg also after an HA
+            // migration: "VM N on node X but still locked after timeout").
             name: "provider-config-lock-wait-timeout",
-            pattern: r#"(?:timeout while waiting for (?:VM|container) "?(\d+)"?(?: configuration)? to become unlocked|vm locked, could not obtain config)"#,
+            pattern: r#"(?:timeout while waiting for (?:VM|container) "?(\d+)"?(?: configuration)? to become unlocked|vm locked, could not obtain config|VM (\d+) on node \S+ but still locked after timeout)"#,
             category: Category::TransientLock,
             remediation: Remediation::ReduceParallelism { parallelism: 1 },
             unless: None,
-            root_cause: "The provider waited for a guest's configuration lock ($1) and gave up: another operation (usually a concurrent clone) held it; creating the guests one at a time (-parallelism=1) avoids the contention.",
+            root_cause: "The provider waited for a guest's configuration lock ($1$2) and gave up: another operation (usually a concurrent clone) held it; creating the guests one at a time (-parallelism=1) avoids the contention.",
         },
         Signature {
             // Proxmox VE's lock timeout when the client cut the message before the lock's path (telmate prints

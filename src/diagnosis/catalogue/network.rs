@@ -109,13 +109,15 @@ pub(super) fn signatures() -> Vec<Signature> {
         },
         Signature {
             name: "dns-lookup-failed",
-            // Go's resolver ("dial tcp: lookup HOST on DNS: "), Proxmox VE's ("hostname lookup 'HOST' failed"), and
-            // the C library's words other clients print (Python's "[Errno -3] Temporary failure in name resolution").
-            pattern: r"(?:dial tcp: lookup ([^\s]+?)(?: on \S+)?: |hostname lookup '([^']+)' failed|(Temporary failure in name resolution|Name or service not known))",
+            // Go's resolver ("dial tcp: lookup HOST on DNS: ", and its DNSError alone, "lookup HOST on DNS: no such
+            // host", where a program resolves a name itself, as the bpg provider does for a node's SSH address),
+            // Proxmox VE's ("hostname lookup 'HOST' failed"), and the C library's words other clients print
+            // (Python's "[Errno -3] Temporary failure in name resolution").
+            pattern: r"(?:dial tcp: lookup ([^\s]+?)(?: on \S+)?: |hostname lookup '([^']+)' failed|(Temporary failure in name resolution|Name or service not known)|\blookup ([^\s]+?)(?: on \S+)?: (?:no such host|server misbehaving))",
             category: Category::Network,
             remediation: Remediation::Escalate,
             unless: Some(super::STATE_BACKEND_WORDS),
-            root_cause: "A name could not be resolved ($1$2$3): the endpoint's hostname is wrong, or the runner's (or the node's) DNS does not know it or does not answer; use the address or fix the DNS entry.",
+            root_cause: "A name could not be resolved ($1$2$3$4): the endpoint's hostname is wrong, or the runner's (or the node's) DNS does not know it or does not answer; use the address or fix the DNS entry.",
         },
         Signature {
             name: "endpoint-connection-failed",
