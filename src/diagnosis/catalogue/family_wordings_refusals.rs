@@ -340,5 +340,19 @@ pub(super) fn wordings() -> Vec<Wording> {
             "provider-config-lock-wait-timeout",
             TransientLock,
         ),
+        wording(
+            TEMPLATES,
+            "https://github.com/bpg/terraform-provider-proxmox/blob/main/proxmoxtf/resource/vm/disk/disk.go (its own refusal before a resize, filled in)",
+            "│ Error: disk resize failure: requested size (8G) is lower than current size (10G)",
+            "proxmox-disk-shrink-refused",
+            Configuration,
+        ),
+        wording(
+            NETWORK,
+            "https://github.com/bpg/terraform-provider-proxmox/blob/main/proxmox/nodes/containers/containers.go (the wait for a container's addresses)",
+            "Error: error retrieving container IP addresses: timeout while waiting for container IP addresses",
+            "guest-without-address",
+            Network,
+        ),
     ]
 }

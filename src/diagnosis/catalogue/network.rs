@@ -54,7 +54,7 @@ pub(super) fn guests() -> Vec<Signature> {
         Signature {
             // The validator's wording (checks.rs) and telmate's, for guests that run but report no address.
             name: "guest-without-address",
-            pattern: r"(?i)(?:guests? (?:have|has) no IPv4 address|cannot find any IP address)",
+            pattern: r"(?i)(?:guests? (?:have|has) no IPv4 address|cannot find any IP address|timeout while waiting for container IP addresses)",
             category: Category::Network,
             remediation: Remediation::Escalate,
             unless: None,

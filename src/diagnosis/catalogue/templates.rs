@@ -118,10 +118,10 @@ pub(super) fn signatures() -> Vec<Signature> {
         Signature {
             // A disk asked to be smaller than it is: Proxmox VE never shrinks one (qemu-server's "shrinking disks is
             // not supported", and "unable to shrink disk size" from pve-container and older qemu-server releases),
-            // and the telmate provider refuses it itself. Behind it is a configured size below the disk of the
+            // and the telmate and bpg providers refuse it themselves. Behind it is a configured size below the disk of the
             // template or image the guest was cloned or imported from, or a size lowered after creation.
             name: "proxmox-disk-shrink-refused",
-            pattern: r"(?i)(shrinking disks is not supported|unable to shrink disk size|does not support decreasing disk size(?:\. Disk '[^']+' wanted to go from '[^']+' to '[^']+')?)",
+            pattern: r"(?i)(shrinking disks is not supported|unable to shrink disk size|does not support decreasing disk size(?:\. Disk '[^']+' wanted to go from '[^']+' to '[^']+')?|disk resize failure: requested size \([^)]+\) is lower than current size \([^)]+\)|requested size_gb \(\d+\) is lower than current size_gb \(\d+\))",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
             unless: None,
