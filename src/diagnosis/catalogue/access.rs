@@ -81,22 +81,33 @@ or add a bind or device mount point as root@pam.",
             // should contain a !").
             // Proxmox VE's own refusal of a token id used as a user name for a ticket: "value 'USER@REALM!TOKENID'
             // does not look like a valid user name".
-            pattern: r"(?:invalid value for api_token \(Must be a valid API token|no such token '([^']+)' for user '([^']+)'|no tokenid specified|API TokenID username should contain a !|value '[^']*![^']*' does not look like a valid user name|the API token must be in the format 'USER@REALM!TOKENID=UUID')",
+            pattern: r"(?:invalid value for api_token \(Must be a valid API token|no such token '([^']+)' for user '([^']+)'|no tokenid specified|API TokenID username should contain a !|value '[^']*![^']*' does not look like a valid user name|the API token must be in the format 'USER@REALM!TOKENID=UUID'|you appear to be using an API TokenID username with your password|username must end with '@pve' or '@pam'|cannot get user \([^)]*\) permissions, the user does not exist)",
             category: Category::Permission,
             remediation: Remediation::Escalate,
             unless: None,
             root_cause: "The Proxmox VE API token is malformed or does not exist ($1 $2): it must read USER@REALM!TOKENID=SECRET with the token's name (not its secret) after the `!`; check PROXMOX_VE_API_TOKEN.",
         },
         Signature {
-            // The bpg provider's client given no credentials at all (proxmox/api/client.go and credentials.go):
+            // The bpg provider's client given no credentials at all (proxmox/api/client.go and credentials.go), and
+            // the telmate provider's check of the same (proxmox/provider.go):
             // neither the token nor a user and password reached it, typically an environment variable the job does
             // not set (a secret missing in the workflow, or not passed to the step).
             name: "proxmox-credentials-missing",
-            pattern: r"(must provide either (?:user credentials|username and password), an API token, or a ticket)",
+            pattern: r"(must provide either (?:user credentials|username and password), an API token, or a ticket|password and API token do not exist, one of these must exist)",
             category: Category::Permission,
             remediation: Remediation::Escalate,
             unless: None,
             root_cause: "No Proxmox VE credentials reached the provider ($1): the API token (PROXMOX_VE_API_TOKEN, or api_token in the provider block) is not set in the environment the run had; pass the secret to the step that runs Terraform.",
+        },
+        Signature {
+            // A password login for a user with a second factor (telmate's proxmox-api-go, proxmox/session.go): an
+            // unattended run has no code to give.
+            name: "proxmox-login-needs-second-factor",
+            pattern: r"(missing TFA code)",
+            category: Category::Permission,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "The provider logged in with a password for a user that has two-factor authentication ($1): an unattended run cannot give the second factor; use an API token for the provider instead.",
         },
         Signature {
             name: "proxmox-ticket-invalid",
@@ -214,6 +225,16 @@ pub(super) fn endpoint() -> Vec<Signature> {
 pub(super) fn parameters_refused() -> Vec<Signature> {
     vec![
         Signature {
+            // The telmate provider's check of its numbered device blocks (proxmox/resource_vm_qemu.go): two blocks
+            // with the same id in the configuration.
+            name: "provider-duplicate-device-id",
+            pattern: r"(unable to process set, received a duplicate ID '[^']*')",
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "The provider refused the configuration ($1): two device blocks of the same kind (disks, networks, serials) carry the same id; give each its own.",
+        },
+        Signature {
             // A role or ACL that names VM.Monitor, the privilege Proxmox VE 9 dropped (in favour of Sys.Audit and
             // the VM.GuestAgent.* privileges): pve-access-control refuses it as "invalid privilege 'VM.Monitor'".
             // The role was written for Proxmox VE 8 (a provider's or tool's documented role, or a module's).
@@ -262,14 +283,15 @@ pub(super) fn parameters_refused() -> Vec<Signature> {
             root_cause: "Proxmox VE refused a parameter's value (\"$1\"): a setting in the configuration has a value or format this Proxmox VE release does not accept; compare the argument named there with the release's API and its allowed values.",
         },
         Signature {
-            // A node name that is not a member of the cluster (pve-cluster's "no such cluster node 'x'"): a typing
-            // mistake, a host name where the node name belongs, or a node that was renamed.
+            // A node name that is not a member of the cluster (pve-cluster's "no such cluster node 'x'", telmate's
+            // proxmox-api-go "Node x not found"): a typing mistake, a host name where the node name belongs, or a node
+            // that was renamed.
             name: "proxmox-cluster-node-unknown",
-            pattern: r"no such cluster node '([^']+)'",
+            pattern: r"no such cluster node '([^']+)'|\bNode (\S+) not found\b",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
             unless: None,
-            root_cause: "The configuration names the node '$1', which is not a member of this Proxmox VE cluster: use the node's name as `pvecm nodes` lists it (not its host name or address) in node_name or target_node.",
+            root_cause: "The configuration names the node '$1$2', which is not a member of this Proxmox VE cluster: use the node's name as `pvecm nodes` lists it (not its host name or address) in node_name or target_node.",
         },
         Signature {
             // Terraform's own check of the configuration against the provider's (or a module's) schema, before any

@@ -4,7 +4,9 @@
 //! "400" line above it, a bridge or a cluster node that does not exist, a cluster without quorum, storage layers
 //! that are full (LVM, LVM-thin, ZFS), a state store whose clock disagrees with the runner's, a disk asked to shrink,
 //! an API method the node's Proxmox VE release does not have, and the bpg provider's own words for a name it resolved
-//! itself, a token in the wrong form, no credentials, no SSH agent and a lock still held after a migration. Each text is copied from the public report named beside
+//! itself, a token in the wrong form, no credentials, no SSH agent and a lock still held after a migration, and the
+//! telmate provider's (with its proxmox-api-go library's) words for the same and for a second factor, a node it does
+//! not know, a duplicated device block and a Proxmox VE release it was not written for. Each text is copied from the public report named beside
 //! it; where no report outside the held-out set quoted a message, the source file that prints it is named instead and
 //! the text is that format string filled in. None of these texts is in `eval/held-out/failures.toml`.
 //! `family_tests.rs` checks each against the signature named beside it; Terraform's own verdicts on a configuration
@@ -352,6 +354,90 @@ pub(super) fn wordings() -> Vec<Wording> {
             "https://github.com/bpg/terraform-provider-proxmox/blob/main/proxmox/nodes/containers/containers.go (the wait for a container's addresses)",
             "Error: error retrieving container IP addresses: timeout while waiting for container IP addresses",
             "guest-without-address",
+            Network,
+        ),
+        wording(
+            ACCESS,
+            "https://github.com/Telmate/terraform-provider-proxmox/blob/master/proxmox/provider.go (its check of the credentials it was given)",
+            "│ Error: password and API token do not exist, one of these must exist\n│\n│   with provider[\"registry.terraform.io/telmate/proxmox\"],\n│   on main.tf line 10, in provider \"proxmox\":",
+            "proxmox-credentials-missing",
+            Permission,
+        ),
+        wording(
+            ACCESS,
+            "https://github.com/Telmate/terraform-provider-proxmox/blob/master/proxmox/provider.go (a token id given as the user of a password login)",
+            "Error: you appear to be using an API TokenID username with your password",
+            "proxmox-api-token-invalid",
+            Permission,
+        ),
+        wording(
+            ACCESS,
+            "https://github.com/Telmate/proxmox-api-go/blob/master/proxmox/client.go (the permission lookup for a user Proxmox VE does not have)",
+            "Error: cannot get user (terraform-prov@pve) permissions, the user does not exist",
+            "proxmox-api-token-invalid",
+            Permission,
+        ),
+        wording(
+            ACCESS,
+            "https://github.com/Telmate/proxmox-api-go/blob/master/proxmox/session.go (a password login answered with a second-factor challenge)",
+            "Error: missing TFA code",
+            "proxmox-login-needs-second-factor",
+            Permission,
+        ),
+        wording(
+            ACCESS,
+            "https://github.com/Telmate/proxmox-api-go/blob/master/proxmox/session.go (the same, inside the provider's configure error)",
+            "│ Error: error creating Proxmox client: missing TFA code\n│\n│   with provider[\"registry.terraform.io/telmate/proxmox\"],",
+            "proxmox-login-needs-second-factor",
+            Permission,
+        ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/Telmate/proxmox-api-go/blob/master/proxmox/node.go (a node name the cluster does not list)",
+            "Error: Node pve3 not found",
+            "proxmox-cluster-node-unknown",
+            Configuration,
+        ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/Telmate/terraform-provider-proxmox/blob/master/proxmox/resource_vm_qemu.go (two numbered device blocks with one id)",
+            "Error: unable to process set, received a duplicate ID '0' check your configuration file",
+            "provider-duplicate-device-id",
+            Configuration,
+        ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/Telmate/terraform-provider-proxmox/blob/master/proxmox/resource_vm_qemu.go (the same, as a network block repeats an id)",
+            "│ Error: unable to process set, received a duplicate ID '1' check your configuration file\n│\n│   with proxmox_vm_qemu.k3s[0],",
+            "provider-duplicate-device-id",
+            Configuration,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/Telmate/terraform-provider-proxmox/blob/master/proxmox/util.go (a parameter a newer Proxmox VE returns)",
+            "Error: proxmox provider error: proxmox API returned new parameter 'affinity' we cannot process",
+            "provider-and-proxmox-release-mismatch",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/Telmate/proxmox-api-go/blob/master/proxmox/config__guest__power.go (a setting an older Proxmox VE does not have)",
+            "Error: overrule stop is only supported on Proxmox VE 8.0 and higher",
+            "provider-and-proxmox-release-mismatch",
+            ProviderIncompatibility,
+        ),
+        wording(
+            LOCKS,
+            "https://github.com/Telmate/proxmox-api-go/blob/master/proxmox/config__qemu.go (the wait for a migrated guest's lock)",
+            "Error: timed out waiting for VM 104 to unlock on node pve2 after migration",
+            "provider-config-lock-wait-timeout",
+            TransientLock,
+        ),
+        wording(
+            NETWORK,
+            "https://github.com/Telmate/proxmox-api-go/blob/master/proxmox/client.go (its own check before reading a guest's addresses)",
+            "Error: guest agent is not running",
+            "qemu-guest-agent-not-answering",
             Network,
         ),
     ]

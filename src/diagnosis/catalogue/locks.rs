@@ -66,13 +66,13 @@ pub(super) fn signatures() -> Vec<Signature> {
         },
         Signature {
             // The providers' own wording when a guest's config stays locked past their wait (bpg also after an HA
-            // migration: "VM N on node X but still locked after timeout").
+            // migration: "VM N on node X but still locked after timeout", and telmate's proxmox-api-go likewise).
             name: "provider-config-lock-wait-timeout",
-            pattern: r#"(?:timeout while waiting for (?:VM|container) "?(\d+)"?(?: configuration)? to become unlocked|vm locked, could not obtain config|VM (\d+) on node \S+ but still locked after timeout)"#,
+            pattern: r#"(?:timeout while waiting for (?:VM|container) "?(\d+)"?(?: configuration)? to become unlocked|vm locked, could not obtain config|VM (\d+) on node \S+ but still locked after timeout|timed out waiting for VM (\d+) to unlock (?:on node \S+ )?after migration)"#,
             category: Category::TransientLock,
             remediation: Remediation::ReduceParallelism { parallelism: 1 },
             unless: None,
-            root_cause: "The provider waited for a guest's configuration lock ($1$2) and gave up: another operation (usually a concurrent clone) held it; creating the guests one at a time (-parallelism=1) avoids the contention.",
+            root_cause: "The provider waited for a guest's configuration lock ($1$2$3) and gave up: another operation (usually a concurrent clone) held it; creating the guests one at a time (-parallelism=1) avoids the contention.",
         },
         Signature {
             // Proxmox VE's lock timeout when the client cut the message before the lock's path (telmate prints

@@ -45,7 +45,7 @@ pub(super) fn guests() -> Vec<Signature> {
             // A guest whose agent does not answer is a guest without an address to anyone who reads it: the same
             // family as a guest that never reports one (`network`), though the fix is usually in the template.
             name: "qemu-guest-agent-not-answering",
-            pattern: r"(QEMU guest agent is not running|No QEMU guest agent configured|(?:qga|qmp) command 'guest-[^']+' failed - got timeout|qga command '[^']+' failed - got timeout|timeout while waiting for the QEMU agent|error waiting for agent: (?:error waiting for agent: )?the operation has timed out)",
+            pattern: r"((?:QEMU )?guest agent is not running|No QEMU guest agent configured|(?:qga|qmp) command 'guest-[^']+' failed - got timeout|qga command '[^']+' failed - got timeout|timeout while waiting for the QEMU agent|error waiting for agent: (?:error waiting for agent: )?the operation has timed out)",
             category: Category::Network,
             remediation: Remediation::Escalate,
             unless: None,

@@ -221,6 +221,17 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "Proxmox VE has no API method $1 (501 not implemented): the provider or tool calls a path this Proxmox VE release does not serve, one added in a later release or removed in an earlier one, or a path it built wrong; match the provider's release to the node's Proxmox VE release (upgrade one of them) and report a malformed path to the provider.",
         },
         Signature {
+            // The telmate provider meeting a Proxmox VE release it was not written for: a parameter the API now
+            // returns that it cannot read (proxmox/util.go), or a setting the release does not have yet
+            // (proxmox-api-go: "... is only supported on Proxmox VE 8.0 and higher").
+            name: "provider-and-proxmox-release-mismatch",
+            pattern: r"(proxmox API returned new parameter '[^']*' we cannot process|\bis only supported on Proxmox VE [\d.]+ and higher)",
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "The provider release and the node's Proxmox VE release do not match ($1): move to a provider release written for this Proxmox VE release (or, for a setting a newer release brings, leave the setting out or upgrade Proxmox VE).",
+        },
+        Signature {
             // Proxmox VE refusing to start a guest that runs (or stop one that does not), which providers do after
             // their own create already started it (telmate 3.0.1-rc5's LXC start, its VM update flow). pve-container
             // says "VM N not running" for a container's reboot, so both kinds are taken in either word.
