@@ -6,7 +6,8 @@
 //! an API method the node's Proxmox VE release does not have, and the bpg provider's own words for a name it resolved
 //! itself, a token in the wrong form, no credentials, no SSH agent and a lock still held after a migration, and the
 //! telmate provider's (with its proxmox-api-go library's) words for the same and for a second factor, a node it does
-//! not know, a duplicated device block and a Proxmox VE release it was not written for. Each text is copied from the public report named beside
+//! not know, a duplicated device block and a Proxmox VE release it was not written for; and a container template
+//! newer than the node's Proxmox VE. Each text is copied from the public report named beside
 //! it; where no report outside the held-out set quoted a message, the source file that prints it is named instead and
 //! the text is that format string filled in. None of these texts is in `eval/held-out/failures.toml`.
 //! `family_tests.rs` checks each against the signature named beside it; Terraform's own verdicts on a configuration
@@ -439,6 +440,27 @@ pub(super) fn wordings() -> Vec<Wording> {
             "Error: guest agent is not running",
             "qemu-guest-agent-not-answering",
             Network,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/tsvsys/dab-pve-templates/issues/2 (a Debian 13.1 template on Proxmox VE 8 and early 9)",
+            "TASK ERROR: unable to create CT 200 - unsupported debian version '13.1'",
+            "proxmox-older-than-its-template",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/jiangcuo/pxvirt/issues/96 (an Ubuntu 24.04 template before pve-container's update)",
+            "extracting archive '/var/lib/vz/template/cache/ubuntu-noble-rootfs.tar.xz'\nTotal bytes read: 570132480 (544MiB, 62MiB/s)\nTASK ERROR: unable to create CT 102 - unsupported Ubuntu version '24.04'",
+            "proxmox-older-than-its-template",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/tteck/Proxmox/issues/2202 (a Debian 12 template on Proxmox VE 7.3)",
+            " - Creating LXC Container...unable to create CT 116 - unsupported debian version '12.2'",
+            "proxmox-older-than-its-template",
+            ProviderIncompatibility,
         ),
     ]
 }

@@ -232,6 +232,18 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "The provider release and the node's Proxmox VE release do not match ($1): move to a provider release written for this Proxmox VE release (or, for a setting a newer release brings, leave the setting out or upgrade Proxmox VE).",
         },
         Signature {
+            // pve-container's setup code for the container's OS knowing only the releases that existed when it
+            // shipped (src/PVE/LXC/Setup/Debian.pm, Ubuntu.pm, ...): a template of a newer release than the node's
+            // Proxmox VE knows ("unable to create CT 101 - unsupported debian version '13.1'"). An "ancient" release
+            // is a template too old, which is the configuration's to change, so it is left out.
+            name: "proxmox-older-than-its-template",
+            pattern: r"\bunsupported (?:and unexpected )?((?i:debian|ubuntu|devuan|centos|fedora|alpine|archlinux|opensuse|alma|rocky)) version '([^']+)'",
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "The node's Proxmox VE does not know the container template's OS release ($1 $2): the template is newer than the node's pve-container; update the node (apt full-upgrade, or the next Proxmox VE release) or use a template of an older release it supports.",
+        },
+        Signature {
             // Proxmox VE refusing to start a guest that runs (or stop one that does not), which providers do after
             // their own create already started it (telmate 3.0.1-rc5's LXC start, its VM update flow). pve-container
             // says "VM N not running" for a container's reboot, so both kinds are taken in either word.
