@@ -7,7 +7,7 @@
 //! itself, a token in the wrong form, no credentials, no SSH agent and a lock still held after a migration, and the
 //! telmate provider's (with its proxmox-api-go library's) words for the same and for a second factor, a node it does
 //! not know, a duplicated device block and a Proxmox VE release it was not written for; and a container template
-//! newer than the node's Proxmox VE. Each text is copied from the public report named beside
+//! newer than the node's Proxmox VE; and qemu-server's refusals of a VM's settings. Each text is copied from the public report named beside
 //! it; where no report outside the held-out set quoted a message, the source file that prints it is named instead and
 //! the text is that format string filled in. None of these texts is in `eval/held-out/failures.toml`.
 //! `family_tests.rs` checks each against the signature named beside it; Terraform's own verdicts on a configuration
@@ -461,6 +461,34 @@ pub(super) fn wordings() -> Vec<Wording> {
             " - Creating LXC Container...unable to create CT 116 - unsupported debian version '12.2'",
             "proxmox-older-than-its-template",
             ProviderIncompatibility,
+        ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/proxmox/qemu-server/blob/master/src/PVE/QemuServer/PCI.pm (passthrough on a node without an IOMMU, as a start task ends)",
+            "TASK ERROR: cannot prepare PCI pass-through, IOMMU not present",
+            "proxmox-vm-setting-refused",
+            Configuration,
+        ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/proxmox/qemu-server/blob/master/src/PVE/API2/Qemu.pm (the balloon check, in the bpg provider's 500 wording)",
+            "Error: error updating VM: received an HTTP 500 response - Reason: balloon value too large (must be smaller than assigned memory)",
+            "proxmox-vm-setting-refused",
+            Configuration,
+        ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/proxmox/qemu-server/blob/master/src/PVE/QemuServer/Cloudinit.pm (a cicustom volume outside the snippets directory, in telmate's 500 wording)",
+            "Error: 500 local:iso/user-data.yml is not in the snippets directory",
+            "proxmox-vm-setting-refused",
+            Configuration,
+        ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/proxmox/qemu-server/blob/master/src/PVE/QemuServer/CPUConfig.pm (a custom CPU type named without its prefix)",
+            "TASK ERROR: Built-in cputype 'x86-64-v5' is not defined (missing 'custom-' prefix?)",
+            "proxmox-vm-setting-refused",
+            Configuration,
         ),
     ]
 }

@@ -150,6 +150,20 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "The guest's network device names the bridge '$1', which the node does not have: use a bridge the node defines (ip link / its network settings), or create '$1' on the node first.",
         },
         Signature {
+            // qemu-server's own refusals of a VM's settings, each a value of the configuration the node cannot
+            // honour: passthrough without an IOMMU or a mapping that does not exist (QemuServer/PCI.pm), memory and
+            // CPU limits and hugepages (QemuServer/Memory.pm, QemuServer.pm), a boot order naming a device the VM
+            // lacks and a balloon above the memory (API2/Qemu.pm), a CPU type that is not defined
+            // (QemuServer/CPUConfig.pm), a template started as a VM, and cloud-init snippets that are not snippets
+            // or are too large (QemuServer/Cloudinit.pm).
+            name: "proxmox-vm-setting-refused",
+            pattern: r"(cannot prepare PCI pass-through, IOMMU not present|(?:PCI|USB) device mapping not found for '[^']+'|invalid bootorder: device '[^']+' does not exist|balloon value too large \(must be smaller than assigned memory\)|memory size \(\d+\) must be aligned to \d+ for hotplugging|minimum memory must be \d+\s*MB|you cannot add more memory than max mem \d+\s*MB|you can't add more vcpus than maxcpus|you can't start a vm if it's a template|Built-in cputype '[^']+' is not defined|Custom cputype '[^']+' not found|interface name '[^']+' is too long|your system doesn't support hugepages|Cloud-Init sum of snippets too big|\S+ is not in the snippets directory)",
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "Proxmox VE refused a setting of the VM ($1): the configuration asks for something this node cannot give it (a device, an amount, a type or a file as written); fix that setting, or prepare the node for it (an IOMMU enabled for passthrough, the resource mapping created), before running again.",
+        },
+        Signature {
             // Proxmox VE's start task when QEMU itself refuses the VM: a device on a bus the machine type does not
             // have, KVM asked for on a node without it, a port another guest holds. The lines QEMU printed before
             // ("kvm: -device ...: Bus 'ide.1' not found") name the setting; tried last in this family, so a full
