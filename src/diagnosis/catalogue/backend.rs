@@ -199,13 +199,14 @@ pub(super) fn failed_otherwise() -> Vec<Signature> {
         Signature {
             // Terraform (and OpenTofu, naming its own command) finding the working directory initialised for
             // another backend configuration than the one written, or for none: the backend block or its -backend-config
-            // changed since the last init. Its "Reason:" line says what changed.
+            // changed since the last init. Its "Reason:" line says what changed; `init` itself says "Backend
+            // configuration changed" and asks for -reconfigure or -migrate-state.
             name: "terraform-backend-init-required",
-            pattern: r#"Backend (?:re)?initialization required[,.:]? [Pp]lease run "(?:terraform|tofu) init"(?:\s*Reason: ([^\n]+))?"#,
+            pattern: r#"Backend (?:re)?initialization required[,.:]? [Pp]lease run "(?:terraform|tofu) init"(?:\s*Reason: ([^\n]+))?|(?m)^[│\s]*(?:Error: )?(Backend configuration changed)\s*$"#,
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
             unless: None,
-            root_cause: "Terraform's working directory was initialised for another backend configuration than the one written ($1): the backend block or its settings changed; run terraform init -reconfigure, or -migrate-state to carry the state over, after checking which store holds the real state.",
+            root_cause: "Terraform's working directory was initialised for another backend configuration than the one written ($1$2): the backend block or its settings changed; run terraform init -reconfigure, or -migrate-state to carry the state over, after checking which store holds the real state.",
         },
         Signature {
             name: "terraform-backend-failed",

@@ -490,5 +490,19 @@ pub(super) fn wordings() -> Vec<Wording> {
             "proxmox-vm-setting-refused",
             Configuration,
         ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/hashicorp/terraform-plugin-sdk/blob/main/helper/validation/strings.go (StringMatch's `invalid value for %s (%s)`, with the bpg provider's message for a node firewall rule's interface)",
+            "│ Error: invalid value for iface (Must be a valid VM/Container iface key, e.g. 'net0')\n│\n│   with proxmox_virtual_environment_firewall_rules.node,",
+            "provider-argument-value-refused",
+            Configuration,
+        ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/hashicorp/terraform-plugin-sdk/blob/main/helper/validation/strings.go (StringMatch without a message, filled in)",
+            "Error: expected value of name to match regular expression \"^[a-z][a-z0-9-]*\", got Web_01",
+            "provider-argument-value-refused",
+            Configuration,
+        ),
     ]
 }

@@ -351,6 +351,27 @@ fn a_provider_the_runners_mirror_lacks_is_named() {
     );
 }
 
+#[test]
+fn init_after_the_backend_block_changed_is_the_backends() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let backend = |path: &str| {
+        format!("terraform {{\n  backend \"local\" {{\n    path = \"{path}\"\n  }}\n}}\n")
+    };
+    std::fs::write(dir.path().join("main.tf"), backend("a.tfstate")).expect("writes main.tf");
+    let first = run_terraform(dir.path(), &["init", "-input=false", "-no-color"]);
+    assert!(first.status.success(), "{first:?}");
+    std::fs::write(dir.path().join("main.tf"), backend("b.tfstate")).expect("writes main.tf");
+    let output = run_terraform(dir.path(), &["init", "-input=false", "-no-color"]);
+    assert!(!output.status.success());
+    let diagnostics = diagnostics_from_human_output(&String::from_utf8_lossy(&output.stderr), true);
+    assert_eq!(diagnostics[0].summary, "Backend configuration changed");
+    let request = failed_plan(dir.path(), &output, diagnostics);
+    let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
+    let found = recognise(&request, &context).expect("the catalogue knows it");
+    assert_eq!(found.signature, "terraform-backend-init-required");
+    assert_eq!(found.hypothesis.category, Category::StateBackend);
+}
+
 /// Runs `terraform <command>` on a one-file configuration, which must fail with `summary` opening its first error, and
 /// checks that the catalogue reads that verdict as a configuration mistake and names it.
 fn terraform_refuses(config: &str, command: &str, summary: &str) {
