@@ -163,7 +163,7 @@ fn a_remediation_outside_the_categorys_row_is_repaired_naming_the_allowed_action
             .contains("for the category `state_backend` the remediation must be one of: escalate"),
         "{repair}"
     );
-    let defaulted = problem.with_policy_default().expect("a policy default");
+    let defaulted = problem.fallback_hypothesis().expect("a policy default");
     assert_eq!(defaulted.category, Category::StateBackend);
     assert_eq!(defaulted.remediation, Remediation::Escalate);
     assert_eq!(defaulted.evidence, vec!["E2".to_string()]);
@@ -183,7 +183,7 @@ fn a_remediation_outside_the_categorys_row_is_repaired_naming_the_allowed_action
     );
     assert_eq!(
         problem
-            .with_policy_default()
+            .fallback_hypothesis()
             .map(|hypothesis| hypothesis.remediation),
         Some(Remediation::ReduceParallelism { parallelism: 1 })
     );
@@ -200,7 +200,7 @@ fn a_remediation_outside_the_categorys_row_is_repaired_naming_the_allowed_action
         .is_ok()
     );
     assert_eq!(
-        AnswerProblem::NoEvidence.with_policy_default(),
+        AnswerProblem::NoEvidence.fallback_hypothesis(),
         None,
         "only a remediation outside the table has a policy default"
     );
@@ -252,4 +252,49 @@ fn ranges_left_out_of_a_providers_schema_are_enforced_here() {
     )
     .unwrap();
     assert_eq!(cut.root_cause.chars().count(), LONGEST_ROOT_CAUSE_CHARS + 1);
+}
+
+#[test]
+fn a_root_cause_that_repeats_the_guide_is_refused_once_and_told_what_to_write() {
+    let mut value = valid();
+    // The transient_lock guide's definition, as a small model gives it back.
+    value["root_cause"] = json!(
+        "Proxmox VE or the provider timed out waiting for a lock that another running operation holds"
+    );
+    let hypothesis =
+        validate_answer(&AnswerContent::Json(value), &ids(), &CategoryTable::STRICT).unwrap();
+    let shown = vec![crate::diagnosis::context::EvidenceItem {
+        id: "E2".into(),
+        kind: crate::diagnosis::context::EvidenceKind::TerraformError,
+        title: "terraform error".into(),
+        text: "can't lock file '/var/lock/qemu-server/lock-101.conf' - got timeout".into(),
+    }];
+    let problem = check_own_words(hypothesis.clone(), &shown).unwrap_err();
+    assert!(
+        matches!(
+            problem,
+            AnswerProblem::CopiedGuide {
+                copied: Category::TransientLock,
+                ..
+            }
+        ),
+        "{problem:?}"
+    );
+    let repair = repair_request(&problem, &ids(), &CategoryTable::STRICT);
+    assert!(
+        repair.contains("repeats the prompt's guide to `transient_lock`"),
+        "{repair}"
+    );
+    assert!(repair.contains("quote its words"), "{repair}");
+    // With no valid repair, the answer is kept as it was: its category, evidence and remediation were valid.
+    assert_eq!(problem.fallback_hypothesis(), Some(hypothesis));
+    assert_eq!(problem.fallback_note(), "the answer was kept as it is");
+
+    // The run's own words are not a copy.
+    let mut own = valid();
+    own["root_cause"] = json!(
+        "can't lock file '/var/lock/qemu-server/lock-101.conf' - got timeout: parallel clones"
+    );
+    let own = validate_answer(&AnswerContent::Json(own), &ids(), &CategoryTable::STRICT).unwrap();
+    assert_eq!(check_own_words(own.clone(), &shown), Ok(own));
 }

@@ -6,7 +6,9 @@ use async_trait::async_trait;
 use crate::contracts::{Diagnosis, DiagnosisSource, Usage};
 use crate::planner::category_policy::CategoryTable;
 
-use super::answer::{AnswerContent, repair_request, system_prompt, validate_answer};
+use super::answer::{
+    AnswerContent, AnswerProblem, check_own_words, repair_request, system_prompt, validate_answer,
+};
 use super::context::DiagnosisContext;
 use super::cost::{PriceBook, PriceSource, TokenCounts};
 use super::schema::ResponseSchema;
@@ -158,7 +160,11 @@ impl LlmDiagnoser {
             Err(error) => return self.unavailable(format!("LLM call failed: {error}"), usage),
         };
         usage.push(self.usage_of(&first));
-        let problem = match validate_answer(&first.content, &presented, &table) {
+        let checked = |content: &AnswerContent| {
+            validate_answer(content, &presented, &table)
+                .and_then(|hypothesis| check_own_words(hypothesis, &context.items))
+        };
+        let problem = match checked(&first.content) {
             Ok(hypothesis) => return self.found(hypothesis, usage, note(1)),
             Err(problem) => problem,
         };
@@ -170,13 +176,14 @@ impl LlmDiagnoser {
             unpriced,
         };
         if spent_now >= self.budget_usd_per_incident {
-            if let Some(hypothesis) = problem.with_policy_default() {
+            if let Some(hypothesis) = problem.fallback_hypothesis() {
                 return self.found(
                     hypothesis,
                     usage,
                     format!(
-                        "{}; {problem}, so the policy's default was used (no budget for a repair)",
-                        note(1)
+                        "{}; {problem}, so {} (no budget for a repair)",
+                        note(1),
+                        problem.fallback_note()
                     ),
                 );
             }
@@ -194,13 +201,14 @@ impl LlmDiagnoser {
             text: repair_request(&problem, &presented, &table),
         });
         if let Some(refusal) = self.over_budget_refusal(&conversation, &budget) {
-            if let Some(hypothesis) = problem.with_policy_default() {
+            if let Some(hypothesis) = problem.fallback_hypothesis() {
                 return self.found(
                     hypothesis,
                     usage,
                     format!(
-                        "{}; {problem}, so the policy's default was used ({refusal})",
-                        note(1)
+                        "{}; {problem}, so {} ({refusal})",
+                        note(1),
+                        problem.fallback_note()
                     ),
                 );
             }
@@ -214,13 +222,14 @@ impl LlmDiagnoser {
         let second = match self.chat.ask(&conversation, &schema).await {
             Ok(answer) => answer,
             Err(error) => {
-                if let Some(hypothesis) = problem.with_policy_default() {
+                if let Some(hypothesis) = problem.fallback_hypothesis() {
                     return self.found(
                         hypothesis,
                         usage,
                         format!(
-                            "{}; {problem}, so the policy's default was used (the repair call failed: {error})",
-                            note(1)
+                            "{}; {problem}, so {} (the repair call failed: {error})",
+                            note(1),
+                            problem.fallback_note()
                         ),
                     );
                 }
@@ -231,9 +240,20 @@ impl LlmDiagnoser {
             }
         };
         usage.push(self.usage_of(&second));
-        match validate_answer(&second.content, &presented, &table) {
+        match checked(&second.content) {
             Ok(hypothesis) => self.found(hypothesis, usage, note(2)),
-            Err(again) => match again.with_policy_default() {
+            // Asked once to name this run's failure and still repeating the guide: the answer is otherwise valid,
+            // so it is kept, and the note says what is wrong with its root cause.
+            Err(AnswerProblem::CopiedGuide { hypothesis, copied }) => self.found(
+                *hypothesis,
+                usage,
+                format!(
+                    "{}; after the repair the root cause still repeats the prompt's guide to `{}`, and it was kept as it is",
+                    note(2),
+                    copied.as_str()
+                ),
+            ),
+            Err(again) => match again.fallback_hypothesis() {
                 Some(hypothesis) => self.found(
                     hypothesis,
                     usage,
@@ -242,10 +262,21 @@ impl LlmDiagnoser {
                         note(2)
                     ),
                 ),
-                None => self.unavailable(
-                    format!("the LLM's answer was invalid twice: first {problem}; then {again}"),
-                    usage,
-                ),
+                None => match &problem {
+                    // A first answer refused only for its words stays the best answer there is.
+                    AnswerProblem::CopiedGuide { hypothesis, .. } => self.found(
+                        (**hypothesis).clone(),
+                        usage,
+                        format!(
+                            "{}; {problem}, and the repair was invalid ({again}), so the first answer was kept",
+                            note(2)
+                        ),
+                    ),
+                    _ => self.unavailable(
+                        format!("the LLM's answer was invalid twice: first {problem}; then {again}"),
+                        usage,
+                    ),
+                },
             },
         }
     }

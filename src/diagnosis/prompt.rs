@@ -9,6 +9,7 @@
 //! hints ("these known failures look similar"), never as the answer.
 
 use crate::contracts::Category;
+use crate::diagnosis::context::{EvidenceItem, one_line};
 use crate::planner::category_policy::CategoryTable;
 
 /// The tool / schema name the providers see.
@@ -220,6 +221,39 @@ where the evidence agrees with it):\n",
     }
     block
 }
+
+/// The category whose definition or example `root_cause` repeats (the diagnoser asks once more when an answer does,
+/// and the eval's scorer fails the hypothesis): a small model sometimes answers with the prompt's
+/// text ("the Terraform provider does not work with this Proxmox VE or Terraform release: ...") instead of the
+/// failure's, which can carry the expected terms without saying anything about this run. A clause of the guide
+/// (between `;`, `:` or the ends) counts when it is at least `COPIED_CLAUSE_CHARS` long, the root cause holds its
+/// opening `COPIED_CLAUSE_CHARS` characters, and no evidence item the diagnoser was shown holds them: a quote of the
+/// run's own error is not a copy even where an example uses the same words (the `network` example is the
+/// validator's own wording of a closed port).
+pub fn copied_guide_text(root_cause: &str, evidence: &[EvidenceItem]) -> Option<Category> {
+    let flat = |text: &str| one_line(text).to_lowercase();
+    let root_cause = flat(root_cause);
+    let shown: Vec<String> = evidence.iter().map(|item| flat(&item.text)).collect();
+    CATEGORY_GUIDES
+        .iter()
+        .find(|guide| {
+            guide
+                .definition
+                .split([';', ':'])
+                .chain(guide.example.split([';', ':']))
+                .map(flat)
+                .filter(|clause| clause.chars().count() >= COPIED_CLAUSE_CHARS)
+                .any(|clause| {
+                    let opening: String = clause.chars().take(COPIED_CLAUSE_CHARS).collect();
+                    let opening = opening.trim();
+                    root_cause.contains(opening) && !shown.iter().any(|text| text.contains(opening))
+                })
+        })
+        .map(|guide| guide.category)
+}
+
+/// How much of a guide's clause a root cause must repeat to count as a copy.
+const COPIED_CLAUSE_CHARS: usize = 40;
 
 #[cfg(test)]
 mod tests {

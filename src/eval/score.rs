@@ -7,7 +7,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::contracts::{Category, Hypothesis, Outcome, RunRecord};
-use crate::diagnosis::context::{EvidenceItem, one_line};
+use crate::diagnosis::context::EvidenceItem;
+use crate::diagnosis::prompt::copied_guide_text;
 use crate::eval::citations::citation_problem;
 use crate::eval::scenario::{ExpectedOutcome, Scenario, ScenarioKind};
 pub use crate::eval::terms::mentions;
@@ -183,38 +184,6 @@ pub fn score(
         failures,
     }
 }
-
-/// The category whose definition or example `root_cause` repeats: a small model sometimes answers with the prompt's
-/// text ("the Terraform provider does not work with this Proxmox VE or Terraform release: ...") instead of the
-/// failure's, which can carry the expected terms without saying anything about this run. A clause of the guide
-/// (between `;`, `:` or the ends) counts when it is at least `COPIED_CLAUSE_CHARS` long, the root cause holds its
-/// opening `COPIED_CLAUSE_CHARS` characters, and no evidence item the diagnoser was shown holds them: a quote of the
-/// run's own error is not a copy even where an example uses the same words (the `network` example is the
-/// validator's own wording of a closed port).
-pub fn copied_guide_text(root_cause: &str, evidence: &[EvidenceItem]) -> Option<Category> {
-    let flat = |text: &str| one_line(text).to_lowercase();
-    let root_cause = flat(root_cause);
-    let shown: Vec<String> = evidence.iter().map(|item| flat(&item.text)).collect();
-    crate::diagnosis::prompt::CATEGORY_GUIDES
-        .iter()
-        .find(|guide| {
-            guide
-                .definition
-                .split([';', ':'])
-                .chain(guide.example.split([';', ':']))
-                .map(flat)
-                .filter(|clause| clause.chars().count() >= COPIED_CLAUSE_CHARS)
-                .any(|clause| {
-                    let opening: String = clause.chars().take(COPIED_CLAUSE_CHARS).collect();
-                    let opening = opening.trim();
-                    root_cause.contains(opening) && !shown.iter().any(|text| text.contains(opening))
-                })
-        })
-        .map(|guide| guide.category)
-}
-
-/// How much of a guide's clause a root cause must repeat to count as a copy.
-const COPIED_CLAUSE_CHARS: usize = 40;
 
 #[cfg(test)]
 #[path = "score_tests.rs"]

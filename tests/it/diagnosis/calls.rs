@@ -416,6 +416,75 @@ async fn a_remediation_the_category_does_not_allow_is_repaired_once_then_the_pol
 }
 
 #[tokio::test]
+async fn a_root_cause_that_repeats_the_prompts_guide_is_asked_for_once_more_in_the_runs_words() {
+    // A small model's habit: the category's definition from the prompt instead of what this run's error says.
+    let mut copied = reduce_to_one();
+    copied.root_cause =
+        "Proxmox VE or the provider timed out waiting for a lock that another running operation holds".into();
+    let Checked { server, record } = check(
+        Input::new(
+            "anthropic:claude-haiku-5-5",
+            vec![
+                ScriptedResponse::anthropic_hypothesis(&copied, 1_000, 100),
+                ScriptedResponse::anthropic_hypothesis(&reduce_to_one(), 1_200, 100),
+            ],
+        ),
+        Expect {
+            requests: 2,
+            llm_calls: 2,
+            cost_usd: haiku_5_5(2_200.0, 200.0),
+            ..RECOVERED
+        },
+    )
+    .await;
+    let repair = server.requests()[1].json();
+    let last = repair["messages"].as_array().unwrap().last().unwrap()["content"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        last.contains("repeats the prompt's guide to `transient_lock`"),
+        "the repair request says what was wrong: {last}"
+    );
+    let diagnosis = record.attempts[0].diagnosis.as_ref().unwrap();
+    assert_eq!(
+        diagnosis.hypothesis.as_ref().unwrap().root_cause,
+        reduce_to_one().root_cause
+    );
+}
+
+#[tokio::test]
+async fn a_root_cause_that_still_repeats_the_guide_after_the_repair_is_kept_with_a_note() {
+    let mut copied = reduce_to_one();
+    copied.root_cause =
+        "Proxmox VE or the provider timed out waiting for a lock that another running operation holds".into();
+    // The category, evidence and remediation are valid, so the run goes on with them, and the note says the
+    // root cause is the guide's, not the run's.
+    let Checked { record, .. } = check(
+        Input::new(
+            "anthropic:claude-haiku-5-5",
+            vec![
+                ScriptedResponse::anthropic_hypothesis(&copied, 1_000, 100),
+                ScriptedResponse::anthropic_hypothesis(&copied, 1_200, 100),
+            ],
+        ),
+        Expect {
+            requests: 2,
+            llm_calls: 2,
+            cost_usd: haiku_5_5(2_200.0, 200.0),
+            ..RECOVERED
+        },
+    )
+    .await;
+    let diagnosis = record.attempts[0].diagnosis.as_ref().unwrap();
+    let detail = diagnosis.detail.as_deref().unwrap_or_default();
+    assert!(
+        detail.contains("still repeats the prompt's guide to `transient_lock`"),
+        "{detail}"
+    );
+}
+
+#[tokio::test]
 async fn openai_compatible_answers_are_priced_with_the_configured_price() {
     let content = serde_json::to_string(&reduce_to_one()).unwrap();
     let Checked { server, record } = check(
