@@ -97,6 +97,36 @@ struct Checked {
     record: RunRecord,
 }
 
+/// The lock-contended deploy diagnosed by a first answer and, after one repair request, a second, which recovers it:
+/// two requests, two priced calls.
+async fn answered_twice(first: &Hypothesis, second: &Hypothesis) -> Checked {
+    check(
+        Input::new(
+            "anthropic:claude-haiku-5-5",
+            vec![
+                ScriptedResponse::anthropic_hypothesis(first, 1_000, 100),
+                ScriptedResponse::anthropic_hypothesis(second, 1_200, 100),
+            ],
+        ),
+        Expect {
+            requests: 2,
+            llm_calls: 2,
+            cost_usd: haiku_5_5(2_200.0, 200.0),
+            ..RECOVERED
+        },
+    )
+    .await
+}
+
+/// The text of the repair request: the last message of the second request the LLM stand-in received.
+fn repair_message(server: &LlmStandIn) -> String {
+    let repair = server.requests()[1].json();
+    repair["messages"].as_array().unwrap().last().unwrap()["content"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 async fn check(input: Input, expect: Expect) -> Checked {
     let server = LlmStandIn::start(input.answers).await.unwrap();
     let base_url = if input.llm.starts_with("openai-compatible") {
@@ -322,27 +352,8 @@ async fn a_rejected_key_is_not_retried_and_fails_the_run_cleanly() {
 async fn an_unknown_evidence_id_gets_one_repair_request() {
     let mut citing_nothing_real = reduce_to_one();
     citing_nothing_real.evidence = vec!["E42".into()];
-    let Checked { server, .. } = check(
-        Input::new(
-            "anthropic:claude-haiku-5-5",
-            vec![
-                ScriptedResponse::anthropic_hypothesis(&citing_nothing_real, 1_000, 100),
-                ScriptedResponse::anthropic_hypothesis(&reduce_to_one(), 1_200, 100),
-            ],
-        ),
-        Expect {
-            requests: 2,
-            llm_calls: 2,
-            cost_usd: haiku_5_5(2_200.0, 200.0),
-            ..RECOVERED
-        },
-    )
-    .await;
-    let repair = server.requests()[1].json();
-    let last = repair["messages"].as_array().unwrap().last().unwrap()["content"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let Checked { server, .. } = answered_twice(&citing_nothing_real, &reduce_to_one()).await;
+    let last = repair_message(&server);
     assert!(
         last.contains("E42"),
         "the repair request says what was wrong: {last}"
@@ -387,27 +398,8 @@ async fn a_remediation_the_category_does_not_allow_is_repaired_once_then_the_pol
     let mut escalate = reduce_to_one();
     escalate.remediation = Remediation::Escalate;
     // Neither answer is in transient_lock's row; the policy's default for it (-parallelism=1) recovers the deploy.
-    let Checked { server, record } = check(
-        Input::new(
-            "anthropic:claude-haiku-5-5",
-            vec![
-                ScriptedResponse::anthropic_hypothesis(&retry, 1_000, 100),
-                ScriptedResponse::anthropic_hypothesis(&escalate, 1_200, 100),
-            ],
-        ),
-        Expect {
-            requests: 2,
-            llm_calls: 2,
-            cost_usd: haiku_5_5(2_200.0, 200.0),
-            ..RECOVERED
-        },
-    )
-    .await;
-    let repair = server.requests()[1].json();
-    let last = repair["messages"].as_array().unwrap().last().unwrap()["content"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let Checked { server, record } = answered_twice(&retry, &escalate).await;
+    let last = repair_message(&server);
     assert!(
         last.contains("must be one of: reduce_parallelism, retry_after"),
         "the repair request names the allowed actions: {last}"
@@ -421,27 +413,8 @@ async fn a_root_cause_that_repeats_the_prompts_guide_is_asked_for_once_more_in_t
     let mut copied = reduce_to_one();
     copied.root_cause =
         "Proxmox VE or the provider timed out waiting for a lock that another running operation holds".into();
-    let Checked { server, record } = check(
-        Input::new(
-            "anthropic:claude-haiku-5-5",
-            vec![
-                ScriptedResponse::anthropic_hypothesis(&copied, 1_000, 100),
-                ScriptedResponse::anthropic_hypothesis(&reduce_to_one(), 1_200, 100),
-            ],
-        ),
-        Expect {
-            requests: 2,
-            llm_calls: 2,
-            cost_usd: haiku_5_5(2_200.0, 200.0),
-            ..RECOVERED
-        },
-    )
-    .await;
-    let repair = server.requests()[1].json();
-    let last = repair["messages"].as_array().unwrap().last().unwrap()["content"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let Checked { server, record } = answered_twice(&copied, &reduce_to_one()).await;
+    let last = repair_message(&server);
     assert!(
         last.contains("repeats the prompt's guide to `transient_lock`"),
         "the repair request says what was wrong: {last}"
@@ -460,22 +433,7 @@ async fn a_root_cause_that_still_repeats_the_guide_after_the_repair_is_kept_with
         "Proxmox VE or the provider timed out waiting for a lock that another running operation holds".into();
     // The category, evidence and remediation are valid, so the run goes on with them, and the note says the
     // root cause is the guide's, not the run's.
-    let Checked { record, .. } = check(
-        Input::new(
-            "anthropic:claude-haiku-5-5",
-            vec![
-                ScriptedResponse::anthropic_hypothesis(&copied, 1_000, 100),
-                ScriptedResponse::anthropic_hypothesis(&copied, 1_200, 100),
-            ],
-        ),
-        Expect {
-            requests: 2,
-            llm_calls: 2,
-            cost_usd: haiku_5_5(2_200.0, 200.0),
-            ..RECOVERED
-        },
-    )
-    .await;
+    let Checked { record, .. } = answered_twice(&copied, &copied).await;
     let diagnosis = record.attempts[0].diagnosis.as_ref().unwrap();
     let detail = diagnosis.detail.as_deref().unwrap_or_default();
     assert!(

@@ -12,7 +12,7 @@ use std::process::Output;
 use agentlab::contracts::{
     Category, DiagnosisRequest, Diagnostic, RunMode, TerraformPhase, TerraformResult,
 };
-use agentlab::diagnosis::catalogue::recognise;
+use agentlab::diagnosis::catalogue::{CatalogueMatch, recognise};
 use agentlab::diagnosis::context::DiagnosisContext;
 use agentlab::redact::Redactor;
 use agentlab::terraform::human::diagnostics_from_human_output;
@@ -45,6 +45,22 @@ fn failed_plan(dir: &Path, output: &Output, diagnostics: Vec<Diagnostic>) -> Dia
     }
 }
 
+/// What the catalogue answers for `diagnostics`, as the failed plan of `dir` that printed `output`.
+fn catalogue_answer(
+    dir: &Path,
+    output: &Output,
+    diagnostics: Vec<Diagnostic>,
+) -> Option<CatalogueMatch> {
+    let request = failed_plan(dir, output, diagnostics);
+    let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
+    recognise(&request, &context)
+}
+
+/// The diagnostics of what terraform printed to stderr.
+fn printed(output: &Output) -> Vec<Diagnostic> {
+    diagnostics_from_human_output(&String::from_utf8_lossy(&output.stderr), true)
+}
+
 #[test]
 fn a_lock_message_that_terraform_wrapped_is_still_a_lock() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -70,9 +86,8 @@ fn a_lock_message_that_terraform_wrapped_is_still_a_lock() {
         "terraform wrapped the message inside the lock wording: {detail}"
     );
 
-    let request = failed_plan(dir.path(), &output, diagnostics);
-    let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
-    let found = recognise(&request, &context).expect("the catalogue knows the wrapped lock");
+    let found = catalogue_answer(dir.path(), &output, diagnostics)
+        .expect("the catalogue knows the wrapped lock");
     assert_eq!(found.signature, "proxmox-node-lock-timeout");
     assert_eq!(found.hypothesis.category, Category::TransientLock);
     assert!(
@@ -173,22 +188,17 @@ fn hcls_detail_alone_is_still_a_configuration_mistake() {
         std::fs::write(dir.path().join("main.tf"), format!("{config}\n")).expect("writes main.tf");
         let output = run_terraform(dir.path(), &["validate", "-no-color"]);
         assert!(!output.status.success(), "{config} is refused");
-        let printed = diagnostics_from_human_output(&String::from_utf8_lossy(&output.stderr), true);
-        assert!(
-            printed[0].detail.contains(detail),
-            "{config}: {:?}",
-            printed[0]
-        );
+        let shown = printed(&output);
+        assert!(shown[0].detail.contains(detail), "{config}: {:?}", shown[0]);
 
         // The same detail, relayed without its summary.
         let relayed = vec![Diagnostic {
             summary: detail.to_string(),
             detail: String::new(),
-            ..printed[0].clone()
+            ..shown[0].clone()
         }];
-        let request = failed_plan(dir.path(), &output, relayed);
-        let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
-        let found = recognise(&request, &context).expect("the catalogue knows HCL's detail");
+        let found = catalogue_answer(dir.path(), &output, relayed)
+            .expect("the catalogue knows HCL's detail");
         assert_eq!(found.signature, signature, "{config}");
         assert_eq!(found.hypothesis.category, Category::Configuration);
         assert!(
@@ -218,12 +228,9 @@ fn a_working_directory_that_needs_init_is_the_backends_or_the_providers() {
         // No `terraform init` first: what a run in a directory initialised for another configuration meets.
         let output = run_terraform(dir.path(), &["plan", "-input=false", "-no-color"]);
         assert!(!output.status.success(), "{config} needs init");
-        let diagnostics =
-            diagnostics_from_human_output(&String::from_utf8_lossy(&output.stderr), true);
-        let request = failed_plan(dir.path(), &output, diagnostics);
-        let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
-        let found =
-            recognise(&request, &context).expect("the catalogue knows a directory that needs init");
+        let diagnostics = printed(&output);
+        let found = catalogue_answer(dir.path(), &output, diagnostics)
+            .expect("the catalogue knows a directory that needs init");
         assert_eq!(found.signature, signature, "{config}");
         assert_eq!(found.hypothesis.category, category);
     }
@@ -281,12 +288,10 @@ fn a_state_that_outlived_its_provider_or_its_provider_configuration_is_named() {
         std::fs::write(&state_path, serde_json::to_vec(&state).expect("JSON")).expect("state");
         let output = run_terraform(dir.path(), &["plan", "-input=false", "-no-color"]);
         assert!(!output.status.success(), "{summary}");
-        let diagnostics =
-            diagnostics_from_human_output(&String::from_utf8_lossy(&output.stderr), true);
+        let diagnostics = printed(&output);
         assert_eq!(diagnostics[0].summary, summary);
-        let request = failed_plan(dir.path(), &output, diagnostics);
-        let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
-        let found = recognise(&request, &context).expect("the catalogue knows it");
+        let found =
+            catalogue_answer(dir.path(), &output, diagnostics).expect("the catalogue knows it");
         assert_eq!(found.signature, signature, "{summary}");
         assert_eq!(found.hypothesis.category, category);
     }
@@ -307,11 +312,9 @@ fn a_variables_file_that_is_not_there_is_a_configuration_mistake() {
         ],
     );
     assert!(!output.status.success());
-    let diagnostics = diagnostics_from_human_output(&String::from_utf8_lossy(&output.stderr), true);
+    let diagnostics = printed(&output);
     assert_eq!(diagnostics[0].summary, "Failed to read variables file");
-    let request = failed_plan(dir.path(), &output, diagnostics);
-    let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
-    let found = recognise(&request, &context).expect("the catalogue knows it");
+    let found = catalogue_answer(dir.path(), &output, diagnostics).expect("the catalogue knows it");
     assert_eq!(found.signature, "terraform-configuration-invalid");
     assert_eq!(found.hypothesis.category, Category::Configuration);
 }
@@ -328,14 +331,12 @@ fn a_provider_the_runners_mirror_lacks_is_named() {
     .expect("writes main.tf");
     let output = run_terraform(dir.path(), &["init", "-input=false", "-no-color"]);
     assert!(!output.status.success());
-    let diagnostics = diagnostics_from_human_output(&String::from_utf8_lossy(&output.stderr), true);
+    let diagnostics = printed(&output);
     assert_eq!(
         diagnostics[0].summary,
         "Failed to query available provider packages"
     );
-    let request = failed_plan(dir.path(), &output, diagnostics);
-    let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
-    let found = recognise(&request, &context).expect("the catalogue knows it");
+    let found = catalogue_answer(dir.path(), &output, diagnostics).expect("the catalogue knows it");
     assert_eq!(
         found.signature,
         "provider-missing-from-installation-sources"
@@ -363,11 +364,9 @@ fn init_after_the_backend_block_changed_is_the_backends() {
     std::fs::write(dir.path().join("main.tf"), backend("b.tfstate")).expect("writes main.tf");
     let output = run_terraform(dir.path(), &["init", "-input=false", "-no-color"]);
     assert!(!output.status.success());
-    let diagnostics = diagnostics_from_human_output(&String::from_utf8_lossy(&output.stderr), true);
+    let diagnostics = printed(&output);
     assert_eq!(diagnostics[0].summary, "Backend configuration changed");
-    let request = failed_plan(dir.path(), &output, diagnostics);
-    let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
-    let found = recognise(&request, &context).expect("the catalogue knows it");
+    let found = catalogue_answer(dir.path(), &output, diagnostics).expect("the catalogue knows it");
     assert_eq!(found.signature, "terraform-backend-init-required");
     assert_eq!(found.hypothesis.category, Category::StateBackend);
 }
@@ -384,16 +383,15 @@ fn terraform_refuses(config: &str, command: &str, summary: &str) {
     };
     let output = run_terraform(dir.path(), args);
     assert!(!output.status.success(), "{config} is refused");
-    let diagnostics = diagnostics_from_human_output(&String::from_utf8_lossy(&output.stderr), true);
+    let diagnostics = printed(&output);
     assert!(
         diagnostics[0].summary.starts_with(summary),
         "{config}: {}",
         diagnostics[0].summary
     );
 
-    let request = failed_plan(dir.path(), &output, diagnostics);
-    let context = DiagnosisContext::assemble(&request, &Redactor::new(), 6_000);
-    let found = recognise(&request, &context).expect("the catalogue knows Terraform's verdict");
+    let found = catalogue_answer(dir.path(), &output, diagnostics)
+        .expect("the catalogue knows Terraform's verdict");
     assert_eq!(
         found.signature, "terraform-configuration-invalid",
         "{config}"
