@@ -504,5 +504,12 @@ pub(super) fn wordings() -> Vec<Wording> {
             "provider-argument-value-refused",
             Configuration,
         ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/hashicorp/terraform (internal/terraform: \"Invalid provider configuration\" with its `providerConfigErr` detail, for a provider without a provider block whose required arguments are unset)",
+            "╷\n│ Error: Invalid provider configuration\n│\n│ Provider \"registry.terraform.io/bpg/proxmox\" requires explicit configuration. Add a provider block to the root module and configure the provider's required arguments as described in the provider documentation.\n│\n╵",
+            "terraform-configuration-invalid",
+            Configuration,
+        ),
     ]
 }
