@@ -110,6 +110,17 @@ or add a bind or device mount point as root@pam.",
             root_cause: "The provider logged in with a password for a user that has two-factor authentication ($1): an unattended run cannot give the second factor; use an API token for the provider instead.",
         },
         Signature {
+            // An S3-compatible store (MinIO, AWS S3) that does not know the access key a client gave it, outside
+            // the state backend (a provider that manages the store's buckets and users, a client): the key is wrong
+            // or was removed. The backend's own refusals are the backend family's (its `unless`).
+            name: "object-store-key-unknown",
+            pattern: r"(?i)(the (?:AWS )?access key id you provided does not exist in our records)",
+            category: Category::Permission,
+            remediation: Remediation::Escalate,
+            unless: Some(super::STATE_BACKEND_WORDS),
+            root_cause: "The object store does not know the access key it was given ($1): the key is wrong, was removed, or belongs to another store or endpoint; set a key the store has (for MinIO, one of its users' or service accounts' keys) where the provider or client reads it.",
+        },
+        Signature {
             name: "proxmox-ticket-invalid",
             // "401 No ticket", "401: No ticket" and bpg's "HTTP 401 response - Reason: No ticket".
             pattern: r"(?i)(invalid PVE ticket|invalid csrf token|401\b[^\n]{0,30}?No ticket)",

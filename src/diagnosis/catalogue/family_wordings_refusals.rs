@@ -7,7 +7,8 @@
 //! itself, a token in the wrong form, no credentials, no SSH agent and a lock still held after a migration, and the
 //! telmate provider's (with its proxmox-api-go library's) words for the same and for a second factor, a node it does
 //! not know, a duplicated device block and a Proxmox VE release it was not written for; and a container template
-//! newer than the node's Proxmox VE; and qemu-server's refusals of a VM's settings. Each text is copied from the public report named beside
+//! newer than the node's Proxmox VE; qemu-server's refusals of a VM's settings; QEMU's own lock on a disk image; and an
+//! object store that does not know a client's access key; and a state written by a newer Terraform. Each text is copied from the public report named beside
 //! it; where no report outside the held-out set quoted a message, the source file that prints it is named instead and
 //! the text is that format string filled in. None of these texts is in `eval/held-out/failures.toml`.
 //! `family_tests.rs` checks each against the signature named beside it; Terraform's own verdicts on a configuration
@@ -510,6 +511,55 @@ pub(super) fn wordings() -> Vec<Wording> {
             "╷\n│ Error: Invalid provider configuration\n│\n│ Provider \"registry.terraform.io/bpg/proxmox\" requires explicit configuration. Add a provider block to the root module and configure the provider's required arguments as described in the provider documentation.\n│\n╵",
             "terraform-configuration-invalid",
             Configuration,
+        ),
+        wording(
+            LOCKS,
+            "https://github.com/dguerri/LibVirtKvm-scripts/issues/45 (qemu-img on an image a running guest holds, QEMU 2.10 and later)",
+            "qemu-img: Could not open '/var/lib/libvirt/images/salinois.bimg-20190728-115225': Failed to get shared \"write\" lock\nIs another process using the image?",
+            "qemu-image-locked",
+            TransientLock,
+        ),
+        wording(
+            LOCKS,
+            "https://github.com/systemd/mkosi/issues/1291 (qemu-img converting an image another process had open)",
+            "qemu-img: /home/bschlueter/University/Github/mkosi-test/mkosi.images.tmpleott8_1/staging/image.qcow2: error while converting qcow2: Failed to get \"write\" lock\nIs another process using the image [/home/bschlueter/University/Github/mkosi-test/mkosi.images.tmpleott8_1/staging/image.qcow2]?",
+            "qemu-image-locked",
+            TransientLock,
+        ),
+        wording(
+            ACCESS,
+            "https://github.com/saferwall/saferwall/issues/392 (a service configured with a MinIO key the store did not have)",
+            "{\"level\":\"error\",\"ts\":1669712869.3753703,\"caller\":\"aggregator/main.go:31\",\"msg\":\"failed to run the server: The Access Key Id you provided does not exist in our records.\",\"version\":\"1.0.0\"}",
+            "object-store-key-unknown",
+            Permission,
+        ),
+        wording(
+            ACCESS,
+            "https://github.com/stefanprodan/mgob/issues/50 (an AWS key sent to the example's MinIO endpoint)",
+            "The access key ID you provided does not exist in our records",
+            "object-store-key-unknown",
+            Permission,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/hashicorp/terraform/issues/27615 (a state written by 0.14.4, read with 0.13.5)",
+            "Error: state snapshot was created by Terraform v0.14.4, which is newer than current v0.13.5; upgrade to Terraform v0.14.4 or greater to work with this state",
+            "terraform-older-than-its-state",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/iterative/cml/issues/344 (a deploy and a dispose run with different Terraform releases)",
+            "Error refreshing state: state snapshot was created by Terraform v0.13.5, which is newer than current v0.13.2; upgrade to Terraform v0.13.5 or greater to work with this state",
+            "terraform-older-than-its-state",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/terraform-compliance/cli/issues/380 (a tool's bundled Terraform older than the one that wrote the state)",
+            "Error: Error loading state: state snapshot was created by Terraform v0.13.3, which is newer than current v0.13.2; upgrade to Terraform v0.13.3 or greater to work with this state",
+            "terraform-older-than-its-state",
+            ProviderIncompatibility,
         ),
     ]
 }

@@ -75,6 +75,17 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "The provider waited for a guest's configuration lock ($1$2$3) and gave up: another operation (usually a concurrent clone) held it; creating the guests one at a time (-parallelism=1) avoids the contention.",
         },
         Signature {
+            // QEMU's own image locking (since QEMU 2.10): qemu-img or a VM opening a disk image that another
+            // process still has open for writing, usually the running guest itself or a task that has not ended
+            // ("Failed to get "write" lock / Is another process using the image [...]?").
+            name: "qemu-image-locked",
+            pattern: r#"(Failed to get (?:shared )?"write" lock)"#,
+            category: Category::TransientLock,
+            remediation: Remediation::RetryAfter { seconds: 60 },
+            unless: None,
+            root_cause: "QEMU could not lock a disk image ($1): another process still has it open for writing, usually the guest that uses it (still running) or a task on it that has not ended; wait for that task, or stop the guest, before running again.",
+        },
+        Signature {
             // Proxmox VE's lock timeout when the client cut the message before the lock's path (telmate prints
             // "500 can't lock file" alone), a lock path no rule above knows, and the cluster filesystem's lock
             // timeouts for a lock that is not a storage's ('file-ceph_conf', 'file-replication_cfg', ...), in the

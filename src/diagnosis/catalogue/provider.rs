@@ -176,6 +176,17 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "The configuration's required_version (or a module's) does not admit the $1$2$3 release the runner has: install a release the constraint allows (agentlab runs the binary named by AGENTLAB_TERRAFORM) or change the constraint, then run again.",
         },
         Signature {
+            // Terraform 0.12 to 0.14 refusing a state written by a newer Terraform (1.x reads any format-4 state, so
+            // the words come from runners pinned to an older 0.x): the runner's binary is older than the one that
+            // last wrote the state.
+            name: "terraform-older-than-its-state",
+            pattern: r"state snapshot was created by Terraform (v\S+), which is newer than current (v[^;\s]+)",
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "The state was last written by Terraform $1, newer than the runner's $2, which cannot read it: run the release that wrote it or a later one (pin one version for every runner and person in required_version), never an older one against this state.",
+        },
+        Signature {
             // Terraform 0.14 and later (and OpenTofu) for a provider named without its namespace, in the
             // configuration or in a state written before 0.13; the wrap may fall anywhere in the sentence.
             name: "terraform-legacy-provider-address",
