@@ -371,6 +371,35 @@ fn init_after_the_backend_block_changed_is_the_backends() {
     assert_eq!(found.hypothesis.category, Category::StateBackend);
 }
 
+#[test]
+fn a_backend_setting_the_backend_does_not_take_is_the_backends() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "terraform {\n  backend \"local\" {}\n}\n",
+    )
+    .expect("writes main.tf");
+    // A -backend-config key the backend type does not have (as an S3 setting given to another backend).
+    let output = run_terraform(
+        dir.path(),
+        &[
+            "init",
+            "-input=false",
+            "-no-color",
+            "-backend-config=skip_requesting_account_id=true",
+        ],
+    );
+    assert!(!output.status.success());
+    let diagnostics = printed(&output);
+    assert_eq!(
+        diagnostics[0].summary,
+        "Invalid backend configuration argument"
+    );
+    let found = catalogue_answer(dir.path(), &output, diagnostics).expect("the catalogue knows it");
+    assert_eq!(found.signature, "terraform-backend-failed");
+    assert_eq!(found.hypothesis.category, Category::StateBackend);
+}
+
 /// Runs `terraform <command>` on a one-file configuration, which must fail with `summary` opening its first error, and
 /// checks that the catalogue reads that verdict as a configuration mistake and names it.
 fn terraform_refuses(config: &str, command: &str, summary: &str) {
