@@ -8,7 +8,8 @@
 //! telmate provider's (with its proxmox-api-go library's) words for the same and for a second factor, a node it does
 //! not know, a duplicated device block and a Proxmox VE release it was not written for; and a container template
 //! newer than the node's Proxmox VE; qemu-server's refusals of a VM's settings; QEMU's own lock on a disk image; and an
-//! object store that does not know a client's access key; and a state written by a newer Terraform. Each text is copied from the public report named beside
+//! object store that does not know a client's access key; a state written by a newer Terraform; a protected guest; and
+//! the bpg provider's file data source finding no file. Each text is copied from the public report named beside
 //! it; where no report outside the held-out set quoted a message, the source file that prints it is named instead and
 //! the text is that format string filled in. None of these texts is in `eval/held-out/failures.toml`.
 //! `family_tests.rs` checks each against the signature named beside it; Terraform's own verdicts on a configuration
@@ -560,6 +561,34 @@ pub(super) fn wordings() -> Vec<Wording> {
             "Error: Error loading state: state snapshot was created by Terraform v0.13.3, which is newer than current v0.13.2; upgrade to Terraform v0.13.3 or greater to work with this state",
             "terraform-older-than-its-state",
             ProviderIncompatibility,
+        ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/proxmox/pve-guest-common/blob/master/src/PVE/AbstractConfig.pm (check_protection, as qemu-server's destroy calls it, in telmate's 500 wording)",
+            "│ Error: 500 can't remove VM 104 - protection mode enabled",
+            "proxmox-guest-protected",
+            Configuration,
+        ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/proxmox/pve-guest-common/blob/master/src/PVE/AbstractConfig.pm (check_protection for a disk, in the bpg provider's 500 wording)",
+            "Error: error updating VM: received an HTTP 500 response - Reason: can't remove drive 'scsi1' - protection mode enabled",
+            "proxmox-guest-protected",
+            Configuration,
+        ),
+        wording(
+            TEMPLATES,
+            "https://github.com/bpg/terraform-provider-proxmox/blob/main/fwprovider/nodes/file/datasource_file.go (its summary and detail, filled in)",
+            "│ Error: File Not Found\n│\n│ File 'noble-server-cloudimg-amd64.img' with content type 'iso' not found in datastore 'local' on node 'pve'",
+            "provider-datastore-file-not-found",
+            MissingTemplate,
+        ),
+        wording(
+            TEMPLATES,
+            "https://github.com/bpg/terraform-provider-proxmox/blob/main/fwprovider/nodes/file/datasource_file.go (the detail alone, as a CI log keeps it)",
+            "File 'debian-12-standard_12.7-1_amd64.tar.zst' with content type 'vztmpl' not found in datastore 'local' on node 'pve2'",
+            "provider-datastore-file-not-found",
+            MissingTemplate,
         ),
     ]
 }

@@ -129,16 +129,29 @@ macro_rules! tool_assembled_value {
     };
 }
 
-/// What Proxmox VE's parameter refusals may say that is no value of the configuration's to fix: a name that
-/// "already exists" (pve-firewall raises an alias or IP set that exists as a parameter error; the last-resort
-/// conflict rule answers it), a volume name only a tool builds, or a value a tool assembled.
+/// A download into the `import` content type refused for its file name, which means one of two things the message
+/// does not tell apart: pve-storage took only `.ova` there from Proxmox VE 8.3 and disk images (`.qcow2`, `.raw`,
+/// `.vmdk`) only from 8.4, so the same words answer a disk image on an older node (the release) and a cloud image
+/// named `.img` on a newer one (the name).
+macro_rules! import_name_or_release {
+    () => {
+        "invalid filename or wrong extension"
+    };
+}
+
+/// What Proxmox VE's parameter refusals may say that is no value of the configuration's to fix, or not only: a name
+/// that "already exists" (pve-firewall raises an alias or IP set that exists as a parameter error; the last-resort
+/// conflict rule answers it), a volume name only a tool builds, a value a tool assembled, or an import's file name
+/// that the node's release decides on.
 macro_rules! not_ours_to_fix {
     () => {
         concat!(
             r"\balready exists\b|",
             tool_made_volume!(),
             "|",
-            tool_assembled_value!()
+            tool_assembled_value!(),
+            "|",
+            import_name_or_release!()
         )
     };
 }

@@ -222,13 +222,14 @@ pub(super) fn signatures() -> Vec<Signature> {
             // Proxmox VE's API router answering 501 "Method 'VERB /path' not implemented" for a path it does not
             // serve: the provider or tool calls a method this release does not have (one added in a later release,
             // or removed, as openvz was), or builds the path wrong (an empty segment where a guest type belongs). A
-            // URL inside the path is a node or host setting that holds an address instead of a name, which is the
-            // project's configuration, so this rule leaves it (its `unless`).
+            // URL inside the path is a node or host setting that holds an address instead of a name, and a path that
+            // itself starts with /api2/ was sent below an endpoint that already held the API's path: both are the
+            // project's settings, not the release, so this rule leaves them (its `unless`).
             name: "proxmox-api-method-missing",
             pattern: r"Method '((?:GET|POST|PUT|DELETE) /[^']*)' not implemented",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
-            unless: Some(r"Method '(?:GET|POST|PUT|DELETE) /[^']*://"),
+            unless: Some(r"Method '(?:GET|POST|PUT|DELETE) /(?:[^']*://|api2/)"),
             root_cause: "Proxmox VE has no API method $1 (501 not implemented): the provider or tool calls a path this Proxmox VE release does not serve, one added in a later release or removed in an earlier one, or a path it built wrong; match the provider's release to the node's Proxmox VE release (upgrade one of them) and report a malformed path to the provider.",
         },
         Signature {
@@ -253,6 +254,16 @@ pub(super) fn signatures() -> Vec<Signature> {
             remediation: Remediation::Escalate,
             unless: None,
             root_cause: "The node's Proxmox VE does not know the container template's OS release ($1 $2): the template is newer than the node's pve-container; update the node (apt full-upgrade, or the next Proxmox VE release) or use a template of an older release it supports.",
+        },
+        Signature {
+            // pve-guest-common's check_protection (src/PVE/AbstractConfig.pm): a guest with `protection` set may not
+            // be removed, nor may its disks; Terraform asked to destroy or replace it, or to drop a disk.
+            name: "proxmox-guest-protected",
+            pattern: r"([^\n:]*?can't remove [^\n]*? - protection mode enabled)",
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "Proxmox VE refused to remove a protected guest or one of its disks ($1): the guest's protection flag is on; if the destroy or replace is meant, turn protection off first (the resource's `protection` argument, then apply), otherwise change the configuration so that it does not remove the guest.",
         },
         Signature {
             // Proxmox VE refusing to start a guest that runs (or stop one that does not), which providers do after

@@ -128,6 +128,17 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "Proxmox VE cannot make a disk smaller ($1): the configuration asks for a size below the disk's current size, usually below the disk of the template or image it was cloned or imported from; set the size to at least the current one (or leave it unset on a clone), because a smaller disk means a new disk and moving the data by hand.",
         },
         Signature {
+            // The bpg provider's file data source finding no file of that name and content type on the datastore
+            // (fwprovider/nodes/file/datasource_file.go): an image or template the configuration expects that was
+            // never uploaded, or sits on another node or datastore.
+            name: "provider-datastore-file-not-found",
+            pattern: r"(?m)File '([^']+)' with content type '[^']+' not found in datastore '([^']+)'|^[│\s]*(?:Error: )?File Not Found\s*$",
+            category: Category::MissingTemplate,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "The file the configuration reads ($1 on datastore $2) is not on that node's datastore with that content type: upload or download it there first (or point the data source at the node and datastore that have it).",
+        },
+        Signature {
             name: "proxmox-storage-full",
             // Proxmox VE's and the kernel's words, and those of the storage layers under it: LVM ("Insufficient free
             // space: N extents needed", a thin pool past its threshold, lvm2's lib/metadata/lv_manip.c) and ZFS

@@ -339,13 +339,14 @@ fn an_api_method_the_release_lacks_is_the_providers_but_an_address_in_its_path_i
         Some("proxmox-api-method-missing")
     );
     // A node setting that holds the API's address instead of the node's name puts a URL in the path: the project's
-    // configuration, which this rule leaves to others (and here nobody answers).
-    assert_eq!(
-        recognised(
-            "Error: received an HTTP 501 response - Reason: Method 'GET /nodes/https://pve.lan:8006/qemu/100/config' not implemented"
-        ),
-        None
-    );
+    // configuration, which this rule leaves to others (and here nobody answers); so is a path sent below an
+    // endpoint that already held the API's own path.
+    for text in [
+        "Error: received an HTTP 501 response - Reason: Method 'GET /nodes/https://pve.lan:8006/qemu/100/config' not implemented",
+        "Error: received an HTTP 501 response - Reason: Method 'GET /api2/json/version' not implemented",
+    ] {
+        assert_eq!(recognised(text), None, "{text}");
+    }
 }
 
 #[test]
@@ -364,6 +365,15 @@ fn a_refused_value_a_tool_assembled_is_not_read_as_the_configurations() {
     ] {
         assert_eq!(recognised(text), None, "{text}");
     }
+    // A download into `import` refused for its file name: a disk image on a node before Proxmox VE 8.4, or a cloud
+    // image named `.img` on a later one (pve-storage's src/PVE/API2/Storage/Status.pm and the history of its
+    // UPLOAD_IMPORT_EXT_RE_1), which the message does not tell apart.
+    assert_eq!(
+        recognised(
+            "Error: error downloading file: received an HTTP 400 response - Reason: Parameter verification failed. (filename: invalid filename or wrong extension)"
+        ),
+        None
+    );
     // A value the configuration wrote is still the configuration's.
     assert_eq!(
         recognised(
