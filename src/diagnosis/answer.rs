@@ -32,8 +32,10 @@ pub fn system_prompt(table: &CategoryTable) -> String {
 /// the length and range keywords for the providers whose rules leave them out, and `validate_answer` enforces
 /// them for every provider. The remediation union holds only the actions some row of `table` allows.
 pub fn hypothesis_schema(presented_ids: &[String], table: &CategoryTable) -> Value {
-    let categories: Vec<&str> = Category::ALL
-        .iter()
+    // Only the categories the incident can be: `validation_mismatch` needs a failed validator check.
+    let categories: Vec<&str> = table
+        .possible_categories()
+        .into_iter()
         .map(|category| category.as_str())
         .collect();
     let action = |name: &str, extra: Option<(&str, Value)>| {
@@ -149,6 +151,11 @@ pub enum AnswerProblem {
         /// The category whose definition or example the root cause repeats.
         copied: Category,
     },
+    #[error(
+        "the category `{category}` is not possible here: it is a validator check that failed, and no check failed in this run",
+        category = .0.as_str()
+    )]
+    CategoryRuledOut(Category),
 }
 
 impl AnswerProblem {
@@ -235,6 +242,9 @@ pub fn validate_answer(
         ));
     }
     hypothesis.evidence.dedup();
+    if !table.possible(hypothesis.category) {
+        return Err(AnswerProblem::CategoryRuledOut(hypothesis.category));
+    }
     if !table.allows(hypothesis.category, &hypothesis.remediation) {
         return Err(AnswerProblem::RemediationNotAllowed {
             allowed: table.allowed_actions(hypothesis.category),

@@ -298,3 +298,39 @@ fn a_root_cause_that_repeats_the_guide_is_refused_once_and_told_what_to_write() 
     let own = validate_answer(&AnswerContent::Json(own), &ids(), &CategoryTable::STRICT).unwrap();
     assert_eq!(check_own_words(own.clone(), &shown), Ok(own));
 }
+
+#[test]
+fn a_validation_mismatch_without_a_failed_check_is_refused() {
+    use crate::planner::category_policy::IncidentFacts;
+    let terraform_failed = CategoryTable::STRICT.for_incident(&IncidentFacts::default());
+    let answer = json!({"category": "validation_mismatch", "root_cause": "the pattern matched nothing",
+                        "evidence": ["E2"], "remediation": {"action": "escalate"}, "confidence": 0.5});
+    let problem = validate_answer(
+        &AnswerContent::Json(answer.clone()),
+        &ids(),
+        &terraform_failed,
+    )
+    .unwrap_err();
+    assert_eq!(
+        problem,
+        AnswerProblem::CategoryRuledOut(Category::ValidationMismatch)
+    );
+    assert!(
+        problem.to_string().contains("no check failed in this run"),
+        "{problem}"
+    );
+    // The schema does not offer it either.
+    let schema = hypothesis_schema(&ids(), &terraform_failed);
+    let categories = schema["properties"]["category"]["enum"].as_array().unwrap();
+    assert!(
+        !categories.contains(&json!("validation_mismatch")),
+        "{categories:?}"
+    );
+    assert_eq!(categories.len(), Category::ALL.len() - 1);
+    // A run whose check failed may be one.
+    let checked = CategoryTable::STRICT.for_incident(&IncidentFacts {
+        check_failed: true,
+        ..IncidentFacts::default()
+    });
+    assert!(validate_answer(&AnswerContent::Json(answer), &ids(), &checked).is_ok());
+}

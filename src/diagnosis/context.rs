@@ -263,17 +263,17 @@ struct Draft {
     text: String,
 }
 
-/// What `request` itself shows: whether the validator found the failure after Terraform succeeded, and at how many
-/// distinct resources Terraform failed.
+/// What `request` itself shows: whether a validator check failed (and whether after Terraform succeeded), and at how
+/// many distinct resources Terraform failed.
 fn incident_facts(request: &DiagnosisRequest) -> IncidentFacts {
     let terraform = &request.terraform;
-    let found_by_validator = terraform.ok
-        && request.validation.as_ref().is_some_and(|validation| {
-            validation
-                .checks
-                .iter()
-                .any(|check| check.status == CheckStatus::Fail)
-        });
+    let check_failed = request.validation.as_ref().is_some_and(|validation| {
+        validation
+            .checks
+            .iter()
+            .any(|check| check.status == CheckStatus::Fail)
+    });
+    let found_by_validator = terraform.ok && check_failed;
     let failed_resources = terraform
         .errors()
         .filter_map(|error| error.address.as_deref())
@@ -281,6 +281,7 @@ fn incident_facts(request: &DiagnosisRequest) -> IncidentFacts {
         .len();
     IncidentFacts {
         found_by_validator,
+        check_failed,
         failed_resources,
     }
 }

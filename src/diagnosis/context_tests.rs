@@ -184,6 +184,7 @@ fn the_incident_facts_come_from_the_run_and_the_answer_rules_name_the_first_erro
         context.facts,
         IncidentFacts {
             found_by_validator: false,
+            check_failed: false,
             failed_resources: 2
         }
     );

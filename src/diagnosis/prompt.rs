@@ -129,7 +129,10 @@ Answer with exactly one hypothesis through the {HYPOTHESIS_TOOL_NAME} schema.\n\
 Categories. Pick the one whose definition and example fit the FIRST error; the arrow lists the remediations that \
 category allows, and nothing else is accepted:\n"
     );
-    for guide in &CATEGORY_GUIDES {
+    for guide in CATEGORY_GUIDES
+        .iter()
+        .filter(|guide| table.possible(guide.category))
+    {
         prompt.push_str(&format!(
             "- {}: {}. Example: {}. → {} ({}).\n",
             guide.category.as_str(),
@@ -325,6 +328,21 @@ mod tests {
         assert!(!prompt.contains("reinit_upgrade"), "{prompt}");
     }
 
+    /// A category the run rules out is not offered.
+    #[test]
+    fn a_run_without_a_failed_check_is_not_offered_a_validation_mismatch() {
+        use crate::planner::category_policy::IncidentFacts;
+        let terraform_failed = CategoryTable::STRICT.for_incident(&IncidentFacts::default());
+        let prompt = system_prompt(&terraform_failed);
+        assert!(!prompt.contains("- validation_mismatch:"), "{prompt}");
+        assert!(prompt.contains("- configuration:"), "{prompt}");
+        let checked = CategoryTable::STRICT.for_incident(&IncidentFacts {
+            check_failed: true,
+            ..IncidentFacts::default()
+        });
+        assert!(system_prompt(&checked).contains("- validation_mismatch:"));
+    }
+
     /// A narrowed row says why in the prompt instead of the general note, which would name an action the row no
     /// longer allows.
     #[test]
@@ -332,6 +350,7 @@ mod tests {
         use crate::planner::category_policy::IncidentFacts;
         let table = CategoryTable::STRICT.for_incident(&IncidentFacts {
             found_by_validator: true,
+            check_failed: true,
             failed_resources: 0,
         });
         let prompt = system_prompt(&table);

@@ -7,7 +7,6 @@
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
 
-use crate::contracts::Category;
 use crate::planner::category_policy::CategoryTable;
 
 /// Which provider's schema rules the schema must keep to.
@@ -109,10 +108,11 @@ pub fn for_dialect(schema: &ResponseSchema, dialect: SchemaDialect) -> Value {
     }
 }
 
-/// One copy of `plain` per category, its `category` fixed and its `remediation` branches cut to the actions that
-/// category's row in `table` allows.
+/// One copy of `plain` per category the incident can be, its `category` fixed and its `remediation` branches cut to
+/// the actions that category's row in `table` allows.
 fn per_category_branches(plain: &Value, table: &CategoryTable) -> Value {
-    let branches: Vec<Value> = Category::ALL
+    let branches: Vec<Value> = table
+        .possible_categories()
         .iter()
         .map(|category| {
             let mut branch = plain.clone();

@@ -274,6 +274,7 @@ fn the_branches_follow_the_rows_narrowed_by_the_incident() {
     use crate::planner::category_policy::IncidentFacts;
     let table = CategoryTable::STRICT.for_incident(&IncidentFacts {
         found_by_validator: true,
+        check_failed: true,
         failed_resources: 3,
     });
     let schema = for_dialect(

@@ -17,7 +17,8 @@
 //! run already knows: a failure the validator found after Terraform succeeded has had its wait (the checks waited
 //! for the guests, `[project.validate] settle_seconds`), so `network` allows `escalate` only; Terraform failing at
 //! several resources at once means the run's own operations contend, so `transient_lock` allows
-//! `reduce_parallelism` only.
+//! `reduce_parallelism` only. And one category is ruled out by it: `validation_mismatch` is a validator check that
+//! failed, so when none failed (Terraform itself failed) the prompt, the schema and the validation leave it out.
 //!
 //! Two rows widen only when the operator lets the action run without a person (`[policy] unattended`, checked in
 //! `policy.rs`): `resource_conflict` also allows `replace` when `replace` is listed there, and
@@ -39,6 +40,8 @@ pub struct CategoryTable {
     waited: bool,
     /// `transient_lock` allows `reduce_parallelism` only: Terraform failed at several resources at once.
     contended: bool,
+    /// `validation_mismatch` is ruled out: no validator check failed in this run.
+    no_check_failed: bool,
 }
 
 /// What the failed run itself shows about the failure, before any model reads it.
@@ -46,6 +49,8 @@ pub struct CategoryTable {
 pub struct IncidentFacts {
     /// Terraform succeeded and the validator's checks failed (after waiting for the guests, on a deploy).
     pub found_by_validator: bool,
+    /// A validator check failed, after an apply or on a plan.
+    pub check_failed: bool,
     /// How many distinct resources Terraform reported an error at.
     pub failed_resources: usize,
 }
@@ -57,6 +62,7 @@ impl CategoryTable {
         reinit_upgrade: false,
         waited: false,
         contended: false,
+        no_check_failed: false,
     };
 
     /// The strict table, widened for the actions `policy` runs unattended.
@@ -73,8 +79,22 @@ impl CategoryTable {
         Self {
             waited: facts.found_by_validator,
             contended: facts.failed_resources >= 2,
+            no_check_failed: !facts.check_failed,
             ..self
         }
+    }
+
+    /// Whether `category` can be this incident's: `validation_mismatch` only when a validator check failed.
+    pub fn possible(&self, category: Category) -> bool {
+        !(self.no_check_failed && category == Category::ValidationMismatch)
+    }
+
+    /// The categories this incident can be, in the taxonomy's order.
+    pub fn possible_categories(&self) -> Vec<Category> {
+        Category::ALL
+            .into_iter()
+            .filter(|category| self.possible(*category))
+            .collect()
     }
 
     /// Why `category`'s row is narrower than the docs' table for this incident, when it is.
@@ -287,14 +307,17 @@ mod tests {
     {
         let by_validator = IncidentFacts {
             found_by_validator: true,
+            check_failed: true,
             failed_resources: 0,
         };
         let several = IncidentFacts {
             found_by_validator: false,
+            check_failed: false,
             failed_resources: 2,
         };
         let one = IncidentFacts {
             found_by_validator: false,
+            check_failed: false,
             failed_resources: 1,
         };
         // Both rows the operator may widen, widened.
@@ -360,5 +383,39 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// `validation_mismatch` is a validator check that failed: when none failed, the incident cannot be one.
+    #[test]
+    fn a_run_without_a_failed_check_rules_out_a_validation_mismatch() {
+        let terraform_failed = CategoryTable::STRICT.for_incident(&IncidentFacts {
+            failed_resources: 1,
+            ..IncidentFacts::default()
+        });
+        assert!(!terraform_failed.possible(Category::ValidationMismatch));
+        assert_eq!(
+            terraform_failed.possible_categories().len(),
+            Category::ALL.len() - 1
+        );
+        for facts in [
+            IncidentFacts {
+                found_by_validator: true,
+                check_failed: true,
+                failed_resources: 0,
+            },
+            // A check that failed on a plan (Terraform planned, the pattern matched nothing).
+            IncidentFacts {
+                check_failed: true,
+                ..IncidentFacts::default()
+            },
+        ] {
+            let table = CategoryTable::STRICT.for_incident(&facts);
+            assert_eq!(table.possible_categories(), Category::ALL.to_vec());
+        }
+        // The table as the docs state it rules nothing out.
+        assert_eq!(
+            CategoryTable::STRICT.possible_categories(),
+            Category::ALL.to_vec()
+        );
     }
 }
