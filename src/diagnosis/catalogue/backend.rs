@@ -210,7 +210,7 @@ pub(super) fn failed_otherwise() -> Vec<Signature> {
         },
         Signature {
             name: "terraform-backend-failed",
-            pattern: r#"(Failed to get existing workspaces|Error loading state|Failed to load state|Error inspecting states in the "[^"]+" backend|error configuring S3 Backend|Error configuring the backend "[^"]+"|Failed to save state|Failed to persist state|Error releasing the state lock|Invalid backend configuration argument)"#,
+            pattern: r#"(Failed to get existing workspaces|Error loading state|Failed to load state|Error inspecting states in the "[^"]+" backend|error configuring S3 Backend|Error configuring the backend "[^"]+"|Failed to save state|Failed to persist state|Error releasing the state lock|Invalid backend configuration argument|Failed to unlock state)"#,
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
             unless: None,

@@ -9,7 +9,8 @@
 //! not know, a duplicated device block and a Proxmox VE release it was not written for; and a container template
 //! newer than the node's Proxmox VE; qemu-server's refusals of a VM's settings; QEMU's own lock on a disk image; and an
 //! object store that does not know a client's access key; a state written by a newer Terraform; a protected guest; and
-//! the bpg provider's file data source finding no file. Each text is copied from the public report named beside
+//! the bpg provider's file data source finding no file; and Terraform's words for a provider whose signature or schema
+//! it cannot get and for a state it could not unlock. Each text is copied from the public report named beside
 //! it; where no report outside the held-out set quoted a message, the source file that prints it is named instead and
 //! the text is that format string filled in. None of these texts is in `eval/held-out/failures.toml`.
 //! `family_tests.rs` checks each against the signature named beside it; Terraform's own verdicts on a configuration
@@ -589,6 +590,48 @@ pub(super) fn wordings() -> Vec<Wording> {
             "File 'debian-12-standard_12.7-1_amd64.tar.zst' with content type 'vztmpl' not found in datastore 'local' on node 'pve2'",
             "provider-datastore-file-not-found",
             MissingTemplate,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/hashicorp/terraform/blob/main/internal/getproviders/package_authentication.go (a signing key the registry does not list, in init's wording)",
+            "│ Error: Failed to install provider\n│\n│ Error while installing registry.opentofu.org/example/homelab v1.2.0:\n│ authentication signature from unknown issuer",
+            "provider-package-checksum-mismatch",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/golang/crypto/blob/master/openpgp/errors/errors.go (ErrUnknownIssuer, as Terraform 0.11 printed it for a release signed with a key it did not ship)",
+            "Error installing provider \"proxmox\": openpgp: signature made by unknown entity.",
+            "provider-package-checksum-mismatch",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/hashicorp/terraform/blob/main/internal/terraform/context.go (loadSchemas' failure, with a plugin that exits at start)",
+            "│ Error: Failed to load plugin schemas\n│\n│ Error while loading schemas for plugin components: Failed to obtain provider schema: Could not load the schema for provider registry.terraform.io/bpg/proxmox: failed to instantiate provider \"registry.terraform.io/bpg/proxmox\" to obtain schema: Unrecognized remote plugin message: ..",
+            "provider-schema-unavailable",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/hashicorp/terraform/blob/main/internal/terraform/context.go (the detail alone, as a wrapper keeps it)",
+            "Error while loading schemas for plugin components: Failed to obtain provider schema: Could not load the schema for provider registry.terraform.io/telmate/proxmox: failed to retrieve schema from provider",
+            "provider-schema-unavailable",
+            ProviderIncompatibility,
+        ),
+        wording(
+            BACKEND,
+            "https://github.com/hashicorp/terraform/blob/main/internal/command/unlock.go (force-unlock's failure, with the S3 backend's DynamoDB refusal)",
+            "Failed to unlock state: failed to delete lock info: ConditionalCheckFailedException: The conditional request failed",
+            "terraform-backend-failed",
+            StateBackend,
+        ),
+        wording(
+            BACKEND,
+            "https://github.com/hashicorp/terraform/blob/main/internal/command/unlock.go (force-unlock's failure, with a lock ID that does not match)",
+            "Failed to unlock state: lock id \"1234\" does not match existing lock",
+            "terraform-backend-failed",
+            StateBackend,
         ),
     ]
 }

@@ -90,9 +90,12 @@ pub(super) fn signatures() -> Vec<Signature> {
             // terraform init checks a downloaded provider package against the checksums its registry publishes;
             // a release whose files and checksum list disagree fails for everybody until it is fixed.
             name: "provider-package-checksum-mismatch",
-            // Its relatives: a release signed with a key the registry does not know, and a release whose checksum
-            // file is gone (404; a timeout fetching it is a network failure, taken by the registry rule).
-            pattern: r"(?:archive\s+has\s+incorrect\s+checksum|checksum\s+list\s+has\s+unexpected\s+SHA-256\s+hash|provider\s+is\s+not\s+signed\s+with\s+a\s+valid\s+signing\s+key|failed\s+to\s+retrieve\s+authentication\s+checksums\s+for\s+provider:\s+404\b)",
+            // Its relatives: a release signed with a key the registry does not know (Terraform and OpenTofu's
+            // internal/getproviders/package_authentication.go, "authentication signature from unknown issuer";
+            // Terraform 0.11-0.12's openpgp "signature made by unknown entity", met after HashiCorp rotated its
+            // release key), and a release whose checksum file is gone (404; a timeout fetching it is a network
+            // failure, taken by the registry rule).
+            pattern: r"(?:archive\s+has\s+incorrect\s+checksum|checksum\s+list\s+has\s+unexpected\s+SHA-256\s+hash|provider\s+is\s+not\s+signed\s+with\s+a\s+valid\s+signing\s+key|failed\s+to\s+retrieve\s+authentication\s+checksums\s+for\s+provider:\s+404\b|authentication\s+signature\s+from\s+unknown\s+issuer|openpgp:\s+signature\s+made\s+by\s+unknown\s+entity)",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
             unless: None,
@@ -105,6 +108,17 @@ pub(super) fn signatures() -> Vec<Signature> {
             remediation: Remediation::Escalate,
             unless: None,
             root_cause: "The provider $1 $2 publishes no package for the runner's platform ($3): pin a provider version that has one (or run on a platform it supports), then run terraform init by hand and commit the lock file.",
+        },
+        Signature {
+            // Terraform (internal/terraform/context.go) and OpenTofu when a provider could not be started or did not
+            // return its schema: a plugin that crashes at start, one built for another platform or protocol, or
+            // one the directory does not hold as the lock file says.
+            name: "provider-schema-unavailable",
+            pattern: r"(?m)^[│\s]*(?:Error: )?(Failed to load plugin schemas)\s*$|Error while loading schemas for plugin components",
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "Terraform could not get a provider's schema (\"Failed to load plugin schemas\"): the provider's plugin did not start or did not answer (a crash at start, a package for another platform, or an installation that does not match the lock file); run terraform init again, and pin the provider to a release that starts on this runner.",
         },
         Signature {
             name: "provider-dependency-lock-file-inconsistent",

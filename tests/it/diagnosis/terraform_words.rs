@@ -400,6 +400,16 @@ fn a_backend_setting_the_backend_does_not_take_is_the_backends() {
     assert_eq!(found.hypothesis.category, Category::StateBackend);
 }
 
+#[test]
+fn a_module_source_init_cannot_resolve_is_a_configuration_mistake() {
+    // A local module written without its "./": Terraform reads it as a registry address it cannot resolve.
+    terraform_refuses(
+        "module \"lxc\" {\n  source = \"lxc\"\n}",
+        "init",
+        "Module not found",
+    );
+}
+
 /// Runs `terraform <command>` on a one-file configuration, which must fail with `summary` opening its first error, and
 /// checks that the catalogue reads that verdict as a configuration mistake and names it.
 fn terraform_refuses(config: &str, command: &str, summary: &str) {
