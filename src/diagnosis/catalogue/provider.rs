@@ -181,12 +181,17 @@ pub(super) fn signatures() -> Vec<Signature> {
         Signature {
             // `required_version` that the running binary does not satisfy, in Terraform 0.11's words (no summary),
             // the 0.12-1.x and OpenTofu 1.6-1.11 summary, and OpenTofu 1.12's "Incompatible module". A version pin
-            // in the toolchain, like a provider's: the runner's binary or the constraint changes.
+            // in the toolchain, like a provider's: the runner's binary or the constraint changes. A constraint whose
+            // lower bound no Terraform or OpenTofu release reaches (1.30 or later, or a major version past 1; their
+            // main branches were at 1.17 and 1.13 in 2026) is no pin but a mistake, typically a provider's version
+            // written into required_version, and this rule leaves it (its `unless`).
             name: "terraform-core-version-unsupported",
             pattern: r"(?:Unsupported (Terraform|OpenTofu) Core version|currently running version of (Terraform) doesn't meet\s+the\s+version requirements|This module is not compatible with (OpenTofu) v[0-9])",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
-            unless: None,
+            unless: Some(
+                r#"required_version\s*=\s*"\s*(?:>=|>|~>|=)?\s*v?(?:[2-9]|1\.(?:[3-9]\d|\d{3,}))\."#,
+            ),
             root_cause: "The configuration's required_version (or a module's) does not admit the $1$2$3 release the runner has: install a release the constraint allows (agentlab runs the binary named by AGENTLAB_TERRAFORM) or change the constraint, then run again.",
         },
         Signature {

@@ -385,6 +385,18 @@ fn a_refused_value_a_tool_assembled_is_not_read_as_the_configurations() {
 }
 
 #[test]
+fn a_required_version_no_release_reaches_is_not_read_as_a_pin() {
+    // The runner's binary older than the constraint: a version pin in the toolchain (Terraform's own wording).
+    let pin = "Error: Unsupported Terraform Core version\n\n  on versions.tf line 2, in terraform:\n   2:   required_version = \">= 1.9.0\"\n\nThis configuration does not support Terraform version 1.0.3.";
+    assert_eq!(recognised(pin), Some("terraform-core-version-unsupported"));
+    // A lower bound no Terraform release has reached is a mistake in the constraint (a provider's version written
+    // there, as the hcloud provider's 1.45 would be), not a pin; the catalogue leaves it.
+    let mistake = pin.replace(">= 1.9.0", ">= 1.45.0");
+    assert_eq!(recognised(&mistake), None);
+    assert_eq!(recognised(&pin.replace(">= 1.9.0", "~> 3.0")), None);
+}
+
+#[test]
 fn a_guests_own_disk_that_does_not_exist_is_not_a_missing_template() {
     // A template volume, as `proxmox_refusals` checks it.
     assert_eq!(
