@@ -241,7 +241,6 @@ pub fn validate_answer(
             presented_ids.join(", "),
         ));
     }
-    hypothesis.evidence.dedup();
     if !table.possible(hypothesis.category) {
         return Err(AnswerProblem::CategoryRuledOut(hypothesis.category));
     }

@@ -176,21 +176,7 @@ impl LlmDiagnoser {
             unpriced,
         };
         if spent_now >= self.budget_usd_per_incident {
-            if let Some(hypothesis) = problem.fallback_hypothesis() {
-                return self.found(
-                    hypothesis,
-                    usage,
-                    format!(
-                        "{}; {problem}, so {} (no budget for a repair)",
-                        note(1),
-                        problem.fallback_note()
-                    ),
-                );
-            }
-            return self.unavailable(
-                format!("the LLM's answer was invalid ({problem}) and the incident budget is spent, so no repair was asked"),
-                usage,
-            );
+            return self.without_repair(&problem, "the incident budget is spent", usage, note(1));
         }
         conversation.turns.push(Turn {
             role: Role::Assistant,
@@ -201,41 +187,16 @@ impl LlmDiagnoser {
             text: repair_request(&problem, &presented, &table),
         });
         if let Some(refusal) = self.over_budget_refusal(&conversation, &budget) {
-            if let Some(hypothesis) = problem.fallback_hypothesis() {
-                return self.found(
-                    hypothesis,
-                    usage,
-                    format!(
-                        "{}; {problem}, so {} ({refusal})",
-                        note(1),
-                        problem.fallback_note()
-                    ),
-                );
-            }
-            return self.unavailable(
-                format!(
-                    "the LLM's answer was invalid ({problem}) and no repair was asked: {refusal}"
-                ),
-                usage,
-            );
+            return self.without_repair(&problem, &refusal, usage, note(1));
         }
         let second = match self.chat.ask(&conversation, &schema).await {
             Ok(answer) => answer,
             Err(error) => {
-                if let Some(hypothesis) = problem.fallback_hypothesis() {
-                    return self.found(
-                        hypothesis,
-                        usage,
-                        format!(
-                            "{}; {problem}, so {} (the repair call failed: {error})",
-                            note(1),
-                            problem.fallback_note()
-                        ),
-                    );
-                }
-                return self.unavailable(
-                    format!("the LLM's answer was invalid ({problem}) and the repair call failed: {error}"),
+                return self.without_repair(
+                    &problem,
+                    &format!("the repair call failed: {error}"),
                     usage,
+                    note(1),
                 );
             }
         };
@@ -358,6 +319,28 @@ impl LlmDiagnoser {
             usage,
             catalogue_signature: None,
             cited_evidence: Vec::new(),
+        }
+    }
+
+    /// The diagnosis of a refused first answer that gets no repair (`why`): the hypothesis it held, when it held a
+    /// usable one (`AnswerProblem::fallback_hypothesis`), or none.
+    fn without_repair(
+        &self,
+        problem: &AnswerProblem,
+        why: &str,
+        usage: Vec<Usage>,
+        note: String,
+    ) -> Diagnosis {
+        match problem.fallback_hypothesis() {
+            Some(hypothesis) => self.found(
+                hypothesis,
+                usage,
+                format!("{note}; {problem}, so {} ({why})", problem.fallback_note()),
+            ),
+            None => self.unavailable(
+                format!("the LLM's answer was invalid ({problem}) and no repair was made: {why}"),
+                usage,
+            ),
         }
     }
 
