@@ -224,7 +224,7 @@ pub fn recognise(request: &DiagnosisRequest, context: &DiagnosisContext) -> Opti
                 if root_cause.is_none() {
                     let mut text = String::new();
                     captures.expand(signature.root_cause, &mut text);
-                    root_cause = Some(text);
+                    root_cause = Some(without_empty_parentheses(&text));
                 }
             }
         }
@@ -242,6 +242,17 @@ pub fn recognise(request: &DiagnosisRequest, context: &DiagnosisContext) -> Opti
         }
     }
     structural::resources_check_failed(request, context)
+}
+
+/// `root_cause` without the parentheses its capture groups left empty: a pattern's alternatives capture different
+/// groups ("no such token 'X' for user 'Y'" names both, "no tokenid specified" neither), and "The API token is
+/// malformed ( )" says nothing.
+fn without_empty_parentheses(root_cause: &str) -> String {
+    static EMPTY: OnceLock<Regex> = OnceLock::new();
+    EMPTY
+        .get_or_init(|| Regex::new(r"\s*\(\s*\)").expect("valid"))
+        .replace_all(root_cause, "")
+        .into_owned()
 }
 
 /// `text` with the line breaks inside each paragraph undone, or `None` when it has none.
