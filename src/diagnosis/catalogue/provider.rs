@@ -278,7 +278,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             // pve-guest-common's check_protection (src/PVE/AbstractConfig.pm): a guest with `protection` set may not
             // be removed, nor may its disks; Terraform asked to destroy or replace it, or to drop a disk.
             name: "proxmox-guest-protected",
-            pattern: r"([^\n:]*?can't remove [^\n]*? - protection mode enabled)",
+            pattern: r"(can't remove [^\n]*? - protection mode enabled)",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
             unless: None,
