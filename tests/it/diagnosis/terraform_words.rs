@@ -19,6 +19,10 @@ use agentlab::terraform::human::diagnostics_from_human_output;
 
 use crate::support::run_terraform;
 
+/// `plan` and `init` as a runner calls them: never waiting on a terminal, no colour codes.
+const PLAN: &[&str] = &["plan", "-input=false", "-no-color"];
+const INIT: &[&str] = &["init", "-input=false", "-no-color"];
+
 const LOCK_MESSAGE: &str = "Error updating VM: received an HTTP 500 response - Reason: can't lock file \
 '/var/lock/qemu-server/lock-101.conf' - got timeout.";
 
@@ -61,6 +65,30 @@ fn printed(output: &Output) -> Vec<Diagnostic> {
     diagnostics_from_human_output(&String::from_utf8_lossy(&output.stderr), true)
 }
 
+/// Runs terraform with `args` in `dir`, which must fail with its first error's summary opening with `summary`, and
+/// checks that the catalogue answers it with `signature` and `category`; returns that answer.
+fn terraform_fails_and_is_read_as(
+    dir: &Path,
+    args: &[&str],
+    summary: &str,
+    signature: &str,
+    category: Category,
+) -> CatalogueMatch {
+    let output = run_terraform(dir, args);
+    assert!(!output.status.success(), "{args:?} fails");
+    let diagnostics = printed(&output);
+    assert!(
+        diagnostics[0].summary.starts_with(summary),
+        "{args:?}: {}",
+        diagnostics[0].summary
+    );
+    let found = catalogue_answer(dir, &output, diagnostics)
+        .unwrap_or_else(|| panic!("the catalogue knows \"{summary}\""));
+    assert_eq!(found.signature, signature, "{summary}");
+    assert_eq!(found.hypothesis.category, category, "{summary}");
+    found
+}
+
 #[test]
 fn a_lock_message_that_terraform_wrapped_is_still_a_lock() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -72,7 +100,7 @@ fn a_lock_message_that_terraform_wrapped_is_still_a_lock() {
         ),
     )
     .expect("writes main.tf");
-    let output = run_terraform(dir.path(), &["plan", "-input=false", "-no-color"]);
+    let output = run_terraform(dir.path(), PLAN);
     assert!(
         !output.status.success(),
         "the validation rule fails the plan"
@@ -211,14 +239,16 @@ fn hcls_detail_alone_is_still_a_configuration_mistake() {
 
 #[test]
 fn a_working_directory_that_needs_init_is_the_backends_or_the_providers() {
-    for (config, signature, category) in [
+    for (config, summary, signature, category) in [
         (
             "terraform {\n  backend \"local\" {}\n}",
+            "Backend initialization required",
             "terraform-backend-init-required",
             Category::StateBackend,
         ),
         (
             "terraform {\n  required_providers {\n    null = { source = \"hashicorp/null\" }\n  }\n}\nresource \"null_resource\" \"a\" {}",
+            "Could not load plugin",
             "provider-plugins-not-installed",
             Category::ProviderIncompatibility,
         ),
@@ -226,13 +256,7 @@ fn a_working_directory_that_needs_init_is_the_backends_or_the_providers() {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::write(dir.path().join("main.tf"), format!("{config}\n")).expect("writes main.tf");
         // No `terraform init` first: what a run in a directory initialised for another configuration meets.
-        let output = run_terraform(dir.path(), &["plan", "-input=false", "-no-color"]);
-        assert!(!output.status.success(), "{config} needs init");
-        let diagnostics = printed(&output);
-        let found = catalogue_answer(dir.path(), &output, diagnostics)
-            .expect("the catalogue knows a directory that needs init");
-        assert_eq!(found.signature, signature, "{config}");
-        assert_eq!(found.hypothesis.category, category);
+        terraform_fails_and_is_read_as(dir.path(), PLAN, summary, signature, category);
     }
 }
 
@@ -245,7 +269,7 @@ fn a_state_that_outlived_its_provider_or_its_provider_configuration_is_named() {
     )
     .expect("writes main.tf");
     for args in [
-        &["init", "-input=false", "-no-color"][..],
+        INIT,
         &["apply", "-input=false", "-no-color", "-auto-approve"][..],
     ] {
         let output = run_terraform(dir.path(), args);
@@ -286,14 +310,7 @@ fn a_state_that_outlived_its_provider_or_its_provider_configuration_is_named() {
         ),
     ] {
         std::fs::write(&state_path, serde_json::to_vec(&state).expect("JSON")).expect("state");
-        let output = run_terraform(dir.path(), &["plan", "-input=false", "-no-color"]);
-        assert!(!output.status.success(), "{summary}");
-        let diagnostics = printed(&output);
-        assert_eq!(diagnostics[0].summary, summary);
-        let found =
-            catalogue_answer(dir.path(), &output, diagnostics).expect("the catalogue knows it");
-        assert_eq!(found.signature, signature, "{summary}");
-        assert_eq!(found.hypothesis.category, category);
+        terraform_fails_and_is_read_as(dir.path(), PLAN, summary, signature, category);
     }
 }
 
@@ -302,7 +319,7 @@ fn a_variables_file_that_is_not_there_is_a_configuration_mistake() {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("main.tf"), "output \"a\" { value = 1 }\n")
         .expect("writes main.tf");
-    let output = run_terraform(
+    terraform_fails_and_is_read_as(
         dir.path(),
         &[
             "plan",
@@ -310,13 +327,10 @@ fn a_variables_file_that_is_not_there_is_a_configuration_mistake() {
             "-no-color",
             "-var-file=homelab.tfvars",
         ],
+        "Failed to read variables file",
+        "terraform-configuration-invalid",
+        Category::Configuration,
     );
-    assert!(!output.status.success());
-    let diagnostics = printed(&output);
-    assert_eq!(diagnostics[0].summary, "Failed to read variables file");
-    let found = catalogue_answer(dir.path(), &output, diagnostics).expect("the catalogue knows it");
-    assert_eq!(found.signature, "terraform-configuration-invalid");
-    assert_eq!(found.hypothesis.category, Category::Configuration);
 }
 
 #[test]
@@ -329,19 +343,13 @@ fn a_provider_the_runners_mirror_lacks_is_named() {
         "terraform {\n  required_providers {\n    proxmox = { source = \"bpg/proxmox\" }\n  }\n}\n",
     )
     .expect("writes main.tf");
-    let output = run_terraform(dir.path(), &["init", "-input=false", "-no-color"]);
-    assert!(!output.status.success());
-    let diagnostics = printed(&output);
-    assert_eq!(
-        diagnostics[0].summary,
-        "Failed to query available provider packages"
+    let found = terraform_fails_and_is_read_as(
+        dir.path(),
+        INIT,
+        "Failed to query available provider packages",
+        "provider-missing-from-installation-sources",
+        Category::ProviderIncompatibility,
     );
-    let found = catalogue_answer(dir.path(), &output, diagnostics).expect("the catalogue knows it");
-    assert_eq!(
-        found.signature,
-        "provider-missing-from-installation-sources"
-    );
-    assert_eq!(found.hypothesis.category, Category::ProviderIncompatibility);
     assert!(
         found
             .hypothesis
@@ -359,16 +367,16 @@ fn init_after_the_backend_block_changed_is_the_backends() {
         format!("terraform {{\n  backend \"local\" {{\n    path = \"{path}\"\n  }}\n}}\n")
     };
     std::fs::write(dir.path().join("main.tf"), backend("a.tfstate")).expect("writes main.tf");
-    let first = run_terraform(dir.path(), &["init", "-input=false", "-no-color"]);
+    let first = run_terraform(dir.path(), INIT);
     assert!(first.status.success(), "{first:?}");
     std::fs::write(dir.path().join("main.tf"), backend("b.tfstate")).expect("writes main.tf");
-    let output = run_terraform(dir.path(), &["init", "-input=false", "-no-color"]);
-    assert!(!output.status.success());
-    let diagnostics = printed(&output);
-    assert_eq!(diagnostics[0].summary, "Backend configuration changed");
-    let found = catalogue_answer(dir.path(), &output, diagnostics).expect("the catalogue knows it");
-    assert_eq!(found.signature, "terraform-backend-init-required");
-    assert_eq!(found.hypothesis.category, Category::StateBackend);
+    terraform_fails_and_is_read_as(
+        dir.path(),
+        INIT,
+        "Backend configuration changed",
+        "terraform-backend-init-required",
+        Category::StateBackend,
+    );
 }
 
 #[test]
@@ -380,7 +388,7 @@ fn a_backend_setting_the_backend_does_not_take_is_the_backends() {
     )
     .expect("writes main.tf");
     // A -backend-config key the backend type does not have (as an S3 setting given to another backend).
-    let output = run_terraform(
+    terraform_fails_and_is_read_as(
         dir.path(),
         &[
             "init",
@@ -388,16 +396,10 @@ fn a_backend_setting_the_backend_does_not_take_is_the_backends() {
             "-no-color",
             "-backend-config=skip_requesting_account_id=true",
         ],
+        "Invalid backend configuration argument",
+        "terraform-backend-failed",
+        Category::StateBackend,
     );
-    assert!(!output.status.success());
-    let diagnostics = printed(&output);
-    assert_eq!(
-        diagnostics[0].summary,
-        "Invalid backend configuration argument"
-    );
-    let found = catalogue_answer(dir.path(), &output, diagnostics).expect("the catalogue knows it");
-    assert_eq!(found.signature, "terraform-backend-failed");
-    assert_eq!(found.hypothesis.category, Category::StateBackend);
 }
 
 #[test]
@@ -417,25 +419,16 @@ fn terraform_refuses(config: &str, command: &str, summary: &str) {
     std::fs::write(dir.path().join("main.tf"), format!("{config}\n")).expect("writes main.tf");
     // `validate` takes no -input flag; `plan` must not wait for a variable's value on a terminal.
     let args: &[&str] = match command {
-        "plan" => &["plan", "-input=false", "-no-color"],
+        "plan" => PLAN,
         _ => &[command, "-no-color"],
     };
-    let output = run_terraform(dir.path(), args);
-    assert!(!output.status.success(), "{config} is refused");
-    let diagnostics = printed(&output);
-    assert!(
-        diagnostics[0].summary.starts_with(summary),
-        "{config}: {}",
-        diagnostics[0].summary
+    let found = terraform_fails_and_is_read_as(
+        dir.path(),
+        args,
+        summary,
+        "terraform-configuration-invalid",
+        Category::Configuration,
     );
-
-    let found = catalogue_answer(dir.path(), &output, diagnostics)
-        .expect("the catalogue knows Terraform's verdict");
-    assert_eq!(
-        found.signature, "terraform-configuration-invalid",
-        "{config}"
-    );
-    assert_eq!(found.hypothesis.category, Category::Configuration);
     assert!(
         found.hypothesis.root_cause.contains(summary),
         "{}",
