@@ -210,7 +210,7 @@ pub(super) fn failed_otherwise() -> Vec<Signature> {
         },
         Signature {
             name: "terraform-backend-failed",
-            pattern: r#"(Failed to get existing workspaces|Error loading state|Failed to load state|Error inspecting states in the "[^"]+" backend|error configuring S3 Backend|Error configuring the backend "[^"]+"|Failed to save state|Failed to persist state|Error releasing the state lock|Invalid backend configuration argument|Failed to unlock state)"#,
+            pattern: r#"(Failed to get existing workspaces|Error loading state|Failed to load state|Error inspecting states in the "[^"]+" backend|error configuring S3 Backend|Error configuring the backend "[^"]+"|Failed to save state|Failed to persist state|Error releasing the state lock|Invalid backend configuration (?:argument|value)|Failed to unlock state|Unsupported backend type|Unknown values within backend definition|Failed to decode current backend config|Backend initialization failed|Duplicate backend configuration|Failed to read state file|Cannot read state file|Refusing to write empty remote state snapshot|Error saving current state|Failed to create local state file|Invalid local state file path|Missing region value|Invalid region value|Invalid account ID|Invalid (?:sse_customer_key|AWS_SSE_CUSTOMER_KEY) value)"#,
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
             unless: None,

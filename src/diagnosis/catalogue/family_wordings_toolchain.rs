@@ -494,6 +494,58 @@ pub(super) fn wordings() -> Vec<Wording> {
             "capmox-template-not-found",
             MissingTemplate,
         ),
+        // Terraform's words for a provider's broken contract, a provider the state needs but the directory lacks, a
+        // provider schema it could not load, a lock file it cannot read, a move the configuration contradicts and an
+        // S3 backend without a region: the source file that prints each, its format string filled in.
+        wording(
+            PROVIDER,
+            "https://github.com/hashicorp/terraform/blob/main/internal/terraform/node_resource_abstract_instance.go (`Provider produced invalid object`, filled in)",
+            "Error: Provider produced invalid object\n\nProvider \"registry.terraform.io/bpg/proxmox\" planned an invalid value for\nproxmox_virtual_environment_vm.guest during refresh: The returned state\ncontains unknown values.\n\nThis is a bug in the provider, which should be reported in the provider's own\nissue tracker.",
+            "provider-inconsistent-result",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/hashicorp/terraform/blob/main/internal/terraform/node_resource_abstract_instance.go (the detail of an inconsistent result after apply, quoted without its summary, filled in)",
+            "When applying changes to proxmox_virtual_environment_vm.guest, provider\n\"provider[\\\"registry.terraform.io/bpg/proxmox\\\"]\" produced an unexpected new\nvalue: .started: was true, but now false.",
+            "provider-inconsistent-result",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/hashicorp/terraform/blob/main/internal/terraform/context.go (`Missing required provider`, filled in)",
+            "Error: Missing required provider\n\nThis state requires provider registry.terraform.io/telmate/proxmox, but that\nprovider isn't available. You may be able to install it automatically by\nrunning:\n  terraform init",
+            "provider-plugins-not-installed",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/hashicorp/terraform/blob/main/internal/schemarepo/loadschemas/load.go (`Failed to obtain provider schema`, filled in)",
+            "Error: Failed to obtain provider schema\n\nCould not load the schema for provider registry.terraform.io/bpg/proxmox:\nfailed to instantiate provider \"registry.terraform.io/bpg/proxmox\" to obtain\nschema: fork/exec: exec format error.",
+            "provider-schema-unavailable",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/hashicorp/terraform/blob/main/internal/depsfile/locks_file.go (`Invalid provider hash string`, filled in)",
+            "Error: Invalid provider hash string\n\n  on .terraform.lock.hcl line 7, in provider \"registry.terraform.io/bpg/proxmox\":\n   7:     \"h1:abc\",\n\nCannot interpret \"h1:abc\" as a provider hash: illegal base64 data at input byte 0.",
+            "provider-dependency-lock-file-inconsistent",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/hashicorp/terraform/blob/main/internal/refactoring/move_validate.go (`Moved object still exists`, filled in)",
+            "Error: Moved object still exists\n\n  on main.tf line 12:\n  12: moved {\n\nThis statement declares a move from proxmox_vm_qemu.guest, but that resource is\nstill declared at main.tf:1,1.\n\nChange your configuration so that this resource will be declared as\nproxmox_virtual_environment_vm.guest instead.",
+            "terraform-refactoring-or-lifecycle-refused",
+            Configuration,
+        ),
+        wording(
+            BACKEND,
+            "https://github.com/hashicorp/terraform/blob/main/internal/backend/remote-state/s3/backend.go (`Missing region value`, filled in)",
+            "Error: Missing region value\n\n  on backend.tf line 3, in terraform:\n   3:   backend \"s3\" {\n\nThe \"region\" attribute or the \"AWS_REGION\" or \"AWS_DEFAULT_REGION\" environment\nvariables must be set.",
+            "terraform-backend-failed",
+            StateBackend,
+        ),
         // The categories' tells: a Go crash outside Terraform's plugin frame, and Python's words for a refused
         // connection to the Proxmox VE API.
         wording(

@@ -70,12 +70,16 @@ pub(super) fn signatures() -> Vec<Signature> {
         Signature {
             name: "provider-inconsistent-result",
             // Terraform's words for a provider that broke its own contract: an inconsistent result or final plan,
-            // an invalid plan ("planned an invalid value"), and OpenTofu's "returned invalid result object".
-            pattern: r"Provider (?:produced inconsistent (result after apply|final plan)|produced (invalid plan)|returned (invalid result object after apply))",
+            // an invalid plan ("planned an invalid value"), an invalid or null object after apply, and OpenTofu's
+            // "returned invalid result object". A report often quotes only the detail: "When applying changes to X,
+            // provider "..." produced an unexpected new value: ...", or the sentence every one of these details ends
+            // with, "This is a bug in the provider, which should be reported in the provider's own issue tracker."
+            // (internal/terraform in 0.12 to 1.11, and OpenTofu; wrapped at any space).
+            pattern: r"Provider (produced inconsistent result after apply|produced inconsistent final plan|produced invalid plan|returned invalid result object after apply|produced invalid object|produced null object)|\bprovider\s+\S+\s+(produced\s+an\s+(?:unexpected|invalid)\s+new\s+value|produced\s+an\s+invalid\s+value\s+after\s+apply|planned\s+an\s+invalid\s+value|produced\s+a\s+null\s+value)|This\s+is\s+a\s+bug\s+in\s+the\s+provider,\s+which\s+should\s+be\s+reported\s+in\s+the\s+provider's\s+own\s+issue\s+tracker",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
             unless: None,
-            root_cause: "The provider produced an inconsistent or invalid $1$2$3, which Terraform reports as a bug in the provider: the real object may exist while the state says otherwise; check the guest in Proxmox VE, then pin another provider version or report it upstream.",
+            root_cause: "Terraform reports a bug in the provider ($1$2): the provider broke its contract with Terraform (an inconsistent or invalid result or plan); the real object may exist while the state says otherwise; check the guest in Proxmox VE, then pin another provider version or report it upstream.",
         },
         Signature {
             name: "provider-version-constraints-unsatisfiable",
@@ -114,15 +118,15 @@ pub(super) fn signatures() -> Vec<Signature> {
             // return its schema: a plugin that crashes at start, one built for another platform or protocol, or
             // one the directory does not hold as the lock file says.
             name: "provider-schema-unavailable",
-            pattern: r"(?m)^[│\s]*(?:Error: )?(Failed to load plugin schemas)\s*$|Error while loading schemas for plugin components",
+            pattern: r#"(?m)^[│\s]*(?:Error: )?(Failed to (?:load plugin schemas|obtain provider schema))\s*$|Error while loading schemas for plugin components"#,
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
             unless: None,
-            root_cause: "Terraform could not get a provider's schema (\"Failed to load plugin schemas\"): the provider's plugin did not start or did not answer (a crash at start, a package for another platform, or an installation that does not match the lock file); run terraform init again, and pin the provider to a release that starts on this runner.",
+            root_cause: "Terraform could not get a provider's schema ($1): the provider's plugin did not start or did not answer (a crash at start, a package for another platform, or an installation that does not match the lock file); run terraform init again, and pin the provider to a release that starts on this runner.",
         },
         Signature {
             name: "provider-dependency-lock-file-inconsistent",
-            pattern: r"Inconsistent dependency lock file",
+            pattern: r"Inconsistent dependency lock file|(?m)^[│\s]*(?:Error: )?(?:Invalid provider hash (?:string|set)|Duplicate provider lock|Non-normalized provider source address)\s*$",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
             unless: None,
@@ -131,9 +135,12 @@ pub(super) fn signatures() -> Vec<Signature> {
         Signature {
             // Terraform 0.13 to 1.0's words for a provider the working directory does not have installed (or not in
             // the version the lock file pins): "Could not load plugin" with "Plugin reinitialization required.
-            // Please run "terraform init"."; later releases say "Inconsistent dependency lock file" (above).
+            // Please run "terraform init"." (or "Provider requirements cannot be satisfied by locked dependencies",
+            // "The following required providers are not installed"); 1.1 and later say "Missing required provider"
+            // ("This configuration requires provider X, but that provider isn't available"), "Required plugins are
+            // not installed", or "Inconsistent dependency lock file" (above).
             name: "provider-plugins-not-installed",
-            pattern: r#"Plugin reinitialization required\. Please run "(?:terraform|tofu) init""#,
+            pattern: r#"Plugin reinitialization required\. Please run "(?:terraform|tofu) init"|(?m)^[│\s]*(?:Error: )?(?:Missing required provider|Required plugins are not installed|Provider requirements cannot be satisfied by locked dependencies)\s*$|\brequires\s+provider\s+\S+,\s+but\s+that\s+provider\s+isn't\s+available|The\s+following\s+required\s+providers\s+are\s+not\s+installed"#,
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
             unless: None,

@@ -415,23 +415,230 @@ fn a_module_source_init_cannot_resolve_is_a_configuration_mistake() {
 /// Runs `terraform <command>` on a one-file configuration, which must fail with `summary` opening its first error, and
 /// checks that the catalogue reads that verdict as a configuration mistake and names it.
 fn terraform_refuses(config: &str, command: &str, summary: &str) {
+    terraform_refuses_as(config, command, summary, "terraform-configuration-invalid");
+}
+
+/// As `terraform_refuses`, read by the configuration rule named `signature`.
+fn terraform_refuses_as(config: &str, command: &str, summary: &str, signature: &str) {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("main.tf"), format!("{config}\n")).expect("writes main.tf");
     // `validate` takes no -input flag; `plan` must not wait for a variable's value on a terminal.
     let args: &[&str] = match command {
         "plan" => PLAN,
+        "init" => INIT,
         _ => &[command, "-no-color"],
     };
     let found = terraform_fails_and_is_read_as(
         dir.path(),
         args,
         summary,
-        "terraform-configuration-invalid",
+        signature,
         Category::Configuration,
     );
     assert!(
         found.hypothesis.root_cause.contains(summary),
         "{}",
         found.hypothesis.root_cause
+    );
+}
+
+#[test]
+fn more_of_terraforms_verdicts_on_the_code_are_a_configuration_mistake() {
+    // Summaries found in Terraform's source (internal/configs, internal/lang and internal/command) that the real 1.0.3
+    // prints for these one-file configurations; 1.11 prints the same words.
+    for (config, command, summary) in [
+        ("variable \"1a\" {}", "validate", "Invalid variable name"),
+        (
+            "variable \"a\" { type = \"string\" }",
+            "validate",
+            "Invalid quoted type constraints",
+        ),
+        (
+            "locals { a = local.a }",
+            "validate",
+            "Self-referencing local value",
+        ),
+        (
+            "resource \"null_resource\" \"1a\" {}",
+            "validate",
+            "Invalid resource name",
+        ),
+        (
+            "resource \"null_resource\" \"a\" {\n  provisioner \"chef\" {}\n}",
+            "validate",
+            "The \"chef\" provisioner has been removed",
+        ),
+        (
+            "resource \"null_resource\" \"a\" {\n  connection {}\n  connection {}\n}",
+            "validate",
+            "Duplicate connection block",
+        ),
+        (
+            "locals {\n  a = 1\n}\nlocals {\n  a = 2\n}",
+            "validate",
+            "Duplicate local value definition",
+        ),
+        (
+            "variable \"a\" {\n  validation {\n    condition     = true\n    error_message = \"Not a.\"\n  }\n}",
+            "validate",
+            "Invalid variable validation condition",
+        ),
+        (
+            "variable \"a\" {\n  validation {\n    condition     = var.a == \"\"\n    error_message = \"x\"\n  }\n}",
+            "validate",
+            "Invalid validation error message",
+        ),
+    ] {
+        terraform_refuses(config, command, summary);
+    }
+}
+
+#[test]
+fn terraforms_verdicts_on_the_command_line_and_the_directory_are_a_configuration_mistake() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // No .tf file at all: a project path that points at the wrong directory.
+    terraform_fails_and_is_read_as(
+        dir.path(),
+        PLAN,
+        "No configuration files",
+        "terraform-configuration-invalid",
+        Category::Configuration,
+    );
+    std::fs::write(dir.path().join("main.tf"), "output \"a\" { value = 1 }\n").expect("main.tf");
+    for (extra, summary) in [
+        ("-var=nope", "Invalid -var option"),
+        (
+            "-target=null_resource.a[",
+            "Invalid target \"null_resource.a[\"",
+        ),
+    ] {
+        let args = [PLAN, &[extra]].concat();
+        terraform_fails_and_is_read_as(
+            dir.path(),
+            &args,
+            summary,
+            "terraform-configuration-invalid",
+            Category::Configuration,
+        );
+    }
+}
+
+#[test]
+fn terraforms_verdicts_on_provider_requirements_module_calls_and_lifecycle_are_a_configuration_mistake()
+ {
+    for (config, command, summary, signature) in [
+        (
+            "terraform {\n  required_providers {\n    proxmox = { source = \"bpg//proxmox\" }\n  }\n}",
+            "validate",
+            "Invalid provider source string",
+            "terraform-provider-requirements-invalid",
+        ),
+        (
+            "terraform {\n  required_providers {\n    proxmox = {\n      source  = \"bpg/proxmox\"\n      version = \"~> 0.x\"\n    }\n  }\n}",
+            "validate",
+            "Invalid version constraint",
+            "terraform-provider-requirements-invalid",
+        ),
+        (
+            "terraform {\n  required_version = \"one point zero\"\n}",
+            "validate",
+            "Invalid version constraint",
+            "terraform-provider-requirements-invalid",
+        ),
+        (
+            "provider \"null\" {\n  alias = \"pve 01\"\n}",
+            "validate",
+            "Invalid provider configuration alias",
+            "terraform-provider-requirements-invalid",
+        ),
+        (
+            "resource \"null_resource\" \"a\" {\n  lifecycle {}\n  lifecycle {}\n}",
+            "validate",
+            "Duplicate lifecycle block",
+            "terraform-refactoring-or-lifecycle-refused",
+        ),
+        (
+            // A module directory that is not there (a path written wrongly, or a module not committed).
+            "module \"lxc\" {\n  source = \"./modules/lxc\"\n}",
+            "init",
+            "Unreadable module directory",
+            "terraform-module-call-invalid",
+        ),
+    ] {
+        terraform_refuses_as(config, command, summary, signature);
+    }
+}
+
+#[test]
+fn a_resource_type_the_provider_does_not_have_is_a_configuration_mistake() {
+    // Telmate's resource types under the bpg provider are the common case; here, a type hashicorp/null lacks.
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "terraform {\n  required_providers {\n    null = { source = \"hashicorp/null\" }\n  }\n}\nresource \"null_vm_qemu\" \"a\" {}\n",
+    )
+    .expect("writes main.tf");
+    let init = run_terraform(dir.path(), INIT);
+    assert!(init.status.success(), "{init:?}");
+    let found = terraform_fails_and_is_read_as(
+        dir.path(),
+        PLAN,
+        "Invalid resource type",
+        "terraform-provider-requirements-invalid",
+        Category::Configuration,
+    );
+    assert!(
+        found
+            .hypothesis
+            .root_cause
+            .contains("Invalid resource type"),
+        "{}",
+        found.hypothesis.root_cause
+    );
+}
+
+#[test]
+fn a_replacement_that_prevent_destroy_forbids_is_a_configuration_mistake() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = |trigger: &str| {
+        format!(
+            "terraform {{\n  required_providers {{\n    null = {{ source = \"hashicorp/null\" }}\n  }}\n}}\n\
+             resource \"null_resource\" \"guest\" {{\n  triggers = {{ template = \"{trigger}\" }}\n  \
+             lifecycle {{\n    prevent_destroy = true\n  }}\n}}\n"
+        )
+    };
+    std::fs::write(dir.path().join("main.tf"), config("9000")).expect("writes main.tf");
+    for args in [
+        INIT,
+        &["apply", "-input=false", "-no-color", "-auto-approve"][..],
+    ] {
+        let output = run_terraform(dir.path(), args);
+        assert!(output.status.success(), "{args:?}: {output:?}");
+    }
+    // A changed argument that forces a replacement, as a new clone template does for a guest.
+    std::fs::write(dir.path().join("main.tf"), config("9001")).expect("writes main.tf");
+    terraform_fails_and_is_read_as(
+        dir.path(),
+        PLAN,
+        "Instance cannot be destroyed",
+        "terraform-refactoring-or-lifecycle-refused",
+        Category::Configuration,
+    );
+}
+
+#[test]
+fn a_backend_type_terraform_does_not_have_is_the_backends() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "terraform {\n  backend \"minio\" {}\n}\n",
+    )
+    .expect("writes main.tf");
+    terraform_fails_and_is_read_as(
+        dir.path(),
+        INIT,
+        "Unsupported backend type",
+        "terraform-backend-failed",
+        Category::StateBackend,
     );
 }
