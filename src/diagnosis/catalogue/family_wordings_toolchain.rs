@@ -494,6 +494,21 @@ pub(super) fn wordings() -> Vec<Wording> {
             "capmox-template-not-found",
             MissingTemplate,
         ),
+        // terraform init refusing a provider release this Terraform cannot run or install here.
+        wording(
+            PROVIDER,
+            "https://github.com/hashicorp/terraform/blob/main/internal/command/init.go (`providerProtocolTooOld`, filled in)",
+            "Error: Incompatible provider version\n\nProvider \"registry.terraform.io/telmate/proxmox\" v1.0.0 is not compatible with Terraform 1.0.3.\nProvider version 2.0.0 is the latest compatible version. Select it with the following version constraint:\n\tversion = \"2.0.0\"",
+            "provider-release-incompatible-or-withdrawn",
+            ProviderIncompatibility,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/hashicorp/terraform/blob/main/internal/getproviders/errors.go (`ErrPlatformNotSupported`, under init's \"Failed to install provider\", filled in)",
+            "Error: Failed to install provider\n\nError while installing bpg/proxmox v0.70.0: provider bpg/proxmox 0.70.0 is not\navailable for linux_arm",
+            "provider-no-package-for-platform",
+            ProviderIncompatibility,
+        ),
         // Terraform's words for a provider's broken contract, a provider the state needs but the directory lacks, a
         // provider schema it could not load, a lock file it cannot read, a move the configuration contradicts and an
         // S3 backend without a region: the source file that prints each, its format string filled in.

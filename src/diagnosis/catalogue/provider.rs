@@ -107,11 +107,26 @@ pub(super) fn signatures() -> Vec<Signature> {
         },
         Signature {
             name: "provider-no-package-for-platform",
-            pattern: r"Provider\s+(\S+)\s+(v\S+)\s+does\s+not\s+have\s+a\s+package\s+available\s+for\s+your\s+current\s+platform,\s+([a-z0-9_]+)",
+            // Terraform's init ("does not have a package available for your current platform") and the error under
+            // "Failed to install provider" (internal/getproviders/errors.go: "provider %s %s is not available for %s").
+            pattern: r"[Pp]rovider\s+(\S+)\s+v?(\S+)\s+(?:does\s+not\s+have\s+a\s+package\s+available\s+for\s+your\s+current\s+platform,|is\s+not\s+available\s+for)\s+([a-z0-9]+_[a-z0-9]+)",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
             unless: None,
             root_cause: "The provider $1 $2 publishes no package for the runner's platform ($3): pin a provider version that has one (or run on a platform it supports), then run terraform init by hand and commit the lock file.",
+        },
+        Signature {
+            // A provider release built for another plugin protocol than the running Terraform speaks, in init's own
+            // words (internal/command/init.go from 0.13 to 1.11: "Incompatible provider version", "Provider X vN is not
+            // compatible with Terraform M", "No compatible versions of provider X were found"; internal/getproviders:
+            // "provider X N is not supported by this version of terraform"), or a release the registry withdrew after
+            // the lock file selected it ("the previously-selected version N is no longer available").
+            name: "provider-release-incompatible-or-withdrawn",
+            pattern: r#"(?m)^[│\s]*(?:Error: )?(Incompatible provider version)\s*$|\b(Provider\s+"?\S+?"?\s+v\S+\s+is\s+not\s+compatible\s+with\s+Terraform\s+\S+?)\.?\s|\b(No\s+compatible\s+versions\s+of\s+provider\s+\S+\s+were\s+found)|\b(provider\s+\S+\s+\S+\s+is\s+not\s+supported\s+by\s+this\s+version\s+of\s+terraform)|\b(the\s+previously-selected\s+version\s+\S+\s+is\s+no\s+longer\s+available)"#,
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "terraform init found no installable release of a provider for this Terraform (\"$1$2$3$4$5\"): the selected release speaks another plugin protocol, or the registry withdrew the release the lock file pins; select a release this Terraform supports in required_providers, run terraform init -upgrade by hand and commit the lock file.",
         },
         Signature {
             // Terraform (internal/terraform/context.go) and OpenTofu when a provider could not be started or did not

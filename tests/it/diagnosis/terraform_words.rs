@@ -642,3 +642,41 @@ fn a_backend_type_terraform_does_not_have_is_the_backends() {
         Category::StateBackend,
     );
 }
+
+#[test]
+fn a_provider_release_the_lock_file_pins_but_the_sources_no_longer_have_is_the_providers() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "terraform {\n  required_providers {\n    null = { source = \"hashicorp/null\" }\n  }\n}\n",
+    )
+    .expect("writes main.tf");
+    let first = run_terraform(dir.path(), INIT);
+    assert!(first.status.success(), "{first:?}");
+    // The lock file selects a release the runner's mirror does not hold (as a registry that withdrew it would).
+    let lock_path = dir.path().join(".terraform.lock.hcl");
+    let lock = std::fs::read_to_string(&lock_path).expect("lock file");
+    let installed = regex::Regex::new(r#"version\s+=\s+"([^"]+)""#)
+        .expect("valid")
+        .captures(&lock)
+        .expect("the lock file names a version")[1]
+        .to_string();
+    std::fs::write(
+        &lock_path,
+        lock.replace(&format!("\"{installed}\""), "\"2.0.9\""),
+    )
+    .expect("lock file");
+    std::fs::remove_dir_all(dir.path().join(".terraform")).expect("removes .terraform");
+    let found = terraform_fails_and_is_read_as(
+        dir.path(),
+        INIT,
+        "Failed to query available provider packages",
+        "provider-release-incompatible-or-withdrawn",
+        Category::ProviderIncompatibility,
+    );
+    assert!(
+        found.hypothesis.root_cause.contains("2.0.9"),
+        "{}",
+        found.hypothesis.root_cause
+    );
+}
