@@ -51,7 +51,7 @@ or add a bind or device mount point as root@pam.",
             name: "proxmox-root-only-setting",
             // The bpg provider refuses such a setting itself before Proxmox VE sees it ("the `cpu.architecture` can
             // only be set by the root account").
-            pattern: r"(?i)(changing feature flags is only allowed for root@pam|only allowed for root@pam|only root can set '[^']+' config|(?:the `[^`]+` )?can only be set by the root account)",
+            pattern: r"(?i)(changing feature flags is only allowed for root@pam|only allowed for root@pam|only root can (?:set|modify|delete) '[^']+' config(?: for real devices)?|(?:the `[^`]+` )?can only be set by the root account)",
             category: Category::Permission,
             remediation: Remediation::Escalate,
             unless: None,

@@ -30,6 +30,17 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "The provider's API says the resource already exists ($1$2): it was created outside this state (by hand, or by a run whose state was lost), or its name is taken (bucket names are global); import it, or choose another name.",
         },
         Signature {
+            // pve-storage (Storage.pm's vdisk_free) refusing to delete a template's base disk while linked clones
+            // still use it: destroying or replacing a template VM (9000) that guests were cloned from without
+            // full_clone.
+            name: "proxmox-base-volume-in-use",
+            pattern: r"base volume '([^']+)' is still in use by linked clones",
+            category: Category::ResourceConflict,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "Proxmox VE will not delete the template's base disk '$1' while linked clones use it: destroy or full-clone the guests made from this template first, or keep the template (a replacement of the template forced by a configuration change must wait for its clones).",
+        },
+        Signature {
             // The bpg provider's download_file when Proxmox VE refuses to overwrite ("File already exists in a
             // datastore" in v0.43-0.46, "in the datastore" from v0.47), and its file resource without overwrite.
             name: "proxmox-datastore-file-exists",

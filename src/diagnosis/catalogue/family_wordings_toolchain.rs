@@ -494,6 +494,50 @@ pub(super) fn wordings() -> Vec<Wording> {
             "capmox-template-not-found",
             MissingTemplate,
         ),
+        // Proxmox VE's refusals in its own source (qemu-server, pve-container, pve-storage), each format string filled
+        // in and relayed as the bpg provider relays an API error.
+        wording(
+            ACCESS,
+            "https://git.proxmox.com/?p=qemu-server.git;a=blob;f=src/PVE/API2/Qemu.pm (`only root can modify '$opt' config for real devices`, filled in)",
+            "error updating VM: received an HTTP 500 response - Reason: only root can modify 'hostpci0' config for real devices",
+            "proxmox-root-only-setting",
+            Permission,
+        ),
+        wording(
+            TEMPLATES,
+            "https://git.proxmox.com/?p=pve-container.git;a=blob;f=src/PVE/API2/LXC.pm (`storage '$storage' does not support CT rootdirs`, filled in)",
+            "error creating container: received an HTTP 500 response - Reason: storage 'local' does not support CT rootdirs",
+            "proxmox-storage-wrong-content",
+            MissingTemplate,
+        ),
+        wording(
+            TEMPLATES,
+            "https://git.proxmox.com/?p=pve-storage.git;a=blob;f=src/PVE/Storage.pm (`storage '$storeid' is disabled`, filled in)",
+            "error creating VM: received an HTTP 500 response - Reason: storage 'nfs-images' is disabled",
+            "proxmox-storage-missing",
+            MissingTemplate,
+        ),
+        wording(
+            TEMPLATES,
+            "https://git.proxmox.com/?p=qemu-server.git;a=blob;f=src/PVE/API2/Qemu.pm (`parameter 'storage' not allowed for linked clones`)",
+            "error cloning VM: received an HTTP 400 response - Reason: parameter 'storage' not allowed for linked clones",
+            "proxmox-linked-clone-option-refused",
+            Configuration,
+        ),
+        wording(
+            LOCKS,
+            "https://git.proxmox.com/?p=qemu-server.git;a=blob;f=src/PVE/API2/Qemu.pm (`Failed to obtain guest migration lock - replication running?`)",
+            "error migrating VM: received an HTTP 500 response - Reason: Failed to obtain guest migration lock - replication running?",
+            "proxmox-lock-timeout",
+            TransientLock,
+        ),
+        wording(
+            CONFLICTS,
+            "https://git.proxmox.com/?p=pve-storage.git;a=blob;f=src/PVE/Storage.pm (`base volume '$volname' is still in use by linked clones`, filled in)",
+            "error deleting VM: received an HTTP 500 response - Reason: base volume 'base-9000-disk-0' is still in use by linked clones",
+            "proxmox-base-volume-in-use",
+            ResourceConflict,
+        ),
         // terraform init refusing a provider release this Terraform cannot run or install here.
         wording(
             PROVIDER,

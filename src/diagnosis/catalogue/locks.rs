@@ -91,13 +91,15 @@ pub(super) fn signatures() -> Vec<Signature> {
             // timeouts for a lock that is not a storage's ('file-ceph_conf', 'file-replication_cfg', ...), in the
             // wordings of pve-cluster's Cluster.pm across releases; tried after the path-specific rules above. A
             // lock file that cannot even be opened ("can't lock file '...vzdump* - can't open file - No such file or
-            // directory", a missing lock directory) is no contention, and is left alone.
+            // directory", a missing lock directory) is no contention, and is left alone. qemu-server and pve-container
+            // also give up on a guest whose replication holds its migration lock ("Failed to obtain guest migration
+            // lock - replication running?").
             name: "proxmox-lock-timeout",
-            pattern: r"(?m)(?:can't lock file(?: '([^']+)' - got timeout|[ \t]*$|[^\s'])|cfs-lock '([^']+)' error: got lock request timeout|(?:error during cfs-locked|error with cfs lock) '([^']+)'[^\n]*?got lock timeout|'([^']+)'-locked command timed out)",
+            pattern: r"(?m)(?:can't lock file(?: '([^']+)' - got timeout|[ \t]*$|[^\s'])|cfs-lock '([^']+)' error: got lock request timeout|(?:error during cfs-locked|error with cfs lock) '([^']+)'[^\n]*?got lock timeout|'([^']+)'-locked command timed out|Failed to obtain (guest migration lock) - replication running\?)",
             category: Category::TransientLock,
             remediation: Remediation::ReduceParallelism { parallelism: 1 },
             unless: None,
-            root_cause: "Proxmox VE could not take a lock it needed ($1$2$3$4) in time: concurrent operations on the node or the cluster contended for it; creating the guests one at a time (-parallelism=1) avoids the contention.",
+            root_cause: "Proxmox VE could not take a lock it needed ($1$2$3$4$5) in time: concurrent operations on the node or the cluster contended for it; creating the guests one at a time (-parallelism=1) avoids the contention.",
         },
     ]
 }

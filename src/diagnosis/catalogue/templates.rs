@@ -63,20 +63,33 @@ pub(super) fn signatures() -> Vec<Signature> {
         },
         Signature {
             name: "proxmox-storage-wrong-content",
-            // pve-container words it "storage '...' does not allow content type 'rootdir' (Container)".
-            pattern: r#"(?:storage '([^']+)' does not (?:support ([a-z ]+)|allow content type '([^']+)')|datastore "([^"]+)" does not support content type "([^"]+)")"#,
+            // pve-container words it "storage '...' does not allow content type 'rootdir' (Container)", and for a
+            // container's root disk "storage '...' does not support CT rootdirs" (its API2/LXC.pm).
+            pattern: r#"(?:storage '([^']+)' does not (?:support ([A-Za-z ]+)|allow content type '([^']+)')|datastore "([^"]+)" does not support content type "([^"]+)")"#,
             category: Category::MissingTemplate,
             remediation: Remediation::Escalate,
             unless: None,
             root_cause: "The storage $1$4 is not enabled for that content ($2$3$5): pick a storage whose content types include it, or enable the content type on the storage (Datacenter → Storage → Content).",
         },
         Signature {
+            // qemu-server's clone API (API2/Qemu.pm): a linked clone shares its template's base volumes, so it can
+            // neither move to another storage nor change format ("parameter 'storage' not allowed for linked clones").
+            name: "proxmox-linked-clone-option-refused",
+            pattern: r"parameter '(storage|format)' not allowed for linked clones",
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "Proxmox VE refuses a target $1 for a linked clone, which stays on its template's storage and format: make a full clone (full_clone / clone.full), or leave the target $1 out.",
+        },
+        Signature {
+            // pve-storage's Storage.pm also refuses a storage that is defined but switched off ("storage '...' is
+            // disabled").
             name: "proxmox-storage-missing",
-            pattern: r"storage '([^']+)' (?:does not exist|is not available on node(?: '([^']+)')?)",
+            pattern: r"storage '([^']+)' (?:does not exist|is disabled|is not available on node(?: '([^']+)')?)",
             category: Category::MissingTemplate,
             remediation: Remediation::Escalate,
             unless: None,
-            root_cause: "The datastore '$1' does not exist on the target node $2; use a storage the node has, or add it.",
+            root_cause: "The datastore '$1' does not exist or is disabled on the target node $2; use a storage the node has and has enabled, or add or enable it.",
         },
         Signature {
             name: "proxmox-template-missing",
