@@ -209,8 +209,21 @@ pub(super) fn failed_otherwise() -> Vec<Signature> {
             root_cause: "Terraform's working directory was initialised for another backend configuration than the one written ($1$2): the backend block or its settings changed; run terraform init -reconfigure, or -migrate-state to carry the state over, after checking which store holds the real state.",
         },
         Signature {
+            // OpenTofu's state and plan encryption (internal/encryption, 1.7 and later): a key provider or method
+            // written wrongly, a key that does not open the state it reads ("decryption failed for all provided
+            // methods", "Unable to decode encrypted metadata (did you change your encryption config?)"), or an
+            // unencrypted state met where the configuration allows none. The state cannot be read or written until
+            // the encryption block and the keys agree with what is stored.
+            name: "opentofu-state-encryption-failed",
+            pattern: r#"(?m)^[│\s]*(?:Error: )?(Unable to decode encrypted metadata \(did you change your encryption config\?\)|(?:Decryption|Encryption) operation failed during method setup|Required key unavailable for method setup|Encryption method configuration error|Invalid encryption configuration|Duplicate encryption configuration|Unable to (?:fetch|build) encryption key data|Unencrypted method is forbidden|Reference to undeclared (?:key provider|encryption method)|Unknown (?:encryption method|key_provider) type)\s*$|\b(decryption failed for all provided methods|encountered unencrypted payload without unencrypted method configured)"#,
+            category: Category::StateBackend,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "OpenTofu could not encrypt or decrypt the state (\"$1$2\"): the encryption block, its key provider or the key it gets do not match what the stored state was written with; restore the key or passphrase the state was encrypted with (or add the old method as a fallback) before running again, and never apply over a state that could not be read.",
+        },
+        Signature {
             name: "terraform-backend-failed",
-            pattern: r#"(Failed to get existing workspaces|Error loading state|Failed to load state|Error inspecting states in the "[^"]+" backend|error configuring S3 Backend|Error configuring the backend "[^"]+"|Failed to save state|Failed to persist state|Error releasing the state lock|Invalid backend configuration (?:argument|value)|Failed to unlock state|Unsupported backend type|Unknown values within backend definition|Failed to decode current backend config|Backend initialization failed|Duplicate backend configuration|Failed to read state file|Cannot read state file|Refusing to write empty remote state snapshot|Error saving current state|Failed to create local state file|Invalid local state file path|Missing region value|Invalid region value|Invalid account ID|Invalid (?:sse_customer_key|AWS_SSE_CUSTOMER_KEY) value)"#,
+            pattern: r#"(Failed to get existing workspaces|Error loading state|Failed to load state|Error inspecting states in the "[^"]+" backend|error configuring S3 Backend|Error configuring the backend "[^"]+"|Failed to save state|Failed to persist state|Error releasing the state lock|Invalid backend configuration (?:argument|value)|Failed to unlock state|Unsupported backend type|Unknown values within backend definition|Failed to decode current backend config|Backend initialization failed|Duplicate backend configuration|Failed to read state file|Cannot read state file|Refusing to write empty remote state snapshot|Error saving current state|Failed to create local state file|Invalid local state file path|Missing region value|Invalid region value|Invalid account ID|Invalid (?:sse_customer_key|AWS_SSE_CUSTOMER_KEY|workspace_key_prefix|bucket) value|State locked by another local process)"#,
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
             unless: None,

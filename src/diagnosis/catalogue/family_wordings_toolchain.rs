@@ -8,7 +8,8 @@
 //! `family_tests.rs` checks each against the signature named beside it.
 
 use super::family_wordings::{
-    ACCESS, BACKEND, CONFLICTS, LOCKS, NETWORK, PROVIDER, TEMPLATES, Wording, wording,
+    ACCESS, BACKEND, CONFIGURATION, CONFLICTS, LOCKS, NETWORK, PROVIDER, TEMPLATES, Wording,
+    wording,
 };
 use crate::contracts::Category;
 
@@ -537,6 +538,28 @@ pub(super) fn wordings() -> Vec<Wording> {
             "error deleting VM: received an HTTP 500 response - Reason: base volume 'base-9000-disk-0' is still in use by linked clones",
             "proxmox-base-volume-in-use",
             ResourceConflict,
+        ),
+        // OpenTofu's own words where they differ from Terraform's.
+        wording(
+            BACKEND,
+            "https://github.com/opentofu/opentofu/blob/main/internal/encryption/keyprovider.go (its summary, with the detail filled in)",
+            "Error: Unable to decode encrypted metadata (did you change your encryption config?)\n\nmetadata decoder for key_provider.pbkdf2.homelab failed with error: unexpected end of JSON input",
+            "opentofu-state-encryption-failed",
+            StateBackend,
+        ),
+        wording(
+            BACKEND,
+            "https://github.com/opentofu/opentofu/blob/main/internal/encryption/base.go (`decryption failed for all provided methods`, under the state's read error, filled in)",
+            "Error: Failed to load state: decryption failed for all provided methods: attempted decryption failed for state: cipher: message authentication failed",
+            "opentofu-state-encryption-failed",
+            StateBackend,
+        ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/opentofu/opentofu/blob/main/internal/configs/module_call.go (`Missing required variable in module call`, which has no detail)",
+            "Error: Missing required variable in module call\n\n  on main.tf line 1, in module \"lxc\":\n   1: module \"lxc\" {",
+            "terraform-configuration-invalid",
+            Configuration,
         ),
         // terraform init refusing a provider release this Terraform cannot run or install here.
         wording(

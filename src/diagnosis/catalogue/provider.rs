@@ -133,7 +133,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             // return its schema: a plugin that crashes at start, one built for another platform or protocol, or
             // one the directory does not hold as the lock file says.
             name: "provider-schema-unavailable",
-            pattern: r#"(?m)^[│\s]*(?:Error: )?(Failed to (?:load plugin schemas|obtain provider schema))\s*$|Error while loading schemas for plugin components"#,
+            pattern: r#"(?m)^[│\s]*(?:Error: )?(Failed to (?:load plugin schemas|obtain provider schema|load provider schemas))\s*$|Error while loading schemas for plugin components"#,
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
             unless: None,
@@ -165,7 +165,8 @@ pub(super) fn signatures() -> Vec<Signature> {
             // The state holds an object written by a newer release of its provider than the one now selected (a
             // version constraint or lock file that went back): Terraform cannot read it with the older schema.
             name: "provider-older-than-its-state",
-            pattern: r"Resource\s+instance\s+managed\s+by\s+newer\s+provider\s+version",
+            // (OpenTofu says the same of a resource's identity: "Resource identity managed by newer provider version".)
+            pattern: r"Resource\s+(?:instance|identity)\s+managed\s+by\s+newer\s+provider\s+version",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
             unless: None,
