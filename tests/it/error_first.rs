@@ -1,6 +1,6 @@
 //! The error first, the diagnosis second, on the two failures a new user met: a deploy whose S3 backend has no
-//! credentials (diagnosed by an LLM whose key is not set) and a project folder with no `.tf` file (which the
-//! offline catalogue does not know). The real Planner and terraform 1.0.3 run them; every text a person reads
+//! credentials (diagnosed by an LLM whose key is not set) and a project folder with no `.tf` file (with the
+//! no diagnoser at all; with the offline catalogue, that is named a configuration mistake at $0). The real Planner and terraform 1.0.3 run them; every text a person reads
 //! (the terminal line, the `::error` annotation, the comment's "Why", the incident's "Why it stopped") names the
 //! phase and Terraform's own error before it says that no diagnosis could be had.
 
@@ -9,7 +9,7 @@ use std::path::Path;
 use async_trait::async_trait;
 
 use agentlab::contracts::{
-    DiagnosisSource, Outcome, RunMode, RunRecord, TerraformPhase, ValidationRequest,
+    Category, DiagnosisSource, Outcome, RunMode, RunRecord, TerraformPhase, ValidationRequest,
     ValidationResult,
 };
 use agentlab::diagnosis::{ApiKeys, DiagnosisSettings, LlmSpec, build_diagnoser};
@@ -210,7 +210,8 @@ async fn no_s3_credentials_lead_with_terraforms_error_not_with_the_missing_api_k
 async fn an_empty_project_folder_leads_with_no_configuration_files() {
     let empty = tempfile::tempdir().expect("temp dir");
     let terraform = runner(Cancellation::new());
-    let record = deploy_with(&terraform, empty.path(), LlmSpec::Catalog, true).await;
+    // No diagnoser at all: no diagnosis can be had, and the texts must still lead with Terraform's error.
+    let record = deploy_with(&terraform, empty.path(), LlmSpec::None, false).await;
 
     assert_eq!(record.outcome, Outcome::Failed, "{record:#?}");
     assert_eq!(record.mode, RunMode::Deploy);
@@ -222,4 +223,30 @@ async fn an_empty_project_folder_leads_with_no_configuration_files() {
         TerraformPhase::Apply => "apply",
     };
     assert_every_text_leads_with(&record, phase, "No configuration files");
+}
+
+#[tokio::test]
+async fn the_catalogue_names_an_empty_project_folder_a_configuration_mistake_at_no_cost() {
+    let empty = tempfile::tempdir().expect("temp dir");
+    let terraform = runner(Cancellation::new());
+    let record = deploy_with(&terraform, empty.path(), LlmSpec::Catalog, true).await;
+
+    assert_eq!(record.outcome, Outcome::Failed, "{record:#?}");
+    let diagnosis = record.attempts[0].diagnosis.as_ref().expect("asked");
+    assert_eq!(diagnosis.source, DiagnosisSource::Catalog);
+    let hypothesis = diagnosis.hypothesis.as_ref().expect("a hypothesis");
+    assert_eq!(hypothesis.category, Category::Configuration);
+    assert!(
+        hypothesis.root_cause.contains("No configuration files"),
+        "{}",
+        hypothesis.root_cause
+    );
+    assert_eq!(record.llm_calls, 0);
+    assert_eq!(record.cost_usd, 0.0);
+    let outbox = texts(&record);
+    assert_error_first(
+        "the terminal line",
+        &outbox.terminal_lines[0],
+        "No configuration files",
+    );
 }
