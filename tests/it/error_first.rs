@@ -1,6 +1,7 @@
 //! The error first, the diagnosis second, on the two failures a new user met: a deploy whose S3 backend has no
-//! credentials (diagnosed by an LLM whose key is not set) and a project folder with no `.tf` file (with the
-//! no diagnoser at all; with the offline catalogue, that is named a configuration mistake at $0). The real Planner and terraform 1.0.3 run them; every text a person reads
+//! credentials (diagnosed by an LLM whose key is not set) and a project folder with no `.tf` file (with no
+//! diagnoser at all; the offline catalogue names it a configuration mistake at $0, which the last test checks). The
+//! real Planner and terraform 1.0.3 run them; every text a person reads
 //! (the terminal line, the `::error` annotation, the comment's "Why", the incident's "Why it stopped") names the
 //! phase and Terraform's own error before it says that no diagnosis could be had.
 
