@@ -114,13 +114,15 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "The state store refused the request because the runner's clock and the store's clock differ by more than the signature allows (RequestTimeTooSkewed): set both clocks right (NTP on the runner and on the MinIO host), then run again; a retry with the same clock fails the same way.",
         },
         Signature {
-            // No credentials at all reached the backend (Terraform's AWS SDK found none in its chain).
+            // No credentials at all reached the backend (Terraform's AWS SDK found none in its chain). The SDK's own
+            // "NoCredentialProviders" counts only beside the backend's name, and the AWS provider's same words ("for
+            // Terraform AWS Provider") are the provider's credentials, not the state's.
             name: "s3-backend-no-credentials",
-            pattern: r"(?i)(no valid credential sources (?:for S3 Backend )?found|NoCredentialProviders: no valid providers in chain)",
+            pattern: r#"(?i)(no valid credential sources (?:for S3 Backend )?found)|(?:S3 Backend|backend "s3")[^\n]*(NoCredentialProviders: no valid providers in chain)"#,
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
-            unless: None,
-            root_cause: "The S3 state backend found no credentials ($1): AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the backend's access_key/secret_key) are not set for the run; give the runner the object store's key for the state bucket. Nothing was planned or changed.",
+            unless: Some(r"(?i)for (?:Terraform )?AWS Provider"),
+            root_cause: "The S3 state backend found no credentials ($1$2): AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the backend's access_key/secret_key) are not set for the run; give the runner the object store's key for the state bucket. Nothing was planned or changed.",
         },
         Signature {
             name: "s3-backend-lock-table-missing",
