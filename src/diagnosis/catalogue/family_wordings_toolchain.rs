@@ -539,6 +539,42 @@ pub(super) fn wordings() -> Vec<Wording> {
             "proxmox-base-volume-in-use",
             ResourceConflict,
         ),
+        // Terraform 0.9 to 0.11's words, before HCL 2.
+        wording(
+            CONFIGURATION,
+            "https://github.com/hashicorp/terraform/blob/v0.11.14/config/module/tree.go (`module %s: not found, may need to run 'terraform init'`, filled in)",
+            "Error: module 'lxc': not found, may need to run 'terraform init'",
+            "terraform-configuration-invalid-before-0.12",
+            Configuration,
+        ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/hashicorp/terraform/blob/v0.9.11/config/module/tree.go (`module %s: not found, may need to be downloaded using 'terraform get'`, filled in)",
+            "Error loading Terraform: module lxc: not found, may need to be downloaded using 'terraform get'",
+            "terraform-configuration-invalid-before-0.12",
+            Configuration,
+        ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/hashicorp/terraform/blob/v0.11.14/config/loader.go (`Error parsing %s: %s`, with HCL 1's position, filled in)",
+            "Error: Error loading /home/runner/homelab/main.tf: Error parsing /home/runner/homelab/main.tf: At 12:3: Unknown token: 12:3 IDENT proxmox_vm_qemu.guest",
+            "terraform-configuration-invalid-before-0.12",
+            Configuration,
+        ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/hashicorp/terraform/blob/v0.11.14/config/config.go (`%s: unknown variable referenced: '%s'; define it with a 'variable' block`, filled in)",
+            "Error: resource 'proxmox_vm_qemu.guest' config: unknown variable referenced: 'template'; define it with a 'variable' block",
+            "terraform-configuration-invalid-before-0.12",
+            Configuration,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/hashicorp/terraform/blob/v0.11.14/command/plugins.go (`provider.%s: new or changed plugin executable`, quoted without the init prompt above it, filled in)",
+            "Error: 1 error(s) occurred:\n\n* provider.proxmox: new or changed plugin executable",
+            "provider-plugins-not-installed",
+            ProviderIncompatibility,
+        ),
         // OpenTofu's own words where they differ from Terraform's.
         wording(
             BACKEND,

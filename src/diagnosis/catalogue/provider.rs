@@ -153,9 +153,10 @@ pub(super) fn signatures() -> Vec<Signature> {
             // Please run "terraform init"." (or "Provider requirements cannot be satisfied by locked dependencies",
             // "The following required providers are not installed"); 1.1 and later say "Missing required provider"
             // ("This configuration requires provider X, but that provider isn't available"), "Required plugins are
-            // not installed", or "Inconsistent dependency lock file" (above).
+            // not installed", or "Inconsistent dependency lock file" (above); 0.10 and 0.11 listed each provider
+            // ("provider.proxmox: new or changed plugin executable", "provider.proxmox: no suitable version installed").
             name: "provider-plugins-not-installed",
-            pattern: r#"Plugin reinitialization required\. Please run "(?:terraform|tofu) init"|(?m)^[│\s]*(?:Error: )?(?:Missing required provider|Required plugins are not installed|Provider requirements cannot be satisfied by locked dependencies)\s*$|\brequires\s+provider\s+\S+,\s+but\s+that\s+provider\s+isn't\s+available|The\s+following\s+required\s+providers\s+are\s+not\s+installed"#,
+            pattern: r#"Plugin reinitialization required\. Please run "(?:terraform|tofu) init"|(?m)^[│\s]*(?:Error: )?(?:Missing required provider|Required plugins are not installed|Provider requirements cannot be satisfied by locked dependencies)\s*$|\brequires\s+provider\s+\S+,\s+but\s+that\s+provider\s+isn't\s+available|The\s+following\s+required\s+providers\s+are\s+not\s+installed|\bprovider\.\S+:\s+(?:new\s+or\s+changed\s+plugin\s+executable|no\s+suitable\s+version\s+installed)"#,
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
             unless: None,

@@ -24,6 +24,31 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "Terraform refused the configuration itself (\"$1$2\"): a mistake in the project's .tf code or variables, before any call to Proxmox VE; fix the line Terraform names and run terraform validate.",
         },
         Signature {
+            // HCL's parser and Terraform's expression evaluation refusing what is written (hashicorp/hcl's v2
+            // hclsyntax and Terraform's internal/lang and internal/configs, vendored in 0.12 and 0.13, a module since;
+            // the same summaries from 0.12 to 1.11 and in OpenTofu, except the quotes of `Invalid "self" reference`,
+            // single in 0.12): a string left open, a separator missing, an expression that iterates or indexes a
+            // null, a function called with the wrong number of arguments, a block or name left out.
+            name: "terraform-expression-or-syntax-invalid",
+            pattern: r#"(?m)^(?:[│\s]*Error: )?(Invalid multi-line string|Unterminated (?:string literal|template string)|Extra characters after (?:interpolation )?expression|Missing (?:attribute separator|argument separator|key/value separator|attribute value|close bracket on (?:splat )?index|closing parenthesis|false expression in conditional|newline after block definition|block label|object value|name for [a-z_]+(?: [a-z_]+)?)|Mismatched (?:braces|brackets)|Unbalanced parentheses|Unclosed (?:index brackets|object)|Invalid (?:escape sequence|number literal|string literal|newline|interpolated string|legacy index syntax|character encoding|argument name|attribute name|block definition|object key expression|operand|template (?:control keyword|directive)|dynamic (?:block label|for_each value|iterator name)|expanding argument value|value for nested block|default value for (?:input variable|optional attribute)|output value type|result for output value|(?:depends_on|ignore_changes|providers|source) argument|source address|required_providers syntax|provider requirement attribute|version constraints|provider reference)|Invalid ['"](?:for['"] (?:expression|condition|directive)|(?:self|count|each)['"] reference)|Reference to "(?:count|each)" in (?:non-counted context|context without for_each)|Iteration over (?:null|non-iterable) value|Attempt to index null value|Splat of null value|Null value as key|Nested splat expression not allowed|Incorrect condition type|Null condition|Unsupported operator|(?:Too many|Not enough) function arguments|Function calls not allowed|Unexpected (?:else|endif|endfor) directive|Unexpected end of template|Block where attribute was expected|Ambiguous attribute key|Argument definition required|Attribute name required|Variable name required|Duplicate (?:argument|attribute|object key|input variable declaration|local value declaration|output value declaration|provider local name|required provider(?: configuration)?|provider requirements)|Insufficient dynamic block labels|Extraneous dynamic block label|Module does not support (?:count|for_each|depends_on)|Reserved argument name in module block|Unknown provisioner type|Reference to undefined variable|Reference to undeclared provider configuration|Undeclared provider local name|Unsupported (?:top-level attribute|root block type)|Unrecognized (?:attribute name|block type)|Syntax error in configuration file|Self-dependent items in configuration)\s*$"#,
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "Terraform could not parse or evaluate what the configuration writes (\"$1\"): a syntax or expression mistake in the project's .tf code, found before any call to Proxmox VE; fix the line Terraform names (terraform fmt and terraform validate find it locally).",
+        },
+        Signature {
+            // Terraform 0.7 to 0.11's words for the same mistakes, before HCL 2 (its config and config/module
+            // packages): a module not fetched ("module X: not found, may need to run 'terraform init'", and "...may
+            // need to be downloaded using 'terraform get'" before 0.10), HCL 1's parse error with its position
+            // ("Error parsing main.tf: At 3:5: ..."), and the validation of references and keys.
+            name: "terraform-configuration-invalid-before-0.12",
+            pattern: r#"\b(module \S+: not found, may need to (?:run 'terraform init'|be downloaded using 'terraform get')|Error parsing \S+: At \d+:\d+:[^\n]*|unknown (?:variable|module) referenced: [^\n;]+|unknown resource '[^']+' referenced in variable [^\s]+|reference to undefined module "[^"]+"|Unknown root level key: \S+|Invalid dot index found: '[^']+'|"[^"]+" is not a valid (?:output for module|argument)[^\n]*)"#,
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "Terraform refused the configuration itself (\"$1\"): a mistake in the project's .tf code, or a module not fetched with terraform init, before any call to Proxmox VE; fix what Terraform names and run terraform init and terraform validate.",
+        },
+        Signature {
             // Terraform's verdicts on the provider requirements and provider blocks (internal/configs, internal/addrs
             // and internal/command in 1.0 and 1.11; OpenTofu keeps the summaries): a source address, a version
             // constraint or a local name written wrongly, a provider configuration referred to but not declared, or a

@@ -680,3 +680,51 @@ fn a_provider_release_the_lock_file_pins_but_the_sources_no_longer_have_is_the_p
         found.hypothesis.root_cause
     );
 }
+
+#[test]
+fn hcls_and_terraforms_verdicts_on_an_expression_are_a_configuration_mistake() {
+    // What HCL's parser and Terraform's evaluation print for these one-line mistakes (the real 1.0.3; the same
+    // summaries from 0.12 to 1.11).
+    for (config, summary) in [
+        ("locals { a = \"abc }", "Invalid multi-line string"),
+        (
+            "locals { a = { b = 1 c = 2 } }",
+            "Missing attribute separator",
+        ),
+        (
+            "locals { a = [for x in null : x] }",
+            "Iteration over null value",
+        ),
+        (
+            "output \"a\" { value = [for x in 5 : x] }",
+            "Iteration over non-iterable value",
+        ),
+        ("locals { a = abs(1, 2) }", "Too many function arguments"),
+        (
+            "locals { a = [for x in [1] x] }",
+            "Invalid 'for' expression",
+        ),
+        (
+            "locals { a = {for k, v in {a=1} : k => v if 1} }",
+            "Invalid 'for' condition",
+        ),
+        ("locals { a = \"\\q\" }", "Invalid escape sequence"),
+        ("locals { a = (1 + 2 }", "Unbalanced parentheses"),
+        ("locals { a = 1 ? 2 : 3 }", "Incorrect condition type"),
+        ("locals { a = null[0] }", "Attempt to index null value"),
+        ("locals { a = \"%{ else }\" }", "Unexpected else directive"),
+        ("resource \"null_resource\" {}", "Missing name for resource"),
+        (
+            "locals { a = count.index }",
+            "Reference to \"count\" in non-counted context",
+        ),
+        ("locals { a = self.id }", "Invalid \"self\" reference"),
+    ] {
+        terraform_refuses_as(
+            config,
+            "validate",
+            summary,
+            "terraform-expression-or-syntax-invalid",
+        );
+    }
+}
