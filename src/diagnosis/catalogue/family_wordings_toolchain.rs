@@ -539,6 +539,21 @@ pub(super) fn wordings() -> Vec<Wording> {
             "proxmox-base-volume-in-use",
             ResourceConflict,
         ),
+        // The plugin SDK's own checks of arguments that go together, as Terraform 0.11 printed them.
+        wording(
+            CONFIGURATION,
+            "https://github.com/hashicorp/terraform/blob/v0.11.14/helper/schema/schema.go (`%q: conflicts with %s`, filled in)",
+            "Error: proxmox_vm_qemu.guest: \"clone\": conflicts with pxe",
+            "provider-argument-value-refused",
+            Configuration,
+        ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/hashicorp/terraform-plugin-sdk/blob/main/helper/schema/schema.go (`%q: only one of `%s` can be specified, but `%s` were specified.`, filled in)",
+            "Error: \"clone\": only one of `clone,iso,pxe` can be specified, but `clone,iso` were specified.",
+            "provider-argument-value-refused",
+            Configuration,
+        ),
         // Terraform 0.9 to 0.11's words, before HCL 2.
         wording(
             CONFIGURATION,

@@ -93,13 +93,15 @@ pub(super) fn signatures() -> Vec<Signature> {
             // helpers/validatordiag/diag.go, which the bpg provider uses) and the older SDK's ("expected X to be in
             // the range (1 - 128), got 0", and StringMatch's "invalid value for X (MESSAGE)" or "expected value of X
             // to match regular expression ...", its helper/validation; "Conflicting configuration arguments" and
-            // "Invalid combination of arguments", its helper/schema).
+            // "Invalid combination of arguments", its helper/schema, whose details are "\"X\": conflicts with Y",
+            // "\"X\": one of `a,b` must be specified" and "\"X\": only one of `a,b` can be specified, ...", also
+            // printed alone by Terraform 0.11 and SDK v1 providers).
             name: "provider-argument-value-refused",
-            pattern: r#"(?m)^(?:[│\s]*Error: )?(Invalid Attribute (?:Value(?: Match| Length)?|Combination|Type)|Invalid Block|Conflicting configuration arguments|Invalid combination of arguments)\s*$|\b(expected (?:length of )?\S+ to be (?:in the range \(|one of |at least |at most |divisible by |a valid )[^\n]*)|\b(invalid value for \S+ \([^)\n]*\)|expected value of \S+ to match regular expression [^\n]*)"#,
+            pattern: r#"(?m)^(?:[│\s]*Error: )?(Invalid Attribute (?:Value(?: Match| Length)?|Combination|Type)|Invalid Block|Conflicting configuration arguments|Invalid combination of arguments)\s*$|\b(expected (?:length of )?\S+ to be (?:in the range \(|one of |at least |at most |divisible by |a valid )[^\n]*)|\b(invalid value for \S+ \([^)\n]*\)|expected value of \S+ to match regular expression [^\n]*)|("[a-z0-9_.]+": (?:conflicts with [a-z0-9_.]+|this field cannot be set|(?:one|all) of `[^`\n]+` must be specified|only one of `[^`\n]+` can be specified[^\n]*))"#,
             category: Category::Configuration,
             remediation: Remediation::Escalate,
             unless: None,
-            root_cause: "The provider refused an argument's value before calling Proxmox VE (\"$1$2$3\"): the configuration gives a value outside what the provider's schema allows; fix the value the message names (if Proxmox VE itself takes that value, the provider's list is out of date, and pinning or upgrading the provider is the way round it).",
+            root_cause: "The provider refused an argument's value before calling Proxmox VE (\"$1$2$3$4\"): the configuration gives a value outside what the provider's schema allows; fix the value the message names (if Proxmox VE itself takes that value, the provider's list is out of date, and pinning or upgrading the provider is the way round it).",
         },
         Signature {
             // A Go program's crash (a provider, its SDK, or Terraform), which no configuration causes on purpose.
