@@ -46,6 +46,17 @@ disk or import source given as a path, a bare name or a bare size instead of a s
 or add a bind or device mount point as root@pam.",
         },
         Signature {
+            // luthermonson/go-proxmox, the Go client under cluster-api-provider-proxmox, the Proxmox CSI plugin and
+            // other tools, turns every 401 and 403 from the API into one error (proxmox.go's ErrNotAuthorized):
+            // the token or user is refused, or lacks the privilege on that path.
+            name: "go-proxmox-not-authorized",
+            pattern: r"\b(not authorized to access endpoint)\b",
+            category: Category::Permission,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "Proxmox VE answered 401 or 403 (\"$1\"): the API token or user is refused, or lacks a privilege on the path the tool asked for (a node, a storage, the cluster's resources); check the token's id and secret, and grant its role on / (or on that path), without privilege separation or with the grant on the token itself.",
+        },
+        Signature {
             // Proxmox VE lets only root@pam set some options (LXC feature flags, arch, hookscripts, ...), whatever
             // the token's privileges.
             name: "proxmox-root-only-setting",

@@ -539,6 +539,14 @@ pub(super) fn wordings() -> Vec<Wording> {
             "proxmox-base-volume-in-use",
             ResourceConflict,
         ),
+        // The Go client other Proxmox VE tools are built on, refusing a request the API answered with 401 or 403.
+        wording(
+            ACCESS,
+            "https://github.com/luthermonson/go-proxmox/blob/main/proxmox.go (`ErrNotAuthorized`, wrapped as a caller wraps it, filled in)",
+            "Error: failed to list nodes: not authorized to access endpoint",
+            "go-proxmox-not-authorized",
+            Permission,
+        ),
         // The plugin SDK's own checks of arguments that go together, as Terraform 0.11 printed them.
         wording(
             CONFIGURATION,
