@@ -539,6 +539,34 @@ pub(super) fn wordings() -> Vec<Wording> {
             "proxmox-base-volume-in-use",
             ResourceConflict,
         ),
+        wording(
+            CONFIGURATION,
+            "https://git.proxmox.com/?p=pve-storage.git;a=blob;f=src/PVE/Storage/Plugin.pm (`lvm name '$name' contains illegal characters`, filled in)",
+            "error creating VM: received an HTTP 500 response - Reason: lvm name 'iso/debian-12.iso' contains illegal characters",
+            "proxmox-disk-layout-refused",
+            Configuration,
+        ),
+        wording(
+            CONFIGURATION,
+            "https://git.proxmox.com/?p=pve-container.git;a=blob;f=src/PVE/API2/LXC.pm (`mount points configured, but 'rootfs' not set - aborting`)",
+            "error creating container: received an HTTP 500 response - Reason: mount points configured, but 'rootfs' not set - aborting",
+            "proxmox-disk-layout-refused",
+            Configuration,
+        ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/hashicorp/terraform/blob/main/internal/communicator/ssh/provisioner.go (`host for provisioner cannot be empty`, as a provisioner's error)",
+            "Error: host for provisioner cannot be empty",
+            "terraform-configuration-invalid",
+            Configuration,
+        ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/golang/go/blob/master/src/net/http/transport.go (`unsupported protocol scheme`, for an endpoint given without https://, filled in)",
+            "Error: Post \"pve.lan:8006/api2/json/access/ticket\": unsupported protocol scheme \"pve.lan\"",
+            "terraform-configuration-invalid",
+            Configuration,
+        ),
         // The Go client other Proxmox VE tools are built on, refusing a request the API answered with 401 or 403.
         wording(
             ACCESS,

@@ -82,6 +82,18 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "Proxmox VE refuses a target $1 for a linked clone, which stays on its template's storage and format: make a full clone (full_clone / clone.full), or leave the target $1 out.",
         },
         Signature {
+            // Proxmox VE refusing a guest's disks as written (pve-container's create: "mount points configured, but
+            // 'rootfs' not set - aborting"; pve-storage's LVM plugin: "lvm name '...' contains illegal characters", a
+            // file path such as a container template given as an LVM disk). A clone onto a node's local storage is
+            // the template rule's, above.
+            name: "proxmox-disk-layout-refused",
+            pattern: r"\b(mount points configured, but 'rootfs' not set|lvm name '[^']+' contains illegal characters)",
+            category: Category::Configuration,
+            remediation: Remediation::Escalate,
+            unless: Some(super::TOOL_MADE_VOLUME),
+            root_cause: "Proxmox VE refused the guest's disks as the configuration lays them out (\"$1\"): a container needs its root disk before any mount point, and an LVM storage takes only a size for a new disk, not a file; fix the disk settings.",
+        },
+        Signature {
             // pve-storage's Storage.pm also refuses a storage that is defined but switched off ("storage '...' is
             // disabled").
             name: "proxmox-storage-missing",
