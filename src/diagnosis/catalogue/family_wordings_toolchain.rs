@@ -129,8 +129,8 @@ pub(super) fn wordings() -> Vec<Wording> {
         // Go's dial errors before 1.9 (`getsockopt:`), and a connect that timed out.
         wording(
             NETWORK,
-            "https://github.com/hashicorp/terraform-provider-helm/issues/19 (Terraform 0.10.3)",
-            "* provider.helm: error installing: Post http://localhost/apis/extensions/v1beta1/namespaces/kube-system/deployments: dial tcp [::1]:80: getsockopt: connection refused",
+            "https://github.com/golang/go/blob/go1.8/src/net/fd_unix.go (the `getsockopt` step of a failed connect before Go 1.9, as a Terraform 0.10 provider printed it, filled in)",
+            "* provider.proxmox: Post https://pve.lan:8006/api2/json/access/ticket: dial tcp 192.168.1.10:8006: getsockopt: connection refused",
             "endpoint-connection-failed",
             Network,
         ),

@@ -106,6 +106,11 @@ const TERRAFORM_ONLY: &[&str] = &["proxmox-guest-config-missing"];
 /// undecodable-answer rule leave such a text to the backend's rules, and to its last resort.
 const STATE_BACKEND_WORDS: &str = r"(?i)tfstate|\bstate (?:lock|file|data|snapshot)|\bremote state|\b(?:save|saving|persist|load|loading|upload) state\b|existing workspaces|\bbucket\b|dynamodb|\bs3\b|\bbackend\b";
 
+/// The state backend's words, or a refused connection to the runner's own port 80: where a client goes when no
+/// endpoint was configured at all (Go's Kubernetes clients fall back to `http://localhost`), so the refusal says the
+/// provider was not configured rather than that a server is down, and the network rule leaves it alone.
+const STATE_BACKEND_OR_UNCONFIGURED_CLIENT: &str = r"(?i)tfstate|\bstate (?:lock|file|data|snapshot)|\bremote state|\b(?:save|saving|persist|load|loading|upload) state\b|existing workspaces|\bbucket\b|dynamodb|\bs3\b|\bbackend\b|dial tcp (?:127\.0\.0\.1|\[::1\]|localhost):80\b|http://localhost/";
+
 /// A refused volume reference that quotes a name Proxmox VE itself gives a guest's disks (`vm-310-disk-1`,
 /// `hdd:vm-310-disk-1`, `120/vm-120-disk-0.qcow2`): a configuration names a storage and a size, never such a name,
 /// so the reference was assembled by the provider or tool, and the message alone does not tell whether the

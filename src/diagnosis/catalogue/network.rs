@@ -124,7 +124,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"dial tcp ([^\s]+): (?:connect: |getsockopt: )?(connection refused|no route to host|i/o timeout|connection timed out|network is unreachable)",
             category: Category::Network,
             remediation: Remediation::RetryAfter { seconds: 60 },
-            unless: Some(super::STATE_BACKEND_WORDS),
+            unless: Some(super::STATE_BACKEND_OR_UNCONFIGURED_CLIENT),
             root_cause: "$1 could not be reached ($2): the Proxmox VE API (port 8006) or the endpoint is down, restarting or firewalled; wait once and run again, and check the endpoint's address and port if it persists.",
         },
         Signature {

@@ -122,7 +122,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(\[Errno 111\] Connection refused|Failed to establish a new connection|Max retries exceeded with url|curl: \(\d+\) (?:Failed to connect|Could not resolve host)[^\n]*|Connection refused|Connection timed out|No route to host|Network is unreachable|Read timed out\.(?: \(read timeout=[\d.]+\))?|The read operation timed out)",
             category: Category::Network,
             remediation: Remediation::RetryAfter { seconds: 60 },
-            unless: Some(super::STATE_BACKEND_WORDS),
+            unless: Some(super::STATE_BACKEND_OR_UNCONFIGURED_CLIENT),
             root_cause: "A connection failed (\"$1\"): the endpoint is down, restarting, firewalled or its address is wrong; wait once and run again, and check the address and port if it persists.",
         },
     ]

@@ -502,3 +502,24 @@ fn every_signature_the_side_table_names_exists_and_every_exclusion_compiles() {
     // Compiling panics on a pattern or an exclusion that is not a valid expression.
     assert_eq!(compiled().len(), names.len());
 }
+
+#[test]
+fn a_refused_connection_to_the_runners_own_port_80_is_no_server_down() {
+    // Where a Go client goes when no endpoint was configured (Kubernetes clients fall back to http://localhost): the
+    // refusal says the provider is unconfigured, not that a server is down, so the network rules leave it alone.
+    // hashicorp/terraform-provider-helm#19 and #362 are two reports of it (a kubeconfig the provider did not load);
+    // the first was once read here as a server that was down.
+    for text in [
+        "* provider.helm: error installing: Post http://localhost/apis/extensions/v1beta1/namespaces/kube-system/deployments: dial tcp [::1]:80: getsockopt: connection refused",
+        "Error: Get http://localhost/api/v1/namespaces/kube-system/serviceaccounts/tiller: dial tcp 127.0.0.1:80: connect: connection refused",
+    ] {
+        assert_eq!(recognised(text), None, "{text}");
+    }
+    // The Proxmox VE API's own port refusing is still a network failure.
+    assert_eq!(
+        recognised(
+            "Error: Post \"https://127.0.0.1:8006/api2/json/access/ticket\": dial tcp 127.0.0.1:8006: connect: connection refused"
+        ),
+        Some("endpoint-connection-failed")
+    );
+}
