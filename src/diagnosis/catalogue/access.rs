@@ -46,6 +46,19 @@ disk or import source given as a path, a bare name or a bare size instead of a s
 or add a bind or device mount point as root@pam.",
         },
         Signature {
+            // A cloud provider's own refusal of the project's credentials, for the other providers a homelab's
+            // projects use (DNS, buckets, identities): hashicorp/aws-sdk-go-base's "no valid credential sources for
+            // Terraform AWS Provider found" and "IAM Role (...) cannot be assumed" (its errors.go), AWS's
+            // AccessDenied and EC2's UnauthorizedOperation codes, and Azure Resource Manager's AuthorizationFailed.
+            // The state backend's words around them leave them to the backend's rules.
+            name: "cloud-provider-credentials-refused",
+            pattern: r#"\b(no valid credential sources for (?:Terraform )?AWS Provider found|No valid credential sources found for AWS Provider|IAM Role \(\S+\) cannot be assumed|(?:AccessDenied(?:Exception)?|UnauthorizedOperation)(?::|\s*:)\s*[^\n]{0,160}|Code="AuthorizationFailed"[^\n]{0,160})"#,
+            category: Category::Permission,
+            remediation: Remediation::Escalate,
+            unless: Some(super::STATE_BACKEND_WORDS),
+            root_cause: "The cloud provider refused the project's credentials or their rights (\"$1\"): the run had no credentials for that provider, or its identity lacks the permission for the call; give the runner the provider's credentials (as secrets) and grant the identity the action named, then run again.",
+        },
+        Signature {
             // luthermonson/go-proxmox, the Go client under cluster-api-provider-proxmox, the Proxmox CSI plugin and
             // other tools, turns every 401 and 403 from the API into one error (proxmox.go's ErrNotAuthorized):
             // the token or user is refused, or lacks the privilege on that path.

@@ -76,7 +76,8 @@ pub(super) fn signatures() -> Vec<Signature> {
             pattern: r"(?:\b(InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied(?:Exception)?|InvalidClientTokenId)|api error (Forbidden)): ([^\n]+)",
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
-            unless: None,
+            // The same codes from an AWS provider's call to another service are that provider's credentials.
+            unless: Some(super::AWS_PROVIDER_CALL),
             root_cause: "The object store holding the state rejected the backend's credentials ($1$2: $3): AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are wrong, or the key was removed or lacks access to the bucket or the lock table; fix the runner's secrets (a MinIO access key limited to the state bucket).",
         },
         Signature {

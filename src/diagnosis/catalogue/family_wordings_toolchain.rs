@@ -567,6 +567,21 @@ pub(super) fn wordings() -> Vec<Wording> {
             "terraform-configuration-invalid",
             Configuration,
         ),
+        // Another cloud provider's refusal of the project's credentials.
+        wording(
+            ACCESS,
+            "https://github.com/hashicorp/aws-sdk-go-base/blob/main/errors.go (`NoValidCredentialSourcesError`, as the AWS provider names itself, filled in)",
+            "Error: configuring Terraform AWS Provider: no valid credential sources for Terraform AWS Provider found.\n\nPlease see https://registry.terraform.io/providers/hashicorp/aws\nfor more information about providing credentials.",
+            "cloud-provider-credentials-refused",
+            Permission,
+        ),
+        wording(
+            ACCESS,
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html (IAM's AccessDenied message, under the AWS provider's call, filled in)",
+            "Error: creating Route53 Record: AccessDenied: User: arn:aws:iam::123456789012:user/homelab is not authorized to perform: route53:ChangeResourceRecordSets on resource: arn:aws:route53:::hostedzone/Z123",
+            "cloud-provider-credentials-refused",
+            Permission,
+        ),
         // The Go client other Proxmox VE tools are built on, refusing a request the API answered with 401 or 403.
         wording(
             ACCESS,

@@ -106,6 +106,11 @@ const TERRAFORM_ONLY: &[&str] = &["proxmox-guest-config-missing"];
 /// undecodable-answer rule leave such a text to the backend's rules, and to its last resort.
 const STATE_BACKEND_WORDS: &str = r"(?i)tfstate|\bstate (?:lock|file|data|snapshot)|\bremote state|\b(?:save|saving|persist|load|loading|upload) state\b|existing workspaces|\bbucket\b|dynamodb|\bs3\b|\bbackend\b";
 
+/// An AWS provider's call (not the state backend's) that the account refused: the operation names an AWS service other
+/// than S3 and DynamoDB, in the provider's "creating IAM Role" or in IAM's "is not authorized to perform: iam:..."
+/// (the service prefixes of AWS's IAM reference). The S3 backend's rule leaves these to the permission rule.
+const AWS_PROVIDER_CALL: &str = r"(?i)\bis not authorized to perform: (?:iam|ec2|sts|route53|lambda|rds|ecs|eks|kms|ses|sns|sqs|logs|cloudwatch|elasticloadbalancing|autoscaling|acm|secretsmanager|ssm|organizations|cloudfront|apigateway|ecr|elasticfilesystem|events|states):|\b(?:creating|reading|updating|deleting|modifying|describing|listing) (?:IAM|EC2|Route ?53|Lambda|RDS|ECS|EKS|KMS|SES|SNS|SQS|CloudWatch|ELBv?2?|ACM|Secrets ?Manager|SSM|CloudFront|API Gateway|ECR|VPC|Security Group|Subnet|Instance)\b|for (?:Terraform )?AWS Provider";
+
 /// The state backend's words, or a refused connection to the runner's own port 80: where a client goes when no
 /// endpoint was configured at all (Go's Kubernetes clients fall back to `http://localhost`), so the refusal says the
 /// provider was not configured rather than that a server is down, and the network rule leaves it alone.
