@@ -102,10 +102,11 @@ or add a bind or device mount point as root@pam.",
         Signature {
             name: "proxmox-api-token-invalid",
             // The telmate provider checks the token id's form itself at start-up ("your API TokenID username
-            // should contain a !").
+            // should contain a !"), and its proxmox-api-go the token's ("api token must be in the format
+            // user@realm!tokenname=...", "api token does not exist", its proxmox/config__apiToken.go).
             // Proxmox VE's own refusal of a token id used as a user name for a ticket: "value 'USER@REALM!TOKENID'
             // does not look like a valid user name".
-            pattern: r"(?:invalid value for api_token \(Must be a valid API token|no such token '([^']+)' for user '([^']+)'|no tokenid specified|API TokenID username should contain a !|value '[^']*![^']*' does not look like a valid user name|the API token must be in the format 'USER@REALM!TOKENID=UUID'|you appear to be using an API TokenID username with your password|username must end with '@pve' or '@pam'|cannot get user \([^)]*\) permissions, the user does not exist)",
+            pattern: r"(?:invalid value for api_token \(Must be a valid API token|no such token '([^']+)' for user '([^']+)'|no tokenid specified|API TokenID username should contain a !|value '[^']*![^']*' does not look like a valid user name|the API token must be in the format 'USER@REALM!TOKENID=UUID'|you appear to be using an API TokenID username with your password|username must end with '@pve' or '@pam'|cannot get user \([^)]*\) permissions, the user does not exist|api token ID must be in the format user@realm!tokenname|api token must be in the format user@realm!tokenname=|api token does not exist)",
             category: Category::Permission,
             remediation: Remediation::Escalate,
             unless: None,

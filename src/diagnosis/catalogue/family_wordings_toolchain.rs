@@ -567,6 +567,21 @@ pub(super) fn wordings() -> Vec<Wording> {
             "terraform-configuration-invalid",
             Configuration,
         ),
+        // The telmate provider's library refusing a token or a protected guest in its own words.
+        wording(
+            ACCESS,
+            "https://github.com/Telmate/proxmox-api-go/blob/master/proxmox/config__apiToken.go (`api token does not exist`)",
+            "Error: api token does not exist",
+            "proxmox-api-token-invalid",
+            Permission,
+        ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/Telmate/proxmox-api-go/blob/master/proxmox/error.go (`errGuestIsProtectedCantDelete`)",
+            "Error: cannot delete guest because it is protected",
+            "proxmox-guest-protected",
+            Configuration,
+        ),
         // Another cloud provider's refusal of the project's credentials.
         wording(
             ACCESS,

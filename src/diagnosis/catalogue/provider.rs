@@ -24,12 +24,13 @@ pub(super) fn before_everything() -> Vec<Signature> {
             root_cause: "The telmate/proxmox provider insists on the VM.Monitor privilege, which Proxmox VE 9 removed, so no grant to $1 can satisfy it; move the project to the bpg/proxmox provider (or a telmate release that supports PVE 9).",
         },
         Signature {
+            // Its proxmox/provider.go; a report that cuts the list after "are not sufficient" is the same check.
             name: "telmate-privileges-missing",
-            pattern: r"(?i)permissions for user/token (\S+) are not sufficient, please provide also the following permissions that are missing: \[([^\]]*)\]",
+            pattern: r"(?i)permissions for user/token (\S+) are not sufficient(?:, please provide also the following permissions that are missing: \[([^\]]*)\])?",
             category: Category::Permission,
             remediation: Remediation::Escalate,
             unless: None,
-            root_cause: "The telmate/proxmox provider checks the privileges of $1 on / before doing anything and found these missing: $2; grant them on / (a role on a pool or a narrower path does not satisfy this check; with privilege separation the grant goes to the token). On Proxmox VE 9, VM.Monitor no longer exists and cannot be granted.",
+            root_cause: "The telmate/proxmox provider checks the privileges of $1 on / before doing anything and found some missing ($2); grant them on / (a role on a pool or a narrower path does not satisfy this check; with privilege separation the grant goes to the token). On Proxmox VE 9, VM.Monitor no longer exists and cannot be granted.",
         },
     ]
 }
@@ -302,7 +303,8 @@ pub(super) fn signatures() -> Vec<Signature> {
             // pve-guest-common's check_protection (src/PVE/AbstractConfig.pm): a guest with `protection` set may not
             // be removed, nor may its disks; Terraform asked to destroy or replace it, or to drop a disk.
             name: "proxmox-guest-protected",
-            pattern: r"(can't remove [^\n]*? - protection mode enabled)",
+            // proxmox-api-go (under telmate 3) says it itself: "cannot delete guest because it is protected".
+            pattern: r"(can't remove [^\n]*? - protection mode enabled|cannot delete guest because it is protected)",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
             unless: None,
