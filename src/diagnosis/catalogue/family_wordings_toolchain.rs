@@ -567,6 +567,13 @@ pub(super) fn wordings() -> Vec<Wording> {
             "terraform-configuration-invalid",
             Configuration,
         ),
+        wording(
+            PROVIDER,
+            "https://github.com/hashicorp/terraform-plugin-framework/blob/main/internal/reflect/into.go (`Value Conversion Error` for an unhandled null, as Terraform wraps it, filled in)",
+            "│ Error: Value Conversion Error\n│\n│   with proxmox_virtual_environment_vm.guest,\n│\n│ An unexpected error was encountered trying to build a value. This is always\n│ an error in the provider. Please report the following to the provider\n│ developer:\n│\n│ unhandled null value",
+            "provider-framework-internal-error",
+            ProviderIncompatibility,
+        ),
         // The telmate provider's library refusing a token or a protected guest in its own words.
         wording(
             ACCESS,

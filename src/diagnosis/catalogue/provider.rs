@@ -83,6 +83,18 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "Terraform reports a bug in the provider ($1$2): the provider broke its contract with Terraform (an inconsistent or invalid result or plan); the real object may exist while the state says otherwise; check the guest in Proxmox VE, then pin another provider version or report it upstream.",
         },
         Signature {
+            // hashicorp/terraform-plugin-framework (which the bpg provider is built on) saying that a provider broke
+            // its own types: "Value Conversion Error", "State Read Error", "... Type Validation Error", each detail
+            // reading "This is always an error in the provider. Please report the following to the provider
+            // developer" (wrapped at any space).
+            name: "provider-framework-internal-error",
+            pattern: r"This\s+is\s+always\s+an\s+error\s+in\s+the\s+provider",
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "The provider's plugin framework reports an error inside the provider itself (\"This is always an error in the provider\"): the provider release does not handle a value this configuration or this Proxmox VE gives it; pin another provider release or report the detail upstream (a null where the provider expects a value can sometimes be avoided by setting the argument).",
+        },
+        Signature {
             name: "provider-version-constraints-unsatisfiable",
             // Terraform wraps the phrase anywhere ("no available\nreleases match", "the given\nconstraints").
             pattern: r"(?:no\s+available\s+releases\s+match\s+the\s+given\s+constraints[ \t]*([^\n]*)|locked\s+provider\s+(\S+)\s+(\S+)\s+does\s+not\s+match\s+configured\s+version\s+constraint)",
