@@ -24,13 +24,27 @@ pub(super) fn signatures() -> Vec<Signature> {
         },
         Signature {
             // S3-compatible stores (Ceph RGW, MinIO, Linode, B2, Cloudflare R2, OCI) reject the checksums newer AWS
-            // SDKs send by default, or the streaming trailer that carries them; Terraform wraps the long ones.
+            // SDKs send by default, or the streaming trailer that carries them (x-amz-content-sha256's value
+            // STREAMING-UNSIGNED-PAYLOAD-TRAILER, which the SDK sends only with that checksum, echoed back in any
+            // store's refusal); Terraform wraps the long ones.
             name: "s3-backend-checksum-unsupported",
-            pattern: r"(XAmzContentSHA256Mismatch|'x-amz-content-sha256' header does not match what was computed|MissingContentMD5|Unsupported header 'x-amz-checksum-[a-z]+'|STREAMING-UNSIGNED-PAYLOAD-TRAILER\s+not\s+implemented|x-amz-content-sha256\s+must\s+be\s+UNSIGNED-PAYLOAD)",
+            pattern: r"(XAmzContentSHA256Mismatch|'x-amz-content-sha256' header does not match what was computed|MissingContentMD5|Unsupported header 'x-amz-checksum-[a-z]+'|STREAMING-UNSIGNED-PAYLOAD-TRAILER|x-amz-content-sha256\s+must\s+be\s+UNSIGNED-PAYLOAD)",
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
             unless: None,
             root_cause: "The S3-compatible store holding the state rejects the checksums Terraform's AWS SDK sends ($1): set skip_s3_checksum = true in the backend, and with Terraform 1.11+ also AWS_REQUEST_CHECKSUM_CALCULATION=when_required and AWS_RESPONSE_CHECKSUM_VALIDATION=when_required; check the state in the store before deploying again.",
+        },
+        Signature {
+            // S3's own code for a request that asks for something the store does not implement (AWS's S3 error
+            // codes: NotImplemented, 501, "A header you provided implies functionality that is not implemented"),
+            // which an S3-compatible store answers to a header or a feature the backend uses (conditional writes for
+            // use_lockfile, newer checksums). Only where the backend's words are in the same message.
+            name: "s3-backend-feature-not-implemented",
+            pattern: r"(?i)(?:backend-s3|S3 Backend|backend .s3.|Error refreshing state|(?:Failed to|Error) (?:save|saving|persist|load|loading|upload|uploading|copying) (?:the )?state|use_lockfile)[^\n]{0,400}?\b(NotImplemented\b[^\n]{0,120})",
+            category: Category::StateBackend,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "The S3-compatible store holding the state does not implement what the backend asked of it (\"$1\"): a header or feature newer Terraform releases use (checksums, conditional writes for use_lockfile); turn that feature off in the backend (skip_s3_checksum, or DynamoDB or no locking instead of use_lockfile), or pin the Terraform release that worked with this store.",
         },
         Signature {
             name: "s3-backend-account-id-lookup",

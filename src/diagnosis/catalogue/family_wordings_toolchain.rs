@@ -663,6 +663,21 @@ pub(super) fn wordings() -> Vec<Wording> {
             "provider-plugins-not-installed",
             ProviderIncompatibility,
         ),
+        // An S3-compatible store refusing what the backend asks of it, in S3's own codes.
+        wording(
+            BACKEND,
+            "https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html (`NotImplemented`, 501, under the backend's state read, filled in)",
+            "Error: Failed to load state: operation error S3: GetObject, https response error StatusCode: 501, RequestID: 1a2b, HostID: 3c4d, api error NotImplemented: A header you provided implies functionality that is not implemented.",
+            "s3-backend-feature-not-implemented",
+            StateBackend,
+        ),
+        wording(
+            BACKEND,
+            "https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html (the `STREAMING-UNSIGNED-PAYLOAD-TRAILER` value of x-amz-content-sha256, echoed in a store's InvalidArgument, filled in)",
+            "Error: Failed to save state: failed to upload state: operation error S3: PutObject, https response error StatusCode: 400, api error InvalidArgument: x-amz-content-sha256 STREAMING-UNSIGNED-PAYLOAD-TRAILER is not a valid value",
+            "s3-backend-checksum-unsupported",
+            StateBackend,
+        ),
         // OpenTofu's own words where they differ from Terraform's.
         wording(
             BACKEND,

@@ -22,7 +22,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             // The template exists, but not where the clone runs (bpg asks the target node; telmate cannot clone
             // local storage across nodes).
             name: "proxmox-clone-template-on-other-node",
-            pattern: r"(?:unable to find configuration file for VM (\d+) on node '([^']+)'|can't clone VM to node '([^']+)' \(VM uses local storage\)|can't clone to non-shared storage '([^']+)')",
+            pattern: r"(?:unable to find configuration file for VM (\d+) on node '([^']+)'|can't clone VM to node '([^']+)' \(VM uses local storage\)|(?i:can't clone to non-shared storage) '([^']+)')",
             category: Category::MissingTemplate,
             remediation: Remediation::Escalate,
             unless: None,
@@ -65,11 +65,13 @@ pub(super) fn signatures() -> Vec<Signature> {
             name: "proxmox-storage-wrong-content",
             // pve-container words it "storage '...' does not allow content type 'rootdir' (Container)", and for a
             // container's root disk "storage '...' does not support CT rootdirs" (its API2/LXC.pm).
-            pattern: r#"(?:storage '([^']+)' does not (?:support ([A-Za-z ]+)|allow content type '([^']+)')|datastore "([^"]+)" does not support content type "([^"]+)")"#,
+            // pve-storage's Plugin.pm says it of a storage's configuration without the name ("storage does not
+            // support content type 'vztmpl'").
+            pattern: r#"(?:storage '([^']+)' does not (?:support ([A-Za-z ]+)|allow content type '([^']+)')|datastore "([^"]+)" does not support content type "([^"]+)"|storage does not support content type '([^']+)')"#,
             category: Category::MissingTemplate,
             remediation: Remediation::Escalate,
             unless: None,
-            root_cause: "The storage $1$4 is not enabled for that content ($2$3$5): pick a storage whose content types include it, or enable the content type on the storage (Datacenter → Storage → Content).",
+            root_cause: "The storage $1$4 is not enabled for that content ($2$3$5$6): pick a storage whose content types include it, or enable the content type on the storage (Datacenter → Storage → Content).",
         },
         Signature {
             // qemu-server's clone API (API2/Qemu.pm): a linked clone shares its template's base volumes, so it can
