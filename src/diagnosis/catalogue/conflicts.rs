@@ -53,15 +53,29 @@ pub(super) fn signatures() -> Vec<Signature> {
     ]
 }
 
-/// The category's own definition as a last resort: anything that says it "already exists", when no rule above
-/// named it better (a VMID, a disk volume, a state lock). Tried after every other family.
+/// The category's own definition as a last resort: anything that says it "already exists", or that what is to be
+/// deleted or reused is still in use by something else, when no rule above named it better (a VMID, a disk volume,
+/// a state lock, a template's base disk). Tried after every other family.
 pub(super) fn already_exists() -> Vec<Signature> {
-    vec![Signature {
-        name: "resource-already-exists",
-        pattern: r"(?i)((?:[^\s:]+\s+){0,3}already exists)\b",
-        category: Category::ResourceConflict,
-        remediation: Remediation::Escalate,
-        unless: None,
-        root_cause: "Something the run creates already exists outside this state (\"$1\"): made by hand, by another project, or by an earlier run whose state was lost; after checking it is not in use, import it or remove it, or give the new one another name or id.",
-    }]
+    vec![
+        Signature {
+            // A delete or a reuse refused because another object still holds the thing: APIs word it "is still
+            // in use" (Hetzner Cloud's resource_in_use code), "is already being used by" (Google Compute Engine's
+            // resourceInUseByAnotherResource), and Helm "cannot re-use a name that is still in use".
+            name: "resource-still-in-use",
+            pattern: r"(?i)((?:[^\s:]+\s+){0,3}(?:is|are) (?:still in use|already being used by)(?: [^\s,.]+)?)",
+            category: Category::ResourceConflict,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "Something the run deletes or reuses is still held by another object (\"$1\"): a dependency outside this project, or one the run has not removed yet; remove or detach what still uses it (or let the project manage it), then run again.",
+        },
+        Signature {
+            name: "resource-already-exists",
+            pattern: r"(?i)((?:[^\s:]+\s+){0,3}already exists)\b",
+            category: Category::ResourceConflict,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "Something the run creates already exists outside this state (\"$1\"): made by hand, by another project, or by an earlier run whose state was lost; after checking it is not in use, import it or remove it, or give the new one another name or id.",
+        },
+    ]
 }

@@ -663,6 +663,27 @@ pub(super) fn wordings() -> Vec<Wording> {
             "provider-plugins-not-installed",
             ProviderIncompatibility,
         ),
+        wording(
+            PROVIDER,
+            "https://github.com/hashicorp/go-plugin/blob/main/client.go (`Unrecognized remote plugin message: %s`, with its explanation, under Terraform's schema error, filled in)",
+            "Error: Failed to load plugin schemas\n\nError while loading schemas for plugin components: Failed to obtain provider\nschema: Could not load the schema for provider registry.terraform.io/bpg/proxmox:\nfailed to instantiate provider \"registry.terraform.io/bpg/proxmox\" to obtain\nschema: Unrecognized remote plugin message: \nFailed to read any lines from plugin's stdout",
+            "provider-schema-unavailable",
+            ProviderIncompatibility,
+        ),
+        wording(
+            CONFLICTS,
+            "https://docs.hetzner.cloud/ (the `resource_in_use` error code, as the hcloud provider prints it, filled in)",
+            "Error: firewall with ID 1234 is still in use (resource_in_use)",
+            "resource-still-in-use",
+            ResourceConflict,
+        ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/kubernetes/client-go/blob/master/tools/clientcmd/validation.go (`ErrEmptyConfig`, as the helm provider prints it)",
+            "Error: Kubernetes cluster unreachable: invalid configuration: no configuration has been provided",
+            "terraform-configuration-invalid",
+            Configuration,
+        ),
         // An S3-compatible store refusing what the backend asks of it, in S3's own codes.
         wording(
             BACKEND,

@@ -144,13 +144,16 @@ pub(super) fn signatures() -> Vec<Signature> {
         Signature {
             // Terraform (internal/terraform/context.go) and OpenTofu when a provider could not be started or did not
             // return its schema: a plugin that crashes at start, one built for another platform or protocol, or
-            // one the directory does not hold as the lock file says.
+            // one the directory does not hold as the lock file says. hashicorp/go-plugin's own word for a plugin whose
+            // first line was not its handshake ("Unrecognized remote plugin message: ... This usually means that the
+            // plugin is either invalid or simply needs to be recompiled to support the latest protocol", its
+            // client.go) is the same failure, seen by Terraform 0.12 to 1.11.
             name: "provider-schema-unavailable",
-            pattern: r#"(?m)^[│\s]*(?:Error: )?(Failed to (?:load plugin schemas|obtain provider schema|load provider schemas))\s*$|Error while loading schemas for plugin components"#,
+            pattern: r#"(?m)^[│\s]*(?:Error: )?(Failed to (?:load plugin schemas|obtain provider schema|load provider schemas))\s*$|Error while loading schemas for plugin components|\b(Unrecognized remote plugin message)"#,
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
             unless: None,
-            root_cause: "Terraform could not get a provider's schema ($1): the provider's plugin did not start or did not answer (a crash at start, a package for another platform, or an installation that does not match the lock file); run terraform init again, and pin the provider to a release that starts on this runner.",
+            root_cause: "Terraform could not get a provider's schema ($1$2): the provider's plugin did not start or did not answer (a crash at start, a package for another platform, or an installation that does not match the lock file); run terraform init again, and pin the provider to a release that starts on this runner.",
         },
         Signature {
             name: "provider-dependency-lock-file-inconsistent",
