@@ -124,9 +124,12 @@ fn nothing_points_at_documents_outside_the_repository() {
         .into_iter()
         .filter_map(|path| {
             let text = std::fs::read_to_string(root.join(&path)).ok()?;
-            outside
-                .iter()
-                .any(|name| text.contains(name))
+            // The held-out texts quote public reports verbatim, whose own paths may read "../../shared/..."; the
+            // file's own words (its comments and sources) are still checked.
+            let quoted = path.starts_with("eval/held-out");
+            text.lines()
+                .filter(|line| !(quoted && line.starts_with("error = ")))
+                .any(|line| outside.iter().any(|name| line.contains(name)))
                 .then(|| path.display().to_string())
         })
         .collect();
