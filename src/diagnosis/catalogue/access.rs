@@ -235,12 +235,14 @@ pub(super) fn endpoint() -> Vec<Signature> {
         Signature {
             name: "proxmox-api-endpoint-wrong",
             // bpg words a missing endpoint "you must specify an endpoint ..." and one that is not https (its earlier
-            // releases) "You must specify a secure endpoint ...".
-            pattern: r"(?:(?i:you must specify (?:an|a secure) endpoint for the Proxmox Virtual Environment API)|\b501 no such file '(/[^']*)')",
+            // releases) "You must specify a secure endpoint ..."; a plain http:// request to port 8006, which
+            // pveproxy serves over TLS only (the Proxmox VE API documentation), is closed without an answer (Go's
+            // "EOF" after the URL).
+            pattern: r#"(?:(?i:you must specify (?:an|a secure) endpoint for the Proxmox Virtual Environment API)|\b501 no such file '(/[^']*)'|(?:Get|Post|Put|Delete) "?(http://[^/\s"]+:8006/)[^\s"]*"?: EOF)"#,
             category: Category::Configuration,
             remediation: Remediation::Escalate,
             unless: None,
-            root_cause: "The provider's Proxmox VE API endpoint is missing, not https, or does not point at the API ($1 not served there): telmate's pm_api_url must read https://HOST:8006/api2/json, bpg's endpoint https://HOST:8006/; fix the provider block or its environment variable.",
+            root_cause: "The provider's Proxmox VE API endpoint is missing, not https, or does not point at the API ($1$2 not served there): telmate's pm_api_url must read https://HOST:8006/api2/json, bpg's endpoint https://HOST:8006/; fix the provider block or its environment variable.",
         },
         Signature {
             // Go's JSON decoder meeting an HTML page where an API's JSON answer belongs: the URL points at a web page,
@@ -339,7 +341,7 @@ pub(super) fn parameters_refused() -> Vec<Signature> {
             pattern: r#"(?:An\s+argument\s+named|Blocks\s+of\s+type)\s+"([^"]+)"\s+(?:is|are)\s+not\s+expected\s+here"#,
             category: Category::Configuration,
             remediation: Remediation::Escalate,
-            unless: None,
+            unless: Some(super::IN_A_DOWNLOADED_MODULE),
             root_cause: "Terraform refused the configuration before calling anything: the argument or block \"$1\" is not in the schema of the block it is written in. Fix the .tf code: check the spelling and whether it belongs in a nested block, and compare it with the documentation of the provider (or module) version the lock file pins; a provider upgrade may have renamed or removed it.",
         },
     ]

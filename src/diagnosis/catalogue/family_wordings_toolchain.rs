@@ -557,14 +557,14 @@ pub(super) fn wordings() -> Vec<Wording> {
             CONFIGURATION,
             "https://github.com/hashicorp/terraform/blob/main/internal/communicator/ssh/provisioner.go (`host for provisioner cannot be empty`, as a provisioner's error)",
             "Error: host for provisioner cannot be empty",
-            "terraform-configuration-invalid",
+            "client-endpoint-unconfigured",
             Configuration,
         ),
         wording(
             CONFIGURATION,
             "https://github.com/golang/go/blob/master/src/net/http/transport.go (`unsupported protocol scheme`, for an endpoint given without https://, filled in)",
             "Error: Post \"pve.lan:8006/api2/json/access/ticket\": unsupported protocol scheme \"pve.lan\"",
-            "terraform-configuration-invalid",
+            "client-endpoint-unconfigured",
             Configuration,
         ),
         wording(
@@ -681,7 +681,7 @@ pub(super) fn wordings() -> Vec<Wording> {
             CONFIGURATION,
             "https://github.com/kubernetes/client-go/blob/master/tools/clientcmd/validation.go (`ErrEmptyConfig`, as the helm provider prints it)",
             "Error: Kubernetes cluster unreachable: invalid configuration: no configuration has been provided",
-            "terraform-configuration-invalid",
+            "client-endpoint-unconfigured",
             Configuration,
         ),
         // An S3-compatible store refusing what the backend asks of it, in S3's own codes.

@@ -380,13 +380,6 @@ pub(super) fn wordings() -> Vec<Wording> {
         // or removed it), in several releases' layouts.
         wording(
             PROVIDER,
-            "https://github.com/CrowdStrike/terraform-provider-crowdstrike/issues/423 (an older provider release)",
-            "Error: Unsupported argument\n\n  on .terraform/modules/crowdstrike.crowdstrike_registration/main.tf line 51, in resource \"crowdstrike_cloud_google_registration\" \"main\":\n  51:   dspm = {\n\nAn argument named \"dspm\" is not expected here.",
-            "terraform-argument-unsupported",
-            Configuration,
-        ),
-        wording(
-            PROVIDER,
             "https://github.com/Telmate/terraform-provider-proxmox/issues/250 (Terraform 0.13.5, its one-line form)",
             "Unsupported argument: An argument named \"storage\" is not expected here",
             "terraform-argument-unsupported",

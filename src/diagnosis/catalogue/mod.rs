@@ -106,6 +106,12 @@ const TERRAFORM_ONLY: &[&str] = &["proxmox-guest-config-missing"];
 /// undecodable-answer rule leave such a text to the backend's rules, and to its last resort.
 const STATE_BACKEND_WORDS: &str = r"(?i)tfstate|\bstate (?:lock|file|data|snapshot)|\bremote state|\b(?:save|saving|persist|load|loading|upload) state\b|existing workspaces|\bbucket\b|dynamodb|\bs3\b|\bbackend\b";
 
+/// Terraform's verdict on code that lives in a downloaded module (`on .terraform/modules/...`): a dependency's code,
+/// refused because of the inputs the project gives it, the module's release, or a provider or Terraform release it
+/// was not written for, and the words alone do not tell which; the rules for mistakes in the project's own code leave
+/// it alone.
+const IN_A_DOWNLOADED_MODULE: &str = r"\.terraform[/\\]+modules[/\\]";
+
 /// An AWS provider's call (not the state backend's) that the account refused: the operation names an AWS service other
 /// than S3 and DynamoDB, in the provider's "creating IAM Role" or in IAM's "is not authorized to perform: iam:..."
 /// (the service prefixes of AWS's IAM reference). The S3 backend's rule leaves these to the permission rule.

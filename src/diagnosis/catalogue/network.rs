@@ -128,11 +128,12 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "$1 could not be reached ($2): the Proxmox VE API (port 8006) or the endpoint is down, restarting or firewalled; wait once and run again, and check the endpoint's address and port if it persists.",
         },
         Signature {
-            // A connection that was opened, then cut or never finished its TLS handshake; Go's `EOF` after the
-            // request's URL is the server closing the connection without an answer (a bare "unexpected EOF" is a
-            // plugin that died, and is not taken here).
+            // A connection that was opened, then cut or never finished its TLS handshake. Go's `EOF` right after a
+            // request's URL is left alone: a server that closes without answering is as often a plain http://
+            // request to a TLS port (the endpoint rule reads that for Proxmox VE's 8006) or a server release the
+            // client does not speak as a network fault (a bare "unexpected EOF" is a plugin that died).
             name: "endpoint-connection-dropped",
-            pattern: r#"(read: connection reset by peer|net/http: TLS handshake timeout|write: broken pipe|use of closed network connection|(?:Get|Post|Put|Delete|Head) "?https?://[^\s"]+"?: (?:unexpected )?EOF)"#,
+            pattern: r#"(read: connection reset by peer|net/http: TLS handshake timeout|write: broken pipe|use of closed network connection)"#,
             category: Category::Network,
             remediation: Remediation::RetryAfter { seconds: 60 },
             unless: Some(super::STATE_BACKEND_WORDS),

@@ -523,3 +523,22 @@ fn a_refused_connection_to_the_runners_own_port_80_is_no_server_down() {
         Some("endpoint-connection-failed")
     );
 }
+
+#[test]
+fn terraforms_verdict_on_a_downloaded_modules_code_is_left_alone() {
+    // A verdict located in `.terraform/modules/...` is on a dependency's code:
+    // CrowdStrike/terraform-provider-crowdstrike#423 met it with a provider release older than the module's (once read
+    // here as a mistake in the project's code).
+    let text = "Error: Unsupported argument\n\n  on .terraform/modules/crowdstrike.crowdstrike_registration/main.tf line 51, in resource \"crowdstrike_cloud_google_registration\" \"main\":\n  51:   dspm = {\n\nAn argument named \"dspm\" is not expected here.";
+    assert_eq!(recognised(text), None, "{text}");
+    // The same verdict on the project's own file is still the project's mistake.
+    let own = text.replace(
+        ".terraform/modules/crowdstrike.crowdstrike_registration/",
+        "",
+    );
+    assert_eq!(
+        recognised(&own),
+        Some("terraform-argument-unsupported"),
+        "{own}"
+    );
+}
