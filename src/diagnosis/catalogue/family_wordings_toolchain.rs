@@ -684,6 +684,13 @@ pub(super) fn wordings() -> Vec<Wording> {
             "client-endpoint-unconfigured",
             Configuration,
         ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/hashicorp/hcl/blob/main/merged.go (`The argument %q is required, but was not set.`, for a provider's argument, with the frame a copy turned into ASCII, filled in)",
+            "| Error: Missing required argument\n|\n| The argument \"endpoint\" is required, but was not set.",
+            "terraform-configuration-invalid",
+            Configuration,
+        ),
         // An S3-compatible store refusing what the backend asks of it, in S3's own codes.
         wording(
             BACKEND,

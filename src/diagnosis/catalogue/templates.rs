@@ -159,7 +159,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             // (fwprovider/nodes/file/datasource_file.go): an image or template the configuration expects that was
             // never uploaded, or sits on another node or datastore.
             name: "provider-datastore-file-not-found",
-            pattern: r"(?m)File '([^']+)' with content type '[^']+' not found in datastore '([^']+)'|^[│\s]*(?:Error: )?File Not Found\s*$",
+            pattern: r"(?m)File '([^']+)' with content type '[^']+' not found in datastore '([^']+)'|^[│|\s]*(?:Error: )?File Not Found\s*$",
             category: Category::MissingTemplate,
             remediation: Remediation::Escalate,
             unless: None,
