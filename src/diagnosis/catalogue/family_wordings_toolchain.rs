@@ -691,6 +691,20 @@ pub(super) fn wordings() -> Vec<Wording> {
             "terraform-configuration-invalid",
             Configuration,
         ),
+        wording(
+            TEMPLATES,
+            "https://gitlab.com/libvirt/libvirt/-/blob/master/src/util/virerror.c (`VIR_ERR_NO_STORAGE_VOL`'s \"Storage volume not found: %s\", as the libvirt provider relays it, filled in)",
+            "Error: can't retrieve volume ubuntu-22.04.qcow2: Storage volume not found: no storage vol with matching name 'ubuntu-22.04.qcow2'",
+            "libvirt-storage-missing",
+            MissingTemplate,
+        ),
+        wording(
+            TEMPLATES,
+            "https://github.com/dmacvicar/terraform-provider-libvirt/blob/main/libvirt/resource_libvirt_volume.go (`can't find storage pool '%s'`, filled in)",
+            "Error: can't find storage pool 'default'",
+            "libvirt-storage-missing",
+            MissingTemplate,
+        ),
         // An S3-compatible store refusing what the backend asks of it, in S3's own codes.
         wording(
             BACKEND,

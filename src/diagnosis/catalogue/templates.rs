@@ -106,6 +106,17 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "The datastore '$1' does not exist or is disabled on the target node $2; use a storage the node has and has enabled, or add or enable it.",
         },
         Signature {
+            // libvirt, which homelabs run beside or instead of Proxmox VE: its own errors for a storage pool or
+            // volume that is not there (src/util/virerror.c: "Storage pool not found: ...", "Storage volume not
+            // found: ..."), and the dmacvicar/libvirt provider's "can't find storage pool '...'".
+            name: "libvirt-storage-missing",
+            pattern: r"(Storage (?:pool|volume) not found: [^\n]{0,160}|can't find storage pool '[^']+')",
+            category: Category::MissingTemplate,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "libvirt has no such storage pool or volume (\"$1\"): the pool is not defined or not started on the host, or the base image volume was never uploaded to it; define and start the pool (virsh pool-list --all) or fix the pool or volume name in the configuration.",
+        },
+        Signature {
             name: "proxmox-template-missing",
             pattern: r"(?i)(?:volume '([^']+)' does not exist|vm '([^']+)' not found|no guest with name '([^']+)' found|VM with name = (\S+) does not exist in cluster|template: (no such template))",
             category: Category::MissingTemplate,
