@@ -705,6 +705,20 @@ pub(super) fn wordings() -> Vec<Wording> {
             "libvirt-storage-missing",
             MissingTemplate,
         ),
+        wording(
+            ACCESS,
+            "https://github.com/hashicorp/vault/blob/main/api/response.go (Vault's API error as its Go client prints it, under the vault provider, filled in)",
+            "Error: failed to create limited child token: Error making API request.\n\nURL: POST https://vault.lan:8200/v1/auth/token/create\nCode: 403. Errors:\n\n* permission denied",
+            "permission-refused-words",
+            Permission,
+        ),
+        wording(
+            ACCESS,
+            "https://cloud.google.com/apis/design/errors (a 403 PERMISSION_DENIED as Google's Go client prints it, filled in)",
+            "Error: Error creating Network: googleapi: Error 403: Required 'compute.networks.create' permission for 'projects/homelab/global/networks/lab', forbidden",
+            "permission-refused-words",
+            Permission,
+        ),
         // An S3-compatible store refusing what the backend asks of it, in S3's own codes.
         wording(
             BACKEND,

@@ -106,6 +106,11 @@ const TERRAFORM_ONLY: &[&str] = &["proxmox-guest-config-missing"];
 /// undecodable-answer rule leave such a text to the backend's rules, and to its last resort.
 const STATE_BACKEND_WORDS: &str = r"(?i)tfstate|\bstate (?:lock|file|data|snapshot)|\bremote state|\b(?:save|saving|persist|load|loading|upload) state\b|existing workspaces|\bbucket\b|dynamodb|\bs3\b|\bbackend\b";
 
+/// Where a refusal's words say "denied" or "403" but the cause is not the caller's rights: the state backend's (its
+/// own rules), Docker's "pull access denied ..., repository does not exist or may require 'docker login'" (the same
+/// words for an image name that does not exist), and Google's 403 for an API the project has not enabled.
+const REFUSAL_NOT_OF_RIGHTS: &str = r"(?i)tfstate|\bstate (?:lock|file|data|snapshot)|\bremote state|\b(?:save|saving|persist|load|loading|upload) state\b|existing workspaces|\bbucket\b|dynamodb|\bs3\b|\bbackend\b|repository does not exist or may require|has not been used in project|API has not been used|is disabled\. Enable it";
+
 /// Terraform's verdict on code that lives in a downloaded module (`on .terraform/modules/...`): a dependency's code,
 /// refused because of the inputs the project gives it, the module's release, or a provider or Terraform release it
 /// was not written for, and the words alone do not tell which; the rules for mistakes in the project's own code leave

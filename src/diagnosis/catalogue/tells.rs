@@ -129,6 +129,18 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "A Go program crashed (panic: $1): a defect of the provider (or the tool running it) met by this configuration or this Proxmox VE release; pin the last release that worked or upgrade to one that fixes it, and report the stack trace.",
         },
         Signature {
+            // The category's own words, whatever the API: the C library's EACCES ("permission denied", also SSH's
+            // "Permission denied (publickey)" and Vault's "* permission denied"), "access denied", "not authorized
+            // to ...", and an HTTP 401 or 403 spelt out (Google's "googleapi: Error 403: ..."). Proxmox VE's own
+            // 401s and 403s have their rules above, which name more.
+            name: "permission-refused-words",
+            pattern: r"(?i)\b(permission denied|access denied|not authorized to [a-z]+|401 Unauthorized|403 Forbidden|googleapi: Error 403: [^\n]{0,120})",
+            category: Category::Permission,
+            remediation: Remediation::Escalate,
+            unless: Some(super::REFUSAL_NOT_OF_RIGHTS),
+            root_cause: "A call was refused for the caller's rights (\"$1\"): the credentials the run used are missing, wrong, or lack the permission for that call (or a file the runner reads is not readable by it); give the runner the right credentials or grant the permission, then run again.",
+        },
+        Signature {
             // The C library's and Python's words for a connection that failed or an answer that never came (urllib3's
             // "Read timed out.", the ssl module's "The read operation timed out"); Go's have their own rules above.
             name: "connection-failure-words",

@@ -542,3 +542,19 @@ fn terraforms_verdict_on_a_downloaded_modules_code_is_left_alone() {
         "{own}"
     );
 }
+
+#[test]
+fn a_refusal_whose_words_say_denied_but_not_for_the_callers_rights_is_left_alone() {
+    // Docker answers an image name that does not exist with the same words as a registry login it needs, and Google
+    // answers 403 for an API the project has not enabled: the permission tell leaves both alone.
+    for text in [
+        "Error: Unable to create container with image docker_image.ubuntu.latest: unable to pull image: Error response from daemon: pull access denied for docker_image.ubuntu.latest, repository does not exist or may require 'docker login'",
+        "Error: Error creating instance: googleapi: Error 403: Compute Engine API has not been used in project 1234 before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/compute.googleapis.com/overview?project=1234 then retry., accessNotConfigured",
+    ] {
+        assert_eq!(recognised(text), None, "{text}");
+    }
+    assert_eq!(
+        recognised("Error: open /home/runner/.ssh/id_ed25519: permission denied"),
+        Some("permission-refused-words")
+    );
+}
