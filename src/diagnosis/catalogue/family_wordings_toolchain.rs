@@ -719,6 +719,13 @@ pub(super) fn wordings() -> Vec<Wording> {
             "permission-refused-words",
             Permission,
         ),
+        wording(
+            PROVIDER,
+            "https://github.com/hashicorp/terraform/blob/main/internal/logging/panic.go (the crash banner, with a panic under it, filled in)",
+            "!!!!!!!!!!!!!!!!!!!!!!!!!!! TERRAFORM CRASH !!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\nTerraform crashed! This is always indicative of a bug within Terraform.\nPlease report the crash with Terraform[1] so that we can fix this.\n\npanic: value is not known",
+            "terraform-crashed",
+            ProviderIncompatibility,
+        ),
         // An S3-compatible store refusing what the backend asks of it, in S3's own codes.
         wording(
             BACKEND,

@@ -120,6 +120,17 @@ pub(super) fn signatures() -> Vec<Signature> {
             root_cause: "The provider refused an argument's value before calling Proxmox VE (\"$1$2$3$4\"): the configuration gives a value outside what the provider's schema allows; fix the value the message names (if Proxmox VE itself takes that value, the provider's list is out of date, and pinning or upgrading the provider is the way round it).",
         },
         Signature {
+            // Terraform's and OpenTofu's own crash banner (internal/logging/panic.go: "!!!!! TERRAFORM CRASH !!!!!",
+            // "Terraform crashed! This is always indicative of a bug within Terraform."), whatever the panic under it:
+            // a defect of the Terraform or OpenTofu release, met by this configuration or state.
+            name: "terraform-crashed",
+            pattern: r"(?i)(?:!+ (?:TERRAFORM|OPENTOFU) CRASH !+|\b(?:Terraform|OpenTofu) crashed! This is always indicative of a bug)",
+            category: Category::ProviderIncompatibility,
+            remediation: Remediation::Escalate,
+            unless: None,
+            root_cause: "Terraform (or OpenTofu) itself crashed, which it reports as a bug in its own release: run the release before it or the next fixed one (pin it where the runner installs it), and report the crash with its stack trace if no release has fixed it.",
+        },
+        Signature {
             // A Go program's crash (a provider, its SDK, or Terraform), which no configuration causes on purpose.
             name: "go-runtime-panic",
             pattern: r"\bpanic: (runtime error: [^\n]+|interface conversion: [^\n]+|assignment to entry in nil map)",
