@@ -52,7 +52,7 @@ or add a bind or device mount point as root@pam.",
             // AccessDenied and EC2's UnauthorizedOperation codes, and Azure Resource Manager's AuthorizationFailed.
             // The state backend's words around them leave them to the backend's rules.
             name: "cloud-provider-credentials-refused",
-            pattern: r#"\b(no valid credential sources for (?:Terraform )?AWS Provider found|No valid credential sources found for AWS Provider|IAM Role \(\S+\) cannot be assumed|(?:AccessDenied(?:Exception)?|UnauthorizedOperation)(?::|\s*:)\s*[^\n]{0,160}|Code="AuthorizationFailed"[^\n]{0,160})"#,
+            pattern: r#"\b(no valid credential sources for (?:Terraform )?AWS Provider found|No valid credential sources found for AWS Provider|IAM Role \(\S+\) cannot be assumed|(?:AccessDenied(?:Exception)?|UnauthorizedOperation|InvalidClientTokenId)(?::|\s*:)\s*[^\n]{0,160}|Code="AuthorizationFailed"[^\n]{0,160})"#,
             category: Category::Permission,
             remediation: Remediation::Escalate,
             unless: Some(super::STATE_BACKEND_WORDS),
@@ -252,7 +252,7 @@ pub(super) fn endpoint() -> Vec<Signature> {
             pattern: r"invalid character '<' looking for beginning of value",
             category: Category::Configuration,
             remediation: Remediation::Escalate,
-            unless: Some(super::STATE_BACKEND_WORDS),
+            unless: Some(super::STATE_BACKEND_OR_ONE_ENDPOINTS_ANSWER),
             root_cause: "The API answered with a web page instead of JSON (\"invalid character '<' looking for beginning of value\"): the provider's URL points at a web page, a login portal or a proxy rather than at the API. Check the endpoint in the provider block: for Proxmox VE, https://HOST:8006/api2/json for telmate and https://HOST:8006/ for bpg.",
         },
     ]

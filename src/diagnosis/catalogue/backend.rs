@@ -87,12 +87,14 @@ pub(super) fn signatures() -> Vec<Signature> {
             // or the SDK's "api error Forbidden: Forbidden" for a 403 without a body (a HeadObject), which must not
             // take Proxmox VE's "403 Forbidden: Permission check failed".
             name: "s3-backend-credentials-rejected",
-            pattern: r"(?:\b(InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied(?:Exception)?|InvalidClientTokenId)|api error (Forbidden)): ([^\n]+)",
+            // The store's own codes stand alone; the codes AWS's other services share (AccessDenied,
+            // InvalidClientTokenId) count only after the backend's words, or they are another provider's.
+            pattern: r"(?:\b(InvalidAccessKeyId|SignatureDoesNotMatch)|api error (Forbidden)): ([^\n]+)|(?i:tfstate|\bstate\b|\bbucket\b|dynamodb|\bs3\b|\bbackend\b|account ID)[\s\S]{0,800}?\b(AccessDenied(?:Exception)?|InvalidClientTokenId): ([^\n]+)|\b(AccessDenied(?:Exception)?|InvalidClientTokenId): ([^\n]*)[\s\S]{0,400}?(?i:tfstate|dynamodb|\bbucket\b|\bs3\b|\bbackend\b)",
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
             // The same codes from an AWS provider's call to another service are that provider's credentials.
             unless: Some(super::AWS_PROVIDER_CALL),
-            root_cause: "The object store holding the state rejected the backend's credentials ($1$2: $3): AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are wrong, or the key was removed or lacks access to the bucket or the lock table; fix the runner's secrets (a MinIO access key limited to the state bucket).",
+            root_cause: "The object store holding the state rejected the backend's credentials ($1$2$4$6: $3$5$7): AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are wrong, or the key was removed or lacks access to the bucket or the lock table; fix the runner's secrets (a MinIO access key limited to the state bucket).",
         },
         Signature {
             // Terraform's backend validates its credentials with AWS STS unless told not to; an S3-compatible store
@@ -240,7 +242,7 @@ pub(super) fn failed_otherwise() -> Vec<Signature> {
         },
         Signature {
             name: "terraform-backend-failed",
-            pattern: r#"(Failed to get existing workspaces|Error loading state|Failed to load state|Error inspecting states in the "[^"]+" backend|error configuring S3 Backend|Error configuring the backend "[^"]+"|Failed to save state|Failed to persist state|Error releasing the state lock|Invalid backend configuration (?:argument|value)|Failed to unlock state|Unsupported backend type|Unknown values within backend definition|Failed to decode current backend config|Backend initialization failed|Duplicate backend configuration|Failed to read state file|Cannot read state file|Refusing to write empty remote state snapshot|Error saving current state|Failed to create local state file|Invalid local state file path|Missing region value|Invalid region value|Invalid account ID|Invalid (?:sse_customer_key|AWS_SSE_CUSTOMER_KEY|workspace_key_prefix|bucket) value|State locked by another local process)"#,
+            pattern: r#"(Failed to get existing workspaces|Error loading state\b|Failed to load state|Error inspecting states in the "[^"]+" backend|error configuring S3 Backend|Error configuring the backend "[^"]+"|Failed to save state|Failed to persist state|Error releasing the state lock|Invalid backend configuration (?:argument|value)|Failed to unlock state|Unsupported backend type|Unknown values within backend definition|Failed to decode current backend config|Backend initialization failed|Duplicate backend configuration|Failed to read state file|Cannot read state file|Refusing to write empty remote state snapshot|Error saving current state|Failed to create local state file|Invalid local state file path|Missing region value|Invalid region value|Invalid account ID|Invalid (?:sse_customer_key|AWS_SSE_CUSTOMER_KEY|workspace_key_prefix|bucket) value|State locked by another local process)"#,
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
             unless: None,

@@ -111,6 +111,11 @@ const STATE_BACKEND_WORDS: &str = r"(?i)tfstate|\bstate (?:lock|file|data|snapsh
 /// words for an image name that does not exist), and Google's 403 for an API the project has not enabled.
 const REFUSAL_NOT_OF_RIGHTS: &str = r"(?i)tfstate|\bstate (?:lock|file|data|snapshot)|\bremote state|\b(?:save|saving|persist|load|loading|upload) state\b|existing workspaces|\bbucket\b|dynamodb|\bs3\b|\bbackend\b|repository does not exist or may require|has not been used in project|API has not been used|is disabled\. Enable it";
 
+/// The state backend's words, or a parse of one endpoint's answer after the provider had logged in ("failed to parse
+/// customDNS response body: invalid character '<' ..."): a web page there is that endpoint moved in the server's
+/// release, not a URL pointing at a web page, so the web-page rule leaves it alone.
+const STATE_BACKEND_OR_ONE_ENDPOINTS_ANSWER: &str = r"(?i)tfstate|\bstate (?:lock|file|data|snapshot)|\bremote state|\b(?:save|saving|persist|load|loading|upload) state\b|existing workspaces|\bbucket\b|dynamodb|\bs3\b|\bbackend\b|failed to parse \S+ response body";
+
 /// Terraform's verdict on code that lives in a downloaded module (`on .terraform/modules/...`): a dependency's code,
 /// refused because of the inputs the project gives it, the module's release, or a provider or Terraform release it
 /// was not written for, and the words alone do not tell which; the rules for mistakes in the project's own code leave
@@ -120,7 +125,7 @@ const IN_A_DOWNLOADED_MODULE: &str = r"\.terraform[/\\]+modules[/\\]";
 /// An AWS provider's call (not the state backend's) that the account refused: the operation names an AWS service other
 /// than S3 and DynamoDB, in the provider's "creating IAM Role" or in IAM's "is not authorized to perform: iam:..."
 /// (the service prefixes of AWS's IAM reference). The S3 backend's rule leaves these to the permission rule.
-const AWS_PROVIDER_CALL: &str = r"(?i)\bis not authorized to perform: (?:iam|ec2|sts|route53|lambda|rds|ecs|eks|kms|ses|sns|sqs|logs|cloudwatch|elasticloadbalancing|autoscaling|acm|secretsmanager|ssm|organizations|cloudfront|apigateway|ecr|elasticfilesystem|events|states):|\b(?:creating|reading|updating|deleting|modifying|describing|listing) (?:IAM|EC2|Route ?53|Lambda|RDS|ECS|EKS|KMS|SES|SNS|SQS|CloudWatch|ELBv?2?|ACM|Secrets ?Manager|SSM|CloudFront|API Gateway|ECR|VPC|Security Group|Subnet|Instance)\b|for (?:Terraform )?AWS Provider";
+const AWS_PROVIDER_CALL: &str = r#"(?i)\bis not authorized to perform: (?:iam|ec2|sts|route53|lambda|rds|ecs|eks|kms|ses|sns|sqs|logs|cloudwatch|elasticloadbalancing|autoscaling|acm|secretsmanager|ssm|organizations|cloudfront|apigateway|ecr|elasticfilesystem|events|states):|\b(?:creating|reading|updating|deleting|modifying|describing|listing) (?:IAM|EC2|Route ?53|Lambda|RDS|ECS|EKS|KMS|SES|SNS|SQS|CloudWatch|ELBv?2?|ACM|Secrets ?Manager|SSM|CloudFront|API Gateway|ECR|VPC|Security Group|Subnet|Instance)\b|for (?:Terraform )?AWS Provider|\bprovider\.aws\b|provider\["[^"\]]*hashicorp/aws"\]"#;
 
 /// The state backend's words, or a refused connection to the runner's own port 80: where a client goes when no
 /// endpoint was configured at all (Go's Kubernetes clients fall back to `http://localhost`), so the refusal says the

@@ -558,3 +558,25 @@ fn a_refusal_whose_words_say_denied_but_not_for_the_callers_rights_is_left_alone
         Some("permission-refused-words")
     );
 }
+
+#[test]
+fn aws_codes_another_service_shares_are_the_backends_only_beside_its_words() {
+    // AccessDenied and InvalidClientTokenId (AWS's common error codes) come from any AWS service: the backend's rule
+    // takes them only with the backend's words around, and another AWS provider's call is a permission failure.
+    for (text, signature) in [
+        (
+            "Error: Error loading state: AccessDenied: Access Denied\n\tstatus code: 403, request id: 1A2B",
+            "s3-backend-credentials-rejected",
+        ),
+        (
+            "Error: creating IAM Role (homelab-dns): InvalidClientTokenId: The security token included in the request is invalid.\n\tstatus code: 403",
+            "cloud-provider-credentials-refused",
+        ),
+        (
+            "Error: AccessDenied: Access Denied\n\tstatus code: 403, request id: 1A2B, host id: 3C4D",
+            "cloud-provider-credentials-refused",
+        ),
+    ] {
+        assert_eq!(recognised(text), Some(signature), "{text}");
+    }
+}
