@@ -726,6 +726,20 @@ pub(super) fn wordings() -> Vec<Wording> {
             "terraform-crashed",
             ProviderIncompatibility,
         ),
+        wording(
+            LOCKS,
+            "https://docs.hetzner.cloud/ (the `locked` error code, as the hcloud provider prints it, filled in)",
+            "Error: hcclient/WaitForActions: action 123456 failed: server is locked (locked)",
+            "cloud-object-locked-by-action",
+            TransientLock,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/hashicorp/terraform/blob/v0.13.7/terraform/eval_state.go (`orphan resource %s still has a non-empty state after apply; this is a bug in Terraform`, filled in)",
+            "Error: orphan resource module.lab.proxmox_virtual_environment_vm.guest still has a non-empty state after apply; this is a bug in Terraform",
+            "terraform-crashed",
+            ProviderIncompatibility,
+        ),
         // An S3-compatible store refusing what the backend asks of it, in S3's own codes.
         wording(
             BACKEND,

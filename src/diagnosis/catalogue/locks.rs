@@ -101,5 +101,15 @@ pub(super) fn signatures() -> Vec<Signature> {
             unless: None,
             root_cause: "Proxmox VE could not take a lock it needed ($1$2$3$4$5) in time: concurrent operations on the node or the cluster contended for it; creating the guests one at a time (-parallelism=1) avoids the contention.",
         },
+        Signature {
+            // A cloud API's own lock on an object while one of its actions runs (Hetzner Cloud's `locked` error
+            // code: "server is locked", the item is locked by a running action): it goes away when the action ends.
+            name: "cloud-object-locked-by-action",
+            pattern: r"\b((?:server|resource|instance|volume|image|machine|droplet|floating ip|load balancer) is (?:currently )?locked)\b",
+            category: Category::TransientLock,
+            remediation: Remediation::RetryAfter { seconds: 60 },
+            unless: Some(super::STATE_BACKEND_WORDS),
+            root_cause: "The cloud API has the object locked while another of its actions runs (\"$1\"): wait for that action to finish and run again; if it persists, look for an action stuck on the object in the provider's console.",
+        },
     ]
 }

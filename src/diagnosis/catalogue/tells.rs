@@ -122,9 +122,10 @@ pub(super) fn signatures() -> Vec<Signature> {
         Signature {
             // Terraform's and OpenTofu's own crash banner (internal/logging/panic.go: "!!!!! TERRAFORM CRASH !!!!!",
             // "Terraform crashed! This is always indicative of a bug within Terraform."), whatever the panic under it:
-            // a defect of the Terraform or OpenTofu release, met by this configuration or state.
+            // a defect of the Terraform or OpenTofu release, met by this configuration or state; its internal checks
+            // say the same in words ("... still has a non-empty state after apply; this is a bug in Terraform").
             name: "terraform-crashed",
-            pattern: r"(?i)(?:!+ (?:TERRAFORM|OPENTOFU) CRASH !+|\b(?:Terraform|OpenTofu) crashed! This is always indicative of a bug)",
+            pattern: r"(?i)(?:!+ (?:TERRAFORM|OPENTOFU) CRASH !+|\b(?:Terraform|OpenTofu) crashed! This is always indicative of a bug|\bthis is a bug in (?:Terraform|OpenTofu)\b)",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
             unless: None,
@@ -142,10 +143,11 @@ pub(super) fn signatures() -> Vec<Signature> {
         Signature {
             // The category's own words, whatever the API: the C library's EACCES ("permission denied", also SSH's
             // "Permission denied (publickey)" and Vault's "* permission denied"), "access denied", "not authorized
-            // to ...", and an HTTP 401 or 403 spelt out (Google's "googleapi: Error 403: ..."). Proxmox VE's own
+            // to ...", vSphere's NoPermission fault ("Permission to perform this operation was denied."), and an HTTP
+            // 401 or 403 spelt out (Google's "googleapi: Error 403: ..."). Proxmox VE's own
             // 401s and 403s have their rules above, which name more.
             name: "permission-refused-words",
-            pattern: r"(?i)\b(permission denied|access denied|not authorized to [a-z]+|401 Unauthorized|403 Forbidden|googleapi: Error 403: [^\n]{0,120})",
+            pattern: r"(?i)\b(permission denied|access denied|not authorized to [a-z]+|permission to perform this operation was denied|401 Unauthorized|403 Forbidden|googleapi: Error 403: [^\n]{0,120})",
             category: Category::Permission,
             remediation: Remediation::Escalate,
             unless: Some(super::REFUSAL_NOT_OF_RIGHTS),
