@@ -740,6 +740,35 @@ pub(super) fn wordings() -> Vec<Wording> {
             "terraform-crashed",
             ProviderIncompatibility,
         ),
+        // More of Terraform's and OpenTofu's own words, from their sources.
+        wording(
+            CONFIGURATION,
+            "https://github.com/hashicorp/hcl/blob/main/hcldec/spec.go (`Insufficient %s blocks`, for a provider's required block, filled in)",
+            "Error: Insufficient features blocks\n\n  on <empty> line 0:\n  (source code not available)\n\nAt least 1 \"features\" blocks are required.",
+            "terraform-expression-or-syntax-invalid",
+            Configuration,
+        ),
+        wording(
+            CONFIGURATION,
+            "https://github.com/hashicorp/terraform/blob/main/internal/command/import.go (`importCommandMissingResourceFmt`, filled in)",
+            "Error: resource address \"proxmox_virtual_environment_vm.guest\" does not exist in the configuration.\n\nBefore importing this resource, please create its configuration in the root module.",
+            "terraform-refactoring-or-lifecycle-refused",
+            Configuration,
+        ),
+        wording(
+            BACKEND,
+            "https://github.com/hashicorp/terraform/blob/main/internal/states/statefile/read.go (`Unsupported state file format`, filled in)",
+            "Error: Failed to load state: Unsupported state file format: The state file could not be parsed as JSON: syntax error at byte offset 1.",
+            "terraform-backend-failed",
+            StateBackend,
+        ),
+        wording(
+            PROVIDER,
+            "https://github.com/opentofu/opentofu/blob/main/internal/getproviders/package_authentication.go (`registry response indicates a package of size %v, but received a package of size %v`, filled in)",
+            "Error: Failed to install provider\n\nError while installing bpg/proxmox v0.70.0: registry response indicates a\npackage of size 8427769, but received a package of size 8442594",
+            "provider-package-checksum-mismatch",
+            ProviderIncompatibility,
+        ),
         // An S3-compatible store refusing what the backend asks of it, in S3's own codes.
         wording(
             BACKEND,

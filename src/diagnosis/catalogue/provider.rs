@@ -110,9 +110,10 @@ pub(super) fn signatures() -> Vec<Signature> {
             // Its relatives: a release signed with a key the registry does not know (Terraform and OpenTofu's
             // internal/getproviders/package_authentication.go, "authentication signature from unknown issuer";
             // Terraform 0.11-0.12's openpgp "signature made by unknown entity", met after HashiCorp rotated its
-            // release key), and a release whose checksum file is gone (404; a timeout fetching it is a network
+            // release key), a package whose size is not the one the registry announced (OpenTofu's
+            // internal/getproviders/package_authentication.go), and a release whose checksum file is gone (404; a timeout fetching it is a network
             // failure, taken by the registry rule).
-            pattern: r"(?:archive\s+has\s+incorrect\s+checksum|checksum\s+list\s+has\s+unexpected\s+SHA-256\s+hash|provider\s+is\s+not\s+signed\s+with\s+a\s+valid\s+signing\s+key|failed\s+to\s+retrieve\s+authentication\s+checksums\s+for\s+provider:\s+404\b|authentication\s+signature\s+from\s+unknown\s+issuer|openpgp:\s+signature\s+made\s+by\s+unknown\s+entity)",
+            pattern: r"(?:archive\s+has\s+incorrect\s+checksum|checksum\s+list\s+has\s+unexpected\s+SHA-256\s+hash|provider\s+is\s+not\s+signed\s+with\s+a\s+valid\s+signing\s+key|failed\s+to\s+retrieve\s+authentication\s+checksums\s+for\s+provider:\s+404\b|authentication\s+signature\s+from\s+unknown\s+issuer|openpgp:\s+signature\s+made\s+by\s+unknown\s+entity|registry\s+response\s+indicates\s+a\s+package\s+of\s+size\s+\d+,\s+but\s+received\s+a\s+package\s+of\s+size)",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
             unless: None,
