@@ -26,6 +26,24 @@ const INIT: &[&str] = &["init", "-input=false", "-no-color"];
 const LOCK_MESSAGE: &str = "Error updating VM: received an HTTP 500 response - Reason: can't lock file \
 '/var/lock/qemu-server/lock-101.conf' - got timeout.";
 
+/// A project directory whose `main.tf` is `config`.
+fn project(config: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("main.tf"), config).expect("writes main.tf");
+    dir
+}
+
+/// Runs `init` and `apply` in `dir`, which must both succeed.
+fn init_and_apply(dir: &Path) {
+    for args in [
+        INIT,
+        &["apply", "-input=false", "-no-color", "-auto-approve"][..],
+    ] {
+        let output = run_terraform(dir, args);
+        assert!(output.status.success(), "{args:?}: {output:?}");
+    }
+}
+
 /// The failed plan of project `homelab` in `dir` whose errors are `diagnostics`.
 fn failed_plan(dir: &Path, output: &Output, diagnostics: Vec<Diagnostic>) -> DiagnosisRequest {
     DiagnosisRequest {
@@ -91,15 +109,10 @@ fn terraform_fails_and_is_read_as(
 
 #[test]
 fn a_lock_message_that_terraform_wrapped_is_still_a_lock() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(
-        dir.path().join("main.tf"),
-        format!(
-            "variable \"vm\" {{\n  default = \"a\"\n  validation {{\n    condition     = var.vm == \"b\"\n    \
+    let dir = project(&format!(
+        "variable \"vm\" {{\n  default = \"a\"\n  validation {{\n    condition     = var.vm == \"b\"\n    \
              error_message = \"{LOCK_MESSAGE}\"\n  }}\n}}\n"
-        ),
-    )
-    .expect("writes main.tf");
+    ));
     let output = run_terraform(dir.path(), PLAN);
     assert!(
         !output.status.success(),
@@ -212,8 +225,7 @@ fn hcls_detail_alone_is_still_a_configuration_mistake() {
             "The argument \"condition\" is required",
         ),
     ] {
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::write(dir.path().join("main.tf"), format!("{config}\n")).expect("writes main.tf");
+        let dir = project(&format!("{config}\n"));
         let output = run_terraform(dir.path(), &["validate", "-no-color"]);
         assert!(!output.status.success(), "{config} is refused");
         let shown = printed(&output);
@@ -253,8 +265,7 @@ fn a_working_directory_that_needs_init_is_the_backends_or_the_providers() {
             Category::ProviderIncompatibility,
         ),
     ] {
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::write(dir.path().join("main.tf"), format!("{config}\n")).expect("writes main.tf");
+        let dir = project(&format!("{config}\n"));
         // No `terraform init` first: what a run in a directory initialised for another configuration meets.
         terraform_fails_and_is_read_as(dir.path(), PLAN, summary, signature, category);
     }
@@ -262,19 +273,10 @@ fn a_working_directory_that_needs_init_is_the_backends_or_the_providers() {
 
 #[test]
 fn a_state_that_outlived_its_provider_or_its_provider_configuration_is_named() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(
-        dir.path().join("main.tf"),
+    let dir = project(
         "terraform {\n  required_providers {\n    null = { source = \"hashicorp/null\" }\n  }\n}\nresource \"null_resource\" \"a\" {}\n",
-    )
-    .expect("writes main.tf");
-    for args in [
-        INIT,
-        &["apply", "-input=false", "-no-color", "-auto-approve"][..],
-    ] {
-        let output = run_terraform(dir.path(), args);
-        assert!(output.status.success(), "{args:?}: {output:?}");
-    }
+    );
+    init_and_apply(dir.path());
     let state_path = dir.path().join("terraform.tfstate");
     let written: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&state_path).expect("state")).expect("state JSON");
@@ -316,9 +318,7 @@ fn a_state_that_outlived_its_provider_or_its_provider_configuration_is_named() {
 
 #[test]
 fn a_variables_file_that_is_not_there_is_a_configuration_mistake() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("main.tf"), "output \"a\" { value = 1 }\n")
-        .expect("writes main.tf");
+    let dir = project("output \"a\" { value = 1 }\n");
     terraform_fails_and_is_read_as(
         dir.path(),
         &[
@@ -337,12 +337,9 @@ fn a_variables_file_that_is_not_there_is_a_configuration_mistake() {
 fn a_provider_the_runners_mirror_lacks_is_named() {
     // The test machine installs providers from a filesystem mirror that holds only hashicorp/null, as an offline
     // runner's CLI configuration would.
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(
-        dir.path().join("main.tf"),
+    let dir = project(
         "terraform {\n  required_providers {\n    proxmox = { source = \"bpg/proxmox\" }\n  }\n}\n",
-    )
-    .expect("writes main.tf");
+    );
     let found = terraform_fails_and_is_read_as(
         dir.path(),
         INIT,
@@ -381,12 +378,7 @@ fn init_after_the_backend_block_changed_is_the_backends() {
 
 #[test]
 fn a_backend_setting_the_backend_does_not_take_is_the_backends() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(
-        dir.path().join("main.tf"),
-        "terraform {\n  backend \"local\" {}\n}\n",
-    )
-    .expect("writes main.tf");
+    let dir = project("terraform {\n  backend \"local\" {}\n}\n");
     // A -backend-config key the backend type does not have (as an S3 setting given to another backend).
     terraform_fails_and_is_read_as(
         dir.path(),
@@ -420,8 +412,7 @@ fn terraform_refuses(config: &str, command: &str, summary: &str) {
 
 /// As `terraform_refuses`, read by the configuration rule named `signature`.
 fn terraform_refuses_as(config: &str, command: &str, summary: &str, signature: &str) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("main.tf"), format!("{config}\n")).expect("writes main.tf");
+    let dir = project(&format!("{config}\n"));
     // `validate` takes no -input flag; `plan` must not wait for a variable's value on a terminal.
     let args: &[&str] = match command {
         "plan" => PLAN,
@@ -572,12 +563,9 @@ fn terraforms_verdicts_on_provider_requirements_module_calls_and_lifecycle_are_a
 #[test]
 fn a_resource_type_the_provider_does_not_have_is_a_configuration_mistake() {
     // Telmate's resource types under the bpg provider are the common case; here, a type hashicorp/null lacks.
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(
-        dir.path().join("main.tf"),
+    let dir = project(
         "terraform {\n  required_providers {\n    null = { source = \"hashicorp/null\" }\n  }\n}\nresource \"null_vm_qemu\" \"a\" {}\n",
-    )
-    .expect("writes main.tf");
+    );
     let init = run_terraform(dir.path(), INIT);
     assert!(init.status.success(), "{init:?}");
     let found = terraform_fails_and_is_read_as(
@@ -608,13 +596,7 @@ fn a_replacement_that_prevent_destroy_forbids_is_a_configuration_mistake() {
         )
     };
     std::fs::write(dir.path().join("main.tf"), config("9000")).expect("writes main.tf");
-    for args in [
-        INIT,
-        &["apply", "-input=false", "-no-color", "-auto-approve"][..],
-    ] {
-        let output = run_terraform(dir.path(), args);
-        assert!(output.status.success(), "{args:?}: {output:?}");
-    }
+    init_and_apply(dir.path());
     // A changed argument that forces a replacement, as a new clone template does for a guest.
     std::fs::write(dir.path().join("main.tf"), config("9001")).expect("writes main.tf");
     terraform_fails_and_is_read_as(
@@ -628,12 +610,7 @@ fn a_replacement_that_prevent_destroy_forbids_is_a_configuration_mistake() {
 
 #[test]
 fn a_backend_type_terraform_does_not_have_is_the_backends() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(
-        dir.path().join("main.tf"),
-        "terraform {\n  backend \"minio\" {}\n}\n",
-    )
-    .expect("writes main.tf");
+    let dir = project("terraform {\n  backend \"minio\" {}\n}\n");
     terraform_fails_and_is_read_as(
         dir.path(),
         INIT,
@@ -645,12 +622,9 @@ fn a_backend_type_terraform_does_not_have_is_the_backends() {
 
 #[test]
 fn a_provider_release_the_lock_file_pins_but_the_sources_no_longer_have_is_the_providers() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(
-        dir.path().join("main.tf"),
+    let dir = project(
         "terraform {\n  required_providers {\n    null = { source = \"hashicorp/null\" }\n  }\n}\n",
-    )
-    .expect("writes main.tf");
+    );
     let first = run_terraform(dir.path(), INIT);
     assert!(first.status.success(), "{first:?}");
     // The lock file selects a release the runner's mirror does not hold (as a registry that withdrew it would).
