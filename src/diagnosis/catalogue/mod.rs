@@ -9,6 +9,7 @@
 //! tail and the failed checks, never at the project's source files, whose comments may mention an error without
 //! having it.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -76,20 +77,35 @@ pub fn signatures() -> &'static [Signature] {
 /// A signature with its pattern and its exclusion compiled.
 struct Compiled {
     pattern: Regex,
-    unless: Option<Regex>,
+    unless: Option<&'static Regex>,
     signature: &'static Signature,
+}
+
+fn build(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("catalogue patterns are valid")
+}
+
+/// The exclusions, compiled once each: many signatures share one (the state backend's words).
+fn exclusions() -> &'static HashMap<&'static str, Regex> {
+    static EXCLUSIONS: OnceLock<HashMap<&'static str, Regex>> = OnceLock::new();
+    EXCLUSIONS.get_or_init(|| {
+        signatures()
+            .iter()
+            .filter_map(|signature| signature.unless)
+            .map(|unless| (unless, build(unless)))
+            .collect()
+    })
 }
 
 fn compiled() -> &'static [Compiled] {
     static COMPILED: OnceLock<Vec<Compiled>> = OnceLock::new();
     COMPILED.get_or_init(|| {
+        let exclusions = exclusions();
         signatures()
             .iter()
             .map(|signature| Compiled {
-                pattern: Regex::new(signature.pattern).expect("catalogue patterns are valid"),
-                unless: signature
-                    .unless
-                    .map(|unless| Regex::new(unless).expect("catalogue exclusions are valid")),
+                pattern: build(signature.pattern),
+                unless: signature.unless.map(|unless| &exclusions[unless]),
                 signature,
             })
             .collect()
