@@ -136,7 +136,10 @@ const STATE_BACKEND_OR_ONE_ENDPOINTS_ANSWER: &str = r"(?i)tfstate|\bstate (?:loc
 /// refused because of the inputs the project gives it, the module's release, or a provider or Terraform release it
 /// was not written for, and the words alone do not tell which; the rules for mistakes in the project's own code leave
 /// it alone.
-const IN_A_DOWNLOADED_MODULE: &str = r"\.terraform[/\\]+modules[/\\]";
+/// A cycle through objects being destroyed is also left alone: the destroy graph's own edges (a provider configured
+/// from a module's outputs, a saved destroy plan) have made such cycles in Terraform releases that plain
+/// configurations did not cause, so the words do not tell the project's mistake from the release's.
+const IN_A_DOWNLOADED_MODULE: &str = r"\.terraform[/\\]+modules[/\\]|Cycle: [^\n]*\(destroy\)";
 
 /// An AWS provider's call (not the state backend's) that the account refused: the operation names an AWS service other
 /// than S3 and DynamoDB, in the provider's "creating IAM Role" or in IAM's "is not authorized to perform: iam:..."

@@ -580,3 +580,15 @@ fn aws_codes_another_service_shares_are_the_backends_only_beside_its_words() {
         assert_eq!(recognised(text), Some(signature), "{text}");
     }
 }
+
+#[test]
+fn a_cycle_through_objects_being_destroyed_is_left_alone() {
+    // Terraform's destroy graph has made such cycles in releases a plain configuration did not cause (a provider
+    // configured from a module's outputs); a cycle of the configuration's own objects is still the project's.
+    let destroying = "Error: Cycle: module.lab.output.endpoint, provider[\"registry.terraform.io/bpg/proxmox\"], module.lab.proxmox_virtual_environment_vm.guest (destroy)";
+    assert_eq!(recognised(destroying), None, "{destroying}");
+    assert_eq!(
+        recognised("Error: Cycle: local.a, local.b"),
+        Some("terraform-configuration-invalid")
+    );
+}
