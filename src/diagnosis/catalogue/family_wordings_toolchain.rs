@@ -742,6 +742,13 @@ pub(super) fn wordings() -> Vec<Wording> {
         ),
         // More of Terraform's and OpenTofu's own words, from their sources.
         wording(
+            BACKEND,
+            "https://github.com/hashicorp/terraform/blob/main/internal/command/meta_backend.go (`Currently selected workspace %q does not exist`, filled in)",
+            "Error: Currently selected workspace \"staging\" does not exist",
+            "terraform-backend-failed",
+            StateBackend,
+        ),
+        wording(
             CONFIGURATION,
             "https://github.com/hashicorp/hcl/blob/main/hcldec/spec.go (`Insufficient %s blocks`, for a provider's required block, filled in)",
             "Error: Insufficient features blocks\n\n  on <empty> line 0:\n  (source code not available)\n\nAt least 1 \"features\" blocks are required.",

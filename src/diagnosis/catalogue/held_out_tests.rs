@@ -24,11 +24,11 @@ struct HeldOutFailure {
     acceptable: Vec<Category>,
 }
 
-/// Acceptable answers the catalogue gave on the held-out texts when this floor was set (2026-12-02): 612 of 797
-/// (77 %), none wrong. The floor only says that a rule change lost no ground; it is coverage, not generalisation.
+/// Acceptable answers the catalogue gave on the held-out texts when this floor was set (2026-12-02): 618 of 797
+/// (78 %), none wrong. The floor only says that a rule change lost no ground; it is coverage, not generalisation.
 /// Each batch's first, blind run (the honest measure) and what its misses changed are recorded once, in the batch's
 /// header in `eval/held-out/failures.toml` and in EVAL.md's table.
-const ACCEPTABLE_FLOOR: usize = 612;
+const ACCEPTABLE_FLOOR: usize = 618;
 
 /// The held-out file only grows: a text is never dropped to make the rate look better.
 const HELD_OUT_TEXTS_AT_LEAST: usize = 797;
