@@ -541,6 +541,13 @@ fn terraforms_verdict_on_a_downloaded_modules_code_is_left_alone() {
         Some("terraform-argument-unsupported"),
         "{own}"
     );
+    // A count or for_each there is still the caller's: its value comes from the inputs the project gives the module.
+    let count = "Error: Invalid for_each argument\n\n  on .terraform/modules/lxc/main.tf line 9, in resource \"proxmox_virtual_environment_container\" \"ct\":\n   9:   for_each = toset(var.names)\n\nThe \"for_each\" value depends on resource attributes that cannot be determined until apply";
+    assert_eq!(
+        recognised(count),
+        Some("terraform-count-or-for-each-invalid"),
+        "{count}"
+    );
 }
 
 #[test]
