@@ -24,14 +24,14 @@ struct HeldOutFailure {
     acceptable: Vec<Category>,
 }
 
-/// Acceptable answers the catalogue gave on the held-out texts when this floor was set (2026-12-02): 618 of 797
-/// (78 %), none wrong. The floor only says that a rule change lost no ground; it is coverage, not generalisation.
+/// Acceptable answers the catalogue gave on the held-out texts when this floor was set (2026-12-02): 642 of 832
+/// (77 %), none wrong. The floor only says that a rule change lost no ground; it is coverage, not generalisation.
 /// Each batch's first, blind run (the honest measure) and what its misses changed are recorded once, in the batch's
 /// header in `eval/held-out/failures.toml` and in EVAL.md's table.
-const ACCEPTABLE_FLOOR: usize = 618;
+const ACCEPTABLE_FLOOR: usize = 642;
 
 /// The held-out file only grows: a text is never dropped to make the rate look better.
-const HELD_OUT_TEXTS_AT_LEAST: usize = 797;
+const HELD_OUT_TEXTS_AT_LEAST: usize = 832;
 
 #[test]
 fn the_catalogue_names_an_acceptable_category_or_nothing_on_failures_it_never_saw() {
