@@ -341,7 +341,7 @@ pub(super) fn parameters_refused() -> Vec<Signature> {
             pattern: r#"(?:An\s+argument\s+named|Blocks\s+of\s+type)\s+"([^"]+)"\s+(?:is|are)\s+not\s+expected\s+here"#,
             category: Category::Configuration,
             remediation: Remediation::Escalate,
-            unless: Some(super::IN_A_DOWNLOADED_MODULE),
+            unless: Some(super::NOT_PINNED_ON_THE_PROJECT),
             root_cause: "Terraform refused the configuration before calling anything: the argument or block \"$1\" is not in the schema of the block it is written in. Fix the .tf code: check the spelling and whether it belongs in a nested block, and compare it with the documentation of the provider (or module) version the lock file pins; a provider upgrade may have renamed or removed it.",
         },
     ]

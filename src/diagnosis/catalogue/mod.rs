@@ -120,26 +120,37 @@ const TERRAFORM_ONLY: &[&str] = &["proxmox-guest-config-missing"];
 /// The words that name the state backend. A connection to the backend that failed is the backend's failure, by
 /// the category's own definition, and Go's decoder failing on the state itself is too: the network rules and the
 /// undecodable-answer rule leave such a text to the backend's rules, and to its last resort.
-const STATE_BACKEND_WORDS: &str = r"(?i)tfstate|\bstate (?:lock|file|data|snapshot)|\bremote state|\b(?:save|saving|persist|load|loading|upload) state\b|existing workspaces|\bbucket\b|dynamodb|\bs3\b|\bbackend\b";
+macro_rules! state_backend_words {
+    () => {
+        r"(?i)tfstate|\bstate (?:lock|file|data|snapshot)|\bremote state|\b(?:save|saving|persist|load|loading|upload) state\b|existing workspaces|\bbucket\b|dynamodb|\bs3\b|\bbackend\b"
+    };
+}
+const STATE_BACKEND_WORDS: &str = state_backend_words!();
 
 /// Where a refusal's words say "denied" or "403" but the cause is not the caller's rights: the state backend's (its
 /// own rules), Docker's "pull access denied ..., repository does not exist or may require 'docker login'" (the same
 /// words for an image name that does not exist), and Google's 403 for an API the project has not enabled.
-const REFUSAL_NOT_OF_RIGHTS: &str = r"(?i)tfstate|\bstate (?:lock|file|data|snapshot)|\bremote state|\b(?:save|saving|persist|load|loading|upload) state\b|existing workspaces|\bbucket\b|dynamodb|\bs3\b|\bbackend\b|repository does not exist or may require|has not been used in project|API has not been used|is disabled\. Enable it";
+const REFUSAL_NOT_OF_RIGHTS: &str = concat!(
+    state_backend_words!(),
+    r"|repository does not exist or may require|has not been used in project|API has not been used|is disabled\. Enable it"
+);
 
 /// The state backend's words, or a parse of one endpoint's answer after the provider had logged in ("failed to parse
 /// customDNS response body: invalid character '<' ..."): a web page there is that endpoint moved in the server's
 /// release, not a URL pointing at a web page, so the web-page rule leaves it alone.
-const STATE_BACKEND_OR_ONE_ENDPOINTS_ANSWER: &str = r"(?i)tfstate|\bstate (?:lock|file|data|snapshot)|\bremote state|\b(?:save|saving|persist|load|loading|upload) state\b|existing workspaces|\bbucket\b|dynamodb|\bs3\b|\bbackend\b|failed to parse \S+ response body";
+const STATE_BACKEND_OR_ONE_ENDPOINTS_ANSWER: &str = concat!(
+    state_backend_words!(),
+    r"|failed to parse \S+ response body"
+);
 
-/// Terraform's verdict on code that lives in a downloaded module (`on .terraform/modules/...`): a dependency's code,
-/// refused because of the inputs the project gives it, the module's release, or a provider or Terraform release it
-/// was not written for, and the words alone do not tell which; the rules for mistakes in the project's own code leave
-/// it alone.
-/// A cycle through objects being destroyed is also left alone: the destroy graph's own edges (a provider configured
-/// from a module's outputs, a saved destroy plan) have made such cycles in Terraform releases that plain
-/// configurations did not cause, so the words do not tell the project's mistake from the release's.
-const IN_A_DOWNLOADED_MODULE: &str = r"\.terraform[/\\]+modules[/\\]|Cycle: [^\n]*\(destroy\)";
+/// Terraform's verdicts the rules for mistakes in the project's own code leave alone, because the words do not pin
+/// them on the project:
+/// - a verdict on code that lives in a downloaded module (`on .terraform/modules/...`): a dependency's code, refused
+///   because of the inputs the project gives it, the module's release, or a provider or Terraform release it was not
+///   written for;
+/// - a cycle through objects being destroyed: the destroy graph's own edges (a provider configured from a module's
+///   outputs, a saved destroy plan) have made such cycles in Terraform releases that plain configurations did not.
+const NOT_PINNED_ON_THE_PROJECT: &str = r"\.terraform[/\\]+modules[/\\]|Cycle: [^\n]*\(destroy\)";
 
 /// An AWS provider's call (not the state backend's) that the account refused: the operation names an AWS service other
 /// than S3 and DynamoDB, in the provider's "creating IAM Role" or in IAM's "is not authorized to perform: iam:..."
@@ -149,7 +160,10 @@ const AWS_PROVIDER_CALL: &str = r#"(?i)\bis not authorized to perform: (?:iam|ec
 /// The state backend's words, or a refused connection to the runner's own port 80: where a client goes when no
 /// endpoint was configured at all (Go's Kubernetes clients fall back to `http://localhost`), so the refusal says the
 /// provider was not configured rather than that a server is down, and the network rule leaves it alone.
-const STATE_BACKEND_OR_UNCONFIGURED_CLIENT: &str = r"(?i)tfstate|\bstate (?:lock|file|data|snapshot)|\bremote state|\b(?:save|saving|persist|load|loading|upload) state\b|existing workspaces|\bbucket\b|dynamodb|\bs3\b|\bbackend\b|dial tcp (?:127\.0\.0\.1|\[::1\]|localhost):80\b|http://localhost/";
+const STATE_BACKEND_OR_UNCONFIGURED_CLIENT: &str = concat!(
+    state_backend_words!(),
+    r"|dial tcp (?:127\.0\.0\.1|\[::1\]|localhost):80\b|http://localhost/"
+);
 
 /// A refused volume reference that quotes a name Proxmox VE itself gives a guest's disks (`vm-310-disk-1`,
 /// `hdd:vm-310-disk-1`, `120/vm-120-disk-0.qcow2`): a configuration names a storage and a size, never such a name,
