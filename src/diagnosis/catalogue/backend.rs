@@ -221,7 +221,10 @@ pub(super) fn failed_otherwise() -> Vec<Signature> {
             // changed since the last init. Its "Reason:" line says what changed; `init` itself says "Backend
             // configuration changed" and asks for -reconfigure or -migrate-state.
             name: "terraform-backend-init-required",
-            pattern: r#"Backend (?:re)?initialization required[,.:]? [Pp]lease run "(?:terraform|tofu) init"(?:\s*Reason: ([^\n]+))?|(?m)^[│|\s]*(?:Error: )?(Backend configuration changed)\s*$"#,
+            pattern: concat!(
+                r#"Backend (?:re)?initialization required[,.:]? [Pp]lease run "(?:terraform|tofu) init"(?:\s*Reason: ([^\n]+))?|"#,
+                summary_line!(r#"Backend configuration changed"#)
+            ),
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
             unless: None,
@@ -234,7 +237,12 @@ pub(super) fn failed_otherwise() -> Vec<Signature> {
             // unencrypted state met where the configuration allows none. The state cannot be read or written until
             // the encryption block and the keys agree with what is stored.
             name: "opentofu-state-encryption-failed",
-            pattern: r#"(?m)^[│|\s]*(?:Error: )?(Unable to decode encrypted metadata \(did you change your encryption config\?\)|(?:Decryption|Encryption) operation failed during method setup|Required key unavailable for method setup|Encryption method configuration error|Invalid encryption configuration|Duplicate encryption configuration|Unable to (?:fetch|build) encryption key data|Unencrypted method is forbidden|Reference to undeclared (?:key provider|encryption method)|Unknown (?:encryption method|key_provider) type)\s*$|\b(decryption failed for all provided methods|encountered unencrypted payload without unencrypted method configured)"#,
+            pattern: concat!(
+                summary_line!(
+                    r#"Unable to decode encrypted metadata \(did you change your encryption config\?\)|(?:Decryption|Encryption) operation failed during method setup|Required key unavailable for method setup|Encryption method configuration error|Invalid encryption configuration|Duplicate encryption configuration|Unable to (?:fetch|build) encryption key data|Unencrypted method is forbidden|Reference to undeclared (?:key provider|encryption method)|Unknown (?:encryption method|key_provider) type"#
+                ),
+                r#"|\b(decryption failed for all provided methods|encountered unencrypted payload without unencrypted method configured)"#
+            ),
             category: Category::StateBackend,
             remediation: Remediation::Escalate,
             unless: None,

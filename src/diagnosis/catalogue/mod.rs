@@ -21,6 +21,15 @@ use crate::terraform::human::strip_frame;
 
 pub use similar::similar_failures;
 
+/// A pattern that matches one of Terraform's (or OpenTofu's) diagnostic summaries, given as alternatives and captured
+/// as one group: alone on its line, as Terraform prints it ("Error: " behind its frame, `│`, or the
+/// `|` a copy turns it into) or as a report quotes it without "Error: ".
+macro_rules! summary_line {
+    ($summaries:literal) => {
+        concat!(r"(?m)^(?:[│|\s]*Error: )?(", $summaries, r")\s*$")
+    };
+}
+
 mod access;
 mod backend;
 mod conflicts;

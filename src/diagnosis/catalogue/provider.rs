@@ -136,7 +136,10 @@ pub(super) fn signatures() -> Vec<Signature> {
             // "provider X N is not supported by this version of terraform"), or a release the registry withdrew after
             // the lock file selected it ("the previously-selected version N is no longer available").
             name: "provider-release-incompatible-or-withdrawn",
-            pattern: r#"(?m)^[│|\s]*(?:Error: )?(Incompatible provider version)\s*$|\b(Provider\s+"?\S+?"?\s+v\S+\s+is\s+not\s+compatible\s+with\s+Terraform\s+\S+?)\.?\s|\b(No\s+compatible\s+versions\s+of\s+provider\s+\S+\s+were\s+found)|\b(provider\s+\S+\s+\S+\s+is\s+not\s+supported\s+by\s+this\s+version\s+of\s+terraform)|\b(the\s+previously-selected\s+version\s+\S+\s+is\s+no\s+longer\s+available)"#,
+            pattern: concat!(
+                summary_line!(r#"Incompatible provider version"#),
+                r#"|\b(Provider\s+"?\S+?"?\s+v\S+\s+is\s+not\s+compatible\s+with\s+Terraform\s+\S+?)\.?\s|\b(No\s+compatible\s+versions\s+of\s+provider\s+\S+\s+were\s+found)|\b(provider\s+\S+\s+\S+\s+is\s+not\s+supported\s+by\s+this\s+version\s+of\s+terraform)|\b(the\s+previously-selected\s+version\s+\S+\s+is\s+no\s+longer\s+available)"#
+            ),
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
             unless: None,
@@ -150,7 +153,12 @@ pub(super) fn signatures() -> Vec<Signature> {
             // plugin is either invalid or simply needs to be recompiled to support the latest protocol", its
             // client.go) is the same failure, seen by Terraform 0.12 to 1.11.
             name: "provider-schema-unavailable",
-            pattern: r#"(?m)^[│|\s]*(?:Error: )?(Failed to (?:load plugin schemas|obtain provider schema|load provider schemas))\s*$|Error while loading schemas for plugin components|\b(Unrecognized remote plugin message)"#,
+            pattern: concat!(
+                summary_line!(
+                    r#"Failed to (?:load plugin schemas|obtain provider schema|load provider schemas)"#
+                ),
+                r#"|Error while loading schemas for plugin components|\b(Unrecognized remote plugin message)"#
+            ),
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
             unless: None,
@@ -158,7 +166,12 @@ pub(super) fn signatures() -> Vec<Signature> {
         },
         Signature {
             name: "provider-dependency-lock-file-inconsistent",
-            pattern: r"Inconsistent dependency lock file|(?m)^[│|\s]*(?:Error: )?(?:Invalid provider hash (?:string|set)|Duplicate provider lock|Non-normalized provider source address)\s*$",
+            pattern: concat!(
+                r#"Inconsistent dependency lock file|"#,
+                summary_line!(
+                    r#"?:Invalid provider hash (?:string|set)|Duplicate provider lock|Non-normalized provider source address"#
+                )
+            ),
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
             unless: None,
@@ -173,7 +186,13 @@ pub(super) fn signatures() -> Vec<Signature> {
             // not installed", or "Inconsistent dependency lock file" (above); 0.10 and 0.11 listed each provider
             // ("provider.proxmox: new or changed plugin executable", "provider.proxmox: no suitable version installed").
             name: "provider-plugins-not-installed",
-            pattern: r#"Plugin reinitialization required\. Please run "(?:terraform|tofu) init"|(?m)^[│|\s]*(?:Error: )?(?:Missing required provider|Required plugins are not installed|Provider requirements cannot be satisfied by locked dependencies)\s*$|\brequires\s+provider\s+\S+,\s+but\s+that\s+provider\s+isn't\s+available|The\s+following\s+required\s+providers\s+are\s+not\s+installed|\bprovider\.\S+:\s+(?:new\s+or\s+changed\s+plugin\s+executable|no\s+suitable\s+version\s+installed)"#,
+            pattern: concat!(
+                r#"Plugin reinitialization required\. Please run "(?:terraform|tofu) init"|"#,
+                summary_line!(
+                    r#"?:Missing required provider|Required plugins are not installed|Provider requirements cannot be satisfied by locked dependencies"#
+                ),
+                r#"|\brequires\s+provider\s+\S+,\s+but\s+that\s+provider\s+isn't\s+available|The\s+following\s+required\s+providers\s+are\s+not\s+installed|\bprovider\.\S+:\s+(?:new\s+or\s+changed\s+plugin\s+executable|no\s+suitable\s+version\s+installed)"#
+            ),
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
             unless: None,
