@@ -56,7 +56,7 @@ pub(super) fn signatures() -> Vec<Signature> {
 /// The category's own definition as a last resort: anything that says it "already exists", or that what is to be
 /// deleted or reused is still in use by something else, when no rule above named it better (a VMID, a disk volume,
 /// a state lock, a template's base disk). Tried after every other family.
-pub(super) fn already_exists() -> Vec<Signature> {
+pub(super) fn last_resort() -> Vec<Signature> {
     vec![
         Signature {
             // A delete or a reuse refused because another object still holds the thing: APIs word it "is still

@@ -723,7 +723,7 @@ pub(super) fn wordings() -> Vec<Wording> {
             PROVIDER,
             "https://github.com/hashicorp/terraform/blob/main/internal/logging/panic.go (the crash banner, with a panic under it, filled in)",
             "!!!!!!!!!!!!!!!!!!!!!!!!!!! TERRAFORM CRASH !!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\nTerraform crashed! This is always indicative of a bug within Terraform.\nPlease report the crash with Terraform[1] so that we can fix this.\n\npanic: value is not known",
-            "terraform-crashed",
+            "terraform-reports-its-own-defect",
             ProviderIncompatibility,
         ),
         wording(
@@ -737,7 +737,7 @@ pub(super) fn wordings() -> Vec<Wording> {
             PROVIDER,
             "https://github.com/hashicorp/terraform/blob/v0.13.7/terraform/eval_state.go (`orphan resource %s still has a non-empty state after apply; this is a bug in Terraform`, filled in)",
             "Error: orphan resource module.lab.proxmox_virtual_environment_vm.guest still has a non-empty state after apply; this is a bug in Terraform",
-            "terraform-crashed",
+            "terraform-reports-its-own-defect",
             ProviderIncompatibility,
         ),
         // More of Terraform's and OpenTofu's own words, from their sources.

@@ -77,7 +77,7 @@ pub fn signatures() -> &'static [Signature] {
         all.extend(access::parameters_refused());
         all.extend(access::forbidden_without_reason());
         all.extend(backend::failed_otherwise());
-        all.extend(conflicts::already_exists());
+        all.extend(conflicts::last_resort());
         all.extend(tells::signatures());
         all
     })

@@ -155,7 +155,7 @@ pub(super) fn signatures() -> Vec<Signature> {
             // "Terraform crashed! This is always indicative of a bug within Terraform."), whatever the panic under it:
             // a defect of the Terraform or OpenTofu release, met by this configuration or state; its internal checks
             // say the same in words ("... still has a non-empty state after apply; this is a bug in Terraform").
-            name: "terraform-crashed",
+            name: "terraform-reports-its-own-defect",
             pattern: r"(?i)(?:!+ (?:TERRAFORM|OPENTOFU) CRASH !+|\b(?:Terraform|OpenTofu) crashed! This is always indicative of a bug|\bthis is a bug in (?:Terraform|OpenTofu)\b)",
             category: Category::ProviderIncompatibility,
             remediation: Remediation::Escalate,
