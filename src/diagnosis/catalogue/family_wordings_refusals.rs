@@ -637,7 +637,7 @@ pub(super) fn wordings() -> Vec<Wording> {
             CONFIGURATION,
             "Terraform 1.11.4's own output for a local module written without \"./\" (run by hand beside the 1.0.3 test, which says \"Module not found\")",
             "Error: Invalid module source address\n\n  on main.tf line 2, in module \"lxc\":\n   2:   source = \"lxc\"\n\nTerraform failed to determine your intended installation method for remote\nmodule package \"lxc\".",
-            "terraform-configuration-invalid",
+            "terraform-module-call-invalid",
             Configuration,
         ),
     ]

@@ -159,10 +159,6 @@ fn terraforms_own_verdicts_on_a_configuration_are_a_configuration_mistake() {
             "Cycle: ",
         ),
         (
-            "module \"lxc\" { source = \"./lxc\" }",
-            "Module not installed",
-        ),
-        (
             "variable \"n\" {\n  type    = number\n  default = \"two\"\n}",
             "Invalid default value for variable",
         ),
@@ -397,10 +393,18 @@ fn a_backend_setting_the_backend_does_not_take_is_the_backends() {
 #[test]
 fn a_module_source_init_cannot_resolve_is_a_configuration_mistake() {
     // A local module written without its "./": Terraform reads it as a registry address it cannot resolve.
-    terraform_refuses(
+    terraform_refuses_as(
         "module \"lxc\" {\n  source = \"lxc\"\n}",
         "init",
         "Module not found",
+        "terraform-module-call-invalid",
+    );
+    // A module call whose directory `init` never installed.
+    terraform_refuses_as(
+        "module \"lxc\" { source = \"./lxc\" }",
+        "validate",
+        "Module not installed",
+        "terraform-module-call-invalid",
     );
 }
 
