@@ -102,9 +102,8 @@ pub(super) fn signatures() -> Vec<Signature> {
         Signature {
             // Terraform's verdicts on module calls while installing or planning them (internal/initwd,
             // internal/configs/configload and internal/terraform in 1.0 and 1.11): a source or version that cannot
-            // be resolved or was never installed ("Module not found", "Module not installed"), a call changed since `init`, a local
-            // path that leaves its package. The registry being
-            // unreachable has its own words and rule.
+            // be resolved or was never installed ("Module not found", "Module not installed"), a call changed since
+            // `init`, a local path that leaves its package. The registry being unreachable has its own words and rule.
             name: "terraform-module-call-invalid",
             pattern: summary_line!(
                 r#"Module not (?:installed|found)|Invalid (?:registry )?module (?:source(?: address)?|version|registry hostname|instance name)|Unknown module (?:source|version)|Unsuitable module source|Module has no versions|Unresolvable module version constraint|Module (?:source has changed|version requirements have changed)|Local module path escapes module package|Unreadable module (?:sub)?directory|Failed to read module directory|Module is incompatible with count, for_each,(?: enabled)? and depends_on|Missing "source" attribute for module block|Module subdirectory not found|Reserved block type name in module block"#
